@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Signals;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Extension methods for setting up Signals services in an <see cref="IServiceCollection"/>.</summary>
+public static class SignalsServiceCollectionExtensions
+{
+    /// <summary>Adds the Signals hub, options and the in-memory <see cref="ISignalStore"/> to the specified <see cref="IServiceCollection"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder on which packages add their parts (e.g. the EF Core outbox and dispatcher).</returns>
+    /// <remarks>
+    /// Idempotent: calling it again adds nothing twice. <see cref="SignalsOptions"/> binds the <c>Signals</c> configuration section
+    /// and is validated at start-up.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static ISignalsBuilder AddSignals(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(static d => d.ServiceType == typeof(SignalsMarkerService)))
+        {
+            return new SignalsBuilder(services);
+        }
+
+        services.AddSingleton<SignalsMarkerService>();
+        services.AddOptions<SignalsOptions>()
+            .BindConfiguration("Signals")
+            .Validate(static o => !string.IsNullOrWhiteSpace(o.InstanceId), "Signals:InstanceId must not be empty.")
+            .Validate(static o => o.MaxKeysPerSubscription > 0, "Signals:MaxKeysPerSubscription must be at least 1.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
+        services.TryAddSingleton<ISignalStore>(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
+        return new SignalsBuilder(services);
+    }
+
+    /// <summary>Adds Signals services (see <see cref="AddSignals(IServiceCollection)"/>) and configures <see cref="SignalsOptions"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options; runs after the configuration section is bound.</param>
+    /// <returns>A builder on which packages add their parts.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    public static ISignalsBuilder AddSignals(this IServiceCollection services, Action<SignalsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ISignalsBuilder builder = services.AddSignals();
+        services.Configure(configure);
+        return builder;
+    }
+}

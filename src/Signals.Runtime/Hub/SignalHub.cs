@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Signals;
+
+/// <summary>
+/// The in-process fan-out: the current version of every key this instance has seen, the subscribers of each key,
+/// and long-poll waiters. Dispatchers <see cref="Publish(SignalVersion)"/> committed changes into it; endpoints read from it.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe; one instance per app (registered as a singleton by <c>AddSignals()</c>).</para>
+/// <para>Versions are monotonic per key: publishing a version at or below the key's current one changes nothing, so replays
+/// after a reconnect and duplicates from several dispatch paths are harmless.</para>
+/// </remarks>
+public sealed class SignalHub
+{
+    private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries = new();
+    private readonly int _maxKeysPerSubscription;
+    private long _cursor;
+
+    /// <summary>Initializes a new instance with default options.</summary>
+    public SignalHub()
+        : this(Options.Create(new SignalsOptions()))
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The Signals options; <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds subscriptions.</param>
+    public SignalHub(IOptions<SignalsOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _maxKeysPerSubscription = options.Value.MaxKeysPerSubscription;
+    }
+
+    /// <summary>Gets the highest version published so far: the hub's position in the global change feed.</summary>
+    public long Cursor => Volatile.Read(ref _cursor);
+
+    /// <summary>Gets the current state of a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed.</returns>
+    public SignalVersion GetVersion(SignalKey key)
+        => _entries.TryGetValue(key, out KeyEntry? entry) ? entry.Current : SignalVersion.Initial(key);
+
+    /// <summary>Publishes one committed change.</summary>
+    /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
+    /// <returns><see langword="true"/> when the version was newer and subscribers were told.</returns>
+    /// <exception cref="ArgumentException"><paramref name="version"/> has a default key or a version below 1.</exception>
+    public bool Publish(SignalVersion version)
+    {
+        if (version.Key.IsDefault || version.Version < 1)
+        {
+            throw new ArgumentException("A published version needs a key and a version of at least 1.", nameof(version));
+        }
+
+        SignalSubscription[] subscribers;
+        while (true)
+        {
+            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                if (version.Version <= entry.Current.Version)
+                {
+                    return false;
+                }
+
+                entry.Current = version;
+                subscribers = entry.Subscribers;
+                break;
+            }
+        }
+
+        AdvanceCursor(version.Version);
+        foreach (SignalSubscription subscriber in subscribers)
+        {
+            subscriber.Enqueue(version);
+        }
+
+        return true;
+    }
+
+    /// <summary>Publishes a batch of committed changes, in order.</summary>
+    /// <param name="versions">The changes.</param>
+    /// <returns>How many were newer than the keys' current versions.</returns>
+    public int Publish(IEnumerable<SignalVersion> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        int published = 0;
+        foreach (SignalVersion version in versions)
+        {
+            published += Publish(version) ? 1 : 0;
+        }
+
+        return published;
+    }
+
+    /// <summary>Subscribes to changes of a set of keys.</summary>
+    /// <param name="keys">The keys to watch; duplicates are ignored.</param>
+    /// <param name="after">
+    /// A cursor: the subscription starts with the current state of every key whose version is greater than it. <c>0</c> (the default)
+    /// starts with every key that has ever changed; <see cref="long.MaxValue"/> starts with nothing.
+    /// </param>
+    /// <returns>The subscription; dispose it to stop watching.</returns>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty, holds a default key, or holds more than <see cref="SignalsOptions.MaxKeysPerSubscription"/> keys.</exception>
+    public SignalSubscription Subscribe(IEnumerable<SignalKey> keys, long after = 0)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        SignalKey[] distinct = keys.Distinct().ToArray();
+        if (distinct.Length == 0)
+        {
+            throw new ArgumentException("A subscription needs at least one key.", nameof(keys));
+        }
+
+        if (distinct.Length > _maxKeysPerSubscription)
+        {
+            throw new ArgumentException($"A subscription may watch at most {_maxKeysPerSubscription} keys; {distinct.Length} were given.", nameof(keys));
+        }
+
+        if (distinct.Any(static key => key.IsDefault))
+        {
+            throw new ArgumentException("A subscription cannot watch default(SignalKey).", nameof(keys));
+        }
+
+        var subscription = new SignalSubscription(this, distinct);
+        foreach (SignalKey key in distinct)
+        {
+            while (true)
+            {
+                KeyEntry entry = _entries.GetOrAdd(key, static k => new KeyEntry(k));
+                lock (entry)
+                {
+                    if (entry.Removed)
+                    {
+                        continue;
+                    }
+
+                    entry.Subscribers = [.. entry.Subscribers, subscription];
+                    if (entry.Current.Version > after)
+                    {
+                        subscription.Enqueue(entry.Current);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return subscription;
+    }
+
+    /// <summary>Waits until the server version of any key differs from the version a client knows, or the timeout elapses.</summary>
+    /// <param name="known">The versions the client knows, per key (0 for "never seen").</param>
+    /// <param name="timeout">How long to wait at most; <see cref="TimeSpan.Zero"/> only checks.</param>
+    /// <param name="cancellationToken">Cancels the wait (e.g. the request was aborted).</param>
+    /// <returns><see langword="true"/> when a key differs; <see langword="false"/> when the timeout elapsed first.</returns>
+    /// <exception cref="ArgumentException"><paramref name="known"/> is empty or too large (see <see cref="Subscribe"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async ValueTask<bool> WaitForChangeAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        using SignalSubscription subscription = Subscribe(known.Keys);
+        if (known.Any(pair => GetVersion(pair.Key).Version != pair.Value))
+        {
+            return true;
+        }
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            while (await subscription.WaitToReadAsync(timeoutSource.Token).ConfigureAwait(false))
+            {
+                while (subscription.TryRead(out SignalVersion version))
+                {
+                    if (version.Version != known[version.Key])
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The timeout elapsed: nothing changed.
+        }
+
+        return false;
+    }
+
+    internal void Unsubscribe(SignalSubscription subscription)
+    {
+        foreach (SignalKey key in subscription.Keys)
+        {
+            if (!_entries.TryGetValue(key, out KeyEntry? entry))
+            {
+                continue;
+            }
+
+            lock (entry)
+            {
+                entry.Subscribers = Array.FindAll(entry.Subscribers, s => !ReferenceEquals(s, subscription));
+
+                // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys.
+                if (entry.Subscribers.Length == 0 && entry.Current.Version == 0)
+                {
+                    entry.Removed = true;
+                    _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
+                }
+            }
+        }
+    }
+
+    private void AdvanceCursor(long version)
+    {
+        long current = Volatile.Read(ref _cursor);
+        while (version > current)
+        {
+            long seen = Interlocked.CompareExchange(ref _cursor, version, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private sealed class KeyEntry(SignalKey key)
+    {
+        public SignalVersion Current { get; set; } = SignalVersion.Initial(key);
+
+        public SignalSubscription[] Subscribers { get; set; } = [];
+
+        public bool Removed { get; set; }
+    }
+}

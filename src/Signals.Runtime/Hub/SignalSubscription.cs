@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Signals;
+
+/// <summary>
+/// Changes of a set of keys, as the <see cref="SignalHub"/> publishes them, coalesced per key.
+/// </summary>
+/// <remarks>
+/// <para>Bounded whatever the write rate: at most one pending change per key is held, the latest. A slow reader therefore skips
+/// intermediate versions but never the latest one, and never sees a key's version go backwards.</para>
+/// <para>Pending changes are read in cursor order. One reader at a time; <see cref="Dispose"/> ends the subscription.</para>
+/// </remarks>
+public sealed class SignalSubscription : IDisposable
+{
+    private readonly SignalHub _hub;
+    private readonly Dictionary<SignalKey, SignalVersion> _pending = [];
+    private readonly Dictionary<SignalKey, long> _delivered = [];
+    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private SignalVersion[] _batch = [];
+    private int _batchIndex;
+    private int _disposed;
+
+    internal SignalSubscription(SignalHub hub, SignalKey[] keys)
+    {
+        _hub = hub;
+        Keys = keys;
+    }
+
+    /// <summary>Gets the keys this subscription watches.</summary>
+    public IReadOnlyList<SignalKey> Keys { get; }
+
+    /// <summary>Waits until a change can be read.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> when a change is pending; <see langword="false"/> when the subscription was disposed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (HasPending())
+            {
+                return true;
+            }
+
+            if (!await _doorbell.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            _doorbell.Reader.TryRead(out _);
+        }
+    }
+
+    /// <summary>Reads the next pending change, if any.</summary>
+    /// <param name="version">The change, the latest of its key, in cursor order among the pending ones.</param>
+    /// <returns><see langword="true"/> when a change was read.</returns>
+    public bool TryRead(out SignalVersion version)
+    {
+        if (_batchIndex == _batch.Length && !TakeBatch())
+        {
+            version = default;
+            return false;
+        }
+
+        version = _batch[_batchIndex++];
+        return true;
+    }
+
+    /// <summary>Reads changes until the subscription is disposed or <paramref name="cancellationToken"/> is canceled.</summary>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The changes, coalesced per key and in cursor order.</returns>
+    public async IAsyncEnumerable<SignalVersion> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (TryRead(out SignalVersion version))
+            {
+                yield return version;
+            }
+        }
+    }
+
+    /// <summary>Stops watching; a pending or later wait returns <see langword="false"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _hub.Unsubscribe(this);
+            _doorbell.Writer.TryComplete();
+        }
+    }
+
+    internal void Enqueue(SignalVersion version)
+    {
+        lock (_pending)
+        {
+            if (_delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)
+            {
+                return;
+            }
+
+            if (_pending.TryGetValue(version.Key, out SignalVersion pending) && version.Version <= pending.Version)
+            {
+                return;
+            }
+
+            _pending[version.Key] = version;
+        }
+
+        _doorbell.Writer.TryWrite(true);
+    }
+
+    private bool HasPending()
+    {
+        if (_batchIndex < _batch.Length)
+        {
+            return true;
+        }
+
+        lock (_pending)
+        {
+            return _pending.Count > 0;
+        }
+    }
+
+    private bool TakeBatch()
+    {
+        lock (_pending)
+        {
+            if (_pending.Count == 0)
+            {
+                return false;
+            }
+
+            _batch = [.. _pending.Values];
+            _pending.Clear();
+            foreach (SignalVersion version in _batch)
+            {
+                _delivered[version.Key] = version.Version;
+            }
+        }
+
+        Array.Sort(_batch, static (a, b) => a.Version.CompareTo(b.Version));
+        _batchIndex = 0;
+        return true;
+    }
+}
