@@ -1,0 +1,208 @@
+namespace Signals.Runtime.Tests.Hub;
+
+public class SignalHubTests
+{
+    private static readonly SignalKey General = SignalKey.Parse("chat:room:general");
+    private static readonly SignalKey Random = SignalKey.Parse("chat:room:random");
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    private static SignalVersion V(SignalKey key, long version) => new(key, version, null, Now);
+
+    [Fact]
+    public void Unknown_keys_are_at_version_zero()
+    {
+        var hub = new SignalHub();
+
+        Assert.Equal(SignalVersion.Initial(General), hub.GetVersion(General));
+        Assert.Equal(0, hub.Cursor);
+    }
+
+    [Fact]
+    public void Publish_is_monotonic_per_key_and_advances_the_cursor()
+    {
+        var hub = new SignalHub();
+
+        Assert.True(hub.Publish(V(General, 5)));
+        Assert.False(hub.Publish(V(General, 3)));
+        Assert.False(hub.Publish(V(General, 5)));
+        Assert.True(hub.Publish(V(Random, 4)));
+
+        Assert.Equal(5, hub.GetVersion(General).Version);
+        Assert.Equal(4, hub.GetVersion(Random).Version);
+        Assert.Equal(5, hub.Cursor);
+    }
+
+    [Fact]
+    public void Publish_rejects_versions_without_key_or_below_one()
+    {
+        var hub = new SignalHub();
+
+        Assert.Throws<ArgumentException>(() => hub.Publish(V(default, 1)));
+        Assert.Throws<ArgumentException>(() => hub.Publish(V(General, 0)));
+        Assert.Equal(0, hub.Cursor);
+    }
+
+    [Fact]
+    public async Task Subscription_starts_with_current_versions_after_the_cursor_then_streams_changes()
+    {
+        var hub = new SignalHub();
+        hub.Publish(V(General, 2));
+        hub.Publish(V(Random, 7));
+        using SignalSubscription subscription = hub.Subscribe([General, Random], after: 5);
+
+        hub.Publish(V(General, 9));
+
+        Assert.Equal([V(Random, 7), V(General, 9)], await ReadAsync(subscription, 2));
+    }
+
+    [Fact]
+    public async Task Slow_reader_gets_the_latest_version_per_key_coalesced_in_cursor_order()
+    {
+        var hub = new SignalHub();
+        using SignalSubscription subscription = hub.Subscribe([General, Random]);
+
+        for (int version = 1; version <= 10_000; version++)
+        {
+            hub.Publish(V(version % 2 == 0 ? General : Random, version));
+        }
+
+        Assert.Equal([V(Random, 9_999), V(General, 10_000)], await ReadAsync(subscription, 2));
+        Assert.False(subscription.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Subscription_never_goes_backwards_for_a_key()
+    {
+        var hub = new SignalHub();
+        using SignalSubscription subscription = hub.Subscribe([General]);
+        hub.Publish(V(General, 4));
+        Assert.Equal([V(General, 4)], await ReadAsync(subscription, 1));
+
+        // A subscription seeded again (e.g. by a racing subscribe) must not replay an older or equal version.
+        subscription.Enqueue(V(General, 3));
+        subscription.Enqueue(V(General, 4));
+
+        Assert.False(subscription.TryRead(out _));
+    }
+
+    [Fact]
+    public void Subscribe_rejects_empty_default_and_too_many_keys()
+    {
+        var hub = new SignalHub(Microsoft.Extensions.Options.Options.Create(new SignalsOptions { MaxKeysPerSubscription = 2 }));
+
+        Assert.Contains("at least one key", Assert.Throws<ArgumentException>(() => hub.Subscribe([])).Message, StringComparison.Ordinal);
+        Assert.Contains("default(SignalKey)", Assert.Throws<ArgumentException>(() => hub.Subscribe([default])).Message, StringComparison.Ordinal);
+        ArgumentException tooMany = Assert.Throws<ArgumentException>(() => hub.Subscribe([General, Random, SignalKey.Parse("chat:room:x")]));
+        Assert.Contains("at most 2 keys; 3 were given", tooMany.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disposed_subscription_ends_its_reader_and_receives_nothing_more()
+    {
+        var hub = new SignalHub();
+        SignalSubscription subscription = hub.Subscribe([General]);
+        ValueTask<bool> waiting = subscription.WaitToReadAsync(TestContext.Current.CancellationToken);
+
+        subscription.Dispose();
+        hub.Publish(V(General, 1));
+
+        Assert.False(await waiting.AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken));
+        Assert.False(subscription.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Many_subscribers_each_receive_every_key_they_watch()
+    {
+        var hub = new SignalHub();
+        SignalSubscription[] subscriptions = [.. Enumerable.Range(0, 200).Select(_ => hub.Subscribe([General]))];
+
+        Task publisher = Task.Run(() =>
+        {
+            for (int version = 1; version <= 500; version++)
+            {
+                hub.Publish(V(General, version));
+            }
+        }, TestContext.Current.CancellationToken);
+
+        foreach (SignalSubscription subscription in subscriptions)
+        {
+            long last = 0;
+            while (last < 500)
+            {
+                Assert.True(await subscription.WaitToReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken));
+                while (subscription.TryRead(out SignalVersion version))
+                {
+                    Assert.True(version.Version > last, "versions only go forward");
+                    last = version.Version;
+                }
+            }
+
+            subscription.Dispose();
+        }
+
+        await publisher;
+    }
+
+    [Fact]
+    public async Task WaitForChange_returns_at_once_when_a_known_version_differs()
+    {
+        var hub = new SignalHub();
+        hub.Publish(V(General, 3));
+
+        bool changed = await hub.WaitForChangeAsync(new Dictionary<SignalKey, long> { [General] = 2 }, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.True(changed);
+    }
+
+    [Fact]
+    public async Task WaitForChange_ends_when_a_watched_key_changes()
+    {
+        var hub = new SignalHub();
+        hub.Publish(V(General, 3));
+        var known = new Dictionary<SignalKey, long> { [General] = 3, [Random] = 0 };
+
+        ValueTask<bool> waiting = hub.WaitForChangeAsync(known, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+        hub.Publish(V(SignalKey.Parse("chat:room:other"), 4));
+        hub.Publish(V(Random, 5));
+
+        Assert.True(await waiting.AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task WaitForChange_returns_false_when_the_timeout_elapses()
+    {
+        var hub = new SignalHub();
+
+        bool changed = await hub.WaitForChangeAsync(new Dictionary<SignalKey, long> { [General] = 0 }, TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken);
+
+        Assert.False(changed);
+    }
+
+    [Fact]
+    public async Task WaitForChange_throws_when_the_caller_cancels()
+    {
+        var hub = new SignalHub();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => hub.WaitForChangeAsync(new Dictionary<SignalKey, long> { [General] = 0 }, TimeSpan.FromMinutes(1), cancellation.Token).AsTask());
+    }
+
+    private static async Task<List<SignalVersion>> ReadAsync(SignalSubscription subscription, int count)
+    {
+        var read = new List<SignalVersion>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Bound);
+        while (read.Count < count && await subscription.WaitToReadAsync(timeout.Token))
+        {
+            while (read.Count < count && subscription.TryRead(out SignalVersion version))
+            {
+                read.Add(version);
+            }
+        }
+
+        return read;
+    }
+}
