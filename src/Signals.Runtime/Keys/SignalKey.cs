@@ -121,6 +121,48 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         return CheckLength(value) is { } error ? throw new ArgumentException(error, nameof(arguments)) : new SignalKey(value);
     }
 
+    /// <summary>
+    /// Creates a key that extends this one with literal segments followed by escaped arguments, for family templates whose literal
+    /// segments come after a placeholder (<c>user:{UserId}:room:{RoomId}</c>).
+    /// </summary>
+    /// <param name="literal">One or more literal segments joined by <c>:</c> (e.g. <c>room</c>); each is <c>[A-Za-z0-9_.-]+</c>.</param>
+    /// <param name="arguments">
+    /// The family arguments that follow <paramref name="literal"/>, already formatted (see <see cref="FormatArgument{T}(T)"/>); each becomes one segment, escaped.
+    /// </param>
+    /// <returns>
+    /// The key, e.g. <c>chat:user:42:room:general</c> for <c>SignalKey.Create("chat:user", "42").Append("room", "general")</c>.
+    /// This key is left unchanged.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">This key is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="literal"/> or an argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="literal"/> is not literal, an argument is empty or not well-formed UTF-16, or the key exceeds <see cref="MaxByteCount"/> bytes.
+    /// </exception>
+    public SignalKey Append(string literal, params ReadOnlySpan<string> arguments)
+    {
+        if (_value is null)
+        {
+            throw new InvalidOperationException("Cannot append to default(SignalKey): it names no signal. Start from SignalKey.Create.");
+        }
+
+        ArgumentNullException.ThrowIfNull(literal);
+        if (ValidateLiteral(literal) is { } literalError)
+        {
+            throw new ArgumentException(literalError, nameof(literal));
+        }
+
+        var builder = new StringBuilder(_value, _value.Length + 1 + literal.Length + (arguments.Length * 16));
+        builder.Append(Separator).Append(literal);
+        foreach (string argument in arguments)
+        {
+            builder.Append(Separator);
+            AppendEscaped(builder, argument);
+        }
+
+        string value = builder.ToString();
+        return CheckLength(value) is { } error ? throw new ArgumentException(error, arguments.IsEmpty ? nameof(literal) : nameof(arguments)) : new SignalKey(value);
+    }
+
     /// <summary>Formats a family argument culture-invariantly, as the generated key factories do.</summary>
     /// <typeparam name="T">The argument's type.</typeparam>
     /// <param name="value">The argument.</param>

@@ -1,0 +1,22 @@
+using Signals.Generators.Helpers;
+
+namespace Signals.Generators.Models;
+
+/// <summary>Everything the emitter needs for one annotated type; value-equatable, no symbols or syntax.</summary>
+/// <param name="HintName">The generated file's hint name without <c>.g.cs</c>, e.g. <c>Chat.Outer.ChatMessage</c>.</param>
+/// <param name="Namespace">The type's namespace, or <see langword="null"/> for the global namespace.</param>
+/// <param name="ContainingTypes">The containing types, outermost first.</param>
+/// <param name="Keyword">The declaration keyword: <c>class</c>, <c>record</c>, <c>struct</c> or <c>record struct</c>.</param>
+/// <param name="TypeName">The type's simple name.</param>
+/// <param name="HidesInheritedKeys">Whether a base type already has an accessible <c>Keys</c> member, so the generated one is declared <c>new</c>.</param>
+/// <param name="Key">The full <c>[Signal]</c> key (e.g. <c>chat:chat-message</c>), or <see langword="null"/> when the type has no <c>[Signal]</c>.</param>
+/// <param name="Families">The <c>[SignalFamily]</c> families, in declaration order.</param>
+internal sealed record SignalTypeModel(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string Keyword,
+    string TypeName,
+    bool HidesInheritedKeys,
+    string? Key,
+    EquatableArray<SignalFamilyModel> Families);

@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Signals.Generators;
+
+namespace Signals.Generators.Tests;
+
+/// <summary>Compiles test sources against the Signals runtime, runs <see cref="SignalGenerator"/>, and snapshots or loads the result.</summary>
+internal static class GeneratorHarness
+{
+    /// <summary>The placeholder that replaces the generator's assembly version in snapshots, so a version bump does not churn them.</summary>
+    public const string VersionPlaceholder = "<version>";
+
+    private static readonly string GeneratorVersion = typeof(SignalGenerator).Assembly.GetName().Version!.ToString();
+
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () =>
+    {
+        // The shared framework's assemblies (the test host's trusted platform assemblies from the framework folder) plus the runtime.
+        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        string[] trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return
+        [
+            .. trusted
+                .Where(path => string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(path => MetadataReference.CreateFromFile(path)),
+            MetadataReference.CreateFromFile(typeof(SignalKey).Assembly.Location),
+        ];
+    });
+
+    /// <summary>Parses <paramref name="sources"/> at the latest language version into a library compilation with nullable enabled.</summary>
+    public static CSharpCompilation Compile(params string[] sources)
+        => CSharpCompilation.Create(
+            "Signals.Generated." + Guid.NewGuid().ToString("N"),
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(
+                source, ParseOptions, path: $"Source{i}.cs", cancellationToken: TestContext.Current.CancellationToken)),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>Creates a driver for <see cref="SignalGenerator"/> that records its incremental steps.</summary>
+    public static GeneratorDriver CreateTrackingDriver()
+        => CSharpGeneratorDriver.Create(
+            [new SignalGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator and asserts that it did not throw and that the output compilation has no errors.</summary>
+    /// <returns>The generator's result and the compilation with the generated sources.</returns>
+    public static (GeneratorRunResult Result, Compilation Output) Run(params string[] sources)
+    {
+        CSharpCompilation input = Compile(sources);
+        GeneratorDriver driver = CreateTrackingDriver().RunGeneratorsAndUpdateCompilation(
+            input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics, TestContext.Current.CancellationToken);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        Assert.Null(result.Exception);
+        Assert.Empty(generatorDiagnostics);
+        Diagnostic[] errors = [.. output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error)];
+        Assert.True(errors.Length == 0, "The output compilation has errors:\n" + string.Join("\n", errors.Select(e => e.ToString()))
+            + "\n\nGenerated:\n" + string.Join("\n", result.GeneratedSources.Select(s => s.SourceText.ToString())));
+        return (result, output);
+    }
+
+    /// <summary>Returns each generated file's text, keyed by hint name, with the generator version scrubbed.</summary>
+    public static IReadOnlyDictionary<string, string> Generate(params string[] sources)
+        => Run(sources).Result.GeneratedSources.ToDictionary(s => s.HintName, s => Scrub(s.SourceText.ToString()), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs the generator on <paramref name="source"/> and compares every generated file with
+    /// <c>_snapshots/{Class}.{Test}#{HintName}.verified.cs</c> beside the calling test file.
+    /// </summary>
+    public static void Verify(string source, [CallerFilePath] string callerFile = "", [CallerMemberName] string test = "")
+    {
+        IReadOnlyDictionary<string, string> generated = Generate(source);
+        Assert.NotEmpty(generated);
+
+        string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "_snapshots");
+        string testClass = Path.GetFileNameWithoutExtension(callerFile);
+        foreach ((string hintName, string text) in generated.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            string name = $"{testClass}.{test}#{Path.GetFileNameWithoutExtension(hintName)}";
+            SnapshotAssert.Match(directory, name, $"//HintName: {hintName}\n{text}");
+        }
+    }
+
+    /// <summary>Compiles <paramref name="sources"/> with the generated code and loads the assembly into a collectible context.</summary>
+    public static Assembly CompileAndLoad(params string[] sources)
+    {
+        (_, Compilation output) = Run(sources);
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+
+        stream.Position = 0;
+        var context = new AssemblyLoadContext(output.AssemblyName, isCollectible: true);
+        return context.LoadFromStream(stream);
+    }
+
+    private static string Scrub(string text)
+        => text.Replace($"\"Signals.Generators\", \"{GeneratorVersion}\"", $"\"Signals.Generators\", \"{VersionPlaceholder}\"", StringComparison.Ordinal);
+}

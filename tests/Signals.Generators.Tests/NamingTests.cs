@@ -1,0 +1,74 @@
+using Signals.Generators;
+
+namespace Signals.Generators.Tests;
+
+/// <summary>Name derivation rules the generated keys and factories depend on.</summary>
+public class NamingTests
+{
+    [Theory]
+    [InlineData("ChatMessage", "chat-message")]
+    [InlineData("HTTPServer", "http-server")]
+    [InlineData("Room2", "room2")]
+    [InlineData("Room2Message", "room2-message")]
+    [InlineData("IOStream", "io-stream")]
+    [InlineData("A", "a")]
+    [InlineData("ABC", "abc")]
+    [InlineData("userProfile", "user-profile")]
+    [InlineData("Chat_Message", "chat_message")]
+    public void Kebab_case_of_type_names(string name, string expected)
+        => Assert.Equal(expected, SignalGenerator.Parser.ToKebabCase(name));
+
+    [Theory]
+    [InlineData("RoomId", "roomId")]
+    [InlineData("ID", "id")]
+    [InlineData("URLPath", "urlPath")]
+    [InlineData("roomId", "roomId")]
+    [InlineData("X", "x")]
+    [InlineData("_Id", "_Id")]
+    public void Camel_case_of_property_names(string name, string expected)
+        => Assert.Equal(expected, SignalGenerator.Parser.ToCamelCase(name));
+
+    [Theory]
+    [InlineData("chat", true)]
+    [InlineData("chat:room", true)]
+    [InlineData("a.b-c_d:9", true)]
+    [InlineData("", false)]
+    [InlineData("chat:", false)]
+    [InlineData(":chat", false)]
+    [InlineData("chat::room", false)]
+    [InlineData("chat room", false)]
+    [InlineData("café", false)]
+    [InlineData("{RoomId}", false)]
+    public void Literal_grammar_matches_the_runtime(string value, bool expected)
+    {
+        Assert.Equal(expected, SignalGenerator.Parser.IsLiteral(value));
+        Assert.Equal(expected, TryCreate(value));
+    }
+
+    [Fact]
+    public void Well_known_type_names_match_the_runtime_types()
+    {
+        Assert.Equal(WellKnownTypeNames.SignalAttribute, typeof(SignalAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.SignalFamilyAttribute, typeof(SignalFamilyAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.SignalNamespaceAttribute, typeof(SignalNamespaceAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.SignalSource, typeof(ISignalSource).FullName);
+        Assert.Equal(WellKnownTypeNames.Guid, typeof(Guid).FullName);
+        Assert.Equal(WellKnownTypeNames.DateOnly, typeof(DateOnly).FullName);
+        Assert.Equal(WellKnownTypeNames.DateTimeOffset, typeof(DateTimeOffset).FullName);
+        Assert.Equal(WellKnownTypeNames.Int128, typeof(Int128).FullName);
+        Assert.Equal(WellKnownTypeNames.UInt128, typeof(UInt128).FullName);
+    }
+
+    private static bool TryCreate(string literal)
+    {
+        try
+        {
+            _ = SignalKey.Create(literal);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
