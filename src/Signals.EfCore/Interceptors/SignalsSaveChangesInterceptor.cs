@@ -1,0 +1,499 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>
+/// Stages signal version bumps in the same <c>SaveChanges</c> call as the entity changes that caused them, and wakes the
+/// dispatchers once they have committed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// For every Added, Modified or Deleted entry whose entity implements <see cref="ISignalSource"/> (the source generator implements it
+/// on annotated types), the interceptor collects keys from the current values (Added, Modified) and the original values (Modified,
+/// Deleted) — so moving a message from room A to room B bumps both rooms — dedupes them per save, and adds one
+/// <see cref="SignalOutboxEntry"/> per key to the same context. The rows are tracked entities, so EF Core writes them in the same
+/// transaction as the data: they commit or roll back with it, including inside a transaction the application began.
+/// After the save the rows are detached again, and the value <c>SaveChanges</c> returns does not count them.
+/// </para>
+/// <para>
+/// Database-generated key values (an identity <c>Id</c>) are still temporary while the save starts. When a key depends on such a
+/// value, the interceptor runs the save itself, inside the current transaction or one it begins (when the provider is relational and
+/// <see cref="DatabaseFacade.AutoTransactionBehavior"/> is not <see cref="AutoTransactionBehavior.Never"/>): it saves the data with
+/// the keys it already knows, computes the remaining keys from the now real values, saves their outbox rows, commits, and returns
+/// the combined result. Entities are accepted after the first of these inner saves, even when <c>SaveChanges(false)</c> was called;
+/// with a retrying execution strategy such a save is not retried once its entities were accepted (it fails instead), because a retry
+/// could no longer insert them.
+/// </para>
+/// <para>
+/// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit —
+/// the interceptor tells this application's dispatcher for the context type (registered by
+/// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service provider that <c>AddDbContext</c>
+/// records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
+/// other instances. Without that provider (a context created with <c>new</c>), the dispatchers' safety poll delivers the change.
+/// Nothing is sent for a save that rolls back.
+/// </para>
+/// <para>Stateless and thread-safe: one instance serves every <see cref="DbContext"/>; per-context state lives in a weak table.</para>
+/// </remarks>
+public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private static readonly ConditionalWeakTable<DbContext, SaveState> States = new();
+
+    private SignalsSaveChangesInterceptor()
+    {
+    }
+
+    /// <summary>Gets the single instance; <c>UseSignals()</c> registers it.</summary>
+    public static SignalsSaveChangesInterceptor Instance { get; } = new();
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">
+    /// The context's model has no outbox (call <c>modelBuilder.AddSignalsOutbox()</c>), or an entity produced a default key.
+    /// </exception>
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (result.HasResult || eventData.Context is not { } context || GetState(context) is not { Inner: false } state)
+        {
+            return result;
+        }
+
+        state.ClearSave();
+        CollectKeys(context, state);
+        if (state.Deferred.Count == 0)
+        {
+            Stage(context, state, state.Keys);
+            return result;
+        }
+
+        return InterceptionResult<int>.SuppressWithResult(SaveWithDeferredKeys(context, state));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">
+    /// The context's model has no outbox (call <c>modelBuilder.AddSignalsOutbox()</c>), or an entity produced a default key.
+    /// </exception>
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (result.HasResult || eventData.Context is not { } context || GetState(context) is not { Inner: false } state)
+        {
+            return result;
+        }
+
+        state.ClearSave();
+        CollectKeys(context, state);
+        if (state.Deferred.Count == 0)
+        {
+            Stage(context, state, state.Keys);
+            return result;
+        }
+
+        return InterceptionResult<int>.SuppressWithResult(await SaveWithDeferredKeysAsync(context, state, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        return eventData.Context is { } context ? Complete(context, result) : result;
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        return ValueTask.FromResult(eventData.Context is { } context ? Complete(context, result) : result);
+    }
+
+    /// <inheritdoc/>
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Discard(eventData.Context);
+    }
+
+    /// <inheritdoc/>
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override void SaveChangesCanceled(DbContextEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Discard(eventData.Context);
+    }
+
+    /// <inheritdoc/>
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Wakes the dispatchers for version bumps saved inside the transaction that just committed.</remarks>
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        WakeAfterCommit(eventData.Context);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Wakes the dispatchers for version bumps saved inside the transaction that just committed.</remarks>
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        WakeAfterCommit(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Forgets version bumps saved inside the transaction that rolled back: nobody is woken for them.</remarks>
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        ForgetPending(eventData.Context);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Forgets version bumps saved inside the transaction that rolled back: nobody is woken for them.</remarks>
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        ForgetPending(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private static SaveState? GetState(DbContext? context) => context is null ? null : States.GetOrCreateValue(context);
+
+    private static void CollectKeys(DbContext context, SaveState state)
+    {
+        // Entries() runs DetectChanges first when AutoDetectChangesEnabled is on: SavingChanges runs before EF's own detection.
+        foreach (EntityEntry entry in context.ChangeTracker.Entries())
+        {
+            if (entry.Entity is not ISignalSource source)
+            {
+                continue;
+            }
+
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    AddKeys(entry, source, original: false, state);
+                    break;
+                case EntityState.Modified:
+                    AddKeys(entry, source, original: false, state);
+                    AddKeys(entry, source, original: true, state);
+                    break;
+                case EntityState.Deleted:
+                    AddKeys(entry, source, original: true, state);
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static void AddKeys(EntityEntry entry, ISignalSource source, bool original, SaveState state)
+    {
+        EntryValueReader reader = state.Reader;
+        reader.Reset(entry, original);
+        state.Scratch.Clear();
+        try
+        {
+            source.AddSignalKeys(reader, state.Scratch);
+        }
+        catch (Exception) when (reader.HitTemporary)
+        {
+            // A key was being formatted from a placeholder value; it is computed again once the value is real.
+        }
+
+        if (reader.HitTemporary)
+        {
+            if (!original && !state.Deferred.Exists(d => ReferenceEquals(d.Entry.Entity, entry.Entity)))
+            {
+                state.Deferred.Add((entry, source));
+            }
+
+            return;
+        }
+
+        foreach (SignalKey key in state.Scratch)
+        {
+            state.Keys.Add(Validate(key, entry));
+        }
+    }
+
+    private static List<SignalKey> CollectDeferredKeys(SaveState state)
+    {
+        var added = new List<SignalKey>();
+        foreach ((EntityEntry entry, ISignalSource source) in state.Deferred)
+        {
+            EntryValueReader reader = state.Reader;
+            reader.Reset(entry, original: false);
+            state.Scratch.Clear();
+            source.AddSignalKeys(reader, state.Scratch);
+            if (reader.HitTemporary)
+            {
+                throw new InvalidOperationException(
+                    $"A signal key of '{entry.Metadata.DisplayName()}' reads a value that is still temporary after the entity was inserted.");
+            }
+
+            foreach (SignalKey key in state.Scratch)
+            {
+                if (state.Keys.Add(Validate(key, entry)))
+                {
+                    added.Add(key);
+                }
+            }
+        }
+
+        return added;
+    }
+
+    private static SignalKey Validate(SignalKey key, EntityEntry entry)
+        => key.IsDefault
+            ? throw new InvalidOperationException($"'{entry.Metadata.DisplayName()}' produced default(SignalKey) from ISignalSource.AddSignalKeys.")
+            : key;
+
+    private static void Stage(DbContext context, SaveState state, IReadOnlyCollection<SignalKey> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        _ = OutboxModel.GetEntityType(context);
+        DbSet<SignalOutboxEntry> outbox = context.Set<SignalOutboxEntry>();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        foreach (SignalKey key in keys)
+        {
+            var row = new SignalOutboxEntry { Key = key.Value, CreatedAt = now };
+            outbox.Add(row);
+            state.Staged.Add(row);
+        }
+    }
+
+    private static bool ShouldOwnTransaction(DbContext context)
+    {
+        DatabaseFacade database = context.Database;
+        return database.CurrentTransaction is null
+            && database.IsRelational()
+            && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+    }
+
+    private static int SaveWithDeferredKeys(DbContext context, SaveState state)
+    {
+        state.Inner = true;
+        try
+        {
+            int total;
+            if (ShouldOwnTransaction(context))
+            {
+                bool accepted = false;
+                total = context.Database.CreateExecutionStrategy().Execute(() =>
+                {
+                    ThrowIfRetryAfterAccept(accepted);
+                    using IDbContextTransaction transaction = context.Database.BeginTransaction();
+                    int saved = SaveInner(context, state, ref accepted);
+                    transaction.Commit();
+                    return saved;
+                });
+            }
+            else
+            {
+                bool accepted = false;
+                total = SaveInner(context, state, ref accepted);
+            }
+
+            state.Inner = false;
+            return Complete(context, total);
+        }
+        catch
+        {
+            state.Inner = false;
+            Discard(context);
+            throw;
+        }
+    }
+
+    private static int SaveInner(DbContext context, SaveState state, ref bool accepted)
+    {
+        Stage(context, state, state.Keys);
+        int total = context.SaveChanges(acceptAllChangesOnSuccess: true);
+        accepted = true;
+        List<SignalKey> deferred = CollectDeferredKeys(state);
+        if (deferred.Count > 0)
+        {
+            Stage(context, state, deferred);
+            total += context.SaveChanges(acceptAllChangesOnSuccess: true);
+        }
+
+        return total;
+    }
+
+    private static async Task<int> SaveWithDeferredKeysAsync(DbContext context, SaveState state, CancellationToken cancellationToken)
+    {
+        state.Inner = true;
+        try
+        {
+            int total;
+            if (ShouldOwnTransaction(context))
+            {
+                var accepted = new StrongBox<bool>();
+                total = await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                    async ct =>
+                    {
+                        ThrowIfRetryAfterAccept(accepted.Value);
+                        IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                        await using (transaction.ConfigureAwait(false))
+                        {
+                            int saved = await SaveInnerAsync(context, state, accepted, ct).ConfigureAwait(false);
+                            await transaction.CommitAsync(ct).ConfigureAwait(false);
+                            return saved;
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                total = await SaveInnerAsync(context, state, new StrongBox<bool>(), cancellationToken).ConfigureAwait(false);
+            }
+
+            state.Inner = false;
+            return Complete(context, total);
+        }
+        catch
+        {
+            state.Inner = false;
+            Discard(context);
+            throw;
+        }
+    }
+
+    private static async Task<int> SaveInnerAsync(DbContext context, SaveState state, StrongBox<bool> accepted, CancellationToken cancellationToken)
+    {
+        Stage(context, state, state.Keys);
+        int total = await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
+        accepted.Value = true;
+        List<SignalKey> deferred = CollectDeferredKeys(state);
+        if (deferred.Count > 0)
+        {
+            Stage(context, state, deferred);
+            total += await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
+
+    private static void ThrowIfRetryAfterAccept(bool accepted)
+    {
+        if (accepted)
+        {
+            throw new InvalidOperationException(
+                "A save whose signal keys depend on database-generated values failed after its entities were accepted, and cannot be " +
+                "retried safely by the execution strategy. Begin a transaction in an execution strategy of your own and retry the whole unit of work.");
+        }
+    }
+
+    /// <summary>Detaches the save's outbox rows, wakes the dispatchers (or remembers to once the application's transaction commits).</summary>
+    /// <returns><paramref name="result"/> without the outbox rows.</returns>
+    private static int Complete(DbContext context, int result)
+    {
+        if (GetState(context) is not { Inner: false } state || state.Staged.Count == 0)
+        {
+            return result;
+        }
+
+        long highest = 0;
+        foreach (SignalOutboxEntry row in state.Staged)
+        {
+            highest = Math.Max(highest, row.Id);
+            EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
+            if (entry.State != EntityState.Detached)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+
+        int rows = state.Staged.Count;
+        state.ClearSave();
+        if (context.Database.CurrentTransaction is null)
+        {
+            FindSignaler(context)?.OnCommitted(highest);
+        }
+        else
+        {
+            state.PendingHighestId = Math.Max(state.PendingHighestId, highest);
+        }
+
+        return Math.Max(0, result - rows);
+    }
+
+    private static void Discard(DbContext? context)
+    {
+        if (context is null || GetState(context) is not { Inner: false } state)
+        {
+            return;
+        }
+
+        foreach (SignalOutboxEntry row in state.Staged)
+        {
+            EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
+            if (entry.State != EntityState.Detached)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+
+        state.ClearSave();
+    }
+
+    private static void WakeAfterCommit(DbContext? context)
+    {
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId == 0)
+        {
+            return;
+        }
+
+        long highest = state.PendingHighestId;
+        state.PendingHighestId = 0;
+        FindSignaler(context)?.OnCommitted(highest);
+    }
+
+    private static void ForgetPending(DbContext? context)
+    {
+        if (context is not null && States.TryGetValue(context, out SaveState? state) && !state.Inner)
+        {
+            state.PendingHighestId = 0;
+        }
+    }
+
+    private static OutboxSignaler? FindSignaler(DbContext context)
+    {
+        try
+        {
+            IServiceProvider? services = context.GetService<IDbContextOptions>()
+                .FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+            return services?.GetService<OutboxSignalerRegistry>()?.Find(context.GetType());
+        }
+        catch (ObjectDisposedException)
+        {
+            // The save has committed: a disposed container must not turn it into an error. The safety poll delivers the change.
+            return null;
+        }
+    }
+}

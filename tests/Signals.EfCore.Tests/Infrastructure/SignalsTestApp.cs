@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Signals.EntityFrameworkCore.Tests.Model;
+
+namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>One application instance: a generic host with <c>AddDbContext(...UseSignals())</c>, the hub and the outbox dispatcher.</summary>
+internal sealed class SignalsTestApp : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private int _stopped;
+
+    private SignalsTestApp(IHost host) => _host = host;
+
+    public SignalHub Hub => _host.Services.GetRequiredService<SignalHub>();
+
+    public IServiceProvider Services => _host.Services;
+
+    public static Task<SignalsTestApp> StartPostgresAsync(string connectionString, Action<SignalsOutboxOptions>? configure = null)
+        => StartAsync(o => o.UseNpgsql(connectionString), configure);
+
+    public static Task<SignalsTestApp> StartInMemoryAsync(string databaseName, Microsoft.EntityFrameworkCore.Storage.InMemoryDatabaseRoot root, Action<SignalsOutboxOptions>? configure = null)
+        => StartAsync(o => o.UseInMemoryDatabase(databaseName, root), configure);
+
+    private static async Task<SignalsTestApp> StartAsync(Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddDbContext<ChatDbContext>(o => provider(o.UseSignals()));
+        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
+        IHost host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new SignalsTestApp(host);
+    }
+
+    /// <summary>Runs work on a scoped context, as a request of this instance would.</summary>
+    public async Task<T> WithContextAsync<T>(Func<ChatDbContext, Task<T>> work)
+    {
+        await using AsyncServiceScope scope = _host.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ChatDbContext>());
+    }
+
+    public Task WithContextAsync(Func<ChatDbContext, Task> work)
+        => WithContextAsync(async context =>
+        {
+            await work(context);
+            return true;
+        });
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _host.StopAsync(timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+    }
+}

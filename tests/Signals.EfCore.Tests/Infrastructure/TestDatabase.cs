@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Signals.EntityFrameworkCore.Tests.Model;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>A fresh PostgreSQL database with the test schema.</summary>
+internal static class TestDatabase
+{
+    public static async Task<string> CreateAsync(PostgresServer server, string name)
+    {
+        string connectionString = await server.CreateDatabaseAsync(name, TestContext.Current.CancellationToken);
+        await using ChatDbContext context = CreateContext(connectionString);
+        await context.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        return connectionString;
+    }
+
+    /// <summary>A context made with <c>new</c> (no application service provider): it stages outbox rows but wakes nobody.</summary>
+    public static ChatDbContext CreateContext(string connectionString, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+        => new(new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(connectionString).UseSignals().AddInterceptors(interceptors).Options);
+
+    /// <summary>Reads every outbox row, in id order.</summary>
+    public static async Task<List<SignalOutboxEntry>> ReadOutboxAsync(string connectionString)
+    {
+        await using ChatDbContext context = CreateContext(connectionString);
+        return await context.Outbox.AsNoTracking().OrderBy(e => e.Id).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<string[]> ReadOutboxKeysAsync(string connectionString)
+        => [.. (await ReadOutboxAsync(connectionString)).Select(e => e.Key).Order(StringComparer.Ordinal)];
+}

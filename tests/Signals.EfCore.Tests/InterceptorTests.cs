@@ -1,0 +1,236 @@
+using Microsoft.EntityFrameworkCore;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.EntityFrameworkCore.Tests.Model;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests;
+
+/// <summary>What the interceptor writes into the outbox, read back from a real PostgreSQL database.</summary>
+public sealed class InterceptorTests(PostgresServer server)
+{
+    private static readonly string General = ChatMessage.Room("general").Value;
+    private static readonly string Random = ChatMessage.Room("random").Value;
+    private static readonly string AnyMessage = ChatMessage.AnyMessage.Value;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Added_entity_bumps_its_keys_and_the_result_does_not_count_outbox_rows(bool async)
+    {
+        string db = await TestDatabase.CreateAsync(server, "added");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.Add(new ChatMessage { RoomId = "general", Text = "hi" });
+
+        int saved = async ? await context.SaveChangesAsync(TestContext.Current.CancellationToken) : context.SaveChanges();
+
+        Assert.Equal(1, saved);
+        Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
+        Assert.DoesNotContain(context.ChangeTracker.Entries(), e => e.Entity is SignalOutboxEntry);
+    }
+
+    [Fact]
+    public async Task Modified_entity_bumps_its_keys()
+    {
+        string db = await TestDatabase.CreateAsync(server, "modified");
+        var message = new ChatMessage { RoomId = "general", Text = "hi" };
+        await SeedAsync(db, message);
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
+        loaded.Text = "edited";
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Deleted_entity_bumps_the_keys_of_its_original_values()
+    {
+        string db = await TestDatabase.CreateAsync(server, "deleted");
+        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
+        loaded.RoomId = "random"; // changed, then deleted: the row that existed was in "general"
+        context.Messages.Remove(loaded);
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Moving_a_message_between_rooms_bumps_both_rooms()
+    {
+        string db = await TestDatabase.CreateAsync(server, "move");
+        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
+        loaded.RoomId = "random";
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Changes_without_automatic_detection_are_still_seen()
+    {
+        string db = await TestDatabase.CreateAsync(server, "nodetect");
+        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        loaded.RoomId = "random";
+        context.ChangeTracker.DetectChanges();
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Keys_are_deduped_per_save()
+    {
+        string db = await TestDatabase.CreateAsync(server, "dedupe");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.AddRange(
+            new ChatMessage { RoomId = "general", Text = "one" },
+            new ChatMessage { RoomId = "general", Text = "two" },
+            new ChatMessage { RoomId = "random", Text = "three" });
+
+        int saved = await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, saved);
+        Assert.Equal([AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Each_save_gets_new_versions_from_one_sequence()
+    {
+        string db = await TestDatabase.CreateAsync(server, "versions");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.Add(new ChatMessage { RoomId = "general", Text = "one" });
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        context.Messages.Add(new ChatMessage { RoomId = "general", Text = "two" });
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        List<SignalOutboxEntry> rows = await TestDatabase.ReadOutboxAsync(db);
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(rows.Count, rows.Select(r => r.Id).Distinct().Count());
+        long firstGeneral = rows.Where(r => r.Key == General).Min(r => r.Id);
+        long secondGeneral = rows.Where(r => r.Key == General).Max(r => r.Id);
+        Assert.True(secondGeneral > firstGeneral);
+        Assert.All(rows, r => Assert.True(r.CreatedAt > DateTimeOffset.UtcNow.AddMinutes(-5)));
+    }
+
+    [Fact]
+    public async Task Save_without_accepting_changes_does_not_stage_rows_twice()
+    {
+        string db = await TestDatabase.CreateAsync(server, "noaccept");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.Add(new ChatMessage { RoomId = "general", Text = "hi" });
+
+        Assert.Equal(1, await context.SaveChangesAsync(acceptAllChangesOnSuccess: false, TestContext.Current.CancellationToken));
+        context.ChangeTracker.AcceptAllChanges();
+        Assert.Equal(0, await context.SaveChangesAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Entities_without_signals_add_no_rows()
+    {
+        string db = await TestDatabase.CreateAsync(server, "plain");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Notes.Add(new AuditNote { Text = "nothing to signal" });
+
+        Assert.Equal(1, await context.SaveChangesAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await TestDatabase.ReadOutboxAsync(db));
+    }
+
+    [Fact]
+    public async Task Rolled_back_user_transaction_leaves_no_outbox_rows()
+    {
+        string db = await TestDatabase.CreateAsync(server, "rollback");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        await using (var transaction = await context.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "never" });
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await transaction.RollbackAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(await TestDatabase.ReadOutboxAsync(db));
+    }
+
+    [Fact]
+    public async Task Committed_user_transaction_keeps_rows_of_every_save_in_it()
+    {
+        string db = await TestDatabase.CreateAsync(server, "commit");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        await using (var transaction = await context.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "one" });
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+            context.Messages.Add(new ChatMessage { RoomId = "random", Text = "two" });
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal([AnyMessage, AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Failed_save_leaves_no_staged_rows_behind()
+    {
+        string db = await TestDatabase.CreateAsync(server, "failed");
+        var message = new ChatMessage { RoomId = "general", Text = "hi" };
+        await SeedAsync(db, message);
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.Add(new ChatMessage { Id = message.Id, RoomId = "random", Text = "duplicate id" });
+        await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync(TestContext.Current.CancellationToken));
+
+        Assert.DoesNotContain(context.ChangeTracker.Entries(), e => e.Entity is SignalOutboxEntry);
+        Assert.Empty(await TestDatabase.ReadOutboxAsync(db));
+
+        // The failed entity is fixed and saved again: exactly its keys are staged, once.
+        context.ChangeTracker.Entries<ChatMessage>().Single().Entity.Id = Guid.NewGuid();
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([AnyMessage, Random], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public void Saving_a_signal_source_without_the_outbox_mapping_says_how_to_fix_it()
+    {
+        var options = new DbContextOptionsBuilder<NoOutboxDbContext>()
+            .UseInMemoryDatabase(nameof(Saving_a_signal_source_without_the_outbox_mapping_says_how_to_fix_it))
+            .UseSignals()
+            .Options;
+        using var context = new NoOutboxDbContext(options);
+        context.Messages.Add(new ChatMessage { RoomId = "general" });
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => context.SaveChanges());
+        Assert.Contains("AddSignalsOutbox()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseSignals_is_idempotent()
+    {
+        var builder = new DbContextOptionsBuilder<ChatDbContext>().UseInMemoryDatabase("idempotent").UseSignals().UseSignals();
+        var core = builder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>();
+        Assert.Single(core!.Interceptors!, i => ReferenceEquals(i, SignalsSaveChangesInterceptor.Instance));
+    }
+
+    private static async Task SeedAsync(string db, params ChatMessage[] messages)
+    {
+        await using (ChatDbContext context = TestDatabase.CreateContext(db))
+        {
+            context.Messages.AddRange(messages);
+            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using ChatDbContext cleanup = TestDatabase.CreateContext(db);
+        await cleanup.Outbox.ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Signals.EntityFrameworkCore.Tests.Model;
+
+/// <summary>The application context of the tests: data plus the Signals outbox.</summary>
+public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(options)
+{
+    public DbSet<ChatMessage> Messages => Set<ChatMessage>();
+
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    public DbSet<AuditNote> Notes => Set<AuditNote>();
+
+    public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ChatMessage>().Property(m => m.Id).ValueGeneratedNever();
+        modelBuilder.AddSignalsOutbox();
+    }
+}

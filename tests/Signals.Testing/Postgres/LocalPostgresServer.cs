@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Signals.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL server started from the local binaries (<c>initdb</c>/<c>pg_ctl</c>) in a temporary directory, on a free
+/// loopback port, with its socket in that directory. When the tests run as root the server runs as the <c>postgres</c> OS user
+/// (through <c>runuser</c>). Disposing it stops the server and deletes the directory. Every wait is bounded.
+/// </summary>
+/// <remarks>
+/// Durability is off (<c>fsync=off</c>, <c>full_page_writes=off</c>): the data is thrown away anyway, and tests run faster.
+/// The binaries come from <c>SIGNALS_TEST_POSTGRES_BIN</c>, else <c>/usr/lib/postgresql/15/bin</c>, else the newest
+/// <c>/usr/lib/postgresql/*/bin</c> (Debian: <c>apt-get install -y postgresql</c>).
+/// </remarks>
+public sealed class LocalPostgresServer : IPostgresServer
+{
+    /// <summary>The environment variable that may name the directory of the PostgreSQL binaries.</summary>
+    public const string BinDirectoryVariable = "SIGNALS_TEST_POSTGRES_BIN";
+
+    private const string OsUser = "postgres";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly string _binDirectory;
+    private readonly string _directory;
+    private int _disposed;
+
+    private LocalPostgresServer(string binDirectory, string directory, int port)
+    {
+        _binDirectory = binDirectory;
+        _directory = directory;
+        Port = port;
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Database = "postgres",
+            Username = OsUser,
+            IncludeErrorDetail = true,
+        }.ConnectionString;
+    }
+
+    /// <summary>Gets the loopback TCP port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <inheritdoc/>
+    public string ConnectionString { get; }
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    private string LogFile => Path.Combine(_directory, "server.log");
+
+    private static bool RunAsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
+
+    /// <summary>Creates a cluster in a temporary directory and starts a server on it.</summary>
+    /// <param name="binDirectory">The directory of <c>initdb</c> and <c>pg_ctl</c>; <see langword="null"/> to find it (see remarks on the type).</param>
+    /// <param name="cancellationToken">Cancels start-up (the directory is removed).</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">The binaries are missing, or a command failed (the message holds its output and the server log).</exception>
+    /// <exception cref="TimeoutException">A command or the readiness check took too long.</exception>
+    public static async Task<LocalPostgresServer> StartAsync(string? binDirectory = null, CancellationToken cancellationToken = default)
+    {
+        binDirectory ??= FindBinDirectory();
+        DirectoryInfo directory = Directory.CreateTempSubdirectory("signals-pg-");
+        try
+        {
+            if (RunAsRoot)
+            {
+                await RunAsync("chown", [$"{OsUser}:{OsUser}", directory.FullName], directory.FullName, asServerUser: false, cancellationToken);
+            }
+
+            await RunAsync(
+                Path.Combine(binDirectory, "initdb"),
+                ["-D", Path.Combine(directory.FullName, "data"), "-U", OsUser, "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "--no-sync"],
+                directory.FullName,
+                RunAsRoot,
+                cancellationToken);
+
+            for (int attempt = 1; ; attempt++)
+            {
+                var server = new LocalPostgresServer(binDirectory, directory.FullName, FreeLoopbackPort());
+                try
+                {
+                    await server.StartServerAsync(cancellationToken);
+                    AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
+                    return server;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    // Most likely someone took the port between probing and binding: try another one.
+                }
+            }
+        }
+        catch
+        {
+            TryDelete(directory.FullName);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+        => (await PostgresDatabases.CreateAsync(ConnectionString, name, cancellationToken)).ConnectionString;
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            using var timeout = new CancellationTokenSource(CommandTimeout);
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "20", "stop"], timeout.Token);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            KillPostmaster();
+        }
+
+        TryDelete(_directory);
+    }
+
+    /// <summary>Finds the PostgreSQL binaries (see remarks on the type).</summary>
+    /// <returns>The directory holding <c>initdb</c> and <c>pg_ctl</c>.</returns>
+    /// <exception cref="InvalidOperationException">No binaries were found.</exception>
+    public static string FindBinDirectory()
+    {
+        if (Environment.GetEnvironmentVariable(BinDirectoryVariable) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        const string preferred = "/usr/lib/postgresql/15/bin";
+        if (File.Exists(Path.Combine(preferred, "initdb")))
+        {
+            return preferred;
+        }
+
+        string? newest = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(static d => Path.Combine(d, "bin"))
+                .Where(static d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(static d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+        return newest ?? throw new InvalidOperationException(
+            "No PostgreSQL binaries found under /usr/lib/postgresql. Install them (Debian: 'apt-get install -y postgresql'), set " +
+            $"{BinDirectoryVariable} to their directory, or set {PostgresServer.ConnectionStringVariable} to the connection string of a server.");
+    }
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        string serverOptions = string.Create(
+            CultureInfo.InvariantCulture,
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections=200 -c fsync=off -c full_page_writes=off");
+        await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
+
+        // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.
+        using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ready.CancelAfter(ReadyTimeout);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false;Timeout=5");
+                await connection.OpenAsync(ready.Token);
+                return;
+            }
+            catch (NpgsqlException) when (!ready.IsCancellationRequested)
+            {
+                await Task.Delay(50, ready.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"PostgreSQL on port {Port} did not accept connections within {ReadyTimeout}.\n{ReadLog()}");
+            }
+        }
+    }
+
+    private Task RunToolAsync(string tool, string[] arguments, CancellationToken cancellationToken)
+        => RunAsync(Path.Combine(_binDirectory, tool), arguments, _directory, RunAsRoot, cancellationToken, ReadLog);
+
+    private static async Task RunAsync(
+        string fileName, string[] arguments, string workingDirectory, bool asServerUser, CancellationToken cancellationToken, Func<string>? diagnostics = null)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = asServerUser ? "runuser" : fileName,
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asServerUser)
+        {
+            foreach (string argument in (string[])["-u", OsUser, "--", fileName])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {CommandTimeout}.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            string output = await Collect(stdout) + await Collect(stderr);
+            throw new InvalidOperationException(
+                $"'{fileName} {string.Join(' ', arguments)}' exited with code {process.ExitCode}.\n{output}\n{diagnostics?.Invoke()}");
+        }
+    }
+
+    private static async Task<string> Collect(Task<string> output)
+    {
+        // A child process (the postmaster) may hold the pipe open: take what is there, never wait long.
+        try
+        {
+            return await output.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private string ReadLog()
+    {
+        try
+        {
+            return File.Exists(LogFile) ? "server.log:\n" + File.ReadAllText(LogFile) : string.Empty;
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    /// <summary>Last resort when the test process exits without disposing the server: kill it and remove its directory.</summary>
+    private void OnProcessExit(object? sender, EventArgs e)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            KillPostmaster();
+            TryDelete(_directory);
+        }
+    }
+
+    private void KillPostmaster()
+    {
+        try
+        {
+            string pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                using Process postmaster = Process.GetProcessById(pid);
+                postmaster.Kill(entireProcessTree: true);
+                postmaster.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left in the temp directory; harmless.
+        }
+    }
+}
