@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Signals.Protocol;
+
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>
+/// <c>GET {prefix}/events?key=a&amp;key=b</c>: a Server-Sent Events stream of the requested keys' changes (DESIGN.md "Wire protocol").
+/// </summary>
+/// <remarks>
+/// <para>Each event is <c>id: {version}</c>, <c>event: signal</c> (<see cref="SignalsEndpointOptions.EventType"/>) and
+/// <c>data: {"key":…,"version":…,"hash":…,"updatedAt":…}</c>; the first also carries <c>retry:</c>. The stream starts with the current
+/// state of each key newer than the resume cursor (<c>Last-Event-ID</c> header, else <c>lastEventId</c> query; none = every key
+/// that ever changed), then sends every change, coalesced per key by the hub's <see cref="SignalSubscription"/>.</para>
+/// <para>Written by <see cref="TypedResults.ServerSentEvents{T}(IAsyncEnumerable{SseItem{T}})"/>. <see cref="SseItem{T}"/> cannot
+/// express a comment, so the heartbeat (<c>: ping</c>) is written to the response body by the event source itself, while the
+/// formatter waits for its next item: <see cref="SseFormatter"/> writes and flushes each event before it asks for the next one,
+/// so the two never write at once and a ping never lands inside an event.</para>
+/// <para>A resume cursor ahead of this instance's <see cref="SignalHub.Cursor"/> (another instance's dispatcher got further) is
+/// accepted as it is: later changes are still sent, and one this instance publishes at or below the cursor may arrive again,
+/// which is harmless because versions only grow. An <c>event: reset</c> for a cursor that is too old needs a store that forgets
+/// history; the in-process hub keeps every key's latest version, so it never sends one.</para>
+/// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
+/// options cannot change the wire shape.</para>
+/// </remarks>
+internal static class EventsEndpoint
+{
+    private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
+
+    public static Results<ServerSentEventsResult<string>, ProblemHttpResult> Handle(
+        HttpContext context,
+        [FromServices] SignalHub hub,
+        [FromServices] IOptions<SignalsOptions> signalsOptions,
+        [FromServices] IOptions<SignalsEndpointOptions> endpointOptions,
+        [FromServices] IHostApplicationLifetime lifetime)
+    {
+        SignalsEndpointOptions options = endpointOptions.Value;
+        int maxKeys = signalsOptions.Value.MaxKeysPerSubscription;
+
+        if (ReadKeys(context.Request.Query["key"], maxKeys, out List<SignalKey>? keys) is { } keyProblem)
+        {
+            return keyProblem.ToResult();
+        }
+
+        if (ReadCursor(context.Request, out long after) is { } cursorProblem)
+        {
+            return cursorProblem.ToResult();
+        }
+
+        // Subscribe now, so the initial state is the state when the request arrived; the stream disposes the subscription
+        // when it ends, and the response does if the stream never runs.
+        SignalSubscription subscription = hub.Subscribe(keys!, after);
+        context.Response.RegisterForDispose(subscription);
+
+        // TypedResults.ServerSentEvents sets Content-Type, Cache-Control (no-cache,no-store), Pragma and Content-Encoding
+        // (identity) and disables response buffering; it knows nothing about nginx, whose proxy buffering this header turns off.
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+
+        var stream = new EventStream(context, subscription, options, lifetime.ApplicationStopping);
+        return TypedResults.ServerSentEvents(stream.ReadAsync());
+    }
+
+    private static SignalsProblem? ReadKeys(StringValues values, int maxKeys, out List<SignalKey>? keys)
+    {
+        keys = null;
+        if (values.Count == 0)
+        {
+            return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
+        }
+
+        var distinct = new HashSet<SignalKey>();
+        var result = new List<SignalKey>(Math.Min(values.Count, maxKeys));
+        foreach (string? value in values)
+        {
+            if (!SignalKey.TryParse(value, out SignalKey key, out string? error))
+            {
+                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value ?? string.Empty)} in the 'key' query parameter: {error}");
+            }
+
+            if (distinct.Add(key))
+            {
+                if (result.Count == maxKeys)
+                {
+                    return SignalsProblem.TooManyKeys("The 'key' query parameter", maxKeys);
+                }
+
+                result.Add(key);
+            }
+        }
+
+        keys = result;
+        return null;
+    }
+
+    private static SignalsProblem? ReadCursor(HttpRequest request, out long after)
+    {
+        after = 0;
+        string? header = request.Headers["Last-Event-ID"];
+        (string source, string? value) = !string.IsNullOrEmpty(header)
+            ? ("The Last-Event-ID header", header)
+            : ("The 'lastEventId' query parameter", (string?)request.Query["lastEventId"]);
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out after)
+            ? null
+            : SignalsProblem.InvalidCursor(
+                $"{source} must be the id of an event from this stream, an integer between 0 and {long.MaxValue}; got {SignalsProblem.Quote(value)}.");
+    }
+
+    /// <summary>One stream's state: the subscription, the heartbeat timer and the end conditions.</summary>
+    private sealed class EventStream(HttpContext context, SignalSubscription subscription, SignalsEndpointOptions options, CancellationToken stopping)
+    {
+        private readonly TimeSpan _heartbeat = options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : options.HeartbeatInterval;
+        private readonly string _eventType = options.EventType;
+        private TimeSpan? _retry = options.ReconnectionInterval;
+
+        private enum Wake
+        {
+            Changes,
+            Idle,
+            Ended,
+        }
+
+        public async IAsyncEnumerable<SseItem<string>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            // cancellationToken is the request's (TypedResults passes RequestAborted); the stream also ends when the app stops.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+            using (subscription)
+            {
+                // Send the headers now, so the client sees the stream open even when no event is due yet.
+                // (StartAsync alone only commits them: Kestrel sends them with the first flush.)
+                if (!await TryAsync(static (response, token) => StartAsync(response, token), ended.Token).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                while (true)
+                {
+                    Wake wake = await WaitAsync(ended.Token).ConfigureAwait(false);
+                    if (wake == Wake.Ended)
+                    {
+                        yield break;
+                    }
+
+                    if (wake == Wake.Idle)
+                    {
+                        if (!await TryAsync(static (response, token) => WritePingAsync(response, token), ended.Token).ConfigureAwait(false))
+                        {
+                            yield break;
+                        }
+
+                        continue;
+                    }
+
+                    while (subscription.TryRead(out SignalVersion version))
+                    {
+                        string data = JsonSerializer.Serialize(SignalEvent.From(version), SignalsJsonSerializerContext.Default.SignalEvent);
+                        yield return new SseItem<string>(data, _eventType)
+                        {
+                            EventId = version.Version.ToString(CultureInfo.InvariantCulture),
+                            ReconnectionInterval = _retry,
+                        };
+                        _retry = null;
+                    }
+                }
+            }
+        }
+
+        private async ValueTask<Wake> WaitAsync(CancellationToken ended)
+        {
+            if (_heartbeat == TimeSpan.Zero)
+            {
+                try
+                {
+                    return await subscription.WaitToReadAsync(ended).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
+                }
+                catch (OperationCanceledException) when (ended.IsCancellationRequested)
+                {
+                    return Wake.Ended;
+                }
+            }
+
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ended);
+            idle.CancelAfter(_heartbeat);
+            try
+            {
+                return await subscription.WaitToReadAsync(idle.Token).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
+            }
+            catch (OperationCanceledException) when (!ended.IsCancellationRequested)
+            {
+                return Wake.Idle;
+            }
+            catch (OperationCanceledException)
+            {
+                return Wake.Ended;
+            }
+        }
+
+        private async ValueTask<bool> TryAsync(Func<HttpResponse, CancellationToken, ValueTask> write, CancellationToken ended)
+        {
+            try
+            {
+                await write(context.Response, ended).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            catch (IOException)
+            {
+                // The client went away mid-write.
+                return false;
+            }
+        }
+
+        private static async ValueTask StartAsync(HttpResponse response, CancellationToken cancellationToken)
+        {
+            await response.StartAsync(cancellationToken).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async ValueTask WritePingAsync(HttpResponse response, CancellationToken cancellationToken)
+        {
+            await response.Body.WriteAsync(Ping, cancellationToken).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Signals.Protocol;
+
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>An RFC 9457 problem the endpoints answer with: a status, a stable <see cref="SignalsProblemTypes"/> type, a title and a message.</summary>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Type">The stable type URI (one of <see cref="SignalsProblemTypes"/>).</param>
+/// <param name="Title">A short summary that depends only on <paramref name="Type"/>.</param>
+/// <param name="Detail">What exactly is wrong: the field, the key and the parser's reason, or the limit.</param>
+internal sealed record SignalsProblem(int Status, string Type, string Title, string Detail)
+{
+    private const int MaxQuotedLength = 100;
+
+    /// <summary>Gets the problem as an <c>application/problem+json</c> result (through <c>IProblemDetailsService</c> when the app registered one).</summary>
+    public ProblemHttpResult ToResult() => TypedResults.Problem(detail: Detail, statusCode: Status, title: Title, type: Type);
+
+    public static SignalsProblem MalformedJson(string detail)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.MalformedJson, "The request body is not valid JSON.", detail);
+
+    public static SignalsProblem InvalidRequest(string detail)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidRequest, "The request is invalid.", detail);
+
+    public static SignalsProblem InvalidKey(string detail)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidKey, "A signal key is invalid.", detail);
+
+    public static SignalsProblem InvalidVersion(string detail)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidVersion, "A known version is invalid.", detail);
+
+    public static SignalsProblem TooManyKeys(string where, int limit)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.TooManyKeys, "The request names too many keys.",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{where} names more than {limit} keys; at most {limit} are allowed per request (SignalsOptions.MaxKeysPerSubscription)."));
+
+    public static SignalsProblem InvalidCursor(string detail)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidCursor, "The resume cursor is invalid.", detail);
+
+    public static SignalsProblem BodyTooLarge(long limit)
+        => new(StatusCodes.Status413PayloadTooLarge, SignalsProblemTypes.BodyTooLarge, "The request body is too large.",
+            string.Create(CultureInfo.InvariantCulture,
+                $"The request body is larger than {limit} bytes, the most this endpoint accepts (SignalsEndpointOptions.MaxRequestBodySize)."));
+
+    public static SignalsProblem UnsupportedMediaType(string? contentType)
+        => new(StatusCodes.Status415UnsupportedMediaType, SignalsProblemTypes.UnsupportedMediaType, "The request body must be JSON.",
+            contentType is null
+                ? "The request has no Content-Type; send the body as 'application/json' (UTF-8)."
+                : $"The Content-Type {Quote(contentType)} is not supported; send the body as 'application/json' (UTF-8).");
+
+    /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
+    public static string Quote(string text)
+        => text.Length <= MaxQuotedLength ? $"\"{text}\"" : string.Concat("\"", text.AsSpan(0, MaxQuotedLength), "\"…");
+}

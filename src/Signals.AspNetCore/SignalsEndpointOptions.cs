@@ -1,0 +1,45 @@
+namespace Signals.AspNetCore;
+
+/// <summary>Options for the HTTP endpoints that <c>MapSignals()</c> maps: the sync endpoint and the Server-Sent Events stream.</summary>
+/// <remarks>
+/// <para>Read once, when <c>MapSignals()</c> runs, and validated there (an invalid value throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).
+/// Configure them with <c>services.AddSignals().AddHttpEndpoints(o =&gt; …)</c>, which also binds the <c>Signals:Endpoints</c>
+/// configuration section, or with <c>services.Configure&lt;SignalsEndpointOptions&gt;(…)</c>.</para>
+/// <para>The number of keys one request may name is <see cref="SignalsOptions.MaxKeysPerSubscription"/> (default 1,000), shared
+/// with the hub so a long-poll or stream never asks the hub for more than it allows.</para>
+/// </remarks>
+public sealed class SignalsEndpointOptions
+{
+    /// <summary>The longest wait a sync request may ask for: 29,000 ms, the Reality server's cap.</summary>
+    public static readonly TimeSpan DefaultMaxLongPollWait = TimeSpan.FromMilliseconds(29_000);
+
+    /// <summary>Gets or sets how often the event stream sends a <c>: ping</c> comment while no event is due.</summary>
+    /// <remarks>
+    /// The default is 15 seconds, well under the idle timeouts of common proxies and load balancers (30–60 s).
+    /// <see cref="TimeSpan.Zero"/> or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> disables heartbeats.
+    /// Otherwise at most 24 hours.
+    /// </remarks>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets the reconnection delay the event stream suggests to clients, sent as <c>retry:</c> (milliseconds) on its first event.</summary>
+    /// <remarks>The default is 3 seconds (what browsers use when no hint is sent). <see langword="null"/> sends no hint. At most 24 hours.</remarks>
+    public TimeSpan? ReconnectionInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Gets or sets the longest a sync request is held waiting for a change (<c>wait</c>/<c>waitMs</c> are capped to it).</summary>
+    /// <remarks>
+    /// The default is <see cref="DefaultMaxLongPollWait"/> (29,000 ms, Reality's cap, under the 30 s many proxies allow).
+    /// <see cref="TimeSpan.Zero"/> disables long-polling: sync always answers at once. At most 24 hours.
+    /// </remarks>
+    public TimeSpan MaxLongPollWait { get; set; } = DefaultMaxLongPollWait;
+
+    /// <summary>Gets or sets the largest sync request body accepted, in bytes; a larger one is answered with 413.</summary>
+    /// <remarks>The default is 1 MiB (1,048,576 bytes), room for the default 1,000 keys at the 512-byte maximum key length. Must be at least 1.</remarks>
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets the SSE event type (<c>event:</c>) of change events.</summary>
+    /// <remarks>
+    /// The default is <c>signal</c>. Set it to <c>update</c> so an <c>EventSource</c> written for the Reality server's SSE
+    /// adapter receives the events unchanged. Must be non-empty without line breaks.
+    /// </remarks>
+    public string EventType { get; set; } = "signal";
+}

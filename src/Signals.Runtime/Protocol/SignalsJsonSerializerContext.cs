@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Signals.Protocol;
+
+/// <summary>Source-generated JSON metadata for the wire DTOs (camelCase, compact), shared by the endpoints and the .NET client.</summary>
+/// <remarks>
+/// The endpoints serialize with this context rather than the app's <c>JsonOptions</c>, so an app's naming policy or converters
+/// can never change the wire protocol.
+/// </remarks>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SyncRequest))]
+[JsonSerializable(typeof(SyncResponse))]
+[JsonSerializable(typeof(SignalEvent))]
+internal sealed partial class SignalsJsonSerializerContext : JsonSerializerContext
+{
+}

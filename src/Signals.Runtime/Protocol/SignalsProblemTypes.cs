@@ -1,0 +1,35 @@
+namespace Signals.Protocol;
+
+/// <summary>
+/// The stable <c>type</c> URIs of the RFC 9457 <c>application/problem+json</c> errors the Signals endpoints answer with.
+/// </summary>
+/// <remarks>
+/// <para>Match on these, not on <c>title</c> or <c>detail</c>: the human messages may be reworded, the types never change.
+/// Every type is <c>https://signals.dev/problems/{name}</c>; the URIs identify the problem and are not guaranteed to resolve.</para>
+/// </remarks>
+public static class SignalsProblemTypes
+{
+    /// <summary>The body is not well-formed JSON (status 400).</summary>
+    public const string MalformedJson = "https://signals.dev/problems/malformed-json";
+
+    /// <summary>A field is missing, has the wrong JSON type, or a value outside its range — other than a key or a version (status 400).</summary>
+    public const string InvalidRequest = "https://signals.dev/problems/invalid-request";
+
+    /// <summary>A key breaks the key grammar; the detail names the key and the offending character and position (status 400).</summary>
+    public const string InvalidKey = "https://signals.dev/problems/invalid-key";
+
+    /// <summary>A known version is not a JSON integer between 0 and 2^63-1 (status 400).</summary>
+    public const string InvalidVersion = "https://signals.dev/problems/invalid-version";
+
+    /// <summary>A request names more keys than the server allows (status 400); the detail states the limit.</summary>
+    public const string TooManyKeys = "https://signals.dev/problems/too-many-keys";
+
+    /// <summary>A resume cursor (<c>Last-Event-ID</c> or <c>lastEventId</c>) is not an integer ≥ 0 (status 400).</summary>
+    public const string InvalidCursor = "https://signals.dev/problems/invalid-cursor";
+
+    /// <summary>The request body is larger than the server allows (status 413); the detail states the limit.</summary>
+    public const string BodyTooLarge = "https://signals.dev/problems/body-too-large";
+
+    /// <summary>The request body is not <c>application/json</c> in UTF-8 (status 415).</summary>
+    public const string UnsupportedMediaType = "https://signals.dev/problems/unsupported-media-type";
+}

@@ -1,0 +1,210 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+
+namespace Signals.AspNetCore.Tests;
+
+public sealed class EventsEndpointTests
+{
+    private static CancellationTokenSource Deadline()
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        return deadline;
+    }
+
+    private static void AssertEvent(SseItem<string> item, string key, long version)
+    {
+        Assert.Equal("signal", item.EventType);
+        Assert.Equal(version.ToString(System.Globalization.CultureInfo.InvariantCulture), item.EventId);
+        using JsonDocument data = JsonDocument.Parse(item.Data);
+        JsonElement root = data.RootElement;
+        Assert.Equal(["hash", "key", "updatedAt", "version"], root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(key, root.GetProperty("key").GetString());
+        Assert.Equal(version, root.GetProperty("version").GetInt64());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("hash").ValueKind);
+        Assert.True(root.GetProperty("updatedAt").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Stream_starts_with_current_state_then_sends_live_changes()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        IReadOnlyList<SignalVersion> initial = await host.ChangeAsync("chat:room:general");
+        await host.ChangeAsync("chat:room:unwatched");
+
+        await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=chat:room:general&key=chat:room:random", deadline.Token);
+
+        Assert.Equal("text/event-stream", events.Response.Content.Headers.ContentType?.MediaType);
+        Assert.True(events.Response.Headers.CacheControl?.NoCache, $"Cache-Control: {events.Response.Headers.CacheControl}");
+        Assert.Equal(["no"], events.Response.Headers.GetValues("X-Accel-Buffering"));
+
+        SseItem<string> first = await events.NextAsync();
+        AssertEvent(first, "chat:room:general", initial[0].Version);
+        Assert.Equal(TimeSpan.FromSeconds(3), first.ReconnectionInterval);
+
+        // chat:room:random never changed, so it was not in the initial state: the next event is the live change.
+        IReadOnlyList<SignalVersion> live = await host.ChangeAsync("chat:room:random");
+        SseItem<string> second = await events.NextAsync();
+        AssertEvent(second, "chat:room:random", live[0].Version);
+        Assert.Null(second.ReconnectionInterval);
+
+        await host.ChangeAsync("chat:room:unwatched");
+        IReadOnlyList<SignalVersion> again = await host.ChangeAsync("chat:room:general");
+        AssertEvent(await events.NextAsync(), "chat:room:general", again[0].Version);
+    }
+
+    [Fact]
+    public async Task Last_event_id_header_resumes_with_only_newer_changes()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two", "a:three");
+
+        await using SseClient events = await SseClient.OpenAsync(
+            host.Client, "/signals/events?key=a:one&key=a:two&key=a:three", deadline.Token, lastEventId: v[1].Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AssertEvent(await events.NextAsync(), "a:three", v[2].Version);
+
+        // Had a:one or a:two been replayed they would come before this newer change.
+        IReadOnlyList<SignalVersion> next = await host.ChangeAsync("a:one");
+        AssertEvent(await events.NextAsync(), "a:one", next[0].Version);
+    }
+
+    [Fact]
+    public async Task Last_event_id_query_resumes_and_the_header_wins_over_it()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two");
+
+        await using (SseClient byQuery = await SseClient.OpenAsync(
+            host.Client, $"/signals/events?key=a:one&key=a:two&lastEventId={v[0].Version}", deadline.Token))
+        {
+            AssertEvent(await byQuery.NextAsync(), "a:two", v[1].Version);
+        }
+
+        await using SseClient byHeader = await SseClient.OpenAsync(
+            host.Client, $"/signals/events?key=a:one&key=a:two&lastEventId={v[1].Version}", deadline.Token, lastEventId: "0");
+        AssertEvent(await byHeader.NextAsync(), "a:one", v[0].Version);
+        AssertEvent(await byHeader.NextAsync(), "a:two", v[1].Version);
+    }
+
+    [Fact]
+    public async Task Heartbeat_comment_arrives_while_idle()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/signals/events?key=a:b");
+        using HttpResponseMessage response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+
+        // Nothing changed, so the first bytes on the wire are heartbeats: a comment line and a blank line, twice.
+        IEnumerable<string?> lines = [
+            await reader.ReadLineAsync(deadline.Token), await reader.ReadLineAsync(deadline.Token),
+            await reader.ReadLineAsync(deadline.Token), await reader.ReadLineAsync(deadline.Token),
+        ];
+        Assert.Equal(new string?[] { ": ping", "", ": ping", "" }, lines);
+    }
+
+    [Fact]
+    public async Task Raw_first_event_carries_id_type_data_and_retry()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o =>
+        {
+            o.ReconnectionInterval = TimeSpan.FromMilliseconds(1500);
+            o.EventType = "update";
+        });
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b");
+
+        using HttpResponseMessage response = await host.Client.GetAsync("/signals/events?key=a:b", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(deadline.Token) is { Length: > 0 } line)
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(
+            [
+                $"data: {{\"key\":\"a:b\",\"version\":{v[0].Version},\"hash\":null,\"updatedAt\":{v[0].UpdatedAt.ToUnixTimeMilliseconds()}}}",
+                "event: update",
+                $"id: {v[0].Version}",
+                "retry: 1500",
+            ],
+            lines.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stream_ends_cleanly_when_the_app_stops()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        TestServerHost host = await TestServerHost.StartAsync();
+        await using (host)
+        {
+            IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b");
+            await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:b", deadline.Token);
+            AssertEvent(await events.NextAsync(), "a:b", v[0].Version);
+
+            Task stopping = host.App.StopAsync(deadline.Token);
+            Assert.True(await events.EndsAsync());
+            await stopping.WaitAsync(deadline.Token);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_ends_on_the_server_when_the_client_disconnects()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // No heartbeats: only the server noticing the disconnect can end the stream.
+        await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.Zero, map: app =>
+        {
+            app.Use(async (context, next) =>
+            {
+                await next(context);
+                if (context.Request.Path.StartsWithSegments("/signals/events"))
+                {
+                    ended.TrySetResult();
+                }
+            });
+            app.MapSignals();
+        });
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b");
+
+        SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:b", deadline.Token);
+        AssertEvent(await events.NextAsync(), "a:b", v[0].Version);
+        Assert.False(ended.Task.IsCompleted);
+
+        await events.DisposeAsync();
+        await ended.Task.WaitAsync(deadline.Token);
+    }
+
+    [Fact]
+    public async Task Duplicate_keys_are_watched_once()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync(signals: o => o.MaxKeysPerSubscription = 2);
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b", "a:c");
+
+        await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:b&key=a:b&key=a:c&key=a:b", deadline.Token);
+        AssertEvent(await events.NextAsync(), "a:b", v[0].Version);
+        AssertEvent(await events.NextAsync(), "a:c", v[1].Version);
+    }
+
+    [Fact]
+    public async Task Escaped_family_keys_round_trip_through_the_query_and_the_payload()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        SignalKey key = SignalKey.Create("chat:room", "a:b%c");
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync(key.Value);
+
+        await using SseClient events = await SseClient.OpenAsync(host.Client, $"/signals/events?key={Uri.EscapeDataString(key.Value)}", deadline.Token);
+        AssertEvent(await events.NextAsync(), key.Value, v[0].Version);
+    }
+}
