@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using Signals.Samples.Chat;
 
-/// <summary>The sample's entry point, visible to the end-to-end tests.</summary>
-public partial class Program;
+await ChatApp.Build(args).RunAsync();

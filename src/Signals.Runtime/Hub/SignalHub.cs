@@ -101,8 +101,9 @@ public sealed class SignalHub
     /// <summary>Subscribes to changes of a set of keys.</summary>
     /// <param name="keys">The keys to watch; duplicates are ignored.</param>
     /// <param name="after">
-    /// A cursor: the subscription starts with the current state of every key whose version is greater than it. <c>0</c> (the default)
-    /// starts with every key that has ever changed; <see cref="long.MaxValue"/> starts with nothing.
+    /// A cursor the subscriber has already seen everything up to (e.g. an SSE <c>Last-Event-ID</c>): the subscription starts with the
+    /// current state of every key whose version is greater than it, and never yields a version at or below it, even one this instance
+    /// learns of later. <c>0</c> (the default) starts with every key that has ever changed; <see cref="long.MaxValue"/> yields nothing.
     /// </param>
     /// <returns>The subscription; dispose it to stop watching.</returns>
     /// <exception cref="ArgumentException"><paramref name="keys"/> is empty, holds a default key, or holds more than <see cref="SignalsOptions.MaxKeysPerSubscription"/> keys.</exception>
@@ -125,7 +126,7 @@ public sealed class SignalHub
             throw new ArgumentException("A subscription cannot watch default(SignalKey).", nameof(keys));
         }
 
-        var subscription = new SignalSubscription(this, distinct);
+        var subscription = new SignalSubscription(this, distinct, after);
         foreach (SignalKey key in distinct)
         {
             while (true)

@@ -22,13 +22,15 @@ public sealed class SignalSubscription : IDisposable
         SingleReader = true,
     });
 
+    private readonly long _after;
     private SignalVersion[] _batch = [];
     private int _batchIndex;
     private int _disposed;
 
-    internal SignalSubscription(SignalHub hub, SignalKey[] keys)
+    internal SignalSubscription(SignalHub hub, SignalKey[] keys, long after)
     {
         _hub = hub;
+        _after = after;
         Keys = keys;
     }
 
@@ -98,6 +100,11 @@ public sealed class SignalSubscription : IDisposable
 
     internal void Enqueue(SignalVersion version)
     {
+        if (version.Version <= _after)
+        {
+            return;
+        }
+
         lock (_pending)
         {
             if (_delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)

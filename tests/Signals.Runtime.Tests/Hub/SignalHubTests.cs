@@ -57,6 +57,20 @@ public class SignalHubTests
     }
 
     [Fact]
+    public async Task Resumed_subscription_never_yields_a_version_at_or_below_its_cursor_even_one_published_late()
+    {
+        var hub = new SignalHub();
+        using SignalSubscription subscription = hub.Subscribe([General, Random], after: 10);
+
+        // The client saw up to cursor 10 on another instance; this instance learns of version 8 only now.
+        hub.Publish(V(General, 8));
+        hub.Publish(V(Random, 11));
+
+        Assert.Equal([V(Random, 11)], await ReadAsync(subscription, 1));
+        Assert.False(subscription.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Slow_reader_gets_the_latest_version_per_key_coalesced_in_cursor_order()
     {
         var hub = new SignalHub();

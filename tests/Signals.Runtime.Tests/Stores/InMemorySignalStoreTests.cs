@@ -15,7 +15,7 @@ public class InMemorySignalStoreTests
         var hub = new SignalHub();
         var clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
         var store = new InMemorySignalStore(hub, clock);
-        using SignalSubscription subscription = hub.Subscribe([General, Random], after: long.MaxValue);
+        using SignalSubscription subscription = hub.Subscribe([General, Random]);
 
         IReadOnlyList<SignalVersion> first = await store.InvalidateAsync([General, Random, General], TestContext.Current.CancellationToken);
         IReadOnlyList<SignalVersion> second = await store.InvalidateAsync([General], TestContext.Current.CancellationToken);

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Signals.Samples.Chat.Api;
+using Signals.Samples.Chat.Model;
+
+namespace Signals.Samples.Chat;
+
+/// <summary>Builds the chat app; <c>Program</c> runs it, and the end-to-end tests start several instances of it.</summary>
+public static class ChatApp
+{
+    /// <summary>Builds the app from command-line arguments and the usual configuration sources.</summary>
+    /// <param name="args">
+    /// Command-line arguments, e.g. <c>--urls http://127.0.0.1:5000</c>. Configuration: <c>ConnectionStrings:Signals</c> selects
+    /// PostgreSQL; without it the app keeps its data in EF Core's in-memory database (a single instance, nothing to set up).
+    /// </param>
+    /// <returns>The app, not started.</returns>
+    public static WebApplication Build(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        string? connectionString = builder.Configuration.GetConnectionString("Signals");
+
+        builder.Services.AddDbContext<ChatDbContext>(options =>
+        {
+            if (string.IsNullOrEmpty(connectionString))
+            {
+                options.UseInMemoryDatabase("chat");
+            }
+            else
+            {
+                options.UseNpgsql(connectionString);
+            }
+
+            options.UseSignals();
+        });
+        builder.Services.AddHostedService<ChatDatabaseInitializer>();
+        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+
+        WebApplication app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapSignals("/signals");
+        app.MapChatApi();
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Signals.Samples.Chat.Model;
+
+/// <summary>The chat's data: rooms, messages, and the Signals outbox that records which keys each save changed.</summary>
+/// <param name="options">The context options (provider, <c>UseSignals()</c>).</param>
+public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(options)
+{
+    /// <summary>Gets the rooms.</summary>
+    public DbSet<Room> Rooms => Set<Room>();
+
+    /// <summary>Gets the messages.</summary>
+    public DbSet<ChatMessage> Messages => Set<ChatMessage>();
+
+    /// <inheritdoc/>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Room>(room =>
+        {
+            room.ToTable("rooms");
+            room.Property(r => r.Id).HasMaxLength(64);
+            room.Property(r => r.Name).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ChatMessage>(message =>
+        {
+            message.ToTable("messages");
+            message.Property(m => m.RoomId).HasMaxLength(64);
+            message.Property(m => m.Author).HasMaxLength(100);
+            message.Property(m => m.Text).HasMaxLength(2_000);
+            message.HasIndex(m => new { m.RoomId, m.Id });
+        });
+        modelBuilder.AddSignalsOutbox();
+    }
+}

@@ -1,0 +1,3 @@
+using Signals.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Signals.Samples.Chat;
+
+namespace Signals.EndToEnd.Tests;
+
+/// <summary>One instance of the chat sample on real Kestrel, bound to a free loopback port.</summary>
+internal sealed class ChatInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ChatInstance(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts an instance.</summary>
+    /// <param name="instanceId">The instance's name (<c>Signals:InstanceId</c>).</param>
+    /// <param name="connectionString">A PostgreSQL connection string, or <see langword="null"/> for the sample's no-set-up mode (EF Core in-memory).</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    public static async Task<ChatInstance> StartAsync(string instanceId, string? connectionString, CancellationToken cancellationToken)
+    {
+        List<string> args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Development",
+            "--Signals:InstanceId", instanceId,
+            "--Logging:LogLevel:Default", "Warning",
+        ];
+        if (connectionString is not null)
+        {
+            args.AddRange(["--ConnectionStrings:Signals", connectionString]);
+        }
+
+        WebApplication app = ChatApp.Build([.. args]);
+        await app.StartAsync(cancellationToken);
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new ChatInstance(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
+    }
+}
