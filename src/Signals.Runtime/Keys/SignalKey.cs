@@ -105,20 +105,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
             throw new ArgumentException(prefixError, nameof(prefix));
         }
 
-        if (arguments.IsEmpty)
-        {
-            return CheckLength(prefix) is { } lengthError ? throw new ArgumentException(lengthError, nameof(prefix)) : new SignalKey(prefix);
-        }
-
-        var builder = new StringBuilder(prefix, prefix.Length + (arguments.Length * 16));
-        foreach (string argument in arguments)
-        {
-            builder.Append(Separator);
-            AppendEscaped(builder, argument);
-        }
-
-        string value = builder.ToString();
-        return CheckLength(value) is { } error ? throw new ArgumentException(error, nameof(arguments)) : new SignalKey(value);
+        return Compose(prefix, arguments, nameof(prefix));
     }
 
     /// <summary>
@@ -151,16 +138,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
             throw new ArgumentException(literalError, nameof(literal));
         }
 
-        var builder = new StringBuilder(_value, _value.Length + 1 + literal.Length + (arguments.Length * 16));
-        builder.Append(Separator).Append(literal);
-        foreach (string argument in arguments)
-        {
-            builder.Append(Separator);
-            AppendEscaped(builder, argument);
-        }
-
-        string value = builder.ToString();
-        return CheckLength(value) is { } error ? throw new ArgumentException(error, arguments.IsEmpty ? nameof(literal) : nameof(arguments)) : new SignalKey(value);
+        return Compose(string.Concat(_value, ":", literal), arguments, nameof(literal));
     }
 
     /// <summary>Formats a family argument culture-invariantly, as the generated key factories do.</summary>
@@ -267,6 +245,25 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
     private static string Describe(char c) => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
         ? string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}")
         : string.Create(CultureInfo.InvariantCulture, $"'{c}' (U+{(int)c:X4})");
+
+    /// <summary>Appends escaped arguments to a validated literal head and checks the result's length.</summary>
+    private static SignalKey Compose(string head, ReadOnlySpan<string> arguments, string headParameterName)
+    {
+        if (arguments.IsEmpty)
+        {
+            return CheckLength(head) is { } headError ? throw new ArgumentException(headError, headParameterName) : new SignalKey(head);
+        }
+
+        var builder = new StringBuilder(head, head.Length + (arguments.Length * 16));
+        foreach (string argument in arguments)
+        {
+            builder.Append(Separator);
+            AppendEscaped(builder, argument);
+        }
+
+        string value = builder.ToString();
+        return CheckLength(value) is { } error ? throw new ArgumentException(error, nameof(arguments)) : new SignalKey(value);
+    }
 
     private static string? CheckLength(string value)
     {
