@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -57,23 +58,9 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     /// The context's model has no outbox (call <c>modelBuilder.AddSignalsOutbox()</c>), or an entity produced a default key.
     /// </exception>
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.Context is not { } context || GetState(context) is not { Inner: false } state)
-        {
-            return result;
-        }
-
-        state.ClearSave();
-        CollectKeys(context, state);
-        if (state.Deferred.Count == 0)
-        {
-            Stage(context, state, state.Keys);
-            return result;
-        }
-
-        return InterceptionResult<int>.SuppressWithResult(SaveWithDeferredKeys(context, state));
-    }
+        => StageOrDefer(eventData, result, out DbContext? context, out SaveState? state)
+            ? InterceptionResult<int>.SuppressWithResult(SaveWithDeferredKeys(context, state))
+            : result;
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">
@@ -81,23 +68,9 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     /// </exception>
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.Context is not { } context || GetState(context) is not { Inner: false } state)
-        {
-            return result;
-        }
-
-        state.ClearSave();
-        CollectKeys(context, state);
-        if (state.Deferred.Count == 0)
-        {
-            Stage(context, state, state.Keys);
-            return result;
-        }
-
-        return InterceptionResult<int>.SuppressWithResult(await SaveWithDeferredKeysAsync(context, state, cancellationToken).ConfigureAwait(false));
-    }
+        => StageOrDefer(eventData, result, out DbContext? context, out SaveState? state)
+            ? InterceptionResult<int>.SuppressWithResult(await SaveWithDeferredKeysAsync(context, state, cancellationToken).ConfigureAwait(false))
+            : result;
 
     /// <inheritdoc/>
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -175,6 +148,32 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         ArgumentNullException.ThrowIfNull(eventData);
         ForgetPending(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Collects the save's keys and stages their outbox rows; when a key depends on a database-generated value, stages nothing and
+    /// returns <see langword="true"/>: the caller then runs the save itself (see the remarks on this type).
+    /// </summary>
+    private static bool StageOrDefer(
+        DbContextEventData eventData, InterceptionResult<int> result, [NotNullWhen(true)] out DbContext? context, [NotNullWhen(true)] out SaveState? state)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        context = eventData.Context;
+        state = GetState(context);
+        if (result.HasResult || context is null || state is not { Inner: false })
+        {
+            return false;
+        }
+
+        state.ClearSave();
+        CollectKeys(context, state);
+        if (state.Deferred.Count > 0)
+        {
+            return true;
+        }
+
+        Stage(context, state, state.Keys);
+        return false;
     }
 
     private static SaveState? GetState(DbContext? context) => context is null ? null : States.GetOrCreateValue(context);
