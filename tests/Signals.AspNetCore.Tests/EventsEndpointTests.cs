@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Signals.Testing;
 
 namespace Signals.AspNetCore.Tests;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Samples.Chat.Model;
+using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 
@@ -14,22 +15,28 @@ namespace Signals.EndToEnd.Tests;
 /// </summary>
 public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
-    // Generous bounds: they catch a change that never arrives, not a slow machine. Latency is measured in bench/, not here.
-    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(10);
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    // A generous bound for a stream's reads: it catches a change that never arrives, not a slow machine. Latency is measured in bench/.
+    private static CancellationTokenSource Deadline()
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        return deadline;
+    }
 
     [Fact]
     public async Task Message_posted_on_A_reaches_an_SSE_subscriber_on_B_and_sync_on_B_reports_it()
     {
         string room = await CreateRoomAsync("lobby");
         SignalKey key = ChatMessage.Keys.Room(room);
-        await using SseSubscription events = await SseSubscription.OpenAsync(instances.B.Http, [key], lastEventId: null, Cancel);
+        using CancellationTokenSource deadline = Deadline();
+        await using SseClient events = await SignalEvents.OpenAsync(instances.B.Http, [key], deadline.Token);
 
         HttpResponseMessage posted = await instances.A.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text = "hello from A" }, Cancel);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
 
-        SseSubscription.SignalEvent signal = await events.NextSignalAsync(Delivery);
+        SignalEvents.SignalEvent signal = await events.NextSignalAsync();
         Assert.Equal(key.Value, signal.Key);
         Assert.Equal(await OutboxVersionAsync(key), signal.Version);
 
@@ -57,7 +64,8 @@ public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<Tw
     {
         string room = await CreateRoomAsync("quiet");
         SignalKey key = ChatMessage.Keys.Room(room);
-        await using SseSubscription events = await SseSubscription.OpenAsync(instances.B.Http, [key], lastEventId: null, Cancel);
+        using CancellationTokenSource deadline = Deadline();
+        await using SseClient events = await SignalEvents.OpenAsync(instances.B.Http, [key], deadline.Token);
 
         await using (AsyncServiceScope scope = instances.A.Services.CreateAsyncScope())
         {
@@ -72,7 +80,7 @@ public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<Tw
         HttpResponseMessage posted = await instances.A.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text = "this one counts" }, Cancel);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
 
-        SseSubscription.SignalEvent signal = await events.NextSignalAsync(Delivery);
+        SignalEvents.SignalEvent signal = await events.NextSignalAsync();
         Assert.Equal(key.Value, signal.Key);
         Assert.Equal(await OutboxVersionAsync(key), signal.Version);
         Assert.Equal(1, await OutboxRowCountAsync(key));
@@ -90,8 +98,8 @@ public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<Tw
         HttpResponseMessage posted = await instances.A.Http.PostAsJsonAsync($"/api/rooms/{from}/messages", new { author = "ada", text = "wrong room" }, Cancel);
         long id = (await posted.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["id"]!.GetValue<long>();
         long before = await OutboxVersionAsync(fromKey);
-        await using SseSubscription events = await SseSubscription.OpenAsync(
-            instances.B.Http, [fromKey, toKey], lastEventId: before.ToString(System.Globalization.CultureInfo.InvariantCulture), Cancel);
+        using CancellationTokenSource deadline = Deadline();
+        await using SseClient events = await SignalEvents.OpenAsync(instances.B.Http, [fromKey, toKey], deadline.Token, lastEventId: before);
 
         HttpResponseMessage moved = await instances.A.Http.PostAsJsonAsync($"/api/messages/{id}/move", new { roomId = to }, Cancel);
         Assert.Equal(HttpStatusCode.NoContent, moved.StatusCode);
@@ -103,7 +111,7 @@ public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<Tw
         var seen = new Dictionary<string, long>();
         while (seen.Count < 2)
         {
-            SseSubscription.SignalEvent signal = await events.NextSignalAsync(Delivery);
+            SignalEvents.SignalEvent signal = await events.NextSignalAsync();
             Assert.True(signal.Version > before, "a resumed stream sends only versions after Last-Event-ID");
             seen[signal.Key] = signal.Version;
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Signals.Samples.Chat.Model;
+using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 
@@ -13,12 +14,14 @@ public sealed class NoSetupSampleTests
         CancellationToken cancel = TestContext.Current.CancellationToken;
         await using ChatInstance app = await ChatInstance.StartAsync("solo", connectionString: null, cancel);
         SignalKey key = ChatMessage.Keys.Room("general");
-        await using SseSubscription events = await SseSubscription.OpenAsync(app.Http, [key], lastEventId: null, cancel);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        await using SseClient events = await SignalEvents.OpenAsync(app.Http, [key], deadline.Token);
 
         HttpResponseMessage posted = await app.Http.PostAsJsonAsync("/api/rooms/general/messages", new { author = "ada", text = "no set-up needed" }, cancel);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
 
-        SseSubscription.SignalEvent signal = await events.NextSignalAsync(TimeSpan.FromSeconds(10));
+        SignalEvents.SignalEvent signal = await events.NextSignalAsync();
         Assert.Equal(key.Value, signal.Key);
         Assert.True(signal.Version > 0);
         Assert.Contains("no set-up needed", await app.Http.GetStringAsync("/api/rooms/general/messages", cancel), StringComparison.Ordinal);
