@@ -34,8 +34,6 @@ internal sealed class OutboxDispatcher<TContext>(
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
-    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(100);
-
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -102,7 +100,7 @@ internal sealed class OutboxDispatcher<TContext>(
     {
         long position = 0;
         bool loaded = false;
-        TimeSpan delay = InitialRetryDelay;
+        var backoff = new RetryBackoff(options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -124,7 +122,7 @@ internal sealed class OutboxDispatcher<TContext>(
                 }
                 while (batch.Count >= options.BatchSize);
 
-                delay = InitialRetryDelay;
+                backoff.Reset();
                 await signaler.WaitAsync(pollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -133,17 +131,11 @@ internal sealed class OutboxDispatcher<TContext>(
             }
             catch (Exception exception)
             {
-                Log.ReadFailed(logger, delay, exception);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                Log.ReadFailed(logger, backoff.Delay, exception);
+                if (!await backoff.WaitAsync(stoppingToken).ConfigureAwait(false))
                 {
                     return;
                 }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             }
         }
     }

@@ -18,8 +18,6 @@ internal sealed class PostgresNotificationListener
     /// <summary>The <c>application_name</c> of the listening connection unless the connection string sets one: <c>Signals listener</c>.</summary>
     public const string ApplicationName = "Signals listener";
 
-    private static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly string _connectionString;
     private readonly string _channel;
     private readonly TimeSpan _idle;
@@ -56,7 +54,7 @@ internal sealed class PostgresNotificationListener
     /// <returns>A task that completes when listening stopped.</returns>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        TimeSpan delay = InitialRetryDelay;
+        var backoff = new RetryBackoff(_maxRetryDelay);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -68,7 +66,7 @@ internal sealed class PostgresNotificationListener
                     await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, $"LISTEN {OutboxTable.Quote(_channel)}", cancellationToken).ConfigureAwait(false);
                     Log.Listening(_logger, _channel);
-                    delay = InitialRetryDelay;
+                    backoff.Reset();
 
                     // Whatever committed while nobody listened (start-up, a reconnect) is read now.
                     _signaler.Wake();
@@ -87,17 +85,11 @@ internal sealed class PostgresNotificationListener
             }
             catch (Exception exception)
             {
-                Log.ListenerFailed(_logger, delay, exception);
-                try
-                {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                Log.ListenerFailed(_logger, backoff.Delay, exception);
+                if (!await backoff.WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _maxRetryDelay.Ticks));
             }
         }
     }
