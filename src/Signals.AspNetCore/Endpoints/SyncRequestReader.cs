@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;
@@ -269,20 +270,12 @@ internal static class SyncRequestReader
         return index < 0 ? message : message[..index].TrimEnd(' ', '|');
     }
 
-    private static readonly (string Name, SyncMode Value)[] ModeNames =
-    [
-        ("native", SyncMode.Native),
-        ("sse-compat", SyncMode.SseCompat),
-        ("polling-compat", SyncMode.PollingCompat),
-    ];
+    // The wire names come from the enums' [JsonStringEnumMemberName] attributes, through the same metadata that writes them.
+    private static readonly (string Name, SyncMode Value)[] ModeNames = WireNames(SignalsJsonSerializerContext.Default.SyncMode);
 
-    private static readonly (string Name, SyncHint Value)[] HintNames =
-    [
-        ("interaction", SyncHint.Interaction),
-        ("focus", SyncHint.Focus),
-        ("idle", SyncHint.Idle),
-        ("mutation", SyncHint.Mutation),
-        ("mount", SyncHint.Mount),
-        ("reconnect", SyncHint.Reconnect),
-    ];
+    private static readonly (string Name, SyncHint Value)[] HintNames = WireNames(SignalsJsonSerializerContext.Default.SyncHint);
+
+    private static (string Name, T Value)[] WireNames<T>(JsonTypeInfo<T> typeInfo)
+        where T : struct, Enum
+        => [.. Enum.GetValues<T>().Select(value => (JsonSerializer.Serialize(value, typeInfo).Trim('"'), value))];
 }

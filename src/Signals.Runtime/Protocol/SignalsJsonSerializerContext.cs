@@ -12,6 +12,8 @@ namespace Signals.Protocol;
 [JsonSerializable(typeof(SyncRequest))]
 [JsonSerializable(typeof(SyncResponse))]
 [JsonSerializable(typeof(SignalEvent))]
+[JsonSerializable(typeof(SyncMode))]
+[JsonSerializable(typeof(SyncHint))]
 internal sealed partial class SignalsJsonSerializerContext : JsonSerializerContext
 {
 }
