@@ -7,7 +7,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Extension methods for setting up Signals services in an <see cref="IServiceCollection"/>.</summary>
 public static class SignalsServiceCollectionExtensions
 {
-    /// <summary>Adds the Signals hub, options and the in-memory <see cref="ISignalStore"/> to the specified <see cref="IServiceCollection"/>.</summary>
+    /// <summary>
+    /// Adds the Signals hub, options, the <see cref="SignalCatalog"/> (<see cref="SignalCatalog.Registered"/> unless one was registered
+    /// before) and the in-memory <see cref="ISignalStore"/> to the specified <see cref="IServiceCollection"/>.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder on which packages add their parts (e.g. the EF Core outbox and dispatcher).</returns>
     /// <remarks>
@@ -30,6 +33,7 @@ public static class SignalsServiceCollectionExtensions
             .Validate(static o => o.MaxKeysPerSubscription > 0, "Signals:MaxKeysPerSubscription must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
         services.TryAddSingleton<ISignalStore>(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         return new SignalsBuilder(services);

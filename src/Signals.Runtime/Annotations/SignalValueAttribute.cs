@@ -1,0 +1,30 @@
+namespace Signals;
+
+/// <summary>
+/// Declares that a type is a value signal: its instances are small JSON values stored by Signals (a counter, a theme, a setting),
+/// and the key's version is bumped each time the stored value actually changes.
+/// </summary>
+/// <remarks>
+/// <para>The type must be <see langword="partial"/> and have a usable default: a public parameterless constructor, or a primary
+/// constructor whose parameters all have default values (<c>partial record Theme(string Mode = "dark")</c>). The default is what
+/// readers see before anything was stored.</para>
+/// <para>Without an explicit key the name is the type's name in kebab-case, prefixed with the <see cref="SignalNamespaceAttribute"/>
+/// namespace when one applies. A key may hold placeholders (<c>settings:timezone:{RoomId}</c>): one value per argument, and the
+/// generated accessors take each placeholder as a <see cref="string"/> parameter.</para>
+/// <para>Values are serialized with <see cref="System.Text.Json.JsonSerializerDefaults.Web"/> (camelCase).</para>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+public sealed class SignalValueAttribute : Attribute
+{
+    /// <summary>Initializes a new instance with a key derived from the type's name.</summary>
+    public SignalValueAttribute()
+    {
+    }
+
+    /// <summary>Initializes a new instance with an explicit key or template.</summary>
+    /// <param name="key">The key, e.g. <c>app:theme</c>, or a template such as <c>settings:timezone:{RoomId}</c> (see <see cref="SignalKey"/>).</param>
+    public SignalValueAttribute(string key) => Key = key;
+
+    /// <summary>Gets the explicit key or template, or <see langword="null"/> when it derives from the type's name.</summary>
+    public string? Key { get; }
+}

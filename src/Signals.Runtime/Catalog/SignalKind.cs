@@ -1,0 +1,14 @@
+namespace Signals;
+
+/// <summary>What a declared signal is: the kind column of the <see cref="SignalCatalog"/>.</summary>
+public enum SignalKind
+{
+    /// <summary>One fixed key (<c>[Signal]</c>), bumped when any instance of the type changes.</summary>
+    Signal,
+
+    /// <summary>A template with placeholders (<c>[SignalFamily("room:{RoomId}")]</c>): one key per argument value.</summary>
+    Family,
+
+    /// <summary>A value signal (<c>[SignalValue]</c>): a key, or a template, whose state also carries a small JSON value stored by Signals.</summary>
+    Value,
+}

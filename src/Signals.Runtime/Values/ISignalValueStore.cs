@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace Signals;
+
+/// <summary>
+/// Stores value signals: a small JSON value per key, whose <see cref="SignalVersion.Hash"/> is a hash of the value, and whose version is
+/// bumped (and published to every instance's hub) only when the stored value actually changes.
+/// </summary>
+/// <remarks>Typed accessors over this interface are <see cref="SignalValueStoreExtensions"/> and the code generated for <see cref="SignalValueAttribute"/> types.</remarks>
+public interface ISignalValueStore
+{
+    /// <summary>Reads a key's stored value.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The value and its version, or <see langword="null"/> when nothing is stored (never set, or deleted).</returns>
+    ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a value. Storing a value equal to the current one (same hash) changes nothing and bumps no version.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored value with its (possibly unchanged) version.</returns>
+    ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to an integer property of the stored JSON object, atomically in the store (the database does the
+    /// arithmetic, so concurrent increments from any number of instances never lose one).
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="propertyName">The JSON property name, as serialized (camelCase), of a 64-bit integer.</param>
+    /// <param name="delta">The amount to add; may be negative.</param>
+    /// <param name="defaultValue">The object to start from when nothing is stored.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The new value and version.</returns>
+    /// <exception cref="InvalidOperationException">The stored value is not an object whose <paramref name="propertyName"/> is an integer.</exception>
+    ValueTask<SignalValue<JsonElement>> IncrementAsync(SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a key's value, so readers see the default again; bumps the version when a value was stored.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when a value was stored and is now deleted.</returns>
+    ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default);
+}
