@@ -9,7 +9,7 @@ public static class SignalsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Signals hub, options, the <see cref="SignalCatalog"/> (<see cref="SignalCatalog.Registered"/> unless one was registered
-    /// before) and the in-memory <see cref="ISignalStore"/> to the specified <see cref="IServiceCollection"/>.
+    /// before) and the in-memory <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/> to the specified <see cref="IServiceCollection"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder on which packages add their parts (e.g. the EF Core outbox and dispatcher).</returns>
@@ -35,7 +35,9 @@ public static class SignalsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
-        services.TryAddSingleton<ISignalStore>(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
+        services.TryAddSingleton<ISignalValueStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
         return new SignalsBuilder(services);
     }
 

@@ -1,14 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Signals;
 
 /// <summary>
-/// An <see cref="ISignalStore"/> that keeps versions only in this process: versions come from a counter that continues from the
-/// hub's <see cref="SignalHub.Cursor"/>. Suited to a single instance without a database, and to tests.
+/// An <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/> that keeps versions and values only in this process: versions come
+/// from one counter that continues from the hub's <see cref="SignalHub.Cursor"/>. Suited to a single instance without a database, and
+/// to tests.
 /// </summary>
 /// <param name="hub">The hub to publish to.</param>
 /// <param name="timeProvider">The clock for <see cref="SignalVersion.UpdatedAt"/>.</param>
-public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider) : ISignalStore
+public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider) : ISignalStore, ISignalValueStore
 {
     private readonly Lock _lock = new();
+    private readonly Dictionary<SignalKey, SignalValue<JsonElement>> _values = [];
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>.</exception>
@@ -28,12 +33,89 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
             DateTimeOffset now = timeProvider.GetUtcNow();
             for (int i = 0; i < distinct.Length; i++)
             {
-                versions[i] = new SignalVersion(distinct[i], ++cursor, null, now);
+                versions[i] = new SignalVersion(distinct[i], ++cursor, _values.GetValueOrDefault(distinct[i])?.Version.Hash, now);
             }
 
             hub.Publish(versions);
         }
 
         return ValueTask.FromResult<IReadOnlyList<SignalVersion>>(versions);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_values.GetValueOrDefault(key));
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Store(key, value.Clone()));
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<SignalValue<JsonElement>> IncrementAsync(SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        ArgumentException.ThrowIfNullOrEmpty(propertyName);
+        lock (_lock)
+        {
+            JsonElement current = _values.TryGetValue(key, out SignalValue<JsonElement>? stored) ? stored.Value : defaultValue;
+            if (JsonNode.Parse(current.GetRawText()) is not JsonObject value
+                || value[propertyName] is not JsonValue number
+                || !number.TryGetValue(out long count))
+            {
+                throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'.");
+            }
+
+            value[propertyName] = checked(count + delta);
+            return ValueTask.FromResult(Store(key, JsonSerializer.SerializeToElement(value)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_values.Remove(key))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            hub.Publish(new SignalVersion(key, hub.Cursor + 1, null, timeProvider.GetUtcNow()));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    private static void ThrowIfDefault(SignalKey key)
+    {
+        if (key.IsDefault)
+        {
+            throw new ArgumentException("A value needs a key; default(SignalKey) was given.", nameof(key));
+        }
+    }
+
+    private SignalValue<JsonElement> Store(SignalKey key, JsonElement value)
+    {
+        string hash = SignalValueHash.Compute(value);
+        if (_values.TryGetValue(key, out SignalValue<JsonElement>? stored) && stored.Version.Hash == hash)
+        {
+            return stored;
+        }
+
+        var version = new SignalVersion(key, hub.Cursor + 1, hash, timeProvider.GetUtcNow());
+        hub.Publish(version);
+        return _values[key] = new SignalValue<JsonElement>(version, value);
     }
 }

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace Signals.Runtime.Tests.Stores;
+
+public class InMemorySignalValueStoreTests
+{
+    private static readonly SignalKey Theme = SignalKey.Parse("app:theme");
+    private static readonly SignalKey Counter = SignalKey.Parse("demo:counter");
+
+    [Fact]
+    public async Task Set_stores_the_value_with_its_hash_and_publishes_the_version()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        SignalValue<ThemeValue> set = await store.SetAsync(Theme, new ThemeValue("light"), ct);
+        SignalValue<ThemeValue> read = await store.GetAsync(Theme, static () => new ThemeValue("dark"), ct);
+
+        Assert.Equal(new ThemeValue("light"), read.Value);
+        Assert.Equal(1, set.Version.Version);
+        Assert.Equal(set.Version, read.Version);
+        Assert.Equal(set.Version, hub.GetVersion(Theme));
+        Assert.Matches("^[0-9a-f]{16}$", set.Version.Hash);
+    }
+
+    [Fact]
+    public async Task Setting_an_equal_value_bumps_nothing_whatever_its_whitespace()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        SignalValue<JsonElement> first = await store.SetAsync(Theme, JsonDocument.Parse("""{"mode":"light"}""").RootElement, ct);
+        SignalValue<JsonElement> again = await store.SetAsync(Theme, JsonDocument.Parse("""{ "mode" : "light" }""").RootElement, ct);
+        SignalValue<JsonElement> changed = await store.SetAsync(Theme, JsonDocument.Parse("""{"mode":"dark"}""").RootElement, ct);
+
+        Assert.Equal(first.Version, again.Version);
+        Assert.Equal(2, changed.Version.Version);
+        Assert.NotEqual(first.Version.Hash, changed.Version.Hash);
+    }
+
+    [Fact]
+    public async Task Get_of_an_unset_key_returns_the_default_at_version_zero()
+    {
+        var store = new InMemorySignalStore(new SignalHub(), TimeProvider.System);
+
+        SignalValue<ThemeValue> read = await store.GetAsync(Theme, static () => new ThemeValue("dark"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(new ThemeValue("dark"), read.Value);
+        Assert.Equal(SignalVersion.Initial(Theme), read.Version);
+    }
+
+    [Fact]
+    public async Task Concurrent_increments_never_lose_one()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        await Parallel.ForAsync(0, 200, ct, async (i, token) =>
+            await store.IncrementAsync(Counter, "count", i % 2 == 0 ? 3 : -1, static () => new CounterValue(0), token));
+
+        SignalValue<CounterValue> read = await store.GetAsync(Counter, static () => new CounterValue(0), ct);
+        Assert.Equal(200, read.Value.Count);
+        Assert.Equal(200, read.Version.Version);
+    }
+
+    [Fact]
+    public async Task Increment_of_a_non_integer_property_throws_and_changes_nothing()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await store.SetAsync(Theme, new ThemeValue("light"), ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => store.IncrementAsync(Theme, "mode", 1, static () => new ThemeValue("dark"), ct).AsTask());
+
+        Assert.Contains("'app:theme' is not an object with an integer property 'mode'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new ThemeValue("light"), (await store.GetAsync(Theme, static () => new ThemeValue("dark"), ct)).Value);
+        Assert.Equal(1, hub.Cursor);
+    }
+
+    [Fact]
+    public async Task Delete_bumps_the_version_once_and_restores_the_default()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await store.SetAsync(Theme, new ThemeValue("light"), ct);
+
+        Assert.True(await store.DeleteAsync(Theme, ct));
+        Assert.False(await store.DeleteAsync(Theme, ct));
+
+        Assert.Null(await store.GetAsync(Theme, ct));
+        Assert.Equal(2, hub.GetVersion(Theme).Version);
+        Assert.Null(hub.GetVersion(Theme).Hash);
+    }
+
+    [Fact]
+    public async Task Versions_of_values_and_invalidations_share_one_counter()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+
+        await store.InvalidateAsync([Counter], ct);
+        SignalValue<ThemeValue> set = await store.SetAsync(Theme, new ThemeValue("light"), ct);
+        IReadOnlyList<SignalVersion> invalidated = await store.InvalidateAsync([Theme], ct);
+
+        Assert.Equal(2, set.Version.Version);
+        Assert.Equal(3, invalidated[0].Version);
+        Assert.Equal(set.Version.Hash, invalidated[0].Hash);
+    }
+
+    private sealed record ThemeValue(string Mode);
+
+    private sealed record CounterValue(long Count);
+}
