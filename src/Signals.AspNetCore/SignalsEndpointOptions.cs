@@ -1,6 +1,6 @@
 namespace Signals.AspNetCore;
 
-/// <summary>Options for the HTTP endpoints that <c>MapSignals()</c> maps: the sync endpoint and the Server-Sent Events stream.</summary>
+/// <summary>Options for the HTTP endpoints that <c>MapSignals()</c> maps: sync, the Server-Sent Events stream, values and the catalog.</summary>
 /// <remarks>
 /// <para>Read once, when <c>MapSignals()</c> runs, and validated there (an invalid value throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>).
 /// Configure them with <c>services.AddSignals().AddHttpEndpoints(o =&gt; …)</c>, which also binds the <c>Signals:Endpoints</c>
@@ -42,4 +42,20 @@ public sealed class SignalsEndpointOptions
     /// adapter receives the events unchanged. Must be non-empty without line breaks.
     /// </remarks>
     public string EventType { get; set; } = "signal";
+
+    /// <summary>Gets or sets the largest value a value write (<c>MapSignalValueWrites()</c>) accepts, in bytes of JSON; a larger one is answered with 413.</summary>
+    /// <remarks>The default is 64 KiB (65,536 bytes): value signals are small values (a counter, a theme), not documents. Must be at least 1.</remarks>
+    public long MaxValueBodySize { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Gets the authorization policy per key namespace: every key of a namespace listed here is authorized with that policy, with the
+    /// key (<see cref="SignalKey"/>) as the resource, before any endpoint reads or writes it.
+    /// </summary>
+    /// <remarks>
+    /// <para>Empty by default (no per-namespace policy). Namespaces are compared ordinally, e.g.
+    /// <c>o.NamespacePolicies["billing"] = "billing-readers"</c>. The policies are evaluated with <c>IAuthorizationService</c>, so the app
+    /// registers them with <c>AddAuthorization</c>; a denied key answers 403 (see <see cref="Authorization.ISignalAuthorizer"/>, which applies
+    /// as well). Each namespace must be a literal key segment and each policy name non-empty.</para>
+    /// </remarks>
+    public IDictionary<string, string> NamespacePolicies { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

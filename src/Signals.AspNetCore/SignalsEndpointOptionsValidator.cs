@@ -33,6 +33,24 @@ internal sealed class SignalsEndpointOptionsValidator : IValidateOptions<Signals
             failures.Add($"Signals:Endpoints:MaxRequestBodySize must be at least 1 byte; it is {options.MaxRequestBodySize}.");
         }
 
+        if (options.MaxValueBodySize < 1)
+        {
+            failures.Add($"Signals:Endpoints:MaxValueBodySize must be at least 1 byte; it is {options.MaxValueBodySize}.");
+        }
+
+        foreach ((string ns, string policy) in options.NamespacePolicies)
+        {
+            if (!SignalKey.TryParse(ns, out SignalKey key, out _) || key.Namespace != ns)
+            {
+                failures.Add($"Signals:Endpoints:NamespacePolicies has the namespace \"{ns}\", which is not a namespace (one literal key segment, [A-Za-z0-9_.-]+).");
+            }
+
+            if (string.IsNullOrWhiteSpace(policy))
+            {
+                failures.Add($"Signals:Endpoints:NamespacePolicies maps the namespace \"{ns}\" to an empty policy name.");
+            }
+        }
+
         if (string.IsNullOrEmpty(options.EventType) || options.EventType.AsSpan().ContainsAny('\r', '\n'))
         {
             failures.Add("Signals:Endpoints:EventType must be non-empty and must not contain line breaks.");

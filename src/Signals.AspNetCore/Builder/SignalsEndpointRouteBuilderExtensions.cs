@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Signals;
 using Signals.AspNetCore;
@@ -14,53 +13,128 @@ namespace Microsoft.AspNetCore.Builder;
 public static class SignalsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync
-    /// and long-poll endpoint) and <c>GET {pattern}/events</c> (the Server-Sent Events stream).
+    /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
+    /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
+    /// signal's value) and <c>GET {pattern}/catalog</c> (the declared signals).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="pattern">The route prefix; the default is <c>/signals</c>.</param>
     /// <returns>
-    /// The route group holding both endpoints, so the app can add conventions to them, e.g. <c>.RequireAuthorization()</c>,
-    /// <c>.RequireRateLimiting(…)</c> or <c>.RequireCors(…)</c>.
+    /// The route group holding the endpoints, so the app can add conventions to all of them, e.g. <c>.RequireAuthorization()</c>,
+    /// <c>.RequireRateLimiting(…)</c> or <c>.RequireCors(…)</c>, and map value writes with <see cref="MapSignalValueWrites"/>.
     /// </returns>
     /// <remarks>
     /// <para>Behaviour is configured by <see cref="SignalsEndpointOptions"/> (read and validated here, once) and
     /// <see cref="SignalsOptions"/> (<see cref="SignalsOptions.InstanceId"/> is the <c>source</c> of sync entries,
-    /// <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds the keys per request). Wire shapes: the types in
-    /// <c>Signals.Protocol</c>. Errors are RFC 9457 <c>application/problem+json</c> with a type from <c>SignalsProblemTypes</c>;
+    /// <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds the keys per request). Every key a request names is checked against
+    /// the <see cref="SignalCatalog"/>, scoped to the request's tenant (<c>ISignalTenantResolver</c>) and authorized
+    /// (<see cref="SignalsEndpointOptions.NamespacePolicies"/>, <c>ISignalAuthorizer</c>) before anything is read. Wire shapes: the types
+    /// in <c>Signals.Protocol</c>. Errors are RFC 9457 <c>application/problem+json</c> with a type from <c>SignalsProblemTypes</c>;
     /// other HTTP methods get 405 from routing.</para>
     /// <para>The events endpoint opts out of request timeouts (<c>DisableRequestTimeout()</c>): a stream is meant to stay open.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called on the app's services.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// <c>AddSignals()</c> was not called on the app's services, or <see cref="SignalsEndpointOptions.NamespacePolicies"/> is set without <c>AddAuthorization()</c>.
+    /// </exception>
     /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
     public static RouteGroupBuilder MapSignals(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/signals")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-
-        if (endpoints.ServiceProvider.GetService<SignalsMarkerService>() is null)
-        {
-            throw new InvalidOperationException(
-                "Unable to find the required services. Call 'builder.Services.AddSignals()' (IServiceCollection.AddSignals) in the application startup code before calling MapSignals().");
-        }
-
-        IOptions<SignalsEndpointOptions> options = endpoints.ServiceProvider.GetRequiredService<IOptions<SignalsEndpointOptions>>();
-        SignalsEndpointOptionsValidator.ThrowIfInvalid(options.Value);
+        var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
 
         RouteGroupBuilder group = endpoints.MapGroup(pattern);
-        // Produces/ProducesProblem only describe the responses (OpenAPI). There is deliberately no Accepts(...): its routing
-        // policy would answer a wrong Content-Type with an empty 415 before the endpoint can explain it as problem+json.
-        group.MapPost("/sync", SyncEndpoint.HandleAsync)
-            .WithDisplayName("Signals sync")
-            .Produces<SyncResponse>(StatusCodes.Status200OK, "application/json")
+        MapSync(group, services, SyncEndpoint.Name);
+        group.MapGet("/events", (HttpContext context) => EventsEndpoint.HandleAsync(context, services))
+            .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .DisableRequestTimeout();
+        group.MapGet("/values/{**key}", (HttpContext context, string key) => ValuesEndpoint.GetAsync(context, key, services))
+            .WithDisplayName(ValuesEndpoint.GetName)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
+            .WithDisplayName(CatalogEndpoint.Name);
+        return group;
+    }
+
+    /// <summary>
+    /// Maps <c>POST {pattern}/sync</c>, the sync endpoint at the Reality server's path (<c>/reality/sync</c> by default), so an existing
+    /// Reality client only changes its base URL.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
+    /// <param name="pattern">The route prefix; the default is <c>/reality</c>.</param>
+    /// <returns>The route group, for conventions such as <c>.RequireAuthorization()</c> or <c>.RequireCors(…)</c>; those of <c>MapSignals()</c>'s group do not apply here.</returns>
+    /// <remarks>
+    /// The same endpoint as <c>MapSignals()</c>' <c>/sync</c>, with the same options, catalog, tenancy and authorization. Reality answers
+    /// a CORS preflight with 204 on its own; here CORS is the app's choice (<c>AddCors</c>, then <c>.RequireCors(…)</c> on this group).
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called (see <see cref="MapSignals"/>).</exception>
+    /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
+    public static RouteGroupBuilder MapRealityCompatibility(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/reality")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
+
+        RouteGroupBuilder group = endpoints.MapGroup(pattern);
+        MapSync(group, services, SyncEndpoint.Name + " (Reality)");
+        return group;
+    }
+
+    /// <summary>
+    /// Maps <c>PUT {group}/values/{key}</c> (store the JSON body as the key's value) and <c>DELETE {group}/values/{key}</c> (delete it),
+    /// both requiring the authorization policy <paramref name="policyName"/>; call it on the group <see cref="MapSignals"/> returns.
+    /// </summary>
+    /// <param name="endpoints">The group returned by <see cref="MapSignals"/> (or any route builder: the routes are relative to it).</param>
+    /// <param name="policyName">The authorization policy a caller must satisfy to write; the app defines it with <c>AddAuthorization</c>.</param>
+    /// <returns>The route group holding both endpoints, for further conventions.</returns>
+    /// <remarks>
+    /// <para>Without this call values are read-only over HTTP. A write also passes the key gate with
+    /// <c>SignalOperation.Write</c> (catalog: the key must be a value signal; tenancy; namespace policy; every <c>ISignalAuthorizer</c>).</para>
+    /// <para><c>PUT</c> takes any JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
+    /// (413 beyond), as <c>application/json</c> (415 otherwise), and answers 200 with the stored value and its version; a value equal to
+    /// the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called (see <see cref="MapSignals"/>).</exception>
+    public static RouteGroupBuilder MapSignalValueWrites(this IEndpointRouteBuilder endpoints, string policyName)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(policyName);
+        var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
+
+        RouteGroupBuilder group = endpoints.MapGroup("/values");
+        group.RequireAuthorization(policyName);
+        group.MapPut("/{**key}", (HttpContext context, string key) => ValuesEndpoint.SetAsync(context, key, services))
+            .WithDisplayName(ValuesEndpoint.SetName)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("/events", EventsEndpoint.Handle)
-            .WithDisplayName("Signals events")
+        group.MapDelete("/{**key}", (HttpContext context, string key) => ValuesEndpoint.DeleteAsync(context, key, services))
+            .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .DisableRequestTimeout();
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
+    }
+
+    private static void MapSync(RouteGroupBuilder group, SignalsEndpointServices services, string displayName)
+    {
+        // Produces/ProducesProblem only describe the responses (OpenAPI). There is deliberately no Accepts(...): its routing
+        // policy would answer a wrong Content-Type with an empty 415 before the endpoint can explain it as problem+json.
+        group.MapPost("/sync", (HttpContext context) => SyncEndpoint.HandleAsync(context, services))
+            .WithDisplayName(displayName)
+            .Produces<SyncResponse>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 }

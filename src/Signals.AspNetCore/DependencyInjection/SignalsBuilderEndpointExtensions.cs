@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http;
 using Signals;
 using Signals.AspNetCore;
+using Signals.AspNetCore.Authorization;
+using Signals.AspNetCore.Tenancy;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -35,6 +38,54 @@ public static class SignalsBuilderEndpointExtensions
             services.Configure(configure);
         }
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds an <see cref="ISignalAuthorizer"/> that every Signals endpoint consults for every key a request names (sync, the event
+    /// stream at subscribe, values). Several may be added; each must allow a key.
+    /// </summary>
+    /// <typeparam name="TAuthorizer">The authorizer; resolved from the request's services.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddSignals()</c>.</param>
+    /// <param name="lifetime">The authorizer's lifetime; the default is <see cref="ServiceLifetime.Scoped"/>, so it may use scoped services such as a <c>DbContext</c>.</param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    /// <remarks>Adding the same type twice adds it once.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ISignalsBuilder AddSignalAuthorizer<TAuthorizer>(this ISignalsBuilder builder, ServiceLifetime lifetime = ServiceLifetime.Scoped)
+        where TAuthorizer : class, ISignalAuthorizer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Describe(typeof(ISignalAuthorizer), typeof(TAuthorizer), lifetime));
+        return builder;
+    }
+
+    /// <summary>
+    /// Scopes every key the Signals endpoints see to the request's tenant, as <typeparamref name="TResolver"/> finds it, so tenants never
+    /// see each other's keys, versions or values (see <see cref="ISignalTenantResolver"/>). Replaces a resolver added before.
+    /// </summary>
+    /// <typeparam name="TResolver">The resolver; resolved from the request's services.</typeparam>
+    /// <param name="builder">The builder returned by <c>AddSignals()</c>.</param>
+    /// <param name="lifetime">The resolver's lifetime; the default is <see cref="ServiceLifetime.Scoped"/>.</param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ISignalsBuilder AddTenantResolver<TResolver>(this ISignalsBuilder builder, ServiceLifetime lifetime = ServiceLifetime.Scoped)
+        where TResolver : class, ISignalTenantResolver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Describe(typeof(ISignalTenantResolver), typeof(TResolver), lifetime));
+        return builder;
+    }
+
+    /// <summary>Scopes every key the Signals endpoints see to the tenant <paramref name="resolve"/> returns for the request (see <see cref="AddTenantResolver{TResolver}"/>).</summary>
+    /// <param name="builder">The builder returned by <c>AddSignals()</c>.</param>
+    /// <param name="resolve">Returns the request's tenant id, or <see langword="null"/> when it has none (the request is then answered with 403).</param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="resolve"/> is <see langword="null"/>.</exception>
+    public static ISignalsBuilder AddTenantResolver(this ISignalsBuilder builder, Func<HttpContext, string?> resolve)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(resolve);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISignalTenantResolver>(new DelegateSignalTenantResolver(resolve)));
         return builder;
     }
 }

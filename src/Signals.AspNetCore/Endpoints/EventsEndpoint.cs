@@ -4,10 +4,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Signals.AspNetCore.Authorization;
+using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;
@@ -35,36 +34,51 @@ internal static class EventsEndpoint
 {
     private static readonly byte[] Ping = ": ping\n\n"u8.ToArray();
 
-    public static Results<ServerSentEventsResult<string>, ProblemHttpResult> Handle(
-        HttpContext context,
-        [FromServices] SignalHub hub,
-        [FromServices] IOptions<SignalsOptions> signalsOptions,
-        [FromServices] IOptions<SignalsEndpointOptions> endpointOptions,
-        [FromServices] IHostApplicationLifetime lifetime)
-    {
-        SignalsEndpointOptions options = endpointOptions.Value;
-        int maxKeys = signalsOptions.Value.MaxKeysPerSubscription;
+    public const string Name = "Signals events";
 
-        if (ReadKeys(context.Request.Query["key"], maxKeys, out List<SignalKey>? keys) is { } keyProblem)
+    // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
+    public static async ValueTask<Results<ServerSentEventsResult<string>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
+        HttpContext context, SignalsEndpointServices services)
+    {
+        int maxKeys = services.Signals.MaxKeysPerSubscription;
+
+        if (ReadKeys(context.Request.Query["key"], maxKeys, out List<SignalKey>? requested) is { } keyProblem)
         {
-            return keyProblem.ToResult();
+            return services.Reject(Name, keyProblem);
         }
 
         if (ReadCursor(context.Request, out long after) is { } cursorProblem)
         {
-            return cursorProblem.ToResult();
+            return services.Reject(Name, cursorProblem);
+        }
+
+        AdmittedKeys? keys;
+        SignalsProblem? problem;
+        try
+        {
+            (keys, problem) = await services.Gate.AdmitAsync(context, requested!, SignalOperation.Read, valueSignalsOnly: false, Name).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Empty;
+        }
+
+        if (problem is not null)
+        {
+            return services.Reject(Name, problem);
         }
 
         // Subscribe now, so the initial state is the state when the request arrived; the stream disposes the subscription
         // when it ends, and the response does if the stream never runs.
-        SignalSubscription subscription = hub.Subscribe(keys!, after);
+        SignalSubscription subscription = services.Hub.Subscribe(keys!.Stored, after);
         context.Response.RegisterForDispose(subscription);
 
         // TypedResults.ServerSentEvents sets Content-Type, Cache-Control (no-cache,no-store), Pragma and Content-Encoding
         // (identity) and disables response buffering; it knows nothing about nginx, whose proxy buffering this header turns off.
         context.Response.Headers["X-Accel-Buffering"] = "no";
 
-        var stream = new EventStream(context, subscription, options, lifetime.ApplicationStopping);
+        SignalsEndpointLog.StreamOpened(services.Logger, keys.Stored.Count, after);
+        var stream = new EventStream(context, subscription, keys, services);
         return TypedResults.ServerSentEvents(stream.ReadAsync());
     }
 
@@ -119,11 +133,12 @@ internal static class EventsEndpoint
     }
 
     /// <summary>One stream's state: the subscription, the heartbeat timer and the end conditions.</summary>
-    private sealed class EventStream(HttpContext context, SignalSubscription subscription, SignalsEndpointOptions options, CancellationToken stopping)
+    private sealed class EventStream(HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services)
     {
-        private readonly TimeSpan _heartbeat = options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : options.HeartbeatInterval;
-        private readonly string _eventType = options.EventType;
-        private TimeSpan? _retry = options.ReconnectionInterval;
+        private readonly TimeSpan _heartbeat = services.Options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : services.Options.HeartbeatInterval;
+        private readonly string _eventType = services.Options.EventType;
+        private TimeSpan? _retry = services.Options.ReconnectionInterval;
+        private long _sent;
 
         private enum Wake
         {
@@ -135,19 +150,39 @@ internal static class EventsEndpoint
         public async IAsyncEnumerable<SseItem<string>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             // cancellationToken is the request's (TypedResults passes RequestAborted); the stream also ends when the app stops.
-            using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Stopping);
+            services.Metrics.SseConnectionsChanged(1);
+            try
+            {
+                await foreach (SseItem<string> item in ReadEventsAsync(ended.Token).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+            }
+            finally
+            {
+                services.Metrics.SseConnectionsChanged(-1);
+                SignalsEndpointLog.StreamClosed(services.Logger, _sent, EndReason(cancellationToken));
+            }
+        }
+
+        private string EndReason(CancellationToken requestAborted)
+            => requestAborted.IsCancellationRequested ? "client disconnected" : services.Stopping.IsCancellationRequested ? "app stopping" : "write failed";
+
+        private async IAsyncEnumerable<SseItem<string>> ReadEventsAsync([EnumeratorCancellation] CancellationToken ended)
+        {
             using (subscription)
             {
                 // Send the headers now, so the client sees the stream open even when no event is due yet.
                 // (StartAsync alone only commits them: Kestrel sends them with the first flush.)
-                if (!await TryAsync(static (response, token) => StartAsync(response, token), ended.Token).ConfigureAwait(false))
+                if (!await TryAsync(static (response, token) => StartAsync(response, token), ended).ConfigureAwait(false))
                 {
                     yield break;
                 }
 
                 while (true)
                 {
-                    Wake wake = await WaitAsync(ended.Token).ConfigureAwait(false);
+                    Wake wake = await WaitAsync(ended).ConfigureAwait(false);
                     if (wake == Wake.Ended)
                     {
                         yield break;
@@ -155,7 +190,7 @@ internal static class EventsEndpoint
 
                     if (wake == Wake.Idle)
                     {
-                        if (!await TryAsync(static (response, token) => WritePingAsync(response, token), ended.Token).ConfigureAwait(false))
+                        if (!await TryAsync(static (response, token) => WritePingAsync(response, token), ended).ConfigureAwait(false))
                         {
                             yield break;
                         }
@@ -165,13 +200,15 @@ internal static class EventsEndpoint
 
                     while (subscription.TryRead(out SignalVersion version))
                     {
-                        string data = JsonSerializer.Serialize(SignalEvent.From(version), SignalsJsonSerializerContext.Default.SignalEvent);
+                        string data = JsonSerializer.Serialize(SignalEvent.From(keys.ToRequested(version)), SignalsJsonSerializerContext.Default.SignalEvent);
                         yield return new SseItem<string>(data, _eventType)
                         {
                             EventId = version.Version.ToString(CultureInfo.InvariantCulture),
                             ReconnectionInterval = _retry,
                         };
                         _retry = null;
+                        _sent++;
+                        services.Metrics.SseEventsSent(1);
                     }
                 }
             }

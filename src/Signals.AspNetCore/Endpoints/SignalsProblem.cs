@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Signals.AspNetCore.Authorization;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;
@@ -37,10 +38,30 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem InvalidCursor(string detail)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidCursor, "The resume cursor is invalid.", detail);
 
-    public static SignalsProblem BodyTooLarge(long limit)
+    public static SignalsProblem BodyTooLarge(long limit, string option)
         => new(StatusCodes.Status413PayloadTooLarge, SignalsProblemTypes.BodyTooLarge, "The request body is too large.",
             string.Create(CultureInfo.InvariantCulture,
-                $"The request body is larger than {limit} bytes, the most this endpoint accepts (SignalsEndpointOptions.MaxRequestBodySize)."));
+                $"The request body is larger than {limit} bytes, the most this endpoint accepts (SignalsEndpointOptions.{option})."));
+
+    public static SignalsProblem UnknownSignal(SignalKey key)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.UnknownSignal, "A key matches no declared signal.",
+            $"The key {Quote(key.Value)} matches no signal this app declares; GET the catalog for the declared patterns.");
+
+    public static SignalsProblem NotAValueSignal(SignalKey key, SignalDescriptor descriptor)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.NotAValueSignal, "The key is not a value signal.",
+            $"The key {Quote(key.Value)} belongs to {Quote(descriptor.Pattern)}, a {descriptor.Kind.ToString().ToLowerInvariant()} signal without a value; only value signals have values.");
+
+    public static SignalsProblem Forbidden(SignalKey key, SignalOperation operation)
+        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, "Access to a key is denied.",
+            $"The request may not {(operation == SignalOperation.Write ? "write" : "read")} the key {Quote(key.Value)}.");
+
+    public static SignalsProblem TenantRequired()
+        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, "Access to a key is denied.",
+            "No tenant could be resolved for this request, and every key belongs to a tenant.");
+
+    public static SignalsProblem ValueNotFound(SignalKey key)
+        => new(StatusCodes.Status404NotFound, SignalsProblemTypes.ValueNotFound, "No value is stored for the key.",
+            $"No value is stored for the key {Quote(key.Value)}: it was never set, or it was deleted.");
 
     public static SignalsProblem UnsupportedMediaType(string? contentType)
         => new(StatusCodes.Status415UnsupportedMediaType, SignalsProblemTypes.UnsupportedMediaType, "The request body must be JSON.",

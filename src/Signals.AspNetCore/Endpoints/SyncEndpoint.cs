@@ -1,11 +1,8 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
+using Signals.AspNetCore.Authorization;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;
@@ -15,43 +12,85 @@ namespace Signals.AspNetCore.Endpoints;
 /// long-polling until one does (DESIGN.md "Wire protocol"; the Reality form per PROTOCOL-REALITY.md).
 /// </summary>
 /// <remarks>
-/// The body is read by hand (not by minimal-API binding) so that every bad input — wrong content type, oversized body,
+/// <para>The body is read by hand (not by minimal-API binding) so that every bad input — wrong content type, oversized body,
 /// malformed JSON, wrong types, invalid keys or versions, too many keys — is a 4xx <c>application/problem+json</c> naming
-/// what is wrong, and never touches the hub.
+/// what is wrong, and never touches the hub. The keys then pass the <see cref="SignalKeyGate"/> (tenant, catalog, authorization)
+/// before any version is read.</para>
+/// <para><c>mesh.serverVersion</c> is the hub's cursor; when the app scopes keys per tenant it is the highest version among the
+/// request's keys instead, so a tenant does not learn how far the shared change feed has moved.</para>
 /// </remarks>
 internal static class SyncEndpoint
 {
+    public const string Name = "Signals sync";
+
+    // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
     public static async ValueTask<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
-        HttpContext context,
-        [FromServices] SignalHub hub,
-        [FromServices] IOptions<SignalsOptions> signalsOptions,
-        [FromServices] IOptions<SignalsEndpointOptions> endpointOptions,
-        [FromServices] TimeProvider timeProvider,
-        [FromServices] IHostApplicationLifetime lifetime)
+        HttpContext context, SignalsEndpointServices services)
     {
-        SignalsOptions signals = signalsOptions.Value;
-        SignalsEndpointOptions options = endpointOptions.Value;
+        long started = Stopwatch.GetTimestamp();
+        string result = SignalsMetrics.SyncResultAborted;
+        try
+        {
+            Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services).ConfigureAwait(false);
+            result = response.Result switch
+            {
+                JsonHttpResult<SyncResponse> json => json.Value!.Changed.Count > 0 ? SignalsMetrics.SyncResultChanged : SignalsMetrics.SyncResultUnchanged,
+                ProblemHttpResult => SignalsMetrics.SyncResultRejected,
+                _ => SignalsMetrics.SyncResultAborted,
+            };
+            return response;
+        }
+        finally
+        {
+            services.Metrics.SyncCompleted(result, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static async Task<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleCoreAsync(
+        HttpContext context, SignalsEndpointServices services)
+    {
+        SignalsEndpointOptions options = services.Options;
+        int maxKeys = services.Signals.MaxKeysPerSubscription;
         CancellationToken aborted = context.RequestAborted;
 
         SyncRequest? request;
+        AdmittedKeys? keys;
         SignalsProblem? problem;
         try
         {
-            (request, problem) = await ReadRequestAsync(context.Request, options.MaxRequestBodySize, signals.MaxKeysPerSubscription, aborted)
+            (request, problem) = await JsonRequestBody.ReadAsync(
+                context.Request,
+                options.MaxRequestBodySize,
+                nameof(SignalsEndpointOptions.MaxRequestBodySize),
+                (in ReadOnlySequence<byte> body, out SyncRequest? sync) => SyncRequestReader.Read(body, maxKeys, out sync),
+                aborted).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return services.Reject(Name, problem);
+            }
+
+            (keys, problem) = await services.Gate.AdmitAsync(context, [.. request!.Known.Keys], SignalOperation.Read, valueSignalsOnly: false, Name)
                 .ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return services.Reject(Name, problem);
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return TypedResults.Empty;
         }
 
-        if (problem is not null)
+        // The versions the client knows, under the keys the hub knows.
+        var known = new Dictionary<SignalKey, long>(keys!.Stored.Count);
+        for (int i = 0; i < keys.Stored.Count; i++)
         {
-            return problem.ToResult();
+            known.Add(keys.Stored[i], request.Known[keys.Requested[i]]);
         }
 
-        IReadOnlyDictionary<SignalKey, long> known = request!.Known;
-        Dictionary<SignalKey, SyncChange> changed = Diff(hub, known, signals.InstanceId);
+        string source = services.Signals.InstanceId;
+        SignalHub hub = services.Hub;
+        (Dictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, keys, source);
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
         {
@@ -60,13 +99,13 @@ internal static class SyncEndpoint
 
         if (changed.Count == 0 && wait > TimeSpan.Zero)
         {
-            using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+            using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(aborted, services.Stopping);
             try
             {
                 if (known.Count == 0)
                 {
                     // Nothing can change: hold the request for the whole wait, as a client long-polling with no keys expects.
-                    await Task.Delay(wait, timeProvider, waitSource.Token).ConfigureAwait(false);
+                    await Task.Delay(wait, services.TimeProvider, waitSource.Token).ConfigureAwait(false);
                 }
                 else
                 {
@@ -77,96 +116,41 @@ internal static class SyncEndpoint
             {
                 return TypedResults.Empty;
             }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (services.Stopping.IsCancellationRequested)
             {
                 // The app is stopping: answer with what is known now rather than dropping the request.
             }
 
-            changed = Diff(hub, known, signals.InstanceId);
+            (changed, highest) = Diff(hub, known, keys, source);
         }
 
         var response = new SyncResponse
         {
             Changed = changed,
-            Mesh = new SyncMesh { ServerVersion = hub.Cursor },
-            ServerTime = timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Mesh = new SyncMesh { ServerVersion = keys.Tenant is null ? hub.Cursor : highest },
+            ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
 
-    private static Dictionary<SignalKey, SyncChange> Diff(SignalHub hub, IReadOnlyDictionary<SignalKey, long> known, string source)
+    /// <summary>Compares the known versions with the hub's, answering under the keys the client named.</summary>
+    /// <returns>The differing keys, and the highest server version among all the known keys.</returns>
+    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
+        SignalHub hub, Dictionary<SignalKey, long> known, AdmittedKeys keys, string source)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
+        long highest = 0;
         foreach ((SignalKey key, long knownVersion) in known)
         {
             SignalVersion current = hub.GetVersion(key);
+            highest = Math.Max(highest, current.Version);
             if (current.Version != knownVersion)
             {
-                (changed ??= []).Add(key, SyncChange.From(current, source));
+                SignalVersion answer = keys.ToRequested(current);
+                (changed ??= []).Add(answer.Key, SyncChange.From(answer, source));
             }
         }
 
-        return changed ?? [];
-    }
-
-    private static async ValueTask<(SyncRequest? Request, SignalsProblem? Problem)> ReadRequestAsync(
-        HttpRequest request, long maxBodySize, int maxKeys, CancellationToken cancellationToken)
-    {
-        if (!IsUtf8Json(request.ContentType))
-        {
-            return (null, SignalsProblem.UnsupportedMediaType(request.ContentType));
-        }
-
-        if (request.ContentLength > maxBodySize)
-        {
-            return (null, SignalsProblem.BodyTooLarge(maxBodySize));
-        }
-
-        PipeReader reader = request.BodyReader;
-        while (true)
-        {
-            ReadResult result;
-            try
-            {
-                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException exception)
-            {
-                // The server refused the body (e.g. Kestrel's own size limit, or a truncated chunked body).
-                return (null, exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? SignalsProblem.BodyTooLarge(maxBodySize)
-                    : SignalsProblem.MalformedJson($"The request body could not be read: {exception.Message}"));
-            }
-
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (buffer.Length > maxBodySize)
-            {
-                reader.AdvanceTo(buffer.End);
-                return (null, SignalsProblem.BodyTooLarge(maxBodySize));
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                SignalsProblem? problem = SyncRequestReader.Read(buffer, maxKeys, out SyncRequest? sync);
-                reader.AdvanceTo(buffer.End);
-                return (sync, problem);
-            }
-
-            // Keep everything buffered until the body is complete.
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
-
-    private static bool IsUtf8Json(string? contentType)
-    {
-        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? mediaType))
-        {
-            return false;
-        }
-
-        bool json = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
-                && mediaType.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-        return json && (!mediaType.Charset.HasValue || mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        return (changed ?? [], highest);
     }
 }

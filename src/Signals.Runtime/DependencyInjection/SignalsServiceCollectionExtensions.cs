@@ -8,7 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SignalsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Signals hub, options, the <see cref="SignalCatalog"/> (<see cref="SignalCatalog.Registered"/> unless one was registered
+    /// Adds the Signals hub, options, metrics (<see cref="SignalsMetrics"/>), the <see cref="SignalCatalog"/> (<see cref="SignalCatalog.Registered"/> unless one was registered
     /// before) and the in-memory <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/> to the specified <see cref="IServiceCollection"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -33,6 +33,8 @@ public static class SignalsServiceCollectionExtensions
             .Validate(static o => o.MaxKeysPerSubscription > 0, "Signals:MaxKeysPerSubscription must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SignalsMetrics>();
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));

@@ -14,6 +14,8 @@ namespace Signals.Protocol;
 [JsonSerializable(typeof(SignalEvent))]
 [JsonSerializable(typeof(SyncMode))]
 [JsonSerializable(typeof(SyncHint))]
+[JsonSerializable(typeof(SignalValueResponse))]
+[JsonSerializable(typeof(SignalCatalogResponse))]
 internal sealed partial class SignalsJsonSerializerContext : JsonSerializerContext
 {
 }

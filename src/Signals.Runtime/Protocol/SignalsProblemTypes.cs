@@ -32,4 +32,19 @@ public static class SignalsProblemTypes
 
     /// <summary>The request body is not <c>application/json</c> in UTF-8 (status 415).</summary>
     public const string UnsupportedMediaType = "https://signals.dev/problems/unsupported-media-type";
+
+    /// <summary>A well-formed key matches no signal the app declares in its <see cref="SignalCatalog"/> (status 400); the detail names the key.</summary>
+    public const string UnknownSignal = "https://signals.dev/problems/unknown-signal";
+
+    /// <summary>A values request names a key the app declares, but not as a value signal (status 400); the detail names the key.</summary>
+    public const string NotAValueSignal = "https://signals.dev/problems/not-a-value-signal";
+
+    /// <summary>
+    /// The caller may not read (or write) a key it named, or no tenant could be resolved for the request (status 403). The detail names
+    /// the key; it never reveals the key's version or value.
+    /// </summary>
+    public const string Forbidden = "https://signals.dev/problems/forbidden";
+
+    /// <summary>No value is stored for the key (status 404): it was never set, or was deleted. Readers use their default.</summary>
+    public const string ValueNotFound = "https://signals.dev/problems/value-not-found";
 }

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Signals.AspNetCore.Diagnostics;
+
+/// <summary>The endpoints' log messages (category <see cref="Category"/>), through the logging source generator.</summary>
+internal static partial class SignalsEndpointLog
+{
+    /// <summary>The logger category of every Signals endpoint.</summary>
+    public const string Category = "Signals.AspNetCore";
+
+    [LoggerMessage(1, LogLevel.Debug, "{Endpoint} rejected a request with {StatusCode} {ProblemType}: {Detail}")]
+    public static partial void RequestRejected(ILogger logger, string endpoint, int statusCode, string problemType, string detail);
+
+    [LoggerMessage(2, LogLevel.Information, "{Endpoint} denied {Operation} access to the key {Key} for {User}")]
+    public static partial void AccessDenied(ILogger logger, string endpoint, Authorization.SignalOperation operation, SignalKey key, string? user);
+
+    [LoggerMessage(3, LogLevel.Debug, "Event stream opened for {KeyCount} keys after cursor {Cursor}")]
+    public static partial void StreamOpened(ILogger logger, int keyCount, long cursor);
+
+    [LoggerMessage(4, LogLevel.Debug, "Event stream closed after {EventCount} events ({Reason})")]
+    public static partial void StreamClosed(ILogger logger, long eventCount, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Value of {Key} set over HTTP: version {Version}")]
+    public static partial void ValueSet(ILogger logger, SignalKey key, long version);
+
+    [LoggerMessage(6, LogLevel.Information, "Value of {Key} deleted over HTTP")]
+    public static partial void ValueDeleted(ILogger logger, SignalKey key);
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Signals.AspNetCore.Authorization;
+using Signals.AspNetCore.Diagnostics;
+using Signals.AspNetCore.Tenancy;
+
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>
+/// What every endpoint does with the keys a request names, before it reads or writes anything: scope them to the request's tenant
+/// (<see cref="ISignalTenantResolver"/>), check them against the <see cref="SignalCatalog"/>, and authorize each one (the namespace's
+/// policy from <see cref="SignalsEndpointOptions.NamespacePolicies"/>, then every <see cref="ISignalAuthorizer"/>).
+/// </summary>
+/// <remarks>
+/// The first key that fails ends the check with its problem: 403 for a missing tenant or a denied key, 400 for a key the catalog does
+/// not declare (or that is not a value signal where one is needed). The tenant resolver and the authorizers are resolved from the
+/// request's services, so they may be scoped.
+/// </remarks>
+internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<string, string> namespacePolicies, ILogger logger)
+{
+    /// <summary>Admits the keys of a request, or says why not.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="keys">The keys as the client named them (already well-formed and distinct).</param>
+    /// <param name="operation">Whether the request reads or writes them.</param>
+    /// <param name="valueSignalsOnly">Whether each key must be a value signal (when the catalog declares any signal).</param>
+    /// <param name="endpoint">The endpoint's name, for the log.</param>
+    /// <returns>The admitted keys, or the problem to answer with.</returns>
+    /// <exception cref="OperationCanceledException">The client went away.</exception>
+    public async ValueTask<(AdmittedKeys? Keys, SignalsProblem? Problem)> AdmitAsync(
+        HttpContext context, IReadOnlyList<SignalKey> keys, SignalOperation operation, bool valueSignalsOnly, string endpoint)
+    {
+        CancellationToken cancellationToken = context.RequestAborted;
+        IServiceProvider services = context.RequestServices;
+
+        string? tenant = null;
+        if (services.GetService<ISignalTenantResolver>() is { } resolver)
+        {
+            tenant = await resolver.ResolveTenantAsync(context, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(tenant))
+            {
+                return (null, SignalsProblem.TenantRequired());
+            }
+        }
+
+        var stored = new SignalKey[keys.Count];
+        for (int i = 0; i < stored.Length; i++)
+        {
+            SignalKey key = keys[i];
+            if (tenant is not null && !SignalTenantKeys.TryScope(key, tenant, out key, out string? error))
+            {
+                return (null, SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(keys[i].Value)}: {error}"));
+            }
+
+            if (!catalog.IsEmpty)
+            {
+                SignalDescriptor? descriptor = catalog.Find(key);
+                if (descriptor is null)
+                {
+                    return (null, SignalsProblem.UnknownSignal(keys[i]));
+                }
+
+                if (valueSignalsOnly && descriptor.Kind != SignalKind.Value)
+                {
+                    return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
+                }
+            }
+
+            stored[i] = key;
+        }
+
+        if (await FindDeniedAsync(context, keys, tenant, operation).ConfigureAwait(false) is { } denied)
+        {
+            SignalsEndpointLog.AccessDenied(logger, endpoint, operation, denied, context.User.Identity?.Name);
+            return (null, SignalsProblem.Forbidden(denied, operation));
+        }
+
+        return (new AdmittedKeys(keys, stored, tenant), null);
+    }
+
+    private async ValueTask<SignalKey?> FindDeniedAsync(HttpContext context, IReadOnlyList<SignalKey> keys, string? tenant, SignalOperation operation)
+    {
+        ISignalAuthorizer[] authorizers = [.. context.RequestServices.GetServices<ISignalAuthorizer>()];
+        if (authorizers.Length == 0 && namespacePolicies.Count == 0)
+        {
+            return null;
+        }
+
+        // MapSignals checked that IAuthorizationService is registered when there are namespace policies.
+        IAuthorizationService? authorization = namespacePolicies.Count == 0 ? null : context.RequestServices.GetRequiredService<IAuthorizationService>();
+        foreach (SignalKey key in keys)
+        {
+            if (authorization is not null
+                && namespacePolicies.TryGetValue(key.Namespace, out string? policy)
+                && !(await authorization.AuthorizeAsync(context.User, key, policy).ConfigureAwait(false)).Succeeded)
+            {
+                return key;
+            }
+
+            if (authorizers.Length == 0)
+            {
+                continue;
+            }
+
+            var authorizationContext = new SignalAuthorizationContext(context, key, tenant, operation);
+            foreach (ISignalAuthorizer authorizer in authorizers)
+            {
+                if (!await authorizer.IsAllowedAsync(authorizationContext, context.RequestAborted).ConfigureAwait(false))
+                {
+                    return key;
+                }
+            }
+        }
+
+        return null;
+    }
+}

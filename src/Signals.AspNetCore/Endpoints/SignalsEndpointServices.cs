@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Signals.AspNetCore.Diagnostics;
+
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>
+/// What the endpoints of one <c>MapSignals()</c> call share, resolved and validated once when they are mapped: the hub, the options,
+/// the key gate, metrics, the logger and the app's lifetime. Per-request services (value store, tenant resolver, authorizers) are
+/// resolved from the request instead, so they may be scoped.
+/// </summary>
+internal sealed class SignalsEndpointServices
+{
+    private SignalsEndpointServices(IServiceProvider services)
+    {
+        Hub = services.GetRequiredService<SignalHub>();
+        Signals = services.GetRequiredService<IOptions<SignalsOptions>>().Value;
+        Options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
+        Catalog = services.GetRequiredService<SignalCatalog>();
+        Metrics = services.GetRequiredService<SignalsMetrics>();
+        TimeProvider = services.GetRequiredService<TimeProvider>();
+        Stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(SignalsEndpointLog.Category);
+        Gate = new SignalKeyGate(Catalog, new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal), Logger);
+    }
+
+    public SignalHub Hub { get; }
+
+    public SignalsOptions Signals { get; }
+
+    public SignalsEndpointOptions Options { get; }
+
+    public SignalCatalog Catalog { get; }
+
+    public SignalsMetrics Metrics { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets <see cref="IHostApplicationLifetime.ApplicationStopping"/>: long-polls answer and streams end when it fires.</summary>
+    public CancellationToken Stopping { get; }
+
+    public ILogger Logger { get; }
+
+    public SignalKeyGate Gate { get; }
+
+    /// <summary>Resolves and validates what the endpoints need.</summary>
+    /// <param name="services">The app's root services.</param>
+    /// <returns>The shared services.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called, or namespace policies are set without <c>AddAuthorization()</c>.</exception>
+    /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
+    public static SignalsEndpointServices Create(IServiceProvider services)
+    {
+        if (services.GetService<SignalsMarkerService>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the required services. Call 'builder.Services.AddSignals()' (IServiceCollection.AddSignals) in the application startup code before calling MapSignals().");
+        }
+
+        SignalsEndpointOptions options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
+        SignalsEndpointOptionsValidator.ThrowIfInvalid(options);
+        if (options.NamespacePolicies.Count > 0 && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IAuthorizationService)) != true)
+        {
+            throw new InvalidOperationException(
+                "SignalsEndpointOptions.NamespacePolicies names authorization policies, but authorization is not registered. Call 'builder.Services.AddAuthorization(…)' and define the policies.");
+        }
+
+        return new SignalsEndpointServices(services);
+    }
+
+    /// <summary>Logs a rejected request and returns its problem as the response.</summary>
+    /// <param name="endpoint">The endpoint's name.</param>
+    /// <param name="problem">What is wrong.</param>
+    /// <returns>The <c>application/problem+json</c> result.</returns>
+    public ProblemHttpResult Reject(string endpoint, SignalsProblem problem)
+    {
+        SignalsEndpointLog.RequestRejected(Logger, endpoint, problem.Status, problem.Type, problem.Detail);
+        return problem.ToResult();
+    }
+}
