@@ -29,10 +29,16 @@ public sealed class TestServerHost : IAsyncDisposable
 
     public SignalHub Hub => App.Services.GetRequiredService<SignalHub>();
 
+    /// <summary>Starts a server.</summary>
+    /// <param name="endpoints">Configures the endpoint options.</param>
+    /// <param name="signals">Configures the Signals options.</param>
+    /// <param name="map">Maps the endpoints (and middleware); the default is <c>app.MapSignals()</c>.</param>
+    /// <param name="services">Adds services before <c>AddSignals()</c> runs (e.g. a <see cref="SignalCatalog"/>, authentication).</param>
     public static async Task<TestServerHost> StartAsync(
         Action<SignalsEndpointOptions>? endpoints = null,
         Action<SignalsOptions>? signals = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<IServiceCollection>? services = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -41,6 +47,7 @@ public sealed class TestServerHost : IAsyncDisposable
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.Services.AddSignals(o =>
         {
             o.InstanceId = InstanceId;
@@ -69,6 +76,32 @@ public sealed class TestServerHost : IAsyncDisposable
     /// <summary>Posts a JSON body to <c>/signals/sync</c>.</summary>
     public Task<HttpResponseMessage> PostSyncAsync(string json, CancellationToken cancellationToken)
         => Client.PostAsync("/signals/sync", new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
+
+    /// <summary>Sends a request with <see cref="TestAuthentication"/> headers (user, roles, tenant) and an optional JSON body.</summary>
+    public Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string pathAndQuery, string? json = null, string? user = null, string? roles = null, string? tenant = null)
+    {
+        var request = new HttpRequestMessage(method, pathAndQuery);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        TestAuthentication.Apply(request, user, roles, tenant);
+        return Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Reads a problem+json answer, checks its status and type, and returns its detail.</summary>
+    public static async Task<string> ReadProblemAsync(HttpResponseMessage response, int status, string type)
+    {
+        string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(status == (int)response.StatusCode, $"Expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(text);
+        Assert.Equal(type, problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        return problem.RootElement.GetProperty("detail").GetString() ?? "";
+    }
 
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
     {

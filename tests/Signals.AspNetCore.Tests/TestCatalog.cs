@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Signals.AspNetCore.Tests;
+
+/// <summary>An explicitly registered catalog, as the generator would declare it: two value signals, a family and a fixed signal.</summary>
+public static class TestCatalog
+{
+    public static SignalCatalog Create() => new([
+        new SignalDescriptor("app:theme", "app", "Tests.Theme", SignalKind.Value),
+        new SignalDescriptor("app:counter:{Name}", "app", "Tests.Counter", SignalKind.Value),
+        new SignalDescriptor("chat:room:{RoomId}", "chat", "Tests.ChatMessage", SignalKind.Family),
+        new SignalDescriptor("chat:rooms", "chat", "Tests.Room", SignalKind.Signal),
+    ]);
+
+    /// <summary>Registers the catalog before <c>AddSignals()</c>, which then keeps it instead of <see cref="SignalCatalog.Registered"/>.</summary>
+    public static void AddTo(IServiceCollection services) => services.AddSingleton(Create());
+}
