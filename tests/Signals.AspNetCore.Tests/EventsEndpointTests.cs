@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Signals.Testing;
@@ -207,5 +208,110 @@ public sealed class EventsEndpointTests
 
         await using SseClient events = await SseClient.OpenAsync(host.Client, $"/signals/events?key={Uri.EscapeDataString(key.Value)}", deadline.Token);
         AssertEvent(await events.NextAsync(), key.Value, v[0].Version);
+    }
+
+    [Fact]
+    public async Task Slow_client_gets_every_key_latest_version_coalesced_not_a_growing_queue()
+    {
+        const int Changes = 50_000;
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        SignalKey key = SignalKey.Parse("a:hot");
+
+        // Changes arrive far faster than the stream writes them, and the client reads only once all are published: the
+        // subscription holds at most one pending change per key, so the stream skips versions but never the latest one.
+        using HttpResponseMessage response = await host.Client.GetAsync("/signals/events?key=a:hot&key=a:cold", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        for (long version = 1; version <= Changes; version++)
+        {
+            host.Hub.Publish(new SignalVersion(key, version, null, now));
+        }
+
+        host.Hub.Publish(new SignalVersion(SignalKey.Parse("a:cold"), Changes + 1, null, now));
+
+        await using IAsyncEnumerator<SseItem<string>> events = SseParser.Create(await response.Content.ReadAsStreamAsync(deadline.Token))
+            .EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        int received = 0;
+        long last = 0;
+        var seen = new HashSet<string>();
+        while (seen.Count < 2 || last < Changes)
+        {
+            Assert.True(await events.MoveNextAsync());
+            long version = long.Parse(events.Current.EventId!, System.Globalization.CultureInfo.InvariantCulture);
+            using JsonDocument data = JsonDocument.Parse(events.Current.Data);
+            string eventKey = data.RootElement.GetProperty("key").GetString()!;
+            seen.Add(eventKey);
+            if (eventKey == key.Value)
+            {
+                Assert.True(version > last, $"Version {version} after {last}.");
+                last = version;
+            }
+
+            received++;
+        }
+
+        Assert.Equal(Changes, last);
+        Assert.True(received < Changes / 2, $"{received} events for {Changes} changes: the changes were queued, not coalesced.");
+    }
+
+    [Fact]
+    public async Task Stream_is_not_compressed_even_when_the_app_compresses_event_streams()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync(
+            services: s => s.AddResponseCompression(o => o.MimeTypes = ["text/event-stream", "application/json"]),
+            map: app =>
+            {
+                app.UseResponseCompression();
+                app.MapSignals();
+            });
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b");
+
+        using var streamRequest = new HttpRequestMessage(HttpMethod.Get, "/signals/events?key=a:b");
+        streamRequest.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using HttpResponseMessage stream = await host.Client.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var syncRequest = new HttpRequestMessage(HttpMethod.Post, "/signals/sync") { Content = new StringContent("""{"known": {"a:b": 0}}""", System.Text.Encoding.UTF8, "application/json") };
+        syncRequest.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using HttpResponseMessage sync = await host.Client.SendAsync(syncRequest, deadline.Token);
+
+        // The middleware is active (it compresses sync), yet the stream goes out as written.
+        Assert.NotEmpty(sync.Content.Headers.ContentEncoding);
+        Assert.DoesNotContain(stream.Content.Headers.ContentEncoding, e => e is "gzip" or "br");
+        await using IAsyncEnumerator<SseItem<string>> events = SseParser.Create(await stream.Content.ReadAsStreamAsync(deadline.Token))
+            .EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        Assert.True(await events.MoveNextAsync());
+        AssertEvent(events.Current, "a:b", v[0].Version);
+    }
+
+    [Fact]
+    public async Task Nothing_a_client_or_a_writer_sends_can_inject_SSE_fields()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.Zero);
+
+        // Raw line breaks in a key or a cursor are refused before any stream starts.
+        foreach (string query in new[] { "key=a:b%0D%0Aid:%20666", "key=a:b%0Aevent:%20evil", "key=a:b&lastEventId=1%0Aevent:%20evil", "key=a:b%00" })
+        {
+            using HttpResponseMessage refused = await host.Client.GetAsync("/signals/events?" + query, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            Assert.True(refused.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {refused.StatusCode}");
+        }
+
+        // A family argument may hold line breaks: the key escapes them. A hash comes from the writer: the JSON escapes it.
+        SignalKey key = SignalKey.Create("chat:room", "x\r\nid: 666\n\nevent: evil\ndata: {}");
+        Assert.DoesNotContain('\n', key.Value);
+        using HttpResponseMessage response = await host.Client.GetAsync(
+            $"/signals/events?key={Uri.EscapeDataString(key.Value)}", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        host.Hub.Publish(new SignalVersion(key, 7, "h\r\nid: 666\n\nevent: evil", DateTimeOffset.UtcNow));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(deadline.Token) is { Length: > 0 } line)
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(["data: ", "event: signal", "id: 7", "retry: 3000"], lines.Select(l => l.StartsWith("data: ", StringComparison.Ordinal) ? "data: " : l).Order(StringComparer.Ordinal));
+        using JsonDocument data = JsonDocument.Parse(lines.Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]);
+        Assert.Equal(key.Value, data.RootElement.GetProperty("key").GetString());
+        Assert.Equal("h\r\nid: 666\n\nevent: evil", data.RootElement.GetProperty("hash").GetString());
     }
 }

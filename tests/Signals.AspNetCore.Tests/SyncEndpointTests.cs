@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Signals.AspNetCore.Tests;
 
@@ -226,5 +229,54 @@ public sealed class SyncEndpointTests
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, get.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, delete.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Long_poll_ends_when_a_dispatcher_publishes_a_change_committed_by_another_instance()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+
+        Task<HttpResponseMessage> pending = host.PostSyncAsync("""{"known": {"chat:room:general": 0}, "wait": 20000}""", Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Token);
+        Assert.False(pending.IsCompleted);
+
+        // What a dispatcher does with an outbox row another instance committed: publish it into this instance's hub.
+        host.Hub.Publish(new SignalVersion(SignalKey.Parse("chat:room:general"), 1234, "abc", DateTimeOffset.FromUnixTimeMilliseconds(1_699_876_543_210)));
+        using HttpResponseMessage response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        JsonElement entry = (await TestServerHost.ReadJsonAsync(response)).GetProperty("changed").GetProperty("chat:room:general");
+
+        Assert.Equal(1234, entry.GetProperty("version").GetInt64());
+        Assert.Equal("abc", entry.GetProperty("hash").GetString());
+        Assert.Equal(1_699_876_543_210, entry.GetProperty("updatedAt").GetInt64());
+    }
+
+    [Fact]
+    public async Task Reality_path_answers_an_unchanged_Reality_client_and_CORS_is_the_apps_choice()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync(
+            services: s => s.AddCors(o => o.AddPolicy("reality-clients", p => p.WithOrigins("https://app.example").AllowAnyHeader().WithMethods("POST"))),
+            map: app =>
+            {
+                app.UseCors();
+                app.MapSignals();
+                app.MapRealityCompatibility().RequireCors("reality-clients");
+            });
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("todo:list");
+
+        using HttpResponseMessage sync = await host.Client.PostAsync("/reality/sync", new StringContent(
+            """{"known": {"todo:list": 0}, "clientId": "0f8fad5b-d9cb-469f-a165-70867728950e", "mode": "native", "hint": "mount", "timestamp": 1, "wait": 0}""",
+            Encoding.UTF8, "application/json"), Token);
+        Assert.Equal(v[0].Version, (await TestServerHost.ReadJsonAsync(sync)).GetProperty("changed").GetProperty("todo:list").GetProperty("version").GetInt64());
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/reality/sync");
+        preflight.Headers.Add("Origin", "https://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        using HttpResponseMessage allowed = await host.Client.SendAsync(preflight, Token);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(["https://app.example"], allowed.Headers.GetValues("Access-Control-Allow-Origin"));
+
+        using HttpResponseMessage get = await host.Client.GetAsync("/reality/sync", Token);
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, get.StatusCode);
     }
 }
