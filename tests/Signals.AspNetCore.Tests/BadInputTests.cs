@@ -39,9 +39,9 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "key with space", "application/json", """{"known": {"bad key": 1}}""", 400, SignalsProblemTypes.InvalidKey, "position 3" },
         { "empty key", "application/json", """{"known": {"": 1}}""", 400, SignalsProblemTypes.InvalidKey, "must not be empty" },
         { "key with empty segment", "application/json", """{"known": {"a::b": 1}}""", 400, SignalsProblemTypes.InvalidKey, "position 2" },
-        { "key too long", "application/json", "{\"known\": {\"a:" + new string('x', 600) + "\": 1}}", 400, SignalsProblemTypes.InvalidKey, "512" },
+        { "key too long", "application/json", "{\"known\": {\"a:" + new string('x', 600) + "\": 1}}", 400, SignalsProblemTypes.InvalidKey, "at most 512 UTF-8 bytes" },
         { "duplicate key", "application/json", """{"known": {"a:b": 1, "a:b": 2}}""", 400, SignalsProblemTypes.InvalidRequest, "more than once" },
-        { "too many keys", "application/json", """{"known": {"a:1": 0, "a:2": 0, "a:3": 0, "a:4": 0, "a:5": 0, "a:6": 0}}""", 400, SignalsProblemTypes.TooManyKeys, "at most 5" },
+        { "too many keys", "application/json", """{"known": {"a:1": 0, "a:2": 0, "a:3": 0, "a:4": 0, "a:5": 0, "a:6": 0}}""", 400, SignalsProblemTypes.TooManyKeys, "at most 5 are allowed per request (SignalsOptions.MaxKeysPerSubscription)" },
         { "clientId not a UUID", "application/json", """{"known": {}, "clientId": "me"}""", 400, SignalsProblemTypes.InvalidRequest, "'clientId'" },
         { "clientId number", "application/json", """{"known": {}, "clientId": 42}""", 400, SignalsProblemTypes.InvalidRequest, "'clientId'" },
         { "unknown mode", "application/json", """{"known": {}, "mode": "turbo"}""", 400, SignalsProblemTypes.InvalidRequest, "\"sse-compat\"" },
@@ -57,7 +57,7 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "form", "application/x-www-form-urlencoded", "known=1", 415, SignalsProblemTypes.UnsupportedMediaType, "application/json" },
         { "no content type", null, """{"known": {}}""", 415, SignalsProblemTypes.UnsupportedMediaType, "no Content-Type" },
         { "latin-1 JSON", "application/json; charset=iso-8859-1", """{"known": {}}""", 415, SignalsProblemTypes.UnsupportedMediaType, "iso-8859-1" },
-        { "body too large", "application/json", $$"""{"known": {}, "pad": "{{new string('x', MaxBody)}}"}""", 413, SignalsProblemTypes.BodyTooLarge, "4096 bytes" },
+        { "body too large", "application/json", $$"""{"known": {}, "pad": "{{new string('x', MaxBody)}}"}""", 413, SignalsProblemTypes.BodyTooLarge, "larger than 4096 bytes, the most this endpoint accepts (SignalsEndpointOptions.MaxRequestBodySize)" },
     };
 
     public static TheoryData<string, string, string?, string, string> EventsCases => new()
@@ -72,6 +72,54 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "cursor too large (query)", "?key=a:b&lastEventId=99999999999999999999", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
         { "Reality-style cursor", "?key=a:b", "5:abc", SignalsProblemTypes.InvalidCursor, "\"5:abc\"" },
     };
+
+    public static TheoryData<string, string, string> ValuesCases => new()
+    {
+        // name, path after /signals/values/, problem type
+        { "no key", "", SignalsProblemTypes.InvalidKey },
+        { "empty segment", "a::b", SignalsProblemTypes.InvalidKey },
+        { "space in the namespace", "a%20b:c", SignalsProblemTypes.InvalidKey },
+        { "line break", "a:b%0Aid:%201", SignalsProblemTypes.InvalidKey },
+        { "non-canonical escape", "a:b%253a", SignalsProblemTypes.InvalidKey },
+        { "too long", "a:" + new string('x', 600), SignalsProblemTypes.InvalidKey },
+    };
+
+    public static TheoryData<string, string> WrongMethods => new()
+    {
+        { "GET", "/signals/sync" },
+        { "PUT", "/signals/sync" },
+        { "DELETE", "/signals/sync" },
+        { "PATCH", "/signals/sync" },
+        { "POST", "/signals/events?key=a:b" },
+        { "DELETE", "/signals/events?key=a:b" },
+        { "POST", "/signals/values/a:b" },
+        { "PUT", "/signals/values/a:b" },
+        { "DELETE", "/signals/values/a:b" },
+        { "POST", "/signals/catalog" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValuesCases))]
+    public async Task Values_reject_invalid_keys_with_a_problem(string name, string path, string type)
+    {
+        Assert.NotNull(name);
+        using HttpResponseMessage response = await fixture.Server.Client.GetAsync("/signals/values/" + path, TestContext.Current.CancellationToken);
+
+        await AssertProblemAsync(response, 400, type, "in the path");
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongMethods))]
+    public async Task Wrong_methods_get_405_and_change_nothing(string method, string path)
+    {
+        long cursor = fixture.Server.Hub.Cursor;
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("""{"known": {"a:b": 0}}""", Encoding.UTF8, "application/json") };
+
+        using HttpResponseMessage response = await fixture.Server.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(cursor, fixture.Server.Hub.Cursor);
+    }
 
     [Theory]
     [MemberData(nameof(SyncCases))]

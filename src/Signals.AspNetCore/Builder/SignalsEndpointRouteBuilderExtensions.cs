@@ -45,13 +45,14 @@ public static class SignalsEndpointRouteBuilderExtensions
         var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
 
         RouteGroupBuilder group = endpoints.MapGroup(pattern);
+        // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         MapSync(group, services, SyncEndpoint.Name);
         group.MapGet("/events", (HttpContext context) => EventsEndpoint.HandleAsync(context, services))
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableRequestTimeout();
-        group.MapGet("/values/{**key}", (HttpContext context, string key) => ValuesEndpoint.GetAsync(context, key, services))
+        group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.GetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -111,13 +112,13 @@ public static class SignalsEndpointRouteBuilderExtensions
 
         RouteGroupBuilder group = endpoints.MapGroup("/values");
         group.RequireAuthorization(policyName);
-        group.MapPut("/{**key}", (HttpContext context, string key) => ValuesEndpoint.SetAsync(context, key, services))
+        group.MapPut("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.SetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.SetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/{**key}", (HttpContext context, string key) => ValuesEndpoint.DeleteAsync(context, key, services))
+        group.MapDelete("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.DeleteAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
