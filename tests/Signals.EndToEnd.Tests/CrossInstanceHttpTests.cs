@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Signals.Samples.Chat.Model;
+using Signals.Testing;
+
+namespace Signals.EndToEnd.Tests;
+
+/// <summary>The HTTP surface across two instances on one PostgreSQL: a long-poll on B ends when A commits, and a cursor from A resumes on B.</summary>
+public sealed class CrossInstanceHttpTests(TwoInstances instances) : IClassFixture<TwoInstances>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Long_poll_on_B_ends_as_soon_as_A_commits_a_change()
+    {
+        SignalKey key = ChatMessage.Keys.Room("general");
+        var stopwatch = Stopwatch.StartNew();
+        Task<HttpResponseMessage> pending = instances.B.Http.PostAsJsonAsync(
+            "/signals/sync", new { known = new Dictionary<string, long> { [key.Value] = 0 }, wait = 20_000 }, JsonSerializerOptions.Web, Cancel);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
+        Assert.False(pending.IsCompleted, "The long-poll answered before anything changed.");
+
+        await PostAsync(instances.A, "general", "wake up");
+        using HttpResponseMessage response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        stopwatch.Stop();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonObject json = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+        JsonNode entry = json["changed"]![key.Value]!;
+        Assert.True((long)entry["version"]! > 0);
+        Assert.Equal("app-b", (string)entry["source"]!);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"The long-poll took {stopwatch.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task Cursor_from_a_stream_on_A_resumes_on_B()
+    {
+        SignalKey key = ChatMessage.Keys.Room("random");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        long seenOnA;
+        await using (SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [key], deadline.Token))
+        {
+            await PostAsync(instances.A, "random", "one");
+            seenOnA = (await onA.NextSignalAsync()).Version;
+        }
+
+        // The client was away while this was committed; it reconnects to B with the last id it saw on A.
+        await PostAsync(instances.A, "random", "two");
+        await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [key], deadline.Token, lastEventId: seenOnA);
+        SignalEvents.SignalEvent missed = await onB.NextSignalAsync();
+        Assert.True(missed.Version > seenOnA, $"B replayed {missed.Version}, at or before the cursor {seenOnA}.");
+
+        await PostAsync(instances.A, "random", "three");
+        Assert.True((await onB.NextSignalAsync()).Version > missed.Version);
+    }
+
+    private static async Task PostAsync(ChatInstance instance, string room, string text)
+    {
+        using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+    }
+}
