@@ -1,6 +1,6 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Http;
 using Signals;
 using Signals.AspNetCore;
 using Signals.AspNetCore.Authorization;

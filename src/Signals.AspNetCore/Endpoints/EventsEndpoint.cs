@@ -18,7 +18,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// <para>Each event is <c>id: {version}</c>, <c>event: signal</c> (<see cref="SignalsEndpointOptions.EventType"/>) and
 /// <c>data: {"key":…,"version":…,"hash":…,"updatedAt":…}</c>; the first also carries <c>retry:</c>. The stream starts with the current
 /// state of each key newer than the resume cursor (<c>Last-Event-ID</c> header, else <c>lastEventId</c> query; none = every key
-/// that ever changed), then sends every change, coalesced per key by the hub's <see cref="SignalSubscription"/>.</para>
+/// that ever changed), then sends every change, coalesced per key by the hub's <see cref="SignalSubscription"/>. The keys pass the
+/// <see cref="SignalKeyGate"/> (tenant, catalog, authorization) once, before the subscription: a denied key is a 403 and no stream.</para>
 /// <para>Written by <see cref="TypedResults.ServerSentEvents{T}(IAsyncEnumerable{SseItem{T}})"/>. <see cref="SseItem{T}"/> cannot
 /// express a comment, so the heartbeat (<c>: ping</c>) is written to the response body by the event source itself, while the
 /// formatter waits for its next item: <see cref="SseFormatter"/> writes and flushes each event before it asks for the next one,
