@@ -39,6 +39,7 @@ public sealed class SignalQuery<T> : ISignalQuery
     private T? _fetched;
     private bool _hasData;
     private T? _data;
+    private bool _dataDirty;
     private Exception? _error;
     private long _version;
     private string? _hash;
@@ -313,7 +314,11 @@ public sealed class SignalQuery<T> : ISignalQuery
         }
 
         var layer = new OptimisticLayer(this, update);
-        Update(() => _layers.Add(layer));
+        Update(() =>
+        {
+            _layers.Add(layer);
+            _dataDirty = true;
+        });
         return layer;
     }
 
@@ -496,6 +501,7 @@ public sealed class SignalQuery<T> : ISignalQuery
             {
                 _fetched = data;
                 _hasData = true;
+                _dataDirty = true;
                 _error = null;
                 _version = target;
                 _hash = targetHash;
@@ -527,7 +533,7 @@ public sealed class SignalQuery<T> : ISignalQuery
     {
         foreach (OptimisticLayer layer in layers)
         {
-            _layers.Remove(layer);
+            _dataDirty |= _layers.Remove(layer);
         }
     }
 
@@ -544,8 +550,16 @@ public sealed class SignalQuery<T> : ISignalQuery
 
     private void Expire() => Update(() => _expired = true);
 
+    /// <summary>Recomputes the data when the fetched data or the optimistic layers changed (only then: a new instance from the
+    /// layers would look like a change to every listener).</summary>
     private void RecomputeDataLocked()
     {
+        if (!_dataDirty)
+        {
+            return;
+        }
+
+        _dataDirty = false;
         T? data = _hasData ? _fetched : _options.FallbackValue;
         if (data is not null)
         {
@@ -621,6 +635,6 @@ public sealed class SignalQuery<T> : ISignalQuery
             }
         }
 
-        public void Dispose() => query.Update(() => query._layers.Remove(this));
+        public void Dispose() => query.Update(() => query._dataDirty |= query._layers.Remove(this));
     }
 }
