@@ -184,13 +184,18 @@ public sealed class SignalQueryTests
     [Theory]
     [InlineData(ClientKind.Http)]
     [InlineData(ClientKind.Embedded)]
-    public async Task Failed_fetch_keeps_the_data_and_shows_the_error_until_a_refetch_succeeds(ClientKind kind)
+    public async Task Failed_fetch_keeps_the_data_shows_the_error_and_is_retried(ClientKind kind)
     {
         using CancellationTokenSource deadline = Await.Deadline();
         await using ClientHarness harness = await ClientHarness.StartAsync(kind);
         var app = new AppData("hello");
         app.BeforeFetch = (call, _) => call == 2 ? throw new InvalidOperationException("the API is down") : Task.CompletedTask;
-        await using SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync));
+        var time = new ManualTimeProvider();
+        await using SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync, new SignalQueryOptions<string[]>
+        {
+            ErrorRetryInterval = TimeSpan.FromSeconds(5),
+            TimeProvider = time,
+        }));
         await Await.UntilAsync(query, q => !q.IsLoading, deadline.Token);
 
         SignalVersion failed = await harness.Server.ChangeAsync(General.Value);
@@ -200,11 +205,14 @@ public sealed class SignalQueryTests
         Assert.True(query.IsStale);
         Assert.True(query.Version < failed.Version);
 
+        // No new version comes: the retry timer refetches on its own.
         app.Messages = ["hello", "back"];
-        await query.InvalidateAsync(deadline.Token);
-        Assert.Null(query.Error);
+        await time.WaitForPendingTimersAsync(1, deadline.Token);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Await.UntilAsync(query, q => q.Error is null, deadline.Token);
         Assert.Equal(["hello", "back"], query.Data!);
         Assert.Equal(failed.Version, query.Version);
+        Assert.Equal(3, app.Fetches);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ internal sealed class SignalsClientWatch
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsRetryable(exception, stream: false))
             {
                 TimeSpan delay = _backoff.Next();
-                Log.SyncFailed(_client.Logger, delay, exception);
+                Log.SyncFailed(_client.Logger, Describe(exception), delay);
                 await Task.Delay(delay, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -202,7 +202,7 @@ internal sealed class SignalsClientWatch
         }
         else
         {
-            Log.StreamFailed(_client.Logger, delay, attempt.Failure ?? new HttpRequestException(attempt.Unavailable));
+            Log.StreamFailed(_client.Logger, attempt.Unavailable ?? Describe(attempt.Failure!), delay);
         }
 
         await Task.Delay(delay, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -236,6 +236,8 @@ internal sealed class SignalsClientWatch
         HttpRequestException or IOException or TimeoutException or OperationCanceledException or JsonException => true,
         _ => false,
     };
+
+    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
 
     private static SignalVersion? ParseEvent(string eventType, ReadOnlySpan<byte> data)
         => eventType is "signal" or "update" && JsonSerializer.Deserialize(data, SignalsJsonSerializerContext.Default.SignalEvent) is { } e

@@ -11,7 +11,8 @@ namespace Signals.Client;
 /// <typeparam name="T">The data type.</typeparam>
 /// <remarks>
 /// <para>On creation the query asks for the key's current version, fetches, and watches the key (<see cref="ISignalsClient.WatchAsync"/>).
-/// A newer version triggers a refetch, unless its hash equals the hash of the data's version (same content). One fetch runs at a
+/// A newer version triggers a refetch, unless its hash equals the hash of the data's version (same content); a failed fetch is retried
+/// after <see cref="SignalQueryOptions{T}.ErrorRetryInterval"/>. One fetch runs at a
 /// time; versions and <see cref="InvalidateAsync"/> calls that arrive during a fetch are coalesced into one refetch after it, and
 /// <see cref="SignalQueryOptions{T}.DedupeInterval"/> spaces version-driven refetches further.</para>
 /// <para>Changes are told as <see cref="INotifyPropertyChanged.PropertyChanged"/> (one per changed property) followed by one
@@ -55,6 +56,7 @@ public sealed class SignalQuery<T> : ISignalQuery
     private long _currentTarget;
     private long _lastFetchStarted;
     private ITimer? _staleTimer;
+    private ITimer? _retryTimer;
 
     /// <summary>Starts a live query of one key.</summary>
     /// <param name="client">Watches the key: the HTTP <see cref="SignalsClient"/> or the <see cref="EmbeddedSignalsClient"/>.</param>
@@ -63,8 +65,8 @@ public sealed class SignalQuery<T> : ISignalQuery
     /// <param name="options">The query options, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="fetcher"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="SignalQueryOptions{T}.StaleTime"/> is not positive, or
-    /// <see cref="SignalQueryOptions{T}.DedupeInterval"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SignalQueryOptions{T}.StaleTime"/> or
+    /// <see cref="SignalQueryOptions{T}.ErrorRetryInterval"/> is not positive, or <see cref="SignalQueryOptions{T}.DedupeInterval"/> is negative.</exception>
     public SignalQuery(ISignalsClient client, SignalKey key, Func<CancellationToken, Task<T>> fetcher, SignalQueryOptions<T>? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -74,6 +76,11 @@ public sealed class SignalQuery<T> : ISignalQuery
         if (_options.StaleTime is { } staleTime)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(staleTime, TimeSpan.Zero, "options.StaleTime");
+        }
+
+        if (_options.ErrorRetryInterval is { } retry)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retry, TimeSpan.Zero, "options.ErrorRetryInterval");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.DedupeInterval, TimeSpan.Zero, "options.DedupeInterval");
@@ -342,6 +349,7 @@ public sealed class SignalQuery<T> : ISignalQuery
             }
 
             _staleTimer?.Dispose();
+            _retryTimer?.Dispose();
             _nextFetch.TrySetCanceled(_disposed.Token);
         }
     }
@@ -509,6 +517,8 @@ public sealed class SignalQuery<T> : ISignalQuery
                 _fetching = false;
                 RemoveLayersLocked(released);
                 RestartStaleTimerLocked();
+                _retryTimer?.Dispose();
+                _retryTimer = null;
             });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -523,6 +533,7 @@ public sealed class SignalQuery<T> : ISignalQuery
                 _error = exception;
                 _fetching = false;
                 RemoveLayersLocked(released);
+                ScheduleRetryLocked();
             });
         }
 
@@ -539,7 +550,7 @@ public sealed class SignalQuery<T> : ISignalQuery
 
     private void RestartStaleTimerLocked()
     {
-        if (_options.StaleTime is not { } staleTime)
+        if (_options.StaleTime is not { } staleTime || _disposed.IsCancellationRequested)
         {
             return;
         }
@@ -549,6 +560,19 @@ public sealed class SignalQuery<T> : ISignalQuery
     }
 
     private void Expire() => Update(() => _expired = true);
+
+    private void ScheduleRetryLocked()
+    {
+        if (_options.ErrorRetryInterval is not { } interval || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _retryTimer?.Dispose();
+        _retryTimer = _time.CreateTimer(static state => ((SignalQuery<T>)state!).Retry(), this, interval, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Retry() => Update(() => RequestFetchLocked(force: false));
 
     /// <summary>Recomputes the data when the fetched data or the optimistic layers changed (only then: a new instance from the
     /// layers would look like a change to every listener).</summary>

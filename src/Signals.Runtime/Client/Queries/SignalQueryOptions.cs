@@ -25,7 +25,14 @@ public sealed class SignalQueryOptions<T>
     /// </remarks>
     public TimeSpan DedupeInterval { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Gets or sets the clock for <see cref="StaleTime"/> and <see cref="DedupeInterval"/>.</summary>
+    /// <summary>Gets or sets how long after a failed fetch the query tries again on its own.</summary>
+    /// <remarks>
+    /// The default is 5 seconds. <see langword="null"/> retries only when the key's version changes or on
+    /// <see cref="SignalQuery{T}.InvalidateAsync"/> / <see cref="SignalQuery{T}.SyncAsync"/>. Must be positive.
+    /// </remarks>
+    public TimeSpan? ErrorRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the clock for <see cref="StaleTime"/>, <see cref="DedupeInterval"/> and <see cref="ErrorRetryInterval"/>.</summary>
     /// <remarks>The default is <see cref="TimeProvider.System"/>.</remarks>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
