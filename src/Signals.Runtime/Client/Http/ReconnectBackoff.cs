@@ -3,12 +3,15 @@ namespace Signals.Client;
 /// <summary>
 /// The wait before the next attempt after a failure: the server's <c>retry:</c> hint, else <see cref="SignalsClientOptions.ReconnectDelay"/>,
 /// doubled for every failure in a row up to <see cref="SignalsClientOptions.MaxReconnectDelay"/>, then jittered to between half and
-/// all of it. Not thread-safe: one per watch.
+/// all of it. The first wait is at least 10 ms, so a zero delay or <c>retry: 0</c> cannot make a failing watch spin. Not thread-safe:
+/// one per watch.
 /// </summary>
 /// <param name="initial">The first wait when the server gave no hint.</param>
 /// <param name="max">The longest wait (a longer server hint is still honoured).</param>
 internal sealed class ReconnectBackoff(TimeSpan initial, TimeSpan max)
 {
+    private static readonly TimeSpan MinimumDelay = TimeSpan.FromMilliseconds(10);
+
     private int _failures;
 
     /// <summary>Gets or sets the server's <c>retry:</c> hint, which replaces the configured first wait once received.</summary>
@@ -19,6 +22,11 @@ internal sealed class ReconnectBackoff(TimeSpan initial, TimeSpan max)
     public TimeSpan Next()
     {
         TimeSpan first = ServerHint ?? initial;
+        if (first < MinimumDelay)
+        {
+            first = MinimumDelay;
+        }
+
         TimeSpan cap = first > max ? first : max;
         double ticks = first.Ticks * Math.Pow(2, Math.Min(_failures, 30));
         _failures++;

@@ -49,7 +49,8 @@ public sealed class SignalsClientOptions
     /// <summary>Gets or sets the first wait before reconnecting after a failure, unless the server suggested one with <c>retry:</c>.</summary>
     /// <remarks>
     /// The default is 1 second. Each further failure in a row doubles the wait up to <see cref="MaxReconnectDelay"/>; every wait is
-    /// jittered (between half and all of it) so clients that lost the same server do not return at once. Between 0 and 24 hours.
+    /// jittered (between half and all of it) so clients that lost the same server do not return at once. Between 0 and 24 hours;
+    /// a first wait under 10 ms (this, or the server's hint) counts as 10 ms.
     /// </remarks>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 

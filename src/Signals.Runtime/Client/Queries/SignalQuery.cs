@@ -313,6 +313,7 @@ public sealed class SignalQuery<T> : ISignalQuery
     {
         ArgumentNullException.ThrowIfNull(update);
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+
         // Run it once now, so an update that does not fit the data throws to the caller instead of being dropped silently.
         T? current = Data;
         if (current is not null)
