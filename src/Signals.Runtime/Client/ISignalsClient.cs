@@ -11,7 +11,7 @@ public interface ISignalsClient
 {
     /// <summary>Compares known versions with the server's and returns the keys that differ.</summary>
     /// <param name="known">The versions the caller knows, per key (0 for "never seen").</param>
-    /// <param name="wait">How long the server may hold the request until one of the keys changes (long-poll); <see cref="TimeSpan.Zero"/> answers at once.</param>
+    /// <param name="wait">How long the server may hold the request until one of the keys changes (long-poll); <see cref="TimeSpan.Zero"/> answers at once. At most 24 hours (servers cap it lower).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The current state of every key whose version differs from the known one.</returns>
     ValueTask<IReadOnlyList<SignalVersion>> SyncAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan wait, CancellationToken cancellationToken = default);

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Signals.Protocol;
+
+namespace Signals.Client;
+
+/// <summary>
+/// The <see cref="ISignalsClient"/> of another process: talks to a Signals server over HTTP — <c>POST {prefix}/sync</c>,
+/// <c>GET {prefix}/events</c> (Server-Sent Events, read with <see cref="System.Net.ServerSentEvents.SseParser"/>) and
+/// <c>GET {prefix}/values/{key}</c>.
+/// </summary>
+/// <remarks>
+/// <para>Registered as a singleton by <c>AddSignalsClient(baseAddress)</c>; each request uses a client of the named
+/// <see cref="IHttpClientFactory"/> client <see cref="HttpClientName"/>, so handlers added to the returned builder (authentication,
+/// resilience) apply. Thread-safe.</para>
+/// <para>Watches (<see cref="WatchAsync"/>) follow <see cref="SignalsClientOptions.Mode"/>: the event stream, resumed after every
+/// failure with backoff and <c>Last-Event-ID</c>, falling back to long-polling sync when the stream cannot be held; or long-polling;
+/// or plain polling. An <c>event: reset</c> (the server cannot resume from the cursor) makes the watch sync in full.</para>
+/// </remarks>
+public sealed class SignalsClient : ISignalsClient
+{
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client every request goes through: <c>Signals</c>.</summary>
+    public const string HttpClientName = "Signals";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly Uri _syncUri;
+    private readonly Uri _valuesUri;
+    private long _streamBlockedUntil;
+
+    /// <summary>Initializes a new instance (usually resolved from dependency injection after <c>AddSignalsClient()</c>).</summary>
+    /// <param name="httpClientFactory">Creates the <see cref="HttpClientName"/> clients.</param>
+    /// <param name="options">The client options.</param>
+    /// <param name="logger">Logs reconnections and fallbacks.</param>
+    /// <param name="timeProvider">The clock for reconnection delays, polling and fallbacks.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message names every offending property.</exception>
+    public SignalsClient(IHttpClientFactory httpClientFactory, IOptions<SignalsClientOptions> options, ILogger<SignalsClient> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _httpClientFactory = httpClientFactory;
+        Options = options.Value;
+        Logger = logger;
+        TimeProvider = timeProvider;
+
+        // Resolve "sync" and "events" below the prefix, keeping any path of the base address (https://host/app/ → /app/signals/sync).
+        string root = Options.BaseAddress!.AbsoluteUri;
+        var rootUri = new Uri(root.EndsWith('/') ? root : root + "/");
+        string prefix = Options.PathPrefix.Trim('/');
+        Uri endpoints = prefix.Length == 0 ? rootUri : new Uri(rootUri, prefix + "/");
+        _syncUri = new Uri(endpoints, "sync");
+        EventsUri = new Uri(endpoints, "events");
+        _valuesUri = new Uri(endpoints, "values/");
+    }
+
+    internal SignalsClientOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal Uri EventsUri { get; }
+
+    /// <summary>Gets whether a watch should use the event stream now (see <see cref="SignalsClientOptions.Mode"/>).</summary>
+    internal bool UseStream => Options.Mode switch
+    {
+        SignalsClientMode.Sse => true,
+        SignalsClientMode.Auto => TimeProvider.GetUtcNow().UtcTicks >= Volatile.Read(ref _streamBlockedUntil),
+        _ => false,
+    };
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A version is negative, or <paramref name="wait"/> is negative or over 24 hours.</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, or answered with an error (the message holds its problem detail).</exception>
+    /// <exception cref="TimeoutException">The server did not answer within <paramref name="wait"/> plus <see cref="SignalsClientOptions.RequestTimeout"/>.</exception>
+    public async ValueTask<IReadOnlyList<SignalVersion>> SyncAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        ClientArguments.CheckSync(known, wait);
+        SyncResponse response = await SendSyncAsync(known, wait, cancellationToken).ConfigureAwait(false);
+        return [.. response.Changed.Values.Select(ToVersion)];
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The enumeration ends only by <paramref name="cancellationToken"/> (throwing <see cref="OperationCanceledException"/>) or by an
+    /// error that retrying cannot fix: a 4xx answer other than 408 and 429, e.g. too many keys (<see cref="HttpRequestException"/>).
+    /// Network errors, 5xx answers, timeouts and malformed events are retried with backoff.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> is empty or holds <c>default(SignalKey)</c> (thrown here, before anything is sent).</exception>
+    public IAsyncEnumerable<SignalVersion> WatchAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
+        => new SignalsClientWatch(this, ClientArguments.CheckWatch(keys)).RunAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, or answered with an error other than 404.</exception>
+    /// <exception cref="TimeoutException">The server did not answer within <see cref="SignalsClientOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="JsonException">The server's answer is not a value signal's JSON.</exception>
+    public async ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default)
+    {
+        ClientArguments.CheckKey(key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_valuesUri, Uri.EscapeDataString(key.Value)));
+        SignalValueResponse? body = await SendAsync(request, TimeSpan.Zero, static async (response, token) =>
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            await EnsureSuccessAsync(response, token).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SignalValueResponse, token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (body is not { Version: > 0, Value: { ValueKind: not JsonValueKind.Null } value })
+        {
+            return null;
+        }
+
+        var version = new SignalVersion(body.Key, body.Version, body.Hash, DateTimeOffset.FromUnixTimeMilliseconds(body.UpdatedAt));
+        return new SignalValue<JsonElement>(version, value);
+    }
+
+    /// <summary>Posts a sync request and returns the whole answer (watches need <see cref="SyncMesh.ServerVersion"/> after a reset).</summary>
+    internal async Task<SyncResponse> SendSyncAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var body = new SyncRequest
+        {
+            Known = known,
+            WaitMs = wait > TimeSpan.Zero ? (int)Math.Ceiling(wait.TotalMilliseconds) : null,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _syncUri)
+        {
+            Content = JsonContent.Create(body, SignalsJsonSerializerContext.Default.SyncRequest),
+        };
+        return await SendAsync(request, wait, static async (response, token) =>
+        {
+            await EnsureSuccessAsync(response, token).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SyncResponse, token).ConfigureAwait(false)
+                ?? throw new JsonException("The sync response was JSON null.");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a client of the named <see cref="HttpClientName"/> client.</summary>
+    internal HttpClient CreateHttpClient() => _httpClientFactory.CreateClient(HttpClientName);
+
+    /// <summary>Makes <see cref="SignalsClientMode.Auto"/> watches long-poll for <see cref="SignalsClientOptions.FallbackDuration"/>.</summary>
+    internal void BlockStream(string reason)
+    {
+        Log.FallingBack(Logger, reason, Options.FallbackDuration);
+        Volatile.Write(ref _streamBlockedUntil, (TimeProvider.GetUtcNow() + Options.FallbackDuration).UtcTicks);
+    }
+
+    /// <summary>Throws <see cref="HttpRequestException"/> with the status and the problem's detail unless the response succeeded.</summary>
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string detail = body.Length > 500 ? body[..500] : body;
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            if (problem.RootElement.ValueKind == JsonValueKind.Object
+                && (problem.RootElement.TryGetProperty("detail", out JsonElement text) || problem.RootElement.TryGetProperty("title", out text))
+                && text.ValueKind == JsonValueKind.String)
+            {
+                detail = text.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document: report the start of the body as it is.
+        }
+
+        HttpRequestMessage? request = response.RequestMessage;
+        throw new HttpRequestException(
+            $"{request?.Method} {request?.RequestUri} answered {(int)response.StatusCode} ({response.StatusCode}): {detail}", null, response.StatusCode);
+    }
+
+    /// <summary>Converts a sync entry.</summary>
+    internal static SignalVersion ToVersion(SyncChange change)
+        => new(change.Key, change.Version, change.Hash, DateTimeOffset.FromUnixTimeMilliseconds(change.UpdatedAt));
+
+    private async Task<T> SendAsync<T>(
+        HttpRequestMessage request, TimeSpan wait, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        TimeSpan budget = wait + Options.RequestTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(budget);
+        try
+        {
+            using HttpClient http = CreateHttpClient();
+            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return await read(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{request.Method} {request.RequestUri} did not answer within {budget}.", exception);
+        }
+    }
+}

@@ -1,0 +1,665 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Signals.Client;
+
+/// <summary>
+/// A live query (the analogue of Reality's <c>useReality</c>): data the app loads with its own fetcher, refetched only when the
+/// key's version changes — never on a timer, never for other keys.
+/// </summary>
+/// <typeparam name="T">The data type.</typeparam>
+/// <remarks>
+/// <para>On creation the query asks for the key's current version, fetches, and watches the key (<see cref="ISignalsClient.WatchAsync"/>).
+/// A newer version triggers a refetch, unless its hash equals the hash of the data's version (same content); a failed fetch is retried
+/// after <see cref="SignalQueryOptions{T}.ErrorRetryInterval"/>. One fetch runs at a
+/// time; versions and <see cref="InvalidateAsync"/> calls that arrive during a fetch are coalesced into one refetch after it, and
+/// <see cref="SignalQueryOptions{T}.DedupeInterval"/> spaces version-driven refetches further.</para>
+/// <para>Changes are told as <see cref="INotifyPropertyChanged.PropertyChanged"/> (one per changed property) followed by one
+/// <see cref="Changed"/>, raised on the <see cref="SynchronizationContext"/> current when the query was created (a UI thread,
+/// Blazor's renderer) or, without one, on the thread that made the change; and as an <see cref="IAsyncEnumerable{T}"/>
+/// (<see cref="WatchAsync"/>). Handlers must not throw.</para>
+/// <para>Optimistic updates (<see cref="ApplyOptimisticUpdate"/>, or a <see cref="SignalMutation{TArgument, TResult}"/>) are layers over
+/// the fetched data: they stay on top of refetched data until rolled back or released. Thread-safe; dispose to stop watching.</para>
+/// </remarks>
+public sealed class SignalQuery<T> : ISignalQuery
+{
+    private readonly ISignalsClient _client;
+    private readonly Func<CancellationToken, Task<T>> _fetcher;
+    private readonly SignalQueryOptions<T> _options;
+    private readonly TimeProvider _time;
+    private readonly ChangeNotifier _notifier;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _lock = new();
+    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly List<Channel<T>> _readers = [];
+    private readonly List<OptimisticLayer> _layers = [];
+    private readonly Task _running;
+
+    // Guarded by _lock.
+    private T? _fetched;
+    private bool _hasData;
+    private T? _data;
+    private bool _dataDirty;
+    private Exception? _error;
+    private long _version;
+    private string? _hash;
+    private long _latestVersion;
+    private string? _latestHash;
+    private bool _expired;
+    private bool _fetching;
+    private int _syncing;
+    private bool _fetchRequested = true;
+    private bool _forceRequested = true;
+    private TaskCompletionSource _nextFetch = NewCompletion();
+    private TaskCompletionSource? _currentFetch;
+    private long _currentTarget;
+    private long _lastFetchStarted;
+    private ITimer? _staleTimer;
+    private ITimer? _retryTimer;
+
+    /// <summary>Starts a live query of one key.</summary>
+    /// <param name="client">Watches the key: the HTTP <see cref="SignalsClient"/> or the <see cref="EmbeddedSignalsClient"/>.</param>
+    /// <param name="key">The key whose version the data follows.</param>
+    /// <param name="fetcher">Loads the app's data, e.g. from its own API; called once at a time, with a token canceled on disposal.</param>
+    /// <param name="options">The query options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="fetcher"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SignalQueryOptions{T}.StaleTime"/> or
+    /// <see cref="SignalQueryOptions{T}.ErrorRetryInterval"/> is not positive, or <see cref="SignalQueryOptions{T}.DedupeInterval"/> is negative.</exception>
+    public SignalQuery(ISignalsClient client, SignalKey key, Func<CancellationToken, Task<T>> fetcher, SignalQueryOptions<T>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(fetcher);
+        ClientArguments.CheckKey(key);
+        _options = options ?? new SignalQueryOptions<T>();
+        if (_options.StaleTime is { } staleTime)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(staleTime, TimeSpan.Zero, "options.StaleTime");
+        }
+
+        if (_options.ErrorRetryInterval is { } retry)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retry, TimeSpan.Zero, "options.ErrorRetryInterval");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.DedupeInterval, TimeSpan.Zero, "options.DedupeInterval");
+        ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
+
+        _client = client;
+        Key = key;
+        _fetcher = fetcher;
+        _time = _options.TimeProvider;
+        _notifier = new ChangeNotifier(this);
+        _data = _options.FallbackValue;
+        _running = Task.Run(() => RunAsync(_disposed.Token));
+    }
+
+    /// <inheritdoc/>
+    public event PropertyChangedEventHandler? PropertyChanged
+    {
+        add => _notifier.PropertyChanged += value;
+        remove => _notifier.PropertyChanged -= value;
+    }
+
+    /// <summary>Occurs once after every change of the query's state, after its <see cref="PropertyChanged"/> events.</summary>
+    public event EventHandler? Changed
+    {
+        add => _notifier.Changed += value;
+        remove => _notifier.Changed -= value;
+    }
+
+    /// <inheritdoc/>
+    public SignalKey Key { get; }
+
+    /// <summary>Gets the data: the last fetched data with the optimistic updates on top, or <see cref="SignalQueryOptions{T}.FallbackValue"/>
+    /// until the first fetch succeeds. A failed refetch keeps the previous data.</summary>
+    public T? Data
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _data;
+            }
+        }
+    }
+
+    /// <summary>Gets the error of the last fetch, or of the watch when it gave up (e.g. the server refused the key); <see langword="null"/>
+    /// after a successful fetch.</summary>
+    public Exception? Error
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _error;
+            }
+        }
+    }
+
+    /// <summary>Gets whether the query has no data yet and is fetching it.</summary>
+    public bool IsLoading
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsLoadingLocked;
+            }
+        }
+    }
+
+    /// <summary>Gets whether a fetch or a <see cref="SyncAsync"/> is in progress.</summary>
+    public bool IsSyncing
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsSyncingLocked;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool IsStale
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsStaleLocked;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _version;
+            }
+        }
+    }
+
+    /// <summary>Gets the newest version of the key the query has heard of: greater than <see cref="Version"/> while a refetch is due.</summary>
+    public long LatestVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latestVersion;
+            }
+        }
+    }
+
+    private bool IsLoadingLocked => !_hasData && (_fetching || _fetchRequested);
+
+    private bool IsSyncingLocked => _fetching || _syncing > 0;
+
+    private bool IsStaleLocked => _hasData && (_latestVersion > _version || _expired);
+
+    /// <summary>Asks the server for the key's version now (e.g. when a window regains focus) and refetches when the data is stale:
+    /// the version moved, or <see cref="SignalQueryOptions{T}.StaleTime"/> passed.</summary>
+    /// <param name="cancellationToken">Stops waiting (the refetch itself goes on).</param>
+    /// <returns>A task that completes when the data is current. A failed fetch does not throw: see <see cref="Error"/>.</returns>
+    /// <exception cref="HttpRequestException">The server could not be asked (the HTTP client).</exception>
+    /// <exception cref="ObjectDisposedException">The query was disposed.</exception>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        Update(() => _syncing++);
+        try
+        {
+            long known = LatestVersion;
+            foreach (SignalVersion version in await _client.SyncAsync(new Dictionary<SignalKey, long> { [Key] = known }, TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+            {
+                OnVersion(version);
+            }
+
+            Task? fetch = null;
+            lock (_lock)
+            {
+                if (_fetching && _currentTarget == _latestVersion && !_expired)
+                {
+                    fetch = _currentFetch!.Task;
+                }
+                else if (!_hasData || IsStaleLocked)
+                {
+                    fetch = RequestFetchLocked(force: true);
+                }
+            }
+
+            if (fetch is not null)
+            {
+                await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Update(() => _syncing--);
+        }
+    }
+
+    /// <summary>Refetches whatever the version (e.g. after the app changed data that has no signal).</summary>
+    /// <param name="cancellationToken">Stops waiting (the refetch itself goes on).</param>
+    /// <returns>A task that completes when a fetch that started after this call has finished. A failed fetch does not throw: see <see cref="Error"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The query was disposed.</exception>
+    public Task InvalidateAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        Task fetch;
+        lock (_lock)
+        {
+            fetch = RequestFetchLocked(force: true);
+        }
+
+        return fetch.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Yields the data now (once loaded) and after every change of it (refetches, optimistic updates and their rollbacks);
+    /// a slow reader skips to the latest data. Ends when the query is disposed.</summary>
+    /// <param name="cancellationToken">Ends the enumeration (throwing <see cref="OperationCanceledException"/>).</param>
+    /// <returns>The data, as it changes.</returns>
+    public async IAsyncEnumerable<T> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var reader = Channel.CreateBounded<T>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_lock)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            _readers.Add(reader);
+            if (_hasData)
+            {
+                reader.Writer.TryWrite(_data!);
+            }
+        }
+
+        try
+        {
+            while (await reader.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.Reader.TryRead(out T? data))
+                {
+                    yield return data;
+                }
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _readers.Remove(reader);
+            }
+        }
+    }
+
+    /// <summary>Shows <paramref name="update"/> applied to the data at once, and to every refetched data until the returned handle is
+    /// disposed (which rolls it back). <see cref="SignalMutation{TArgument, TResult}"/> does this around a mutation.</summary>
+    /// <param name="update">Computes the optimistic data from the current data; must not change its argument. Not applied while there is
+    /// no data and no non-null fallback. An update that throws on later data is dropped.</param>
+    /// <returns>Dispose to roll the update back.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The query was disposed.</exception>
+    public IDisposable ApplyOptimisticUpdate(Func<T, T> update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+
+        // Run it once now, so an update that does not fit the data throws to the caller instead of being dropped silently.
+        T? current = Data;
+        if (current is not null)
+        {
+            _ = update(current);
+        }
+
+        var layer = new OptimisticLayer(this, update);
+        Update(() =>
+        {
+            _layers.Add(layer);
+            _dataDirty = true;
+        });
+        return layer;
+    }
+
+    /// <summary>Applies an optimistic update for a mutation (see <see cref="IOptimisticUpdate"/>).</summary>
+    internal IOptimisticUpdate ApplyOptimisticUpdateForMutation(Func<T, T> update) => (OptimisticLayer)ApplyOptimisticUpdate(update);
+
+    /// <summary>Stops watching and fetching, and ends every <see cref="WatchAsync"/> enumeration.</summary>
+    public void Dispose()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _disposed.Cancel();
+        lock (_lock)
+        {
+            foreach (Channel<T> reader in _readers)
+            {
+                reader.Writer.TryComplete();
+            }
+
+            _staleTimer?.Dispose();
+            _retryTimer?.Dispose();
+            _nextFetch.TrySetCanceled(_disposed.Token);
+        }
+    }
+
+    /// <summary>Stops watching and fetching (see <see cref="Dispose"/>) and waits until the background work has ended.</summary>
+    /// <returns>A task that completes when the query has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        Dispose();
+        await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // Learn the key's version before the first fetch, so the first data is labelled with a version it is at least as new as.
+        try
+        {
+            foreach (SignalVersion version in await _client.SyncAsync(new Dictionary<SignalKey, long> { [Key] = 0 }, TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+            {
+                OnVersion(version);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The fetch below reports what is wrong (as Error); the watch keeps retrying the server.
+        }
+
+        Task watching = WatchVersionsAsync(cancellationToken);
+        try
+        {
+            await FetchLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+
+        await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task WatchVersionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (SignalVersion version in _client.WatchAsync([Key], cancellationToken).ConfigureAwait(false))
+            {
+                OnVersion(version);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        catch (Exception exception)
+        {
+            // The client gave up (it retries everything that retrying can fix): show why; the data stays as it is.
+            Update(() => _error = exception);
+        }
+    }
+
+    private void OnVersion(SignalVersion version) => Update(() =>
+    {
+        if (version.Version <= _latestVersion)
+        {
+            return;
+        }
+
+        _latestVersion = version.Version;
+        _latestHash = version.Hash;
+        if (_hasData && !_fetching && !_fetchRequested && version.Hash is not null && version.Hash == _hash)
+        {
+            // Same content under a new version: nothing to fetch.
+            _version = version.Version;
+            return;
+        }
+
+        RequestFetchLocked(force: false);
+    });
+
+    private Task RequestFetchLocked(bool force)
+    {
+        _fetchRequested = true;
+        _forceRequested |= force;
+        _doorbell.Writer.TryWrite(true);
+        return _nextFetch.Task;
+    }
+
+    private async Task FetchLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            bool requested;
+            bool forced;
+            lock (_lock)
+            {
+                requested = _fetchRequested;
+                forced = _forceRequested;
+            }
+
+            if (!requested)
+            {
+                await _doorbell.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            TimeSpan wait = _lastFetchStarted == 0 ? TimeSpan.Zero : _options.DedupeInterval - _time.GetElapsedTime(_lastFetchStarted);
+            if (!forced && wait > TimeSpan.Zero)
+            {
+                await WaitForDoorbellAsync(wait, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await FetchAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForDoorbellAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // A forced request rings the doorbell and ends the wait; otherwise the interval runs out.
+        using var elapsed = new CancellationTokenSource(timeout, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, elapsed.Token);
+        try
+        {
+            await _doorbell.Reader.ReadAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The interval ran out.
+        }
+    }
+
+    private async Task FetchAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource completion = null!;
+        long target = 0;
+        string? targetHash = null;
+        OptimisticLayer[] released = [];
+        Update(() =>
+        {
+            _fetchRequested = false;
+            _forceRequested = false;
+            completion = _currentFetch = _nextFetch;
+            _nextFetch = NewCompletion();
+            _fetching = true;
+            target = _currentTarget = _latestVersion;
+            targetHash = _latestHash;
+            released = [.. _layers.Where(static layer => layer.Releasing)];
+        });
+        _lastFetchStarted = _time.GetTimestamp();
+
+        try
+        {
+            T data = await _fetcher(cancellationToken).ConfigureAwait(false);
+            Update(() =>
+            {
+                _fetched = data;
+                _hasData = true;
+                _dataDirty = true;
+                _error = null;
+                _version = target;
+                _hash = targetHash;
+                _expired = false;
+                _fetching = false;
+                RemoveLayersLocked(released);
+                RestartStaleTimerLocked();
+                _retryTimer?.Dispose();
+                _retryTimer = null;
+            });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            completion.TrySetCanceled(cancellationToken);
+            throw;
+        }
+        catch (Exception exception)
+        {
+            Update(() =>
+            {
+                _error = exception;
+                _fetching = false;
+                RemoveLayersLocked(released);
+                ScheduleRetryLocked();
+            });
+        }
+
+        completion.TrySetResult();
+    }
+
+    private void RemoveLayersLocked(OptimisticLayer[] layers)
+    {
+        foreach (OptimisticLayer layer in layers)
+        {
+            _dataDirty |= _layers.Remove(layer);
+        }
+    }
+
+    private void RestartStaleTimerLocked()
+    {
+        if (_options.StaleTime is not { } staleTime || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _staleTimer?.Dispose();
+        _staleTimer = _time.CreateTimer(static state => ((SignalQuery<T>)state!).Expire(), this, staleTime, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Expire() => Update(() => _expired = true);
+
+    private void ScheduleRetryLocked()
+    {
+        if (_options.ErrorRetryInterval is not { } interval || _disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _retryTimer?.Dispose();
+        _retryTimer = _time.CreateTimer(static state => ((SignalQuery<T>)state!).Retry(), this, interval, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Retry() => Update(() => RequestFetchLocked(force: false));
+
+    /// <summary>Recomputes the data when the fetched data or the optimistic layers changed (only then: a new instance from the
+    /// layers would look like a change to every listener).</summary>
+    private void RecomputeDataLocked()
+    {
+        if (!_dataDirty)
+        {
+            return;
+        }
+
+        _dataDirty = false;
+        T? data = _hasData ? _fetched : _options.FallbackValue;
+        if (data is not null)
+        {
+            for (int i = 0; i < _layers.Count; i++)
+            {
+                try
+                {
+                    data = _layers[i].Apply(data);
+                }
+                catch (Exception)
+                {
+                    // The update does not fit the newer data (ApplyOptimisticUpdate checked it on the data of its time): drop it.
+                    _layers.RemoveAt(i--);
+                }
+            }
+        }
+
+        _data = data;
+    }
+
+    /// <summary>Changes the state under the lock, then tells readers and handlers what changed.</summary>
+    private void Update(Action change)
+    {
+        List<string> changed = [];
+        lock (_lock)
+        {
+            (T? data, bool hadData, Exception? error, bool loading, bool syncing, bool stale, long version, long latest) =
+                (_data, _hasData, _error, IsLoadingLocked, IsSyncingLocked, IsStaleLocked, _version, _latestVersion);
+            change();
+            RecomputeDataLocked();
+
+            bool dataChanged = !EqualityComparer<T?>.Default.Equals(data, _data) || hadData != _hasData;
+            AddIf(changed, dataChanged, nameof(Data));
+            AddIf(changed, !ReferenceEquals(error, _error), nameof(Error));
+            AddIf(changed, loading != IsLoadingLocked, nameof(IsLoading));
+            AddIf(changed, syncing != IsSyncingLocked, nameof(IsSyncing));
+            AddIf(changed, stale != IsStaleLocked, nameof(IsStale));
+            AddIf(changed, version != _version, nameof(Version));
+            AddIf(changed, latest != _latestVersion, nameof(LatestVersion));
+            if (dataChanged && _hasData)
+            {
+                foreach (Channel<T> reader in _readers)
+                {
+                    reader.Writer.TryWrite(_data!);
+                }
+            }
+        }
+
+        _notifier.Raise(changed);
+    }
+
+    private static void AddIf(List<string> names, bool condition, string name)
+    {
+        if (condition)
+        {
+            names.Add(name);
+        }
+    }
+
+    /// <summary>One optimistic update: a function over the data, kept until rolled back or released by a fetch.</summary>
+    private sealed class OptimisticLayer(SignalQuery<T> query, Func<T, T> update) : IOptimisticUpdate
+    {
+        /// <summary>Gets whether the next fetch to start drops this layer when it finishes (guarded by the query's lock).</summary>
+        public bool Releasing { get; private set; }
+
+        public T Apply(T data) => update(data);
+
+        public void ReleaseAfterNextFetch()
+        {
+            lock (query._lock)
+            {
+                Releasing = true;
+            }
+        }
+
+        public void Dispose() => query.Update(() => query._dataDirty |= query._layers.Remove(this));
+    }
+}
