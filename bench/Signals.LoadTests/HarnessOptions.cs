@@ -26,6 +26,7 @@ internal sealed class HarnessOptions
           --empty-url <url>     sync: the empty endpoint to compare with (default: one in the harness process)
           --connections <list>  fan-out: subscriber counts, e.g. 1000,10000 (default; --quick: 100,1000)
           --rounds <n>          fan-out: changes per subscriber count (default 20; --quick: 5)
+          --variants <list>     fan-out: which servers, e.g. signals,sse (default: signals,sse,signalr)
 
         environment:
           SIGNALS_BENCH_POSTGRES  connection string of a PostgreSQL server to use instead of a throwaway local one
@@ -46,6 +47,8 @@ internal sealed class HarnessOptions
     public IReadOnlyList<int>? Connections { get; init; }
 
     public int? Rounds { get; init; }
+
+    public IReadOnlyList<string>? Variants { get; init; }
 
     /// <summary>Gets the options of the internal <c>serve-fan-out</c> command: <c>--variant</c> and <c>--connection-string</c>.</summary>
     public IReadOnlyDictionary<string, string> Raw { get; init; } = new Dictionary<string, string>();
@@ -80,7 +83,7 @@ internal sealed class HarnessOptions
             }
         }
 
-        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variant", "connection-string"];
+        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variants", "variant", "connection-string"];
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option '--{unknown}'.");
@@ -99,6 +102,7 @@ internal sealed class HarnessOptions
                 ? [.. list.Split(',').Select(static c => PositiveInt(c, "--connections"))]
                 : null,
             Rounds = values.TryGetValue("rounds", out string? rounds) ? PositiveInt(rounds, "--rounds") : null,
+            Variants = values.TryGetValue("variants", out string? variants) ? variants.Split(',') : null,
             Raw = values,
         };
     }

@@ -29,6 +29,9 @@ internal sealed class Latencies
     /// <param name="end">The end.</param>
     public void AddTicks(long start, long end) => Add(ToMilliseconds(end - start));
 
+    /// <summary>Removes every sample.</summary>
+    public void Clear() => _milliseconds.Clear();
+
     /// <summary>Gets a percentile.</summary>
     /// <param name="percent">0 to 100.</param>
     /// <returns>The sample at that rank, or <see cref="double.NaN"/> without samples.</returns>

@@ -98,13 +98,13 @@ internal sealed class CommitToEventScenario : Scenario
             }
             finally
             {
+                // Stop the readers first: a stream cannot be disposed while a read is pending on it.
                 await streaming.CancelAsync();
+                await Task.WhenAll(reading);
                 foreach (SseClient stream in streams)
                 {
                     await stream.DisposeAsync();
                 }
-
-                await Task.WhenAll(reading);
             }
         }
         finally

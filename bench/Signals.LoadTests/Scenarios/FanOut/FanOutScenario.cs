@@ -31,6 +31,9 @@ internal sealed class FanOutScenario : Scenario
     {
         IReadOnlyList<int> sizes = context.Options.Connections ?? context.Pick<int[]>([1_000, 10_000], [100, 1_000]);
         int rounds = context.Options.Rounds ?? context.Pick(20, 5);
+        FanOutVariant[] variants = context.Options.Variants is { } names
+            ? [.. names.Select(static name => Enum.TryParse(name, ignoreCase: true, out FanOutVariant v) ? v : throw new ArgumentException($"--variants takes signals, sse and signalr; got '{name}'."))]
+            : Variants;
         if (sizes.Max() > MaxConnections)
         {
             throw new ArgumentException($"At most {MaxConnections:N0} connections per process fit under the open-files limit of 20,000.");
@@ -41,7 +44,7 @@ internal sealed class FanOutScenario : Scenario
         await BenchDbContext.CreateSchemaAsync(connectionString, (int)FanOutServer.ItemId, cancellationToken);
 
         var rows = new List<Row>();
-        foreach (FanOutVariant variant in Variants)
+        foreach (FanOutVariant variant in variants)
         {
             await using ServerProcess server = await ServerProcess.StartAsync(
                 variant, variant == FanOutVariant.Signals ? connectionString : null, cancellationToken);
@@ -55,6 +58,7 @@ internal sealed class FanOutScenario : Scenario
             }
 
             long idle = await server.MeasureResidentBytesAsync(cancellationToken);
+            server.ChangeCalls.Clear();
             await using Subscribers subscribers = Connect(variant, server, sizes.Max(), cancellationToken);
             foreach (int size in sizes)
             {
@@ -71,16 +75,27 @@ internal sealed class FanOutScenario : Scenario
                     await Task.Delay(100, cancellationToken);
                 }
 
-                var row = new Row(variant, size, last.Summarize(), median.Percentile(50), (resident - idle) / 1024.0 / size);
-                Console.WriteLine($"   {variant} × {size:N0}: last subscriber {row.Last}; half of them p50 {row.MedianP50:0.##} ms; {row.KilobytesPerConnection:0.#} KB RSS per connection");
+                var row = new Row(variant, size, last.Summarize(), median.Percentile(50), server.ChangeCalls.Percentile(50), (resident - idle) / 1024.0 / size);
+                Console.WriteLine($"   {variant} × {size:N0}: last subscriber {row.Last}; half of them p50 {row.MedianP50:0.##} ms; " +
+                    $"change call p50 {row.ChangeCallP50:0.##} ms; {row.KilobytesPerConnection:0.#} KB RSS per connection");
+                server.ChangeCalls.Clear();
                 rows.Add(row);
             }
         }
 
+        // One line per subscriber count, one column per variant and figure: the shape gnuplot's clustered histograms read.
         await context.Results.WriteChartDataAsync(
             "fan-out",
-            ["variant", "connections", "last_p50_ms", "last_p99_ms", "last_max_ms", "kb_per_connection"],
-            rows.Select(static r => (IReadOnlyList<object>)[Label(r.Variant), r.Connections, r.Last.P50, r.Last.P99, r.Last.Max, r.KilobytesPerConnection]),
+            ["connections", .. Columns("p50_ms"), .. Columns("p99_ms"), .. Columns("kb_per_connection")],
+            sizes.Select(size =>
+            {
+                Row?[] at = [.. Variants.Select(v => rows.SingleOrDefault(r => r.Variant == v && r.Connections == size))];
+                return (IReadOnlyList<object>)[
+                    size,
+                    .. at.Select(static r => (object)(r?.Last.P50 ?? double.NaN)),
+                    .. at.Select(static r => (object)(r?.Last.P99 ?? double.NaN)),
+                    .. at.Select(static r => (object)(r?.KilobytesPerConnection ?? double.NaN))];
+            }),
             cancellationToken);
         return Report(postgres, sizes, rounds, rows);
     }
@@ -91,6 +106,8 @@ internal sealed class FanOutScenario : Scenario
         FanOutVariant.Sse => new SseSubscribers(server.Address, "/sse", null, capacity, deadline),
         _ => new SignalRSubscribers(server.Address, capacity, deadline),
     };
+
+    private static IEnumerable<string> Columns(string figure) => Variants.Select(v => $"{v.ToString().ToLowerInvariant()}_{figure}");
 
     private static string Label(FanOutVariant variant) => variant switch
     {
@@ -104,15 +121,16 @@ internal sealed class FanOutScenario : Scenario
         var figures = new List<Figure>();
         foreach (int size in sizes)
         {
-            Row sse = rows.Single(r => r.Variant == FanOutVariant.Sse && r.Connections == size);
+            Row? sse = rows.SingleOrDefault(r => r.Variant == FanOutVariant.Sse && r.Connections == size);
             foreach (Row row in rows.Where(r => r.Connections == size))
             {
                 string name = $"{size:N0} subscribers, {Label(row.Variant)}";
-                figures.Add(row.Variant == FanOutVariant.Signals
+                figures.Add(row.Variant == FanOutVariant.Signals && sse is not null
                     ? Figure.AtMost($"{name}: change → last subscriber p50", row.Last.P50, "ms", 1.2 * sse.Last.P50, $"≤ 1.2 × bare SSE = {1.2 * sse.Last.P50:0.#} ms")
                     : new Figure($"{name}: change → last subscriber p50", row.Last.P50, "ms"));
                 figures.Add(new Figure($"{name}: p99 / max", row.Last.P99, $"ms / {row.Last.Max:0.#} ms"));
-                figures.Add(row.Variant == FanOutVariant.Signals && size == sizes.Max()
+                figures.Add(new Figure($"{name}: half the subscribers p50 / change call p50", row.MedianP50, $"ms / {row.ChangeCallP50:0.##} ms"));
+                figures.Add(row.Variant == FanOutVariant.Signals && sse is not null && size == sizes.Max()
                     ? Figure.AtMost($"{name}: RSS per idle connection", row.KilobytesPerConnection, "KB", 1.15 * sse.KilobytesPerConnection, $"≤ 1.15 × bare SSE = {1.15 * sse.KilobytesPerConnection:0.#} KB")
                     : new Figure($"{name}: RSS per idle connection", row.KilobytesPerConnection, "KB"));
             }
@@ -126,10 +144,11 @@ internal sealed class FanOutScenario : Scenario
                 "bare SSE: TypedResults.ServerSentEvents over a bounded channel (16, drop oldest) per connection; SignalR: MapHub + Clients.All.SendAsync, JSON protocol over WebSockets; both timed from just before the broadcast call",
                 "SSE clients: HttpClient + SseParser; SignalR clients: ClientWebSocket speaking the JSON hub protocol (handshake, then records), pinging every 10 s",
                 "memory: (server RSS with N connections − RSS before any) / N, each after a full compacting GC in the server",
+                "'change call': how long SaveChanges (Signals) or the broadcast call took on the server; 'half the subscribers': until the median subscriber had the change",
             ],
             figures);
     }
 
     /// <summary>What one variant measured at one subscriber count.</summary>
-    private sealed record Row(FanOutVariant Variant, int Connections, LatencySummary Last, double MedianP50, double KilobytesPerConnection);
+    private sealed record Row(FanOutVariant Variant, int Connections, LatencySummary Last, double MedianP50, double ChangeCallP50, double KilobytesPerConnection);
 }

@@ -17,7 +17,7 @@ namespace Signals.LoadTests.Scenarios.FanOut;
 /// <remarks>
 /// Endpoints: the variant's stream (<c>/signals/events</c>, <c>/sse</c> or the SignalR hub <c>/hub</c>); <c>POST /bench/trigger</c>
 /// makes one change and answers the <see cref="Stopwatch.GetTimestamp"/> taken just before (a monotonic clock shared by the processes
-/// of a machine); <c>POST /bench/gc</c> runs a full, compacting, aggressive collection so that RSS reflects live memory;
+/// of a machine) and, after a space, the one taken when the call that made it returned; <c>POST /bench/gc</c> runs a full, compacting, aggressive collection so that RSS reflects live memory;
 /// <c>GET /bench/cursor</c> answers the hub's cursor (Signals), the resume point for new subscribers.
 /// </remarks>
 internal static class FanOutServer
@@ -74,7 +74,7 @@ internal static class FanOutServer
                 {
                     long start = Stopwatch.GetTimestamp();
                     broadcaster.Broadcast(JsonSerializer.Serialize(NextEvent()));
-                    return start.ToString(CultureInfo.InvariantCulture);
+                    return Timestamps(start);
                 });
                 break;
             case FanOutVariant.SignalR:
@@ -83,7 +83,7 @@ internal static class FanOutServer
                 {
                     long start = Stopwatch.GetTimestamp();
                     await hub.Clients.All.SendAsync("signal", NextEvent());
-                    return start.ToString(CultureInfo.InvariantCulture);
+                    return Timestamps(start);
                 });
                 break;
         }
@@ -110,8 +110,10 @@ internal static class FanOutServer
         db.StageUpdate(ItemId, Interlocked.Increment(ref _version));
         long start = Stopwatch.GetTimestamp();
         await db.SaveChangesAsync(cancellationToken);
-        return start.ToString(CultureInfo.InvariantCulture);
+        return Timestamps(start);
     }
+
+    private static string Timestamps(long start) => string.Create(CultureInfo.InvariantCulture, $"{start} {Stopwatch.GetTimestamp()}");
 
     /// <summary>The baselines' payload: the same event Signals sends.</summary>
     private static SignalEvent NextEvent()

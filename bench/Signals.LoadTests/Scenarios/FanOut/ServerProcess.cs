@@ -80,6 +80,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets how long each call that made a change took on the server (<c>SaveChanges</c>, or the broadcast call).</summary>
+    public Latencies ChangeCalls { get; } = new();
+
     /// <summary>Makes one change (a commit or a broadcast).</summary>
     /// <param name="cancellationToken">The deadline.</param>
     /// <returns>The server's <see cref="Stopwatch.GetTimestamp"/> just before it made the change.</returns>
@@ -87,7 +90,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         using HttpResponseMessage response = await _control.PostAsync("/bench/trigger", null, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return long.Parse(await response.Content.ReadAsStringAsync(cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture);
+        string[] timestamps = (await response.Content.ReadAsStringAsync(cancellationToken)).Split(' ');
+        long start = long.Parse(timestamps[0], NumberStyles.None, CultureInfo.InvariantCulture);
+        ChangeCalls.AddTicks(start, long.Parse(timestamps[1], NumberStyles.None, CultureInfo.InvariantCulture));
+        return start;
     }
 
     /// <summary>Gets the Signals hub's cursor, the resume point (<c>Last-Event-ID</c>) for new subscribers.</summary>

@@ -54,13 +54,14 @@ internal sealed class SseSubscribers : Subscribers
     /// <inheritdoc/>
     protected override async ValueTask CloseAsync()
     {
+        // Stop the readers first: a stream cannot be disposed while a read is pending on it.
         await _lifetime.CancelAsync();
+        await Task.WhenAll(_reading);
         foreach (SseClient client in _clients)
         {
             await client.DisposeAsync();
         }
 
-        await Task.WhenAll(_reading);
         _http.Dispose();
         _lifetime.Dispose();
     }

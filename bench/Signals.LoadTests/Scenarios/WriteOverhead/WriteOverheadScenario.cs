@@ -171,10 +171,10 @@ internal sealed class WriteOverheadScenario : Scenario
             "write-overhead",
             ["case", "plain", "signals", "ratio", "goal"],
             [
-                ["single-row update", singlePlain, singleSignals, singleSignals / singlePlain, 1.3],
-                ["1,000 rows, 1,000 keys", batchPlain, batchSignals, batchSignals / batchPlain, 1.2],
-                ["1,000 rows, 1 key", oneKeyPlain, oneKeySignals, oneKeySignals / oneKeyPlain, 1.2],
-                ["64 writers (plain/Signals throughput)", throughputPlain, throughputSignals, throughputPlain / throughputSignals, 1 / 0.95],
+                ["single row", singlePlain, singleSignals, singleSignals / singlePlain, 1.3],
+                ["1,000 rows / 1,000 keys", batchPlain, batchSignals, batchSignals / batchPlain, 1.2],
+                ["1,000 rows / 1 key", oneKeyPlain, oneKeySignals, oneKeySignals / oneKeyPlain, 1.2],
+                ["64 writers", throughputPlain, throughputSignals, throughputPlain / throughputSignals, 1 / 0.95],
             ],
             cancellationToken);
 
