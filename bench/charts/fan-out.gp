@@ -13,6 +13,7 @@ plot 'results/fan-out.dat' using 2:xtic(1) lc rgb "#2471a3" title "Signals (comm
      '' using 4 lc rgb "#d68910" title "SignalR (WebSockets)"
 unset logscale y
 set title "server RSS per idle connection"
+set key top right
 set ylabel "KB"
 set yrange [0:*]
 plot 'results/fan-out.dat' using 8:xtic(1) lc rgb "#2471a3" title "Signals", \
