@@ -34,6 +34,12 @@ internal static class ReadmeReport
             text.Append(CultureInfo.InvariantCulture,
                 $"Measured {result.MeasuredAt:yyyy-MM-dd HH:mm} UTC in {result.Seconds:0} s{(result.Quick ? " with `--quick` (a smoke run: these figures only show that it works)" : "")}; " +
                 $"{m.Cpu}, {m.Cores} cores, {m.MemoryGiB} GiB, {m.Os}, {m.Runtime}, {m.Gc} GC; load average at start {m.LoadAverage}.\n\n");
+            if (double.TryParse(m.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double load) && load > m.Cores)
+            {
+                text.Append("**The load average was above the core count: other work shared the machine, so these figures are distorted. " +
+                    "Re-run on a quiet machine before quoting them.**\n\n");
+            }
+
             foreach (string line in result.Setup)
             {
                 text.Append(CultureInfo.InvariantCulture, $"- {line}\n");

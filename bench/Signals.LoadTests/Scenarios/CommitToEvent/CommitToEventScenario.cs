@@ -47,8 +47,8 @@ internal sealed class CommitToEventScenario : Scenario
         (Latencies raw, int rawLost) = await RawNotifyProbe.MeasureAsync(connectionString, count, Rate, cancellationToken);
         Console.WriteLine($"   raw NOTIFY: {raw.Summarize()}, lost {rawLost}");
 
-        WebApplication a = StartInstance(connectionString, "app-a");
-        WebApplication b = StartInstance(connectionString, "app-b");
+        WebApplication a = BuildInstance(connectionString, "app-a");
+        WebApplication b = BuildInstance(connectionString, "app-b");
         try
         {
             await BenchApp.StartAsync(a, cancellationToken);
@@ -118,7 +118,7 @@ internal sealed class CommitToEventScenario : Scenario
         }
     }
 
-    private static WebApplication StartInstance(string connectionString, string instanceId)
+    private static WebApplication BuildInstance(string connectionString, string instanceId)
     {
         WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId).Build();
         app.MapSignals();
