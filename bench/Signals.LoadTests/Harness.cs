@@ -15,7 +15,7 @@ internal static class Harness
 
     /// <summary>Runs a command.</summary>
     /// <param name="args">The command line.</param>
-    /// <returns>The exit code: 0 on success, 1 on a failed scenario, 2 on a bad command line.</returns>
+    /// <returns>The exit code: 0 on success, 1 when a scenario failed (the others still run), 2 on a bad command line.</returns>
     public static async Task<int> RunAsync(string[] args)
     {
         HarnessOptions options;
@@ -54,14 +54,13 @@ internal static class Harness
             interrupted.Cancel();
         };
 
+        bool failed = false;
         await using (var context = new ScenarioContext(options))
         {
             foreach (Scenario scenario in selected)
             {
-                if (!await RunScenarioAsync(scenario, context, interrupted.Token))
-                {
-                    return 1;
-                }
+                failed |= !await RunScenarioAsync(scenario, context, interrupted.Token);
+                interrupted.Token.ThrowIfCancellationRequested();
             }
         }
 
@@ -71,7 +70,7 @@ internal static class Harness
             Console.WriteLine($"Updated the figures in {options.ReadmePath}.");
         }
 
-        return 0;
+        return failed ? 1 : 0;
     }
 
     private static async Task<bool> RunScenarioAsync(Scenario scenario, ScenarioContext context, CancellationToken interrupted)
@@ -100,6 +99,11 @@ internal static class Harness
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !interrupted.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"'{scenario.Name}' did not finish within {ScenarioLimit.TotalMinutes} minutes and was stopped.");
+            return false;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"'{scenario.Name}' failed: {exception}");
             return false;
         }
     }
