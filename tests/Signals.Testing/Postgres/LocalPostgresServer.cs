@@ -13,6 +13,7 @@ namespace Signals.Testing;
 /// </summary>
 /// <remarks>
 /// Durability is off (<c>fsync=off</c>, <c>full_page_writes=off</c>): the data is thrown away anyway, and tests run faster.
+/// Benchmarks, whose figures must include what a commit costs in production, start it with <c>durable: true</c>.
 /// The binaries come from <c>SIGNALS_TEST_POSTGRES_BIN</c>, else <c>/usr/lib/postgresql/15/bin</c>, else the newest
 /// <c>/usr/lib/postgresql/*/bin</c> (Debian: <c>apt-get install -y postgresql</c>).
 /// </remarks>
@@ -27,12 +28,14 @@ public sealed class LocalPostgresServer : IPostgresServer
 
     private readonly string _binDirectory;
     private readonly string _directory;
+    private readonly bool _durable;
     private int _disposed;
 
-    private LocalPostgresServer(string binDirectory, string directory, int port)
+    private LocalPostgresServer(string binDirectory, string directory, int port, bool durable)
     {
         _binDirectory = binDirectory;
         _directory = directory;
+        _durable = durable;
         Port = port;
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
@@ -62,7 +65,20 @@ public sealed class LocalPostgresServer : IPostgresServer
     /// <returns>The running server.</returns>
     /// <exception cref="InvalidOperationException">The binaries are missing, or a command failed (the message holds its output and the server log).</exception>
     /// <exception cref="TimeoutException">A command or the readiness check took too long.</exception>
-    public static async Task<LocalPostgresServer> StartAsync(string? binDirectory = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgresServer> StartAsync(string? binDirectory = null, CancellationToken cancellationToken = default)
+        => StartAsync(durable: false, binDirectory, cancellationToken);
+
+    /// <summary>Creates a cluster in a temporary directory and starts a server on it, with durability on or off.</summary>
+    /// <param name="durable">
+    /// <see langword="true"/> keeps PostgreSQL's defaults (<c>fsync</c> and <c>full_page_writes</c> on), so a commit waits for the disk
+    /// as in production (benchmarks); <see langword="false"/> turns them off (tests).
+    /// </param>
+    /// <param name="binDirectory">The directory of <c>initdb</c> and <c>pg_ctl</c>; <see langword="null"/> to find it (see remarks on the type).</param>
+    /// <param name="cancellationToken">Cancels start-up (the directory is removed).</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">The binaries are missing, or a command failed (the message holds its output and the server log).</exception>
+    /// <exception cref="TimeoutException">A command or the readiness check took too long.</exception>
+    public static async Task<LocalPostgresServer> StartAsync(bool durable, string? binDirectory = null, CancellationToken cancellationToken = default)
     {
         binDirectory ??= FindBinDirectory();
         DirectoryInfo directory = Directory.CreateTempSubdirectory("signals-pg-");
@@ -82,7 +98,7 @@ public sealed class LocalPostgresServer : IPostgresServer
 
             for (int attempt = 1; ; attempt++)
             {
-                var server = new LocalPostgresServer(binDirectory, directory.FullName, FreeLoopbackPort());
+                var server = new LocalPostgresServer(binDirectory, directory.FullName, FreeLoopbackPort(), durable);
                 try
                 {
                     await server.StartServerAsync(cancellationToken);
@@ -161,7 +177,7 @@ public sealed class LocalPostgresServer : IPostgresServer
     {
         string serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections=200 -c fsync=off -c full_page_writes=off");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections=200{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
 
         // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Signals.LoadTests.Model;
+
+namespace Signals.LoadTests.Hosting;
+
+/// <summary>Builds the app instances the scenarios measure: real Kestrel on a free 127.0.0.1 port, quiet logging.</summary>
+internal static class BenchApp
+{
+    /// <summary>Creates a builder for an app on <c>http://127.0.0.1:0</c> that logs only warnings.</summary>
+    /// <returns>The builder.</returns>
+    public static WebApplicationBuilder CreateBuilder()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds Signals the way an app on PostgreSQL does: a pooled <see cref="BenchDbContext"/> factory with <c>UseSignals()</c>, the
+    /// hub and the <c>LISTEN/NOTIFY</c> dispatcher.
+    /// </summary>
+    /// <param name="builder">The app's builder.</param>
+    /// <param name="connectionString">The database, created with <see cref="BenchDbContext.CreateSchemaAsync"/>.</param>
+    /// <param name="instanceId">The instance's name (the <c>source</c> of sync entries).</param>
+    /// <returns>The builder.</returns>
+    public static WebApplicationBuilder AddSignalsOnPostgres(this WebApplicationBuilder builder, string connectionString, string instanceId)
+    {
+        builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString).UseSignals());
+        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>();
+        return builder;
+    }
+
+    /// <summary>Starts the app.</summary>
+    /// <param name="app">The app.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The address it listens on.</returns>
+    public static async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.StartAsync(cancellationToken);
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new Uri(address);
+    }
+
+    /// <summary>Stops and disposes the app, waiting at most 10 seconds for it to stop.</summary>
+    /// <param name="app">The app.</param>
+    /// <returns>A task that completes when the app is gone.</returns>
+    public static async Task StopAsync(WebApplication app)
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await app.StopAsync(stopping.Token);
+        await app.DisposeAsync();
+    }
+}

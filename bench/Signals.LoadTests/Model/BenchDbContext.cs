@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Signals.LoadTests.Model;
+
+/// <summary>The benchmark's data: <see cref="BenchItem"/> and <see cref="BenchEntry"/> rows and the Signals outbox.</summary>
+/// <param name="options">The context options (with or without <c>UseSignals()</c>).</param>
+public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
+{
+    /// <summary>Gets the items.</summary>
+    public DbSet<BenchItem> Items => Set<BenchItem>();
+
+    /// <summary>Gets the entries.</summary>
+    public DbSet<BenchEntry> Entries => Set<BenchEntry>();
+
+    /// <summary>Options for a plain context: Npgsql without Signals (the baseline of the write-overhead scenario).</summary>
+    /// <param name="connectionString">The database.</param>
+    /// <returns>The options.</returns>
+    public static DbContextOptions<BenchDbContext> PlainOptions(string connectionString)
+        => new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).Options;
+
+    /// <summary>Creates the schema and the rows <c>1..items</c> with a plain context, so no key has a version yet.</summary>
+    /// <param name="connectionString">The database (empty).</param>
+    /// <param name="items">How many rows to create.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the rows exist.</returns>
+    public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken)
+    {
+        await using var db = new BenchDbContext(PlainOptions(connectionString));
+        await db.Database.EnsureCreatedAsync(cancellationToken);
+        db.Items.AddRange(Enumerable.Range(1, items).Select(static id => new BenchItem { Id = id }));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Stages an update of one row without reading it first: the save is one <c>UPDATE</c>.</summary>
+    /// <param name="id">The row.</param>
+    /// <param name="value">The new value.</param>
+    public void StageUpdate(long id, long value)
+    {
+        var item = new BenchItem { Id = id, Value = value - 1 };
+        Items.Attach(item);
+        item.Value = value;
+    }
+
+    /// <inheritdoc/>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<BenchItem>(item =>
+        {
+            item.ToTable("items");
+            item.Property(i => i.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<BenchEntry>(entry =>
+        {
+            entry.ToTable("entries");
+            entry.Property(e => e.Id).ValueGeneratedNever();
+        });
+        modelBuilder.AddSignalsOutbox();
+    }
+}

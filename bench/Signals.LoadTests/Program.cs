@@ -1,0 +1,3 @@
+using Signals.LoadTests;
+
+return await Harness.RunAsync(args);

@@ -1,0 +1,24 @@
+using Signals.LoadTests.Reporting;
+
+namespace Signals.LoadTests;
+
+/// <summary>One load scenario: a command of the harness that measures and returns its figures.</summary>
+internal abstract class Scenario
+{
+    /// <summary>Gets the command name, also the name of its result files.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Gets a readable title.</summary>
+    public abstract string Title { get; }
+
+    /// <summary>Runs the scenario.</summary>
+    /// <param name="context">The run's options and shared resources.</param>
+    /// <param name="cancellationToken">The scenario's deadline.</param>
+    /// <returns>How it was measured (one line per fact) and the figures.</returns>
+    public abstract Task<Measurement> MeasureAsync(ScenarioContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What a scenario returns.</summary>
+/// <param name="Setup">How it was measured, one line per fact.</param>
+/// <param name="Figures">The figures.</param>
+internal sealed record Measurement(IReadOnlyList<string> Setup, IReadOnlyList<Figure> Figures);

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Signals.LoadTests.Hosting;
+using Signals.LoadTests.Measuring;
+using Signals.LoadTests.Model;
+using Signals.LoadTests.Reporting;
+using Signals.Testing;
+
+namespace Signals.LoadTests.Scenarios.CommitToEvent;
+
+/// <summary>
+/// A <c>SaveChanges</c> on instance A to the SSE event on instance B: two app instances in this process on one PostgreSQL database,
+/// commits at 1,000/s, next to a raw <c>NOTIFY</c> round trip measured in the same run at the same rate.
+/// </summary>
+/// <remarks>
+/// Commit <c>i</c> updates row <c>i mod 400 + 1</c>, so each key changes every 400 ms. After the run the outbox tells each commit's
+/// version (the n-th commit of a key made the key's n-th outbox row), and a commit counts as delivered by the first event of its key
+/// with that version or a later one — the guarantee subscribers get (coalescing may skip a version, never the latest). The latency
+/// runs from the <c>SaveChanges</c> call to that event parsed by the client, so it includes the commit.
+/// </remarks>
+internal sealed class CommitToEventScenario : Scenario
+{
+    private const int Rate = 1_000;
+    private const int Keys = 400;
+    private const int KeysPerStream = 100;
+    private const int Writers = 8;
+    private const int WarmUpKeyOffset = 500;
+
+    public override string Name => "commit-to-event";
+
+    public override string Title => "Commit → event across two instances";
+
+    public override async Task<Measurement> MeasureAsync(ScenarioContext context, CancellationToken cancellationToken)
+    {
+        int seconds = context.Pick(10, 3);
+        int count = Rate * seconds;
+        BenchPostgres postgres = await context.GetPostgresAsync(cancellationToken);
+        string connectionString = await postgres.CreateDatabaseAsync("commit_to_event", cancellationToken);
+        await BenchDbContext.CreateSchemaAsync(connectionString, WarmUpKeyOffset + Keys, cancellationToken);
+
+        await RawNotifyProbe.MeasureAsync(connectionString, Rate / 2, Rate, cancellationToken);
+        (Latencies raw, int rawLost) = await RawNotifyProbe.MeasureAsync(connectionString, count, Rate, cancellationToken);
+        Console.WriteLine($"   raw NOTIFY: {raw.Summarize()}, lost {rawLost}");
+
+        WebApplication a = BuildInstance(connectionString, "app-a");
+        WebApplication b = BuildInstance(connectionString, "app-b");
+        try
+        {
+            await BenchApp.StartAsync(a, cancellationToken);
+            Uri bAddress = await BenchApp.StartAsync(b, cancellationToken);
+            IDbContextFactory<BenchDbContext> contexts = a.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>();
+
+            // Warm up instance A's write path and both dispatchers on keys nobody subscribes to.
+            await CommitAsync(contexts, Rate / 2, static i => WarmUpKeyOffset + (i % Keys) + 1, new long[Rate / 2], new long[Rate / 2], cancellationToken);
+            long warmUpEnd = (await ReadOutboxAsync(connectionString, 0, cancellationToken)).Values.SelectMany(static ids => ids).DefaultIfEmpty().Max();
+
+            using var http = new HttpClient { BaseAddress = bAddress, Timeout = Timeout.InfiniteTimeSpan };
+            using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var receipts = new ConcurrentQueue<Receipt>();
+            var streams = new List<SseClient>();
+            var reading = new List<Task>();
+            try
+            {
+                for (int first = 1; first <= Keys; first += KeysPerStream)
+                {
+                    string query = string.Join('&', Enumerable.Range(first, KeysPerStream).Select(static k => "key=bench:item:" + k.ToString(CultureInfo.InvariantCulture)));
+                    SseClient stream = await SseClient.OpenAsync(http, "/signals/events?" + query, streaming.Token);
+                    streams.Add(stream);
+                    reading.Add(ReadAsync(stream, receipts));
+                }
+
+                long[] started = new long[count];
+                long[] saved = new long[count];
+                double achieved = await CommitAsync(contexts, count, static i => (i % Keys) + 1, started, saved, cancellationToken);
+                var saves = new Latencies();
+                for (int i = 0; i < count; i++)
+                {
+                    saves.AddTicks(started[i], saved[i]);
+                }
+
+                Console.WriteLine($"   {count} commits at {achieved:0}/s; SaveChanges {saves.Summarize()}");
+
+                // Wait (bounded) for the last events, then stop reading.
+                using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+                {
+                    while (receipts.Count < count && !settle.IsCancellationRequested)
+                    {
+                        await Task.Delay(20, cancellationToken);
+                    }
+                }
+
+                Dictionary<int, List<long>> versions = await ReadOutboxAsync(connectionString, warmUpEnd, cancellationToken);
+                Delivery delivery = Match(started, versions, receipts);
+                Console.WriteLine($"   Signals: {delivery.Latencies.Summarize()}, events {receipts.Count}, no event {delivery.Undelivered}, only a later version {delivery.Superseded}");
+                await WriteChartAsync(context, raw, delivery.Latencies, cancellationToken);
+                return Report(postgres, seconds, count, raw, rawLost, delivery, achieved, saves);
+            }
+            finally
+            {
+                // Stop the readers first: a stream cannot be disposed while a read is pending on it.
+                await streaming.CancelAsync();
+                await Task.WhenAll(reading);
+                foreach (SseClient stream in streams)
+                {
+                    await stream.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            await BenchApp.StopAsync(b);
+            await BenchApp.StopAsync(a);
+        }
+    }
+
+    private static WebApplication BuildInstance(string connectionString, string instanceId)
+    {
+        WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId).Build();
+        app.MapSignals();
+        return app;
+    }
+
+    /// <summary>Commits <paramref name="count"/> single-row updates at <see cref="Rate"/>, recording when each save started and returned.</summary>
+    private static Task<double> CommitAsync(
+        IDbContextFactory<BenchDbContext> contexts, int count, Func<int, int> key, long[] started, long[] saved, CancellationToken cancellationToken)
+        => PacedLoad.RunAsync(
+            count,
+            Rate,
+            Writers,
+            async i =>
+            {
+                await using BenchDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+                db.StageUpdate(key(i), i + 1);
+                started[i] = Stopwatch.GetTimestamp();
+                await db.SaveChangesAsync(cancellationToken);
+                saved[i] = Stopwatch.GetTimestamp();
+            },
+            cancellationToken);
+
+    private static async Task ReadAsync(SseClient stream, ConcurrentQueue<Receipt> receipts)
+    {
+        try
+        {
+            while (true)
+            {
+                SseItem<string> item = await stream.NextAsync();
+                long at = Stopwatch.GetTimestamp();
+                using JsonDocument data = JsonDocument.Parse(item.Data);
+                receipts.Enqueue(new Receipt(KeyIndex(data.RootElement.GetProperty("key").GetString()!), data.RootElement.GetProperty("version").GetInt64(), at));
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException or InvalidOperationException)
+        {
+            // The stream was closed at the end of the run.
+        }
+    }
+
+    private static int KeyIndex(string key) => int.Parse(key.AsSpan(key.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the outbox rows after <paramref name="afterId"/>: the versions each key got, in commit order.</summary>
+    private static async Task<Dictionary<int, List<long>>> ReadOutboxAsync(string connectionString, long afterId, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<int, List<long>>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT id, key FROM {SignalsModelBuilderExtensions.DefaultTableName} WHERE id > $1 ORDER BY id", connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId });
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            int key = KeyIndex(reader.GetString(1));
+            if (!versions.TryGetValue(key, out List<long>? ids))
+            {
+                versions[key] = ids = [];
+            }
+
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return versions;
+    }
+
+    /// <summary>
+    /// Gives the n-th commit of each key (by start time; a key's commits are 400 ms apart) the key's n-th outbox id, and finds the
+    /// first event of the key with that version or a later one.
+    /// </summary>
+    private static Delivery Match(long[] started, Dictionary<int, List<long>> versions, IEnumerable<Receipt> receipts)
+    {
+        Dictionary<int, Receipt[]> arrivals = receipts
+            .GroupBy(static r => r.Key)
+            .ToDictionary(static g => g.Key, static g => g.OrderBy(static r => r.At).ToArray());
+        var latencies = new Latencies();
+        int undelivered = 0;
+        int superseded = 0;
+        foreach (IGrouping<int, int> commits in Enumerable.Range(0, started.Length).GroupBy(static i => (i % Keys) + 1))
+        {
+            int[] byStart = [.. commits.OrderBy(i => started[i])];
+            List<long> ids = versions.GetValueOrDefault(commits.Key) ?? [];
+            if (ids.Count != byStart.Length)
+            {
+                throw new InvalidOperationException($"Key {commits.Key} has {ids.Count} outbox rows for {byStart.Length} commits.");
+            }
+
+            Receipt[] events = arrivals.GetValueOrDefault(commits.Key) ?? [];
+            for (int n = 0; n < byStart.Length; n++)
+            {
+                long version = ids[n];
+                int first = Array.FindIndex(events, r => r.Version >= version);
+                if (first < 0)
+                {
+                    undelivered++;
+                    continue;
+                }
+
+                superseded += events[first].Version == version ? 0 : 1;
+                latencies.AddTicks(started[byStart[n]], events[first].At);
+            }
+        }
+
+        return new Delivery(latencies, undelivered, superseded);
+    }
+
+    private static Task WriteChartAsync(ScenarioContext context, Latencies raw, Latencies signals, CancellationToken cancellationToken)
+    {
+        double[] percentiles = [.. Enumerable.Range(1, 99).Select(static p => (double)p), 99.5, 99.9, 100];
+        return context.Results.WriteChartDataAsync(
+            "commit-to-event",
+            ["percentile", "raw_notify_ms", "signals_ms"],
+            percentiles.Select(p => (IReadOnlyList<object>)[p, raw.Percentile(p), signals.Percentile(p)]),
+            cancellationToken);
+    }
+
+    private static Measurement Report(
+        BenchPostgres postgres, int seconds, int count, Latencies raw, int rawLost, Delivery delivery, double achieved, Latencies saves)
+    {
+        LatencySummary r = raw.Summarize();
+        LatencySummary s = delivery.Latencies.Summarize();
+        return new Measurement(
+            [
+                postgres.Description,
+                $"{count:N0} commits in {seconds} s (target {Rate:N0}/s, open loop) by {Writers} writers on instance A, each a single-row update through a pooled DbContext with UseSignals(); {Keys} keys",
+                $"instance B: {Keys / KeysPerStream} SSE streams × {KeysPerStream} keys, read with SseParser; both instances in the harness process",
+                "latency: from the SaveChanges call on A to the first parsed event on B with the commit's version (read from the outbox) or a later one; it includes the commit",
+                $"raw NOTIFY: {count:N0} pg_notify calls (autocommit) at the same rate from one connection to a LISTEN connection in a WaitAsync loop",
+            ],
+            [
+                new Figure("raw NOTIFY round trip p50", r.P50, "ms"),
+                new Figure("raw NOTIFY round trip p99", r.P99, "ms"),
+                new Figure("raw NOTIFY round trip max", r.Max, "ms"),
+                new Figure("raw NOTIFY lost", rawLost, "notifications"),
+                Figure.AtMost("commit → event p50", s.P50, "ms", r.P50 + 2, $"≤ raw + 2 ms = {r.P50 + 2:0.##} ms"),
+                Figure.AtMost("commit → event p99", s.P99, "ms", 25),
+                new Figure("commit → event max", s.Max, "ms"),
+                Figure.AtMost("commits never delivered (no event with their version or a later one)", delivery.Undelivered, "commits", 0, "0"),
+                new Figure("commits delivered only by a later version (their own was skipped)", delivery.Superseded, "commits"),
+                new Figure("achieved commit rate", achieved, "commits/s"),
+                new Figure("SaveChanges p50 (on A)", saves.Summarize().P50, "ms"),
+            ]);
+    }
+
+    /// <summary>One event as the client parsed it.</summary>
+    private readonly record struct Receipt(int Key, long Version, long At);
+
+    /// <summary>How the commits were delivered.</summary>
+    /// <param name="Latencies">Commit to first event with its version or a later one, per delivered commit.</param>
+    /// <param name="Undelivered">Commits with no such event.</param>
+    /// <param name="Superseded">Delivered commits whose own version never arrived.</param>
+    private sealed record Delivery(Latencies Latencies, int Undelivered, int Superseded);
+}
