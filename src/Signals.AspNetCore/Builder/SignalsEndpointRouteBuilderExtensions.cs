@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Signals;
 using Signals.AspNetCore;
+using Signals.AspNetCore.ClientScript;
 using Signals.AspNetCore.Endpoints;
 using Signals.Protocol;
 
@@ -61,6 +62,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .WithDisplayName("Signals events")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableRequestTimeout();
+        group.MapGet("/client.js", ClientScriptEndpoint.Handle).WithDisplayName("Signals browser client");
         return group;
     }
 }
