@@ -1,10 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Signals.Samples.Chat.Api;
+using Signals.Samples.Chat.Clock;
+using Signals.Samples.Chat.Counter;
 using Signals.Samples.Chat.Model;
 
 namespace Signals.Samples.Chat;
 
-/// <summary>Builds the chat app; <c>Program</c> runs it, and the end-to-end tests start several instances of it.</summary>
+/// <summary>
+/// Builds the samples app — the chat (<c>/</c>), the counter (<c>/counter.html</c>) and the server clock (<c>/clock.html</c>);
+/// <c>Program</c> runs it, and the end-to-end and browser tests start instances of it.
+/// </summary>
 public static class ChatApp
 {
     /// <summary>Builds the app from command-line arguments and the usual configuration sources.</summary>
@@ -37,12 +42,16 @@ public static class ChatApp
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
         builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        builder.Services.AddSingleton<ClockProducer>();
+        builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
 
         WebApplication app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSignals("/signals");
         app.MapChatApi();
+        app.MapCounterApi();
+        app.MapClockApi();
         return app;
     }
 }

@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>The chat page (<c>/</c>) in two browser contexts: messages, rooms and participants, all live.</summary>
+public sealed class ChatPageTests(Chromium chromium)
+{
+    [Fact]
+    public async Task Message_sent_in_one_context_appears_in_the_other_within_one_second()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        IPage ada = await chromium.NewPageAsync();
+        IPage bob = await chromium.NewPageAsync();
+        await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
+        await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
+        await Pages.WaitUntilLiveAsync(ada, bob);
+
+        await ada.FillAsync("#post input[name=text]", "hello from ada");
+        await ada.ClickAsync("#post button");
+
+        await Expect(bob.Locator("#messages li", new() { HasText = "hello from ada" })).ToBeVisibleAsync(new() { Timeout = 1_000 });
+        await Expect(ada.Locator("#messages li", new() { HasText = "hello from ada" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Participants_joining_and_leaving_and_new_rooms_show_up_live()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        IPage ada = await chromium.NewPageAsync();
+        IPage bob = await chromium.NewPageAsync();
+        await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
+        await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
+        await Pages.WaitUntilLiveAsync(ada, bob);
+
+        await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
+        await Expect(ada.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
+
+        // Ada creates a room and moves to it: Bob sees the room appear and Ada leave his room.
+        const string name = "Book club";
+        await ada.FillAsync("#new-room input", name);
+        await ada.ClickAsync("#new-room button");
+        await Expect(bob.Locator("#rooms button", new() { HasText = name })).ToBeVisibleAsync();
+        await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["bob"]);
+        await Expect(ada.Locator("#participants li")).ToHaveTextAsync(["ada"]);
+        await Expect(ada.Locator("#room-title")).ToHaveTextAsync($"# {name}");
+
+        // Bob follows; a message there reaches Ada; the page as the README shows it.
+        await bob.Locator("#rooms button", new() { HasText = name }).ClickAsync();
+        await Expect(ada.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
+        await bob.FillAsync("#post input[name=text]", "Chapter 3 tonight?");
+        await bob.PressAsync("#post input[name=text]", "Enter");
+        await ada.FillAsync("#post input[name=text]", "Yes, 8 pm works for me.");
+        await ada.PressAsync("#post input[name=text]", "Enter");
+        await bob.FillAsync("#post input[name=text]", "Great, I'll bring the tea.");
+        await bob.PressAsync("#post input[name=text]", "Enter");
+        await Expect(bob.Locator("#messages li")).ToHaveTextAsync(["bobChapter 3 tonight?", "adaYes, 8 pm works for me.", "bobGreat, I'll bring the tea."]);
+        await Screenshots.SaveAsync(bob, "chat");
+
+        // Closing a tab leaves the room.
+        await ada.Context.CloseAsync();
+        await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["bob"]);
+    }
+}

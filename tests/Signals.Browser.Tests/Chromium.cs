@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>
+/// Headless Chromium from the system (Debian's <c>chromium</c> package, <c>/usr/bin/chromium</c>, or the path in
+/// <c>SIGNALS_CHROMIUM</c>), driven by Playwright; no browser is downloaded.
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("SIGNALS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    /// <summary>Opens a new browser context (its own cookies and storage: another user) with one page.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        IBrowserContext context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1100, Height = 620 },
+        });
+        context.SetDefaultTimeout(10_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at {ExecutablePath}. Install Debian's package (apt-get install chromium; .ci/run does) or set SIGNALS_CHROMIUM to a Chromium executable.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
