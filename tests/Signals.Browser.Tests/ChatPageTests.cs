@@ -48,17 +48,22 @@ public sealed class ChatPageTests(Chromium chromium)
         // Bob follows; a message there reaches Ada; the page as the README shows it.
         await bob.Locator("#rooms button", new() { HasText = name }).ClickAsync();
         await Expect(ada.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
-        await bob.FillAsync("#post input[name=text]", "Chapter 3 tonight?");
-        await bob.PressAsync("#post input[name=text]", "Enter");
-        await ada.FillAsync("#post input[name=text]", "Yes, 8 pm works for me.");
-        await ada.PressAsync("#post input[name=text]", "Enter");
-        await bob.FillAsync("#post input[name=text]", "Great, I'll bring the tea.");
-        await bob.PressAsync("#post input[name=text]", "Enter");
-        await Expect(bob.Locator("#messages li")).ToHaveTextAsync(["bobChapter 3 tonight?", "adaYes, 8 pm works for me.", "bobGreat, I'll bring the tea."]);
+        await SendAsync(bob, "Chapter 3 tonight?");
+        await SendAsync(ada, "Yes, 8 pm works for me.");
+        await SendAsync(bob, "Great, I'll bring the tea.");
+        await Expect(ada.Locator("#messages li")).ToHaveTextAsync(["bobChapter 3 tonight?", "adaYes, 8 pm works for me.", "bobGreat, I'll bring the tea."]);
         await Screenshots.SaveAsync(bob, "chat");
 
         // Closing a tab leaves the room.
         await ada.Context.CloseAsync();
         await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["bob"]);
+    }
+
+    /// <summary>Sends a message with the Enter key and waits until the sender's page shows it.</summary>
+    private static async Task SendAsync(IPage page, string text)
+    {
+        await page.FillAsync("#post input[name=text]", text);
+        await page.PressAsync("#post input[name=text]", "Enter");
+        await Expect(page.Locator("#messages li", new() { HasText = text })).ToBeVisibleAsync();
     }
 }

@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>The counter page: a value signal that many pages change at once.</summary>
+public sealed class CounterPageTests(Chromium chromium)
+{
+    private const int ClicksPerPage = 25;
+
+    [Fact]
+    public async Task Clicks_in_two_contexts_converge_to_the_exact_total_also_on_a_polling_page()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        IPage first = await chromium.NewPageAsync();
+        IPage second = await chromium.NewPageAsync();
+        IPage polling = await chromium.NewPageAsync();
+        await first.GotoAsync(app.Url("/counter.html").ToString());
+        await second.GotoAsync(app.Url("/counter.html").ToString());
+        await polling.GotoAsync(app.Url("/counter.html?transport=poll").ToString());
+        await Pages.WaitUntilLiveAsync(first, second);
+        await Expect(polling.Locator("#status")).ToHaveAttributeAsync("data-status", "polling");
+        await Expect(first.Locator("#count")).ToHaveTextAsync("0");
+
+        // Both pages click at the same time; every click is its own request.
+        await Task.WhenAll(ClickAsync(first, "#increment", ClicksPerPage), ClickAsync(second, "#increment", ClicksPerPage));
+        await ClickAsync(first, "#decrement", 5);
+        await second.FillAsync("#add input", "100");
+        await second.ClickAsync("#add button");
+
+        const long expected = (2 * ClicksPerPage) - 5 + 100;
+        foreach (IPage page in new[] { first, second, polling })
+        {
+            await Expect(page.Locator("#count")).ToHaveTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        CounterState? state = await app.Http.GetFromJsonAsync<CounterState>("/api/counter", TestContext.Current.CancellationToken);
+        Assert.Equal(expected, state?.Count);
+        await Screenshots.SaveAsync(first, "counter");
+
+        await polling.ClickAsync("#reset");
+        await Expect(first.Locator("#count")).ToHaveTextAsync("0");
+    }
+
+    [Fact]
+    public async Task Page_whose_event_stream_is_refused_falls_back_to_long_polling_and_stays_current()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        IPage refused = await chromium.NewPageAsync();
+        await refused.RouteAsync("**/signals/events?**", route => route.FulfillAsync(new() { Status = 503, Body = "down for maintenance" }));
+        IPage other = await chromium.NewPageAsync();
+        await refused.GotoAsync(app.Url("/counter.html").ToString());
+        await other.GotoAsync(app.Url("/counter.html").ToString());
+        await Pages.WaitUntilLiveAsync(other);
+
+        await Expect(refused.Locator("#status")).ToHaveAttributeAsync("data-status", "polling");
+        await other.ClickAsync("#increment");
+
+        await Expect(refused.Locator("#count")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task Bad_amount_is_refused_and_changes_nothing()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+
+        using HttpResponseMessage tooBig = await app.Http.PostAsJsonAsync("/api/counter/add", new { amount = 1_000_001 }, TestContext.Current.CancellationToken);
+        using HttpResponseMessage missing = await app.Http.PostAsJsonAsync("/api/counter/add", new { }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooBig.StatusCode);
+        Assert.Contains("between -1,000,000 and 1,000,000", await tooBig.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
+        CounterState? state = await app.Http.GetFromJsonAsync<CounterState>("/api/counter", TestContext.Current.CancellationToken);
+        Assert.Equal(new CounterState(0, 0), state);
+    }
+
+    private static async Task ClickAsync(IPage page, string selector, int times)
+    {
+        for (int i = 0; i < times; i++)
+        {
+            await page.ClickAsync(selector);
+        }
+    }
+
+    private sealed record CounterState(long Count, long Version);
+}
