@@ -32,6 +32,8 @@ public sealed class Chromium : IAsyncLifetime
                 $"Chromium was not found at {ExecutablePath}. Install Debian's package (apt-get install chromium; .ci/run does) or set SIGNALS_CHROMIUM to a Chromium executable.");
         }
 
+        // Generous bounds for a loaded 2-core machine: they catch what never happens, not what is slow.
+        Assertions.SetDefaultExpectTimeout(10_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using static Signals.Samples.Chat.Counter.CounterApi;
 using static Microsoft.Playwright.Assertions;
 
 namespace Signals.Browser.Tests;
@@ -35,7 +36,7 @@ public sealed class CounterPageTests(Chromium chromium)
             await Expect(page.Locator("#count")).ToHaveTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        CounterState? state = await app.Http.GetFromJsonAsync<CounterState>("/api/counter", TestContext.Current.CancellationToken);
+        CounterDto? state = await app.Http.GetFromJsonAsync<CounterDto>("/api/counter", TestContext.Current.CancellationToken);
         Assert.Equal(expected, state?.Count);
         await Screenshots.SaveAsync(first, "counter");
 
@@ -71,8 +72,8 @@ public sealed class CounterPageTests(Chromium chromium)
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooBig.StatusCode);
         Assert.Contains("between -1,000,000 and 1,000,000", await tooBig.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
-        CounterState? state = await app.Http.GetFromJsonAsync<CounterState>("/api/counter", TestContext.Current.CancellationToken);
-        Assert.Equal(new CounterState(0, 0), state);
+        CounterDto? state = await app.Http.GetFromJsonAsync<CounterDto>("/api/counter", TestContext.Current.CancellationToken);
+        Assert.Equal(new CounterDto(0, 0), state);
     }
 
     private static async Task ClickAsync(IPage page, string selector, int times)
@@ -82,6 +83,4 @@ public sealed class CounterPageTests(Chromium chromium)
             await page.ClickAsync(selector);
         }
     }
-
-    private sealed record CounterState(long Count, long Version);
 }

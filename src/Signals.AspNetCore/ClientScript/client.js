@@ -215,13 +215,14 @@ export class Watch {
   }
 
   /**
-   * Syncs the keys' versions and reports the ones that differ, lower ones included: sync is the server's word, and a lower version
-   * means it went back. Returns whether any did.
+   * Syncs the keys' versions and reports the ones that differ, lower ones included: sync is the server's word. Returns whether the
+   * server went back (a key's version or its cursor is below ours: restored, or restarted without its data); the stream's resume
+   * point is then forgotten, as it would hide the server's new, lower versions.
    */
   async #reconcile({ reportAll = false, wait = 0 } = {}) {
     const sent = Object.fromEntries(this.#versions);
-    const { changed } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
-    let wentBack = false;
+    const { changed, mesh } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
+    let wentBack = mesh?.serverVersion < this.#cursor;
     for (const [key, version] of Object.entries(sent)) {
       // A change the stream reported while the sync was on its way is newer than the sync's answer.
       if (this.closed || this.#versions.get(key) !== version) continue;
@@ -233,6 +234,7 @@ export class Watch {
         this.#report({ key, version, hash: null, updatedAt: null });
       }
     }
+    if (wentBack) this.#cursor = 0;
     return wentBack;
   }
 
