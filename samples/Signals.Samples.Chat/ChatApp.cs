@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Signals.Samples.Chat.Api;
 using Signals.Samples.Chat.Clock;
 using Signals.Samples.Chat.Counter;
@@ -27,11 +28,17 @@ public static class ChatApp
         });
         string? connectionString = builder.Configuration.GetConnectionString("Signals");
 
-        builder.Services.AddDbContext<ChatDbContext>(options =>
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            // The in-memory database belongs to this app, as it would to a process: several apps in one process (tests) share nothing.
+            builder.Services.AddSingleton<InMemoryDatabaseRoot>();
+        }
+
+        builder.Services.AddDbContext<ChatDbContext>((services, options) =>
         {
             if (string.IsNullOrEmpty(connectionString))
             {
-                options.UseInMemoryDatabase("chat");
+                options.UseInMemoryDatabase("chat", services.GetRequiredService<InMemoryDatabaseRoot>());
             }
             else
             {

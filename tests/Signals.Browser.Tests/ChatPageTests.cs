@@ -10,8 +10,9 @@ public sealed class ChatPageTests(Chromium chromium)
     public async Task Message_sent_in_one_context_appears_in_the_other_within_one_second()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage ada = await chromium.NewPageAsync();
-        IPage bob = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage ada = await browser.NewPageAsync();
+        IPage bob = await browser.NewPageAsync();
         await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
         await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
         await Pages.WaitUntilLiveAsync(ada, bob);
@@ -27,8 +28,9 @@ public sealed class ChatPageTests(Chromium chromium)
     public async Task Participants_joining_and_leaving_and_new_rooms_show_up_live()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage ada = await chromium.NewPageAsync();
-        IPage bob = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage ada = await browser.NewPageAsync();
+        IPage bob = await browser.NewPageAsync();
         await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
         await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
         await Pages.WaitUntilLiveAsync(ada, bob);

@@ -13,16 +13,8 @@ public sealed class Chromium : IAsyncLifetime
 
     public static string ExecutablePath => Environment.GetEnvironmentVariable("SIGNALS_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    /// <summary>Opens a new browser context (its own cookies and storage: another user) with one page.</summary>
-    public async Task<IPage> NewPageAsync()
-    {
-        IBrowserContext context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1100, Height = 620 },
-        });
-        context.SetDefaultTimeout(10_000);
-        return await context.NewPageAsync();
-    }
+    /// <summary>Starts a session for one test: its pages are closed when it is disposed.</summary>
+    public BrowserSession NewSession() => new(_browser ?? throw new InvalidOperationException("Chromium is not started."));
 
     public async ValueTask InitializeAsync()
     {

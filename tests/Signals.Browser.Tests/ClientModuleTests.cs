@@ -12,7 +12,8 @@ public sealed class ClientModuleTests(Chromium chromium)
     public async Task RealityEventSource_written_for_Reality_gets_open_then_a_message_per_change_with_the_fetched_data()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage page = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage page = await browser.NewPageAsync();
         await page.GotoAsync(app.Url("/site.css").ToString());
 
         // A page written against Reality's compat layer: only the import changes. The URL's path names the key, as in Reality.
@@ -46,7 +47,8 @@ public sealed class ClientModuleTests(Chromium chromium)
     public async Task Sync_reports_changed_keys_and_long_polls_until_the_next_change()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage page = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage page = await browser.NewPageAsync();
         await page.GotoAsync(app.Url("/site.css").ToString());
         (await app.Http.PostAsync("/api/counter/increment", null, TestContext.Current.CancellationToken)).Dispose();
 
@@ -72,7 +74,8 @@ public sealed class ClientModuleTests(Chromium chromium)
     public async Task Watch_of_an_invalid_key_fails_with_the_servers_explanation_and_does_not_retry()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage page = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage page = await browser.NewPageAsync();
         await page.GotoAsync(app.Url("/site.css").ToString());
         int syncRequests = 0;
         page.Request += (_, request) => syncRequests += request.Url.EndsWith("/signals/sync", StringComparison.Ordinal) ? 1 : 0;

@@ -14,13 +14,14 @@ public sealed class ClockPageTests(Chromium chromium)
     public async Task Clock_ticks_while_a_page_watches_and_the_producer_stops_after_the_last_page_closes()
     {
         await using SampleApp app = await SampleApp.StartAsync();
+        await using BrowserSession browser = chromium.NewSession();
         var producer = app.GetRequiredService<ClockProducer>();
         var hub = app.GetRequiredService<SignalHub>();
         SignalKey key = ClockKeys.Tick("general");
         Assert.False(producer.IsTicking("general"));
 
-        IPage first = await chromium.NewPageAsync();
-        IPage second = await chromium.NewPageAsync();
+        IPage first = await browser.NewPageAsync();
+        IPage second = await browser.NewPageAsync();
         await first.GotoAsync(app.Url("/clock.html?room=general").ToString());
         await second.GotoAsync(app.Url("/clock.html?room=general").ToString());
         await Pages.WaitUntilLiveAsync(first, second);

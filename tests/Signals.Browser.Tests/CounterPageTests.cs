@@ -14,9 +14,10 @@ public sealed class CounterPageTests(Chromium chromium)
     public async Task Clicks_in_two_contexts_converge_to_the_exact_total_also_on_a_polling_page()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage first = await chromium.NewPageAsync();
-        IPage second = await chromium.NewPageAsync();
-        IPage polling = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage first = await browser.NewPageAsync();
+        IPage second = await browser.NewPageAsync();
+        IPage polling = await browser.NewPageAsync();
         await first.GotoAsync(app.Url("/counter.html").ToString());
         await second.GotoAsync(app.Url("/counter.html").ToString());
         await polling.GotoAsync(app.Url("/counter.html?transport=poll").ToString());
@@ -48,9 +49,10 @@ public sealed class CounterPageTests(Chromium chromium)
     public async Task Page_whose_event_stream_is_refused_falls_back_to_long_polling_and_stays_current()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        IPage refused = await chromium.NewPageAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage refused = await browser.NewPageAsync();
         await refused.RouteAsync("**/signals/events?**", route => route.FulfillAsync(new() { Status = 503, Body = "down for maintenance" }));
-        IPage other = await chromium.NewPageAsync();
+        IPage other = await browser.NewPageAsync();
         await refused.GotoAsync(app.Url("/counter.html").ToString());
         await other.GotoAsync(app.Url("/counter.html").ToString());
         await Pages.WaitUntilLiveAsync(other);

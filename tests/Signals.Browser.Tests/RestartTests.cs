@@ -11,13 +11,14 @@ public sealed class RestartTests(Chromium chromium)
     [Fact]
     public async Task Pages_recover_after_the_server_restarts_on_the_same_port_even_when_versions_went_back()
     {
+        await using BrowserSession browser = chromium.NewSession();
         SampleApp app = await SampleApp.StartAsync();
         IPage chat;
         IPage counter;
         try
         {
-            chat = await chromium.NewPageAsync();
-            counter = await chromium.NewPageAsync();
+            chat = await browser.NewPageAsync();
+            counter = await browser.NewPageAsync();
             await chat.GotoAsync(app.Url("/?room=random&name=ada").ToString());
             await counter.GotoAsync(app.Url("/counter.html").ToString());
             await Pages.WaitUntilLiveAsync(chat, counter);
