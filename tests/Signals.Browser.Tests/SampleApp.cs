@@ -26,8 +26,6 @@ internal sealed class SampleApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public IServiceProvider Services => _app.Services;
-
     /// <summary>Starts the app on <paramref name="port"/>, or on a free port when it is 0.</summary>
     public static async Task<SampleApp> StartAsync(int port = 0)
     {
