@@ -98,7 +98,7 @@ public sealed class MapSignalsTests
         await using TestServerHost host = await TestServerHost.StartAsync();
         string[] names = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .Select(e => e.DisplayName ?? "").Where(n => n.StartsWith("Signals", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["Signals events", "Signals sync"], names);
+        Assert.Equal(["Signals browser client", "Signals events", "Signals sync"], names);
     }
 
     [Fact]
