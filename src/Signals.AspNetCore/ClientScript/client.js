@@ -94,9 +94,15 @@ export class SignalsClient {
   }
 }
 
+/** Waits ms milliseconds, or until signal aborts. */
 const sleep = (ms, signal) => new Promise(resolve => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  const done = () => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', done);
+    resolve();
+  };
+  const timer = setTimeout(done, Math.max(0, ms));
+  signal.addEventListener('abort', done);
 });
 
 export class Watch {
