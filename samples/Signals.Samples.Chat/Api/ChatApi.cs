@@ -59,7 +59,7 @@ public static class ChatApi
     private static async Task<Ok<Room[]>> ListRoomsAsync(ChatDbContext db, CancellationToken cancellationToken)
         => TypedResults.Ok(await db.Rooms.AsNoTracking().OrderBy(r => r.Id).ToArrayAsync(cancellationToken));
 
-    private static async Task<Results<Created<Room>, ValidationProblem, Conflict<HttpValidationProblemDetails>>> CreateRoomAsync(
+    private static async Task<Results<Created<Room>, ValidationProblem, ProblemHttpResult>> CreateRoomAsync(
         CreateRoom create, ChatDbContext db, CancellationToken cancellationToken)
     {
         string name = create.Name?.Trim() ?? "";
@@ -69,17 +69,24 @@ public static class ChatApi
             return Invalid("name", "A name of 1–200 characters with at least one letter or digit is required.");
         }
 
+        ProblemHttpResult exists = TypedResults.Problem($"The room '{id}' exists already.", statusCode: StatusCodes.Status409Conflict, title: "Room exists");
         if (await db.Rooms.AnyAsync(r => r.Id == id, cancellationToken))
         {
-            return TypedResults.Conflict(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["name"] = [$"The room '{id}' exists already."] })
-            {
-                Status = StatusCodes.Status409Conflict,
-            });
+            return exists;
         }
 
         var room = new Room { Id = id, Name = name };
         db.Rooms.Add(room);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Database.IsRelational())
+        {
+            // Created by someone else at the same moment.
+            return exists;
+        }
+
         return TypedResults.Created($"/api/rooms/{id}", room);
     }
 

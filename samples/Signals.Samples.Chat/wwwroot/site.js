@@ -33,7 +33,7 @@ export async function api(method, url, body) {
   });
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    throw new Error(Object.values(problem.errors ?? {}).flat()[0] ?? problem.title ?? `${method} ${url}: ${response.status}`);
+    throw new Error(Object.values(problem.errors ?? {}).flat()[0] ?? problem.detail ?? problem.title ?? `${method} ${url}: ${response.status}`);
   }
   return response.status === 204 ? null : response.json();
 }
