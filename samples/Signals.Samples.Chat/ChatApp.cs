@@ -1,10 +1,16 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Signals.Samples.Chat.Api;
+using Signals.Samples.Chat.Clock;
+using Signals.Samples.Chat.Counter;
 using Signals.Samples.Chat.Model;
 
 namespace Signals.Samples.Chat;
 
-/// <summary>Builds the chat app; <c>Program</c> runs it, and the end-to-end tests start several instances of it.</summary>
+/// <summary>
+/// Builds the samples app — the chat (<c>/</c>), the counter (<c>/counter.html</c>) and the server clock (<c>/clock.html</c>);
+/// <c>Program</c> runs it, and the end-to-end and browser tests start instances of it.
+/// </summary>
 public static class ChatApp
 {
     /// <summary>Builds the app from command-line arguments and the usual configuration sources.</summary>
@@ -22,11 +28,17 @@ public static class ChatApp
         });
         string? connectionString = builder.Configuration.GetConnectionString("Signals");
 
-        builder.Services.AddDbContext<ChatDbContext>(options =>
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            // The in-memory database belongs to this app, as it would to a process: several apps in one process (tests) share nothing.
+            builder.Services.AddSingleton<InMemoryDatabaseRoot>();
+        }
+
+        builder.Services.AddDbContext<ChatDbContext>((services, options) =>
         {
             if (string.IsNullOrEmpty(connectionString))
             {
-                options.UseInMemoryDatabase("chat");
+                options.UseInMemoryDatabase("chat", services.GetRequiredService<InMemoryDatabaseRoot>());
             }
             else
             {
@@ -37,12 +49,16 @@ public static class ChatApp
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
         builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        builder.Services.AddSingleton<ClockProducer>();
+        builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
 
         WebApplication app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSignals("/signals");
         app.MapChatApi();
+        app.MapCounterApi();
+        app.MapClockApi();
         return app;
     }
 }

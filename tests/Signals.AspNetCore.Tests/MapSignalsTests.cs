@@ -98,7 +98,7 @@ public sealed class MapSignalsTests
         await using TestServerHost host = await TestServerHost.StartAsync();
         string[] names = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .Select(e => e.DisplayName ?? "").Where(n => n.StartsWith("Signals", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["Signals catalog", "Signals events", "Signals sync", "Signals value"], names);
+        Assert.Equal(["Signals browser client", "Signals catalog", "Signals events", "Signals sync", "Signals value"], names);
     }
 
     [Fact]

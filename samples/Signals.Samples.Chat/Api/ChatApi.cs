@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Signals.Samples.Chat.Model;
@@ -24,6 +25,20 @@ public static class ChatApi
     /// <param name="RoomId">The target room.</param>
     public sealed record MoveMessage(string RoomId);
 
+    /// <summary>A room to create.</summary>
+    /// <param name="Name">The display name (1–200 characters); the id is derived from it (<c>Book club</c> → <c>book-club</c>).</param>
+    public sealed record CreateRoom(string? Name);
+
+    /// <summary>Joins a room, or renames a participant already in it.</summary>
+    /// <param name="Name">The name to show (1–100 characters).</param>
+    public sealed record JoinRoom(string? Name);
+
+    /// <summary>A participant as the API returns it.</summary>
+    /// <param name="Id">The id the client chose (one per browser tab).</param>
+    /// <param name="Name">The name shown.</param>
+    /// <param name="JoinedAt">When they joined.</param>
+    public sealed record ParticipantDto(string Id, string Name, DateTimeOffset JoinedAt);
+
     /// <summary>Maps the API under <c>/api</c>.</summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The API's route group.</returns>
@@ -31,14 +46,49 @@ public static class ChatApi
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api");
         api.MapGet("/rooms", ListRoomsAsync);
+        api.MapPost("/rooms", CreateRoomAsync);
         api.MapGet("/rooms/{roomId}/messages", ListMessagesAsync);
         api.MapPost("/rooms/{roomId}/messages", PostMessageAsync);
         api.MapPost("/messages/{id:long}/move", MoveMessageAsync);
+        api.MapGet("/rooms/{roomId}/participants", ListParticipantsAsync);
+        api.MapPut("/rooms/{roomId}/participants/{participantId}", JoinAsync);
+        api.MapDelete("/rooms/{roomId}/participants/{participantId}", LeaveAsync);
         return api;
     }
 
     private static async Task<Ok<Room[]>> ListRoomsAsync(ChatDbContext db, CancellationToken cancellationToken)
         => TypedResults.Ok(await db.Rooms.AsNoTracking().OrderBy(r => r.Id).ToArrayAsync(cancellationToken));
+
+    private static async Task<Results<Created<Room>, ValidationProblem, ProblemHttpResult>> CreateRoomAsync(
+        CreateRoom create, ChatDbContext db, CancellationToken cancellationToken)
+    {
+        string name = create.Name?.Trim() ?? "";
+        string id = Slug(name);
+        if (name.Length is 0 or > 200 || id.Length == 0)
+        {
+            return Invalid("name", "A name of 1–200 characters with at least one letter or digit is required.");
+        }
+
+        ProblemHttpResult exists = TypedResults.Problem($"The room '{id}' exists already.", statusCode: StatusCodes.Status409Conflict, title: "Room exists");
+        if (await db.Rooms.AnyAsync(r => r.Id == id, cancellationToken))
+        {
+            return exists;
+        }
+
+        var room = new Room { Id = id, Name = name };
+        db.Rooms.Add(room);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Database.IsRelational())
+        {
+            // Created by someone else at the same moment.
+            return exists;
+        }
+
+        return TypedResults.Created($"/api/rooms/{id}", room);
+    }
 
     private static async Task<Results<Ok<MessageDto[]>, NotFound>> ListMessagesAsync(string roomId, ChatDbContext db, CancellationToken cancellationToken)
     {
@@ -62,10 +112,7 @@ public static class ChatApi
     {
         if (string.IsNullOrWhiteSpace(post.Author) || string.IsNullOrWhiteSpace(post.Text) || post.Author.Length > 100 || post.Text.Length > 2_000)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["message"] = ["An author (1–100 characters) and a text (1–2,000 characters) are required."],
-            });
+            return Invalid("message", "An author (1–100 characters) and a text (1–2,000 characters) are required.");
         }
 
         if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
@@ -90,5 +137,96 @@ public static class ChatApi
         message.RoomId = move.RoomId;
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ParticipantDto[]>, NotFound>> ListParticipantsAsync(string roomId, ChatDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        ParticipantDto[] participants = await db.Participants.AsNoTracking()
+            .Where(p => p.RoomId == roomId)
+            .OrderBy(p => p.Name).ThenBy(p => p.Id)
+            .Select(p => new ParticipantDto(p.Id, p.Name, p.JoinedAt))
+            .ToArrayAsync(cancellationToken);
+        return TypedResults.Ok(participants);
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> JoinAsync(
+        string roomId, string participantId, JoinRoom join, ChatDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        string name = join.Name?.Trim() ?? "";
+        if (!IsParticipantId(participantId) || name.Length is 0 or > 100)
+        {
+            return Invalid("participant", "The participant id must be 1–64 letters, digits, '-' or '_', and the name 1–100 characters.");
+        }
+
+        if (!await db.Rooms.AnyAsync(r => r.Id == roomId, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        Participant? participant = await db.Participants.FindAsync([roomId, participantId], cancellationToken);
+        if (participant is null)
+        {
+            db.Participants.Add(new Participant { RoomId = roomId, Id = participantId, Name = name, JoinedAt = clock.GetUtcNow() });
+        }
+        else
+        {
+            participant.Name = name;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Database.IsRelational())
+        {
+            // The same tab joined twice at once: the other request added the row, so the participant is in the room.
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> LeaveAsync(string roomId, string participantId, ChatDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Participants.FindAsync([roomId, participantId], cancellationToken) is { } participant)
+        {
+            db.Participants.Remove(participant);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static ValidationProblem Invalid(string field, string message)
+        => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static bool IsParticipantId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>A room id from its name: lower-case ASCII letters and digits, other runs of characters as one '-', at most 64 characters.</summary>
+    private static string Slug(string name)
+    {
+        var slug = new StringBuilder(Math.Min(name.Length, 64));
+        foreach (char c in name.ToLowerInvariant())
+        {
+            if (slug.Length == 64)
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                slug.Append(c);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+        }
+
+        return slug.ToString().TrimEnd('-');
     }
 }

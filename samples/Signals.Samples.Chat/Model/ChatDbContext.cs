@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Signals.Samples.Chat.Model;
 
-/// <summary>The chat's data: rooms, messages, and the Signals outbox that records which keys each save changed.</summary>
+/// <summary>The chat's data: rooms, messages, participants, and the Signals outbox that records which keys each save changed.</summary>
 /// <param name="options">The context options (provider, <c>UseSignals()</c>).</param>
 public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(options)
 {
@@ -11,6 +11,9 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     /// <summary>Gets the messages.</summary>
     public DbSet<ChatMessage> Messages => Set<ChatMessage>();
+
+    /// <summary>Gets who is in which room.</summary>
+    public DbSet<Participant> Participants => Set<Participant>();
 
     /// <inheritdoc/>
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -28,6 +31,14 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
             message.Property(m => m.Author).HasMaxLength(100);
             message.Property(m => m.Text).HasMaxLength(2_000);
             message.HasIndex(m => new { m.RoomId, m.Id });
+        });
+        modelBuilder.Entity<Participant>(participant =>
+        {
+            participant.ToTable("participants");
+            participant.HasKey(p => new { p.RoomId, p.Id });
+            participant.Property(p => p.RoomId).HasMaxLength(64);
+            participant.Property(p => p.Id).HasMaxLength(64);
+            participant.Property(p => p.Name).HasMaxLength(100);
         });
         modelBuilder.AddSignalsOutbox();
     }

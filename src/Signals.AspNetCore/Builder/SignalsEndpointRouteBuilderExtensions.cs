@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Signals;
 using Signals.AspNetCore;
+using Signals.AspNetCore.ClientScript;
 using Signals.AspNetCore.Endpoints;
 using Signals.Protocol;
 
@@ -15,7 +16,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
-    /// signal's value) and <c>GET {pattern}/catalog</c> (the declared signals).
+    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals) and <c>GET {pattern}/client.js</c> (the browser client, an ES
+    /// module).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="pattern">The route prefix; the default is <c>/signals</c>.</param>
@@ -59,6 +61,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
+        group.MapGet("/client.js", ClientScriptEndpoint.Handle).WithDisplayName("Signals browser client");
         return group;
     }
 

@@ -32,8 +32,35 @@ public sealed class SignalHub
         _maxKeysPerSubscription = options.Value.MaxKeysPerSubscription;
     }
 
+    /// <summary>Occurs when a key gains its first subscriber on this instance, or loses its last one.</summary>
+    /// <remarks>
+    /// <para>Lets a server-side producer do work only while someone watches (e.g. tick a clock signal while a page shows it). Every
+    /// <see cref="SignalSubscription"/> counts: event streams, and sync long-polls while they wait (<see cref="WaitForChangeAsync"/>).</para>
+    /// <para>Raised synchronously on the thread that subscribed or disposed, after the hub's state changed and outside its locks, so
+    /// concurrent changes of one key may be reported in either order: treat the event as a hint and read <see cref="GetWatcherCount"/>
+    /// for the current state. Handlers run inside <see cref="Subscribe"/> and <see cref="SignalSubscription.Dispose"/>: they must be quick
+    /// and must not throw (hand the key to a channel and do the work elsewhere).</para>
+    /// </remarks>
+    public event EventHandler<SignalWatchersChangedEventArgs>? WatchersChanged;
+
     /// <summary>Gets the highest version published so far: the hub's position in the global change feed.</summary>
     public long Cursor => Volatile.Read(ref _cursor);
+
+    /// <summary>Gets how many subscriptions on this instance watch a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The number of live subscriptions that include <paramref name="key"/>; 0 when nobody watches it.</returns>
+    public int GetWatcherCount(SignalKey key)
+    {
+        if (!_entries.TryGetValue(key, out KeyEntry? entry))
+        {
+            return 0;
+        }
+
+        lock (entry)
+        {
+            return entry.Subscribers.Length;
+        }
+    }
 
     /// <summary>Gets the current state of a key.</summary>
     /// <param name="key">The key.</param>
@@ -127,6 +154,7 @@ public sealed class SignalHub
         }
 
         var subscription = new SignalSubscription(this, distinct, after);
+        List<SignalKey>? firstWatched = null;
         foreach (SignalKey key in distinct)
         {
             while (true)
@@ -140,6 +168,11 @@ public sealed class SignalHub
                     }
 
                     entry.Subscribers = [.. entry.Subscribers, subscription];
+                    if (entry.Subscribers.Length == 1)
+                    {
+                        (firstWatched ??= []).Add(key);
+                    }
+
                     if (entry.Current.Version > after)
                     {
                         subscription.Enqueue(entry.Current);
@@ -150,6 +183,7 @@ public sealed class SignalHub
             }
         }
 
+        RaiseWatchersChanged(firstWatched, isWatched: true);
         return subscription;
     }
 
@@ -194,6 +228,7 @@ public sealed class SignalHub
 
     internal void Unsubscribe(SignalSubscription subscription)
     {
+        List<SignalKey>? lastGone = null;
         foreach (SignalKey key in subscription.Keys)
         {
             if (!_entries.TryGetValue(key, out KeyEntry? entry))
@@ -203,7 +238,12 @@ public sealed class SignalHub
 
             lock (entry)
             {
+                int before = entry.Subscribers.Length;
                 entry.Subscribers = Array.FindAll(entry.Subscribers, s => !ReferenceEquals(s, subscription));
+                if (before > 0 && entry.Subscribers.Length == 0)
+                {
+                    (lastGone ??= []).Add(key);
+                }
 
                 // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys.
                 if (entry.Subscribers.Length == 0 && entry.Current.Version == 0)
@@ -212,6 +252,21 @@ public sealed class SignalHub
                     _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
                 }
             }
+        }
+
+        RaiseWatchersChanged(lastGone, isWatched: false);
+    }
+
+    private void RaiseWatchersChanged(List<SignalKey>? keys, bool isWatched)
+    {
+        if (keys is null || WatchersChanged is not { } handler)
+        {
+            return;
+        }
+
+        foreach (SignalKey key in keys)
+        {
+            handler(this, new SignalWatchersChangedEventArgs(key, isWatched));
         }
     }
 

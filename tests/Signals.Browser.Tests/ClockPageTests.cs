@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Signals.Samples.Chat.Clock;
+using static Microsoft.Playwright.Assertions;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>The clock page: a server-side producer that ticks only while a page watches, and a per-room time-zone setting.</summary>
+public sealed class ClockPageTests(Chromium chromium)
+{
+    [Fact]
+    public async Task Clock_ticks_while_a_page_watches_and_the_producer_stops_after_the_last_page_closes()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        var producer = app.GetRequiredService<ClockProducer>();
+        var hub = app.GetRequiredService<SignalHub>();
+        SignalKey key = ClockKeys.Tick("general");
+        Assert.False(producer.IsTicking("general"));
+
+        IPage first = await browser.NewPageAsync();
+        IPage second = await browser.NewPageAsync();
+        await first.GotoAsync(app.Url("/clock.html?room=general").ToString());
+        await second.GotoAsync(app.Url("/clock.html?room=general").ToString());
+        await Pages.WaitUntilLiveAsync(first, second);
+
+        // It ticks: the time shown changes, twice.
+        ILocator time = first.Locator("#time");
+        await Expect(time).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d\d:\d\d:\d\d$"));
+        for (int tick = 0; tick < 2; tick++)
+        {
+            await Expect(time).Not.ToHaveTextAsync(await time.TextContentAsync() ?? "");
+        }
+
+        Assert.True(producer.IsTicking("general"));
+        Assert.Equal(2, hub.GetWatcherCount(key));
+
+        // The room's time zone is a setting every page follows.
+        await first.SelectOptionAsync("#zone", "Asia/Tokyo");
+        await Expect(second.Locator("#zone")).ToHaveValueAsync("Asia/Tokyo");
+        await Expect(second.Locator("#date")).ToContainTextAsync("Asia/Tokyo (UTC+09:00)");
+        await Screenshots.SaveAsync(second, "clock");
+
+        // One page left: still ticking. The last one left: the producer stops.
+        await first.Context.CloseAsync();
+        await Expect(second.Locator("#time")).Not.ToHaveTextAsync(await second.Locator("#time").TextContentAsync() ?? "");
+        Assert.True(producer.IsTicking("general"));
+        await second.Context.CloseAsync();
+        await WaitUntilAsync(() => !producer.IsTicking("general"), "the clock of room general to stop");
+
+        Assert.Equal(0, hub.GetWatcherCount(key));
+        long last = hub.GetVersion(key).Version;
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.Equal(last, hub.GetVersion(key).Version);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"Timed out waiting for {what}.");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+}

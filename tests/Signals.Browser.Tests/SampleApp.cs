@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Signals.Samples.Chat;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>The samples app on real Kestrel at 127.0.0.1, as <c>dotnet run</c> starts it with no set-up (EF Core in-memory).</summary>
+internal sealed class SampleApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SampleApp(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Starts the app on <paramref name="port"/>, or on a free port when it is 0.</summary>
+    public static async Task<SampleApp> StartAsync(int port = 0)
+    {
+        if (port == 0)
+        {
+            // Pick the port first, so the app can be restarted on the same one.
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        WebApplication app = ChatApp.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            "--environment", "Development",
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new SampleApp(app, port);
+    }
+
+    public T GetRequiredService<T>()
+        where T : notnull
+        => _app.Services.GetRequiredService<T>();
+
+    public Uri Url(string relative) => new(BaseAddress, relative);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Playwright;
+
+namespace Signals.Browser.Tests;
+
+/// <summary>
+/// Screenshots of the sample pages for the README: written to <c>docs/screenshots/{name}.png</c> when
+/// <c>SIGNALS_UPDATE_SCREENSHOTS=1</c>, otherwise next to the test binaries (so a test run never changes the repository).
+/// </summary>
+internal static class Screenshots
+{
+    public static async Task SaveAsync(IPage page, string name)
+    {
+        string directory = Environment.GetEnvironmentVariable("SIGNALS_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        Assert.True(new FileInfo(path).Length > 0, $"The screenshot {path} is empty.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Signals.sln was not found above {AppContext.BaseDirectory}.");
+    }
+}
