@@ -66,11 +66,11 @@ internal static class DiagnosticDescriptors
         "Type cannot declare signals",
         "'{0}' cannot declare signals because it is {1}: declare them on a non-static class, record or struct");
 
-    /// <summary><c>SIG0010</c>: "'{0}' has a member named '{1}', which the generator declares: rename the member".</summary>
+    /// <summary><c>SIG0010</c>: "'{0}' cannot hold the generated member '{1}': {2}".</summary>
     public static readonly DiagnosticDescriptor MemberConflict = Create(
         "SIG0010",
         "Member conflicts with generated code",
-        "'{0}' has a member named '{1}', which the generator declares: rename the member");
+        "'{0}' cannot hold the generated member '{1}': {2}");
 
     /// <summary><c>SIG0011</c>: "Cannot name the key factory of '{0}' on '{1}': {2}".</summary>
     public static readonly DiagnosticDescriptor FactoryName = Create(
