@@ -268,7 +268,7 @@ public class SignalDeclarationAnalyzerTests
         Assert.All(analyzer.SupportedDiagnostics, d =>
         {
             Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
-            Assert.True(File.Exists(Path.Combine(RepositoryRoot(), "docs", "diagnostics", d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing.");
+            Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics", d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing.");
         });
     }
 
@@ -287,18 +287,5 @@ public class SignalDeclarationAnalyzerTests
         })];
 
         Assert.Equal(expected, actual);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Signals.sln above {AppContext.BaseDirectory}.");
     }
 }
