@@ -269,27 +269,33 @@ public sealed partial class SignalGenerator
             using (writer.Block())
             {
                 var locals = new List<string>(family.Parameters.Count);
-                var taken = new HashSet<string>(family.Parameters.Select(static p => p.ParameterName)) { "values", "keys" };
+                var nullChecks = new List<string>();
+                var arguments = new List<string>(family.Parameters.Count);
                 foreach (SignalParameterModel parameter in family.Parameters)
                 {
+                    // The locals share the method's scope with its parameters: rename one that is called like them.
                     string local = parameter.ParameterName;
                     if (local is "values" or "keys")
                     {
-                        // The locals share the method's scope with its parameters.
                         do
                         {
                             local += "Value";
                         }
-                        while (!taken.Add(local));
+                        while (locals.Contains(local) || family.Parameters.Any(p => p.ParameterName == local));
                     }
 
                     locals.Add(local);
+                    arguments.Add(parameter.IsNullableValueType ? local + ".Value" : local);
+                    if (parameter.IsNullable)
+                    {
+                        nullChecks.Add(local + " is not null");
+                    }
+
                     writer.WriteLine($"{parameter.ValueType} {local} = values.GetValue<{parameter.ValueType}>({Literal(parameter.PropertyName)});");
                 }
 
-                string call = $"keys.Add(Keys.{family.MethodName}({string.Join(", ", family.Parameters.Select((p, i) => p.IsNullableValueType ? locals[i] + ".Value" : locals[i]))}));";
-                string[] nullChecks = family.Parameters.Select((p, i) => p.IsNullable ? $"{locals[i]} is not null" : null).OfType<string>().ToArray();
-                if (nullChecks.Length == 0)
+                string call = $"keys.Add(Keys.{family.MethodName}({string.Join(", ", arguments)}));";
+                if (nullChecks.Count == 0)
                 {
                     writer.WriteLine(call);
                     return;

@@ -91,11 +91,11 @@ public sealed partial class SignalGenerator
 
             return new SignalTypeModel(
                 HintName: GetHintName(type),
-                Namespace: type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(NamespaceFormat),
+                Namespace: TypeNames.Namespace(type.ContainingNamespace),
                 ContainingTypes: GetContainingTypes(type),
                 Keyword: GetKeyword(type),
                 TypeName: Naming.EscapeKeyword(type.Name),
-                FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                FullyQualifiedName: TypeNames.FullyQualified(type),
                 ClrTypeName: GetClrTypeName(type),
                 Client: GetClient(type),
                 HidesInheritedKeys: HidesInheritedMember(type, "Keys", static a => a.DeclaresSignals, compilation),
@@ -111,10 +111,6 @@ public sealed partial class SignalGenerator
                 : name!.IndexOf(':') >= 0 ? "a namespace is one segment and must not contain ':'"
                 : Naming.IsLiteralSegment(name) ? null
                 : LiteralCharacters;
-
-        /// <summary><c>Shop.Orders</c>, with keyword parts escaped (<c>@class.Models</c>) and no <c>global::</c>.</summary>
-        private static readonly SymbolDisplayFormat NamespaceFormat =
-            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
         private static SignalTypeModel? ParseOwnedType(GeneratorAttributeSyntaxContext context, string trigger, CancellationToken cancellationToken)
         {
@@ -585,7 +581,7 @@ public sealed partial class SignalGenerator
                 }
 
                 isPublic = accessibility == Accessibility.Public;
-                string parameterType = underlying.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string parameterType = TypeNames.FullyQualified(underlying);
                 bool isReference = underlying.IsReferenceType;
                 return new SignalParameterModel(
                     PropertyName: propertyName,
@@ -655,10 +651,10 @@ public sealed partial class SignalGenerator
                         if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod.DeclaredAccessibility: Accessibility.Public } property
                             && seen.Add(property.Name)
                             && property.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
-                            && !property.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == WellKnownTypeNames.JsonIgnoreAttribute))
+                            && !property.GetAttributes().Any(static a => TypeNames.Is(a.AttributeClass, WellKnownTypeNames.JsonIgnoreAttribute)))
                         {
                             string? jsonName = property.GetAttributes()
-                                .FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == WellKnownTypeNames.JsonPropertyNameAttribute)?
+                                .FirstOrDefault(static a => TypeNames.Is(a.AttributeClass, WellKnownTypeNames.JsonPropertyNameAttribute))?
                                 .ConstructorArguments.FirstOrDefault().Value as string;
                             counters.Add(new CounterModel(property.Name, jsonName ?? Naming.ToCamelCase(property.Name)));
                         }
