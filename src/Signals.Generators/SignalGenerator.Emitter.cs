@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -164,7 +165,7 @@ public sealed partial class SignalGenerator
         }
 
         /// <summary>A key factory method, or a property for a value signal's key without placeholders.</summary>
-        private static void WriteFactory(SourceWriter writer, SignalFamilyModel key, System.Func<SignalParameterModel, string> describeParameter, bool isValue = false)
+        private static void WriteFactory(SourceWriter writer, SignalFamilyModel key, Func<SignalParameterModel, string> describeParameter, bool isValue = false)
         {
             if (isValue && key.Parameters.Count == 0)
             {
@@ -177,7 +178,7 @@ public sealed partial class SignalGenerator
             writer.WriteLine($"{key.Accessibility} static {SignalKey} {key.MethodName}({Parameters(key)}) => {BuildKey(key)};");
         }
 
-        private static void WriteParameterDocs(SourceWriter writer, SignalFamilyModel key, System.Func<SignalParameterModel, string> describe)
+        private static void WriteParameterDocs(SourceWriter writer, SignalFamilyModel key, Func<SignalParameterModel, string> describe)
         {
             foreach (SignalParameterModel parameter in key.Parameters)
             {
@@ -486,7 +487,7 @@ public sealed partial class SignalGenerator
             });
         }
 
-        private static void WriteClientExtensions(SourceWriter writer, SignalTypeModel model, ClientModel client, System.Action writeMethod)
+        private static void WriteClientExtensions(SourceWriter writer, SignalTypeModel model, ClientModel client, Action writeMethod)
         {
             writer.WriteLine($"/// <summary>Typed accessors for the signals of <see cref=\"{model.FullyQualifiedName}\"/> on <see cref=\"{SignalsClient}\"/>.</summary>");
             WriteGeneratedAttributes(writer);

@@ -43,9 +43,7 @@ public sealed partial class SignalGenerator
         public static SignalTypeModel? ParseValueType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             => ParseOwnedType(context, WellKnownTypeNames.SignalValueAttribute, cancellationToken);
 
-        /// <summary>
-        /// Parses a type and everything declared on it.
-        /// </summary>
+        /// <summary>Parses a type and everything declared on it.</summary>
         /// <param name="type">The annotated type.</param>
         /// <param name="annotations">Its Signals attributes.</param>
         /// <param name="compilation">The compilation, for accessibility checks.</param>
@@ -128,9 +126,7 @@ public sealed partial class SignalGenerator
                 return null;
             }
 
-            DiagnosticSink diagnostics = DiagnosticSink.Silent();
-            SignalTypeModel? model = Parse(type, annotations, context.SemanticModel.Compilation, diagnostics, declarations: null, cancellationToken);
-            return diagnostics.HasErrors ? null : model;
+            return Parse(type, annotations, context.SemanticModel.Compilation, DiagnosticSink.Silent(), declarations: null, cancellationToken);
         }
 
         private static bool IsDeclaredOn(AttributeData attribute, TypeDeclarationSyntax declaration)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Signals.Generators.Helpers;
@@ -51,7 +52,7 @@ public sealed partial class SignalGenerator : IIncrementalGenerator
     private static IncrementalValuesProvider<SignalTypeModel> ForAttribute(
         IncrementalGeneratorInitializationContext context,
         string attributeName,
-        Func<GeneratorAttributeSyntaxContext, System.Threading.CancellationToken, SignalTypeModel?> parse)
+        Func<GeneratorAttributeSyntaxContext, CancellationToken, SignalTypeModel?> parse)
         => context.SyntaxProvider
             .ForAttributeWithMetadataName(attributeName, predicate: static (node, _) => node is TypeDeclarationSyntax, transform: parse)
             .WithTrackingName(TrackingNames.SignalModels)
