@@ -1,45 +1,64 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Signals.Generators.Helpers;
 using Signals.Generators.Models;
 
 namespace Signals.Generators;
 
 /// <summary>
-/// Generates typed signal keys (<c>Keys.All</c>, one factory per family) and the explicit <c>ISignalSource</c> implementation
-/// (the entity-to-keys mapping used by the EF Core interceptor) for <c>[Signal]</c> / <c>[SignalFamily]</c> types.
+/// Generates, for <c>[Signal]</c> / <c>[SignalFamily]</c> types, typed keys (<c>Keys.All</c>, one factory per family) and the explicit
+/// <c>ISignalSource</c> implementation (the entity-to-keys mapping used by the EF Core interceptor); for <c>[SignalValue]</c> types, a typed
+/// key and value-store accessors (<c>Values.GetAsync</c> / <c>SetAsync</c> / <c>DeleteAsync</c>); for both, typed accessors on
+/// <c>ISignalsClient</c>; and per assembly, a module initializer that registers every signal with <c>SignalCatalog</c>.
 /// </summary>
-/// <remarks>Invalid targets are skipped without a diagnostic; reporting them is the job of a separate analyzer.</remarks>
+/// <remarks>Invalid targets are skipped without a diagnostic; <see cref="Analyzers.SignalDeclarationAnalyzer"/> reports them.</remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class SignalGenerator : IIncrementalGenerator
 {
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // 1. Types with [Signal]. Each transform reads every Signals attribute of the symbol, so the model is the whole type
-        //    (its families too) and holds no symbol or syntax: only the equatable model leaves the transform. The transform step
-        //    is the tracked one (null for an invalid target), so tests see Unchanged when an edit reparses to an equal model.
-        IncrementalValuesProvider<SignalTypeModel> signalTypes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                WellKnownTypeNames.SignalAttribute,
-                predicate: static (node, _) => node is TypeDeclarationSyntax,
-                transform: static (ctx, ct) => Parser.ParseSignalType(ctx, ct))
-            .WithTrackingName(TrackingNames.SignalModels)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!);
+        // 1. One provider per attribute. Each transform reads every Signals attribute of the symbol, so the model is the whole type and holds
+        //    no symbol or syntax. A type is owned by one step ([SignalValue], else [Signal], else its first [SignalFamily]); the others
+        //    return null for it, so hint names stay unique without a Collect. The transform steps are the tracked ones (null for an invalid
+        //    or foreign target), so tests see Unchanged when an edit reparses to an equal model.
+        IncrementalValuesProvider<SignalTypeModel> signalTypes = ForAttribute(context, WellKnownTypeNames.SignalAttribute, Parser.ParseSignalType);
+        IncrementalValuesProvider<SignalTypeModel> familyOnlyTypes = ForAttribute(context, WellKnownTypeNames.SignalFamilyAttribute, Parser.ParseFamilyOnlyType);
+        IncrementalValuesProvider<SignalTypeModel> valueTypes = ForAttribute(context, WellKnownTypeNames.SignalValueAttribute, Parser.ParseValueType);
 
-        // 2. Types with [SignalFamily] but no [Signal]. The parser returns null for types that also have [Signal] (step 1 owns
-        //    them), so the two providers never yield the same type and hint names stay unique without a Collect.
-        IncrementalValuesProvider<SignalTypeModel> familyOnlyTypes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                WellKnownTypeNames.SignalFamilyAttribute,
-                predicate: static (node, _) => node is TypeDeclarationSyntax,
-                transform: static (ctx, ct) => Parser.ParseFamilyOnlyType(ctx, ct))
-            .WithTrackingName(TrackingNames.SignalModels)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!);
-
-        // 3. One file per annotated type.
+        // 2. One file per annotated type.
         context.RegisterSourceOutput(signalTypes, static (spc, model) => Emitter.Emit(spc, model));
         context.RegisterSourceOutput(familyOnlyTypes, static (spc, model) => Emitter.Emit(spc, model));
+        context.RegisterSourceOutput(valueTypes, static (spc, model) => Emitter.Emit(spc, model));
+
+        // 3. One catalog per assembly, from each type's entries (recomputed only when that type's model changes), sorted like the runtime's
+        //    SignalCatalog so the output is deterministic whatever order the types were found in.
+        IncrementalValueProvider<EquatableArray<CatalogEntryModel>> catalog = CollectCatalogEntries(signalTypes)
+            .Combine(CollectCatalogEntries(familyOnlyTypes))
+            .Combine(CollectCatalogEntries(valueTypes))
+            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Concat(all.Right)
+                .SelectMany(static entries => entries)
+                .OrderBy(static e => e.Pattern, StringComparer.Ordinal)
+                .ThenBy(static e => e.ClrType, StringComparer.Ordinal)
+                .ToEquatableArray())
+            .WithTrackingName(TrackingNames.Catalog);
+        context.RegisterSourceOutput(catalog, static (spc, entries) => Emitter.EmitCatalog(spc, entries));
     }
+
+    private static IncrementalValuesProvider<SignalTypeModel> ForAttribute(
+        IncrementalGeneratorInitializationContext context,
+        string attributeName,
+        Func<GeneratorAttributeSyntaxContext, CancellationToken, SignalTypeModel?> parse)
+        => context.SyntaxProvider
+            .ForAttributeWithMetadataName(attributeName, predicate: static (node, _) => node is TypeDeclarationSyntax, transform: parse)
+            .WithTrackingName(TrackingNames.SignalModels)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
+
+    private static IncrementalValueProvider<ImmutableArray<EquatableArray<CatalogEntryModel>>> CollectCatalogEntries(IncrementalValuesProvider<SignalTypeModel> types)
+        => types.Select(static (model, _) => Emitter.GetCatalogEntries(model)).Collect();
 }

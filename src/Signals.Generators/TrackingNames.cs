@@ -4,8 +4,11 @@ namespace Signals.Generators;
 internal static class TrackingNames
 {
     /// <summary>
-    /// The per-type transforms of <c>[Signal]</c> and <c>[SignalFamily]</c> types: a <see cref="Models.SignalTypeModel"/>, or <see langword="null"/>
-    /// for an invalid target or a type owned by the other attribute's step.
+    /// The per-type transforms of <c>[Signal]</c>, <c>[SignalFamily]</c> and <c>[SignalValue]</c> types: a <see cref="Models.SignalTypeModel"/>,
+    /// or <see langword="null"/> for an invalid target or a type owned by another attribute's step.
     /// </summary>
     public const string SignalModels = nameof(SignalModels);
+
+    /// <summary>The assembly's sorted catalog entries, from which the catalog file is emitted.</summary>
+    public const string Catalog = nameof(Catalog);
 }

@@ -12,11 +12,11 @@ internal static class WellKnownTypeNames
     /// <summary><c>Signals.SignalFamilyAttribute</c>.</summary>
     public const string SignalFamilyAttribute = "Signals.SignalFamilyAttribute";
 
+    /// <summary><c>Signals.SignalValueAttribute</c>.</summary>
+    public const string SignalValueAttribute = "Signals.SignalValueAttribute";
+
     /// <summary><c>Signals.SignalNamespaceAttribute</c>.</summary>
     public const string SignalNamespaceAttribute = "Signals.SignalNamespaceAttribute";
-
-    /// <summary><c>Signals.ISignalSource</c>.</summary>
-    public const string SignalSource = "Signals.ISignalSource";
 
     /// <summary><c>System.DateOnly</c>.</summary>
     public const string DateOnly = "System.DateOnly";
@@ -32,4 +32,10 @@ internal static class WellKnownTypeNames
 
     /// <summary><c>System.UInt128</c>.</summary>
     public const string UInt128 = "System.UInt128";
+
+    /// <summary><c>System.Text.Json.Serialization.JsonPropertyNameAttribute</c>.</summary>
+    public const string JsonPropertyNameAttribute = "System.Text.Json.Serialization.JsonPropertyNameAttribute";
+
+    /// <summary><c>System.Text.Json.Serialization.JsonIgnoreAttribute</c>.</summary>
+    public const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
 }

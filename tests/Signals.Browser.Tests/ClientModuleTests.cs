@@ -55,7 +55,7 @@ public sealed class ClientModuleTests(Chromium chromium)
         long version = await page.EvaluateAsync<long>("""
             async () => {
               const { sync } = await import('/signals/client.js');
-              const { changed } = await sync({ 'counter:clicks': 0, 'counter:never-changed': 0 });
+              const { changed } = await sync({ 'counter:clicks': 0, 'chat:room:never-used': 0 });
               if (Object.keys(changed).join() !== 'counter:clicks') throw new Error(JSON.stringify(changed));
               window.waiting = sync({ 'counter:clicks': changed['counter:clicks'].version }, { wait: 20000 });
               return changed['counter:clicks'].version;

@@ -4,7 +4,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Signals.Generators;
+using Signals.Generators.Analyzers;
 
 namespace Signals.Generators.Tests;
 
@@ -49,21 +51,29 @@ internal static class GeneratorHarness
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Runs the generator and asserts that it did not throw and that the output compilation has no errors.</summary>
+    /// <summary>Runs the generator and asserts that it did not throw and that the output compilation has no errors or warnings.</summary>
     /// <returns>The generator's result and the compilation with the generated sources.</returns>
     public static (GeneratorRunResult Result, Compilation Output) Run(params string[] sources)
     {
-        CSharpCompilation input = Compile(sources);
-        GeneratorDriver driver = CreateTrackingDriver().RunGeneratorsAndUpdateCompilation(
-            input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics, TestContext.Current.CancellationToken);
-        GeneratorRunResult result = driver.GetRunResult().Results.Single();
-
-        Assert.Null(result.Exception);
-        Assert.Empty(generatorDiagnostics);
-        Diagnostic[] errors = [.. output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error)];
-        Assert.True(errors.Length == 0, "The output compilation has errors:\n" + string.Join("\n", errors.Select(e => e.ToString()))
+        (GeneratorRunResult result, Compilation output) = RunGenerator(Compile(sources));
+        Diagnostic[] problems = [.. output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+        Assert.True(problems.Length == 0, "The output compilation has errors or warnings:\n" + string.Join("\n", problems.Select(e => e.ToString()))
             + "\n\nGenerated:\n" + string.Join("\n", result.GeneratedSources.Select(s => s.SourceText.ToString())));
         return (result, output);
+    }
+
+    /// <summary>
+    /// Runs <see cref="SignalDeclarationAnalyzer"/> the way a build does: over the compilation that already holds the generated code.
+    /// </summary>
+    /// <returns>The analyzer's diagnostics, in source order.</returns>
+    public static Diagnostic[] Analyze(params string[] sources)
+    {
+        (_, Compilation output) = RunGenerator(Compile(sources));
+        ImmutableArray<Diagnostic> diagnostics = output
+            .WithAnalyzers([new SignalDeclarationAnalyzer()])
+            .GetAnalyzerDiagnosticsAsync(TestContext.Current.CancellationToken)
+            .GetAwaiter().GetResult();
+        return [.. diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>Returns each generated file's text, keyed by hint name, with the generator version scrubbed.</summary>
@@ -74,10 +84,12 @@ internal static class GeneratorHarness
     /// Runs the generator on <paramref name="source"/> and compares every generated file with
     /// <c>_snapshots/{Class}.{Test}#{HintName}.verified.cs</c> beside the calling test file.
     /// </summary>
+    /// <remarks>The analyzer must find nothing wrong with a source whose output is snapshot.</remarks>
     public static void Verify(string source, [CallerFilePath] string callerFile = "", [CallerMemberName] string test = "")
     {
         IReadOnlyDictionary<string, string> generated = Generate(source);
         Assert.NotEmpty(generated);
+        Assert.Empty(Analyze(source));
 
         string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "_snapshots");
         string testClass = Path.GetFileNameWithoutExtension(callerFile);
@@ -99,6 +111,17 @@ internal static class GeneratorHarness
         stream.Position = 0;
         var context = new AssemblyLoadContext(output.AssemblyName, isCollectible: true);
         return context.LoadFromStream(stream);
+    }
+
+    private static (GeneratorRunResult Result, Compilation Output) RunGenerator(CSharpCompilation input)
+    {
+        GeneratorDriver driver = CreateTrackingDriver().RunGeneratorsAndUpdateCompilation(
+            input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics, TestContext.Current.CancellationToken);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        Assert.Null(result.Exception);
+        Assert.Empty(generatorDiagnostics);
+        return (result, output);
     }
 
     private static string Scrub(string text)

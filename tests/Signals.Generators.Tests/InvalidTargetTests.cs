@@ -1,6 +1,9 @@
 namespace Signals.Generators.Tests;
 
-/// <summary>Invalid targets are skipped without a crash and without code that fails to compile (an analyzer will report them later).</summary>
+/// <summary>
+/// Invalid targets are skipped without a crash and without code that fails to compile, and the analyzer reports each of them (the exact
+/// diagnostics are asserted in <see cref="Analyzers.SignalDeclarationAnalyzerTests"/>).
+/// </summary>
 public class InvalidTargetTests
 {
     public static TheoryData<string, string> InvalidTargets => new()
@@ -35,15 +38,35 @@ public class InvalidTargetTests
         { "hand-written AddSignalKeys", "[Signal] public partial class A : ISignalSource { void ISignalSource.AddSignalKeys(ISignalValueReader values, System.Collections.Generic.ICollection<SignalKey> keys) { } }" },
         { "file-local type", "[Signal] file partial class A { }" },
         { "key too long", $"[Signal(\"{new string('a', 513)}\")] public partial class A {{ }}" },
+        { "placeholder in a fixed key", "[Signal(\"a:{B}\")] public partial class A { public string B { get; set; } = \"\"; }" },
+        { "wrapper with two properties", "public readonly record struct Money(decimal Amount, string Currency); [SignalFamily(\"m:{M}\")] public partial class A { public Money M { get; set; } }" },
+        { "wrapper of an unsupported type", "public readonly record struct At(System.DateTime Value); [SignalFamily(\"at:{At}\")] public partial class A { public At At { get; set; } }" },
+        { "unsealed class wrapper", "public class Id { public int Value { get; set; } } [SignalFamily(\"id:{Id}\")] public partial class A { public Id Id { get; set; } = new(); }" },
+        { "value without a default", "[SignalValue] public partial class V { public V(int x) { } }" },
+        { "value struct with optional constructor", "[SignalValue] public partial record struct V(string Mode = \"dark\");" },
+        { "abstract value", "[SignalValue] public abstract partial class V { }" },
+        { "value with two optional constructors", "[SignalValue] public partial class V { public V(int a = 1) { } public V(string b = \"\") { } }" },
+        { "value and signal", "[Signal] [SignalValue] public partial class V { }" },
+        { "value and family", "[SignalFamily(\"f\")] [SignalValue] public partial class V { }" },
+        { "value with a member named Values", "[SignalValue] public partial class V { public int Values { get; set; } }" },
+        { "value placeholder repeated", "[SignalValue(\"v:{A}:{A}\")] public partial class V { }" },
+        { "value placeholders give one parameter name", "[SignalValue(\"v:{A}:{a}\")] public partial class V { }" },
+        { "value placeholder first", "[SignalValue(\"{A}:v\")] public partial class V { }" },
+        { "invalid value key", "[SignalValue(\"v v\")] public partial class V { }" },
+        { "empty namespace on a value", "[SignalNamespace(\"\")] [SignalValue] public partial class V { }" },
+        { "generic value", "[SignalValue] public partial class V<T> { }" },
+        { "value not partial", "[SignalValue] public class V { }" },
     };
 
     [Theory]
     [MemberData(nameof(InvalidTargets))]
-    public void Invalid_target_generates_nothing(string reason, string declaration)
+    public void Invalid_target_generates_nothing_and_the_analyzer_reports_it(string reason, string declaration)
     {
-        IReadOnlyDictionary<string, string> generated = GeneratorHarness.Generate($"using Signals;\nnamespace Invalid;\n{declaration}\n");
+        string source = $"using Signals;\nnamespace Invalid;\n{declaration}\n";
+        IReadOnlyDictionary<string, string> generated = GeneratorHarness.Generate(source);
 
         Assert.True(generated.Count == 0, $"{reason}: expected no output, got {string.Join(", ", generated.Keys)}");
+        Assert.Contains(GeneratorHarness.Analyze(source), d => d.Id.StartsWith("SIG", StringComparison.Ordinal) && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
     }
 
     [Fact]
@@ -56,7 +79,7 @@ public class InvalidTargetTests
             [SignalFamily("cafe:{Id}")] public partial class Café { public int Id { get; set; } }
             """);
 
-        Assert.Equal(["class.Models.Café.g.cs", "class.Models.event.struct.g.cs"], generated.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Signals-Catalog.g.cs", "class.Models.Café.g.cs", "class.Models.event.struct.g.cs"], generated.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("partial class @event", generated["class.Models.event.struct.g.cs"], StringComparison.Ordinal);
         Assert.Contains("namespace @class.Models;", generated["class.Models.event.struct.g.cs"], StringComparison.Ordinal);
         Assert.Contains("partial class @struct : global::Signals.ISignalSource", generated["class.Models.event.struct.g.cs"], StringComparison.Ordinal);
@@ -72,6 +95,6 @@ public class InvalidTargetTests
             [Signal] public partial class Good { }
             """);
 
-        Assert.Equal(["Mixed.Good.g.cs"], generated.Keys);
+        Assert.Equal(["Mixed.Good.g.cs", "Signals-Catalog.g.cs"], generated.Keys.Order(StringComparer.Ordinal));
     }
 }

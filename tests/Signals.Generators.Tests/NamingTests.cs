@@ -1,4 +1,5 @@
-using Signals.Generators;
+using System.Text.Json;
+using Signals.Generators.Helpers;
 
 namespace Signals.Generators.Tests;
 
@@ -16,7 +17,7 @@ public class NamingTests
     [InlineData("userProfile", "user-profile")]
     [InlineData("Chat_Message", "chat_message")]
     public void Kebab_case_of_type_names(string name, string expected)
-        => Assert.Equal(expected, SignalGenerator.Parser.ToKebabCase(name));
+        => Assert.Equal(expected, Naming.ToKebabCase(name));
 
     [Theory]
     [InlineData("RoomId", "roomId")]
@@ -25,24 +26,28 @@ public class NamingTests
     [InlineData("roomId", "roomId")]
     [InlineData("X", "x")]
     [InlineData("_Id", "_Id")]
-    public void Camel_case_of_property_names(string name, string expected)
-        => Assert.Equal(expected, SignalGenerator.Parser.ToCamelCase(name));
+    [InlineData("IOStream", "ioStream")]
+    [InlineData("Ärger", "ärger")]
+    public void Camel_case_of_property_names_matches_the_json_web_naming_policy(string name, string expected)
+    {
+        Assert.Equal(expected, Naming.ToCamelCase(name));
+        Assert.Equal(JsonNamingPolicy.CamelCase.ConvertName(name), Naming.ToCamelCase(name));
+    }
 
     [Theory]
     [InlineData("chat", true)]
-    [InlineData("chat:room", true)]
-    [InlineData("a.b-c_d:9", true)]
+    [InlineData("a.b-c_d", true)]
+    [InlineData("9", true)]
     [InlineData("", false)]
-    [InlineData("chat:", false)]
-    [InlineData(":chat", false)]
-    [InlineData("chat::room", false)]
+    [InlineData("chat:room", false)]
     [InlineData("chat room", false)]
     [InlineData("café", false)]
     [InlineData("{RoomId}", false)]
-    public void Literal_grammar_matches_the_runtime(string value, bool expected)
+    [InlineData("%41", false)]
+    public void Literal_segment_grammar_matches_the_runtime(string value, bool expected)
     {
-        Assert.Equal(expected, SignalGenerator.Parser.IsLiteral(value));
-        Assert.Equal(expected, TryCreate(value));
+        Assert.Equal(expected, Naming.IsLiteralSegment(value));
+        Assert.Equal(expected, TryCreate(value) && !value.Contains(':', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -51,7 +56,9 @@ public class NamingTests
         Assert.Equal(WellKnownTypeNames.SignalAttribute, typeof(SignalAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.SignalFamilyAttribute, typeof(SignalFamilyAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.SignalNamespaceAttribute, typeof(SignalNamespaceAttribute).FullName);
-        Assert.Equal(WellKnownTypeNames.SignalSource, typeof(ISignalSource).FullName);
+        Assert.Equal(WellKnownTypeNames.SignalValueAttribute, typeof(SignalValueAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.JsonPropertyNameAttribute, typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.JsonIgnoreAttribute, typeof(System.Text.Json.Serialization.JsonIgnoreAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.Guid, typeof(Guid).FullName);
         Assert.Equal(WellKnownTypeNames.DateOnly, typeof(DateOnly).FullName);
         Assert.Equal(WellKnownTypeNames.DateTimeOffset, typeof(DateTimeOffset).FullName);

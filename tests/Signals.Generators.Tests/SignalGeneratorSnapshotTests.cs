@@ -233,4 +233,88 @@ public class SignalGeneratorSnapshotTests
         [SignalFamily("c:{A}:{B}")]
         public partial class Part { }
         """);
+
+    [Fact]
+    public void Strongly_typed_ids_are_formatted_by_their_value() => GeneratorHarness.Verify("""
+        using System;
+        using Signals;
+        namespace Chat;
+        public readonly record struct RoomId(Guid Value);
+        public sealed record UserId(string Value);
+        public readonly struct OrderNumber
+        {
+            public OrderNumber(long number) => Number = number;
+            public long Number { get; }
+        }
+
+        [SignalNamespace("chat")]
+        [SignalFamily("room:{RoomId}")]
+        [SignalFamily("author:{AuthorId}")]
+        [SignalFamily("order:{Order}")]
+        [SignalFamily("thread:{ThreadId}")]
+        public partial class ChatMessage
+        {
+            public RoomId RoomId { get; set; }
+            public UserId AuthorId { get; set; } = new("");
+            public OrderNumber Order { get; set; }
+            public RoomId? ThreadId { get; set; }
+        }
+        """);
+
+    [Fact]
+    public void Value_signal_with_a_derived_key_and_a_counter() => GeneratorHarness.Verify("""
+        using Signals;
+        namespace App;
+        [SignalNamespace("app")]
+        [SignalValue]
+        public partial record Theme(string Mode = "dark", int FontSize = 14);
+        """);
+
+    [Fact]
+    public void Value_signal_with_a_template_and_json_names() => GeneratorHarness.Verify("""
+        using System.Text.Json.Serialization;
+        using Signals;
+        namespace Settings;
+        [SignalValue("settings:timezone:{RoomId}:{Value}")]
+        public sealed partial class RoomTimezone
+        {
+            public string Zone { get; set; } = "UTC";
+            [JsonPropertyName("n")] public long Changes { get; set; }
+            [JsonIgnore] public int Ignored { get; set; }
+            internal long Hidden { get; set; }
+        }
+        """);
+
+    [Fact]
+    public void Value_struct_uses_its_parameterless_constructor() => GeneratorHarness.Verify("""
+        using Signals;
+        namespace App;
+        [SignalValue("app:visits")]
+        internal partial struct Visits
+        {
+            public Visits() => Count = 1;
+            public long Count { get; set; }
+        }
+        """);
+
+    [Fact]
+    public void Catalog_lists_every_signal_of_the_assembly_sorted() => GeneratorHarness.Verify("""
+        using Signals;
+        [assembly: SignalNamespace("shop")]
+        namespace Shop
+        {
+            [Signal]
+            [SignalFamily("order:{Id}")]
+            public partial class Order { public int Id { get; set; } }
+
+            [SignalValue("app:banner")]
+            public partial record Banner(string Text = "");
+
+            public partial class Outer
+            {
+                [SignalFamily("basket:{Sku}")]
+                private partial class Basket { public string Sku { get; set; } = ""; }
+            }
+        }
+        """);
 }

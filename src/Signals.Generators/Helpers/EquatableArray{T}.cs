@@ -1,14 +1,13 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 
 namespace Signals.Generators.Helpers;
 
 /// <summary>
 /// An immutable array that compares by its elements, so pipeline models that hold one stay value-equatable
-/// (<see cref="ImmutableArray{T}"/> compares by reference, which would defeat incremental caching).
+/// (<see cref="System.Collections.Immutable.ImmutableArray{T}"/> compares by reference, which would defeat incremental caching).
 /// </summary>
 /// <typeparam name="T">The element type; must itself be value-equatable.</typeparam>
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
@@ -16,8 +15,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 {
     private readonly T[]? _array;
 
-    /// <summary>Initializes a new instance over a copy of <paramref name="items"/>.</summary>
-    public EquatableArray(ImmutableArray<T> items) => _array = items.IsDefaultOrEmpty ? null : items.ToArray();
+    /// <summary>Initializes a new instance that owns <paramref name="items"/>, which the caller must not change afterwards.</summary>
+    private EquatableArray(T[] items) => _array = items.Length == 0 ? null : items;
 
     /// <summary>Gets an empty array.</summary>
     public static EquatableArray<T> Empty => default;
@@ -49,6 +48,9 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
         return hash.ToHashCode();
     }
 
+    /// <summary>Wraps a new array that nobody else holds.</summary>
+    internal static EquatableArray<T> Own(T[] items) => new(items);
+
     /// <summary>Returns an enumerator over the elements.</summary>
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_array ?? Array.Empty<T>())).GetEnumerator();
 
@@ -65,10 +67,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 internal static class EquatableArray
 {
     /// <summary>Wraps the elements of <paramref name="items"/> in an <see cref="EquatableArray{T}"/>.</summary>
-    public static EquatableArray<T> AsEquatableArray<T>(this ImmutableArray<T> items)
-        where T : IEquatable<T> => new(items);
-
-    /// <summary>Wraps the elements of <paramref name="items"/> in an <see cref="EquatableArray{T}"/>.</summary>
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
-        where T : IEquatable<T> => new(items.ToImmutableArray());
+        where T : IEquatable<T> => EquatableArray<T>.Own(items.ToArray());
 }

@@ -9,7 +9,7 @@ internal sealed class SourceWriter
 {
     private const string IndentUnit = "    ";
 
-    private readonly StringBuilder _builder = new();
+    private readonly StringBuilder _builder = new(capacity: 8 * 1024); // most generated files fit: no regrowth while writing
     private int _indent;
 
     /// <summary>Writes one line at the current indentation; an empty line is written without trailing spaces.</summary>

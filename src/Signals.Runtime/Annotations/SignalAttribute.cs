@@ -1,12 +1,16 @@
 namespace Signals;
 
 /// <summary>
-/// Declares that a type is a signal: changes to its instances bump one key, and the source generator emits
-/// its typed key accessor (<c>Keys.All</c>) and the entity-to-keys mapping used by the EF Core interceptor.
+/// Declares that a type is a signal: changes to its instances bump one key, and the source generator emits its typed key
+/// (<c>Keys.All</c>), the entity-to-keys mapping used by the EF Core interceptor (an explicit <see cref="ISignalSource"/>
+/// implementation), its entry in the <see cref="SignalCatalog"/>, and a typed accessor on <see cref="Client.ISignalsClient"/>
+/// (<c>client.ChatMessage().All</c>).
 /// </summary>
 /// <remarks>
-/// <para>The type must be <see langword="partial"/>. Without an explicit key the name is the type's name in kebab-case
-/// (<c>ChatMessage</c> → <c>chat-message</c>). The key is prefixed with the <see cref="SignalNamespaceAttribute"/> namespace when one applies.</para>
+/// <para>The type must be a non-generic, <see langword="partial"/> class, record or struct (and so must the types that contain it).
+/// Without an explicit key the name is the type's name in kebab-case (<c>ChatMessage</c> → <c>chat-message</c>). The key is prefixed
+/// with the <see cref="SignalNamespaceAttribute"/> namespace when one applies.</para>
+/// <para>Misuse is a compile-time error <c>SIGnnnn</c> (see <c>docs/diagnostics</c>); the generator then generates nothing for the type.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
 public sealed class SignalAttribute : Attribute

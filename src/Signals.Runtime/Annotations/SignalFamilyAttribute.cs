@@ -5,11 +5,16 @@ namespace Signals;
 /// <c>chat:room:general</c> for a message whose <c>RoomId</c> is <c>general</c>.
 /// </summary>
 /// <remarks>
-/// <para>Each <c>{Name}</c> placeholder binds to a property of the type. The generator emits a typed key factory named after the
-/// template's literal segments in PascalCase (<c>room:{RoomId}</c> → <c>Keys.Room(string roomId)</c>) unless <see cref="Name"/> is set,
-/// and the EF Core interceptor bumps the key for both the current and the original values of a saved entity, so moving a message to
+/// <para>Each <c>{Name}</c> placeholder is a whole segment and binds to a readable instance property of the type. The generator emits a
+/// typed key factory named after the template's literal segments in PascalCase (<c>room:{RoomId}</c> → <c>Keys.Room(string roomId)</c>)
+/// unless <see cref="Name"/> is set, the same method on the typed client (<c>client.ChatMessage().Room("general")</c>), and a catalog
+/// entry. The EF Core interceptor bumps the key for both the current and the original values of a saved entity, so moving a message to
 /// another room bumps both rooms. A placeholder whose value is <see langword="null"/> yields no key.</para>
-/// <para>Arguments are formatted culture-invariantly and escaped (<see cref="SignalKey.FormatArgument{T}(T)"/>), so an argument can never forge another key.</para>
+/// <para>A placeholder's property is a <see cref="string"/>, <see cref="Guid"/>, an integer type, <see cref="bool"/>, an enum,
+/// <see cref="DateOnly"/>, <see cref="DateTimeOffset"/>, a <see cref="Nullable{T}"/> of one of those, or a single-value wrapper of one
+/// of those (a strongly typed id: a struct, record or sealed class with exactly one instance property, such as
+/// <c>readonly record struct RoomId(Guid Value)</c>, formatted by the value it holds). Arguments are formatted culture-invariantly and
+/// escaped (<see cref="SignalKey.FormatArgument{T}(T)"/>), so an argument can never forge another key.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
 public sealed class SignalFamilyAttribute : Attribute

@@ -5,9 +5,15 @@ namespace Signals;
 /// and the key's version is bumped each time the stored value actually changes.
 /// </summary>
 /// <remarks>
-/// <para>The type must be <see langword="partial"/> and have a usable default: a public parameterless constructor, or a primary
-/// constructor whose parameters all have default values (<c>partial record Theme(string Mode = "dark")</c>). The default is what
-/// readers see before anything was stored.</para>
+/// <para>The generator emits, on the type, <c>Keys.Value</c> (a <see cref="SignalKey"/> property, or a method taking one
+/// <see cref="string"/> per placeholder) and a <c>Values</c> class of typed accessors over an <see cref="ISignalValueStore"/>:
+/// <c>CreateDefault()</c>, <c>GetAsync</c>, <c>GetWithVersionAsync</c>, <c>SetAsync</c> (a value equal to the stored one bumps nothing),
+/// <c>DeleteAsync</c>, and for each public <see cref="int"/> or <see cref="long"/> property an atomic <c>Increment{Property}Async</c>;
+/// plus a typed client accessor returning a <see cref="Client.SignalValueReference{T}"/> (<c>client.Theme()</c>) and a catalog entry.</para>
+/// <para>The type must be a non-generic <see langword="partial"/> class, record or struct with a usable default, <c>new T()</c>, which is
+/// what readers see before anything was stored: a parameterless constructor, or a constructor whose parameters all have default values
+/// (<c>partial record Theme(string Mode = "dark")</c>). For a struct, <c>new T()</c> ignores such defaults, so a struct with one needs an
+/// explicit parameterless constructor. It cannot also carry <see cref="SignalAttribute"/> or <see cref="SignalFamilyAttribute"/>.</para>
 /// <para>Without an explicit key the name is the type's name in kebab-case, prefixed with the <see cref="SignalNamespaceAttribute"/>
 /// namespace when one applies. A key may hold placeholders (<c>settings:timezone:{RoomId}</c>): one value per argument, and the
 /// generated accessors take each placeholder as a <see cref="string"/> parameter.</para>

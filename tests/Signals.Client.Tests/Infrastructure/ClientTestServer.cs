@@ -67,6 +67,11 @@ public sealed class ClientTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(Hub);
         builder.Services.AddSingleton(Store);
+
+        // The console sample's test loads the chat sample into this process, and its generated module initializer registers the
+        // sample's signals in SignalCatalog.Registered. This server composes keys by hand, so it declares none: an empty catalog
+        // accepts every well-formed key, whichever test ran first.
+        builder.Services.AddSingleton(new SignalCatalog([]));
         builder.Services.AddSignals(o =>
         {
             o.InstanceId = "client-tests";

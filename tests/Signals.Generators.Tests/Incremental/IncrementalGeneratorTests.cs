@@ -1,10 +1,14 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Signals.Generators.Helpers;
 using Signals.Generators.Models;
 
 namespace Signals.Generators.Tests.Incremental;
 
-/// <summary>Edits that do not change a type's signals must not change its model (STYLE G).</summary>
+/// <summary>
+/// Edits that do not change a type's signals must not change its model, nor the catalog (STYLE G). Each test runs the generator, edits the
+/// compilation, runs the same driver again, and checks the reason of every tracked step's outputs.
+/// </summary>
 public class IncrementalGeneratorTests
 {
     private const string CartSource = """
@@ -28,66 +32,97 @@ public class IncrementalGeneratorTests
         public partial class Stock { public string Sku { get; set; } = ""; }
         """;
 
-    [Fact]
-    public void Adding_an_unrelated_type_keeps_the_models_cached()
-    {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs =
-            RunTwice([CartSource, FamilyOnlySource], c => c.AddSyntaxTrees(Parse("struct Unrelated { }")));
+    private const string ValueSource = """
+        using Signals;
+        namespace Shop;
+        [SignalValue("shop:banner")]
+        public partial record Banner(string Text = "")
+        {
+            public int Length() { return Text.Length; }
+        }
+        """;
 
-        Assert.Equal(2, outputs.Count);
-        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    private static readonly IncrementalStepRunReason[] CachedOrUnchanged = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
+
+    [Fact]
+    public void Adding_an_unrelated_type_keeps_every_step_cached()
+    {
+        Run run = RunTwice([CartSource, FamilyOnlySource, ValueSource], c => c.AddSyntaxTrees(Parse("struct Unrelated { }")));
+
+        Assert.Equal(3, run.Models.Count);
+        Assert.All(run.Models, o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        Assert.NotEmpty(run.Outputs);
+        Assert.All(run.Outputs, reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
     }
 
     [Fact]
     public void Appending_a_member_elsewhere_in_the_file_leaves_the_model_unchanged()
     {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs =
-            RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource + "\npublic class Other { public int X; }\n"));
+        Run run = RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource + "\npublic class Other { public int X; }\n"));
 
-        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(outputs).Reason);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(run.Models).Reason);
+        Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        Assert.NotEmpty(run.Outputs);
+        Assert.All(run.Outputs, reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+    }
+
+    [Theory]
+    [InlineData(CartSource)]
+    [InlineData(ValueSource)]
+    public void Editing_a_method_body_in_the_signal_type_leaves_the_model_unchanged(string source)
+    {
+        string edited = source.Replace("return 1;", "return 2;", StringComparison.Ordinal).Replace("return Text.Length;", "return 0;", StringComparison.Ordinal);
+        Assert.NotEqual(source, edited);
+
+        Run run = RunTwice([source], c => ReplaceSource(c, source, edited));
+
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(run.Models).Reason);
+        Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
     }
 
     [Fact]
-    public void Editing_a_method_body_in_the_signal_type_leaves_the_model_unchanged()
+    public void Changing_a_key_string_modifies_the_model_and_the_catalog()
     {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs =
-            RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource.Replace("return 1;", "return 2;", StringComparison.Ordinal)));
+        Run run = RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource.Replace("[Signal(\"cart\")]", "[Signal(\"basket\")]", StringComparison.Ordinal)));
 
-        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(outputs).Reason);
-    }
-
-    [Fact]
-    public void Changing_a_key_string_modifies_the_model()
-    {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs =
-            RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource.Replace("[Signal(\"cart\")]", "[Signal(\"basket\")]", StringComparison.Ordinal)));
-
-        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(outputs);
+        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
         Assert.Equal(IncrementalStepRunReason.Modified, reason);
         Assert.Equal("shop:basket", model.Key);
+        (EquatableArray<CatalogEntryModel> catalog, IncrementalStepRunReason catalogReason) = Assert.Single(run.Catalog);
+        Assert.Equal(IncrementalStepRunReason.Modified, catalogReason);
+        Assert.Equal(["shop:basket", "shop:cart:{CartId}"], catalog.Select(e => e.Pattern));
     }
 
     [Fact]
     public void Changing_a_family_template_modifies_the_model()
     {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs =
-            RunTwice([FamilyOnlySource], c => ReplaceSource(c, FamilyOnlySource, FamilyOnlySource.Replace("stock:{Sku}", "stock:{Sku}:level", StringComparison.Ordinal)));
+        Run run = RunTwice([FamilyOnlySource], c => ReplaceSource(c, FamilyOnlySource, FamilyOnlySource.Replace("stock:{Sku}", "stock:{Sku}:level", StringComparison.Ordinal)));
 
-        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(outputs);
+        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
         Assert.Equal(IncrementalStepRunReason.Modified, reason);
         Assert.Equal("StockLevel", Assert.Single(model.Families).MethodName);
     }
 
     [Fact]
+    public void Changing_a_value_key_modifies_the_model()
+    {
+        Run run = RunTwice([ValueSource], c => ReplaceSource(c, ValueSource, ValueSource.Replace("shop:banner", "shop:notice", StringComparison.Ordinal)));
+
+        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
+        Assert.Equal(IncrementalStepRunReason.Modified, reason);
+        Assert.Equal("shop:notice", model.Value?.Key.Template);
+    }
+
+    [Fact]
     public void Adding_a_second_signal_type_keeps_the_first_and_adds_a_new_model()
     {
-        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> outputs = RunTwice(
-            [CartSource],
-            c => c.AddSyntaxTrees(Parse("using Signals; namespace Shop; [Signal] public partial class Wishlist { }")));
+        Run run = RunTwice([CartSource], c => c.AddSyntaxTrees(Parse("using Signals; namespace Shop; [Signal] public partial class Wishlist { }")));
 
-        Assert.Equal(2, outputs.Count);
-        Assert.Contains(outputs, o => o.Model.TypeName == "Cart" && o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
-        Assert.Contains(outputs, o => o.Model.TypeName == "Wishlist" && o.Reason == IncrementalStepRunReason.New);
+        Assert.Equal(2, run.Models.Count);
+        Assert.Contains(run.Models, o => o.Model.TypeName == "Cart" && CachedOrUnchanged.Contains(o.Reason));
+        Assert.Contains(run.Models, o => o.Model.TypeName == "Wishlist" && o.Reason == IncrementalStepRunReason.New);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(run.Catalog).Reason);
     }
 
     [Fact]
@@ -97,6 +132,18 @@ public class IncrementalGeneratorTests
         SignalTypeModel second = Assert.Single(RunOnce(CartSource.Replace("{ return 1; }", "=> 1;", StringComparison.Ordinal)));
 
         Assert.NotSame(first, second);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+    }
+
+    [Fact]
+    public void Equivalent_value_sources_give_equal_but_distinct_models()
+    {
+        SignalTypeModel first = Assert.Single(RunOnce(ValueSource));
+        SignalTypeModel second = Assert.Single(RunOnce(ValueSource.Replace("{ return Text.Length; }", "=> Text.Length;", StringComparison.Ordinal)));
+
+        Assert.NotSame(first, second);
+        Assert.NotSame(first.Value, second.Value);
         Assert.Equal(first, second);
         Assert.Equal(first.GetHashCode(), second.GetHashCode());
     }
@@ -111,23 +158,35 @@ public class IncrementalGeneratorTests
     }
 
     private static List<SignalTypeModel> RunOnce(string source)
-        => [.. ModelOutputs(GeneratorHarness.CreateTrackingDriver().RunGenerators(GeneratorHarness.Compile(source), TestContext.Current.CancellationToken))
-            .Select(o => o.Model)];
+        => [.. Collect(GeneratorHarness.CreateTrackingDriver().RunGenerators(GeneratorHarness.Compile(source), TestContext.Current.CancellationToken))
+            .Models.Select(o => o.Model)];
 
-    private static List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> RunTwice(string[] sources, Func<CSharpCompilation, CSharpCompilation> edit)
+    private static Run RunTwice(string[] sources, Func<CSharpCompilation, CSharpCompilation> edit)
     {
         CSharpCompilation first = GeneratorHarness.Compile(sources);
         GeneratorDriver driver = GeneratorHarness.CreateTrackingDriver().RunGenerators(first, TestContext.Current.CancellationToken);
-        return ModelOutputs(driver.RunGenerators(edit(first), TestContext.Current.CancellationToken));
+        return Collect(driver.RunGenerators(edit(first), TestContext.Current.CancellationToken));
     }
 
-    private static List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> ModelOutputs(GeneratorDriver driver)
+    private static Run Collect(GeneratorDriver driver)
     {
         GeneratorRunResult run = driver.GetRunResult().Results.Single();
         Assert.Null(run.Exception);
-        return [.. run.TrackedSteps[TrackingNames.SignalModels]
-            .SelectMany(step => step.Outputs)
-            .Where(output => output.Value is not null) // a [SignalFamily] step yields null for types its [Signal] step owns
-            .Select(output => ((SignalTypeModel)output.Value, output.Reason))];
+        return new Run(
+            [.. run.TrackedSteps[TrackingNames.SignalModels]
+                .SelectMany(step => step.Outputs)
+                .Where(output => output.Value is not null) // a step yields null for the types another attribute's step owns
+                .Select(output => ((SignalTypeModel)output.Value, output.Reason))],
+            [.. run.TrackedSteps[TrackingNames.Catalog].SelectMany(step => step.Outputs).Select(output => ((EquatableArray<CatalogEntryModel>)output.Value, output.Reason))],
+            [.. run.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs).Select(output => output.Reason)]);
     }
+
+    /// <summary>The outputs of the tracked steps of one run, with their reasons.</summary>
+    /// <param name="Models">The per-type models.</param>
+    /// <param name="Catalog">The catalog step's one output.</param>
+    /// <param name="Outputs">The reasons of the source-output steps.</param>
+    private sealed record Run(
+        List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> Models,
+        List<(EquatableArray<CatalogEntryModel> Entries, IncrementalStepRunReason Reason)> Catalog,
+        List<IncrementalStepRunReason> Outputs);
 }

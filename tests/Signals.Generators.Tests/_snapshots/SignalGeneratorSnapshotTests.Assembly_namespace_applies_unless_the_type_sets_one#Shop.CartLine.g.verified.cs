@@ -33,3 +33,36 @@ partial class CartLine : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Shop.CartLine"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.CartLine()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct CartLineSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public CartLineSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>shop:cart-line</c> signal, bumped when any CartLine changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Shop.CartLine.Keys.All);
+
+    /// <summary>Gets the signal of the <c>shop:cart:{CartId}</c> family for the given values.</summary>
+    /// <param name="cartId">The value of <c>CartId</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Cart(global::System.Guid cartId) => new global::Signals.Client.SignalReference(_client, global::Shop.CartLine.Keys.Cart(cartId));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Shop.CartLine"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class CartLineSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Shop.CartLine"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Shop.CartLineSignals CartLine(this global::Signals.Client.ISignalsClient client) => new global::Shop.CartLineSignals(client);
+}

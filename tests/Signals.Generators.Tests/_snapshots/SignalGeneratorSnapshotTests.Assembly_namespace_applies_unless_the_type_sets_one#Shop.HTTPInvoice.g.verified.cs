@@ -24,3 +24,31 @@ partial class HTTPInvoice : global::Signals.ISignalSource
         keys.Add(Keys.All);
     }
 }
+
+/// <summary>The signals of <see cref="global::Shop.HTTPInvoice"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.HTTPInvoice()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct HTTPInvoiceSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public HTTPInvoiceSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>billing:http-invoice</c> signal, bumped when any HTTPInvoice changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Shop.HTTPInvoice.Keys.All);
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Shop.HTTPInvoice"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class HTTPInvoiceSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Shop.HTTPInvoice"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Shop.HTTPInvoiceSignals HTTPInvoice(this global::Signals.Client.ISignalsClient client) => new global::Shop.HTTPInvoiceSignals(client);
+}

@@ -62,3 +62,47 @@ partial class Part : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Split.Part"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Part()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct PartSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public PartSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>split:part</c> signal, bumped when any Part changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Split.Part.Keys.All);
+
+    /// <summary>Gets the signal of the <c>split:a:{A}</c> family for the given values.</summary>
+    /// <param name="a">The value of <c>A</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference A(string a) => new global::Signals.Client.SignalReference(_client, global::Split.Part.Keys.A(a));
+
+    /// <summary>Gets the signal of the <c>split:b:{B}</c> family for the given values.</summary>
+    /// <param name="b">The value of <c>B</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference B(string b) => new global::Signals.Client.SignalReference(_client, global::Split.Part.Keys.B(b));
+
+    /// <summary>Gets the signal of the <c>split:c:{A}:{B}</c> family for the given values.</summary>
+    /// <param name="a">The value of <c>A</c>.</param>
+    /// <param name="b">The value of <c>B</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference C(string a, string b) => new global::Signals.Client.SignalReference(_client, global::Split.Part.Keys.C(a, b));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Split.Part"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class PartSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Split.Part"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Split.PartSignals Part(this global::Signals.Client.ISignalsClient client) => new global::Split.PartSignals(client);
+}

@@ -24,3 +24,31 @@ partial class Animal : global::Signals.ISignalSource
         keys.Add(Keys.All);
     }
 }
+
+/// <summary>The signals of <see cref="global::Zoo.Animal"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Animal()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct AnimalSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public AnimalSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>zoo:animal</c> signal, bumped when any Animal changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Zoo.Animal.Keys.All);
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Zoo.Animal"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class AnimalSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Zoo.Animal"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Zoo.AnimalSignals Animal(this global::Signals.Client.ISignalsClient client) => new global::Zoo.AnimalSignals(client);
+}

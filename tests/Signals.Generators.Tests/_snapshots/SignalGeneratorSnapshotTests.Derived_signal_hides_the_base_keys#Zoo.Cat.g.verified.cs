@@ -36,3 +36,36 @@ partial class Cat : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Zoo.Cat"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Cat()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct CatSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public CatSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>zoo:cat</c> signal, bumped when any Cat changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Zoo.Cat.Keys.All);
+
+    /// <summary>Gets the signal of the <c>zoo:pen:{Pen}</c> family for the given values.</summary>
+    /// <param name="pen">The value of <c>Pen</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Pen(string pen) => new global::Signals.Client.SignalReference(_client, global::Zoo.Cat.Keys.Pen(pen));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Zoo.Cat"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class CatSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Zoo.Cat"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Zoo.CatSignals Cat(this global::Signals.Client.ISignalsClient client) => new global::Zoo.CatSignals(client);
+}

@@ -106,3 +106,64 @@ partial class NullableTypes : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Types.NullableTypes"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.NullableTypes()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct NullableTypesSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public NullableTypesSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the signal of the <c>t:s:{S}</c> family for the given values.</summary>
+    /// <param name="s">The value of <c>S</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference S(string s) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.S(s));
+
+    /// <summary>Gets the signal of the <c>t:g:{G}</c> family for the given values.</summary>
+    /// <param name="g">The value of <c>G</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference G(global::System.Guid g) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.G(g));
+
+    /// <summary>Gets the signal of the <c>t:b:{B}</c> family for the given values.</summary>
+    /// <param name="b">The value of <c>B</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference B(bool b) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.B(b));
+
+    /// <summary>Gets the signal of the <c>t:i32:{I32}:i64:{I64}</c> family for the given values.</summary>
+    /// <param name="i32">The value of <c>I32</c>.</param>
+    /// <param name="i64">The value of <c>I64</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference I32I64(int i32, long i64) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.I32I64(i32, i64));
+
+    /// <summary>Gets the signal of the <c>t:e:{E}</c> family for the given values.</summary>
+    /// <param name="e">The value of <c>E</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference E(global::Types.Mood e) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.E(e));
+
+    /// <summary>Gets the signal of the <c>t:d:{D}</c> family for the given values.</summary>
+    /// <param name="d">The value of <c>D</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference D(global::System.DateOnly d) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.D(d));
+
+    /// <summary>Gets the signal of the <c>t:dto:{Dto}</c> family for the given values.</summary>
+    /// <param name="dto">The value of <c>Dto</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Dto(global::System.DateTimeOffset dto) => new global::Signals.Client.SignalReference(_client, global::Types.NullableTypes.Keys.Dto(dto));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Types.NullableTypes"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class NullableTypesSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Types.NullableTypes"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Types.NullableTypesSignals NullableTypes(this global::Signals.Client.ISignalsClient client) => new global::Types.NullableTypesSignals(client);
+}

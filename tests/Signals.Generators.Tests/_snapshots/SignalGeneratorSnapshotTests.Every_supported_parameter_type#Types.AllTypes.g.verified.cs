@@ -122,3 +122,82 @@ partial class AllTypes : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Types.AllTypes"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.AllTypes()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct AllTypesSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public AllTypesSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the signal of the <c>t:s:{S}</c> family for the given values.</summary>
+    /// <param name="s">The value of <c>S</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference S(string s) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.S(s));
+
+    /// <summary>Gets the signal of the <c>t:g:{G}</c> family for the given values.</summary>
+    /// <param name="g">The value of <c>G</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference G(global::System.Guid g) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.G(g));
+
+    /// <summary>Gets the signal of the <c>t:b:{B}</c> family for the given values.</summary>
+    /// <param name="b">The value of <c>B</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference B(bool b) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.B(b));
+
+    /// <summary>Gets the signal of the <c>t:i8:{I8}:u8:{U8}:i16:{I16}:u16:{U16}</c> family for the given values.</summary>
+    /// <param name="i8">The value of <c>I8</c>.</param>
+    /// <param name="u8">The value of <c>U8</c>.</param>
+    /// <param name="i16">The value of <c>I16</c>.</param>
+    /// <param name="u16">The value of <c>U16</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference I8U8I16U16(sbyte i8, byte u8, short i16, ushort u16) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.I8U8I16U16(i8, u8, i16, u16));
+
+    /// <summary>Gets the signal of the <c>t:i32:{I32}:u32:{U32}:i64:{I64}:u64:{U64}</c> family for the given values.</summary>
+    /// <param name="i32">The value of <c>I32</c>.</param>
+    /// <param name="u32">The value of <c>U32</c>.</param>
+    /// <param name="i64">The value of <c>I64</c>.</param>
+    /// <param name="u64">The value of <c>U64</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference I32U32I64U64(int i32, uint u32, long i64, ulong u64) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.I32U32I64U64(i32, u32, i64, u64));
+
+    /// <summary>Gets the signal of the <c>t:n:{N}:un:{UN}:i128:{I128}:u128:{U128}</c> family for the given values.</summary>
+    /// <param name="n">The value of <c>N</c>.</param>
+    /// <param name="un">The value of <c>UN</c>.</param>
+    /// <param name="i128">The value of <c>I128</c>.</param>
+    /// <param name="u128">The value of <c>U128</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference NUnI128U128(nint n, nuint un, global::System.Int128 i128, global::System.UInt128 u128) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.NUnI128U128(n, un, i128, u128));
+
+    /// <summary>Gets the signal of the <c>t:e:{E}</c> family for the given values.</summary>
+    /// <param name="e">The value of <c>E</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference E(global::Types.Mood e) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.E(e));
+
+    /// <summary>Gets the signal of the <c>t:d:{D}</c> family for the given values.</summary>
+    /// <param name="d">The value of <c>D</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference D(global::System.DateOnly d) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.D(d));
+
+    /// <summary>Gets the signal of the <c>t:dto:{Dto}</c> family for the given values.</summary>
+    /// <param name="dto">The value of <c>Dto</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Dto(global::System.DateTimeOffset dto) => new global::Signals.Client.SignalReference(_client, global::Types.AllTypes.Keys.Dto(dto));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Types.AllTypes"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class AllTypesSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Types.AllTypes"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Types.AllTypesSignals AllTypes(this global::Signals.Client.ISignalsClient client) => new global::Types.AllTypesSignals(client);
+}

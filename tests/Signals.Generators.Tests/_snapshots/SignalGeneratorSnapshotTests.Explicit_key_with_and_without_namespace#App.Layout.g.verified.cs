@@ -24,3 +24,31 @@ partial record Layout : global::Signals.ISignalSource
         keys.Add(Keys.All);
     }
 }
+
+/// <summary>The signals of <see cref="global::App.Layout"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Layout()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct LayoutSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public LayoutSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>ui:layout</c> signal, bumped when any Layout changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::App.Layout.Keys.All);
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::App.Layout"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class LayoutSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::App.Layout"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::App.LayoutSignals Layout(this global::Signals.Client.ISignalsClient client) => new global::App.LayoutSignals(client);
+}

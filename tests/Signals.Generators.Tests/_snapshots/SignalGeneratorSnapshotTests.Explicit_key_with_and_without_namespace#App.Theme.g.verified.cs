@@ -24,3 +24,31 @@ partial record Theme : global::Signals.ISignalSource
         keys.Add(Keys.All);
     }
 }
+
+/// <summary>The signals of <see cref="global::App.Theme"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Theme()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct ThemeSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public ThemeSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>app:theme</c> signal, bumped when any Theme changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::App.Theme.Keys.All);
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::App.Theme"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class ThemeSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::App.Theme"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::App.ThemeSignals Theme(this global::Signals.Client.ISignalsClient client) => new global::App.ThemeSignals(client);
+}

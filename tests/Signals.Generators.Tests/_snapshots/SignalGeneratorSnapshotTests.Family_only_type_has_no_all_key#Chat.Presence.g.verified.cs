@@ -32,3 +32,33 @@ partial class Presence : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Chat.Presence"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Presence()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct PresenceSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public PresenceSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the signal of the <c>chat:presence:{UserName}</c> family for the given values.</summary>
+    /// <param name="userName">The value of <c>UserName</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Presence(string userName) => new global::Signals.Client.SignalReference(_client, global::Chat.Presence.Keys.Presence(userName));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Chat.Presence"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class PresenceSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Chat.Presence"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Chat.PresenceSignals Presence(this global::Signals.Client.ISignalsClient client) => new global::Chat.PresenceSignals(client);
+}

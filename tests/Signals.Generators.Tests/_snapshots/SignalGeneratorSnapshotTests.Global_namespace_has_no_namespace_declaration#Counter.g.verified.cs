@@ -34,3 +34,36 @@ partial struct Counter : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Counter"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Counter()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct CounterSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public CounterSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>counter</c> signal, bumped when any Counter changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Counter.Keys.All);
+
+    /// <summary>Gets the signal of the <c>counter:{Name}</c> family for the given values.</summary>
+    /// <param name="name">The value of <c>Name</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Counter(string name) => new global::Signals.Client.SignalReference(_client, global::Counter.Keys.Counter(name));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Counter"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class CounterSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Counter"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::CounterSignals Counter(this global::Signals.Client.ISignalsClient client) => new global::CounterSignals(client);
+}

@@ -29,3 +29,33 @@ partial class Job : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Jobs.Job"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Job()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct JobSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public JobSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the signal of the <c>jobs:stage:{Stage}</c> family for the given values.</summary>
+    /// <param name="stage">The value of <c>Stage</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    internal global::Signals.Client.SignalReference Stage(global::Jobs.Stage stage) => new global::Signals.Client.SignalReference(_client, global::Jobs.Job.Keys.Stage(stage));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Jobs.Job"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class JobSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Jobs.Job"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Jobs.JobSignals Job(this global::Signals.Client.ISignalsClient client) => new global::Jobs.JobSignals(client);
+}

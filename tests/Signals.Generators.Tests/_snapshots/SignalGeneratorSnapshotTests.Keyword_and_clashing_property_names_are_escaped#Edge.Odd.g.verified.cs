@@ -48,3 +48,40 @@ partial class Odd : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Edge.Odd"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Odd()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct OddSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public OddSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the signal of the <c>edge:class:{Class}:values:{Values}:keys:{Keys2}</c> family for the given values.</summary>
+    /// <param name="class">The value of <c>Class</c>.</param>
+    /// <param name="values">The value of <c>Values</c>.</param>
+    /// <param name="keys2">The value of <c>Keys2</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference ClassValuesKeys(string @class, int values, int keys2) => new global::Signals.Client.SignalReference(_client, global::Edge.Odd.Keys.ClassValuesKeys(@class, values, keys2));
+
+    /// <summary>Gets the signal of the <c>edge:k:{Key}</c> family for the given values.</summary>
+    /// <param name="key">The value of <c>Key</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference ByKey(string key) => new global::Signals.Client.SignalReference(_client, global::Edge.Odd.Keys.ByKey(key));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Edge.Odd"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class OddSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Edge.Odd"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Edge.OddSignals Odd(this global::Signals.Client.ISignalsClient client) => new global::Edge.OddSignals(client);
+}

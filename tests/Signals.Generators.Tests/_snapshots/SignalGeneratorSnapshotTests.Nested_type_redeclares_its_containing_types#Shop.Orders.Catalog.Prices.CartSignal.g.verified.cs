@@ -42,3 +42,36 @@ partial class Catalog
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Shop.Orders.Catalog.Prices.CartSignal"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.CartSignal()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+internal readonly struct CatalogPricesCartSignalSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public CatalogPricesCartSignalSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>cart</c> signal, bumped when any CartSignal changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Shop.Orders.Catalog.Prices.CartSignal.Keys.All);
+
+    /// <summary>Gets the signal of the <c>cart:{Sku}</c> family for the given values.</summary>
+    /// <param name="sku">The value of <c>Sku</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Cart(string sku) => new global::Signals.Client.SignalReference(_client, global::Shop.Orders.Catalog.Prices.CartSignal.Keys.Cart(sku));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Shop.Orders.Catalog.Prices.CartSignal"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+internal static class CatalogPricesCartSignalSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Shop.Orders.Catalog.Prices.CartSignal"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    internal static global::Shop.Orders.CatalogPricesCartSignalSignals CartSignal(this global::Signals.Client.ISignalsClient client) => new global::Shop.Orders.CatalogPricesCartSignalSignals(client);
+}

@@ -33,3 +33,36 @@ partial record struct Move : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Game.Move"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.Move()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct MoveSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public MoveSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>game:move</c> signal, bumped when any Move changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Game.Move.Keys.All);
+
+    /// <summary>Gets the signal of the <c>game:board:{Board}</c> family for the given values.</summary>
+    /// <param name="board">The value of <c>Board</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Board(int board) => new global::Signals.Client.SignalReference(_client, global::Game.Move.Keys.Board(board));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Game.Move"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class MoveSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Game.Move"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Game.MoveSignals Move(this global::Signals.Client.ISignalsClient client) => new global::Game.MoveSignals(client);
+}

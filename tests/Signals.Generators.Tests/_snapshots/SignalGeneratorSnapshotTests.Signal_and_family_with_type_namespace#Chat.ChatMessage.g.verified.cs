@@ -36,3 +36,36 @@ partial class ChatMessage : global::Signals.ISignalSource
         }
     }
 }
+
+/// <summary>The signals of <see cref="global::Chat.ChatMessage"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.ChatMessage()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct ChatMessageSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public ChatMessageSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>chat:chat-message</c> signal, bumped when any ChatMessage changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Chat.ChatMessage.Keys.All);
+
+    /// <summary>Gets the signal of the <c>chat:room:{RoomId}</c> family for the given values.</summary>
+    /// <param name="roomId">The value of <c>RoomId</c>.</param>
+    /// <returns>The signal's reference.</returns>
+    public global::Signals.Client.SignalReference Room(string roomId) => new global::Signals.Client.SignalReference(_client, global::Chat.ChatMessage.Keys.Room(roomId));
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Chat.ChatMessage"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class ChatMessageSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Chat.ChatMessage"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Chat.ChatMessageSignals ChatMessage(this global::Signals.Client.ISignalsClient client) => new global::Chat.ChatMessageSignals(client);
+}

@@ -24,3 +24,31 @@ partial class ChatMessage : global::Signals.ISignalSource
         keys.Add(Keys.All);
     }
 }
+
+/// <summary>The signals of <see cref="global::Chat.ChatMessage"/> on one <see cref="global::Signals.Client.ISignalsClient"/>: what <c>client.ChatMessage()</c> returns.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public readonly struct ChatMessageSignals
+{
+    private readonly global::Signals.Client.ISignalsClient _client;
+
+    /// <summary>Initializes a new instance over a client.</summary>
+    /// <param name="client">The client.</param>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public ChatMessageSignals(global::Signals.Client.ISignalsClient client) => _client = client ?? throw new global::System.ArgumentNullException(nameof(client));
+
+    /// <summary>Gets the <c>chat-message</c> signal, bumped when any ChatMessage changes.</summary>
+    public global::Signals.Client.SignalReference All => new global::Signals.Client.SignalReference(_client, global::Chat.ChatMessage.Keys.All);
+}
+
+/// <summary>Typed accessors for the signals of <see cref="global::Chat.ChatMessage"/> on <see cref="global::Signals.Client.ISignalsClient"/>.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Signals.Generators", "<version>")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+public static class ChatMessageSignalsClientExtensions
+{
+    /// <summary>Gets the signals of <see cref="global::Chat.ChatMessage"/> on this client.</summary>
+    /// <param name="client">The client.</param>
+    /// <returns>The signals, each a reference to watch or read.</returns>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static global::Chat.ChatMessageSignals ChatMessage(this global::Signals.Client.ISignalsClient client) => new global::Chat.ChatMessageSignals(client);
+}

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Signals.Generators.Tests;
+namespace Signals.Generators.Tests.Behaviour;
 
 /// <summary>Compiles the generated code into an in-memory assembly and runs it.</summary>
 public class GeneratedCodeBehaviourTests

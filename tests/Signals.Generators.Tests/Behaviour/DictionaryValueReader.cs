@@ -1,4 +1,4 @@
-namespace Signals.Generators.Tests;
+namespace Signals.Generators.Tests.Behaviour;
 
 /// <summary>An <see cref="ISignalValueReader"/> over a dictionary of property values, standing in for an EF Core entry.</summary>
 internal sealed class DictionaryValueReader(IReadOnlyDictionary<string, object?> values) : ISignalValueReader

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Signals.Generators.Tests.Behaviour;
+
+/// <summary>The generated module initializer registers the assembly's signals with <see cref="SignalCatalog"/>; <c>AddSignals()</c> serves them.</summary>
+public class CatalogRegistrationTests
+{
+    [Fact]
+    public void Using_the_assembly_registers_every_signal_it_declares()
+    {
+        _ = ProbeAssembly.Call<SignalKey>("RoomKey", ProbeAssembly.Create("Probe.RoomId", Guid.Empty)); // runs the module initializer
+
+        SignalDescriptor[] probe = [.. SignalCatalog.Registered.Descriptors.Where(d => d.Namespace == "probe")];
+
+        Assert.Equal(
+            [
+                new SignalDescriptor("probe:author:{AuthorId}:room:{RoomId}", "probe", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:chat-message", "probe", "Probe.ChatMessage", SignalKind.Signal),
+                new SignalDescriptor("probe:room:{RoomId}", "probe", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:theme", "probe", "Probe.Theme", SignalKind.Value),
+                new SignalDescriptor("probe:thread:{ThreadId}", "probe", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:timezone:{RoomId}", "probe", "Probe.RoomTimezone", SignalKind.Value),
+            ],
+            probe);
+    }
+
+    [Fact]
+    public void AddSignals_serves_the_registered_catalog()
+    {
+        SignalKey room = ProbeAssembly.Call<SignalKey>("RoomKey", ProbeAssembly.Create("Probe.RoomId", Guid.Empty));
+        using ServiceProvider services = new ServiceCollection().AddSignals().Services.BuildServiceProvider();
+
+        SignalCatalog catalog = services.GetRequiredService<SignalCatalog>();
+
+        Assert.Equal("probe:room:{RoomId}", catalog.Find(room)?.Pattern);
+        Assert.Equal(SignalKind.Value, catalog.Find(SignalKey.Parse("probe:timezone:lobby"))?.Kind);
+        Assert.Null(catalog.Find(SignalKey.Parse("probe:undeclared")));
+    }
+}
