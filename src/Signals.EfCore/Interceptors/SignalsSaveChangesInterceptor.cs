@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -33,8 +34,8 @@ namespace Signals.EntityFrameworkCore;
 /// could no longer insert them.
 /// </para>
 /// <para>
-/// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit —
-/// the interceptor tells this application's dispatcher for the context type (registered by
+/// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit,
+/// or after the <c>TransactionScope</c> the connection takes part in commits — the interceptor tells this application's dispatcher for the context type (registered by
 /// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service provider that <c>AddDbContext</c>
 /// records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
 /// other instances. Without that provider (a context created with <c>new</c>), the dispatchers' safety poll delivers the change.
@@ -291,7 +292,47 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         DatabaseFacade database = context.Database;
         return database.CurrentTransaction is null
             && database.IsRelational()
-            && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+            && database.AutoTransactionBehavior != AutoTransactionBehavior.Never
+            && AmbientTransaction(context) is null;
+    }
+
+    /// <summary>The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any.</summary>
+    private static Transaction? AmbientTransaction(DbContext context)
+        => context.Database.IsRelational() && context.Database.CurrentTransaction is null
+            ? context.Database.GetEnlistedTransaction() ?? Transaction.Current
+            : null;
+
+    /// <summary>
+    /// Wakes the dispatchers for outbox rows up to <paramref name="highestId"/> once they have committed: at once when the context is
+    /// outside any transaction, when EF Core reports the commit of its current transaction, or when a <c>TransactionScope</c> the
+    /// connection takes part in commits. Nothing is sent for a rollback.
+    /// </summary>
+    /// <param name="context">The context that wrote the rows.</param>
+    /// <param name="highestId">The highest id written, or 0 when unknown (the wake-up carries no id then).</param>
+    internal static void WakeWhenCommitted(DbContext context, long highestId)
+    {
+        if (context.Database.CurrentTransaction is not null)
+        {
+            SaveState state = States.GetOrCreateValue(context);
+            state.PendingHighestId = Math.Max(state.PendingHighestId ?? 0, highestId);
+        }
+        else if (AmbientTransaction(context) is { } ambient)
+        {
+            if (FindSignaler(context) is { } signaler)
+            {
+                ambient.TransactionCompleted += (_, e) =>
+                {
+                    if (e.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+                    {
+                        signaler.OnCommitted(highestId);
+                    }
+                };
+            }
+        }
+        else
+        {
+            FindSignaler(context)?.OnCommitted(highestId);
+        }
     }
 
     private static int SaveWithDeferredKeys(DbContext context, SaveState state)
@@ -430,15 +471,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
         int rows = state.Staged.Count;
         state.ClearSave();
-        if (context.Database.CurrentTransaction is null)
-        {
-            FindSignaler(context)?.OnCommitted(highest);
-        }
-        else
-        {
-            state.PendingHighestId = Math.Max(state.PendingHighestId, highest);
-        }
-
+        WakeWhenCommitted(context, highest);
         return Math.Max(0, result - rows);
     }
 
@@ -463,13 +496,12 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static void WakeAfterCommit(DbContext? context)
     {
-        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId == 0)
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId is not { } highest)
         {
             return;
         }
 
-        long highest = state.PendingHighestId;
-        state.PendingHighestId = 0;
+        state.PendingHighestId = null;
         FindSignaler(context)?.OnCommitted(highest);
     }
 
@@ -477,7 +509,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     {
         if (context is not null && States.TryGetValue(context, out SaveState? state) && !state.Inner)
         {
-            state.PendingHighestId = 0;
+            state.PendingHighestId = null;
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class SignalHub
     private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries = new();
     private readonly int _maxKeysPerSubscription;
     private long _cursor;
+    private long _resumeFloor;
+    private long _settled;
+    private int _settledTracked;
 
     /// <summary>Initializes a new instance with default options.</summary>
     public SignalHub()
@@ -34,6 +37,46 @@ public sealed class SignalHub
 
     /// <summary>Gets the highest version published so far: the hub's position in the global change feed.</summary>
     public long Cursor => Volatile.Read(ref _cursor);
+
+    /// <summary>
+    /// Gets the settled cursor: every change with a version at or below it that will ever be published has been published. A subscriber
+    /// that read a change may resume from <c>min(version, SettledCursor)</c> without missing one (see <see cref="SignalSubscription.ResumeCursor"/>).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Versions are outbox ids, assigned when a row is inserted, not when it commits: a change with a lower version can be published after
+    /// one with a higher version (its transaction committed later). A client that resumed from the higher version would never see the
+    /// lower one, so the cursor it resumes from must not pass a version that may still commit.
+    /// </para>
+    /// <para>
+    /// It follows <see cref="Cursor"/> (every store that publishes in version order, such as <see cref="InMemorySignalStore"/>) until a
+    /// dispatcher first calls <see cref="AdvanceSettledCursor"/>; from then on only that call moves it.
+    /// </para>
+    /// </remarks>
+    public long SettledCursor => Volatile.Read(ref _settledTracked) == 0 ? Cursor : Volatile.Read(ref _settled);
+
+    /// <summary>Records that every version at or below <paramref name="cursor"/> that will ever be published has been published.</summary>
+    /// <param name="cursor">The settled cursor; it never moves back. A dispatcher calls it with 0 before it publishes anything.</param>
+    public void AdvanceSettledCursor(long cursor)
+    {
+        Volatile.Write(ref _settledTracked, 1);
+        AdvanceMax(ref _settled, cursor);
+    }
+
+    /// <summary>
+    /// Gets the oldest cursor a subscriber can resume from without having missed a change that is no longer retained one by one:
+    /// a resume cursor below it gets a full resync instead (the SSE stream sends <c>event: reset</c>). <c>0</c> while nothing was forgotten.
+    /// </summary>
+    /// <remarks>
+    /// Dispatchers advance it when outbox retention compacts old changes (see <see cref="AdvanceResumeFloor"/>). The hub itself keeps
+    /// every key's latest version, so a resync is always possible; the floor tells a resuming client that it cannot learn the changes
+    /// between its cursor and the floor one by one.
+    /// </remarks>
+    public long ResumeFloor => Volatile.Read(ref _resumeFloor);
+
+    /// <summary>Records that changes with versions at or below <paramref name="cursor"/> may no longer be retained one by one.</summary>
+    /// <param name="cursor">The highest version that retention may have removed; the floor never moves back.</param>
+    public void AdvanceResumeFloor(long cursor) => AdvanceMax(ref _resumeFloor, cursor);
 
     /// <summary>Gets the current state of a key.</summary>
     /// <param name="key">The key.</param>
@@ -74,11 +117,13 @@ public sealed class SignalHub
             }
         }
 
-        AdvanceCursor(version.Version);
         foreach (SignalSubscription subscriber in subscribers)
         {
             subscriber.Enqueue(version);
         }
+
+        // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
+        AdvanceMax(ref _cursor, version.Version);
 
         return true;
     }
@@ -215,12 +260,12 @@ public sealed class SignalHub
         }
     }
 
-    private void AdvanceCursor(long version)
+    private static void AdvanceMax(ref long location, long value)
     {
-        long current = Volatile.Read(ref _cursor);
-        while (version > current)
+        long current = Volatile.Read(ref location);
+        while (value > current)
         {
-            long seen = Interlocked.CompareExchange(ref _cursor, version, current);
+            long seen = Interlocked.CompareExchange(ref location, value, current);
             if (seen == current)
             {
                 return;
