@@ -372,6 +372,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static int SaveInner(DbContext context, SaveState state, ref bool accepted)
     {
+        Unstage(context, state);
         Stage(context, state, state.Keys);
         int total = context.SaveChanges(acceptAllChangesOnSuccess: true);
         accepted = true;
@@ -426,6 +427,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static async Task<int> SaveInnerAsync(DbContext context, SaveState state, StrongBox<bool> accepted, CancellationToken cancellationToken)
     {
+        Unstage(context, state);
         Stage(context, state, state.Keys);
         int total = await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
         accepted.Value = true;
@@ -482,6 +484,13 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             return;
         }
 
+        Unstage(context, state);
+        state.ClearSave();
+    }
+
+    /// <summary>Detaches the outbox rows staged so far (a failed attempt's rows, before an execution strategy retries).</summary>
+    private static void Unstage(DbContext context, SaveState state)
+    {
         foreach (SignalOutboxEntry row in state.Staged)
         {
             EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
@@ -491,7 +500,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             }
         }
 
-        state.ClearSave();
+        state.Staged.Clear();
     }
 
     private static void WakeAfterCommit(DbContext? context)

@@ -56,7 +56,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            DateTimeOffset now = time.GetUtcNow();
+            DateTimeOffset now = Now();
             SignalOutboxEntry[] rows = Array.ConvertAll(distinct, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
             lease.Context.AddRange(rows);
             await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            ValueWrite write = await Commands(lease.Context).SetAsync(lease.Context, key, value, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            ValueWrite write = await Commands(lease.Context).SetAsync(lease.Context, key, value, Now(), cancellationToken).ConfigureAwait(false);
             return Published(write);
         }
     }
@@ -112,7 +112,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         await using (lease.ConfigureAwait(false))
         {
             ValueWrite write = await Commands(lease.Context)
-                .IncrementAsync(lease.Context, key, propertyName, delta, defaultValue, time.GetUtcNow(), cancellationToken)
+                .IncrementAsync(lease.Context, key, propertyName, delta, defaultValue, Now(), cancellationToken)
                 .ConfigureAwait(false);
             return Published(write);
         }
@@ -127,7 +127,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } version)
+            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
             {
                 return false;
             }
@@ -135,6 +135,13 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
             Published([version]);
             return true;
         }
+    }
+
+    /// <summary>The time of a change, to the microsecond: what the database stores, so a version read back equals the one returned.</summary>
+    private DateTimeOffset Now()
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
     }
 
     private static void ThrowIfDefault(SignalKey key)
