@@ -141,7 +141,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     private DateTimeOffset Now()
     {
         DateTimeOffset now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     private static void ThrowIfDefault(SignalKey key)
