@@ -110,12 +110,12 @@ internal sealed class OutboxDispatcher<TContext>(
             try
             {
                 Status.ReadStarting();
-                int published = 0;
+                var batch = new PublishBatch(hub, logger);
                 OutboxProgress progress = loaded
-                    ? await source.ReadChangesAsync(row => Publish(row), stoppingToken).ConfigureAwait(false)
-                    : await source.LoadAsync(row => published += Publish(row) ? 1 : 0, stoppingToken).ConfigureAwait(false);
+                    ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
+                    : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
                 hub.AdvanceResumeFloor(progress.CompactedThrough);
-                hub.AdvanceSettledCursor(progress.Settled);
+                int published = batch.Complete(progress.Settled);
                 if (!loaded)
                 {
                     loaded = true;
@@ -142,14 +142,36 @@ internal sealed class OutboxDispatcher<TContext>(
         }
     }
 
-    private bool Publish(OutboxRow row)
+    /// <summary>
+    /// The rows of one read, published to the hub in chunks; the last chunk goes with the read's settled cursor, so subscribers are woken
+    /// only once the cursor covers it (see <see cref="SignalHub.Publish(IEnumerable{SignalVersion}, long)"/>).
+    /// </summary>
+    /// <param name="hub">The hub.</param>
+    /// <param name="logger">Logs rows whose key is invalid.</param>
+    private sealed class PublishBatch(SignalHub hub, ILogger logger)
     {
-        if (SignalKey.TryParse(row.Key, out SignalKey key, out string? error))
+        private const int ChunkSize = 10_000;
+        private readonly List<SignalVersion> _pending = [];
+        private int _published;
+
+        public void Add(OutboxRow row)
         {
-            return hub.Publish(new SignalVersion(key, row.Id, row.Hash, row.CreatedAt));
+            if (!SignalKey.TryParse(row.Key, out SignalKey key, out string? error))
+            {
+                Log.InvalidKey(logger, row.Id, error);
+                return;
+            }
+
+            _pending.Add(new SignalVersion(key, row.Id, row.Hash, row.CreatedAt));
+            if (_pending.Count == ChunkSize)
+            {
+                _published += hub.Publish(_pending);
+                _pending.Clear();
+            }
         }
 
-        Log.InvalidKey(logger, row.Id, error);
-        return false;
+        /// <summary>Publishes the rest and advances the settled cursor.</summary>
+        /// <returns>How many rows were newer than the hub's versions.</returns>
+        public int Complete(long settled) => _published + hub.Publish(_pending, settled);
     }
 }

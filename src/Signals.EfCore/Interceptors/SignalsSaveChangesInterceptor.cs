@@ -35,9 +35,9 @@ namespace Signals.EntityFrameworkCore;
 /// </para>
 /// <para>
 /// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit,
-/// or after the <c>TransactionScope</c> the connection takes part in commits — the interceptor tells this application's dispatcher for the context type (registered by
-/// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service provider that <c>AddDbContext</c>
-/// records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
+/// or after the <c>TransactionScope</c> the connection takes part in commits — the interceptor tells this application's dispatcher
+/// for the context type (registered by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service
+/// provider that <c>AddDbContext</c> records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
 /// other instances. Without that provider (a context created with <c>new</c>), the dispatchers' safety poll delivers the change.
 /// Nothing is sent for a save that rolls back.
 /// </para>

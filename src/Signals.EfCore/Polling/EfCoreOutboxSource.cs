@@ -15,8 +15,8 @@ namespace Signals.EntityFrameworkCore;
 /// nothing is skipped; where writers commit concurrently, a row whose transaction commits more than the timeout after a higher id was
 /// read is not delivered by this source (the key's next change, or the start-up load of an instance, delivers its state).
 /// </para>
-/// <para>At start it loads the compacted state and the latest row of every key, and positions itself <see cref="SignalsOutboxOptions.BatchSize"/>
-/// rows below the newest, so the first read re-examines the recent tail for transactions in flight at start-up.</para>
+/// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
+/// ids below the newest, so gaps left by transactions in flight at start-up are waited for like any other.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
@@ -48,10 +48,10 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     /// <inheritdoc/>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
+        long compacted = 0;
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            long compacted = 0;
             foreach (SignalStateEntry state in await lease.Context.Set<SignalStateEntry>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
             {
                 compacted = Math.Max(compacted, state.Version);
@@ -72,10 +72,12 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
                 publish(row);
             }
 
+            // Re-read the recent tail (harmless repeats) to find gaps left by transactions in flight at start-up.
             _position = Math.Max(0, newest - _batchSize);
             _loaded = true;
-            return new OutboxProgress(_position, compacted);
         }
+
+        return await ReadChangesAsync(publish, cancellationToken).ConfigureAwait(false) with { CompactedThrough = compacted };
     }
 
     /// <inheritdoc/>

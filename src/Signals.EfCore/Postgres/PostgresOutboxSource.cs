@@ -10,9 +10,11 @@ namespace Signals.EntityFrameworkCore;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every read first reads the id sequence's last value, then takes a snapshot (<c>pg_current_snapshot()</c>), then reads the rows.
-/// The next read asks only for rows whose writer was still running when that snapshot was taken (its in-progress list) or started
-/// after it (transaction id at or above its xmax): every other row was visible to that snapshot, so the read after it returned it.
+/// Every read first reads the id sequence's last value, then takes a snapshot (<c>pg_current_snapshot()</c>, with the next transaction
+/// id), then reads the rows.
+/// The next read asks only for rows whose writer was listed as running in that snapshot or has an id at or above its xmax (running or
+/// later: PostgreSQL's xmax is the latest completed id plus one, and it lists running ids only below it). Every other row's writer had
+/// ended, so the row was visible to that snapshot and the read after it returned it.
 /// Rows that became visible between the snapshot and the read come again next time; the hub ignores versions it already has.
 /// Compacted state rows carry the transaction id of the cleanup that wrote them and are read the same way, so a row that retention
 /// removed before this dispatcher read it still arrives.
@@ -22,6 +24,12 @@ namespace Signals.EntityFrameworkCore;
 /// </remarks>
 internal sealed class PostgresOutboxSource : IOutboxSource
 {
+    /// <summary>
+    /// The snapshot, and the next transaction id: <c>age(xid)</c> measures from it (PostgreSQL's <c>GetStableLatestTransactionId</c>),
+    /// so xmin plus the age of xmin is the next id, read without assigning one.
+    /// </summary>
+    private const string SnapshotSql = "SELECT s::text, age(xid(pg_snapshot_xmin(s))) FROM pg_current_snapshot() s";
+
     /// <summary>The first key of the cleanup's advisory lock (<c>'SIGC'</c>); the second is the hash of the outbox table's name.</summary>
     private const int CleanupLockClass = 0x53494743;
 
@@ -94,7 +102,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     /// <inheritdoc/>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, "SELECT pg_current_snapshot()::text", _stateSql, _latestSql);
+        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _stateSql, _latestSql);
         await using (batch.ConfigureAwait(false))
         {
             return await ReadAsync(batch, publish, cancellationToken).ConfigureAwait(false);
@@ -105,7 +113,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     public async Task<OutboxProgress> ReadChangesAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         PostgresSnapshot since = _since ?? throw new InvalidOperationException("The outbox source has not loaded yet.");
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, "SELECT pg_current_snapshot()::text", _changedStateSql, _changedSql);
+        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _changedStateSql, _changedSql);
         await using (batch.ConfigureAwait(false))
         {
             for (int i = 2; i < batch.BatchCommands.Count; i++)
@@ -176,7 +184,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         return batch;
     }
 
-    /// <summary>Runs a batch of: the sequence's last value, the snapshot, state rows, outbox rows; publishes the rows.</summary>
+    /// <summary>Runs a batch of: the sequence's last value, the snapshot and next transaction id, state rows, outbox rows; publishes the rows.</summary>
     private async Task<OutboxProgress> ReadAsync(NpgsqlBatch batch, Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -187,6 +195,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             PostgresSnapshot snapshot = PostgresSnapshot.Parse(reader.GetString(0));
+            ulong nextXid = snapshot.Xmin + (ulong)reader.GetInt32(1);
 
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             long compacted = 0;
@@ -204,7 +213,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             }
 
             _since = snapshot;
-            return new OutboxProgress(_settled.Observe(allocated, snapshot), compacted);
+            return new OutboxProgress(_settled.Observe(allocated, nextXid, snapshot), compacted);
         }
     }
 

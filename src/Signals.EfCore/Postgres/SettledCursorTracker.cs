@@ -6,78 +6,70 @@ namespace Signals.EntityFrameworkCore;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each read records <c>allocated</c>, the sequence's last value read <em>before</em> the read's snapshot was taken, with that
-/// snapshot. The outbox id default assigns the transaction id before it draws from the sequence (<c>CASE WHEN pg_current_xact_id()
-/// IS NOT NULL THEN nextval(…) END</c>), so an id at or below <c>allocated</c> was drawn by a transaction that already had an id
-/// below the snapshot's xmax: it had ended, or it is in the snapshot's in-progress list. A transaction in that list drew its ids after
-/// its transaction id was assigned, so after the last earlier snapshot whose xmax was at or below that id: its ids are above that
-/// snapshot's <c>allocated</c>. The settled cursor is the lowest of these bounds.
+/// Each read records <c>allocated</c>, the sequence's last value, and then <c>nextXid</c>, an upper bound of the transaction ids
+/// assigned so far (read after it), and takes its snapshot. The outbox id default assigns the transaction id before it draws from
+/// the sequence, so an id at or below <c>allocated</c> was drawn by a transaction whose id is below <c>nextXid</c>: it has ended
+/// (its rows are visible, or gone), or it is still running. A running transaction is in the snapshot's in-progress list, or has an
+/// id at or above the snapshot's xmax (PostgreSQL's xmax is the latest completed id plus one, not the next id). A transaction whose id
+/// is at or above an earlier read's <c>nextXid</c> got it after that read, so its outbox ids are above that read's <c>allocated</c>.
+/// The settled cursor is <c>allocated</c> bounded by that for every in-progress id and for xmax.
 /// </para>
-/// <para>Not thread-safe: one per read loop. Memory is bounded: history older than the oldest running transaction is dropped, and the
-/// rest is thinned (which only loosens the bounds) when it grows past <see cref="MaxHistory"/> entries.</para>
+/// <para>Not thread-safe: one per read loop. Memory is bounded: observations older than the oldest running transaction are dropped,
+/// and the rest is thinned (which only loosens the bounds) when it grows past <see cref="MaxHistory"/> entries.</para>
 /// </remarks>
 internal sealed class SettledCursorTracker
 {
     /// <summary>The most observations kept.</summary>
     public const int MaxHistory = 4_096;
 
-    private readonly List<(ulong Xmax, long Allocated)> _history = [];
+    private readonly List<(ulong NextXid, long Allocated)> _history = [];
 
     /// <summary>Gets the settled cursor (0 until one can be proven).</summary>
     public long Settled { get; private set; }
 
     /// <summary>Records one read and advances <see cref="Settled"/> when it can.</summary>
-    /// <param name="allocated">The sequence's last value, read before <paramref name="snapshot"/> was taken.</param>
-    /// <param name="snapshot">The snapshot of the read.</param>
+    /// <param name="allocated">The sequence's last value, read first.</param>
+    /// <param name="nextXid">The next transaction id to be assigned, read after <paramref name="allocated"/>.</param>
+    /// <param name="snapshot">The snapshot of the read, taken with or after <paramref name="nextXid"/>.</param>
     /// <returns>The settled cursor.</returns>
-    public long Observe(long allocated, PostgresSnapshot snapshot)
+    public long Observe(long allocated, ulong nextXid, PostgresSnapshot snapshot)
     {
+        Record(nextXid, allocated);
         long candidate = allocated;
-        foreach (ulong running in snapshot.InProgress)
+        foreach (ulong running in snapshot.InProgress.Append(snapshot.Xmax))
         {
-            long? bound = AllocatedBefore(running);
-            if (bound is null)
+            // The latest observation whose nextXid is at or below the id: the transaction got its id (and its outbox ids) after it.
+            int before = _history.FindLastIndex(h => h.NextXid <= running);
+            if (before < 0)
             {
-                // This transaction is older than anything observed: nothing bounds its ids yet.
-                candidate = long.MinValue;
-                break;
+                // Older than anything observed: nothing bounds its ids yet.
+                return Settled;
             }
 
-            candidate = Math.Min(candidate, bound.Value);
+            candidate = Math.Min(candidate, _history[before].Allocated);
         }
 
         Settled = Math.Max(Settled, candidate);
-        Record(snapshot, allocated);
+        Prune(snapshot.Xmin);
         return Settled;
     }
 
-    /// <summary>Finds <c>allocated</c> of the latest observation taken before <paramref name="xid"/> was assigned.</summary>
-    private long? AllocatedBefore(ulong xid)
+    private void Record(ulong nextXid, long allocated)
     {
-        for (int i = _history.Count - 1; i >= 0; i--)
+        if (_history.Count > 0 && _history[^1].NextXid == nextXid)
         {
-            if (_history[i].Xmax <= xid)
-            {
-                return _history[i].Allocated;
-            }
-        }
-
-        return null;
-    }
-
-    private void Record(PostgresSnapshot snapshot, long allocated)
-    {
-        if (_history.Count > 0 && _history[^1].Xmax == snapshot.Xmax)
-        {
-            _history[^1] = (snapshot.Xmax, Math.Max(allocated, _history[^1].Allocated));
+            _history[^1] = (nextXid, Math.Max(allocated, _history[^1].Allocated));
         }
         else
         {
-            _history.Add((snapshot.Xmax, allocated));
+            _history.Add((nextXid, allocated));
         }
+    }
 
-        // Every transaction still to be looked up has an id at or above xmin: only the latest observation at or below it is needed.
-        int anchor = _history.FindLastIndex(h => h.Xmax <= snapshot.Xmin);
+    private void Prune(ulong xmin)
+    {
+        // Every id looked up later is at or above this xmin: only the latest observation at or below it is still needed.
+        int anchor = _history.FindLastIndex(h => h.NextXid <= xmin);
         if (anchor > 0)
         {
             _history.RemoveRange(0, anchor);

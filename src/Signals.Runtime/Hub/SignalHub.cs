@@ -88,45 +88,7 @@ public sealed class SignalHub
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
     /// <returns><see langword="true"/> when the version was newer and subscribers were told.</returns>
     /// <exception cref="ArgumentException"><paramref name="version"/> has a default key or a version below 1.</exception>
-    public bool Publish(SignalVersion version)
-    {
-        if (version.Key.IsDefault || version.Version < 1)
-        {
-            throw new ArgumentException("A published version needs a key and a version of at least 1.", nameof(version));
-        }
-
-        SignalSubscription[] subscribers;
-        while (true)
-        {
-            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
-            lock (entry)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                if (version.Version <= entry.Current.Version)
-                {
-                    return false;
-                }
-
-                entry.Current = version;
-                subscribers = entry.Subscribers;
-                break;
-            }
-        }
-
-        foreach (SignalSubscription subscriber in subscribers)
-        {
-            subscriber.Enqueue(version);
-        }
-
-        // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
-        AdvanceMax(ref _cursor, version.Version);
-
-        return true;
-    }
+    public bool Publish(SignalVersion version) => Publish(version, woken: null);
 
     /// <summary>Publishes a batch of committed changes, in order.</summary>
     /// <param name="versions">The changes.</param>
@@ -138,6 +100,40 @@ public sealed class SignalHub
         foreach (SignalVersion version in versions)
         {
             published += Publish(version) ? 1 : 0;
+        }
+
+        return published;
+    }
+
+    /// <summary>
+    /// Publishes a batch of committed changes, in order, then advances <see cref="SettledCursor"/> to <paramref name="settledCursor"/>,
+    /// and only then wakes the subscribers: a subscriber that was waiting reads the batch as settled up to the cursor (its
+    /// <see cref="SignalSubscription.ResumeCursor"/> reaches the versions), instead of racing the cursor's advance.
+    /// </summary>
+    /// <param name="versions">The changes.</param>
+    /// <param name="settledCursor">The settled cursor after the batch (see <see cref="AdvanceSettledCursor"/>).</param>
+    /// <returns>How many were newer than the keys' current versions.</returns>
+    /// <exception cref="ArgumentException">A version has a default key or a version below 1 (those before it are published).</exception>
+    public int Publish(IEnumerable<SignalVersion> versions, long settledCursor)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var woken = new HashSet<SignalSubscription>(ReferenceEqualityComparer.Instance);
+        int published = 0;
+        try
+        {
+            foreach (SignalVersion version in versions)
+            {
+                published += Publish(version, woken) ? 1 : 0;
+            }
+
+            AdvanceSettledCursor(settledCursor);
+        }
+        finally
+        {
+            foreach (SignalSubscription subscription in woken)
+            {
+                subscription.Wake();
+            }
         }
 
         return published;
@@ -188,6 +184,7 @@ public sealed class SignalHub
                     if (entry.Current.Version > after)
                     {
                         subscription.Enqueue(entry.Current);
+                        subscription.Wake();
                     }
 
                     break;
@@ -258,6 +255,58 @@ public sealed class SignalHub
                 }
             }
         }
+    }
+
+    /// <summary>Publishes one change; wakes its subscribers now, or adds them to <paramref name="woken"/> for the caller to wake.</summary>
+    private bool Publish(SignalVersion version, HashSet<SignalSubscription>? woken)
+    {
+        if (version.Key.IsDefault || version.Version < 1)
+        {
+            throw new ArgumentException("A published version needs a key and a version of at least 1.", nameof(version));
+        }
+
+        SignalSubscription[] subscribers;
+        while (true)
+        {
+            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                if (version.Version <= entry.Current.Version)
+                {
+                    return false;
+                }
+
+                entry.Current = version;
+                subscribers = entry.Subscribers;
+                break;
+            }
+        }
+
+        foreach (SignalSubscription subscriber in subscribers)
+        {
+            if (!subscriber.Enqueue(version))
+            {
+                continue;
+            }
+
+            if (woken is null)
+            {
+                subscriber.Wake();
+            }
+            else
+            {
+                woken.Add(subscriber);
+            }
+        }
+
+        // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
+        AdvanceMax(ref _cursor, version.Version);
+        return true;
     }
 
     private static void AdvanceMax(ref long location, long value)

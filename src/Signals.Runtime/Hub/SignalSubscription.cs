@@ -111,30 +111,35 @@ public sealed class SignalSubscription : IDisposable
         }
     }
 
-    internal void Enqueue(SignalVersion version)
+    /// <summary>Holds a change for the reader (the latest per key); the caller wakes the reader with <see cref="Wake"/>.</summary>
+    /// <returns><see langword="true"/> when the change is pending now.</returns>
+    internal bool Enqueue(SignalVersion version)
     {
         if (version.Version <= _after)
         {
-            return;
+            return false;
         }
 
         lock (_pending)
         {
             if (_delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)
             {
-                return;
+                return false;
             }
 
             if (_pending.TryGetValue(version.Key, out SignalVersion pending) && version.Version <= pending.Version)
             {
-                return;
+                return false;
             }
 
             _pending[version.Key] = version;
         }
 
-        _doorbell.Writer.TryWrite(true);
+        return true;
     }
+
+    /// <summary>Wakes a reader waiting in <see cref="WaitToReadAsync"/>.</summary>
+    internal void Wake() => _doorbell.Writer.TryWrite(true);
 
     private bool HasPending()
     {

@@ -62,6 +62,24 @@ public class ResumeCursorTests
     }
 
     [Fact]
+    public async Task A_batch_published_with_its_settled_cursor_wakes_a_waiting_reader_only_after_the_cursor_covers_it()
+    {
+        var hub = new SignalHub();
+        hub.AdvanceSettledCursor(0);
+        using SignalSubscription subscription = hub.Subscribe([A, B]);
+        ValueTask<bool> waiting = subscription.WaitToReadAsync(TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+
+        Assert.Equal(2, hub.Publish([V(A, 5), V(B, 6)], settledCursor: 6));
+
+        Assert.True(await waiting);
+        Assert.True(subscription.TryRead(out SignalVersion first));
+        Assert.Equal((5, 5L), (first.Version, subscription.ResumeCursor));
+        Assert.True(subscription.TryRead(out SignalVersion second));
+        Assert.Equal((6, 6L), (second.Version, subscription.ResumeCursor));
+    }
+
+    [Fact]
     public void Settled_cursor_and_resume_floor_never_move_back()
     {
         var hub = new SignalHub();
