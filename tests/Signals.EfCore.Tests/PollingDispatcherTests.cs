@@ -5,7 +5,11 @@ using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
-/// <summary>The provider-neutral polling dispatcher: on PostgreSQL (forced) and on EF Core InMemory (what the sample uses).</summary>
+/// <summary>
+/// The polling dispatchers: PostgreSQL without LISTEN (<see cref="SignalsOutboxOptions.UsePollingDispatcher"/>, the same gap-safe
+/// reads) and the provider-neutral one on EF Core InMemory (what the sample uses); its source on a relational database is covered
+/// by <see cref="PollingSourceTests"/>.
+/// </summary>
 public sealed class PollingDispatcherTests(PostgresServer server)
 {
     private static readonly Action<SignalsOutboxOptions> Polling = o =>

@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.Samples.Chat.Model;
 
 /// <summary>
-/// Creates the schema with <c>EnsureCreated</c> (no migrations: the sample's schema is its model) and seeds two rooms.
-/// Registered before the Signals dispatcher, so the outbox table exists when the dispatcher starts.
+/// Creates the schema — on PostgreSQL by applying the EF Core migrations in <c>Migrations/</c> (which include the Signals tables that
+/// <c>AddSignalsOutbox()</c> maps), in memory with <c>EnsureCreated</c> — and seeds two rooms. Registered before the Signals
+/// dispatcher, so the outbox table exists when the dispatcher starts. Instances starting together on one database are safe: EF Core
+/// takes a database lock while it migrates.
 /// </summary>
 /// <param name="services">The app's services, to create a scoped <see cref="ChatDbContext"/>.</param>
 internal sealed class ChatDatabaseInitializer(IServiceScopeFactory services) : IHostedService
@@ -15,7 +17,15 @@ internal sealed class ChatDatabaseInitializer(IServiceScopeFactory services) : I
     {
         await using AsyncServiceScope scope = services.CreateAsyncScope();
         ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
-        await db.Database.EnsureCreatedAsync(cancellationToken);
+        if (db.Database.IsRelational())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+        }
+
         foreach (Room room in SeedRooms)
         {
             if (!await db.Rooms.AnyAsync(r => r.Id == room.Id, cancellationToken))

@@ -26,8 +26,11 @@ namespace Signals.AspNetCore.Endpoints;
 /// so the two never write at once and a ping never lands inside an event.</para>
 /// <para>A resume cursor ahead of this instance's <see cref="SignalHub.Cursor"/> (another instance's dispatcher got further) is
 /// accepted as it is: later changes are still sent, and one this instance publishes at or below the cursor may arrive again,
-/// which is harmless because versions only grow. An <c>event: reset</c> for a cursor that is too old needs a store that forgets
-/// history; the in-process hub keeps every key's latest version, so it never sends one.</para>
+/// which is harmless because versions only grow. A cursor below the hub's <see cref="SignalHub.ResumeFloor"/> (outbox retention
+/// compacted changes after it) is too old: the stream starts with <c>event: reset</c> (data <c>{"resumeFloor":N}</c>, no id), then
+/// sends the current state of every requested key, as for a new client; the client drops what it knew and resyncs.</para>
+/// <para>Event ids are resume cursors, not always the version: <see cref="SignalSubscription.ResumeCursor"/> stays below a version
+/// that may still commit out of order, so a client resuming from the id misses nothing (and may see a version again).</para>
 /// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
 /// options cannot change the wire shape.</para>
 /// </remarks>
@@ -69,6 +72,13 @@ internal static class EventsEndpoint
             return services.Reject(Name, problem);
         }
 
+        long resumeFloor = services.Hub.ResumeFloor;
+        bool reset = after > 0 && after < resumeFloor;
+        if (reset)
+        {
+            after = 0;
+        }
+
         // Subscribe now, so the initial state is the state when the request arrived; the stream disposes the subscription
         // when it ends, and the response does if the stream never runs.
         SignalSubscription subscription = services.Hub.Subscribe(keys!.Stored, after);
@@ -79,7 +89,7 @@ internal static class EventsEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
 
         SignalsEndpointLog.StreamOpened(services.Logger, keys.Stored.Count, after);
-        var stream = new EventStream(context, subscription, keys, services);
+        var stream = new EventStream(context, subscription, keys, services, reset ? resumeFloor : null);
         return TypedResults.ServerSentEvents(stream.ReadAsync());
     }
 
@@ -134,7 +144,8 @@ internal static class EventsEndpoint
     }
 
     /// <summary>One stream's state: the subscription, the heartbeat timer and the end conditions.</summary>
-    private sealed class EventStream(HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services)
+    private sealed class EventStream(
+        HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services, long? resetTo)
     {
         private readonly TimeSpan _heartbeat = services.Options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : services.Options.HeartbeatInterval;
         private readonly string _eventType = services.Options.EventType;
@@ -181,6 +192,15 @@ internal static class EventsEndpoint
                     yield break;
                 }
 
+                if (resetTo is { } floor)
+                {
+                    yield return new SseItem<string>(string.Create(CultureInfo.InvariantCulture, $"{{\"resumeFloor\":{floor}}}"), "reset")
+                    {
+                        ReconnectionInterval = _retry,
+                    };
+                    _retry = null;
+                }
+
                 while (true)
                 {
                     Wake wake = await WaitAsync(ended).ConfigureAwait(false);
@@ -204,7 +224,7 @@ internal static class EventsEndpoint
                         string data = JsonSerializer.Serialize(SignalEvent.From(keys.ToRequested(version)), SignalsJsonSerializerContext.Default.SignalEvent);
                         yield return new SseItem<string>(data, _eventType)
                         {
-                            EventId = version.Version.ToString(CultureInfo.InvariantCulture),
+                            EventId = subscription.ResumeCursor.ToString(CultureInfo.InvariantCulture),
                             ReconnectionInterval = _retry,
                         };
                         _retry = null;

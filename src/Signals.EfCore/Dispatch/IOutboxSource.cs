@@ -1,17 +1,43 @@
 namespace Signals.EntityFrameworkCore;
 
-/// <summary>Reads committed outbox rows for a dispatcher: PostgreSQL over Npgsql, or any provider through EF Core.</summary>
+/// <summary>
+/// Reads committed outbox rows for one dispatcher — PostgreSQL over Npgsql, or any provider through EF Core — and keeps the
+/// dispatcher's position in the change feed. Not thread-safe for reads (one read loop); <see cref="CleanupAsync"/> and
+/// <see cref="ReadCompactedThroughAsync"/> may run concurrently with them.
+/// </summary>
 internal interface IOutboxSource : IAsyncDisposable
 {
-    /// <summary>Reads the latest row of every key: the current version of each key that ever changed.</summary>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>One row per key, in id order.</returns>
-    Task<IReadOnlyList<OutboxRow>> LoadLatestAsync(CancellationToken cancellationToken);
+    /// <summary>Gets a short name of the dispatcher kind, for logs and health reports.</summary>
+    string Kind { get; }
 
-    /// <summary>Reads committed rows with an id above <paramref name="position"/>.</summary>
-    /// <param name="position">The highest id already published.</param>
-    /// <param name="limit">The most rows to return.</param>
+    /// <summary>Reads the latest version of every key (compacted state and outbox) and positions the source after it.</summary>
+    /// <param name="publish">Receives each row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>Up to <paramref name="limit"/> rows, in id order.</returns>
-    Task<IReadOnlyList<OutboxRow>> ReadAfterAsync(long position, int limit, CancellationToken cancellationToken);
+    /// <returns>The progress after the read.</returns>
+    Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads every row committed since the previous read (and compacted state rows written since), never skipping one that
+    /// was not visible before; rows already returned may come again.
+    /// </summary>
+    /// <param name="publish">Receives each row.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The progress after the read.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> has not run.</exception>
+    Task<OutboxProgress> ReadChangesAsync(Action<OutboxRow> publish, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compacts outbox rows staged before <paramref name="cutoff"/> into the state table (latest version per key) and deletes them,
+    /// at most <paramref name="batchSize"/> of the oldest rows; safe to run on several instances at once.
+    /// </summary>
+    /// <param name="cutoff">Rows staged before this time go.</param>
+    /// <param name="batchSize">The most rows to remove.</param>
+    /// <param name="cancellationToken">Cancels the cleanup (its transaction rolls back).</param>
+    /// <returns>How many rows were removed (0 also when another instance was cleaning up).</returns>
+    Task<int> CleanupAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>Reads the highest version that retention compacted (0 for none): the oldest cursor a client can resume from.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version.</returns>
+    Task<long> ReadCompactedThroughAsync(CancellationToken cancellationToken);
 }

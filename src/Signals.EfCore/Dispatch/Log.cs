@@ -5,8 +5,8 @@ namespace Signals.EntityFrameworkCore;
 /// <summary>Log messages of the dispatchers (event ids 100-199).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(100, LogLevel.Information, "Signals outbox dispatcher for {Context} started ({Dispatcher}); loaded {Keys} keys up to version {Position}.")]
-    public static partial void DispatcherStarted(ILogger logger, string context, string dispatcher, int keys, long position);
+    [LoggerMessage(100, LogLevel.Information, "Signals outbox dispatcher for {Context} started ({Dispatcher}).")]
+    public static partial void DispatcherStarted(ILogger logger, string context, string dispatcher);
 
     [LoggerMessage(101, LogLevel.Warning, "Reading the Signals outbox failed; retrying in {Delay}.")]
     public static partial void ReadFailed(ILogger logger, TimeSpan delay, Exception exception);
@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Debug, "Sending the Signals wake-up notification failed; other instances will catch up on their safety poll.")]
     public static partial void NotifyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Information, "Signals outbox dispatcher for {Context} loaded {Keys} keys; settled cursor {Settled}.")]
+    public static partial void Loaded(ILogger logger, string context, int keys, long settled);
+
+    [LoggerMessage(107, LogLevel.Information, "Compacted and removed {Rows} Signals outbox rows staged before {Cutoff}.")]
+    public static partial void CleanedUp(ILogger logger, int rows, DateTimeOffset cutoff);
+
+    [LoggerMessage(108, LogLevel.Warning, "The Signals outbox cleanup failed (another instance may have compacted the same rows); retrying in {Delay}.")]
+    public static partial void CleanupFailed(ILogger logger, TimeSpan delay, Exception exception);
 }

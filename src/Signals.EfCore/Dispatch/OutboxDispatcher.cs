@@ -8,22 +8,19 @@ using Npgsql;
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// Moves committed outbox rows of one context type into this instance's <see cref="SignalHub"/>. On PostgreSQL it listens for
-/// wake-up notifications and sends them after local saves; on any other provider it polls through EF Core.
+/// Moves committed outbox rows of one context type into this instance's <see cref="SignalHub"/>. On PostgreSQL it reads by transaction
+/// id, listens for wake-up notifications and sends them after local saves; on any other provider it polls through EF Core.
 /// </summary>
 /// <remarks>
 /// <para>
-/// On start it first loads the latest version of every key (so the hub knows keys changed before this instance started), then reads
-/// rows with an id above its position, in id order and in batches of <see cref="SignalsOutboxOptions.BatchSize"/>, publishing
-/// <c>SignalVersion(key, id, null, createdAt)</c>. It reads again when woken (a local save, a notification, a reconnect of the
-/// listener) and at least every <see cref="SignalsOutboxOptions.PollInterval"/>. Failures are logged and retried with back-off.
+/// On start it loads the latest version of every key (compacted state and outbox), then reads what committed since, each time it is
+/// woken (a local save, a notification, a reconnect of the listener) and at least every <see cref="SignalsOutboxOptions.PollInterval"/>,
+/// publishing <c>SignalVersion(key, id, hash, createdAt)</c>. After each read it advances the hub's <see cref="SignalHub.SettledCursor"/>
+/// (the source's proof that nothing at or below it can still commit) and <see cref="SignalHub.ResumeFloor"/>. Failures are logged and
+/// retried with back-off; <see cref="Status"/> feeds the health check. The guarantees of each source are on
+/// <see cref="PostgresOutboxSource"/> and <see cref="EfCoreOutboxSource{TContext}"/>.
 /// </para>
-/// <para>
-/// Known limit (gap safety, a later issue): ids are assigned at insert, not at commit, so a row with a lower id can commit after
-/// a higher one has been read; reading "id &gt; position" then skips it. This dispatcher does not yet hold its position below ids
-/// that may still commit (DESIGN.md, "Read path"), so under concurrent writers a change can be missed until a later change of
-/// the same key.
-/// </para>
+/// <para>Alongside the read loop run the PostgreSQL listener and wake-up notifier (PostgreSQL, unless polling) and the retention cleanup.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 internal sealed class OutboxDispatcher<TContext>(
@@ -31,9 +28,16 @@ internal sealed class OutboxDispatcher<TContext>(
     SignalHub hub,
     OutboxSignalerRegistry signalers,
     IOptionsMonitor<SignalsOutboxOptions> optionsMonitor,
+    TimeProvider time,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
+    /// <summary>The <c>application_name</c> of the dispatcher's pooled connections unless the connection string sets one.</summary>
+    public const string ApplicationName = "Signals dispatcher";
+
+    /// <summary>Gets what the dispatcher is doing, for the health check.</summary>
+    public OutboxDispatcherStatus Status { get; } = new(typeof(TContext).Name, time);
+
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,87 +45,84 @@ internal sealed class OutboxDispatcher<TContext>(
         OutboxSignaler signaler = signalers.Find(typeof(TContext))
             ?? throw new InvalidOperationException($"No outbox signaler is registered for '{typeof(TContext).Name}'.");
 
-        string? connectionString = null;
-        OutboxTable? table = null;
+        // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor).
+        hub.AdvanceSettledCursor(0);
+        IOutboxSource source;
+        var sideLoops = new List<Func<CancellationToken, Task>>();
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, stoppingToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            _ = OutboxModel.GetEntityType(lease.Context);
-            if (!options.UsePollingDispatcher && lease.Context.Database.IsNpgsql())
+            DbContext context = lease.Context;
+            _ = OutboxModel.GetEntityType(context);
+            if (context.Database.IsNpgsql())
             {
-                connectionString = lease.Context.Database.GetConnectionString() ?? lease.Context.Database.GetDbConnection().ConnectionString;
+                string connectionString = context.Database.GetConnectionString() ?? context.Database.GetDbConnection().ConnectionString;
                 if (string.IsNullOrEmpty(connectionString))
                 {
                     throw new InvalidOperationException(
                         $"The Signals PostgreSQL dispatcher needs the connection string of '{typeof(TContext).Name}', but the context has none.");
                 }
 
-                table = OutboxTable.FromModel(lease.Context);
+                var builder = new NpgsqlDataSourceBuilder(connectionString);
+                builder.ConnectionStringBuilder.ApplicationName ??= ApplicationName;
+                NpgsqlDataSource dataSource = builder.Build();
+                bool listen = !options.UsePollingDispatcher;
+                source = new PostgresOutboxSource(dataSource, SignalsTables.FromModel(context), listen ? "PostgreSQL LISTEN/NOTIFY" : "PostgreSQL polling");
+                Status.Starting(source.Kind, listens: listen);
+                if (listen)
+                {
+                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, Status, logger).RunAsync);
+                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler, logger).RunAsync);
+                }
+            }
+            else
+            {
+                source = new EfCoreOutboxSource<TContext>(scopes, options, time);
+                Status.Starting(source.Kind, listens: false);
             }
         }
 
-        if (connectionString is null || table is null)
-        {
-            await RunAsync(new EfCoreOutboxSource<TContext>(scopes), "polling", options.PollInterval ?? SignalsOutboxOptions.DefaultPollingInterval, options, signaler, [], stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
-        NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
-        var listener = new PostgresNotificationListener(connectionString, options, signaler, logger);
-        var notifier = new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler, logger);
-        await RunAsync(
-            new PostgresOutboxSource(dataSource, table),
-            "PostgreSQL LISTEN/NOTIFY",
-            options.PollInterval ?? SignalsOutboxOptions.DefaultPostgresPollInterval,
-            options,
-            signaler,
-            [listener.RunAsync(stoppingToken), notifier.RunAsync(stoppingToken)],
-            stoppingToken).ConfigureAwait(false);
-    }
-
-    private async Task RunAsync(
-        IOutboxSource source, string dispatcher, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, Task[] sideLoops, CancellationToken stoppingToken)
-    {
+        TimeSpan pollInterval = options.PollInterval
+            ?? (sideLoops.Count > 0 ? SignalsOutboxOptions.DefaultPostgresPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
+        sideLoops.Add(new OutboxCleaner(source, hub, options, time, logger).RunAsync);
+        Log.DispatcherStarted(logger, typeof(TContext).Name, source.Kind);
         await using (source.ConfigureAwait(false))
         {
+            Task[] running = [.. sideLoops.Select(loop => loop(stoppingToken))];
             try
             {
-                await ReadLoopAsync(source, dispatcher, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
+                await ReadLoopAsync(source, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
-                await Task.WhenAll(sideLoops).ConfigureAwait(false);
+                await Task.WhenAll(running).ConfigureAwait(false);
             }
         }
     }
 
     private async Task ReadLoopAsync(
-        IOutboxSource source, string dispatcher, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
+        IOutboxSource source, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
     {
-        long position = 0;
         bool loaded = false;
         var backoff = new RetryBackoff(options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                Status.ReadStarting();
+                var batch = new PublishBatch(hub, logger);
+                OutboxProgress progress = loaded
+                    ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
+                    : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
+                hub.AdvanceResumeFloor(progress.CompactedThrough);
+                int published = batch.Complete(progress.Settled);
                 if (!loaded)
                 {
-                    IReadOnlyList<OutboxRow> latest = await source.LoadLatestAsync(stoppingToken).ConfigureAwait(false);
-                    position = Publish(latest, position);
                     loaded = true;
-                    Log.DispatcherStarted(logger, typeof(TContext).Name, dispatcher, latest.Count, position);
+                    Log.Loaded(logger, typeof(TContext).Name, published, progress.Settled);
                 }
 
-                // Gap safety is a later issue: see the remarks on this type. Rows that commit out of id order can be skipped here.
-                IReadOnlyList<OutboxRow> batch;
-                do
-                {
-                    batch = await source.ReadAfterAsync(position, options.BatchSize, stoppingToken).ConfigureAwait(false);
-                    position = Publish(batch, position);
-                }
-                while (batch.Count >= options.BatchSize);
-
+                Status.ReadSucceeded();
                 backoff.Reset();
                 await signaler.WaitAsync(pollInterval, stoppingToken).ConfigureAwait(false);
             }
@@ -131,6 +132,7 @@ internal sealed class OutboxDispatcher<TContext>(
             }
             catch (Exception exception)
             {
+                Status.ReadFailed(exception);
                 Log.ReadFailed(logger, backoff.Delay, exception);
                 if (!await backoff.WaitAsync(stoppingToken).ConfigureAwait(false))
                 {
@@ -140,22 +142,36 @@ internal sealed class OutboxDispatcher<TContext>(
         }
     }
 
-    private long Publish(IReadOnlyList<OutboxRow> rows, long position)
+    /// <summary>
+    /// The rows of one read, published to the hub in chunks; the last chunk goes with the read's settled cursor, so subscribers are woken
+    /// only once the cursor covers it (see <see cref="SignalHub.Publish(IEnumerable{SignalVersion}, long)"/>).
+    /// </summary>
+    /// <param name="hub">The hub.</param>
+    /// <param name="logger">Logs rows whose key is invalid.</param>
+    private sealed class PublishBatch(SignalHub hub, ILogger logger)
     {
-        foreach (OutboxRow row in rows)
+        private const int ChunkSize = 10_000;
+        private readonly List<SignalVersion> _pending = [];
+        private int _published;
+
+        public void Add(OutboxRow row)
         {
-            if (SignalKey.TryParse(row.Key, out SignalKey key, out string? error))
-            {
-                hub.Publish(new SignalVersion(key, row.Id, null, row.CreatedAt));
-            }
-            else
+            if (!SignalKey.TryParse(row.Key, out SignalKey key, out string? error))
             {
                 Log.InvalidKey(logger, row.Id, error);
+                return;
             }
 
-            position = Math.Max(position, row.Id);
+            _pending.Add(new SignalVersion(key, row.Id, row.Hash, row.CreatedAt));
+            if (_pending.Count == ChunkSize)
+            {
+                _published += hub.Publish(_pending);
+                _pending.Clear();
+            }
         }
 
-        return position;
+        /// <summary>Publishes the rest and advances the settled cursor.</summary>
+        /// <returns>How many rows were newer than the hub's versions.</returns>
+        public int Complete(long settled) => _published + hub.Publish(_pending, settled);
     }
 }

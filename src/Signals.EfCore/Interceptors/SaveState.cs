@@ -27,8 +27,11 @@ internal sealed class SaveState
     /// <summary>Gets or sets a value indicating whether the interceptor is running its own inner saves (it must not re-enter).</summary>
     public bool Inner { get; set; }
 
-    /// <summary>Gets or sets the highest outbox id saved inside a user transaction that has not committed yet (0 for none).</summary>
-    public long PendingHighestId { get; set; }
+    /// <summary>
+    /// Gets or sets the highest outbox id written inside a user transaction that has not committed yet (0 when the ids are unknown, as
+    /// after <c>InvalidateSignalsAsync</c>), or <see langword="null"/> when nothing waits for a commit.
+    /// </summary>
+    public long? PendingHighestId { get; set; }
 
     /// <summary>Forgets the save in progress (not <see cref="PendingHighestId"/>).</summary>
     public void ClearSave()

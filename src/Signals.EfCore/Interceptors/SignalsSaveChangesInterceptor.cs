@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -33,10 +34,10 @@ namespace Signals.EntityFrameworkCore;
 /// could no longer insert them.
 /// </para>
 /// <para>
-/// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit —
-/// the interceptor tells this application's dispatcher for the context type (registered by
-/// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service provider that <c>AddDbContext</c>
-/// records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
+/// After a save commits outside an application transaction — or, when the application began one, after EF Core reports its commit,
+/// or after the <c>TransactionScope</c> the connection takes part in commits — the interceptor tells this application's dispatcher
+/// for the context type (registered by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>, found through the application service
+/// provider that <c>AddDbContext</c> records). The dispatcher reads at once and, on PostgreSQL, sends one <c>pg_notify</c> from its own connection to wake the
 /// other instances. Without that provider (a context created with <c>new</c>), the dispatchers' safety poll delivers the change.
 /// Nothing is sent for a save that rolls back.
 /// </para>
@@ -291,7 +292,47 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         DatabaseFacade database = context.Database;
         return database.CurrentTransaction is null
             && database.IsRelational()
-            && database.AutoTransactionBehavior != AutoTransactionBehavior.Never;
+            && database.AutoTransactionBehavior != AutoTransactionBehavior.Never
+            && AmbientTransaction(context) is null;
+    }
+
+    /// <summary>The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any.</summary>
+    private static Transaction? AmbientTransaction(DbContext context)
+        => context.Database.IsRelational() && context.Database.CurrentTransaction is null
+            ? context.Database.GetEnlistedTransaction() ?? Transaction.Current
+            : null;
+
+    /// <summary>
+    /// Wakes the dispatchers for outbox rows up to <paramref name="highestId"/> once they have committed: at once when the context is
+    /// outside any transaction, when EF Core reports the commit of its current transaction, or when a <c>TransactionScope</c> the
+    /// connection takes part in commits. Nothing is sent for a rollback.
+    /// </summary>
+    /// <param name="context">The context that wrote the rows.</param>
+    /// <param name="highestId">The highest id written, or 0 when unknown (the wake-up carries no id then).</param>
+    internal static void WakeWhenCommitted(DbContext context, long highestId)
+    {
+        if (context.Database.CurrentTransaction is not null)
+        {
+            SaveState state = States.GetOrCreateValue(context);
+            state.PendingHighestId = Math.Max(state.PendingHighestId ?? 0, highestId);
+        }
+        else if (AmbientTransaction(context) is { } ambient)
+        {
+            if (FindSignaler(context) is { } signaler)
+            {
+                ambient.TransactionCompleted += (_, e) =>
+                {
+                    if (e.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
+                    {
+                        signaler.OnCommitted(highestId);
+                    }
+                };
+            }
+        }
+        else
+        {
+            FindSignaler(context)?.OnCommitted(highestId);
+        }
     }
 
     private static int SaveWithDeferredKeys(DbContext context, SaveState state)
@@ -331,6 +372,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static int SaveInner(DbContext context, SaveState state, ref bool accepted)
     {
+        Unstage(context, state);
         Stage(context, state, state.Keys);
         int total = context.SaveChanges(acceptAllChangesOnSuccess: true);
         accepted = true;
@@ -385,6 +427,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static async Task<int> SaveInnerAsync(DbContext context, SaveState state, StrongBox<bool> accepted, CancellationToken cancellationToken)
     {
+        Unstage(context, state);
         Stage(context, state, state.Keys);
         int total = await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
         accepted.Value = true;
@@ -430,15 +473,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
         int rows = state.Staged.Count;
         state.ClearSave();
-        if (context.Database.CurrentTransaction is null)
-        {
-            FindSignaler(context)?.OnCommitted(highest);
-        }
-        else
-        {
-            state.PendingHighestId = Math.Max(state.PendingHighestId, highest);
-        }
-
+        WakeWhenCommitted(context, highest);
         return Math.Max(0, result - rows);
     }
 
@@ -449,6 +484,13 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             return;
         }
 
+        Unstage(context, state);
+        state.ClearSave();
+    }
+
+    /// <summary>Detaches the outbox rows staged so far (a failed attempt's rows, before an execution strategy retries).</summary>
+    private static void Unstage(DbContext context, SaveState state)
+    {
         foreach (SignalOutboxEntry row in state.Staged)
         {
             EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
@@ -458,18 +500,17 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             }
         }
 
-        state.ClearSave();
+        state.Staged.Clear();
     }
 
     private static void WakeAfterCommit(DbContext? context)
     {
-        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId == 0)
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId is not { } highest)
         {
             return;
         }
 
-        long highest = state.PendingHighestId;
-        state.PendingHighestId = 0;
+        state.PendingHighestId = null;
         FindSignaler(context)?.OnCommitted(highest);
     }
 
@@ -477,7 +518,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     {
         if (context is not null && States.TryGetValue(context, out SaveState? state) && !state.Inner)
         {
-            state.PendingHighestId = 0;
+            state.PendingHighestId = null;
         }
     }
 

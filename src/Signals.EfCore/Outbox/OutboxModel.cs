@@ -3,16 +3,35 @@ using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Signals.EntityFrameworkCore;
 
-/// <summary>Finds the outbox in a context's model, with an error that says how to add it.</summary>
+/// <summary>Finds the Signals tables in a context's model, with an error that says how to add them.</summary>
 internal static class OutboxModel
 {
+    /// <summary>The name of the shadow property that maps the PostgreSQL <c>xid</c> column.</summary>
+    public const string TransactionIdProperty = "TransactionId";
+
+    /// <summary>The longest content hash the tables hold, in characters.</summary>
+    public const int HashMaxLength = 64;
+
+    /// <summary>Names the sequence of the outbox ids on PostgreSQL.</summary>
+    /// <param name="table">The outbox table's name.</param>
+    /// <returns><c>{table}_id_seq</c>.</returns>
+    public static string IdSequenceName(string table) => table + "_id_seq";
+
     /// <summary>Gets the entity type of <see cref="SignalOutboxEntry"/>.</summary>
     /// <param name="context">The context.</param>
     /// <returns>The entity type.</returns>
     /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
-    public static IEntityType GetEntityType(DbContext context)
-        => context.Model.FindEntityType(typeof(SignalOutboxEntry))
+    public static IEntityType GetEntityType(DbContext context) => GetEntityType(context, typeof(SignalOutboxEntry));
+
+    /// <summary>Gets the entity type of one of the Signals entities.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="entityType">The CLR type: <see cref="SignalOutboxEntry"/>, <see cref="SignalStateEntry"/> or <see cref="SignalValueEntry"/>.</param>
+    /// <returns>The entity type.</returns>
+    /// <exception cref="InvalidOperationException">The model does not map it.</exception>
+    public static IEntityType GetEntityType(DbContext context, Type entityType)
+        => context.Model.FindEntityType(entityType)
            ?? throw new InvalidOperationException(
-               $"The model of '{context.GetType().Name}' has no Signals outbox. Call 'modelBuilder.AddSignalsOutbox()' in " +
-               $"'{context.GetType().Name}.OnModelCreating' (and add a migration) so that signal version bumps can be saved with the data.");
+               $"The model of '{context.GetType().Name}' has no Signals outbox ({entityType.Name} is not mapped). Call " +
+               $"'modelBuilder.AddSignalsOutbox()' in '{context.GetType().Name}.OnModelCreating' (and add a migration) so that signal " +
+               "version bumps can be saved with the data.");
 }

@@ -7,10 +7,14 @@ namespace Signals.EntityFrameworkCore;
 /// <remarks>
 /// <para>
 /// The table is mapped into the application's own context with <c>modelBuilder.AddSignalsOutbox()</c> (table
-/// <c>signals_outbox</c>, columns <c>id</c>, <c>key</c>, <c>created_at</c>). <see cref="Id"/> comes from one database
-/// sequence (an identity column), so a key's version is the <see cref="Id"/> of its latest row.
+/// <c>signals_outbox</c>, columns <c>id</c>, <c>key</c>, <c>created_at</c>, <c>hash</c>, and on PostgreSQL <c>xid</c>, the writer's
+/// transaction id). <see cref="Id"/> comes from one database sequence (an identity column), so a key's version is the <see cref="Id"/>
+/// of its latest row.
 /// </para>
-/// <para>The write path only inserts rows; committed rows are the source of truth the dispatchers read.</para>
+/// <para>
+/// The write path only inserts rows; committed rows are the source of truth the dispatchers read. Rows older than
+/// <see cref="SignalsOutboxOptions.RetentionPeriod"/> are compacted into <see cref="SignalStateEntry"/> rows and deleted.
+/// </para>
 /// </remarks>
 public sealed class SignalOutboxEntry
 {
@@ -22,4 +26,10 @@ public sealed class SignalOutboxEntry
 
     /// <summary>Gets or sets when the change was staged, in UTC, by the clock of the application that saved it.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Gets or sets the content hash of the key's new state (<see cref="SignalVersion.Hash"/>), or <see langword="null"/>: entity saves
+    /// record none; the EF Core value store records <see cref="SignalValueHash"/> of the stored value (<see langword="null"/> when deleted).
+    /// </summary>
+    public string? Hash { get; set; }
 }

@@ -3,46 +3,198 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Signals.EntityFrameworkCore;
 
-/// <summary>Reads the outbox through EF Core LINQ, so it works on any provider (the polling dispatcher).</summary>
+/// <summary>
+/// Reads the outbox through EF Core LINQ, so it works on any provider: the polling dispatcher of providers other than PostgreSQL.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It reads rows with an id above its position, in id order and in batches. A missing id below a row it read (a gap) is either a
+/// transaction that has not committed yet or one that never will (a rollback, a failed save): the position stays below the oldest
+/// gap, and the rows above it are read again, until the gap fills or has been open for <see cref="SignalsOutboxOptions.GapTimeout"/>.
+/// Then it is skipped. Where outbox ids commit in id order (SQLite: one writer at a time, ids never reused) no gap ever opens and
+/// nothing is skipped; where writers commit concurrently, a row whose transaction commits more than the timeout after a higher id was
+/// read is not delivered by this source (the key's next change, or the start-up load of an instance, delivers its state).
+/// </para>
+/// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
+/// ids below the newest, so gaps left by transactions in flight at start-up are waited for like any other.</para>
+/// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
-/// <param name="scopes">Creates a scope (and a context) per read.</param>
-internal sealed class EfCoreOutboxSource<TContext>(IServiceScopeFactory scopes) : IOutboxSource
+internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     where TContext : DbContext
 {
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<OutboxRow>> LoadLatestAsync(CancellationToken cancellationToken)
+    private readonly IServiceScopeFactory _scopes;
+    private readonly int _batchSize;
+    private readonly TimeSpan _gapTimeout;
+    private readonly TimeProvider _time;
+    private List<Gap> _gaps = [];
+    private long _position;
+    private bool _loaded;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="scopes">Creates a scope (and a context) per read.</param>
+    /// <param name="options">The dispatcher's options (batch size, gap timeout).</param>
+    /// <param name="time">The clock that times gaps.</param>
+    public EfCoreOutboxSource(IServiceScopeFactory scopes, SignalsOutboxOptions options, TimeProvider time)
     {
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        _scopes = scopes;
+        _batchSize = options.BatchSize;
+        _gapTimeout = options.GapTimeout;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public string Kind => "polling";
+
+    /// <inheritdoc/>
+    public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
+    {
+        long compacted = 0;
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
+            foreach (SignalStateEntry state in await lease.Context.Set<SignalStateEntry>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                compacted = Math.Max(compacted, state.Version);
+                publish(new OutboxRow(state.Version, state.Key, state.UpdatedAt, state.Hash));
+            }
+
             IQueryable<SignalOutboxEntry> outbox = lease.Context.Set<SignalOutboxEntry>().AsNoTracking();
             IQueryable<long> latestIds = outbox.GroupBy(e => e.Key).Select(g => g.Max(e => e.Id));
-            return await outbox
+            long newest = 0;
+            foreach (OutboxRow row in await outbox
                 .Where(e => latestIds.Contains(e.Id))
                 .OrderBy(e => e.Id)
-                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt))
+                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash))
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false))
+            {
+                newest = row.Id;
+                publish(row);
+            }
+
+            // Re-read the recent tail (harmless repeats) to find gaps left by transactions in flight at start-up.
+            _position = Math.Max(0, newest - _batchSize);
+            _loaded = true;
+        }
+
+        return await ReadChangesAsync(publish, cancellationToken).ConfigureAwait(false) with { CompactedThrough = compacted };
+    }
+
+    /// <inheritdoc/>
+    public async Task<OutboxProgress> ReadChangesAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
+    {
+        if (!_loaded)
+        {
+            throw new InvalidOperationException("The outbox source has not loaded yet.");
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        var gaps = new List<Gap>();
+        long expected = _position + 1;
+        long after = _position;
+        List<OutboxRow> batch;
+        do
+        {
+            ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+            await using (lease.ConfigureAwait(false))
+            {
+                batch = await lease.Context.Set<SignalOutboxEntry>()
+                    .AsNoTracking()
+                    .Where(e => e.Id > after)
+                    .OrderBy(e => e.Id)
+                    .Take(_batchSize)
+                    .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash))
+                    .ToListAsync(cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            foreach (OutboxRow row in batch)
+            {
+                if (row.Id > expected)
+                {
+                    gaps.Add(new Gap(expected, row.Id - 1, FirstSeen(expected) ?? now));
+                }
+
+                expected = row.Id + 1;
+                after = row.Id;
+                publish(row);
+            }
+        }
+        while (batch.Count >= _batchSize);
+
+        // Hold the position below the oldest gap that may still fill; remember expired gaps so they are not timed again.
+        int open = gaps.FindIndex(g => now - g.FirstSeen < _gapTimeout);
+        _position = open >= 0 ? gaps[open].Start - 1 : after;
+        _gaps = gaps;
+        return new OutboxProgress(_position, 0);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> CleanupAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            DbContext context = lease.Context;
+            List<SignalOutboxEntry> doomed = await context.Set<SignalOutboxEntry>()
+                .OrderBy(e => e.Id)
+                .Take(batchSize)
+                .Where(e => e.CreatedAt < cutoff)
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false);
+            if (doomed.Count == 0)
+            {
+                return 0;
+            }
+
+            SignalOutboxEntry[] latest = [.. doomed.GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.Id)!)];
+            string[] keys = [.. latest.Select(e => e.Key)];
+            Dictionary<string, SignalStateEntry> states = await context.Set<SignalStateEntry>()
+                .Where(s => keys.Contains(s.Key))
+                .ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (SignalOutboxEntry row in latest)
+            {
+                if (!states.TryGetValue(row.Key, out SignalStateEntry? state))
+                {
+                    context.Add(new SignalStateEntry { Key = row.Key, Version = row.Id, Hash = row.Hash, UpdatedAt = row.CreatedAt });
+                }
+                else if (state.Version < row.Id)
+                {
+                    (state.Version, state.Hash, state.UpdatedAt) = (row.Id, row.Hash, row.CreatedAt);
+                }
+            }
+
+            // One save: compaction and deletion commit together. Another instance compacting the same rows makes this save fail
+            // (a row it deleted, a key it inserted): nothing is lost, this instance tries again at its next cleanup.
+            context.RemoveRange(doomed);
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return doomed.Count;
         }
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<OutboxRow>> ReadAfterAsync(long position, int limit, CancellationToken cancellationToken)
+    public async Task<long> ReadCompactedThroughAsync(CancellationToken cancellationToken)
     {
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            return await lease.Context.Set<SignalOutboxEntry>()
-                .AsNoTracking()
-                .Where(e => e.Id > position)
-                .OrderBy(e => e.Id)
-                .Take(limit)
-                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt))
-                .ToListAsync(cancellationToken)
-                .ConfigureAwait(false);
+            return await lease.Context.Set<SignalStateEntry>().MaxAsync(s => (long?)s.Version, cancellationToken).ConfigureAwait(false) ?? 0;
         }
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private DateTimeOffset? FirstSeen(long id)
+    {
+        int known = _gaps.FindIndex(g => g.Start <= id && id <= g.End);
+        return known >= 0 ? _gaps[known].FirstSeen : null;
+    }
+
+    /// <summary>A run of missing ids.</summary>
+    /// <param name="Start">The first missing id.</param>
+    /// <param name="End">The last missing id.</param>
+    /// <param name="FirstSeen">When the gap (or the one it shrank from) was first seen.</param>
+    private readonly record struct Gap(long Start, long End, DateTimeOffset FirstSeen);
 }

@@ -8,10 +8,15 @@ namespace Signals.EntityFrameworkCore;
 /// notification and after every (re)connect, so the read loop catches up on whatever it may have missed.
 /// </summary>
 /// <remarks>
-/// Npgsql raises notifications only while a command or <c>WaitAsync</c> runs, so the loop waits in <c>WaitAsync</c>. The connection
-/// has Npgsql's keepalive on, and after each idle <see cref="SignalsOutboxOptions.KeepAliveInterval"/> it is probed with a bounded
-/// <c>SELECT 1</c>: a dead connection is noticed within seconds and replaced, with a doubling back-off up to
-/// <see cref="SignalsOutboxOptions.MaxRetryDelay"/>. A notification is only a hint; the outbox is the truth.
+/// <para>
+/// Npgsql raises notifications only while a command or <c>WaitAsync</c> runs, so the loop waits in <c>WaitAsync</c>. A dead connection
+/// is noticed within <see cref="SignalsOutboxOptions.KeepAliveInterval"/>: after half of it without traffic the connection is probed
+/// with <c>SELECT 1</c>, which must answer within the other half (a canceled probe breaks the connection at once, no cancellation
+/// round trip); TCP keepalive is on as well, and a server that ends the session (restart, <c>pg_terminate_backend</c>) is noticed at
+/// once. Npgsql's own application-level keepalive stays off: it has no timeout of its own.
+/// </para>
+/// <para>A failed connection is replaced with a doubling back-off up to <see cref="SignalsOutboxOptions.MaxRetryDelay"/>. A notification
+/// is only a hint; the outbox is the truth.</para>
 /// </remarks>
 internal sealed class PostgresNotificationListener
 {
@@ -19,33 +24,45 @@ internal sealed class PostgresNotificationListener
     public const string ApplicationName = "Signals listener";
 
     private readonly string _connectionString;
+    private readonly string _listen;
     private readonly string _channel;
-    private readonly TimeSpan _idle;
+    private readonly TimeSpan _probeAfter;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _maxRetryDelay;
     private readonly OutboxSignaler _signaler;
+    private readonly OutboxDispatcherStatus _status;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="connectionString">The application's connection string.</param>
     /// <param name="options">The dispatcher's options.</param>
     /// <param name="signaler">The doorbell to ring.</param>
+    /// <param name="status">Where to report whether it listens.</param>
     /// <param name="logger">The logger.</param>
-    public PostgresNotificationListener(string connectionString, SignalsOutboxOptions options, OutboxSignaler signaler, ILogger logger)
+    public PostgresNotificationListener(
+        string connectionString, SignalsOutboxOptions options, OutboxSignaler signaler, OutboxDispatcherStatus status, ILogger logger)
     {
-        int keepAliveSeconds = Math.Max(1, (int)Math.Ceiling(options.KeepAliveInterval.TotalSeconds));
+        int seconds = Math.Max(1, (int)Math.Ceiling(options.KeepAliveInterval.TotalSeconds));
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            KeepAlive = keepAliveSeconds,
             Pooling = false,
             Enlist = false,
-            CommandTimeout = keepAliveSeconds,
+            KeepAlive = 0,
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = seconds,
+            TcpKeepAliveInterval = 1,
+            Timeout = seconds,
+            CancellationTimeout = -1,
         };
         builder.ApplicationName ??= ApplicationName;
         _connectionString = builder.ConnectionString;
         _channel = options.NotificationChannel;
-        _idle = TimeSpan.FromSeconds(keepAliveSeconds);
+        _listen = $"LISTEN \"{options.NotificationChannel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        _probeAfter = options.KeepAliveInterval / 2;
+        _connectTimeout = options.KeepAliveInterval;
         _maxRetryDelay = options.MaxRetryDelay;
         _signaler = signaler;
+        _status = status;
         _logger = logger;
     }
 
@@ -63,18 +80,24 @@ internal sealed class PostgresNotificationListener
                 await using (connection.ConfigureAwait(false))
                 {
                     connection.Notification += (_, _) => _signaler.Wake();
-                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, $"LISTEN {OutboxTable.Quote(_channel)}", cancellationToken).ConfigureAwait(false);
+                    using (var connect = Bounded(_connectTimeout, cancellationToken))
+                    {
+                        await connection.OpenAsync(connect.Token).ConfigureAwait(false);
+                        await ExecuteAsync(connection, _listen, connect.Token).ConfigureAwait(false);
+                    }
+
                     Log.Listening(_logger, _channel);
+                    _status.Listener(listening: true);
                     backoff.Reset();
 
                     // Whatever committed while nobody listened (start-up, a reconnect) is read now.
                     _signaler.Wake();
                     while (true)
                     {
-                        if (!await connection.WaitAsync(_idle, cancellationToken).ConfigureAwait(false))
+                        if (!await connection.WaitAsync(_probeAfter, cancellationToken).ConfigureAwait(false))
                         {
-                            await ExecuteAsync(connection, "SELECT 1", cancellationToken).ConfigureAwait(false);
+                            using var probe = Bounded(_probeAfter, cancellationToken);
+                            await ExecuteAsync(connection, "SELECT 1", probe.Token).ConfigureAwait(false);
                         }
                     }
                 }
@@ -85,6 +108,7 @@ internal sealed class PostgresNotificationListener
             }
             catch (Exception exception)
             {
+                _status.Listener(listening: false, exception);
                 Log.ListenerFailed(_logger, backoff.Delay, exception);
                 if (!await backoff.WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -94,9 +118,17 @@ internal sealed class PostgresNotificationListener
         }
     }
 
+    /// <summary>A token that cancels after <paramref name="timeout"/> (or when listening stops).</summary>
+    private static CancellationTokenSource Bounded(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(timeout);
+        return source;
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-#pragma warning disable CA2100 // The only interpolated part is a quoted channel name from options.
+#pragma warning disable CA2100 // The only variable part is the quoted channel name from options.
         var command = new NpgsqlCommand(sql, connection);
 #pragma warning restore CA2100
         await using (command.ConfigureAwait(false))

@@ -17,6 +17,9 @@ public sealed class SignalHub
     private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries = new();
     private readonly int _maxKeysPerSubscription;
     private long _cursor;
+    private long _resumeFloor;
+    private long _settled;
+    private int _settledTracked;
 
     /// <summary>Initializes a new instance with default options.</summary>
     public SignalHub()
@@ -62,6 +65,46 @@ public sealed class SignalHub
         }
     }
 
+    /// <summary>
+    /// Gets the settled cursor: every change with a version at or below it that will ever be published has been published. A subscriber
+    /// that read a change may resume from <c>min(version, SettledCursor)</c> without missing one (see <see cref="SignalSubscription.ResumeCursor"/>).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Versions are outbox ids, assigned when a row is inserted, not when it commits: a change with a lower version can be published after
+    /// one with a higher version (its transaction committed later). A client that resumed from the higher version would never see the
+    /// lower one, so the cursor it resumes from must not pass a version that may still commit.
+    /// </para>
+    /// <para>
+    /// It follows <see cref="Cursor"/> (every store that publishes in version order, such as <see cref="InMemorySignalStore"/>) until a
+    /// dispatcher first calls <see cref="AdvanceSettledCursor"/>; from then on only that call moves it.
+    /// </para>
+    /// </remarks>
+    public long SettledCursor => Volatile.Read(ref _settledTracked) == 0 ? Cursor : Volatile.Read(ref _settled);
+
+    /// <summary>Records that every version at or below <paramref name="cursor"/> that will ever be published has been published.</summary>
+    /// <param name="cursor">The settled cursor; it never moves back. A dispatcher calls it with 0 before it publishes anything.</param>
+    public void AdvanceSettledCursor(long cursor)
+    {
+        Volatile.Write(ref _settledTracked, 1);
+        AdvanceMax(ref _settled, cursor);
+    }
+
+    /// <summary>
+    /// Gets the oldest cursor a subscriber can resume from without having missed a change that is no longer retained one by one:
+    /// a resume cursor below it gets a full resync instead (the SSE stream sends <c>event: reset</c>). <c>0</c> while nothing was forgotten.
+    /// </summary>
+    /// <remarks>
+    /// Dispatchers advance it when outbox retention compacts old changes (see <see cref="AdvanceResumeFloor"/>). The hub itself keeps
+    /// every key's latest version, so a resync is always possible; the floor tells a resuming client that it cannot learn the changes
+    /// between its cursor and the floor one by one.
+    /// </remarks>
+    public long ResumeFloor => Volatile.Read(ref _resumeFloor);
+
+    /// <summary>Records that changes with versions at or below <paramref name="cursor"/> may no longer be retained one by one.</summary>
+    /// <param name="cursor">The highest version that retention may have removed; the floor never moves back.</param>
+    public void AdvanceResumeFloor(long cursor) => AdvanceMax(ref _resumeFloor, cursor);
+
     /// <summary>Gets the current state of a key.</summary>
     /// <param name="key">The key.</param>
     /// <returns>The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed.</returns>
@@ -72,43 +115,7 @@ public sealed class SignalHub
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
     /// <returns><see langword="true"/> when the version was newer and subscribers were told.</returns>
     /// <exception cref="ArgumentException"><paramref name="version"/> has a default key or a version below 1.</exception>
-    public bool Publish(SignalVersion version)
-    {
-        if (version.Key.IsDefault || version.Version < 1)
-        {
-            throw new ArgumentException("A published version needs a key and a version of at least 1.", nameof(version));
-        }
-
-        SignalSubscription[] subscribers;
-        while (true)
-        {
-            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
-            lock (entry)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                if (version.Version <= entry.Current.Version)
-                {
-                    return false;
-                }
-
-                entry.Current = version;
-                subscribers = entry.Subscribers;
-                break;
-            }
-        }
-
-        AdvanceCursor(version.Version);
-        foreach (SignalSubscription subscriber in subscribers)
-        {
-            subscriber.Enqueue(version);
-        }
-
-        return true;
-    }
+    public bool Publish(SignalVersion version) => Publish(version, woken: null);
 
     /// <summary>Publishes a batch of committed changes, in order.</summary>
     /// <param name="versions">The changes.</param>
@@ -120,6 +127,40 @@ public sealed class SignalHub
         foreach (SignalVersion version in versions)
         {
             published += Publish(version) ? 1 : 0;
+        }
+
+        return published;
+    }
+
+    /// <summary>
+    /// Publishes a batch of committed changes, in order, then advances <see cref="SettledCursor"/> to <paramref name="settledCursor"/>,
+    /// and only then wakes the subscribers: a subscriber that was waiting reads the batch as settled up to the cursor (its
+    /// <see cref="SignalSubscription.ResumeCursor"/> reaches the versions), instead of racing the cursor's advance.
+    /// </summary>
+    /// <param name="versions">The changes.</param>
+    /// <param name="settledCursor">The settled cursor after the batch (see <see cref="AdvanceSettledCursor"/>).</param>
+    /// <returns>How many were newer than the keys' current versions.</returns>
+    /// <exception cref="ArgumentException">A version has a default key or a version below 1 (those before it are published).</exception>
+    public int Publish(IEnumerable<SignalVersion> versions, long settledCursor)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var woken = new HashSet<SignalSubscription>(ReferenceEqualityComparer.Instance);
+        int published = 0;
+        try
+        {
+            foreach (SignalVersion version in versions)
+            {
+                published += Publish(version, woken) ? 1 : 0;
+            }
+
+            AdvanceSettledCursor(settledCursor);
+        }
+        finally
+        {
+            foreach (SignalSubscription subscription in woken)
+            {
+                subscription.Wake();
+            }
         }
 
         return published;
@@ -176,6 +217,7 @@ public sealed class SignalHub
                     if (entry.Current.Version > after)
                     {
                         subscription.Enqueue(entry.Current);
+                        subscription.Wake();
                     }
 
                     break;
@@ -270,12 +312,64 @@ public sealed class SignalHub
         }
     }
 
-    private void AdvanceCursor(long version)
+    /// <summary>Publishes one change; wakes its subscribers now, or adds them to <paramref name="woken"/> for the caller to wake.</summary>
+    private bool Publish(SignalVersion version, HashSet<SignalSubscription>? woken)
     {
-        long current = Volatile.Read(ref _cursor);
-        while (version > current)
+        if (version.Key.IsDefault || version.Version < 1)
         {
-            long seen = Interlocked.CompareExchange(ref _cursor, version, current);
+            throw new ArgumentException("A published version needs a key and a version of at least 1.", nameof(version));
+        }
+
+        SignalSubscription[] subscribers;
+        while (true)
+        {
+            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                if (version.Version <= entry.Current.Version)
+                {
+                    return false;
+                }
+
+                entry.Current = version;
+                subscribers = entry.Subscribers;
+                break;
+            }
+        }
+
+        foreach (SignalSubscription subscriber in subscribers)
+        {
+            if (!subscriber.Enqueue(version))
+            {
+                continue;
+            }
+
+            if (woken is null)
+            {
+                subscriber.Wake();
+            }
+            else
+            {
+                woken.Add(subscriber);
+            }
+        }
+
+        // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
+        AdvanceMax(ref _cursor, version.Version);
+        return true;
+    }
+
+    private static void AdvanceMax(ref long location, long value)
+    {
+        long current = Volatile.Read(ref location);
+        while (value > current)
+        {
+            long seen = Interlocked.CompareExchange(ref location, value, current);
             if (seen == current)
             {
                 return;

@@ -25,6 +25,7 @@ public sealed class SignalSubscription : IDisposable
     private readonly long _after;
     private SignalVersion[] _batch = [];
     private int _batchIndex;
+    private long _batchSettled;
     private int _disposed;
 
     internal SignalSubscription(SignalHub hub, SignalKey[] keys, long after)
@@ -36,6 +37,17 @@ public sealed class SignalSubscription : IDisposable
 
     /// <summary>Gets the keys this subscription watches.</summary>
     public IReadOnlyList<SignalKey> Keys { get; }
+
+    /// <summary>
+    /// Gets the cursor to resume from after the change read last (e.g. its SSE event id): <c>min(version, settled)</c>, where settled is
+    /// the hub's <see cref="SignalHub.SettledCursor"/> when the change was taken. A new subscription with this cursor as <c>after</c>
+    /// misses no change: every change not read yet has a higher version. It never decreases; 0 before the first read.
+    /// </summary>
+    /// <remarks>
+    /// It equals the version read whenever nothing is in flight below it; while a transaction that may still commit a lower version is
+    /// open, it stays below that version, and a subscription resumed from it may repeat changes the reader already has (never older ones).
+    /// </remarks>
+    public long ResumeCursor { get; private set; }
 
     /// <summary>Waits until a change can be read.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -71,6 +83,7 @@ public sealed class SignalSubscription : IDisposable
         }
 
         version = _batch[_batchIndex++];
+        ResumeCursor = Math.Max(ResumeCursor, Math.Min(version.Version, _batchSettled));
         return true;
     }
 
@@ -98,30 +111,35 @@ public sealed class SignalSubscription : IDisposable
         }
     }
 
-    internal void Enqueue(SignalVersion version)
+    /// <summary>Holds a change for the reader (the latest per key); the caller wakes the reader with <see cref="Wake"/>.</summary>
+    /// <returns><see langword="true"/> when the change is pending now.</returns>
+    internal bool Enqueue(SignalVersion version)
     {
         if (version.Version <= _after)
         {
-            return;
+            return false;
         }
 
         lock (_pending)
         {
             if (_delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)
             {
-                return;
+                return false;
             }
 
             if (_pending.TryGetValue(version.Key, out SignalVersion pending) && version.Version <= pending.Version)
             {
-                return;
+                return false;
             }
 
             _pending[version.Key] = version;
         }
 
-        _doorbell.Writer.TryWrite(true);
+        return true;
     }
+
+    /// <summary>Wakes a reader waiting in <see cref="WaitToReadAsync"/>.</summary>
+    internal void Wake() => _doorbell.Writer.TryWrite(true);
 
     private bool HasPending()
     {
@@ -138,6 +156,8 @@ public sealed class SignalSubscription : IDisposable
 
     private bool TakeBatch()
     {
+        // Read before the batch is taken: every version at or below it was published, so it is in this batch or read before.
+        long settled = _hub.SettledCursor;
         lock (_pending)
         {
             if (_pending.Count == 0)
@@ -155,6 +175,7 @@ public sealed class SignalSubscription : IDisposable
 
         Array.Sort(_batch, static (a, b) => a.Version.CompareTo(b.Version));
         _batchIndex = 0;
+        _batchSettled = settled;
         return true;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Signals;
 
@@ -71,15 +70,12 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
         lock (_lock)
         {
             JsonElement current = _values.TryGetValue(key, out SignalValue<JsonElement>? stored) ? stored.Value : defaultValue;
-            if (JsonNode.Parse(current.GetRawText()) is not JsonObject value
-                || value[propertyName] is not JsonValue number
-                || !number.TryGetValue(out long count))
+            if (!SignalValueIncrement.TryApply(current, propertyName, delta, out JsonElement value))
             {
                 throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'.");
             }
 
-            value[propertyName] = checked(count + delta);
-            return ValueTask.FromResult(Store(key, JsonSerializer.SerializeToElement(value)));
+            return ValueTask.FromResult(Store(key, value));
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Signals.EntityFrameworkCore.Tests.Model;
 
@@ -29,9 +30,36 @@ internal sealed class SignalsTestApp : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddDbContext<ChatDbContext>(o => provider(o.UseSignals()));
         builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
+        builder.Services.AddHealthChecks().AddSignalsDispatcher();
         IHost host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new SignalsTestApp(host);
+    }
+
+    /// <summary>Runs the app's health checks (the Signals dispatcher check).</summary>
+    public Task<HealthReport> CheckHealthAsync()
+        => _host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>Checks health until it reports <paramref name="expected"/>, within <see cref="HubAssert.DefaultTimeout"/>.</summary>
+    public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(HubAssert.DefaultTimeout);
+        HealthReport report;
+        while ((report = await CheckHealthAsync()).Status != expected)
+        {
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"Health stayed {report.Status} instead of {expected}: {string.Join("; ", report.Entries.Select(e => e.Value.Description))}");
+            }
+        }
+
+        return report;
     }
 
     /// <summary>Runs work on a scoped context, as a request of this instance would.</summary>

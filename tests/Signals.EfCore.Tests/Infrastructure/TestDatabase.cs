@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
 
@@ -25,6 +26,27 @@ internal static class TestDatabase
         await using ChatDbContext context = CreateContext(connectionString);
         return await context.Outbox.AsNoTracking().OrderBy(e => e.Id).ToListAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>Runs one SQL statement on its own connection and returns the first column of the first row.</summary>
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>Runs SQL on its own connection.</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Wakes every dispatcher on the database, as another writer's notification would.</summary>
+    public static Task NotifyAsync(string connectionString) => ExecuteAsync(connectionString, "SELECT pg_notify('signals', '0')");
 
     public static async Task<string[]> ReadOutboxKeysAsync(string connectionString)
         => [.. (await ReadOutboxAsync(connectionString)).Select(e => e.Key).Order(StringComparer.Ordinal)];

@@ -13,6 +13,10 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
 
+    public DbSet<SignalStateEntry> State => Set<SignalStateEntry>();
+
+    public DbSet<SignalValueEntry> Values => Set<SignalValueEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ChatMessage>().Property(m => m.Id).ValueGeneratedNever();

@@ -1,0 +1,9 @@
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>Where a source stands after a read.</summary>
+/// <param name="Settled">
+/// The settled cursor: every outbox id at or below it is either read or will never commit (see <see cref="SignalHub.SettledCursor"/>).
+/// Never decreases.
+/// </param>
+/// <param name="CompactedThrough">The highest compacted version seen by the read (0 for none): see <see cref="SignalHub.ResumeFloor"/>.</param>
+internal readonly record struct OutboxProgress(long Settled, long CompactedThrough);

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using System.Transactions;
+using Microsoft.EntityFrameworkCore.Storage;
+using Signals;
+using Signals.EntityFrameworkCore;
+
+// ReSharper disable once CheckNamespace
+namespace Microsoft.EntityFrameworkCore;
+
+/// <summary>Extension methods that record signal version bumps on a <see cref="DbContext"/> outside <c>SaveChanges</c>.</summary>
+public static class SignalsDbContextExtensions
+{
+    /// <summary>The most keys one <c>INSERT</c> statement carries (one parameter each, plus the timestamp).</summary>
+    private const int KeysPerStatement = 1_000;
+
+    /// <summary>
+    /// Records a version bump of each key in the outbox now, inside the context's current transaction — for changes that bypass the
+    /// change tracker, such as <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> or raw SQL.
+    /// </summary>
+    /// <param name="context">The context, on a relational provider, mapping the outbox (<c>modelBuilder.AddSignalsOutbox()</c>).</param>
+    /// <param name="keys">The keys that changed; duplicates are recorded once. None: nothing happens.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the outbox rows are written (not committed, when a transaction is current).</returns>
+    /// <remarks>
+    /// <para>
+    /// The rows join the transaction the context is in: one begun with <c>Database.BeginTransaction()</c> (they commit or roll back with
+    /// it, and a rollback to a savepoint taken before drops them) or a <c>TransactionScope</c> the connection is enlisted in. Without a
+    /// transaction they are written in one of their own. The dispatchers are woken once the rows have committed; nothing is sent when
+    /// they roll back. Call it in the same transaction as the bulk update, so both commit together:
+    /// </para>
+    /// <code>
+    /// await using var transaction = await db.Database.BeginTransactionAsync(ct);
+    /// await db.Messages.Where(m =&gt; m.RoomId == "general").ExecuteDeleteAsync(ct);
+    /// await db.InvalidateSignalsAsync([ChatMessage.Keys.Room("general")], ct);
+    /// await transaction.CommitAsync(ct);
+    /// </code>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> holds <c>default(SignalKey)</c>; nothing is written.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The provider is not relational (EF Core in-memory): it has no transactions to join. Use <see cref="ISignalStore"/> there.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    public static async Task InvalidateSignalsAsync(this DbContext context, IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
+    {
+        if (Prepare(context, keys) is not { } statements)
+        {
+            return;
+        }
+
+        if (statements.Count == 1 || HasTransaction(context))
+        {
+            foreach ((string sql, object[] parameters) in statements)
+            {
+                await context.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            // Several statements and no transaction: one of our own, so the keys commit together.
+            await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                async ct =>
+                {
+                    IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        foreach ((string sql, object[] parameters) in statements)
+                        {
+                            await context.Database.ExecuteSqlRawAsync(sql, parameters, ct).ConfigureAwait(false);
+                        }
+
+                        await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        SignalsSaveChangesInterceptor.WakeWhenCommitted(context, 0);
+    }
+
+    /// <summary>
+    /// Records a version bump of each key in the outbox now, inside the context's current transaction — for changes that bypass the
+    /// change tracker, such as <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> or raw SQL.
+    /// </summary>
+    /// <param name="context">The context, on a relational provider, mapping the outbox (<c>modelBuilder.AddSignalsOutbox()</c>).</param>
+    /// <param name="keys">The keys that changed; duplicates are recorded once. None: nothing happens.</param>
+    /// <remarks>See <see cref="InvalidateSignalsAsync"/>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="keys"/> holds <c>default(SignalKey)</c>; nothing is written.</exception>
+    /// <exception cref="NotSupportedException">The provider is not relational (EF Core in-memory).</exception>
+    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    public static void InvalidateSignals(this DbContext context, IEnumerable<SignalKey> keys)
+    {
+        if (Prepare(context, keys) is not { } statements)
+        {
+            return;
+        }
+
+        if (statements.Count == 1 || HasTransaction(context))
+        {
+            foreach ((string sql, object[] parameters) in statements)
+            {
+                context.Database.ExecuteSqlRaw(sql, parameters);
+            }
+        }
+        else
+        {
+            context.Database.CreateExecutionStrategy().Execute(() =>
+            {
+                using IDbContextTransaction transaction = context.Database.BeginTransaction();
+                foreach ((string sql, object[] parameters) in statements)
+                {
+                    context.Database.ExecuteSqlRaw(sql, parameters);
+                }
+
+                transaction.Commit();
+            });
+        }
+
+        SignalsSaveChangesInterceptor.WakeWhenCommitted(context, 0);
+    }
+
+    private static bool HasTransaction(DbContext context)
+        => context.Database.CurrentTransaction is not null || context.Database.GetEnlistedTransaction() is not null || Transaction.Current is not null;
+
+    /// <summary>Validates the arguments and builds the <c>INSERT</c> statements (provider-neutral SQL, one parameter per key).</summary>
+    /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>
+    private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, IEnumerable<SignalKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(keys);
+        SignalKey[] distinct = keys.Distinct().ToArray();
+        if (Array.Exists(distinct, static key => key.IsDefault))
+        {
+            throw new ArgumentException("Cannot invalidate default(SignalKey).", nameof(keys));
+        }
+
+        if (!context.Database.IsRelational())
+        {
+            throw new NotSupportedException(
+                $"InvalidateSignals needs a relational provider: it writes into the current transaction, and '{context.Database.ProviderName}' " +
+                "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
+        }
+
+        if (distinct.Length == 0)
+        {
+            return null;
+        }
+
+        MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
+        string insert = $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))}) VALUES ";
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var statements = new List<(string, object[])>();
+        foreach (SignalKey[] chunk in distinct.Chunk(KeysPerStatement))
+        {
+            var sql = new StringBuilder(insert);
+            var parameters = new object[chunk.Length + 1];
+            parameters[0] = now;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"({{{i + 1}}}, {{0}})");
+                parameters[i + 1] = chunk[i].Value;
+            }
+
+            statements.Add((sql.ToString(), parameters));
+        }
+
+        return statements;
+    }
+}

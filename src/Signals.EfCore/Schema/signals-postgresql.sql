@@ -1,0 +1,41 @@
+-- Signals schema for PostgreSQL (13 or later), for teams that manage their schema by hand.
+-- It creates exactly what EF Core migrations create for modelBuilder.AddSignalsOutbox() with the default names, in the
+-- connection's default schema. Idempotent: every statement is IF NOT EXISTS, so running it again changes nothing.
+
+-- Outbox ids come from this sequence, drawn only once the writing transaction has its id (the CASE fixes the order of
+-- evaluation): the dispatcher relies on it to know which ids can still commit. Keep CACHE 1 (the default).
+CREATE SEQUENCE IF NOT EXISTS signals_outbox_id_seq START WITH 1 INCREMENT BY 1 NO CYCLE;
+
+-- One row per version bump, written in the transaction of the change; xid is the writer's transaction id.
+CREATE TABLE IF NOT EXISTS signals_outbox (
+    id bigint NOT NULL DEFAULT (CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval('"signals_outbox_id_seq"') END),
+    key character varying(512) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    hash character varying(64),
+    xid xid8 NOT NULL DEFAULT (pg_current_xact_id()),
+    CONSTRAINT "PK_signals_outbox" PRIMARY KEY (id)
+);
+
+-- The latest version of every key whose outbox rows retention removed; xid is the compacting transaction's id.
+CREATE TABLE IF NOT EXISTS signals_state (
+    key character varying(512) NOT NULL,
+    version bigint NOT NULL,
+    hash character varying(64),
+    updated_at timestamp with time zone NOT NULL,
+    xid xid8 NOT NULL DEFAULT (pg_current_xact_id()),
+    CONSTRAINT "PK_signals_state" PRIMARY KEY (key)
+);
+
+-- The values of value signals (the EF Core ISignalValueStore).
+CREATE TABLE IF NOT EXISTS signals_values (
+    key character varying(512) NOT NULL,
+    value jsonb NOT NULL,
+    hash character varying(64) NOT NULL,
+    version bigint NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_signals_values" PRIMARY KEY (key)
+);
+
+-- The dispatchers read new rows by transaction id.
+CREATE INDEX IF NOT EXISTS "IX_signals_outbox_xid" ON signals_outbox (xid);
+CREATE INDEX IF NOT EXISTS "IX_signals_state_xid" ON signals_state (xid);

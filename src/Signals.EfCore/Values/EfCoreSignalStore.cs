@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>
+/// The <see cref="ISignalValueStore"/> and <see cref="ISignalStore"/> of an app with the EF Core outbox: values live in
+/// <c>signals_values</c>, and every change writes an outbox row in the same transaction, so versions are outbox ids like every other
+/// change, reach every instance through the dispatchers, and carry the value's <see cref="SignalValueHash"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Registered by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c> (for the first context type registered) in place of the in-memory
+/// stores. Each call uses a context of its own (from <see cref="IDbContextFactory{TContext}"/> when registered, otherwise a new scope)
+/// and its own transaction, then publishes the new version to this instance's hub at once and wakes the dispatchers.
+/// </para>
+/// <para>
+/// Values: on PostgreSQL the value is <c>jsonb</c>, writes of one key are serialized by an advisory lock, and
+/// <see cref="IncrementAsync"/> computes the new count inside the database, so concurrent increments from any number of instances never
+/// lose one (see <see cref="PostgresValueCommands"/>). On the EF Core in-memory provider the store computes in process, one write at a
+/// time. Other providers are not supported by the value store (<see cref="NotSupportedException"/>); <see cref="InvalidateAsync"/>
+/// works on every provider.
+/// </para>
+/// </remarks>
+/// <typeparam name="TContext">The application's context type.</typeparam>
+/// <param name="scopes">Creates the store's contexts.</param>
+/// <param name="hub">This instance's hub.</param>
+/// <param name="signalers">Finds the dispatcher to wake.</param>
+/// <param name="time">The clock of <see cref="SignalVersion.UpdatedAt"/>.</param>
+internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, SignalHub hub, OutboxSignalerRegistry signalers, TimeProvider time)
+    : ISignalValueStore, ISignalStore, IDisposable
+    where TContext : DbContext
+{
+    private readonly ChangeTrackerValueCommands _inProcess = new();
+
+    /// <inheritdoc/>
+    public void Dispose() => _inProcess.Dispose();
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>; nothing is written.</exception>
+    public async ValueTask<IReadOnlyList<SignalVersion>> InvalidateAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        SignalKey[] distinct = keys.Distinct().ToArray();
+        if (Array.Exists(distinct, static key => key.IsDefault))
+        {
+            throw new ArgumentException("Cannot invalidate default(SignalKey).", nameof(keys));
+        }
+
+        if (distinct.Length == 0)
+        {
+            return [];
+        }
+
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            DateTimeOffset now = Now();
+            SignalOutboxEntry[] rows = Array.ConvertAll(distinct, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
+            lease.Context.AddRange(rows);
+            await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            SignalVersion[] versions = [.. rows.Select((row, i) => new SignalVersion(distinct[i], row.Id, null, now))];
+            Published(versions);
+            return versions;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            return await Commands(lease.Context).GetAsync(lease.Context, key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
+    public async ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            ValueWrite write = await Commands(lease.Context).SetAsync(lease.Context, key, value, Now(), cancellationToken).ConfigureAwait(false);
+            return Published(write);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="key"/> is <c>default(SignalKey)</c>, or <paramref name="defaultValue"/> is not an object whose
+    /// <paramref name="propertyName"/> is an integer; nothing is written.
+    /// </exception>
+    /// <exception cref="OverflowException">The new count does not fit in 64 bits; nothing is written.</exception>
+    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
+    public async ValueTask<SignalValue<JsonElement>> IncrementAsync(
+        SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        ArgumentException.ThrowIfNullOrEmpty(propertyName);
+        if (!SignalValueIncrement.TryApply(defaultValue, propertyName, 0, out _))
+        {
+            throw new ArgumentException($"The default value must be an object with an integer property '{propertyName}'.", nameof(defaultValue));
+        }
+
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            ValueWrite write = await Commands(lease.Context)
+                .IncrementAsync(lease.Context, key, propertyName, delta, defaultValue, Now(), cancellationToken)
+                .ConfigureAwait(false);
+            return Published(write);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
+    public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDefault(key);
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
+            {
+                return false;
+            }
+
+            Published([version]);
+            return true;
+        }
+    }
+
+    /// <summary>The time of a change, to the microsecond: what the database stores, so a version read back equals the one returned.</summary>
+    private DateTimeOffset Now()
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
+    private static void ThrowIfDefault(SignalKey key)
+    {
+        if (key.IsDefault)
+        {
+            throw new ArgumentException("A value needs a key; default(SignalKey) was given.", nameof(key));
+        }
+    }
+
+    private IValueCommands Commands(DbContext context)
+    {
+        if (context.Database.IsNpgsql())
+        {
+            return PostgresValueCommands.For(context);
+        }
+
+        return context.Database.IsRelational()
+            ? throw new NotSupportedException(
+                $"The EF Core value store supports PostgreSQL and the in-memory provider, not '{context.Database.ProviderName}'. " +
+                "Register another ISignalValueStore after AddEntityFrameworkCoreOutbox().")
+            : _inProcess;
+    }
+
+    private SignalValue<JsonElement> Published(ValueWrite write)
+    {
+        if (write.Changed)
+        {
+            Published([write.Value.Version]);
+        }
+
+        return write.Value;
+    }
+
+    /// <summary>Publishes committed versions to this instance's hub and wakes the dispatchers (a <c>pg_notify</c> for the others).</summary>
+    private void Published(SignalVersion[] versions)
+    {
+        hub.Publish(versions);
+        signalers.Find(typeof(TContext))?.OnCommitted(versions.Max(static v => v.Version));
+    }
+}

@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.EntityFrameworkCore.Tests.Model;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// Out-of-order commits on real PostgreSQL: a transaction holds lower outbox ids open while a later one commits higher ids. The
+/// dispatcher must deliver both, never a rolled-back row, and keep its settled cursor (the safe SSE resume point) below open ids.
+/// </summary>
+public sealed class GapSafetyTests(PostgresServer server)
+{
+    /// <summary>
+    /// A quick safety poll: the settled cursor also waits for transactions of other tests running on the same server (snapshots are
+    /// cluster-wide), so it needs reads after they end.
+    /// </summary>
+    private static readonly Action<SignalsOutboxOptions> FastPoll = o => o.PollInterval = TimeSpan.FromMilliseconds(50);
+
+    [Fact]
+    public async Task A_lower_id_that_commits_after_a_higher_one_was_delivered_is_delivered_too()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gapcommit");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+        using SignalSubscription watcher = app.Hub.Subscribe([ChatMessage.Room("held"), ChatMessage.Room("after")]);
+
+        // A writer outside the app (no wake-up of its own) holds its transaction open: its outbox ids are lower.
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        held.Messages.Add(new ChatMessage { RoomId = "held", Text = "slow" });
+        await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+        long heldId = await HighestOutboxIdAsync(held);
+
+        await SaveAsync(app, "after");
+        SignalVersion after = await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("after"));
+        Assert.True(after.Version > heldId);
+
+        // The reader saw a version above the open id; the cursor it may resume from must stay below the open id.
+        Assert.True(app.Hub.SettledCursor < heldId, $"settled {app.Hub.SettledCursor}, open id {heldId}");
+        Assert.True(watcher.TryRead(out SignalVersion seen));
+        Assert.Equal(after, seen);
+        Assert.True(watcher.ResumeCursor < heldId, $"resume cursor {watcher.ResumeCursor}, open id {heldId}");
+
+        await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
+
+        SignalVersion delivered = await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("held"));
+        Assert.Equal(heldId, delivered.Version);
+
+        // Once the open transaction has ended, the next read settles everything up to the newest id.
+        long newest = (await TestDatabase.ReadOutboxAsync(db)).Max(r => r.Id);
+        await WaitUntilAsync(() => app.Hub.SettledCursor >= newest, () => $"settled {app.Hub.SettledCursor}, newest {newest}");
+    }
+
+    [Fact]
+    public async Task A_rolled_back_lower_id_publishes_nothing_and_does_not_hold_back_later_changes()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gaprollback");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using (IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            held.Messages.Add(new ChatMessage { RoomId = "phantom", Text = "never" });
+            await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+            await SaveAsync(app, "after");
+            await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("after"));
+            await heldTransaction.RollbackAsync(TestContext.Current.CancellationToken);
+        }
+
+        await SaveAsync(app, "later");
+        SignalVersion later = await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("later"));
+        await WaitUntilAsync(() => app.Hub.SettledCursor >= later.Version, () => $"settled {app.Hub.SettledCursor}, latest {later.Version}");
+
+        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("phantom")).Version);
+        Assert.DoesNotContain(ChatMessage.Room("phantom").Value, await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task Many_interleaved_out_of_order_commits_all_arrive_with_their_latest_versions()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gapmany");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+
+        // Eight writers each hold a transaction open, then commit in reverse order of their ids, with committed saves in between.
+        var writers = new List<(ChatDbContext Context, IDbContextTransaction Transaction)>();
+        try
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                ChatDbContext context = TestDatabase.CreateContext(db);
+                IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+                context.Messages.Add(new ChatMessage { RoomId = $"w{i}", Text = "held" });
+                await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+                writers.Add((context, transaction));
+                await SaveAsync(app, $"between{i}");
+            }
+
+            for (int i = writers.Count - 1; i >= 0; i--)
+            {
+                await writers[i].Transaction.CommitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            foreach ((ChatDbContext context, IDbContextTransaction transaction) in writers)
+            {
+                await transaction.DisposeAsync();
+                await context.DisposeAsync();
+            }
+        }
+
+        foreach (IGrouping<string, SignalOutboxEntry> key in (await TestDatabase.ReadOutboxAsync(db)).GroupBy(r => r.Key))
+        {
+            long latest = key.Max(r => r.Id);
+            Assert.Equal(latest, (await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse(key.Key), latest)).Version);
+        }
+    }
+
+    private static async Task SaveAsync(SignalsTestApp app, string room)
+        => await app.WithContextAsync(context =>
+        {
+            context.Messages.Add(new ChatMessage { RoomId = room, Text = room });
+            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+    /// <summary>The highest outbox id the context's own (uncommitted) transaction wrote.</summary>
+    private static Task<long> HighestOutboxIdAsync(ChatDbContext context)
+        => context.Outbox.MaxAsync(r => r.Id, TestContext.Current.CancellationToken);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> describe)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(HubAssert.DefaultTimeout);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Condition not met in time: {describe()}");
+            }
+        }
+    }
+}
