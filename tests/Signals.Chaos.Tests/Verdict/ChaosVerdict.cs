@@ -57,6 +57,9 @@ internal sealed class ChaosVerdict
     /// <summary>Gets how many (subscriber, key) pairs ended below the key's last committed version.</summary>
     public int Lost { get; private init; }
 
+    /// <summary>Gets how many of the <see cref="Lost"/> pairs the instance the subscriber ended on does have (so the stream, not the dispatcher, lost them).</summary>
+    public int LostByStream { get; private init; }
+
     /// <summary>Gets how many (instance, key) pairs the sync endpoint reported below the key's last committed version.</summary>
     public int LostBySync { get; private init; }
 
@@ -145,6 +148,7 @@ internal sealed class ChaosVerdict
 
         // Lost, phantom and regressions, per subscriber.
         int lost = 0;
+        int lostByStream = 0;
         int phantom = 0;
         foreach (ChaosSubscriber subscriber in evidence.Subscribers)
         {
@@ -155,9 +159,11 @@ internal sealed class ChaosVerdict
                 if (seen < expected)
                 {
                     lost++;
+                    bool instanceHasIt = evidence.Sync.TryGetValue(subscriber.Instance, out IReadOnlyDictionary<string, long>? hub) && hub.GetValueOrDefault(key) >= expected;
+                    lostByStream += instanceHasIt ? 1 : 0;
                     Sample(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"lost: subscriber {subscriber.Index} has '{key}' at {seen}, last committed {expected}{DescribeSync(evidence, key)}"));
+                        $"lost: subscriber {subscriber.Index} (on {subscriber.Instance}) has '{key}' at {seen}, last committed {expected}; sync: {DescribeSync(evidence, key)}"));
                 }
             }
 
@@ -212,6 +218,7 @@ internal sealed class ChaosVerdict
             Delivered = evidence.Subscribers.Sum(static s => (long)s.Events),
             TruthViolations = truthViolations,
             Lost = lost,
+            LostByStream = lostByStream,
             LostBySync = lostBySync,
             Phantom = phantom,
             Regressions = evidence.Subscribers.Sum(static s => s.Regressions),
@@ -243,7 +250,7 @@ internal sealed class ChaosVerdict
         text.AppendLine(CultureInfo.InvariantCulture, $"transactions: {Attempted} attempted, {Committed} committed ({Unknown.Committed} of {Unknown.Total} with an unknown commit outcome), {RolledBack} rolled back, {NotCommitted} failed before commit");
         text.AppendLine(CultureInfo.InvariantCulture, $"committed changes (outbox rows): {CommittedChanges} over {ChangedKeys} keys");
         text.AppendLine(CultureInfo.InvariantCulture, $"delivered (SSE signal events): {Delivered}, of which {Duplicates} repeated a version after a resume");
-        text.AppendLine(CultureInfo.InvariantCulture, $"lost: {Lost} (subscriber, key) pairs; by sync: {LostBySync} (instance, key) pairs");
+        text.AppendLine(CultureInfo.InvariantCulture, $"lost: {Lost} (subscriber, key) pairs, {LostByStream} of them while the subscriber's instance had the version; by sync: {LostBySync} (instance, key) pairs");
         text.AppendLine(CultureInfo.InvariantCulture, $"phantom: {Phantom}");
         text.AppendLine(CultureInfo.InvariantCulture, $"regressions: {Regressions}");
         text.AppendLine(CultureInfo.InvariantCulture, $"truth violations: {TruthViolations}");
@@ -256,5 +263,5 @@ internal sealed class ChaosVerdict
     }
 
     private static string DescribeSync(ChaosEvidence evidence, string key)
-        => "; sync: " + string.Join(", ", evidence.Sync.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.GetValueOrDefault(key)}")));
+        => string.Join(", ", evidence.Sync.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.GetValueOrDefault(key)}")));
 }

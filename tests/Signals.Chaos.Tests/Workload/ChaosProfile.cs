@@ -31,8 +31,8 @@ internal sealed record ChaosProfile(
     /// <summary>The longest pause between a transaction's save and its commit or rollback, in milliseconds: commits land out of id order.</summary>
     public const int MaxCommitDelayMilliseconds = 4;
 
-    /// <summary>The sized-for-CI profile: 16 writers, 4,000 commits, every fault.</summary>
-    public static ChaosProfile Ci { get; } = new("ci", 16, 4_000, 4, 4, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
+    /// <summary>The sized-for-CI profile: 16 writers, 6,000 commits, every fault.</summary>
+    public static ChaosProfile Ci { get; } = new("ci", 16, 6_000, 4, 4, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
 
     /// <summary>The full profile: 16 writers, 100,000 commits, every fault.</summary>
     public static ChaosProfile Full { get; } = new("full", 16, 100_000, 4, 4, TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(60));

@@ -53,7 +53,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     /// <returns>The evidence for <see cref="ChaosVerdict.Judge"/>.</returns>
     public async Task<ChaosEvidence> RunAsync(CancellationToken cancellationToken)
     {
-        _subscribers.AddRange(Enumerable.Range(0, profile.Subscribers).Select(i => new ChaosSubscriber(i, _keyspace.All, instances)));
+        _subscribers.AddRange(Enumerable.Range(0, profile.Subscribers).Select(i => new ChaosSubscriber(i, _keyspace.All, instances, new Random(seed - i - 1))));
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task reading = Task.WhenAll(_subscribers.Select(s => s.RunAsync(stopReading.Token)));
         List<ChaosWriter> writers;

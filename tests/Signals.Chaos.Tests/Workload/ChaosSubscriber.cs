@@ -8,29 +8,37 @@ namespace Signals.Chaos.Tests.Workload;
 
 /// <summary>
 /// One SSE client of <c>GET /signals/events</c> watching every key of the run, as a browser's <c>EventSource</c> would: it
-/// remembers the id of the last event it received and, whenever its stream ends — the instance stopped, the connection broke, or
-/// <see cref="Switch"/> asked for it — reconnects to the <em>other</em> instance with that id as <c>Last-Event-ID</c>. It records the
+/// remembers the id of the last event it received and, whenever its stream ends — the instance stopped, the connection broke,
+/// <see cref="Switch"/> asked for it, or it read a random number (up to <see cref="MaxEventsPerStream"/>) of events and leaves on its
+/// own, as flaky mobile clients do — reconnects to the <em>other</em> instance with that id as <c>Last-Event-ID</c>. It records the
 /// highest version it saw per key, every (version, key) pair, and any version that went backwards.
 /// </summary>
 internal sealed class ChaosSubscriber
 {
+    /// <summary>The most events one stream delivers before the subscriber leaves it on its own.</summary>
+    public const int MaxEventsPerStream = 500;
+
     private readonly Dictionary<string, int> _keyIndex;
     private readonly long[] _latest;
     private readonly Dictionary<long, int> _seen = [];
     private readonly List<string> _anomalies = [];
     private readonly string _path;
     private readonly InstancePair _instances;
+    private readonly Random _random;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _connection;
+    private string? _lastEventId;
     private int _side;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="index">The subscriber's number; even ones start on A, odd ones on B.</param>
     /// <param name="keys">The keys to watch.</param>
     /// <param name="instances">The app instances.</param>
-    public ChaosSubscriber(int index, IReadOnlyList<string> keys, InstancePair instances)
+    /// <param name="random">This subscriber's random source.</param>
+    public ChaosSubscriber(int index, IReadOnlyList<string> keys, InstancePair instances, Random random)
     {
         Index = index;
+        _random = random;
         _side = index % 2;
         _instances = instances;
         _keyIndex = keys.Select(static (k, i) => (k, i)).ToDictionary(static p => p.k, static p => p.i, StringComparer.Ordinal);
@@ -41,6 +49,9 @@ internal sealed class ChaosSubscriber
     /// <summary>Gets the subscriber's number.</summary>
     public int Index { get; }
 
+    /// <summary>Gets the name of the instance it is (or was last) connected to.</summary>
+    public string Instance => InstancePair.NameOf(Volatile.Read(ref _side));
+
     /// <summary>Gets how many <c>signal</c> events it received.</summary>
     public int Events { get; private set; }
 
@@ -50,7 +61,7 @@ internal sealed class ChaosSubscriber
     /// <summary>Gets how many streams ended because the instance or the connection went away.</summary>
     public int Drops { get; private set; }
 
-    /// <summary>Gets how many streams it left on purpose (<see cref="Switch"/>).</summary>
+    /// <summary>Gets how many streams it left on purpose (<see cref="Switch"/>, or on its own).</summary>
     public int Switches { get; private set; }
 
     /// <summary>Gets how many reconnects carried a <c>Last-Event-ID</c>.</summary>
@@ -118,7 +129,6 @@ internal sealed class ChaosSubscriber
     /// <returns>A task that completes when it stopped.</returns>
     public async Task RunAsync(CancellationToken stop)
     {
-        string? lastEventId = null;
         while (!stop.IsCancellationRequested)
         {
             if (_instances.Pick(_side) is not { } target)
@@ -132,33 +142,18 @@ internal sealed class ChaosSubscriber
             Volatile.Write(ref _connection, connection);
             try
             {
-                await using SseClient events = await SseClient.OpenAsync(target.Instance.Http, _path, connection.Token, lastEventId);
+                await using SseClient events = await SseClient.OpenAsync(target.Instance.Http, _path, connection.Token, _lastEventId);
                 lock (_gate)
                 {
                     Connects++;
-                    Resumes += lastEventId is null ? 0 : 1;
+                    Resumes += _lastEventId is null ? 0 : 1;
                 }
 
-                while (true)
+                bool reset = await ReadStreamAsync(events);
+                lock (_gate)
                 {
-                    SseItem<string> item = await events.NextAsync();
-                    lastEventId = item.EventId ?? lastEventId;
-                    if (item.EventType == "reset")
-                    {
-                        // The cursor is too old for the server: resync in full, as a client must.
-                        lock (_gate)
-                        {
-                            Resets++;
-                        }
-
-                        lastEventId = null;
-                        break;
-                    }
-
-                    if (item.EventType == "signal")
-                    {
-                        Record(JsonSerializer.Deserialize<EventData>(item.Data, JsonSerializerOptions.Web)!);
-                    }
+                    Resets += reset ? 1 : 0;
+                    Switches += reset ? 0 : 1;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -189,6 +184,31 @@ internal sealed class ChaosSubscriber
 
             _side = 1 - _side;
         }
+    }
+
+    /// <summary>Reads one stream until this subscriber leaves it on its own (a random number of events) or the server sends <c>reset</c>.</summary>
+    /// <returns><see langword="true"/> after a <c>reset</c>.</returns>
+    private async Task<bool> ReadStreamAsync(SseClient events)
+    {
+        for (int left = _random.Next(1, MaxEventsPerStream + 1); left > 0;)
+        {
+            SseItem<string> item = await events.NextAsync();
+            _lastEventId = item.EventId ?? _lastEventId;
+            if (item.EventType == "reset")
+            {
+                // The cursor is too old for the server: resync in full, as a client must.
+                _lastEventId = null;
+                return true;
+            }
+
+            if (item.EventType == "signal")
+            {
+                Record(JsonSerializer.Deserialize<EventData>(item.Data, JsonSerializerOptions.Web)!);
+                left--;
+            }
+        }
+
+        return false;
     }
 
     private void Record(EventData data)
