@@ -80,13 +80,13 @@ internal sealed class ChaosSubscriber
     public int Foreign { get; private set; }
 
     /// <summary>Gets the highest version seen of a key.</summary>
-    /// <param name="key">A watched key.</param>
-    /// <returns>The version, 0 if none.</returns>
+    /// <param name="key">A key.</param>
+    /// <returns>The version, 0 if none (or the key is not watched).</returns>
     public long LatestOf(string key)
     {
         lock (_gate)
         {
-            return _latest[_keyIndex[key]];
+            return _keyIndex.TryGetValue(key, out int index) ? _latest[index] : 0;
         }
     }
 

@@ -169,7 +169,17 @@ public sealed class LocalPostgresServer : IPostgresServer
                 throw new InvalidOperationException($"The PostgreSQL server on port {Port} is already running.");
             }
 
-            await StartServerAsync(cancellationToken);
+            try
+            {
+                await StartServerAsync(cancellationToken);
+            }
+            catch
+            {
+                // Leave no half-started server behind: it would outlive the directory Dispose deletes.
+                await StopOrKillAsync();
+                throw;
+            }
+
             Volatile.Write(ref _running, true);
         }
         finally
@@ -193,13 +203,8 @@ public sealed class LocalPostgresServer : IPostgresServer
         {
             if (_running)
             {
-                using var timeout = new CancellationTokenSource(CommandTimeout);
-                await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "20", "stop"], timeout.Token);
+                await StopOrKillAsync();
             }
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
-        {
-            KillPostmaster();
         }
         finally
         {
@@ -236,6 +241,20 @@ public sealed class LocalPostgresServer : IPostgresServer
         return newest ?? throw new InvalidOperationException(
             "No PostgreSQL binaries found under /usr/lib/postgresql. Install them (Debian: 'apt-get install -y postgresql'), set " +
             $"{BinDirectoryVariable} to their directory, or set {PostgresServer.ConnectionStringVariable} to the connection string of a server.");
+    }
+
+    /// <summary>Stops the server as a crash would, or kills its postmaster when <c>pg_ctl</c> cannot.</summary>
+    private async Task StopOrKillAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CommandTimeout);
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "20", "stop"], timeout.Token);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            KillPostmaster();
+        }
     }
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
