@@ -167,7 +167,7 @@ internal sealed class ChaosVerdict
                 }
             }
 
-            foreach ((long version, string key) in subscriber.Seen(evidence.Keys))
+            foreach ((long version, string key) in subscriber.Seen())
             {
                 if (!evidence.Outbox.TryGetValue(version, out string? committedKey) || committedKey != key)
                 {

@@ -18,6 +18,7 @@ internal sealed class ChaosSubscriber
     /// <summary>The most events one stream delivers before the subscriber leaves it on its own.</summary>
     public const int MaxEventsPerStream = 500;
 
+    private readonly IReadOnlyList<string> _keys;
     private readonly Dictionary<string, int> _keyIndex;
     private readonly long[] _latest;
     private readonly Dictionary<long, int> _seen = [];
@@ -41,6 +42,7 @@ internal sealed class ChaosSubscriber
         _random = random;
         _side = index % 2;
         _instances = instances;
+        _keys = keys;
         _keyIndex = keys.Select(static (k, i) => (k, i)).ToDictionary(static p => p.k, static p => p.i, StringComparer.Ordinal);
         _latest = new long[keys.Count];
         _path = "/signals/events?" + string.Join('&', keys.Select(static k => "key=" + Uri.EscapeDataString(k)));
@@ -91,13 +93,12 @@ internal sealed class ChaosSubscriber
     }
 
     /// <summary>Gets every (version, key) pair it saw.</summary>
-    /// <param name="keys">The watched keys, in the order given to the constructor.</param>
     /// <returns>The pairs.</returns>
-    public IReadOnlyList<(long Version, string Key)> Seen(IReadOnlyList<string> keys)
+    public IReadOnlyList<(long Version, string Key)> Seen()
     {
         lock (_gate)
         {
-            return [.. _seen.Select(p => (p.Key, keys[p.Value]))];
+            return [.. _seen.Select(p => (p.Key, _keys[p.Value]))];
         }
     }
 
