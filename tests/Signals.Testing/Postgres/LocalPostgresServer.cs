@@ -9,7 +9,8 @@ namespace Signals.Testing;
 /// <summary>
 /// A throwaway PostgreSQL server started from the local binaries (<c>initdb</c>/<c>pg_ctl</c>) in a temporary directory, on a free
 /// loopback port, with its socket in that directory. When the tests run as root the server runs as the <c>postgres</c> OS user
-/// (through <c>runuser</c>). Disposing it stops the server and deletes the directory. Every wait is bounded.
+/// (through <c>runuser</c>). It can be stopped and started again on the same port and data directory (<see cref="StopAsync"/>,
+/// <see cref="StartAgainAsync"/>), as a fault for tests. Disposing it stops the server and deletes the directory. Every wait is bounded.
 /// </summary>
 /// <remarks>
 /// Durability is off (<c>fsync=off</c>, <c>full_page_writes=off</c>): the data is thrown away anyway, and tests run faster.
@@ -29,6 +30,8 @@ public sealed class LocalPostgresServer : IPostgresServer
     private readonly string _binDirectory;
     private readonly string _directory;
     private readonly bool _durable;
+    private readonly SemaphoreSlim _control = new(1, 1);
+    private bool _running = true;
     private int _disposed;
 
     private LocalPostgresServer(string binDirectory, string directory, int port, bool durable)
@@ -52,6 +55,9 @@ public sealed class LocalPostgresServer : IPostgresServer
 
     /// <inheritdoc/>
     public string ConnectionString { get; }
+
+    /// <summary>Gets a value indicating whether the server is running (started and not stopped by <see cref="StopAsync"/>).</summary>
+    public bool IsRunning => Volatile.Read(ref _running);
 
     private string DataDirectory => Path.Combine(_directory, "data");
 
@@ -122,6 +128,82 @@ public sealed class LocalPostgresServer : IPostgresServer
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
         => (await PostgresDatabases.CreateAsync(ConnectionString, name, cancellationToken)).ConnectionString;
 
+    /// <summary>
+    /// Stops the server and keeps its data directory and port, so <see cref="StartAgainAsync"/> can bring it back with its data.
+    /// Open connections are cut (clients see errors on their next use; pools are left alone, as a real outage would leave them).
+    /// </summary>
+    /// <param name="mode">
+    /// <see cref="PostgresStopMode.Fast"/> (the default) rolls back open transactions and shuts down cleanly;
+    /// <see cref="PostgresStopMode.Immediate"/> kills the server as a crash would, and the next start runs crash recovery.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the server to stop.</param>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException">The server is not running, or <c>pg_ctl</c> failed (the message holds its output and the server log).</exception>
+    /// <exception cref="TimeoutException"><c>pg_ctl</c> took too long.</exception>
+    /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
+    public async Task StopAsync(PostgresStopMode mode = PostgresStopMode.Fast, CancellationToken cancellationToken = default)
+    {
+        string modeName = mode switch
+        {
+            PostgresStopMode.Fast => "fast",
+            PostgresStopMode.Immediate => "immediate",
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Expected PostgresStopMode.Fast or PostgresStopMode.Immediate."),
+        };
+        await _control.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (!_running)
+            {
+                throw new InvalidOperationException($"The PostgreSQL server on port {Port} is not running.");
+            }
+
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", modeName, "-w", "-t", "20", "stop"], cancellationToken);
+            Volatile.Write(ref _running, false);
+        }
+        finally
+        {
+            _control.Release();
+        }
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port and data directory, and waits until it accepts connections.</summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>A task that completes when a client can connect.</returns>
+    /// <exception cref="InvalidOperationException">The server is already running, or <c>pg_ctl</c> failed (e.g. another process took the port meanwhile; the message holds the server log).</exception>
+    /// <exception cref="TimeoutException">Start-up or the readiness check took too long.</exception>
+    /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        await _control.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (_running)
+            {
+                throw new InvalidOperationException($"The PostgreSQL server on port {Port} is already running.");
+            }
+
+            try
+            {
+                await StartServerAsync(cancellationToken);
+            }
+            catch
+            {
+                // Leave no half-started server behind: it would outlive the directory Dispose deletes.
+                await StopOrKillAsync();
+                throw;
+            }
+
+            Volatile.Write(ref _running, true);
+        }
+        finally
+        {
+            _control.Release();
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -132,14 +214,18 @@ public sealed class LocalPostgresServer : IPostgresServer
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         NpgsqlConnection.ClearAllPools();
+        await _control.WaitAsync();
         try
         {
-            using var timeout = new CancellationTokenSource(CommandTimeout);
-            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "20", "stop"], timeout.Token);
+            if (_running)
+            {
+                await StopOrKillAsync();
+            }
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        finally
         {
-            KillPostmaster();
+            Volatile.Write(ref _running, false);
+            _control.Release();
         }
 
         TryDelete(_directory);
@@ -171,6 +257,20 @@ public sealed class LocalPostgresServer : IPostgresServer
         return newest ?? throw new InvalidOperationException(
             "No PostgreSQL binaries found under /usr/lib/postgresql. Install them (Debian: 'apt-get install -y postgresql'), set " +
             $"{BinDirectoryVariable} to their directory, or set {PostgresServer.ConnectionStringVariable} to the connection string of a server.");
+    }
+
+    /// <summary>Stops the server as a crash would, or kills its postmaster when <c>pg_ctl</c> cannot.</summary>
+    private async Task StopOrKillAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CommandTimeout);
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "20", "stop"], timeout.Token);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            KillPostmaster();
+        }
     }
 
     private async Task StartServerAsync(CancellationToken cancellationToken)

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Signals.EntityFrameworkCore;
+
+namespace Signals.Chaos.Tests.Model;
+
+/// <summary>The chaos test's application context: notes plus the Signals outbox.</summary>
+/// <param name="options">The context options (Npgsql, <c>UseSignals()</c>).</param>
+public sealed class ChaosDbContext(DbContextOptions<ChaosDbContext> options) : DbContext(options)
+{
+    /// <summary>Gets the notes.</summary>
+    public DbSet<ChaosNote> Notes => Set<ChaosNote>();
+
+    /// <summary>Gets the outbox, read back by the verdict.</summary>
+    public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
+
+    /// <inheritdoc/>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ChaosNote>(note =>
+        {
+            note.ToTable("chaos_notes");
+            note.Property(n => n.Id).ValueGeneratedNever();
+        });
+        modelBuilder.AddSignalsOutbox();
+    }
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Signals.Chaos.Tests.Hosting;
+using Signals.Chaos.Tests.Verdict;
+using Signals.Testing;
+
+namespace Signals.Chaos.Tests.Workload;
+
+/// <summary>
+/// One chaos run: subscribers on both instances, the writers, and the faults, each applied once the writers reach a share of
+/// their commits (progress, not the clock, schedules them): subscribers switching instance with <c>Last-Event-ID</c>, the listeners'
+/// backends terminated, PostgreSQL crashed and restarted, instance A restarted, the listeners terminated again. Then the run waits
+/// (bounded) until every subscriber has caught up with the last committed version of every key, and gathers the evidence.
+/// </summary>
+/// <param name="profile">The run's size.</param>
+/// <param name="seed">The writers' random seed.</param>
+/// <param name="server">The PostgreSQL server, restarted once.</param>
+/// <param name="database">The shared database.</param>
+/// <param name="instances">The two app instances.</param>
+internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServer server, ChaosDatabase database, InstancePair instances)
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PostgresDowntime = TimeSpan.FromMilliseconds(500);
+
+    private readonly ChaosKeyspace _keyspace = new(profile);
+    private readonly ChaosProgress _progress = new();
+    private readonly List<ChaosSubscriber> _subscribers = [];
+
+    /// <summary>Gets the faults applied, in order.</summary>
+    public List<FaultResult> Faults { get; } = [];
+
+    /// <summary>Gets how many faults the schedule holds.</summary>
+    public int ScheduledFaults { get; private set; }
+
+    /// <summary>Gets a value indicating whether the write phase hit <see cref="ChaosProfile.WriteTimeout"/>.</summary>
+    public bool WriteTimedOut { get; private set; }
+
+    /// <summary>Gets how long the writers ran.</summary>
+    public TimeSpan WriteTime { get; private set; }
+
+    /// <summary>Gets how long it took every subscriber to catch up after the last write, or <see langword="null"/> when they did not within the bound.</summary>
+    public TimeSpan? QuiescenceTime { get; private set; }
+
+    /// <summary>Gets the subscribers.</summary>
+    public IReadOnlyList<ChaosSubscriber> Subscribers => _subscribers;
+
+    /// <summary>Runs the scenario and gathers what it observed.</summary>
+    /// <param name="cancellationToken">Aborts the run (the test's deadline).</param>
+    /// <returns>The evidence for <see cref="ChaosVerdict.Judge"/>.</returns>
+    public async Task<ChaosEvidence> RunAsync(CancellationToken cancellationToken)
+    {
+        _subscribers.AddRange(Enumerable.Range(0, profile.Subscribers).Select(i => new ChaosSubscriber(i, _keyspace.All, instances, new Random(seed - i - 1))));
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task reading = Task.WhenAll(_subscribers.Select(s => s.RunAsync(stopReading.Token)));
+        List<ChaosWriter> writers;
+        try
+        {
+            _ = await WaitUntilAsync(() => Task.FromResult(_subscribers.All(static s => s.Connects > 0)), cancellationToken)
+                ?? throw new TimeoutException($"The subscribers did not all connect within {RecoveryTimeout}.");
+
+            writers = [.. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i)))];
+            await WriteWithFaultsAsync(writers, cancellationToken);
+
+            Dictionary<string, long> lastCommitted = ChaosVerdict.LastCommitted(await database.ReadOutboxAsync(cancellationToken));
+            QuiescenceTime = await WaitUntilAsync(
+                () => Task.FromResult(_subscribers.All(s => lastCommitted.All(p => s.LatestOf(p.Key) >= p.Value))),
+                cancellationToken,
+                profile.QuiescenceTimeout);
+        }
+        finally
+        {
+            await stopReading.CancelAsync();
+            await reading;
+        }
+
+        return new ChaosEvidence(
+            _keyspace.All,
+            _keyspace.Ghosts,
+            [.. writers.SelectMany(static w => w.Records)],
+            await database.ReadNoteIdsAsync(cancellationToken),
+            await database.ReadOutboxAsync(cancellationToken),
+            _subscribers,
+            new Dictionary<string, IReadOnlyDictionary<string, long>>
+            {
+                [InstancePair.NameOf(0)] = await SyncAsync(0, cancellationToken),
+                [InstancePair.NameOf(1)] = await SyncAsync(1, cancellationToken),
+            });
+    }
+
+    private async Task WriteWithFaultsAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)
+    {
+        (double At, string Name, Func<CancellationToken, Task<(bool, string)>> Apply)[] schedule =
+        [
+            (0.10, "subscribers switch instance", SwitchSubscribersAsync),
+            (0.20, "listener backends terminated", KillListenersAsync),
+            (0.30, "subscribers switch instance", SwitchSubscribersAsync),
+            (0.40, "PostgreSQL crashed (pg_ctl -m immediate) and restarted", RestartPostgresAsync),
+            (0.50, "subscribers switch instance", SwitchSubscribersAsync),
+            (0.60, "instance A restarted", RestartInstanceAsync),
+            (0.70, "subscribers switch instance", SwitchSubscribersAsync),
+            (0.80, "listener backends terminated", KillListenersAsync),
+            (0.90, "subscribers switch instance", SwitchSubscribersAsync),
+        ];
+        ScheduledFaults = schedule.Length;
+
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        writing.CancelAfter(profile.WriteTimeout);
+        var clock = Stopwatch.StartNew();
+        Task writersDone = Task.WhenAll(writers.Select(w => w.RunAsync(writing.Token)));
+        try
+        {
+            foreach ((double at, string name, Func<CancellationToken, Task<(bool, string)>> apply) in schedule)
+            {
+                if (!await _progress.WaitForAsync((long)(at * profile.Commits), writersDone, writing.Token))
+                {
+                    break;
+                }
+
+                long commits = _progress.Commits;
+                (bool effective, string detail) = await apply(writing.Token);
+                Faults.Add(new FaultResult(name, commits, effective, detail));
+            }
+        }
+        catch
+        {
+            await writing.CancelAsync();
+            await writersDone;
+            throw;
+        }
+        finally
+        {
+            await writersDone;
+            WriteTime = clock.Elapsed;
+            WriteTimedOut = writing.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        }
+    }
+
+    private Task<(bool, string)> SwitchSubscribersAsync(CancellationToken cancellationToken)
+    {
+        foreach (ChaosSubscriber subscriber in _subscribers)
+        {
+            subscriber.Switch();
+        }
+
+        return Task.FromResult((true, $"{_subscribers.Count} subscribers reconnect to the other instance"));
+    }
+
+    private async Task<(bool, string)> KillListenersAsync(CancellationToken cancellationToken)
+    {
+        int killed = await database.KillListenersAsync(cancellationToken);
+        TimeSpan? back = await WaitForListenersAsync(cancellationToken);
+        return (killed > 0 && back is not null, $"{killed} backends terminated; {DescribeListeners(back)}");
+    }
+
+    private async Task<(bool, string)> RestartPostgresAsync(CancellationToken cancellationToken)
+    {
+        var down = Stopwatch.StartNew();
+        await server.StopAsync(PostgresStopMode.Immediate, cancellationToken);
+        await Task.Delay(PostgresDowntime, cancellationToken);
+        await server.StartAgainAsync(cancellationToken);
+        TimeSpan downtime = down.Elapsed;
+        TimeSpan? back = await WaitForListenersAsync(cancellationToken);
+        return (back is not null, string.Create(CultureInfo.InvariantCulture, $"down {downtime.TotalMilliseconds:F0} ms; {DescribeListeners(back)}"));
+    }
+
+    private async Task<(bool, string)> RestartInstanceAsync(CancellationToken cancellationToken)
+    {
+        var restart = Stopwatch.StartNew();
+        await instances.RestartAsync(0, cancellationToken);
+        TimeSpan took = restart.Elapsed;
+        TimeSpan? back = await WaitForListenersAsync(cancellationToken);
+        return (back is not null, string.Create(CultureInfo.InvariantCulture, $"serving again after {took.TotalMilliseconds:F0} ms; {DescribeListeners(back)}"));
+    }
+
+    /// <summary>Waits until both instances' listeners are connected again.</summary>
+    private Task<TimeSpan?> WaitForListenersAsync(CancellationToken cancellationToken)
+        => WaitUntilAsync(async () => await database.CountListenersAsync(cancellationToken) >= 2, cancellationToken);
+
+    private static string DescribeListeners(TimeSpan? back)
+        => back is { } time
+            ? string.Create(CultureInfo.InvariantCulture, $"both listeners back after {time.TotalMilliseconds:F0} ms")
+            : $"the listeners were not both back within {RecoveryTimeout.TotalSeconds} s";
+
+    /// <summary>Polls <paramref name="condition"/> until it holds (returns the time it took) or the bound passes (returns <see langword="null"/>).</summary>
+    private static async Task<TimeSpan?> WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(timeout ?? RecoveryTimeout);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return clock.Elapsed;
+                }
+
+                await Task.Delay(20, bound.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (NpgsqlException)
+            {
+                // The server is still coming back: ask again.
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Asks an instance's sync endpoint for every key's version, as a client that knows nothing.</summary>
+    private async Task<IReadOnlyDictionary<string, long>> SyncAsync(int side, CancellationToken cancellationToken)
+    {
+        ChaosInstance instance = instances.Get(side) ?? throw new InvalidOperationException($"Instance {InstancePair.NameOf(side)} is not running.");
+        var body = new { known = _keyspace.All.ToDictionary(static k => k, static _ => 0L, StringComparer.Ordinal) };
+        using HttpResponseMessage response = await instance.Http.PostAsJsonAsync("/signals/sync", body, JsonSerializerOptions.Web, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        JsonObject changed = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["changed"]!.AsObject();
+        return changed.ToDictionary(static p => p.Key, static p => (long)p.Value!["version"]!, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Signals.Chaos.Tests.Hosting;
+using Signals.Chaos.Tests.Model;
+
+namespace Signals.Chaos.Tests.Workload;
+
+/// <summary>
+/// One writer: transactions one after another, through a scoped context of an app instance (its home side, the other while
+/// that one restarts). Each opens a transaction, saves one to <see cref="ChaosProfile.MaxNotesPerTransaction"/> notes, pauses up to
+/// <see cref="ChaosProfile.MaxCommitDelayMilliseconds"/> ms so that commits land out of id order, and commits — or, for
+/// <see cref="ChaosProfile.RollbackRate"/> of them, rolls back (those also touch the writer's ghost item). A failure is recorded
+/// with what is certain about it (<see cref="WriteOutcome"/>) and followed by a short back-off.
+/// </summary>
+/// <param name="index">The writer's number.</param>
+/// <param name="profile">The run's profile.</param>
+/// <param name="keyspace">The run's keys.</param>
+/// <param name="instances">The app instances.</param>
+/// <param name="progress">Counts commits over all writers.</param>
+/// <param name="random">This writer's random source.</param>
+internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace keyspace, InstancePair instances, ChaosProgress progress, Random random)
+{
+    private enum Stage
+    {
+        BeforeCommit,
+        Committing,
+        Committed,
+    }
+
+    /// <summary>Gets every transaction this writer attempted, in order.</summary>
+    public List<WriteRecord> Records { get; } = [];
+
+    /// <summary>Writes until this writer's share of commits is reached, its attempts run out, or <paramref name="cancellationToken"/> is canceled.</summary>
+    /// <param name="cancellationToken">Ends the run (a transaction in flight then ends as not committed or unknown).</param>
+    /// <returns>A task that completes when the writer is done.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        int committed = 0;
+        int maxAttempts = (profile.CommitsPerWriter * 2) + 100;
+        for (int attempt = 0; attempt < maxAttempts && committed < profile.CommitsPerWriter && !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            bool rollback = random.NextDouble() < ChaosProfile.RollbackRate;
+            ChaosNote[] notes = NextNotes(rollback);
+            WriteOutcome outcome = await WriteAsync(notes, rollback, cancellationToken);
+            Records.Add(new WriteRecord(
+                index,
+                [.. notes.Select(static n => n.Id)],
+                [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)],
+                outcome));
+            if (outcome == WriteOutcome.Committed)
+            {
+                committed++;
+                progress.Committed();
+            }
+            else if (outcome is WriteOutcome.NotCommitted or WriteOutcome.Unknown)
+            {
+                await BackOffAsync(cancellationToken);
+            }
+        }
+    }
+
+    private ChaosNote[] NextNotes(bool rollback)
+    {
+        int count = random.Next(1, ChaosProfile.MaxNotesPerTransaction + 1);
+        var notes = new List<ChaosNote>(count + 1);
+        for (int i = 0; i < count; i++)
+        {
+            notes.Add(new ChaosNote { Id = Guid.NewGuid(), ItemId = keyspace.ItemId(index, random.Next(profile.ItemsPerWriter)), Writer = index });
+        }
+
+        if (rollback)
+        {
+            notes.Add(new ChaosNote { Id = Guid.NewGuid(), ItemId = ChaosKeyspace.GhostItemId(index), Writer = index });
+        }
+
+        return [.. notes];
+    }
+
+    private async Task<WriteOutcome> WriteAsync(ChaosNote[] notes, bool rollback, CancellationToken cancellationToken)
+    {
+        Stage stage = Stage.BeforeCommit;
+        try
+        {
+            if (instances.Pick(index % 2) is not { } target)
+            {
+                return rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted;
+            }
+
+            await using AsyncServiceScope scope = target.Instance.Services.CreateAsyncScope();
+            ChaosDbContext db = scope.ServiceProvider.GetRequiredService<ChaosDbContext>();
+            await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Notes.AddRange(notes);
+            await db.SaveChangesAsync(cancellationToken);
+
+            int delay = random.Next(ChaosProfile.MaxCommitDelayMilliseconds + 1);
+            if (delay > 0)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            if (rollback)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return WriteOutcome.RolledBack;
+            }
+
+            stage = Stage.Committing;
+            await transaction.CommitAsync(cancellationToken);
+            stage = Stage.Committed;
+        }
+        catch (Exception)
+        {
+            // Whatever failed — the instance stopping under us, the server restarting, a cut connection, the run ending — only the
+            // stage tells what is certain: nothing is committed unless a commit was sent.
+        }
+
+        return stage switch
+        {
+            Stage.Committed => WriteOutcome.Committed,
+            Stage.Committing => WriteOutcome.Unknown,
+            _ => rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted,
+        };
+    }
+
+    private async Task BackOffAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(random.Next(20, 100), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over; the loop ends.
+        }
+    }
+}
