@@ -24,9 +24,9 @@ public sealed class ChatConsole(HttpClient http, ISignalsClient signals)
         TextWriter console = TextWriter.Synchronized(output);
         Dictionary<string, Task> watching = [];
 
-        // The room list is itself a live query: a room added later is watched too. (With the generated accessors this reads
-        // signals.Room().All.Query(…).)
-        await using SignalQuery<Room[]> rooms = new SignalReference(signals, Room.Keys.All)
+        // The room list is itself a live query: a room added later is watched too. Room() and ChatMessage() are the typed
+        // accessors the generator emits for the chat sample's [Signal] types.
+        await using SignalQuery<Room[]> rooms = signals.Room().All
             .Query(async token => await http.GetFromJsonAsync<Room[]>("api/rooms", token) ?? []);
         rooms.PropertyChanged += (_, e) =>
         {
@@ -54,8 +54,7 @@ public sealed class ChatConsole(HttpClient http, ISignalsClient signals)
 
     private async Task PrintRoomAsync(string roomId, TextWriter console, CancellationToken cancellationToken)
     {
-        // With the generated accessors: signals.ChatMessage().Room(roomId).Query(…).
-        await using SignalQuery<ChatApi.MessageDto[]> messages = new SignalReference(signals, ChatMessage.Keys.Room(roomId))
+        await using SignalQuery<ChatApi.MessageDto[]> messages = signals.ChatMessage().Room(roomId)
             .Query(async token => await http.GetFromJsonAsync<ChatApi.MessageDto[]>($"api/rooms/{Uri.EscapeDataString(roomId)}/messages", token) ?? []);
         long printed = 0;
         await foreach (ChatApi.MessageDto[] list in messages.WatchAsync(cancellationToken).ConfigureAwait(false))

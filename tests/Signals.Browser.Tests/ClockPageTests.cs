@@ -15,7 +15,7 @@ public sealed class ClockPageTests(Chromium chromium)
         await using BrowserSession browser = chromium.NewSession();
         var producer = app.GetRequiredService<ClockProducer>();
         var hub = app.GetRequiredService<SignalHub>();
-        SignalKey key = ClockKeys.Tick("general");
+        SignalKey key = ClockTick.Keys.Value("general");
         Assert.False(producer.IsTicking("general"));
 
         IPage first = await browser.NewPageAsync();

@@ -34,7 +34,7 @@ public sealed class SampleApiTests
 
         await AssertProblemAsync(refused, HttpStatusCode.BadRequest, "Mars/Olympus_Mons");
         Assert.Equal(HttpStatusCode.NotFound, noRoom.StatusCode);
-        AssertNeverChanged(app, ClockKeys.Zone("general"), ClockKeys.Zone("no-such-room"));
+        AssertNeverChanged(app, ClockZone.Keys.Value("general"), ClockZone.Keys.Value("no-such-room"));
     }
 
     [Fact]

@@ -35,8 +35,8 @@ public static class ClockApi
             return TypedResults.NotFound();
         }
 
-        SignalValue<ClockZone> zone = await values.GetAsync(ClockKeys.Zone(roomId), static () => new ClockZone(), cancellationToken);
-        ClockTick? tick = await values.GetAsync(ClockKeys.Tick(roomId), cancellationToken) is { } stored
+        SignalValue<ClockZone> zone = await values.GetAsync(ClockZone.Keys.Value(roomId), static () => new ClockZone(), cancellationToken);
+        ClockTick? tick = await values.GetAsync(ClockTick.Keys.Value(roomId), cancellationToken) is { } stored
             ? SignalValueStoreExtensions.Deserialize<ClockTick>(stored).Value
             : null;
         return TypedResults.Ok(new ClockDto(zone.Value.TimeZone, tick));
@@ -59,7 +59,7 @@ public static class ClockApi
             return TypedResults.NotFound();
         }
 
-        SignalValue<ClockZone> zone = await values.SetAsync(ClockKeys.Zone(roomId), new ClockZone(id), cancellationToken);
+        SignalValue<ClockZone> zone = await values.SetAsync(ClockZone.Keys.Value(roomId), new ClockZone(id), cancellationToken);
         return TypedResults.Ok(zone.Value);
     }
 }

@@ -151,7 +151,7 @@ public sealed partial class ClockProducer(
 
     private async Task TickAsync(string roomId, SignalKey key, DateTimeOffset second, CancellationToken cancellationToken)
     {
-        ClockZone zone = (await values.GetAsync(ClockKeys.Zone(roomId), static () => new ClockZone(), cancellationToken)).Value;
+        ClockZone zone = (await values.GetAsync(ClockZone.Keys.Value(roomId), static () => new ClockZone(), cancellationToken)).Value;
         TimeZoneInfo timeZone = TimeZoneInfo.TryFindSystemTimeZoneById(zone.TimeZone, out TimeZoneInfo? found) ? found : TimeZoneInfo.Utc;
         await values.SetAsync(key, new ClockTick(second, zone.TimeZone, TimeZoneInfo.ConvertTime(second, timeZone)), cancellationToken);
     }

@@ -6,15 +6,13 @@ namespace Signals.Samples.Chat.Counter;
 /// <summary>
 /// The counter's JSON API under <c>/api/counter</c>. Every change goes through <see cref="ISignalValueStore"/>, which does the
 /// arithmetic in the store (<see cref="ISignalValueStore.IncrementAsync"/>): concurrent clicks from any number of pages never lose one,
-/// and each change bumps <c>counter:clicks</c>, which is what tells every page to refresh.
+/// and each change bumps <c>counter:clicks</c>, which is what tells every page to refresh. <c>ClickCounter.Values</c> are the typed
+/// accessors the generator emits for the <see cref="ClickCounter"/> value signal.
 /// </summary>
 public static class CounterApi
 {
     /// <summary>The largest amount one <c>add</c> request may add or subtract: 1,000,000.</summary>
     public const long MaxAmount = 1_000_000;
-
-    /// <summary>Gets the counter's key, <c>counter:clicks</c>.</summary>
-    public static SignalKey Key { get; } = SignalKey.Create("counter:clicks");
 
     /// <summary>The counter as the API returns it.</summary>
     /// <param name="Count">The count.</param>
@@ -40,7 +38,7 @@ public static class CounterApi
     }
 
     private static async Task<Ok<CounterDto>> GetAsync(ISignalValueStore store, CancellationToken cancellationToken)
-        => ToDto(await store.GetAsync(Key, static () => new ClickCounter(), cancellationToken));
+        => ToDto(await ClickCounter.Values.GetWithVersionAsync(store, cancellationToken));
 
     private static async Task<Results<Ok<CounterDto>, ValidationProblem>> AddAmountAsync(AddToCounter add, ISignalValueStore store, CancellationToken cancellationToken)
     {
@@ -56,10 +54,10 @@ public static class CounterApi
     }
 
     private static async Task<Ok<CounterDto>> AddAsync(ISignalValueStore store, long delta, CancellationToken cancellationToken)
-        => ToDto(await store.IncrementAsync(Key, "count", delta, static () => new ClickCounter(), cancellationToken));
+        => ToDto(await ClickCounter.Values.IncrementCountAsync(store, delta, cancellationToken));
 
     private static async Task<Ok<CounterDto>> ResetAsync(ISignalValueStore store, CancellationToken cancellationToken)
-        => ToDto(await store.SetAsync(Key, new ClickCounter(), cancellationToken));
+        => ToDto(await ClickCounter.Values.SetAsync(store, ClickCounter.Values.CreateDefault(), cancellationToken));
 
     private static Ok<CounterDto> ToDto(SignalValue<ClickCounter> counter) => TypedResults.Ok(new CounterDto(counter.Value.Count, counter.Version.Version));
 }
