@@ -49,6 +49,7 @@ public static class ChatApp
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
         builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        builder.Services.AddHealthChecks().AddSignalsDispatcher();
         builder.Services.AddSingleton<ClockProducer>();
         builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
 
@@ -56,6 +57,7 @@ public static class ChatApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSignals("/signals");
+        app.MapHealthChecks("/health");
         app.MapChatApi();
         app.MapCounterApi();
         app.MapClockApi();

@@ -14,6 +14,33 @@ public sealed class CrossInstanceHttpTests(TwoInstances instances) : IClassFixtu
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Health_endpoint_reports_each_instance_dispatcher_healthy_once_it_has_loaded()
+    {
+        foreach (ChatInstance instance in new[] { instances.A, instances.B })
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            string body;
+            HttpStatusCode status;
+            do
+            {
+                using HttpResponseMessage response = await instance.Http.GetAsync("/health", deadline.Token);
+                (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token));
+            }
+            while (body != "Healthy" && !await DelayAsync(deadline.Token));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("Healthy", body);
+        }
+
+        static async Task<bool> DelayAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Long_poll_on_B_ends_as_soon_as_A_commits_a_change()
     {
         SignalKey key = ChatMessage.Keys.Room("general");

@@ -29,6 +29,7 @@ internal sealed class OutboxDispatcher<TContext>(
     OutboxSignalerRegistry signalers,
     IOptionsMonitor<SignalsOutboxOptions> optionsMonitor,
     TimeProvider time,
+    SignalsMetrics metrics,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
@@ -110,7 +111,7 @@ internal sealed class OutboxDispatcher<TContext>(
             try
             {
                 Status.ReadStarting();
-                var batch = new PublishBatch(hub, logger);
+                var batch = new PublishBatch(hub, metrics, time, logger);
                 OutboxProgress progress = loaded
                     ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
                     : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
@@ -147,8 +148,10 @@ internal sealed class OutboxDispatcher<TContext>(
     /// only once the cursor covers it (see <see cref="SignalHub.Publish(IEnumerable{SignalVersion}, long)"/>).
     /// </summary>
     /// <param name="hub">The hub.</param>
+    /// <param name="metrics">Records <c>signals.dispatcher.lag</c> for rows this hub has not seen yet.</param>
+    /// <param name="time">The clock the lag is measured with.</param>
     /// <param name="logger">Logs rows whose key is invalid.</param>
-    private sealed class PublishBatch(SignalHub hub, ILogger logger)
+    private sealed class PublishBatch(SignalHub hub, SignalsMetrics metrics, TimeProvider time, ILogger logger)
     {
         private const int ChunkSize = 10_000;
         private readonly List<SignalVersion> _pending = [];
@@ -160,6 +163,11 @@ internal sealed class OutboxDispatcher<TContext>(
             {
                 Log.InvalidKey(logger, row.Id, error);
                 return;
+            }
+
+            if (row.Id > hub.GetVersion(key).Version)
+            {
+                metrics.RecordDispatcherLag(time.GetUtcNow() - row.CreatedAt);
             }
 
             _pending.Add(new SignalVersion(key, row.Id, row.Hash, row.CreatedAt));

@@ -16,8 +16,8 @@ namespace Signals;
 /// <item><term><c>signals.sync.duration</c></term><description>histogram, <c>s</c>, <c>signals.sync.result</c>: time to answer a sync request, long-poll wait included.</description></item>
 /// <item><term><c>signals.sse.connections</c></term><description>up-down counter, <c>{connection}</c>: open event streams.</description></item>
 /// <item><term><c>signals.sse.events</c></term><description>counter, <c>{event}</c>: change events written to event streams.</description></item>
-/// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's commit (<see cref="SignalVersion.UpdatedAt"/>) to its publication in this instance's hub.</description></item>
-/// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: committed outbox rows not yet dispatched by this instance.</description></item>
+/// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's outbox row being written (<see cref="SignalVersion.UpdatedAt"/>, inside the writer's transaction, so it includes the rest of that transaction) to its publication in this instance's hub; recorded by the EF Core dispatchers.</description></item>
+/// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: committed outbox rows not yet dispatched by this instance; for dispatchers that can count them (the EF Core dispatchers do not record it yet).</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -63,7 +63,7 @@ public sealed class SignalsMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = secondsBuckets });
         _sseConnections = Meter.CreateUpDownCounter<long>("signals.sse.connections", "{connection}", "Open Server-Sent Events streams.");
         _sseEvents = Meter.CreateCounter<long>("signals.sse.events", "{event}", "Change events written to Server-Sent Events streams.");
-        _dispatcherLag = Meter.CreateHistogram("signals.dispatcher.lag", "s", "Time from a change's commit to its publication in this instance's hub.",
+        _dispatcherLag = Meter.CreateHistogram("signals.dispatcher.lag", "s", "Time from a change's outbox row being written to its publication in this instance's hub.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = secondsBuckets });
         _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Committed outbox rows this instance has not dispatched yet.");
     }
@@ -90,7 +90,7 @@ public sealed class SignalsMetrics
     public void SseEventsSent(int count) => _sseEvents.Add(count);
 
     /// <summary>Records how long a committed change took to reach this instance's hub. For dispatchers.</summary>
-    /// <param name="lag">The time from the change's commit to its publication; negative values (clock skew) are recorded as 0.</param>
+    /// <param name="lag">The time from the change's outbox row being written to its publication; negative values (clock skew) are recorded as 0.</param>
     public void RecordDispatcherLag(TimeSpan lag) => _dispatcherLag.Record(Math.Max(0, lag.TotalSeconds));
 
     /// <summary>Records how many committed outbox rows this instance has not dispatched yet. For dispatchers, after each read.</summary>

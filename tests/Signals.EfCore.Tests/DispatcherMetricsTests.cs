@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.EntityFrameworkCore.Tests.Model;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests;
+
+/// <summary>The dispatcher records <c>signals.dispatcher.lag</c> once per change it publishes, on the app's own meter.</summary>
+public sealed class DispatcherMetricsTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Each_published_change_records_its_lag_once()
+    {
+        string db = await TestDatabase.CreateAsync(server, "lagmetric");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db);
+        Meter meter = app.Services.GetRequiredService<SignalsMetrics>().Meter;
+        var lags = new ConcurrentQueue<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "signals.dispatcher.lag")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.Start();
+
+        await app.WithContextAsync(context =>
+        {
+            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "measured" });
+            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("general"));
+        await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.AnyMessage);
+
+        // Two keys changed: two measurements, each a plausible lag. Outlive one safety poll (1 s): re-reading rows adds none.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.Equal(2, lags.Count);
+        Assert.All(lags, lag => Assert.InRange(lag, 0, 30));
+    }
+}
