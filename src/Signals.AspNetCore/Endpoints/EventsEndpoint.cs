@@ -75,17 +75,17 @@ internal static class EventsEndpoint
             return services.Reject(Name, problem);
         }
 
-        try
+        // Another instance may have shown the client versions this one has not read yet: let it catch up first (bounded).
+        if (resumed.Highest > 0)
         {
-            // Another instance may have shown the client versions this one has not read yet: let it catch up first (bounded).
-            if (resumed.Highest > 0)
+            try
             {
                 await services.Hub.WaitForSettledAsync(resumed.Highest, services.Options.CatchUpTimeout, context.RequestAborted).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return TypedResults.Empty;
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return TypedResults.Empty;
+            }
         }
 
         long after = resumed.Resume;

@@ -81,6 +81,10 @@ public sealed class SignalHub
     /// It follows <see cref="Cursor"/> (every store that publishes in version order, such as <see cref="InMemorySignalStore"/>) until a
     /// dispatcher first calls <see cref="AdvanceSettledCursor"/>; from then on only that call moves it.
     /// </para>
+    /// <para>
+    /// Each instance's dispatcher moves its own hub's settled cursor at its own pace: a client that read a version on another instance
+    /// should be answered here only once this cursor reaches it (<see cref="WaitForSettledAsync"/>).
+    /// </para>
     /// </remarks>
     public long SettledCursor => Volatile.Read(ref _settledTracked) == 0 ? Cursor : Volatile.Read(ref _settled);
 
