@@ -32,6 +32,21 @@ public sealed class SignalsEndpointOptions
     /// </remarks>
     public TimeSpan MaxLongPollWait { get; set; } = DefaultMaxLongPollWait;
 
+    /// <summary>
+    /// Gets or sets how long a lagging instance may hold a resumed event stream, or a sync, while it catches up with what the client
+    /// has already seen on another instance; after it, the instance answers anyway.
+    /// </summary>
+    /// <remarks>
+    /// <para>The default is 5 seconds. Must be greater than 0 and at most 24 hours.</para>
+    /// <para>Each instance's dispatcher reads the shared change feed at its own pace, so a client that saw version 120 of a key on
+    /// instance A and reconnects to instance B, which has only read up to 110, would be told an older version. The event id the stream
+    /// sends (<c>C-H</c>) carries the highest version the client may have seen, and sync carries the versions it knows: the instance
+    /// first waits until its <see cref="SignalHub.SettledCursor"/> reaches them (<see cref="SignalHub.WaitForSettledAsync"/>), at most
+    /// this long. An instance that is further behind than that (e.g. its database connection is down) answers with what it has: the
+    /// clients of this library still never report a version below one they reported (they filter per key).</para>
+    /// </remarks>
+    public TimeSpan CatchUpTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the largest sync request body accepted, in bytes; a larger one is answered with 413.</summary>
     /// <remarks>The default is 1 MiB (1,048,576 bytes), room for the default 1,000 keys at the 512-byte maximum key length. Must be at least 1.</remarks>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;

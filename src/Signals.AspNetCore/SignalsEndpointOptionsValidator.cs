@@ -28,6 +28,11 @@ internal sealed class SignalsEndpointOptionsValidator : IValidateOptions<Signals
             failures.Add($"Signals:Endpoints:MaxLongPollWait must be between 0 (no long-polling) and 24 hours; it is {options.MaxLongPollWait}.");
         }
 
+        if (options.CatchUpTimeout <= TimeSpan.Zero || options.CatchUpTimeout > MaxInterval)
+        {
+            failures.Add($"Signals:Endpoints:CatchUpTimeout must be greater than 0 and at most 24 hours; it is {options.CatchUpTimeout}.");
+        }
+
         if (options.MaxRequestBodySize < 1)
         {
             failures.Add($"Signals:Endpoints:MaxRequestBodySize must be at least 1 byte; it is {options.MaxRequestBodySize}.");

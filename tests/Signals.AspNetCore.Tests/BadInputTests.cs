@@ -71,6 +71,12 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "cursor negative (query)", "?key=a:b&lastEventId=-1", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
         { "cursor too large (query)", "?key=a:b&lastEventId=99999999999999999999", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
         { "Reality-style cursor", "?key=a:b", "5:abc", SignalsProblemTypes.InvalidCursor, "\"5:abc\"" },
+        { "cursor highest below resume", "?key=a:b", "5-3", SignalsProblemTypes.InvalidCursor, "'C' or 'C-H', integers with 0 <= C <= H" },
+        { "cursor highest missing", "?key=a:b", "5-", SignalsProblemTypes.InvalidCursor, "\"5-\"" },
+        { "cursor resume missing", "?key=a:b", "-5", SignalsProblemTypes.InvalidCursor, "\"-5\"" },
+        { "cursor with three parts", "?key=a:b", "1-2-3", SignalsProblemTypes.InvalidCursor, "\"1-2-3\"" },
+        { "cursor with a space", "?key=a:b", "1- 2", SignalsProblemTypes.InvalidCursor, "Last-Event-ID" },
+        { "cursor highest too large (query)", "?key=a:b&lastEventId=1-99999999999999999999", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
     };
 
     public static TheoryData<string, string, string> ValuesCases => new()

@@ -237,8 +237,8 @@ public sealed class EventsEndpointTests
         while (seen.Count < 2 || last < Changes)
         {
             Assert.True(await events.MoveNextAsync());
-            long version = long.Parse(events.Current.EventId!, System.Globalization.CultureInfo.InvariantCulture);
             using JsonDocument data = JsonDocument.Parse(events.Current.Data);
+            long version = data.RootElement.GetProperty("version").GetInt64();
             string eventKey = data.RootElement.GetProperty("key").GetString()!;
             seen.Add(eventKey);
             if (eventKey == key.Value)

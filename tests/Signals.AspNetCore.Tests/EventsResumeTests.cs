@@ -79,7 +79,7 @@ public sealed class EventsResumeTests
         {
             SseItem<string> item = await events.NextAsync();
             Assert.Equal(("a:one", 10), Data(item));
-            Assert.Equal("0", item.EventId); // version 10 is above the settled cursor: id 9 may still commit
+            Assert.Equal("0-10", item.EventId); // version 10 is above the settled cursor: id 9 may still commit; the client has seen 10
             resumeFrom = item.EventId!;
         }
 
@@ -89,7 +89,7 @@ public sealed class EventsResumeTests
         await using SseClient resumed = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:one&key=a:two", deadline.Token, lastEventId: resumeFrom);
         SseItem<string> late = await resumed.NextAsync();
         Assert.Equal(("a:two", 9), Data(late));
-        Assert.Equal("9", late.EventId);
+        Assert.Equal("9-10", late.EventId);
         SseItem<string> again = await resumed.NextAsync();
         Assert.Equal(("a:one", 10), Data(again));
         Assert.Equal("10", again.EventId);

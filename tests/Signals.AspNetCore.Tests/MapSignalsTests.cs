@@ -34,12 +34,14 @@ public sealed class MapSignalsTests
         {
             o.MaxRequestBodySize = 0;
             o.EventType = "a\nb";
+            o.CatchUpTimeout = TimeSpan.Zero;
         });
         await using WebApplication app = builder.Build();
 
         OptionsValidationException exception = Assert.Throws<OptionsValidationException>(() => app.MapSignals());
         Assert.Contains(exception.Failures, f => f.Contains("MaxRequestBodySize", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains("EventType", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.Contains("CatchUpTimeout must be greater than 0", StringComparison.Ordinal));
     }
 
     [Fact]

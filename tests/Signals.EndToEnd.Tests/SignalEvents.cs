@@ -17,8 +17,9 @@ internal static class SignalEvents
             lastEventId?.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Reads the next <c>signal</c> event and checks that its id is a resume cursor at or below its version (below it while a lower
-    /// version may still commit: see <c>SignalSubscription.ResumeCursor</c>).
+    /// Reads the next <c>signal</c> event and checks its id, <c>C</c> or <c>C-H</c>: a resume cursor <c>C</c> at or below its version (below
+    /// it while a lower version may still commit: see <c>SignalSubscription.ResumeCursor</c>) and, when sent, the highest version the
+    /// client may have seen, <c>H</c>, above <c>C</c> and at or above the version.
     /// </summary>
     public static async Task<SignalEvent> NextSignalAsync(this SseClient events)
     {
@@ -28,7 +29,18 @@ internal static class SignalEvents
             if (item.EventType == "signal")
             {
                 SignalEvent signal = JsonSerializer.Deserialize<SignalEvent>(item.Data, JsonSerializerOptions.Web)!;
-                Assert.InRange(long.Parse(item.EventId!, CultureInfo.InvariantCulture), 0, signal.Version);
+                string[] parts = item.EventId!.Split('-');
+                long resume = long.Parse(parts[0], CultureInfo.InvariantCulture);
+                Assert.InRange(resume, 0, signal.Version);
+                if (parts.Length > 1)
+                {
+                    Assert.Equal(2, parts.Length);
+                    Assert.InRange(long.Parse(parts[1], CultureInfo.InvariantCulture), Math.Max(resume + 1, signal.Version), long.MaxValue);
+                }
+                else
+                {
+                    Assert.Equal(signal.Version, resume);
+                }
                 return signal;
             }
         }

@@ -108,7 +108,7 @@ const sleep = (ms, signal) => new Promise(resolve => {
 export class Watch {
   #client; #onVersion; #onStatus; #options;
   #versions = new Map();  // key → the last version reported
-  #cursor = 0;            // the id of the last event the stream sent: a new EventSource resumes after it
+  #cursor = '';           // the id of the last event the stream sent (opaque): a new EventSource resumes after it
   #events = null;
   #failures = 0;
   #abort = new AbortController();
@@ -143,7 +143,7 @@ export class Watch {
   #stream() {
     const url = new URL('events', this.#client.baseUrl);
     for (const key of this.#versions.keys()) url.searchParams.append('key', key);
-    if (this.#cursor > 0) url.searchParams.set('lastEventId', this.#cursor);
+    if (this.#cursor) url.searchParams.set('lastEventId', this.#cursor);
     const events = this.#events = new EventSource(url);
     let reconnected = false;
 
@@ -155,7 +155,8 @@ export class Watch {
     });
     events.addEventListener(this.#client.eventType, event => {
       this.#failures = 0;
-      this.#cursor = Math.max(this.#cursor, Number(event.lastEventId) || 0);
+      // EventSource resends the id itself when it reconnects; keep it for a new EventSource.
+      if (event.lastEventId) this.#cursor = event.lastEventId;
       const change = JSON.parse(event.data);
       if (change.version > (this.#versions.get(change.key) ?? Infinity)) this.#report(change);
     });
@@ -186,7 +187,7 @@ export class Watch {
   async #restart() {
     this.#events?.close();
     this.#events = null;
-    this.#cursor = 0;
+    this.#cursor = '';
     if (await this.#retry(() => this.#reconcile())) this.#stream();
   }
 
@@ -228,7 +229,8 @@ export class Watch {
   async #reconcile({ reportAll = false, wait = 0 } = {}) {
     const sent = Object.fromEntries(this.#versions);
     const { changed, mesh } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
-    let wentBack = mesh?.serverVersion < this.#cursor;
+    // An event id is 'C' or 'C-H'; the server has every change up to serverVersion, so one below C means it lost changes.
+    let wentBack = mesh?.serverVersion < (Number.parseInt(this.#cursor, 10) || 0);
     for (const [key, version] of Object.entries(sent)) {
       // A change the stream reported while the sync was on its way is newer than the sync's answer.
       if (this.closed || this.#versions.get(key) !== version) continue;
@@ -240,7 +242,7 @@ export class Watch {
         this.#report({ key, version, hash: null, updatedAt: null });
       }
     }
-    if (wentBack) this.#cursor = 0;
+    if (wentBack) this.#cursor = '';
     return wentBack;
   }
 

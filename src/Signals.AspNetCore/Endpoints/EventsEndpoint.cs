@@ -15,7 +15,7 @@ namespace Signals.AspNetCore.Endpoints;
 /// <c>GET {prefix}/events?key=a&amp;key=b</c>: a Server-Sent Events stream of the requested keys' changes (DESIGN.md "Wire protocol").
 /// </summary>
 /// <remarks>
-/// <para>Each event is <c>id: {version}</c>, <c>event: signal</c> (<see cref="SignalsEndpointOptions.EventType"/>) and
+/// <para>Each event is <c>id: {cursor}</c>, <c>event: signal</c> (<see cref="SignalsEndpointOptions.EventType"/>) and
 /// <c>data: {"key":…,"version":…,"hash":…,"updatedAt":…}</c>; the first also carries <c>retry:</c>. The stream starts with the current
 /// state of each key newer than the resume cursor (<c>Last-Event-ID</c> header, else <c>lastEventId</c> query; none = every key
 /// that ever changed), then sends every change, coalesced per key by the hub's <see cref="SignalSubscription"/>. The keys pass the
@@ -24,13 +24,16 @@ namespace Signals.AspNetCore.Endpoints;
 /// express a comment, so the heartbeat (<c>: ping</c>) is written to the response body by the event source itself, while the
 /// formatter waits for its next item: <see cref="SseFormatter"/> writes and flushes each event before it asks for the next one,
 /// so the two never write at once and a ping never lands inside an event.</para>
-/// <para>A resume cursor ahead of this instance's <see cref="SignalHub.Cursor"/> (another instance's dispatcher got further) is
-/// accepted as it is: later changes are still sent, and one this instance publishes at or below the cursor may arrive again,
-/// which is harmless because versions only grow. A cursor below the hub's <see cref="SignalHub.ResumeFloor"/> (outbox retention
-/// compacted changes after it) is too old: the stream starts with <c>event: reset</c> (data <c>{"resumeFloor":N}</c>, no id), then
-/// sends the current state of every requested key, as for a new client; the client drops what it knew and resyncs.</para>
-/// <para>Event ids are resume cursors, not always the version: <see cref="SignalSubscription.ResumeCursor"/> stays below a version
-/// that may still commit out of order, so a client resuming from the id misses nothing (and may see a version again).</para>
+/// <para>An event id is <see cref="StreamCursor"/>: <c>C</c> or <c>C-H</c>. <c>C</c> is the resume cursor (the stream's
+/// <see cref="SignalSubscription.ResumeCursor"/>, at least the one it resumed from): it stays below a version that may still commit out
+/// of order, so a client resuming from it misses nothing (and may see a version again). <c>H</c>, sent when above <c>C</c>, is the
+/// highest version the client may have seen (on this stream or the ones it resumed). A stream resumed with <c>H</c> above 0 first
+/// waits, up to <see cref="SignalsEndpointOptions.CatchUpTimeout"/>, until this instance's <see cref="SignalHub.SettledCursor"/> reaches
+/// <c>H</c> (<see cref="SignalHub.WaitForSettledAsync"/>): another instance's dispatcher may be further ahead, and a lagging instance
+/// would otherwise send a key's older version than the one the client saw there.</para>
+/// <para>A cursor below the hub's <see cref="SignalHub.ResumeFloor"/> (outbox retention compacted changes after it) is too old: the
+/// stream starts with <c>event: reset</c> (data <c>{"resumeFloor":N}</c>, no id), then sends the current state of every requested
+/// key, as for a new client; the client drops what it knew and resyncs.</para>
 /// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
 /// options cannot change the wire shape.</para>
 /// </remarks>
@@ -51,7 +54,7 @@ internal static class EventsEndpoint
             return services.Reject(Name, keyProblem);
         }
 
-        if (ReadCursor(context.Request, out long after) is { } cursorProblem)
+        if (ReadCursor(context.Request, out StreamCursor resumed) is { } cursorProblem)
         {
             return services.Reject(Name, cursorProblem);
         }
@@ -72,6 +75,20 @@ internal static class EventsEndpoint
             return services.Reject(Name, problem);
         }
 
+        // Another instance may have shown the client versions this one has not read yet: let it catch up first (bounded).
+        if (resumed.Highest > 0)
+        {
+            try
+            {
+                await services.Hub.WaitForSettledAsync(resumed.Highest, services.Options.CatchUpTimeout, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return TypedResults.Empty;
+            }
+        }
+
+        long after = resumed.Resume;
         long resumeFloor = services.Hub.ResumeFloor;
         bool reset = after > 0 && after < resumeFloor;
         if (reset)
@@ -89,7 +106,7 @@ internal static class EventsEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
 
         SignalsEndpointLog.StreamOpened(services.Logger, keys.Stored.Count, after);
-        var stream = new EventStream(context, subscription, keys, services, reset ? resumeFloor : null);
+        var stream = new EventStream(context, subscription, keys, services, reset ? resumeFloor : null, new StreamCursor(after, resumed.Highest));
         return TypedResults.ServerSentEvents(stream.ReadAsync());
     }
 
@@ -125,9 +142,9 @@ internal static class EventsEndpoint
         return null;
     }
 
-    private static SignalsProblem? ReadCursor(HttpRequest request, out long after)
+    private static SignalsProblem? ReadCursor(HttpRequest request, out StreamCursor cursor)
     {
-        after = 0;
+        cursor = default;
         string? header = request.Headers["Last-Event-ID"];
         (string source, string? value) = !string.IsNullOrEmpty(header)
             ? ("The Last-Event-ID header", header)
@@ -137,19 +154,20 @@ internal static class EventsEndpoint
             return null;
         }
 
-        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out after)
+        return StreamCursor.TryParse(value, out cursor)
             ? null
             : SignalsProblem.InvalidCursor(
-                $"{source} must be the id of an event from this stream, an integer between 0 and {long.MaxValue}; got {SignalsProblem.Quote(value)}.");
+                $"{source} must be the id of an event from this stream: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}; got {SignalsProblem.Quote(value)}.");
     }
 
     /// <summary>One stream's state: the subscription, the heartbeat timer and the end conditions.</summary>
     private sealed class EventStream(
-        HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services, long? resetTo)
+        HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services, long? resetTo, StreamCursor cursor)
     {
         private readonly TimeSpan _heartbeat = services.Options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : services.Options.HeartbeatInterval;
         private readonly string _eventType = services.Options.EventType;
         private TimeSpan? _retry = services.Options.ReconnectionInterval;
+        private StreamCursor _cursor = cursor;
         private long _sent;
 
         private enum Wake
@@ -222,9 +240,10 @@ internal static class EventsEndpoint
                     while (subscription.TryRead(out SignalVersion version))
                     {
                         string data = JsonSerializer.Serialize(SignalEvent.From(keys.ToRequested(version)), SignalsJsonSerializerContext.Default.SignalEvent);
+                        _cursor = _cursor.After(subscription.ResumeCursor, version.Version);
                         yield return new SseItem<string>(data, _eventType)
                         {
-                            EventId = subscription.ResumeCursor.ToString(CultureInfo.InvariantCulture),
+                            EventId = _cursor.ToString(),
                             ReconnectionInterval = _retry,
                         };
                         _retry = null;

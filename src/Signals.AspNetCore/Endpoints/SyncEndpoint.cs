@@ -16,8 +16,13 @@ namespace Signals.AspNetCore.Endpoints;
 /// malformed JSON, wrong types, invalid keys or versions, too many keys — is a 4xx <c>application/problem+json</c> naming
 /// what is wrong, and never touches the hub. The keys then pass the <see cref="SignalKeyGate"/> (tenant, catalog, authorization)
 /// before any version is read.</para>
-/// <para><c>mesh.serverVersion</c> is the hub's cursor; when the app scopes keys per tenant it is the highest version among the
-/// request's keys instead, so a tenant does not learn how far the shared change feed has moved.</para>
+/// <para>A client that knows a version above this instance's (it was answered by an instance further ahead) waits first, up to
+/// <see cref="SignalsEndpointOptions.CatchUpTimeout"/>, until this instance's <see cref="SignalHub.SettledCursor"/> reaches it
+/// (<see cref="SignalHub.WaitForSettledAsync"/>), so it is not told an older version of a key than it already has.</para>
+/// <para><c>mesh.serverVersion</c> is the hub's <see cref="SignalHub.SettledCursor"/>: this instance has every change up to it, so it is
+/// a safe resume cursor (a client may open the event stream with it as <c>Last-Event-ID</c> after a full sync). When the app scopes
+/// keys per tenant it is the highest version among the request's keys instead, so a tenant does not learn how far the shared change
+/// feed has moved.</para>
 /// </remarks>
 internal static class SyncEndpoint
 {
@@ -90,6 +95,20 @@ internal static class SyncEndpoint
 
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
+        long ahead = HighestAhead(hub, known);
+        if (ahead > 0)
+        {
+            try
+            {
+                // Another instance answered the client with versions this one has not read yet: let it catch up first (bounded).
+                await hub.WaitForSettledAsync(ahead, options.CatchUpTimeout, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return TypedResults.Empty;
+            }
+        }
+
         (Dictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, keys, source);
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
@@ -127,10 +146,25 @@ internal static class SyncEndpoint
         var response = new SyncResponse
         {
             Changed = changed,
-            Mesh = new SyncMesh { ServerVersion = keys.Tenant is null ? hub.Cursor : highest },
+            Mesh = new SyncMesh { ServerVersion = keys.Tenant is null ? hub.SettledCursor : highest },
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
+    }
+
+    /// <summary>The highest known version above the hub's version of its key; 0 when the hub has every key's known version.</summary>
+    private static long HighestAhead(SignalHub hub, Dictionary<SignalKey, long> known)
+    {
+        long ahead = 0;
+        foreach ((SignalKey key, long knownVersion) in known)
+        {
+            if (knownVersion > hub.GetVersion(key).Version)
+            {
+                ahead = Math.Max(ahead, knownVersion);
+            }
+        }
+
+        return ahead;
     }
 
     /// <summary>Compares the known versions with the hub's, answering under the keys the client named.</summary>

@@ -40,14 +40,25 @@ internal sealed class OutboxDispatcher<TContext>(
     public OutboxDispatcherStatus Status { get; } = new(typeof(TContext).Name, time);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Takes over the hub's settled cursor here, not in <see cref="ExecuteAsync"/>: hosted services start before the server takes
+    /// requests, but <see cref="BackgroundService"/> runs <see cref="ExecuteAsync"/> on the thread pool, so a request could otherwise
+    /// find the cursor untracked and be told the instance has every change it was shown elsewhere (see <see cref="SignalHub.WaitForSettledAsync"/>).
+    /// </remarks>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor).
+        hub.AdvanceSettledCursor(0);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         SignalsOutboxOptions options = optionsMonitor.Get(OutboxOptionsName.For(typeof(TContext)));
         OutboxSignaler signaler = signalers.Find(typeof(TContext))
             ?? throw new InvalidOperationException($"No outbox signaler is registered for '{typeof(TContext).Name}'.");
 
-        // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor).
-        hub.AdvanceSettledCursor(0);
         IOutboxSource source;
         var sideLoops = new List<Func<CancellationToken, Task>>();
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, stoppingToken).ConfigureAwait(false);

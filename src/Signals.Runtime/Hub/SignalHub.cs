@@ -16,6 +16,8 @@ public sealed class SignalHub
 {
     private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries = new();
     private readonly int _maxKeysPerSubscription;
+    private readonly Lock _settledLock = new();
+    private TaskCompletionSource? _settledAdvanced;
     private long _cursor;
     private long _resumeFloor;
     private long _settled;
@@ -79,6 +81,10 @@ public sealed class SignalHub
     /// It follows <see cref="Cursor"/> (every store that publishes in version order, such as <see cref="InMemorySignalStore"/>) until a
     /// dispatcher first calls <see cref="AdvanceSettledCursor"/>; from then on only that call moves it.
     /// </para>
+    /// <para>
+    /// Each instance's dispatcher moves its own hub's settled cursor at its own pace: a client that read a version on another instance
+    /// should be answered here only once this cursor reaches it (<see cref="WaitForSettledAsync"/>).
+    /// </para>
     /// </remarks>
     public long SettledCursor => Volatile.Read(ref _settledTracked) == 0 ? Cursor : Volatile.Read(ref _settled);
 
@@ -87,7 +93,69 @@ public sealed class SignalHub
     public void AdvanceSettledCursor(long cursor)
     {
         Volatile.Write(ref _settledTracked, 1);
-        AdvanceMax(ref _settled, cursor);
+        if (!AdvanceMax(ref _settled, cursor))
+        {
+            return;
+        }
+
+        // Under the lock, so a waiter that checked the cursor before this advance has its signal in place to be woken.
+        TaskCompletionSource? waiters;
+        lock (_settledLock)
+        {
+            waiters = _settledAdvanced;
+            _settledAdvanced = null;
+        }
+
+        waiters?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits until <see cref="SettledCursor"/> reaches <paramref name="cursor"/>: until this instance has published every change at or
+    /// below it that another instance (further ahead) may already have shown a client.
+    /// </summary>
+    /// <param name="cursor">The version to wait for, e.g. the highest version a resuming client has seen.</param>
+    /// <param name="timeout">How long to wait at most; <see cref="Timeout.InfiniteTimeSpan"/> waits until canceled.</param>
+    /// <param name="cancellationToken">Cancels the wait (e.g. the request was aborted).</param>
+    /// <returns>
+    /// <see langword="true"/> as soon as the settled cursor is at or above <paramref name="cursor"/>, or at once when no dispatcher tracks
+    /// it (stores such as <see cref="InMemorySignalStore"/> publish in version order on one instance, and a restarted in-memory app starts
+    /// its versions over, so it would never reach an older cursor); <see langword="false"/> when the timeout elapsed first.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite) or too large for a timer.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async ValueTask<bool> WaitForSettledAsync(long cursor, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _settledTracked) == 0 || Volatile.Read(ref _settled) >= cursor)
+        {
+            return true;
+        }
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                Task advanced;
+                lock (_settledLock)
+                {
+                    if (Volatile.Read(ref _settled) >= cursor)
+                    {
+                        return true;
+                    }
+
+                    // One signal for every waiter, created only while someone waits; AdvanceSettledCursor completes and drops it.
+                    advanced = (_settledAdvanced ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+
+                await advanced.WaitAsync(timeoutSource.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The timeout elapsed first.
+            return false;
+        }
     }
 
     /// <summary>
@@ -103,7 +171,7 @@ public sealed class SignalHub
 
     /// <summary>Records that changes with versions at or below <paramref name="cursor"/> may no longer be retained one by one.</summary>
     /// <param name="cursor">The highest version that retention may have removed; the floor never moves back.</param>
-    public void AdvanceResumeFloor(long cursor) => AdvanceMax(ref _resumeFloor, cursor);
+    public void AdvanceResumeFloor(long cursor) => _ = AdvanceMax(ref _resumeFloor, cursor);
 
     /// <summary>Gets the current state of a key.</summary>
     /// <param name="key">The key.</param>
@@ -360,11 +428,12 @@ public sealed class SignalHub
         }
 
         // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
-        AdvanceMax(ref _cursor, version.Version);
+        _ = AdvanceMax(ref _cursor, version.Version);
         return true;
     }
 
-    private static void AdvanceMax(ref long location, long value)
+    /// <returns><see langword="true"/> when <paramref name="value"/> moved the location forward.</returns>
+    private static bool AdvanceMax(ref long location, long value)
     {
         long current = Volatile.Read(ref location);
         while (value > current)
@@ -372,11 +441,13 @@ public sealed class SignalHub
             long seen = Interlocked.CompareExchange(ref location, value, current);
             if (seen == current)
             {
-                return;
+                return true;
             }
 
             current = seen;
         }
+
+        return false;
     }
 
     private sealed class KeyEntry(SignalKey key)

@@ -39,13 +39,15 @@ public sealed class SignalSubscription : IDisposable
     public IReadOnlyList<SignalKey> Keys { get; }
 
     /// <summary>
-    /// Gets the cursor to resume from after the change read last (e.g. its SSE event id): <c>min(version, settled)</c>, where settled is
+    /// Gets the cursor to resume from after the change read last (e.g. the <c>C</c> of its SSE event id <c>C-H</c>): <c>min(version, settled)</c>, where settled is
     /// the hub's <see cref="SignalHub.SettledCursor"/> when the change was taken. A new subscription with this cursor as <c>after</c>
     /// misses no change: every change not read yet has a higher version. It never decreases; 0 before the first read.
     /// </summary>
     /// <remarks>
     /// It equals the version read whenever nothing is in flight below it; while a transaction that may still commit a lower version is
     /// open, it stays below that version, and a subscription resumed from it may repeat changes the reader already has (never older ones).
+    /// On another instance, whose settled cursor may lag, resume after <see cref="SignalHub.WaitForSettledAsync"/> with the highest
+    /// version read, so that instance does not repeat an older version of a key than the one read.
     /// </remarks>
     public long ResumeCursor { get; private set; }
 

@@ -8,7 +8,7 @@ namespace Signals.Client;
 internal static partial class Log
 {
     [LoggerMessage(300, LogLevel.Debug, "Opening the Signals event stream {Uri} (Last-Event-ID {Cursor}).")]
-    public static partial void OpeningStream(ILogger logger, Uri uri, long cursor);
+    public static partial void OpeningStream(ILogger logger, Uri uri, string? cursor);
 
     [LoggerMessage(301, LogLevel.Warning, "The Signals event stream failed ({Error}); reconnecting in {Delay}.")]
     public static partial void StreamFailed(ILogger logger, string error, TimeSpan delay);
@@ -23,5 +23,5 @@ internal static partial class Log
     public static partial void SyncFailed(ILogger logger, string error, TimeSpan delay);
 
     [LoggerMessage(305, LogLevel.Information, "The Signals server cannot resume the event stream after {Cursor}; syncing in full.")]
-    public static partial void ResetReceived(ILogger logger, long cursor);
+    public static partial void ResetReceived(ILogger logger, string? cursor);
 }

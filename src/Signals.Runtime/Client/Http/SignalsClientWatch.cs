@@ -28,7 +28,7 @@ internal sealed class SignalsClientWatch
     private readonly Dictionary<SignalKey, long> _yielded = [];
     private readonly Dictionary<SignalKey, long> _server = [];
     private readonly ReconnectBackoff _backoff;
-    private long _cursor;
+    private string? _lastEventId;
 
     public SignalsClientWatch(SignalsClient client, SignalKey[] keys)
     {
@@ -120,12 +120,12 @@ internal sealed class SignalsClientWatch
         CancellationToken silence = attempt.Silence.Token;
         using var request = new HttpRequestMessage(HttpMethod.Get, _eventsUri);
         request.Headers.Accept.ParseAdd("text/event-stream");
-        if (_cursor > 0)
+        if (_lastEventId is not null)
         {
-            request.Headers.TryAddWithoutValidation("Last-Event-ID", _cursor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", _lastEventId);
         }
 
-        Log.OpeningStream(_client.Logger, _eventsUri, _cursor);
+        Log.OpeningStream(_client.Logger, _eventsUri, _lastEventId);
         using HttpClient http = _client.CreateHttpClient();
         using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence).ConfigureAwait(false);
         await SignalsClient.EnsureSuccessAsync(response, silence).ConfigureAwait(false);
@@ -160,6 +160,12 @@ internal sealed class SignalsClientWatch
             }
             else if (item.Data is { } version)
             {
+                // The id is opaque (the server's resume cursor): send it back as it is.
+                if (!string.IsNullOrEmpty(item.EventId))
+                {
+                    _lastEventId = item.EventId;
+                }
+
                 yield return version;
             }
         }
@@ -168,12 +174,12 @@ internal sealed class SignalsClientWatch
     /// <summary>After <c>event: reset</c>: the server cannot resume from the cursor, so ask for the state of every key in full.</summary>
     private async Task<IReadOnlyList<SignalVersion>> ResyncAsync(CancellationToken cancellationToken)
     {
-        Log.ResetReceived(_client.Logger, _cursor);
+        Log.ResetReceived(_client.Logger, _lastEventId);
         Dictionary<SignalKey, long> nothingKnown = _keys.ToDictionary(static key => key, static _ => 0L);
         SyncResponse response = await _client.SendSyncAsync(nothingKnown, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
 
-        // Resume later connections from the server's position, so the next one is not reset again.
-        _cursor = Math.Max(_cursor, response.Mesh.ServerVersion);
+        // Resume later connections from the server's position (it has every change up to it), so the next one is not reset again.
+        _lastEventId = response.Mesh.ServerVersion > 0 ? response.Mesh.ServerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return [.. response.Changed.Values.Select(SignalsClient.ToVersion)];
     }
 
@@ -218,7 +224,6 @@ internal sealed class SignalsClientWatch
 
         // Sync with the server's own view (it may be behind us after a restore), so a long-poll waits instead of answering at once.
         _server[version.Key] = version.Version;
-        _cursor = Math.Max(_cursor, version.Version);
         if (version.Version <= yielded)
         {
             return false;
