@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
@@ -35,7 +34,7 @@ namespace Signals.AspNetCore.Endpoints;
 /// stream starts with <c>event: reset</c> (data <c>{"resumeFloor":N}</c>, no id), then sends the current state of every requested
 /// key, as for a new client; the client drops what it knew and resyncs.</para>
 /// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
-/// options cannot change the wire shape.</para>
+/// options cannot change the wire shape; each change is serialized once for all streams (<see cref="SignalEventDataCache"/>).</para>
 /// </remarks>
 internal static class EventsEndpoint
 {
@@ -168,6 +167,7 @@ internal static class EventsEndpoint
         private readonly string _eventType = services.Options.EventType;
         private TimeSpan? _retry = services.Options.ReconnectionInterval;
         private StreamCursor _cursor = cursor;
+        private CancellationTokenSource? _idle;
         private long _sent;
 
         private enum Wake
@@ -191,6 +191,7 @@ internal static class EventsEndpoint
             }
             finally
             {
+                DisposeIdle();
                 services.Metrics.SseConnectionsChanged(-1);
                 SignalsEndpointLog.StreamClosed(services.Logger, _sent, EndReason(cancellationToken));
             }
@@ -239,7 +240,7 @@ internal static class EventsEndpoint
 
                     while (subscription.TryRead(out SignalVersion version))
                     {
-                        string data = JsonSerializer.Serialize(SignalEvent.From(keys.ToRequested(version)), SignalsJsonSerializerContext.Default.SignalEvent);
+                        string data = services.EventData.GetData(keys.ToRequested(version));
                         _cursor = _cursor.After(subscription.ResumeCursor, version.Version);
                         yield return new SseItem<string>(data, _eventType)
                         {
@@ -268,20 +269,34 @@ internal static class EventsEndpoint
                 }
             }
 
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ended);
-            idle.CancelAfter(_heartbeat);
+            // One idle timer per stream, re-armed for every wait and reset when a change comes first (no timer per event).
+            _idle ??= CancellationTokenSource.CreateLinkedTokenSource(ended);
+            _idle.CancelAfter(_heartbeat);
             try
             {
-                return await subscription.WaitToReadAsync(idle.Token).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
+                bool open = await subscription.WaitToReadAsync(_idle.Token).ConfigureAwait(false);
+                if (!_idle.TryReset())
+                {
+                    DisposeIdle();
+                }
+
+                return open ? Wake.Changes : Wake.Ended;
             }
             catch (OperationCanceledException) when (!ended.IsCancellationRequested)
             {
+                DisposeIdle();
                 return Wake.Idle;
             }
             catch (OperationCanceledException)
             {
                 return Wake.Ended;
             }
+        }
+
+        private void DisposeIdle()
+        {
+            _idle?.Dispose();
+            _idle = null;
         }
 
         private async ValueTask<bool> TryAsync(Func<HttpResponse, CancellationToken, ValueTask> write, CancellationToken ended)

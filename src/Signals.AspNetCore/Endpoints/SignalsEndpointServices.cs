@@ -28,6 +28,9 @@ internal sealed class SignalsEndpointServices
         Gate = new SignalKeyGate(Catalog, new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal), Logger);
     }
 
+    /// <summary>Gets the event data shared by the streams of these endpoints.</summary>
+    public SignalEventDataCache EventData { get; } = new();
+
     public SignalHub Hub { get; }
 
     public SignalsOptions Signals { get; }

@@ -95,7 +95,7 @@ internal static class SyncEndpoint
 
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
-        long ahead = HighestAhead(hub, known);
+        (Dictionary<SignalKey, SyncChange> changed, long highest, long ahead) = Diff(hub, known, keys, source);
         if (ahead > 0)
         {
             try
@@ -107,9 +107,10 @@ internal static class SyncEndpoint
             {
                 return TypedResults.Empty;
             }
+
+            (changed, highest, _) = Diff(hub, known, keys, source);
         }
 
-        (Dictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, keys, source);
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
         {
@@ -140,7 +141,7 @@ internal static class SyncEndpoint
                 // The app is stopping: answer with what is known now rather than dropping the request.
             }
 
-            (changed, highest) = Diff(hub, known, keys, source);
+            (changed, highest, _) = Diff(hub, known, keys, source);
         }
 
         var response = new SyncResponse
@@ -152,32 +153,25 @@ internal static class SyncEndpoint
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
 
-    /// <summary>The highest known version above the hub's version of its key; 0 when the hub has every key's known version.</summary>
-    private static long HighestAhead(SignalHub hub, Dictionary<SignalKey, long> known)
-    {
-        long ahead = 0;
-        foreach ((SignalKey key, long knownVersion) in known)
-        {
-            if (knownVersion > hub.GetVersion(key).Version)
-            {
-                ahead = Math.Max(ahead, knownVersion);
-            }
-        }
-
-        return ahead;
-    }
-
-    /// <summary>Compares the known versions with the hub's, answering under the keys the client named.</summary>
-    /// <returns>The differing keys, and the highest server version among all the known keys.</returns>
-    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
+    /// <summary>
+    /// Compares the known versions with the hub's: the keys that differ (under the names the client used), the highest current
+    /// version among the keys, and the highest known version above the hub's (0 when the client is nowhere ahead of this instance).
+    /// </summary>
+    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest, long Ahead) Diff(
         SignalHub hub, Dictionary<SignalKey, long> known, AdmittedKeys keys, string source)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
         long highest = 0;
+        long ahead = 0;
         foreach ((SignalKey key, long knownVersion) in known)
         {
             SignalVersion current = hub.GetVersion(key);
             highest = Math.Max(highest, current.Version);
+            if (knownVersion > current.Version)
+            {
+                ahead = Math.Max(ahead, knownVersion);
+            }
+
             if (current.Version != knownVersion)
             {
                 SignalVersion answer = keys.ToRequested(current);
@@ -185,6 +179,6 @@ internal static class SyncEndpoint
             }
         }
 
-        return (changed ?? [], highest);
+        return (changed ?? [], highest, ahead);
     }
 }
