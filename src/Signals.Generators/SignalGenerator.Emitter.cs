@@ -49,17 +49,17 @@ public sealed partial class SignalGenerator
             var entries = new List<CatalogEntryModel>();
             if (model.Key is not null)
             {
-                entries.Add(CatalogEntry(model.Key, model, "Signal"));
+                entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal"));
             }
 
             foreach (SignalFamilyModel family in model.Families)
             {
-                entries.Add(CatalogEntry(family.Template, model, "Family"));
+                entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family"));
             }
 
             if (model.Value is not null)
             {
-                entries.Add(CatalogEntry(model.Value.Key.Template, model, "Value"));
+                entries.Add(new CatalogEntryModel(model.Value.Key.Template, model.ClrTypeName, "Value"));
             }
 
             return entries.ToEquatableArray();
@@ -512,19 +512,13 @@ public sealed partial class SignalGenerator
                 writer.WriteLine("{");
                 foreach (CatalogEntryModel entry in entries)
                 {
-                    writer.WriteLine($"    new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.Namespace)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}),");
+                    writer.WriteLine($"    new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}),");
                 }
 
                 writer.WriteLine("});");
             }
 
             return writer;
-        }
-
-        private static CatalogEntryModel CatalogEntry(string pattern, SignalTypeModel model, string kind)
-        {
-            int separator = pattern.IndexOf(':');
-            return new CatalogEntryModel(pattern, separator < 0 ? pattern : pattern.Substring(0, separator), model.ClrTypeName, kind);
         }
 
         private static string Parameters(SignalFamilyModel key) => string.Join(", ", key.Parameters.Select(static p => $"{p.ParameterType} {p.ParameterName}"));

@@ -63,7 +63,7 @@ public sealed class FuzzTests
             signals: o => o.MaxKeysPerSubscription = 8,
             services: s =>
             {
-                s.AddSingleton(new SignalCatalog([.. TestCatalog.Create().Descriptors, new SignalDescriptor("secret:{Id}", "secret", "Tests.Secret", SignalKind.Signal)]));
+                s.AddSingleton(new SignalCatalog([.. TestCatalog.Create().Descriptors, new SignalDescriptor("secret:{Id}", "Tests.Secret", SignalKind.Signal)]));
                 TestAuthentication.AddTo(s);
                 s.AddAuthorization(o => o.AddPolicy("writers", p => p.RequireRole("writer")));
                 s.AddSignals().AddSignalAuthorizer<SecretAuthorizer>();

@@ -143,7 +143,7 @@ public sealed class TenancyTests
     {
         // Writers declare the tenant as the family's first placeholder; clients name keys without it.
         await using TestServerHost host = await StartAsync(services: s => s.AddSingleton(new SignalCatalog([
-            new SignalDescriptor("chat:{TenantId}:room:{RoomId}", "chat", "Tests.ChatMessage", SignalKind.Family)])));
+            new SignalDescriptor("chat:{TenantId}:room:{RoomId}", "Tests.ChatMessage", SignalKind.Family)])));
 
         using HttpResponseMessage declared = await As(host, "a", HttpMethod.Post, "/signals/sync", """{"known": {"chat:room:general": 0}}""");
         using HttpResponseMessage undeclared = await As(host, "a", HttpMethod.Post, "/signals/sync", """{"known": {"chat:lobby": 0}}""");

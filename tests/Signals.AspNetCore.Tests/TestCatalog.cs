@@ -6,10 +6,10 @@ namespace Signals.AspNetCore.Tests;
 public static class TestCatalog
 {
     public static SignalCatalog Create() => new([
-        new SignalDescriptor("app:theme", "app", "Tests.Theme", SignalKind.Value),
-        new SignalDescriptor("app:counter:{Name}", "app", "Tests.Counter", SignalKind.Value),
-        new SignalDescriptor("chat:room:{RoomId}", "chat", "Tests.ChatMessage", SignalKind.Family),
-        new SignalDescriptor("chat:rooms", "chat", "Tests.Room", SignalKind.Signal),
+        new SignalDescriptor("app:theme", "Tests.Theme", SignalKind.Value),
+        new SignalDescriptor("app:counter:{Name}", "Tests.Counter", SignalKind.Value),
+        new SignalDescriptor("chat:room:{RoomId}", "Tests.ChatMessage", SignalKind.Family),
+        new SignalDescriptor("chat:rooms", "Tests.Room", SignalKind.Signal),
     ]);
 
     /// <summary>Registers the catalog before <c>AddSignals()</c>, which then keeps it instead of <see cref="SignalCatalog.Registered"/>.</summary>

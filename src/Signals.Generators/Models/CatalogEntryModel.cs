@@ -2,7 +2,6 @@ namespace Signals.Generators.Models;
 
 /// <summary>One entry of the generated catalog: the arguments of a <c>Signals.SignalDescriptor</c>.</summary>
 /// <param name="Pattern">The key or template, namespace included, e.g. <c>chat:room:{RoomId}</c>.</param>
-/// <param name="Namespace">The pattern's first segment, e.g. <c>chat</c>.</param>
 /// <param name="ClrType">The declaring type's full CLR name, e.g. <c>Chat.ChatMessage</c>.</param>
 /// <param name="Kind">The <c>Signals.SignalKind</c> member: <c>Signal</c>, <c>Family</c> or <c>Value</c>.</param>
-internal readonly record struct CatalogEntryModel(string Pattern, string Namespace, string ClrType, string Kind);
+internal readonly record struct CatalogEntryModel(string Pattern, string ClrType, string Kind);

@@ -10,17 +10,16 @@ namespace Signals;
 /// <para>The source generator emits, in every assembly that declares signals, a module initializer that calls
 /// <see cref="Register(IEnumerable{SignalDescriptor})"/>; <c>AddSignals()</c> registers <see cref="Registered"/> as the app's catalog
 /// unless a <see cref="SignalCatalog"/> singleton was registered before. No reflection scanning is involved: an assembly's entries
-/// arrive when the runtime loads it, which for domain and contracts assemblies is before the first request.</para>
+/// arrive when the runtime loads it, and <see cref="Registered"/> is one live instance, so an assembly loaded after the first request
+/// still counts.</para>
 /// <para>An empty catalog (an app that declares no signals and composes keys by hand) accepts every well-formed key.</para>
 /// </remarks>
 public sealed class SignalCatalog
 {
     private static readonly Lock RegistrationLock = new();
     private static readonly List<SignalDescriptor> Registrations = [];
-    private static SignalCatalog? _registered;
 
-    private readonly Dictionary<string, SignalDescriptor> _fixed;
-    private readonly SignalDescriptor[] _templates;
+    private Entries _entries;
 
     /// <summary>Initializes a new catalog.</summary>
     /// <param name="descriptors">The declared signals; equal entries are kept once.</param>
@@ -28,25 +27,17 @@ public sealed class SignalCatalog
     public SignalCatalog(IEnumerable<SignalDescriptor> descriptors)
     {
         ArgumentNullException.ThrowIfNull(descriptors);
-        Descriptors = [.. descriptors.Distinct().OrderBy(static d => d.Pattern, StringComparer.Ordinal).ThenBy(static d => d.ClrType, StringComparer.Ordinal)];
-        _fixed = Descriptors.Where(static d => !d.IsTemplate).DistinctBy(static d => d.Pattern).ToDictionary(static d => d.Pattern, StringComparer.Ordinal);
-        _templates = [.. Descriptors.Where(static d => d.IsTemplate)];
+        _entries = new Entries(descriptors);
     }
 
-    /// <summary>Gets the catalog of every signal registered by the generated module initializers of the assemblies loaded so far.</summary>
-    public static SignalCatalog Registered
-    {
-        get
-        {
-            lock (RegistrationLock)
-            {
-                return _registered ??= new SignalCatalog(Registrations);
-            }
-        }
-    }
+    /// <summary>
+    /// Gets the catalog of every signal registered by the generated module initializers: one instance, which follows the
+    /// registrations of assemblies loaded later.
+    /// </summary>
+    public static SignalCatalog Registered { get; } = new([]);
 
     /// <summary>Gets the declared signals, sorted by <see cref="SignalDescriptor.Pattern"/> (ordinal), then by CLR type.</summary>
-    public IReadOnlyList<SignalDescriptor> Descriptors { get; }
+    public IReadOnlyList<SignalDescriptor> Descriptors => Volatile.Read(ref _entries).Descriptors;
 
     /// <summary>Gets a value indicating whether no signal is declared, in which case every well-formed key is accepted.</summary>
     public bool IsEmpty => Descriptors.Count == 0;
@@ -61,25 +52,29 @@ public sealed class SignalCatalog
         lock (RegistrationLock)
         {
             Registrations.AddRange(descriptors);
-            _registered = null;
+            Volatile.Write(ref Registered._entries, new Entries(Registrations));
         }
     }
 
     /// <summary>Finds the declared signal a key belongs to.</summary>
     /// <param name="key">The key.</param>
-    /// <returns>The fixed signal with that key, else the first template (in catalog order) that matches it, else <see langword="null"/>.</returns>
+    /// <returns>The fixed signal with that key, else the first template of the key's namespace (in catalog order) that matches it, else <see langword="null"/>.</returns>
     public SignalDescriptor? Find(SignalKey key)
     {
-        if (_fixed.TryGetValue(key.Value, out SignalDescriptor? descriptor))
+        Entries entries = Volatile.Read(ref _entries);
+        if (entries.Fixed.TryGetValue(key.Value, out SignalDescriptor? descriptor))
         {
             return descriptor;
         }
 
-        foreach (SignalDescriptor template in _templates)
+        if (entries.TemplatesByNamespace.TryGetValue(key.Namespace, out SignalDescriptor[]? templates))
         {
-            if (template.Matches(key))
+            foreach (SignalDescriptor template in templates)
             {
-                return template;
+                if (template.Matches(key))
+                {
+                    return template;
+                }
             }
         }
 
@@ -90,4 +85,23 @@ public sealed class SignalCatalog
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when the key is accepted.</returns>
     public bool Accepts(SignalKey key) => IsEmpty || Find(key) is not null;
+
+    /// <summary>The descriptors and their lookups, swapped as a whole when <see cref="Registered"/> grows.</summary>
+    private sealed class Entries
+    {
+        public Entries(IEnumerable<SignalDescriptor> descriptors)
+        {
+            Descriptors = [.. descriptors.Distinct().OrderBy(static d => d.Pattern, StringComparer.Ordinal).ThenBy(static d => d.ClrType, StringComparer.Ordinal)];
+            Fixed = Descriptors.Where(static d => !d.IsTemplate).DistinctBy(static d => d.Pattern).ToDictionary(static d => d.Pattern, StringComparer.Ordinal);
+            TemplatesByNamespace = Descriptors.Where(static d => d.IsTemplate)
+                .GroupBy(static d => d.Namespace, StringComparer.Ordinal)
+                .ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal);
+        }
+
+        public IReadOnlyList<SignalDescriptor> Descriptors { get; }
+
+        public Dictionary<string, SignalDescriptor> Fixed { get; }
+
+        public Dictionary<string, SignalDescriptor[]> TemplatesByNamespace { get; }
+    }
 }

@@ -5,11 +5,13 @@ namespace Signals;
 /// The full key (<c>chat:rooms</c>) or template (<c>chat:room:{RoomId}</c>), namespace included. A placeholder is one whole segment
 /// <c>{Name}</c> and stands for any one escaped argument.
 /// </param>
-/// <param name="Namespace">The key's namespace (its first segment), e.g. <c>chat</c>.</param>
 /// <param name="ClrType">The full name of the declaring type, e.g. <c>Chat.ChatMessage</c>; nested types use <c>+</c>.</param>
 /// <param name="Kind">Whether this is a fixed signal, a family or a value signal.</param>
-public sealed record SignalDescriptor(string Pattern, string Namespace, string ClrType, SignalKind Kind)
+public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind Kind)
 {
+    /// <summary>Gets the namespace: the pattern's first segment, e.g. <c>chat</c> (never a placeholder: the generator requires a literal).</summary>
+    public string Namespace => Pattern.IndexOf(SignalKey.Separator, StringComparison.Ordinal) is var end and >= 0 ? Pattern[..end] : Pattern;
+
     /// <summary>Gets a value indicating whether <see cref="Pattern"/> holds placeholders (a family or a value family).</summary>
     public bool IsTemplate => Pattern.Contains('{', StringComparison.Ordinal);
 

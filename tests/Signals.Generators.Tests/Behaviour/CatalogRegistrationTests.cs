@@ -14,12 +14,12 @@ public class CatalogRegistrationTests
 
         Assert.Equal(
             [
-                new SignalDescriptor("probe:author:{AuthorId}:room:{RoomId}", "probe", "Probe.ChatMessage", SignalKind.Family),
-                new SignalDescriptor("probe:chat-message", "probe", "Probe.ChatMessage", SignalKind.Signal),
-                new SignalDescriptor("probe:room:{RoomId}", "probe", "Probe.ChatMessage", SignalKind.Family),
-                new SignalDescriptor("probe:theme", "probe", "Probe.Theme", SignalKind.Value),
-                new SignalDescriptor("probe:thread:{ThreadId}", "probe", "Probe.ChatMessage", SignalKind.Family),
-                new SignalDescriptor("probe:timezone:{RoomId}", "probe", "Probe.RoomTimezone", SignalKind.Value),
+                new SignalDescriptor("probe:author:{AuthorId}:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:chat-message", "Probe.ChatMessage", SignalKind.Signal),
+                new SignalDescriptor("probe:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:theme", "Probe.Theme", SignalKind.Value),
+                new SignalDescriptor("probe:thread:{ThreadId}", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:timezone:{RoomId}", "Probe.RoomTimezone", SignalKind.Value),
             ],
             probe);
     }

@@ -12,8 +12,8 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("billing:http-invoice", "billing", "Shop.HTTPInvoice", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("shop:cart-line", "shop", "Shop.CartLine", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("shop:cart:{CartId}", "shop", "Shop.CartLine", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("billing:http-invoice", "Shop.HTTPInvoice", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("shop:cart-line", "Shop.CartLine", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("shop:cart:{CartId}", "Shop.CartLine", global::Signals.SignalKind.Family),
     });
 }

@@ -12,9 +12,9 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("split:a:{A}", "split", "Split.Part", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("split:b:{B}", "split", "Split.Part", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("split:c:{A}:{B}", "split", "Split.Part", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("split:part", "split", "Split.Part", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("split:a:{A}", "Split.Part", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("split:b:{B}", "Split.Part", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("split:c:{A}:{B}", "Split.Part", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("split:part", "Split.Part", global::Signals.SignalKind.Signal),
     });
 }

@@ -12,9 +12,9 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("shop:app:banner", "shop", "Shop.Banner", global::Signals.SignalKind.Value),
-        new global::Signals.SignalDescriptor("shop:basket:{Sku}", "shop", "Shop.Outer+Basket", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("shop:order", "shop", "Shop.Order", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("shop:order:{Id}", "shop", "Shop.Order", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("shop:app:banner", "Shop.Banner", global::Signals.SignalKind.Value),
+        new global::Signals.SignalDescriptor("shop:basket:{Sku}", "Shop.Outer+Basket", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("shop:order", "Shop.Order", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("shop:order:{Id}", "Shop.Order", global::Signals.SignalKind.Family),
     });
 }

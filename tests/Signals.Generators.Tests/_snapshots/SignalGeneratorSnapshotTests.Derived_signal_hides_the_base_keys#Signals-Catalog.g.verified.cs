@@ -12,8 +12,8 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("zoo:animal", "zoo", "Zoo.Animal", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("zoo:cat", "zoo", "Zoo.Cat", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("zoo:pen:{Pen}", "zoo", "Zoo.Cat", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("zoo:animal", "Zoo.Animal", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("zoo:cat", "Zoo.Cat", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("zoo:pen:{Pen}", "Zoo.Cat", global::Signals.SignalKind.Family),
     });
 }

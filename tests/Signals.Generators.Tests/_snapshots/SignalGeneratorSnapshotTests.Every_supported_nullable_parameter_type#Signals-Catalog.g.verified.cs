@@ -12,12 +12,12 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("t:b:{B}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:d:{D}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:dto:{Dto}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:e:{E}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:g:{G}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i32:{I32}:i64:{I64}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:s:{S}", "t", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:b:{B}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:d:{D}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:e:{E}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:g:{G}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:i32:{I32}:i64:{I64}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:s:{S}", "Types.NullableTypes", global::Signals.SignalKind.Family),
     });
 }

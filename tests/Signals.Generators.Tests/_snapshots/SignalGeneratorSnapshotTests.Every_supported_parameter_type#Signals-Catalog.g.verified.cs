@@ -12,14 +12,14 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("t:b:{B}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:d:{D}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:dto:{Dto}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:e:{E}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:g:{G}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i32:{I32}:u32:{U32}:i64:{I64}:u64:{U64}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i8:{I8}:u8:{U8}:i16:{I16}:u16:{U16}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:n:{N}:un:{UN}:i128:{I128}:u128:{U128}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:s:{S}", "t", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:b:{B}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:d:{D}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:e:{E}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:g:{G}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:i32:{I32}:u32:{U32}:i64:{I64}:u64:{U64}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:i8:{I8}:u8:{U8}:i16:{I16}:u16:{U16}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:n:{N}:un:{UN}:i128:{I128}:u128:{U128}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:s:{S}", "Types.AllTypes", global::Signals.SignalKind.Family),
     });
 }

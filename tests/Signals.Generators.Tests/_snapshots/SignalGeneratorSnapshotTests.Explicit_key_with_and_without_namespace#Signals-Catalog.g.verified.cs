@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("app:theme", "app", "App.Theme", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("ui:layout", "ui", "App.Layout", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("app:theme", "App.Theme", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("ui:layout", "App.Layout", global::Signals.SignalKind.Signal),
     });
 }

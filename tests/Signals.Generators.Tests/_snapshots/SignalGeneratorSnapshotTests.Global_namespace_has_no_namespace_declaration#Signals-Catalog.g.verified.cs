@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("counter", "counter", "Counter", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("counter:{Name}", "counter", "Counter", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("counter", "Counter", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("counter:{Name}", "Counter", global::Signals.SignalKind.Family),
     });
 }

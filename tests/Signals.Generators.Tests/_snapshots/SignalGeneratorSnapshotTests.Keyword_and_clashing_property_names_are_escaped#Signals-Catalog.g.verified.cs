@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("edge:class:{Class}:values:{Values}:keys:{Keys2}", "edge", "Edge.Odd", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("edge:k:{Key}", "edge", "Edge.Odd", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("edge:class:{Class}:values:{Values}:keys:{Keys2}", "Edge.Odd", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("edge:k:{Key}", "Edge.Odd", global::Signals.SignalKind.Family),
     });
 }

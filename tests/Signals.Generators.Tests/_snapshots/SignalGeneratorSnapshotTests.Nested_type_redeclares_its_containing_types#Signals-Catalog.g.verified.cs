@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("cart", "cart", "Shop.Orders.Catalog+Prices+CartSignal", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("cart:{Sku}", "cart", "Shop.Orders.Catalog+Prices+CartSignal", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("cart", "Shop.Orders.Catalog+Prices+CartSignal", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("cart:{Sku}", "Shop.Orders.Catalog+Prices+CartSignal", global::Signals.SignalKind.Family),
     });
 }

@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("game:board:{Board}", "game", "Game.Move", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("game:move", "game", "Game.Move", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("game:board:{Board}", "Game.Move", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("game:move", "Game.Move", global::Signals.SignalKind.Signal),
     });
 }

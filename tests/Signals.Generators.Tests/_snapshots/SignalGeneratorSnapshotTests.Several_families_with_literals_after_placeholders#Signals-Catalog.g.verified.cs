@@ -12,10 +12,10 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("chat:chat-message", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}:typing", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:thread:{RoomId}:{ThreadId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:user:{UserId}:room:{RoomId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}:typing", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:thread:{RoomId}:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:user:{UserId}:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
     });
 }

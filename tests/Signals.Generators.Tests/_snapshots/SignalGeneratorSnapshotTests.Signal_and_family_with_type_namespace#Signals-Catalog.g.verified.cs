@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("chat:chat-message", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
     });
 }

@@ -12,6 +12,6 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("chat-message", "chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
+        new global::Signals.SignalDescriptor("chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
     });
 }

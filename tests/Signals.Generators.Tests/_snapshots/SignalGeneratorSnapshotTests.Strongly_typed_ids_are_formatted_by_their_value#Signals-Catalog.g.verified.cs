@@ -12,9 +12,9 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("chat:author:{AuthorId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:order:{Order}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:thread:{ThreadId}", "chat", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:author:{AuthorId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:order:{Order}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:thread:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
     });
 }

@@ -12,6 +12,6 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("settings:timezone:{RoomId}:{Value}", "settings", "Settings.RoomTimezone", global::Signals.SignalKind.Value),
+        new global::Signals.SignalDescriptor("settings:timezone:{RoomId}:{Value}", "Settings.RoomTimezone", global::Signals.SignalKind.Value),
     });
 }
