@@ -1,3 +1,5 @@
+using Signals.Protocol;
+
 namespace Signals.AspNetCore;
 
 /// <summary>Options for the HTTP endpoints that <c>MapSignals()</c> maps: sync, the Server-Sent Events stream, values and the catalog.</summary>
@@ -56,7 +58,7 @@ public sealed class SignalsEndpointOptions
     /// The default is <c>signal</c>. Set it to <c>update</c> so an <c>EventSource</c> written for the Reality server's SSE
     /// adapter receives the events unchanged. Must be non-empty without line breaks.
     /// </remarks>
-    public string EventType { get; set; } = "signal";
+    public string EventType { get; set; } = SignalEvent.DefaultEventType;
 
     /// <summary>Gets or sets the largest value a value write (<c>MapSignalValueWrites()</c>) accepts, in bytes of JSON; a larger one is answered with 413.</summary>
     /// <remarks>The default is 64 KiB (65,536 bytes): value signals are small values (a counter, a theme), not documents. Must be at least 1.</remarks>

@@ -202,4 +202,35 @@ public sealed class ResilienceTests
         Assert.Equal(5, (await watcher.NextAsync()).Version);
         Assert.Equal(7, (await watcher.NextAsync()).Version);
     }
+
+    [Fact]
+    public async Task Change_events_are_read_whatever_the_server_names_them()
+    {
+        using CancellationTokenSource deadline = Await.Deadline();
+        await using ClientHarness harness = await ClientHarness.StartAsync(ClientKind.Http, map: app => app.MapGet("/signals/events", async (HttpContext context) =>
+        {
+            // A server configured with SignalsEndpointOptions.EventType = "change".
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(
+                "id: 8\nevent: change\ndata: {\"key\":\"chat:room:general\",\"version\":8,\"hash\":null,\"updatedAt\":0}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }).WithOrder(-1));
+
+        await using var watcher = new Watcher(harness.Client, deadline.Token, "chat:room:general");
+        Assert.Equal(8, (await watcher.NextAsync()).Version);
+    }
+
+    [Fact]
+    public async Task A_404_that_is_not_value_not_found_is_an_error_not_a_missing_value()
+    {
+        // A server that does not map the values endpoint: readers must not silently get the default value.
+        await using ClientHarness harness = await ClientHarness.StartAsync(ClientKind.Http, map: app => app.MapGet("/signals/values/{**key}", () => Results.NotFound()).WithOrder(-1));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(
+            () => harness.Client.GetValueAsync(SignalKey.Parse("app:theme"), TestContext.Current.CancellationToken).AsTask());
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
+    }
 }
+

@@ -213,7 +213,7 @@ internal static class EventsEndpoint
 
                 if (resetTo is { } floor)
                 {
-                    yield return new SseItem<string>(string.Create(CultureInfo.InvariantCulture, $"{{\"resumeFloor\":{floor}}}"), "reset")
+                    yield return new SseItem<string>(string.Create(CultureInfo.InvariantCulture, $"{{\"resumeFloor\":{floor}}}"), SignalEvent.ResetEventType)
                     {
                         ReconnectionInterval = _retry,
                     };

@@ -43,9 +43,8 @@ public readonly struct SignalValueReference<T>(ISignalsClient client, SignalKey 
     private static async IAsyncEnumerable<T> WatchCoreAsync(ISignalsClient client, SignalKey key, Func<T> defaultValue, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reference = new SignalValueReference<T>(client, key, defaultValue);
-        long yielded = -1;
         SignalValue<T> first = await reference.GetWithVersionAsync(cancellationToken).ConfigureAwait(false);
-        yielded = first.Version.Version;
+        long yielded = first.Version.Version;
         yield return first.Value;
         await foreach (SignalVersion version in client.WatchAsync([key], cancellationToken).ConfigureAwait(false))
         {

@@ -27,4 +27,8 @@ public sealed record SignalValueResponse(
         ArgumentNullException.ThrowIfNull(value);
         return new(key, value.Version.Version, value.Version.Hash, value.Version.UpdatedAt.ToUnixTimeMilliseconds(), value.Value);
     }
+
+    /// <summary>Converts the answer back to the key's state and stored value.</summary>
+    /// <returns>The value and its state, with <see cref="SignalVersion.UpdatedAt"/> from the Unix milliseconds.</returns>
+    public SignalValue<JsonElement> ToValue() => new(new SignalVersion(Key, Version, Hash, DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt)), Value);
 }

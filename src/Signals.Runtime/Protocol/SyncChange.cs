@@ -21,4 +21,8 @@ public sealed record SyncChange(
     /// <returns>The entry, with <see cref="UpdatedAt"/> in Unix milliseconds.</returns>
     public static SyncChange From(SignalVersion version, string source)
         => new(version.Key, version.Version, version.Hash, version.UpdatedAt.ToUnixTimeMilliseconds(), source);
+
+    /// <summary>Converts the entry back to the key's state.</summary>
+    /// <returns>The state, with <see cref="SignalVersion.UpdatedAt"/> from the Unix milliseconds.</returns>
+    public SignalVersion ToVersion() => new(Key, Version, Hash, DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt));
 }

@@ -33,6 +33,7 @@ public interface ISignalValueStore
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The new value and version.</returns>
     /// <exception cref="InvalidOperationException">The stored value is not an object whose <paramref name="propertyName"/> is an integer.</exception>
+    /// <exception cref="OverflowException">The sum does not fit in a 64-bit integer; nothing is stored.</exception>
     ValueTask<SignalValue<JsonElement>> IncrementAsync(SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a key's value, so readers see the default again; bumps the version when a value was stored.</summary>

@@ -44,6 +44,9 @@ public static class SignalValueStoreExtensions
     /// <param name="defaultValue">Creates the value to start from when nothing is stored.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The new value and its version.</returns>
+    /// <exception cref="InvalidOperationException">The stored value is not an object whose <paramref name="propertyName"/> is an integer.</exception>
+    /// <exception cref="OverflowException">The sum does not fit in a 64-bit integer; nothing is stored.</exception>
+    /// <exception cref="JsonException">The new JSON does not deserialize to <typeparamref name="T"/>.</exception>
     public static async ValueTask<SignalValue<T>> IncrementAsync<T>(this ISignalValueStore store, SignalKey key, string propertyName, long delta, Func<T> defaultValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -83,7 +83,7 @@ public sealed class SignalsClient : ISignalsClient
     {
         ClientArguments.CheckSync(known, wait);
         SyncResponse response = await SendSyncAsync(known, wait, cancellationToken).ConfigureAwait(false);
-        return [.. response.Changed.Values.Select(ToVersion)];
+        return [.. response.Changed.Values.Select(static change => change.ToVersion())];
     }
 
     /// <inheritdoc/>
@@ -107,22 +107,13 @@ public sealed class SignalsClient : ISignalsClient
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_valuesUri, Uri.EscapeDataString(key.Value)));
         SignalValueResponse? body = await SendAsync(request, TimeSpan.Zero, static async (response, token) =>
         {
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            await EnsureSuccessAsync(response, token).ConfigureAwait(false);
-            return await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SignalValueResponse, token).ConfigureAwait(false);
+            // Nothing stored is a 404 of type value-not-found; any other 404 (e.g. no values endpoint mapped) is an error.
+            return await EnsureSuccessAsync(response, token, SignalsProblemTypes.ValueNotFound).ConfigureAwait(false)
+                ? await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SignalValueResponse, token).ConfigureAwait(false)
+                : null;
         }, cancellationToken).ConfigureAwait(false);
 
-        if (body is not { Version: > 0, Value: { ValueKind: not JsonValueKind.Null } value })
-        {
-            return null;
-        }
-
-        var version = new SignalVersion(body.Key, body.Version, body.Hash, DateTimeOffset.FromUnixTimeMilliseconds(body.UpdatedAt));
-        return new SignalValue<JsonElement>(version, value);
+        return body is { Version: > 0, Value.ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } ? body.ToValue() : null;
     }
 
     /// <summary>Posts a sync request and returns the whole answer (watches need <see cref="SyncMesh.ServerVersion"/> after a reset).</summary>
@@ -155,12 +146,16 @@ public sealed class SignalsClient : ISignalsClient
         Volatile.Write(ref _streamBlockedUntil, (TimeProvider.GetUtcNow() + Options.FallbackDuration).UtcTicks);
     }
 
-    /// <summary>Throws <see cref="HttpRequestException"/> with the status and the problem's detail unless the response succeeded.</summary>
-    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns <see langword="true"/> when the response succeeded, <see langword="false"/> when it is a problem document whose
+    /// <c>type</c> is <paramref name="expectedProblemType"/>, and otherwise throws <see cref="HttpRequestException"/> with the status
+    /// and the problem's detail.
+    /// </summary>
+    internal static async Task<bool> EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken, string? expectedProblemType = null)
     {
         if (response.IsSuccessStatusCode)
         {
-            return;
+            return true;
         }
 
         string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -168,11 +163,21 @@ public sealed class SignalsClient : ISignalsClient
         try
         {
             using var problem = JsonDocument.Parse(body);
-            if (problem.RootElement.ValueKind == JsonValueKind.Object
-                && (problem.RootElement.TryGetProperty("detail", out JsonElement text) || problem.RootElement.TryGetProperty("title", out text))
-                && text.ValueKind == JsonValueKind.String)
+            JsonElement root = problem.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
             {
-                detail = text.GetString()!;
+                if (expectedProblemType is not null
+                    && root.TryGetProperty("type", out JsonElement type)
+                    && type.ValueKind == JsonValueKind.String
+                    && type.ValueEquals(expectedProblemType))
+                {
+                    return false;
+                }
+
+                if ((root.TryGetProperty("detail", out JsonElement text) || root.TryGetProperty("title", out text)) && text.ValueKind == JsonValueKind.String)
+                {
+                    detail = text.GetString()!;
+                }
             }
         }
         catch (JsonException)
@@ -184,10 +189,6 @@ public sealed class SignalsClient : ISignalsClient
         throw new HttpRequestException(
             $"{request?.Method} {request?.RequestUri} answered {(int)response.StatusCode} ({response.StatusCode}): {detail}", null, response.StatusCode);
     }
-
-    /// <summary>Converts a sync entry.</summary>
-    internal static SignalVersion ToVersion(SyncChange change)
-        => new(change.Key, change.Version, change.Hash, DateTimeOffset.FromUnixTimeMilliseconds(change.UpdatedAt));
 
     private async Task<T> SendAsync<T>(
         HttpRequestMessage request, TimeSpan wait, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ internal sealed class SignalsClientWatch
             try
             {
                 SyncResponse response = await _client.SendSyncAsync(_server, wait, cancellationToken).ConfigureAwait(false);
-                changes = [.. response.Changed.Values.Select(SignalsClient.ToVersion)];
+                changes = [.. response.Changed.Values.Select(static change => change.ToVersion())];
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsRetryable(exception, stream: false))
             {
@@ -151,7 +151,7 @@ internal sealed class SignalsClientWatch
                 _backoff.ServerHint = parser.ReconnectionInterval;
             }
 
-            if (item.EventType == "reset")
+            if (item.EventType == SignalEvent.ResetEventType)
             {
                 foreach (SignalVersion version in await ResyncAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -180,7 +180,7 @@ internal sealed class SignalsClientWatch
 
         // Resume later connections from the server's position (it has every change up to it), so the next one is not reset again.
         _lastEventId = response.Mesh.ServerVersion > 0 ? response.Mesh.ServerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return [.. response.Changed.Values.Select(SignalsClient.ToVersion)];
+        return [.. response.Changed.Values.Select(static change => change.ToVersion())];
     }
 
     private async Task AfterStreamAsync(StreamAttempt attempt, CancellationToken cancellationToken)
@@ -245,9 +245,8 @@ internal sealed class SignalsClientWatch
     private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
 
     private static SignalVersion? ParseEvent(string eventType, ReadOnlySpan<byte> data)
-        => eventType is "signal" or "update" && JsonSerializer.Deserialize(data, SignalsJsonSerializerContext.Default.SignalEvent) is { } e
-            ? new SignalVersion(e.Key, e.Version, e.Hash, DateTimeOffset.FromUnixTimeMilliseconds(e.UpdatedAt))
-            : null;
+        // Every event but a reset is a change, whatever SignalsEndpointOptions.EventType names it.
+        => eventType != SignalEvent.ResetEventType ? JsonSerializer.Deserialize(data, SignalsJsonSerializerContext.Default.SignalEvent)?.ToVersion() : null;
 
     /// <summary>One connection attempt: its silence clock (canceled when nothing arrives in time) and how it ended.</summary>
     private sealed class StreamAttempt : IDisposable
