@@ -7,27 +7,29 @@ using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
-/// <summary>The dispatcher records <c>signals.dispatcher.lag</c> once per change it publishes, on the app's own meter.</summary>
+/// <summary>The dispatcher records <c>signals.dispatcher.lag</c> once per change it publishes, and its backlog after every read, on the app's own meter.</summary>
 public sealed class DispatcherMetricsTests(PostgresServer server)
 {
     [Fact]
-    public async Task Each_published_change_records_its_lag_once()
+    public async Task Each_published_change_records_its_lag_once_and_each_read_the_backlog()
     {
         string db = await TestDatabase.CreateAsync(server, "lagmetric");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db);
         Meter meter = app.Services.GetRequiredService<SignalsMetrics>().Meter;
         var lags = new ConcurrentQueue<double>();
+        var depths = new ConcurrentQueue<long>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "signals.dispatcher.lag")
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name is "signals.dispatcher.lag" or "signals.outbox.depth")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
             },
         };
         listener.SetMeasurementEventCallback<double>((_, value, _, _) => lags.Enqueue(value));
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => depths.Enqueue(value));
         listener.Start();
 
         await app.WithContextAsync(context =>
@@ -42,5 +44,9 @@ public sealed class DispatcherMetricsTests(PostgresServer server)
         await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
         Assert.Equal(2, lags.Count);
         Assert.All(lags, lag => Assert.InRange(lag, 0, 30));
+
+        // Every read records the backlog; on a quiet database, once the save has been read, it is 0.
+        Assert.NotEmpty(depths);
+        Assert.Equal(0, depths.Last());
     }
 }

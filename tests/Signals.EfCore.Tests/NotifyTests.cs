@@ -68,6 +68,22 @@ public sealed class NotifyTests(PostgresServer server)
         Assert.Equal(100, signaler.HighestCommitted);
     }
 
+    [Fact]
+    public void Only_this_instances_latest_notification_is_its_own_and_needs_no_read()
+    {
+        var signaler = new OutboxSignaler(typeof(ChatDbContext));
+        Assert.False(signaler.IsOwnNotification("0"));
+
+        signaler.OnCommitted(42);
+        string payload = signaler.TakeNotificationPayload();
+
+        Assert.Equal("42", payload);
+        Assert.True(signaler.IsOwnNotification(payload));
+        Assert.False(signaler.IsOwnNotification("41"));
+        Assert.False(signaler.IsOwnNotification("43"));
+        Assert.False(signaler.IsOwnNotification("not a number"));
+    }
+
     private static async Task<NpgsqlNotificationEventArgs> WaitForNotificationAsync(NpgsqlConnection listener, BlockingCollection<NpgsqlNotificationEventArgs> notifications)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

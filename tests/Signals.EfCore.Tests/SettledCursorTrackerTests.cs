@@ -29,6 +29,20 @@ public sealed class SettledCursorTrackerTests
     }
 
     [Fact]
+    public void History_stays_bounded_while_a_transaction_older_than_every_observation_runs()
+    {
+        var tracker = new SettledCursorTracker();
+
+        // Transaction 700 started before the dispatcher and never ends; reads keep coming.
+        for (ulong xid = 710; xid < 710 + (3 * SettledCursorTracker.MaxHistory); xid++)
+        {
+            Assert.Equal(0, tracker.Observe((long)xid, xid, PostgresSnapshot.Parse($"700:{xid}:700")));
+        }
+
+        Assert.InRange(tracker.HistoryCount, 1, SettledCursorTracker.MaxHistory + 1);
+    }
+
+    [Fact]
     public void A_transaction_older_than_every_observation_holds_the_cursor_until_it_ends()
     {
         var tracker = new SettledCursorTracker();

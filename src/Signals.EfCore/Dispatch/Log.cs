@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Debug, "Sending the Signals wake-up notification failed; other instances will catch up on their safety poll.")]
     public static partial void NotifyFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(106, LogLevel.Information, "Signals outbox dispatcher for {Context} loaded {Keys} keys; settled cursor {Settled}.")]
-    public static partial void Loaded(ILogger logger, string context, int keys, long settled);
+    [LoggerMessage(106, LogLevel.Information, "Signals outbox dispatcher for {Context} published {Versions} key versions at start; settled cursor {Settled}.")]
+    public static partial void Loaded(ILogger logger, string context, int versions, long settled);
 
     [LoggerMessage(107, LogLevel.Information, "Compacted and removed {Rows} Signals outbox rows staged before {Cutoff}.")]
     public static partial void CleanedUp(ILogger logger, int rows, DateTimeOffset cutoff);

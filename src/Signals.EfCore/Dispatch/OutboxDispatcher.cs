@@ -128,6 +128,7 @@ internal sealed class OutboxDispatcher<TContext>(
                     : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
                 hub.AdvanceResumeFloor(progress.CompactedThrough);
                 int published = batch.Complete(progress.Settled);
+                metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
                 if (!loaded)
                 {
                     loaded = true;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace Signals.EntityFrameworkCore;
@@ -14,6 +15,7 @@ internal sealed class OutboxSignaler
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(SingleSlot);
     private readonly Channel<bool> _notify = Channel.CreateBounded<bool>(SingleSlot);
     private long _highestCommitted;
+    private long _lastNotified;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="contextType">The context type whose saves this signaler reports.</param>
@@ -47,6 +49,24 @@ internal sealed class OutboxSignaler
         _doorbell.Writer.TryWrite(true);
         _notify.Writer.TryWrite(true);
     }
+
+    /// <summary>Takes the payload of the next wake-up notification: <see cref="HighestCommitted"/>, remembered as this instance's own.</summary>
+    /// <returns>The highest committed id, in invariant digits.</returns>
+    public string TakeNotificationPayload()
+    {
+        long highest = HighestCommitted;
+        Volatile.Write(ref _lastNotified, highest);
+        return highest.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Tells whether a notification is this instance's own latest wake-up, which needs no read: the commit it reports rang the local
+    /// doorbell before the notification was sent. Outbox ids are unique, so no other instance reports the same (non-zero) id.
+    /// </summary>
+    /// <param name="payload">The notification's payload.</param>
+    /// <returns><see langword="true"/> for this instance's own latest notification.</returns>
+    public bool IsOwnNotification(string payload)
+        => long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id != 0 && id == Volatile.Read(ref _lastNotified);
 
     /// <summary>Wakes the local dispatcher's read loop (e.g. on a notification from another instance).</summary>
     public void Wake() => _doorbell.Writer.TryWrite(true);

@@ -223,7 +223,8 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
         if (reader.HitTemporary)
         {
-            if (!original && !state.Deferred.Exists(d => ReferenceEquals(d.Entry.Entity, entry.Entity)))
+            // Each entry's current values are read once per save, so an entry is deferred at most once.
+            if (!original)
             {
                 state.Deferred.Add((entry, source));
             }

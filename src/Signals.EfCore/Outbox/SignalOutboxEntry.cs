@@ -8,7 +8,7 @@ namespace Signals.EntityFrameworkCore;
 /// <para>
 /// The table is mapped into the application's own context with <c>modelBuilder.AddSignalsOutbox()</c> (table
 /// <c>signals_outbox</c>, columns <c>id</c>, <c>key</c>, <c>created_at</c>, <c>hash</c>, and on PostgreSQL <c>xid</c>, the writer's
-/// transaction id). <see cref="Id"/> comes from one database sequence (an identity column), so a key's version is the <see cref="Id"/>
+/// transaction id). <see cref="Id"/> comes from one database sequence (an identity column; on PostgreSQL <c>signals_outbox_id_seq</c>, drawn after the transaction id), so a key's version is the <see cref="Id"/>
 /// of its latest row.
 /// </para>
 /// <para>

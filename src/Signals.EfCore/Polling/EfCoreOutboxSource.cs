@@ -126,7 +126,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
         int open = gaps.FindIndex(g => now - g.FirstSeen < _gapTimeout);
         _position = open >= 0 ? gaps[open].Start - 1 : after;
         _gaps = gaps;
-        return new OutboxProgress(_position, 0);
+        return new OutboxProgress(_position, 0, after);
     }
 
     /// <inheritdoc/>

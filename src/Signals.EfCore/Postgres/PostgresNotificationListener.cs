@@ -79,7 +79,14 @@ internal sealed class PostgresNotificationListener
                 var connection = new NpgsqlConnection(_connectionString);
                 await using (connection.ConfigureAwait(false))
                 {
-                    connection.Notification += (_, _) => _signaler.Wake();
+                    // This instance's own wake-up needs no second read: its commit already rang the doorbell.
+                    connection.Notification += (_, notification) =>
+                    {
+                        if (!_signaler.IsOwnNotification(notification.Payload))
+                        {
+                            _signaler.Wake();
+                        }
+                    };
                     using (var connect = Bounded(_connectTimeout, cancellationToken))
                     {
                         await connection.OpenAsync(connect.Token).ConfigureAwait(false);

@@ -213,7 +213,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             }
 
             _since = snapshot;
-            return new OutboxProgress(_settled.Observe(allocated, nextXid, snapshot), compacted);
+            return new OutboxProgress(_settled.Observe(allocated, nextXid, snapshot), compacted, allocated);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Signals.EntityFrameworkCore;
 /// when it was taken.
 /// </summary>
 /// <param name="Xmin">The lowest transaction id still running; every lower one had ended.</param>
-/// <param name="Xmax">The first transaction id not yet assigned; every id from it on started later.</param>
+/// <param name="Xmax">One past the latest completed transaction id (not the next id to be assigned): a running transaction may hold an id at or above it without being listed.</param>
 /// <param name="InProgress">The ids between <paramref name="Xmin"/> and <paramref name="Xmax"/> still running (top-level transactions).</param>
 internal sealed record PostgresSnapshot(ulong Xmin, ulong Xmax, ulong[] InProgress)
 {

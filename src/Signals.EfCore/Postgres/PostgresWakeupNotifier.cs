@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -33,7 +32,7 @@ internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string
                     await using (command.ConfigureAwait(false))
                     {
                         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
-                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signaler.HighestCommitted.ToString(CultureInfo.InvariantCulture) });
+                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signaler.TakeNotificationPayload() });
                         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }

@@ -24,6 +24,9 @@ internal sealed class SettledCursorTracker
 
     private readonly List<(ulong NextXid, long Allocated)> _history = [];
 
+    /// <summary>Gets how many observations are kept: at most <see cref="MaxHistory"/> plus one.</summary>
+    public int HistoryCount => _history.Count;
+
     /// <summary>Gets the settled cursor (0 until one can be proven).</summary>
     public long Settled { get; private set; }
 
@@ -35,23 +38,54 @@ internal sealed class SettledCursorTracker
     public long Observe(long allocated, ulong nextXid, PostgresSnapshot snapshot)
     {
         Record(nextXid, allocated);
-        long candidate = allocated;
-        foreach (ulong running in snapshot.InProgress.Append(snapshot.Xmax))
+        long candidate = Math.Min(allocated, BoundOf(snapshot.Xmax));
+        foreach (ulong running in snapshot.InProgress)
         {
-            // The latest observation whose nextXid is at or below the id: the transaction got its id (and its outbox ids) after it.
-            int before = _history.FindLastIndex(h => h.NextXid <= running);
-            if (before < 0)
-            {
-                // Older than anything observed: nothing bounds its ids yet.
-                return Settled;
-            }
-
-            candidate = Math.Min(candidate, _history[before].Allocated);
+            candidate = Math.Min(candidate, BoundOf(running));
         }
 
-        Settled = Math.Max(Settled, candidate);
+        // A transaction older than every observation (at start-up, or a long one) leaves nothing proven: the cursor stays, but the
+        // history is still pruned, so it stays bounded however long that transaction runs.
+        if (candidate >= 0)
+        {
+            Settled = Math.Max(Settled, candidate);
+        }
+
         Prune(snapshot.Xmin);
         return Settled;
+    }
+
+    /// <summary>
+    /// The highest outbox id a transaction with this id can hold below: the <c>allocated</c> of the latest observation whose nextXid is
+    /// at or below it (the transaction got its id, and its outbox ids, after that observation); -1 when it is older than every one.
+    /// </summary>
+    private long BoundOf(ulong xid)
+    {
+        int index = LastAtOrBelow(xid);
+        return index < 0 ? -1 : _history[index].Allocated;
+    }
+
+    /// <summary>The index of the latest observation whose nextXid is at or below <paramref name="xid"/> (the history is sorted by it), or -1.</summary>
+    private int LastAtOrBelow(ulong xid)
+    {
+        int low = 0;
+        int high = _history.Count - 1;
+        int found = -1;
+        while (low <= high)
+        {
+            int middle = low + ((high - low) / 2);
+            if (_history[middle].NextXid <= xid)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return found;
     }
 
     private void Record(ulong nextXid, long allocated)
@@ -69,7 +103,7 @@ internal sealed class SettledCursorTracker
     private void Prune(ulong xmin)
     {
         // Every id looked up later is at or above this xmin: only the latest observation at or below it is still needed.
-        int anchor = _history.FindLastIndex(h => h.NextXid <= xmin);
+        int anchor = LastAtOrBelow(xmin);
         if (anchor > 0)
         {
             _history.RemoveRange(0, anchor);

@@ -4,7 +4,7 @@ namespace Signals;
 
 /// <summary>
 /// The instruments of the <c>Signals</c> meter (<see cref="MeterName"/>), named in OpenTelemetry style: the HTTP endpoints record
-/// sync requests and Server-Sent Events streams; dispatchers record their lag and the outbox depth.
+/// sync requests and Server-Sent Events streams; dispatchers record their lag and their outbox backlog.
 /// </summary>
 /// <remarks>
 /// <para>Registered as a singleton by <c>AddSignals()</c> and created through the app's <see cref="IMeterFactory"/>, so every
@@ -17,7 +17,7 @@ namespace Signals;
 /// <item><term><c>signals.sse.connections</c></term><description>up-down counter, <c>{connection}</c>: open event streams.</description></item>
 /// <item><term><c>signals.sse.events</c></term><description>counter, <c>{event}</c>: change events written to event streams.</description></item>
 /// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's outbox row being written (<see cref="SignalVersion.UpdatedAt"/>, inside the writer's transaction, so it includes the rest of that transaction) to its publication in this instance's hub; recorded by the EF Core dispatchers.</description></item>
-/// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: committed outbox rows not yet dispatched by this instance; for dispatchers that can count them (the EF Core dispatchers do not record it yet).</description></item>
+/// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: this instance's unsettled outbox backlog after each read: outbox ids drawn by writers (or read past a gap) above its settled cursor. It grows while the dispatcher falls behind or a transaction that wrote to the outbox stays open; recorded by the EF Core dispatchers.</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -65,7 +65,7 @@ public sealed class SignalsMetrics
         _sseEvents = Meter.CreateCounter<long>("signals.sse.events", "{event}", "Change events written to Server-Sent Events streams.");
         _dispatcherLag = Meter.CreateHistogram("signals.dispatcher.lag", "s", "Time from a change's outbox row being written to its publication in this instance's hub.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = secondsBuckets });
-        _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Committed outbox rows this instance has not dispatched yet.");
+        _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Outbox ids above this instance's settled cursor: writes in flight or not yet read.");
     }
 
     /// <summary>Gets the meter the instruments belong to.</summary>
@@ -93,7 +93,7 @@ public sealed class SignalsMetrics
     /// <param name="lag">The time from the change's outbox row being written to its publication; negative values (clock skew) are recorded as 0.</param>
     public void RecordDispatcherLag(TimeSpan lag) => _dispatcherLag.Record(Math.Max(0, lag.TotalSeconds));
 
-    /// <summary>Records how many committed outbox rows this instance has not dispatched yet. For dispatchers, after each read.</summary>
-    /// <param name="depth">The number of rows.</param>
+    /// <summary>Records this instance's unsettled outbox backlog. For dispatchers, after each read.</summary>
+    /// <param name="depth">The number of outbox ids above the settled cursor (the highest id known minus the settled cursor).</param>
     public void RecordOutboxDepth(long depth) => _outboxDepth.Record(depth);
 }
