@@ -28,7 +28,7 @@ public sealed partial class SignalGenerator
         private const string ExcludeFromCodeCoverageAttribute = "[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]";
 
         private static readonly string GeneratedCodeAttribute =
-            $"[global::System.CodeDom.Compiler.GeneratedCode(\"Signals.Generators\", \"{typeof(SignalGenerator).Assembly.GetName().Version}\")]";
+            $"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{typeof(SignalGenerator).Assembly.GetName().Version}\")]";
 
         /// <summary>Adds <c>{HintName}.g.cs</c> for <paramref name="model"/>.</summary>
         public static void Emit(SourceProductionContext context, SignalTypeModel model)

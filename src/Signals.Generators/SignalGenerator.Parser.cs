@@ -210,7 +210,7 @@ public sealed partial class SignalGenerator
         /// </summary>
         private static bool IsGenerated(ISymbol member)
             => member.GetAttributes().Any(static a => a.AttributeClass is { Name: "GeneratedCodeAttribute" }
-                && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is "Signals.Generators");
+                && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is ToolName);
 
         /// <summary>The type's <c>[SignalNamespace]</c> wins over the assembly's; an invalid assembly namespace is reported once, for the assembly.</summary>
         private static bool TryGetNamespace(INamedTypeSymbol type, AttributeData? typeAttribute, DiagnosticSink diagnostics, out string? keyNamespace)
@@ -454,32 +454,10 @@ public sealed partial class SignalGenerator
                 }
 
                 string pattern = Declare(text, attribute);
-                bool valid = CheckLength(pattern, segments, attribute);
                 var keySegments = new List<KeySegmentModel>();
                 var parameters = new List<SignalParameterModel>();
-                AddNamespaceSegment(keySegments);
-                foreach (TemplateSegment segment in segments)
-                {
-                    if (segment.Placeholder is not { } placeholder)
-                    {
-                        keySegments.Add(new KeySegmentModel(segment.Text, -1));
-                    }
-                    else if (IsRepeated(placeholder, parameters, segment, attribute, pattern))
-                    {
-                        valid = false;
-                    }
-                    else
-                    {
-                        string parameterName = Naming.ToCamelCase(placeholder);
-                        if (Array.IndexOf(ValueAccessorParameters, parameterName) >= 0)
-                        {
-                            parameterName += "Argument";
-                        }
-
-                        keySegments.Add(new KeySegmentModel(string.Empty, parameters.Count));
-                        parameters.Add(new SignalParameterModel(placeholder, Naming.EscapeKeyword(parameterName), "string", "string", false, false, null, false));
-                    }
-                }
+                bool valid = CheckLength(pattern, segments, attribute)
+                    & TryBuildKey(segments, attribute, pattern, valueArguments: true, keySegments, parameters, out _);
 
                 if (valid && GetParameterNameClash(parameters) is { } clash)
                 {
@@ -504,29 +482,16 @@ public sealed partial class SignalGenerator
                 }
 
                 string pattern = Declare(template, family);
-                bool valid = CheckLength(pattern, segments, family);
                 var keySegments = new List<KeySegmentModel>();
                 var parameters = new List<SignalParameterModel>();
+                bool valid = CheckLength(pattern, segments, family)
+                    & TryBuildKey(segments, family, pattern, valueArguments: false, keySegments, parameters, out bool isPublic);
                 var derivedName = new StringBuilder();
-                bool isPublic = true;
-                AddNamespaceSegment(keySegments);
                 foreach (TemplateSegment segment in segments)
                 {
-                    if (segment.Placeholder is not { } placeholder)
+                    if (segment.Placeholder is null)
                     {
-                        keySegments.Add(new KeySegmentModel(segment.Text, -1));
                         Naming.AppendPascalCase(derivedName, segment.Text);
-                    }
-                    else if (IsRepeated(placeholder, parameters, segment, family, pattern)
-                             || ParseParameter(segment, family, pattern, out bool parameterIsPublic) is not { } parameter)
-                    {
-                        valid = false;
-                    }
-                    else
-                    {
-                        isPublic &= parameterIsPublic;
-                        keySegments.Add(new KeySegmentModel(string.Empty, parameters.Count));
-                        parameters.Add(parameter);
                     }
                 }
 
@@ -545,6 +510,68 @@ public sealed partial class SignalGenerator
                 return valid
                     ? new SignalFamilyModel(pattern, name, isPublic ? "public" : "internal", keySegments.ToEquatableArray(), parameters.ToEquatableArray())
                     : null;
+            }
+
+            /// <summary>
+            /// Builds a key's segments (the namespace first) and parameters from its template: a literal stays, a placeholder becomes a
+            /// parameter: a <see cref="string"/> argument for a value signal, else the property it names (<see cref="ParseParameter"/>).
+            /// </summary>
+            /// <returns><see langword="false"/> when a placeholder is repeated or cannot be bound (reported).</returns>
+            private bool TryBuildKey(
+                List<TemplateSegment> segments,
+                AttributeData attribute,
+                string pattern,
+                bool valueArguments,
+                List<KeySegmentModel> keySegments,
+                List<SignalParameterModel> parameters,
+                out bool isPublic)
+            {
+                bool valid = true;
+                isPublic = true;
+                AddNamespaceSegment(keySegments);
+                foreach (TemplateSegment segment in segments)
+                {
+                    if (segment.Placeholder is not { } placeholder)
+                    {
+                        keySegments.Add(new KeySegmentModel(segment.Text, -1));
+                    }
+                    else if (IsRepeated(placeholder, parameters, segment, attribute, pattern))
+                    {
+                        valid = false;
+                    }
+                    else
+                    {
+                        bool parameterIsPublic = true;
+                        SignalParameterModel? parameter = valueArguments
+                            ? BindValueArgument(segment)
+                            : ParseParameter(segment, attribute, pattern, out parameterIsPublic);
+                        if (parameter is { } bound)
+                        {
+                            isPublic &= parameterIsPublic;
+                            keySegments.Add(new KeySegmentModel(string.Empty, parameters.Count));
+                            parameters.Add(bound);
+                        }
+                        else
+                        {
+                            valid = false;
+                        }
+                    }
+                }
+
+                return valid;
+            }
+
+            /// <summary>A value signal's placeholder is a <see cref="string"/> argument of its accessors (renamed when it clashes with theirs).</summary>
+            private static SignalParameterModel BindValueArgument(TemplateSegment segment)
+            {
+                string placeholder = segment.Placeholder!;
+                string parameterName = Naming.ToCamelCase(placeholder);
+                if (Array.IndexOf(ValueAccessorParameters, parameterName) >= 0)
+                {
+                    parameterName += "Argument";
+                }
+
+                return new SignalParameterModel(placeholder, Naming.EscapeKeyword(parameterName), "string", "string", false, false, null, false);
             }
 
             /// <summary>Binds a family placeholder to a property whose type is formatted culture-invariantly, directly or through a wrapper.</summary>

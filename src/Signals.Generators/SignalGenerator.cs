@@ -19,6 +19,9 @@ namespace Signals.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class SignalGenerator : IIncrementalGenerator
 {
+    /// <summary>The tool name in the <c>[GeneratedCode]</c> attribute of generated members; the analyzer recognizes them by it.</summary>
+    internal const string ToolName = "Signals.Generators";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
