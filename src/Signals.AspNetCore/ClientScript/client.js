@@ -215,7 +215,8 @@ export class Watch {
           return false;
         }
         this.#setStatus('offline', error);
-        await sleep(delay, this.#abort.signal);
+        // Jittered to half or more of the delay, so pages that lost the same server do not all come back at once.
+        await sleep(delay * (0.5 + Math.random() / 2), this.#abort.signal);
       }
     }
     return false;

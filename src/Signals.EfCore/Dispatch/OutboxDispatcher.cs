@@ -116,7 +116,7 @@ internal sealed class OutboxDispatcher<TContext>(
         IOutboxSource source, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
     {
         bool loaded = false;
-        var backoff = new RetryBackoff(options.MaxRetryDelay);
+        var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -146,8 +146,9 @@ internal sealed class OutboxDispatcher<TContext>(
             catch (Exception exception)
             {
                 Status.ReadFailed(exception);
-                Log.ReadFailed(logger, backoff.Delay, exception);
-                if (!await backoff.WaitAsync(stoppingToken).ConfigureAwait(false))
+                TimeSpan delay = backoff.Next();
+                Log.ReadFailed(logger, delay, exception);
+                if (!await RetryBackoff.WaitAsync(delay, time, stoppingToken).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -62,8 +62,14 @@ public sealed class SignalsOutboxOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets the longest wait between attempts to reconnect or read after a failure.</summary>
-    /// <remarks>The default is 5 seconds; the wait starts at 100 ms and doubles up to this bound. Must be positive.</remarks>
+    /// <remarks>
+    /// The default is 5 seconds; the wait starts at 100 ms and doubles up to this bound, each wait jittered to between half and all of
+    /// it (so instances that failed together do not retry together). Must be positive.
+    /// </remarks>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The first wait after a failed read or connection, before doubling.</summary>
+    internal static readonly TimeSpan InitialRetryDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Gets or sets how long outbox rows are kept before they are compacted into the state table and deleted.</summary>
     /// <remarks>

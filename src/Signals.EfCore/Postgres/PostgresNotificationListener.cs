@@ -71,7 +71,7 @@ internal sealed class PostgresNotificationListener
     /// <returns>A task that completes when listening stopped.</returns>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var backoff = new RetryBackoff(_maxRetryDelay);
+        var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, _maxRetryDelay);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -116,8 +116,9 @@ internal sealed class PostgresNotificationListener
             catch (Exception exception)
             {
                 _status.Listener(listening: false, exception);
-                Log.ListenerFailed(_logger, backoff.Delay, exception);
-                if (!await backoff.WaitAsync(cancellationToken).ConfigureAwait(false))
+                TimeSpan delay = backoff.Next();
+                Log.ListenerFailed(_logger, delay, exception);
+                if (!await RetryBackoff.WaitAsync(delay, TimeProvider.System, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -27,7 +27,7 @@ internal sealed class SignalsClientWatch
     private readonly Uri _eventsUri;
     private readonly Dictionary<SignalKey, long> _yielded = [];
     private readonly Dictionary<SignalKey, long> _server = [];
-    private readonly ReconnectBackoff _backoff;
+    private readonly RetryBackoff _backoff;
     private string? _lastEventId;
 
     public SignalsClientWatch(SignalsClient client, SignalKey[] keys)
@@ -36,7 +36,7 @@ internal sealed class SignalsClientWatch
         _options = client.Options;
         _keys = keys;
         _eventsUri = new Uri($"{client.EventsUri.AbsoluteUri}?{string.Join('&', keys.Select(static key => "key=" + Uri.EscapeDataString(key.Value)))}");
-        _backoff = new ReconnectBackoff(_options.ReconnectDelay, _options.MaxReconnectDelay);
+        _backoff = new RetryBackoff(_options.ReconnectDelay, _options.MaxReconnectDelay);
         foreach (SignalKey key in keys)
         {
             _yielded[key] = 0;
