@@ -129,12 +129,7 @@ public static class SignalsDbContextExtensions
     private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, IEnumerable<SignalKey> keys)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(keys);
-        SignalKey[] distinct = keys.Distinct().ToArray();
-        if (Array.Exists(distinct, static key => key.IsDefault))
-        {
-            throw new ArgumentException("Cannot invalidate default(SignalKey).", nameof(keys));
-        }
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
 
         if (!context.Database.IsRelational())
         {

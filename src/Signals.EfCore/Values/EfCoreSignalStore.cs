@@ -41,12 +41,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>; nothing is written.</exception>
     public async ValueTask<IReadOnlyList<SignalVersion>> InvalidateAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        SignalKey[] distinct = keys.Distinct().ToArray();
-        if (Array.Exists(distinct, static key => key.IsDefault))
-        {
-            throw new ArgumentException("Cannot invalidate default(SignalKey).", nameof(keys));
-        }
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
 
         if (distinct.Length == 0)
         {
@@ -69,7 +64,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     /// <inheritdoc/>
     public async ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
@@ -82,7 +77,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
     public async ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
@@ -101,7 +96,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     public async ValueTask<SignalValue<JsonElement>> IncrementAsync(
         SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         ArgumentException.ThrowIfNullOrEmpty(propertyName);
         if (!SignalValueIncrement.TryApply(defaultValue, propertyName, 0, out _))
         {
@@ -123,7 +118,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
     public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
@@ -144,13 +139,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
-    private static void ThrowIfDefault(SignalKey key)
-    {
-        if (key.IsDefault)
-        {
-            throw new ArgumentException("A value needs a key; default(SignalKey) was given.", nameof(key));
-        }
-    }
 
     private IValueCommands Commands(DbContext context)
     {

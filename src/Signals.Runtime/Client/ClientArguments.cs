@@ -34,27 +34,12 @@ internal static class ClientArguments
     /// <exception cref="ArgumentException"><paramref name="keys"/> is empty or holds <c>default(SignalKey)</c>.</exception>
     public static SignalKey[] CheckWatch(IEnumerable<SignalKey> keys)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        SignalKey[] distinct = keys.Distinct().ToArray();
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "watch");
         if (distinct.Length == 0)
         {
             throw new ArgumentException("A watch needs at least one key.", nameof(keys));
         }
 
-        if (distinct.Any(static key => key.IsDefault))
-        {
-            throw new ArgumentException("Cannot watch default(SignalKey).", nameof(keys));
-        }
-
         return distinct;
-    }
-
-    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    public static void CheckKey(SignalKey key)
-    {
-        if (key.IsDefault)
-        {
-            throw new ArgumentException("A key is required; default(SignalKey) was given.", nameof(key));
-        }
     }
 }

@@ -245,8 +245,7 @@ public sealed class SignalHub
     /// <exception cref="ArgumentException"><paramref name="keys"/> is empty, holds a default key, or holds more than <see cref="SignalsOptions.MaxKeysPerSubscription"/> keys.</exception>
     public SignalSubscription Subscribe(IEnumerable<SignalKey> keys, long after = 0)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        SignalKey[] distinct = keys.Distinct().ToArray();
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "subscribe to");
         if (distinct.Length == 0)
         {
             throw new ArgumentException("A subscription needs at least one key.", nameof(keys));
@@ -255,11 +254,6 @@ public sealed class SignalHub
         if (distinct.Length > _maxKeysPerSubscription)
         {
             throw new ArgumentException($"A subscription may watch at most {_maxKeysPerSubscription} keys; {distinct.Length} were given.", nameof(keys));
-        }
-
-        if (distinct.Any(static key => key.IsDefault))
-        {
-            throw new ArgumentException("A subscription cannot watch default(SignalKey).", nameof(keys));
         }
 
         var subscription = new SignalSubscription(this, distinct, after);

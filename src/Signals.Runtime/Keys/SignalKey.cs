@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization;
 
@@ -139,6 +140,37 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         }
 
         return Compose(string.Concat(_value, ":", literal), arguments, nameof(literal));
+    }
+
+    /// <summary>Throws when a key argument is <c>default(SignalKey)</c>, which names no signal.</summary>
+    /// <param name="key">The argument.</param>
+    /// <param name="paramName">The argument's name (filled in by the compiler).</param>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    internal static void ThrowIfDefault(SignalKey key, [CallerArgumentExpression(nameof(key))] string? paramName = null)
+    {
+        if (key.IsDefault)
+        {
+            throw new ArgumentException("A key is required; default(SignalKey) names no signal.", paramName);
+        }
+    }
+
+    /// <summary>Returns the distinct keys of an argument, throwing when one is <c>default(SignalKey)</c>.</summary>
+    /// <param name="keys">The argument.</param>
+    /// <param name="action">What the caller does with them, for the message (e.g. <c>invalidate</c>, <c>watch</c>).</param>
+    /// <param name="paramName">The argument's name (filled in by the compiler).</param>
+    /// <returns>The keys, each once, in first-seen order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>.</exception>
+    internal static SignalKey[] DistinctOrThrow(IEnumerable<SignalKey> keys, string action, [CallerArgumentExpression(nameof(keys))] string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(keys, paramName);
+        SignalKey[] distinct = [.. keys.Distinct()];
+        if (Array.Exists(distinct, static key => key.IsDefault))
+        {
+            throw new ArgumentException($"Cannot {action} default(SignalKey): it names no signal.", paramName);
+        }
+
+        return distinct;
     }
 
     /// <summary>Formats a family argument culture-invariantly, as the generated key factories do.</summary>

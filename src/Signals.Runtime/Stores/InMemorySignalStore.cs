@@ -18,12 +18,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>.</exception>
     public ValueTask<IReadOnlyList<SignalVersion>> InvalidateAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        SignalKey[] distinct = keys.Distinct().ToArray();
-        if (distinct.Any(static key => key.IsDefault))
-        {
-            throw new ArgumentException("Cannot invalidate default(SignalKey).", nameof(keys));
-        }
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
 
         var versions = new SignalVersion[distinct.Length];
         lock (_lock)
@@ -42,8 +37,10 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
+        SignalKey.ThrowIfDefault(key);
         lock (_lock)
         {
             return ValueTask.FromResult(_values.GetValueOrDefault(key));
@@ -54,7 +51,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         lock (_lock)
         {
             return ValueTask.FromResult(Store(key, value.Clone()));
@@ -65,7 +62,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<SignalValue<JsonElement>> IncrementAsync(SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
     {
-        ThrowIfDefault(key);
+        SignalKey.ThrowIfDefault(key);
         ArgumentException.ThrowIfNullOrEmpty(propertyName);
         lock (_lock)
         {
@@ -80,8 +77,10 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
+        SignalKey.ThrowIfDefault(key);
         lock (_lock)
         {
             if (!_values.Remove(key))
@@ -94,13 +93,6 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
         }
     }
 
-    private static void ThrowIfDefault(SignalKey key)
-    {
-        if (key.IsDefault)
-        {
-            throw new ArgumentException("A value needs a key; default(SignalKey) was given.", nameof(key));
-        }
-    }
 
     private SignalValue<JsonElement> Store(SignalKey key, JsonElement value)
     {

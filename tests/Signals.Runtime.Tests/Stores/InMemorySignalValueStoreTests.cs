@@ -114,6 +114,22 @@ public class InMemorySignalValueStoreTests
         Assert.Equal(set.Version.Hash, invalidated[0].Hash);
     }
 
+    [Fact]
+    public async Task Every_value_operation_rejects_a_default_key_and_changes_nothing()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        JsonElement value = JsonDocument.Parse("""{"count":1}""").RootElement;
+
+        await Assert.ThrowsAsync<ArgumentException>("key", () => store.GetAsync(default, ct).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>("key", () => store.SetAsync(default, value, ct).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>("key", () => store.IncrementAsync(default, "count", 1, value, ct).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>("key", () => store.DeleteAsync(default, ct).AsTask());
+
+        Assert.Equal(0, hub.Cursor);
+    }
+
     private sealed record ThemeValue(string Mode);
 
     private sealed record CounterValue(long Count);

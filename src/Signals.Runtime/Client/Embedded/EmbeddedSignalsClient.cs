@@ -50,7 +50,7 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
-        ClientArguments.CheckKey(key);
+        SignalKey.ThrowIfDefault(key);
         return _values.GetAsync(key, cancellationToken);
     }
 

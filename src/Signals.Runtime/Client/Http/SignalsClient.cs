@@ -103,7 +103,7 @@ public sealed class SignalsClient : ISignalsClient
     /// <exception cref="JsonException">The server's answer is not a value signal's JSON.</exception>
     public async ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
-        ClientArguments.CheckKey(key);
+        SignalKey.ThrowIfDefault(key);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_valuesUri, Uri.EscapeDataString(key.Value)));
         SignalValueResponse? body = await SendAsync(request, TimeSpan.Zero, static async (response, token) =>
         {

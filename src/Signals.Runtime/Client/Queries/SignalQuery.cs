@@ -71,7 +71,7 @@ public sealed class SignalQuery<T> : ISignalQuery
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(fetcher);
-        ClientArguments.CheckKey(key);
+        SignalKey.ThrowIfDefault(key);
         _options = options ?? new SignalQueryOptions<T>();
         if (_options.StaleTime is { } staleTime)
         {
