@@ -111,6 +111,26 @@ public sealed class CatchUpTests
     }
 
     [Fact]
+    public async Task A_sync_knowing_a_published_but_unsettled_version_waits_until_it_settles()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromSeconds(30));
+
+        // This instance already sent version 20 (e.g. as an event) while 18 was in flight: the client knows 20, the cursor is at 17.
+        host.Hub.Publish([V(20)], settledCursor: 17);
+        Task<HttpResponseMessage> sync = host.PostSyncAsync("""{"known": {"a:one": 20}}""", deadline.Token);
+        await AssertHeldAsync(sync, arrived, deadline.Token);
+
+        host.Hub.AdvanceSettledCursor(20);
+        using HttpResponseMessage response = await sync;
+        JsonElement body = await TestServerHost.ReadJsonAsync(response);
+
+        Assert.Empty(body.GetProperty("changed").EnumerateObject());
+        Assert.Equal(20, body.GetProperty("mesh").GetProperty("serverVersion").GetInt64());
+    }
+
+    [Fact]
     public async Task Sync_reports_the_settled_cursor_as_server_version_not_the_highest_version()
     {
         using CancellationTokenSource deadline = Deadline();

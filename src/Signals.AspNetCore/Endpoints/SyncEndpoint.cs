@@ -16,9 +16,10 @@ namespace Signals.AspNetCore.Endpoints;
 /// malformed JSON, wrong types, invalid keys or versions, too many keys — is a 4xx <c>application/problem+json</c> naming
 /// what is wrong, and never touches the hub. The keys then pass the <see cref="SignalKeyGate"/> (tenant, catalog, authorization)
 /// before any version is read.</para>
-/// <para>A client that knows a version above this instance's (it was answered by an instance further ahead) waits first, up to
-/// <see cref="SignalsEndpointOptions.CatchUpTimeout"/>, until this instance's <see cref="SignalHub.SettledCursor"/> reaches it
-/// (<see cref="SignalHub.WaitForSettledAsync"/>), so it is not told an older version of a key than it already has.</para>
+/// <para>A client that knows a version above this instance's <see cref="SignalHub.SettledCursor"/> (the change is in flight, or another
+/// instance further ahead answered the client) waits first, up to <see cref="SignalsEndpointOptions.CatchUpTimeout"/>, until the
+/// settled cursor reaches it (<see cref="SignalHub.WaitForSettledAsync"/>): the client is never told an older version of a key than it
+/// already has, and <c>serverVersion</c> covers everything it knows.</para>
 /// <para><c>mesh.serverVersion</c> is the hub's <see cref="SignalHub.SettledCursor"/>: this instance has every change up to it, so it is
 /// a safe resume cursor (a client may open the event stream with it as <c>Last-Event-ID</c> after a full sync). When the app scopes
 /// keys per tenant it is the highest version among the request's keys instead, so a tenant does not learn how far the shared change
@@ -95,22 +96,21 @@ internal static class SyncEndpoint
 
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
-        (Dictionary<SignalKey, SyncChange> changed, long highest, long ahead) = Diff(hub, known, keys, source);
-        if (ahead > 0)
+        long highestKnown = known.Count == 0 ? 0 : known.Values.Max();
+        if (highestKnown > hub.SettledCursor)
         {
             try
             {
-                // Another instance answered the client with versions this one has not read yet: let it catch up first (bounded).
-                await hub.WaitForSettledAsync(ahead, options.CatchUpTimeout, aborted).ConfigureAwait(false);
+                // The client knows a version this instance has not settled yet: let it catch up first (bounded).
+                await hub.WaitForSettledAsync(highestKnown, options.CatchUpTimeout, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
                 return TypedResults.Empty;
             }
-
-            (changed, highest, _) = Diff(hub, known, keys, source);
         }
 
+        (Dictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, keys, source);
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
         {
@@ -141,7 +141,7 @@ internal static class SyncEndpoint
                 // The app is stopping: answer with what is known now rather than dropping the request.
             }
 
-            (changed, highest, _) = Diff(hub, known, keys, source);
+            (changed, highest) = Diff(hub, known, keys, source);
         }
 
         var response = new SyncResponse
@@ -153,25 +153,16 @@ internal static class SyncEndpoint
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
 
-    /// <summary>
-    /// Compares the known versions with the hub's: the keys that differ (under the names the client used), the highest current
-    /// version among the keys, and the highest known version above the hub's (0 when the client is nowhere ahead of this instance).
-    /// </summary>
-    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest, long Ahead) Diff(
+    /// <summary>Compares the known versions with the hub's: the keys that differ (under the names the client used) and the highest current version among the keys.</summary>
+    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
         SignalHub hub, Dictionary<SignalKey, long> known, AdmittedKeys keys, string source)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
         long highest = 0;
-        long ahead = 0;
         foreach ((SignalKey key, long knownVersion) in known)
         {
             SignalVersion current = hub.GetVersion(key);
             highest = Math.Max(highest, current.Version);
-            if (knownVersion > current.Version)
-            {
-                ahead = Math.Max(ahead, knownVersion);
-            }
-
             if (current.Version != knownVersion)
             {
                 SignalVersion answer = keys.ToRequested(current);
@@ -179,6 +170,6 @@ internal static class SyncEndpoint
             }
         }
 
-        return (changed ?? [], highest, ahead);
+        return (changed ?? [], highest);
     }
 }
