@@ -44,7 +44,23 @@ internal sealed class SampleApp : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new SampleApp(app, port);
+        var sample = new SampleApp(app, port);
+        await sample.WaitUntilHealthyAsync();
+        return sample;
+    }
+
+    /// <summary>
+    /// Waits (at most 10 s) until <c>/health</c> reports Healthy: the dispatcher has loaded the outbox, so the seeded rooms' versions are
+    /// in the hub and a test that compares versions before and after a request sees only what the request did.
+    /// </summary>
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (await Http.GetStringAsync("/health", deadline.Token) != "Healthy")
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+        }
     }
 
     public T GetRequiredService<T>()
