@@ -53,6 +53,67 @@ public sealed class GapSafetyTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_lower_id_that_commits_after_a_higher_id_of_the_same_key_was_published_announces_the_key_again()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gaplate");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+        SignalKey room = ChatMessage.Room("shared");
+        using SignalSubscription watcher = app.Hub.Subscribe([room]);
+
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        held.Messages.Add(new ChatMessage { RoomId = "shared", Text = "slow" });
+        await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+        long heldId = await HighestOutboxIdAsync(held);
+
+        // Subscribers hear of the room at a version above the held id while the held message is not committed yet: whoever refetches
+        // the room now does not see it.
+        await SaveAsync(app, "shared");
+        SignalVersion after = await HubAssert.WaitForVersionAsync(app.Hub, room);
+        Assert.True(after.Version > heldId);
+        Assert.True(watcher.TryRead(out SignalVersion seen));
+        Assert.Equal(after, seen);
+
+        await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
+
+        // So the held commit must reach them as a newer version of the room: the dispatcher announces the key again.
+        SignalVersion again = await HubAssert.WaitForVersionAsync(app.Hub, room, after.Version + 1);
+        SignalOutboxEntry reannouncement = Assert.Single(await TestDatabase.ReadOutboxAsync(db), r => r.Id == again.Version);
+        Assert.Equal(room.Value, reannouncement.Key);
+        Assert.Equal(heldId, reannouncement.ReannouncedId);
+        Assert.True(await watcher.WaitToReadAsync(TestContext.Current.CancellationToken));
+        Assert.True(watcher.TryRead(out SignalVersion delivered));
+        Assert.Equal(again.Version, delivered.Version);
+    }
+
+    [Fact]
+    public async Task A_lower_id_read_together_with_the_higher_id_of_its_key_is_not_announced_again()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gaptogether");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o => o.PollInterval = TimeSpan.FromHours(1));
+
+        // Both writers are outside the app (no wake-up): the dispatcher reads neither until the app's own save wakes it, and then
+        // both in one read. Subscribers are told of the room only after both committed, so its highest version covers both.
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using (IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            held.Messages.Add(new ChatMessage { RoomId = "together", Text = "slow" });
+            await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await using ChatDbContext other = TestDatabase.CreateContext(db);
+            other.Messages.Add(new ChatMessage { RoomId = "together", Text = "fast" });
+            await other.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await SaveAsync(app, "wake");
+        await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("wake"));
+
+        List<SignalOutboxEntry> rows = await TestDatabase.ReadOutboxAsync(db);
+        Assert.DoesNotContain(rows, r => r.ReannouncedId is not null);
+        Assert.Equal(rows.Where(r => r.Key == ChatMessage.Room("together").Value).Max(r => r.Id), app.Hub.GetVersion(ChatMessage.Room("together")).Version);
+    }
+
+    [Fact]
     public async Task A_rolled_back_lower_id_publishes_nothing_and_does_not_hold_back_later_changes()
     {
         string db = await TestDatabase.CreateAsync(server, "gaprollback");
