@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -74,16 +76,37 @@ public sealed class GapSafetyTests(PostgresServer server)
         Assert.True(watcher.TryRead(out SignalVersion seen));
         Assert.Equal(after, seen);
 
+        long reannounced = 0;
+        Meter meter = app.Services.GetRequiredService<SignalsMetrics>().Meter;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "signals.dispatcher.reannouncements")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref reannounced, value));
+        listener.Start();
         await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
 
         // So the held commit must reach them as a newer version of the room: the dispatcher announces the key again.
         SignalVersion again = await HubAssert.WaitForVersionAsync(app.Hub, room, after.Version + 1);
-        SignalOutboxEntry reannouncement = Assert.Single(await TestDatabase.ReadOutboxAsync(db), r => r.Id == again.Version);
+        List<SignalOutboxEntry> rows = await TestDatabase.ReadOutboxAsync(db);
+        SignalOutboxEntry reannouncement = Assert.Single(rows, r => r.Id == again.Version);
         Assert.Equal(room.Value, reannouncement.Key);
         Assert.Equal(heldId, reannouncement.ReannouncedId);
         Assert.True(await watcher.WaitToReadAsync(TestContext.Current.CancellationToken));
         Assert.True(watcher.TryRead(out SignalVersion delivered));
         Assert.Equal(again.Version, delivered.Version);
+
+        // Both keys of the held save (the room and every message) were late: each was announced again once, and counted.
+        Assert.Equal(
+            [ChatMessage.AnyMessage.Value, room.Value],
+            rows.Where(r => r.ReannouncedId is not null).Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, Interlocked.Read(ref reannounced));
     }
 
     [Fact]
