@@ -18,7 +18,8 @@ public sealed class MetricsTests
 
         Assert.Equal(
             [
-                ("signals.dispatcher.lag", "s"), ("signals.outbox.depth", "{row}"), ("signals.sse.connections", "{connection}"),
+                ("signals.dispatcher.lag", "s"), ("signals.dispatcher.reannouncements", "{change}"), ("signals.outbox.depth", "{row}"),
+                ("signals.sse.connections", "{connection}"),
                 ("signals.sse.events", "{event}"), ("signals.sync.duration", "s"), ("signals.sync.requests", "{request}"),
             ],
             recorder.Instruments.Select(i => (i.Name, i.Unit ?? "")).Order());

@@ -41,7 +41,7 @@ public sealed class ChaosTests
         var failures = new List<string>();
         if (!verdict.Holds)
         {
-            failures.Add("a guarantee was violated: lost, phantom, regressions and truth violations must all be 0");
+            failures.Add("a guarantee was violated: lost, stale, phantom, regressions and truth violations must all be 0");
         }
 
         if (run.WriteTimedOut || verdict.Committed < profile.Commits)

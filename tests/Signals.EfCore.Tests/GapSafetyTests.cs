@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -50,6 +52,88 @@ public sealed class GapSafetyTests(PostgresServer server)
         // Once the open transaction has ended, the next read settles everything up to the newest id.
         long newest = (await TestDatabase.ReadOutboxAsync(db)).Max(r => r.Id);
         await WaitUntilAsync(() => app.Hub.SettledCursor >= newest, () => $"settled {app.Hub.SettledCursor}, newest {newest}");
+    }
+
+    [Fact]
+    public async Task A_lower_id_that_commits_after_a_higher_id_of_the_same_key_was_published_announces_the_key_again()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gaplate");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+        SignalKey room = ChatMessage.Room("shared");
+        using SignalSubscription watcher = app.Hub.Subscribe([room]);
+
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        held.Messages.Add(new ChatMessage { RoomId = "shared", Text = "slow" });
+        await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+        long heldId = await HighestOutboxIdAsync(held);
+
+        // Subscribers hear of the room at a version above the held id while the held message is not committed yet: whoever refetches
+        // the room now does not see it.
+        await SaveAsync(app, "shared");
+        SignalVersion after = await HubAssert.WaitForVersionAsync(app.Hub, room);
+        Assert.True(after.Version > heldId);
+        Assert.True(watcher.TryRead(out SignalVersion seen));
+        Assert.Equal(after, seen);
+
+        long reannounced = 0;
+        Meter meter = app.Services.GetRequiredService<SignalsMetrics>().Meter;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "signals.dispatcher.reannouncements")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref reannounced, value));
+        listener.Start();
+        await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
+
+        // So the held commit must reach them as a newer version of the room: the dispatcher announces the key again.
+        SignalVersion again = await HubAssert.WaitForVersionAsync(app.Hub, room, after.Version + 1);
+        List<SignalOutboxEntry> rows = await TestDatabase.ReadOutboxAsync(db);
+        SignalOutboxEntry reannouncement = Assert.Single(rows, r => r.Id == again.Version);
+        Assert.Equal(room.Value, reannouncement.Key);
+        Assert.Equal(heldId, reannouncement.ReannouncedId);
+        Assert.True(await watcher.WaitToReadAsync(TestContext.Current.CancellationToken));
+        Assert.True(watcher.TryRead(out SignalVersion delivered));
+        Assert.Equal(again.Version, delivered.Version);
+
+        // Both keys of the held save (the room and every message) were late: each was announced again once, and counted.
+        Assert.Equal(
+            [ChatMessage.AnyMessage.Value, room.Value],
+            rows.Where(r => r.ReannouncedId is not null).Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, Interlocked.Read(ref reannounced));
+    }
+
+    [Fact]
+    public async Task A_lower_id_read_together_with_the_higher_id_of_its_key_is_not_announced_again()
+    {
+        string db = await TestDatabase.CreateAsync(server, "gaptogether");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o => o.PollInterval = TimeSpan.FromHours(1));
+
+        // Both writers are outside the app (no wake-up): the dispatcher reads neither until the app's own save wakes it, and then
+        // both in one read. Subscribers are told of the room only after both committed, so its highest version covers both.
+        await using ChatDbContext held = TestDatabase.CreateContext(db);
+        await using (IDbContextTransaction heldTransaction = await held.Database.BeginTransactionAsync(TestContext.Current.CancellationToken))
+        {
+            held.Messages.Add(new ChatMessage { RoomId = "together", Text = "slow" });
+            await held.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await using ChatDbContext other = TestDatabase.CreateContext(db);
+            other.Messages.Add(new ChatMessage { RoomId = "together", Text = "fast" });
+            await other.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await heldTransaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await SaveAsync(app, "wake");
+        await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("wake"));
+
+        List<SignalOutboxEntry> rows = await TestDatabase.ReadOutboxAsync(db);
+        Assert.DoesNotContain(rows, r => r.ReannouncedId is not null);
+        Assert.Equal(rows.Where(r => r.Key == ChatMessage.Room("together").Value).Max(r => r.Id), app.Hub.GetVersion(ChatMessage.Room("together")).Version);
     }
 
     [Fact]

@@ -37,8 +37,11 @@ public sealed class PollingSourceTests(PostgresServer server)
         await transaction.CommitAsync(TestContext.Current.CancellationToken);
         progress = await source.ReadChangesAsync(read.Add, TestContext.Current.CancellationToken);
 
-        Assert.Contains(read, r => r.Key == ChatMessage.Room("held").Value && r.Id == heldId);
+        Assert.Contains(read, r => r.Key == ChatMessage.Room("held").Value && r.Id == heldId && r.Kind == OutboxRowKind.Change);
         Assert.Equal((await TestDatabase.ReadOutboxAsync(db)).Max(r => r.Id), progress.Settled);
+
+        // The rows above the gap were read again while it was open, but each row is returned once.
+        Assert.Single(read, r => r.Key == ChatMessage.Room("after").Value);
     }
 
     [Fact]

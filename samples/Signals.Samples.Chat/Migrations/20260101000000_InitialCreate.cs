@@ -58,6 +58,7 @@ namespace Signals.Samples.Chat.Migrations
                     key = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    reannounced_id = table.Column<long>(type: "bigint", nullable: true),
                     xid = table.Column<ulong>(type: "xid8", nullable: false, defaultValueSql: "pg_current_xact_id()")
                 },
                 constraints: table =>

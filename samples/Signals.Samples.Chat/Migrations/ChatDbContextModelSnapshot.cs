@@ -47,6 +47,10 @@ namespace Signals.Samples.Chat.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("key");
 
+                    b.Property<long?>("ReannouncedId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reannounced_id");
+
                     b.Property<ulong>("TransactionId")
                         .HasColumnType("xid8")
                         .HasColumnName("xid")

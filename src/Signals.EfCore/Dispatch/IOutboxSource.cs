@@ -18,13 +18,22 @@ internal interface IOutboxSource : IAsyncDisposable
 
     /// <summary>
     /// Reads every row committed since the previous read (and compacted state rows written since), never skipping one that
-    /// was not visible before; rows already returned may come again.
+    /// was not visible before, and returning each outbox row once (after the rows <see cref="LoadAsync"/> returned).
     /// </summary>
     /// <param name="publish">Receives each row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The progress after the read.</returns>
     /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> has not run.</exception>
     Task<OutboxProgress> ReadChangesAsync(Action<OutboxRow> publish, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes one outbox row per late change, in a transaction of its own: the same key, a new (higher) id, <paramref name="lateChanges"/>'
+    /// <see cref="OutboxRow.CreatedAt"/>, no hash, and <see cref="SignalOutboxEntry.ReannouncedId"/> set to the late row's id.
+    /// </summary>
+    /// <param name="lateChanges">Changes that committed after a newer version of their key had been published; at least one.</param>
+    /// <param name="cancellationToken">Cancels the write (nothing is written).</param>
+    /// <returns>The highest id written.</returns>
+    Task<long> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken);
 
     /// <summary>
     /// Compacts outbox rows staged before <paramref name="cutoff"/> into the state table (latest version per key) and deletes them,

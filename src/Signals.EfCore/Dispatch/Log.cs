@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(108, LogLevel.Warning, "The Signals outbox cleanup failed (another instance may have compacted the same rows); retrying in {Delay}.")]
     public static partial void CleanupFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(109, LogLevel.Information, "Announced {Count} keys again: their changes committed after a newer version of the key had been published.")]
+    public static partial void Reannounced(ILogger logger, int count);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,13 @@ namespace Signals.EntityFrameworkCore;
 /// (the source's proof that nothing at or below it can still commit) and <see cref="SignalHub.ResumeFloor"/>. Failures are logged and
 /// retried with back-off; <see cref="Status"/> feeds the health check. The guarantees of each source are on
 /// <see cref="PostgresOutboxSource"/> and <see cref="EfCoreOutboxSource{TContext}"/>.
+/// </para>
+/// <para>
+/// Versions are outbox ids, drawn when a row is inserted, not when it commits: a change can commit after a change of the same key with
+/// a higher id was published, so subscribers who refetched then missed it, and its own lower version would not reach them. A dispatcher
+/// that reads such a late change (for the first time, without a newer version of its key in the same read) writes a new outbox row for
+/// the key, which every instance publishes as a newer version (<see cref="SignalOutboxEntry.ReannouncedId"/>). Until that write
+/// succeeds it is retried with the read loop's back-off.
 /// </para>
 /// <para>Alongside the read loop run the PostgreSQL listener and wake-up notifier (PostgreSQL, unless polling) and the retention cleanup.</para>
 /// </remarks>
@@ -116,19 +124,29 @@ internal sealed class OutboxDispatcher<TContext>(
         IOutboxSource source, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
     {
         bool loaded = false;
+        var late = new LateChangeDetector();
         var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 Status.ReadStarting();
-                var batch = new PublishBatch(hub, metrics, time, logger);
+                var batch = new PublishBatch(hub, metrics, time, logger, late, detectLate: loaded);
                 OutboxProgress progress = loaded
                     ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
                     : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
                 hub.AdvanceResumeFloor(progress.CompactedThrough);
                 int published = batch.Complete(progress.Settled);
                 metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
+                if (late.TakeStillLate() is { Count: > 0 } stillLate)
+                {
+                    long highest = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
+                    late.Clear();
+                    metrics.RecordReannouncements(stillLate.Count);
+                    Log.Reannounced(logger, stillLate.Count);
+                    signaler.OnCommitted(highest);
+                }
+
                 if (!loaded)
                 {
                     loaded = true;
@@ -164,7 +182,9 @@ internal sealed class OutboxDispatcher<TContext>(
     /// <param name="metrics">Records <c>signals.dispatcher.lag</c> for rows this hub has not seen yet.</param>
     /// <param name="time">The clock the lag is measured with.</param>
     /// <param name="logger">Logs rows whose key is invalid.</param>
-    private sealed class PublishBatch(SignalHub hub, SignalsMetrics metrics, TimeProvider time, ILogger logger)
+    /// <param name="late">Sees every row, and collects late changes.</param>
+    /// <param name="detectLate">Whether a row can be a late change: not while loading, whose rows come in no order.</param>
+    private sealed class PublishBatch(SignalHub hub, SignalsMetrics metrics, TimeProvider time, ILogger logger, LateChangeDetector late, bool detectLate)
     {
         private const int ChunkSize = 10_000;
         private readonly List<SignalVersion> _pending = [];
@@ -183,6 +203,8 @@ internal sealed class OutboxDispatcher<TContext>(
                 metrics.RecordDispatcherLag(time.GetUtcNow() - row.CreatedAt);
             }
 
+            late.Read(key, row, detectLate);
+
             _pending.Add(new SignalVersion(key, row.Id, row.Hash, row.CreatedAt));
             if (_pending.Count == ChunkSize)
             {
@@ -194,5 +216,50 @@ internal sealed class OutboxDispatcher<TContext>(
         /// <summary>Publishes the rest and advances the settled cursor.</summary>
         /// <returns>How many rows were newer than the hub's versions.</returns>
         public int Complete(long settled) => _published + hub.Publish(_pending, settled);
+    }
+
+    /// <summary>
+    /// Finds late changes: what this dispatcher has read of each key (the highest id), and the late changes waiting to be announced again,
+    /// each with the id that hid it. A change read for the first time below the highest id already read of its key committed after that
+    /// version was published. Only this dispatcher's reads count, not every version in the hub: the value store publishes its own writes
+    /// at once, but it writes each key under a lock that commits its rows in id order, so none of them hides another.
+    /// </summary>
+    private sealed class LateChangeDetector
+    {
+        private readonly Dictionary<SignalKey, long> _highestRead = [];
+        private readonly Dictionary<SignalKey, (OutboxRow Row, long HiddenBy)> _pending = [];
+
+        /// <summary>Records a row read; a change below its key's highest id read becomes pending (one per key: the latest).</summary>
+        public void Read(SignalKey key, OutboxRow row, bool detect)
+        {
+            ref long highest = ref CollectionsMarshal.GetValueRefOrAddDefault(_highestRead, key, out bool known);
+            if (detect && known && row.Kind == OutboxRowKind.Change && row.Id < highest
+                && (!_pending.TryGetValue(key, out (OutboxRow Row, long HiddenBy) pending) || pending.Row.Id < row.Id))
+            {
+                _pending[key] = (row, highest);
+            }
+
+            highest = Math.Max(highest, row.Id);
+        }
+
+        /// <summary>
+        /// Drops the late changes whose key has been read at a newer version since they were found (in the same read or a later one):
+        /// that version is published after they committed. Returns the rest.
+        /// </summary>
+        public List<OutboxRow> TakeStillLate()
+        {
+            foreach ((SignalKey key, (OutboxRow _, long hiddenBy)) in _pending)
+            {
+                if (_highestRead[key] != hiddenBy)
+                {
+                    _pending.Remove(key);
+                }
+            }
+
+            return [.. _pending.Values.Select(p => p.Row)];
+        }
+
+        /// <summary>Forgets every pending change once their reannouncement is written.</summary>
+        public void Clear() => _pending.Clear();
     }
 }

@@ -5,4 +5,5 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="Key">The key, as stored.</param>
 /// <param name="CreatedAt">When the change was staged.</param>
 /// <param name="Hash">The content hash recorded with the change, or <see langword="null"/>.</param>
-internal readonly record struct OutboxRow(long Id, string Key, DateTimeOffset CreatedAt, string? Hash);
+/// <param name="Kind">What the row stands for.</param>
+internal readonly record struct OutboxRow(long Id, string Key, DateTimeOffset CreatedAt, string? Hash, OutboxRowKind Kind);

@@ -7,7 +7,7 @@ namespace Signals.EntityFrameworkCore;
 /// <remarks>
 /// <para>
 /// The table is mapped into the application's own context with <c>modelBuilder.AddSignalsOutbox()</c> (table
-/// <c>signals_outbox</c>, columns <c>id</c>, <c>key</c>, <c>created_at</c>, <c>hash</c>, and on PostgreSQL <c>xid</c>, the writer's
+/// <c>signals_outbox</c>, columns <c>id</c>, <c>key</c>, <c>created_at</c>, <c>hash</c>, <c>reannounced_id</c>, and on PostgreSQL <c>xid</c>, the writer's
 /// transaction id). <see cref="Id"/> comes from one database sequence (an identity column; on PostgreSQL <c>signals_outbox_id_seq</c>, drawn after the transaction id), so a key's version is the <see cref="Id"/>
 /// of its latest row.
 /// </para>
@@ -32,4 +32,16 @@ public sealed class SignalOutboxEntry
     /// record none; the EF Core value store records <see cref="SignalValueHash"/> of the stored value (<see langword="null"/> when deleted).
     /// </summary>
     public string? Hash { get; set; }
+
+    /// <summary>
+    /// Gets or sets, on a row a dispatcher wrote to announce <see cref="Key"/> again, the id of the row whose change it announces;
+    /// <see langword="null"/> on every row an application's save wrote.
+    /// </summary>
+    /// <remarks>
+    /// Ids are drawn when a row is inserted, not when it commits: a change can commit after a change of the same key with a higher id
+    /// was already published, and subscribers who refetched then did not see it. Its own, lower version would not reach them (versions
+    /// only move forward), so the dispatcher that reads it writes a new row for the key — a new, higher version, which every instance
+    /// publishes like any other — and records here which change it stands for.
+    /// </remarks>
+    public long? ReannouncedId { get; set; }
 }

@@ -61,6 +61,7 @@ public static class SignalsModelBuilderExtensions
             entry.Property(e => e.Key).HasColumnName("key").HasMaxLength(SignalKey.MaxByteCount).IsRequired();
             entry.Property(e => e.CreatedAt).HasColumnName("created_at").IsRequired();
             entry.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength);
+            entry.Property(e => e.ReannouncedId).HasColumnName("reannounced_id");
             if (postgres)
             {
                 AddTransactionId(entry);

@@ -15,6 +15,8 @@ namespace Signals.EntityFrameworkCore;
 /// nothing is skipped; where writers commit concurrently, a row whose transaction commits more than the timeout after a higher id was
 /// read is not delivered by this source (the key's next change, or the start-up load of an instance, delivers its state).
 /// </para>
+/// <para>Rows above the oldest gap are read again until it fills or expires; only the rows that fill a gap, and those above the highest id
+/// read so far, are returned, so each row is returned once.</para>
 /// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
 /// ids below the newest, so gaps left by transactions in flight at start-up are waited for like any other.</para>
 /// </remarks>
@@ -28,6 +30,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     private readonly TimeProvider _time;
     private List<Gap> _gaps = [];
     private long _position;
+    private long _seenThrough;
     private bool _loaded;
 
     /// <summary>Initializes a new instance.</summary>
@@ -55,7 +58,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
             foreach (SignalStateEntry state in await lease.Context.Set<SignalStateEntry>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
             {
                 compacted = Math.Max(compacted, state.Version);
-                publish(new OutboxRow(state.Version, state.Key, state.UpdatedAt, state.Hash));
+                publish(new OutboxRow(state.Version, state.Key, state.UpdatedAt, state.Hash, OutboxRowKind.State));
             }
 
             IQueryable<SignalOutboxEntry> outbox = lease.Context.Set<SignalOutboxEntry>().AsNoTracking();
@@ -64,7 +67,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
             foreach (OutboxRow row in await outbox
                 .Where(e => latestIds.Contains(e.Id))
                 .OrderBy(e => e.Id)
-                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash))
+                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash, OutboxRowKind.State))
                 .ToListAsync(cancellationToken)
                 .ConfigureAwait(false))
             {
@@ -72,8 +75,9 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
                 publish(row);
             }
 
-            // Re-read the recent tail (harmless repeats) to find gaps left by transactions in flight at start-up.
+            // Re-read the recent tail to find gaps left by transactions in flight at start-up; the load covers the rows it has.
             _position = Math.Max(0, newest - _batchSize);
+            _seenThrough = newest;
             _loaded = true;
         }
 
@@ -103,7 +107,8 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
                     .Where(e => e.Id > after)
                     .OrderBy(e => e.Id)
                     .Take(_batchSize)
-                    .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash))
+                    .Select(e => new OutboxRow(
+                        e.Id, e.Key, e.CreatedAt, e.Hash, e.ReannouncedId == null ? OutboxRowKind.Change : OutboxRowKind.Reannouncement))
                     .ToListAsync(cancellationToken)
                     .ConfigureAwait(false);
             }
@@ -117,7 +122,10 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
 
                 expected = row.Id + 1;
                 after = row.Id;
-                publish(row);
+                if (row.Id > _seenThrough || FirstSeen(row.Id) is not null)
+                {
+                    publish(row);
+                }
             }
         }
         while (batch.Count >= _batchSize);
@@ -125,6 +133,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
         // Hold the position below the oldest gap that may still fill; remember expired gaps so they are not timed again.
         int open = gaps.FindIndex(g => now - g.FirstSeen < _gapTimeout);
         _position = open >= 0 ? gaps[open].Start - 1 : after;
+        _seenThrough = Math.Max(_seenThrough, after);
         _gaps = gaps;
         return new OutboxProgress(_position, 0, after);
     }
@@ -170,6 +179,19 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
             context.RemoveRange(doomed);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return doomed.Count;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
+    {
+        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            SignalOutboxEntry[] rows = [.. lateChanges.Select(r => new SignalOutboxEntry { Key = r.Key, CreatedAt = r.CreatedAt, ReannouncedId = r.Id })];
+            lease.Context.AddRange(rows);
+            await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return rows.Max(r => r.Id);
         }
     }
 

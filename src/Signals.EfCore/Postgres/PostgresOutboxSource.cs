@@ -15,7 +15,8 @@ namespace Signals.EntityFrameworkCore;
 /// The next read asks only for rows whose writer was listed as running in that snapshot or has an id at or above its xmax (running or
 /// later: PostgreSQL's xmax is the latest completed id plus one, and it lists running ids only below it). Every other row's writer had
 /// ended, so the row was visible to that snapshot and the read after it returned it.
-/// Rows that became visible between the snapshot and the read come again next time; the hub ignores versions it already has.
+/// Rows that became visible between the snapshot and the read come again in the next read (and never after it), which drops them: each
+/// row is returned once.
 /// Compacted state rows carry the transaction id of the cleanup that wrote them and are read the same way, so a row that retention
 /// removed before this dispatcher read it still arrives.
 /// </para>
@@ -42,8 +43,10 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     private readonly string _changedSql;
     private readonly string _cleanupSql;
     private readonly string _compactedThroughSql;
+    private readonly string _reannounceSql;
     private readonly SettledCursorTracker _settled = new();
     private PostgresSnapshot? _since;
+    private HashSet<long> _previousIds = [];
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="dataSource">The data source; disposed with this source.</param>
@@ -60,14 +63,15 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         string key = outbox.Column(nameof(SignalOutboxEntry.Key));
         string createdAt = outbox.Column(nameof(SignalOutboxEntry.CreatedAt));
         string hash = outbox.Column(nameof(SignalOutboxEntry.Hash));
+        string reannounced = outbox.Column(nameof(SignalOutboxEntry.ReannouncedId));
         string xid = outbox.Column(OutboxModel.TransactionIdProperty);
-        string outboxRow = $"{id}, {key}, {createdAt}, {hash}";
+        string outboxRow = $"{id}, {key}, {createdAt}, {hash}, {reannounced}";
         string stateKey = state.Column(nameof(SignalStateEntry.Key));
         string stateVersion = state.Column(nameof(SignalStateEntry.Version));
         string stateHash = state.Column(nameof(SignalStateEntry.Hash));
         string stateUpdatedAt = state.Column(nameof(SignalStateEntry.UpdatedAt));
         string stateXid = state.Column(OutboxModel.TransactionIdProperty);
-        string stateRow = $"{stateVersion}, {stateKey}, {stateUpdatedAt}, {stateHash}";
+        string stateRow = $"{stateVersion}, {stateKey}, {stateUpdatedAt}, {stateHash}, NULL::bigint";
 
         _allocatedSql = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(OutboxModel.IdSequenceName(outbox.Name))}";
         _stateSql = $"SELECT {stateRow} FROM {state.QuotedName}";
@@ -75,6 +79,14 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {stateXid} = ANY($1) OR {stateXid} >= $2";
         _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {xid} = ANY($1) OR {xid} >= $2 ORDER BY {id}";
         _compactedThroughSql = $"SELECT coalesce(max({stateVersion}), 0) FROM {state.QuotedName}";
+        _reannounceSql = $"""
+            WITH written AS (
+                INSERT INTO {outbox.QuotedName} ({key}, {createdAt}, {reannounced})
+                SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[])
+                RETURNING {id}
+            )
+            SELECT max({id}) FROM written
+            """;
 
         // The oldest rows by id (a bounded primary-key scan), of those the ones staged before the cutoff: latest per key into the
         // state table (the compacting transaction's id marks the row for running dispatchers), then deleted.
@@ -105,7 +117,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _stateSql, _latestSql);
         await using (batch.ConfigureAwait(false))
         {
-            return await ReadAsync(batch, publish, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(batch, loading: true, publish, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -123,7 +135,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
                 command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = since.Xmax, NpgsqlDbType = NpgsqlDbType.Xid8 });
             }
 
-            return await ReadAsync(batch, publish, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(batch, loading: false, publish, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -161,6 +173,19 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     }
 
     /// <inheritdoc/>
+    public async Task<long> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
+    {
+        NpgsqlCommand command = _dataSource.CreateCommand(_reannounceSql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lateChanges.Select(r => r.Key)] });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. lateChanges.Select(r => r.CreatedAt)] });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lateChanges.Select(r => r.Id)] });
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<long> ReadCompactedThroughAsync(CancellationToken cancellationToken)
     {
         NpgsqlCommand command = _dataSource.CreateCommand(_compactedThroughSql);
@@ -185,7 +210,11 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     }
 
     /// <summary>Runs a batch of: the sequence's last value, the snapshot and next transaction id, state rows, outbox rows; publishes the rows.</summary>
-    private async Task<OutboxProgress> ReadAsync(NpgsqlBatch batch, Action<OutboxRow> publish, CancellationToken cancellationToken)
+    /// <param name="batch">The batch.</param>
+    /// <param name="loading">Whether the batch is the start-up load (the latest row of every key) rather than a read of changes.</param>
+    /// <param name="publish">Receives each row.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    private async Task<OutboxProgress> ReadAsync(NpgsqlBatch batch, bool loading, Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -201,22 +230,36 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             long compacted = 0;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                OutboxRow row = ReadRow(reader);
+                OutboxRow row = ReadRow(reader, OutboxRowKind.State);
                 compacted = Math.Max(compacted, row.Id);
                 publish(row);
             }
 
+            // A row that committed between the previous read's snapshot and its rows comes again now: it is dropped.
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            var ids = new HashSet<long>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                publish(ReadRow(reader));
+                OutboxRow row = ReadRow(reader, loading ? OutboxRowKind.State : null);
+                ids.Add(row.Id);
+                if (!_previousIds.Contains(row.Id))
+                {
+                    publish(row);
+                }
             }
 
+            _previousIds = ids;
             _since = snapshot;
             return new OutboxProgress(_settled.Observe(allocated, nextXid, snapshot), compacted, allocated);
         }
     }
 
-    private static OutboxRow ReadRow(DbDataReader reader)
-        => new(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+    /// <summary>Reads one row; its kind is <paramref name="kind"/>, or else a change or a reannouncement as its last column says.</summary>
+    private static OutboxRow ReadRow(DbDataReader reader, OutboxRowKind? kind)
+        => new(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            kind ?? (reader.IsDBNull(4) ? OutboxRowKind.Change : OutboxRowKind.Reannouncement));
 }

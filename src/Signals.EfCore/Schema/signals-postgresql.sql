@@ -6,12 +6,14 @@
 -- evaluation): the dispatcher relies on it to know which ids can still commit. Keep CACHE 1 (the default).
 CREATE SEQUENCE IF NOT EXISTS signals_outbox_id_seq START WITH 1 INCREMENT BY 1 NO CYCLE;
 
--- One row per version bump, written in the transaction of the change; xid is the writer's transaction id.
+-- One row per version bump, written in the transaction of the change; xid is the writer's transaction id. A dispatcher writes
+-- a row with reannounced_id set when a change committed after a newer version of its key had been published.
 CREATE TABLE IF NOT EXISTS signals_outbox (
     id bigint NOT NULL DEFAULT (CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval('"signals_outbox_id_seq"') END),
     key character varying(512) NOT NULL,
     created_at timestamp with time zone NOT NULL,
     hash character varying(64),
+    reannounced_id bigint,
     xid xid8 NOT NULL DEFAULT (pg_current_xact_id()),
     CONSTRAINT "PK_signals_outbox" PRIMARY KEY (id)
 );

@@ -18,6 +18,7 @@ namespace Signals;
 /// <item><term><c>signals.sse.events</c></term><description>counter, <c>{event}</c>: change events written to event streams.</description></item>
 /// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's outbox row being written (<see cref="SignalVersion.UpdatedAt"/>, inside the writer's transaction, so it includes the rest of that transaction) to its publication in this instance's hub; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: this instance's unsettled outbox backlog after each read: outbox ids drawn by writers (or read past a gap) above its settled cursor. It grows while the dispatcher falls behind or a transaction that wrote to the outbox stays open; recorded by the EF Core dispatchers.</description></item>
+/// <item><term><c>signals.dispatcher.reannouncements</c></term><description>counter, <c>{change}</c>: changes that committed after a newer version of their key had been published, which the dispatcher announced again under a new version; recorded by the EF Core dispatchers.</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -47,6 +48,7 @@ public sealed class SignalsMetrics
     private readonly Counter<long> _sseEvents;
     private readonly Histogram<double> _dispatcherLag;
     private readonly Gauge<long> _outboxDepth;
+    private readonly Counter<long> _reannouncements;
 
     /// <summary>Initializes the instruments on a meter created by <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The app's meter factory (registered by the host, or by <c>AddSignals()</c> through <c>AddMetrics()</c>).</param>
@@ -66,6 +68,8 @@ public sealed class SignalsMetrics
         _dispatcherLag = Meter.CreateHistogram("signals.dispatcher.lag", "s", "Time from a change's outbox row being written to its publication in this instance's hub.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = secondsBuckets });
         _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Outbox ids above this instance's settled cursor: writes in flight or not yet read.");
+        _reannouncements = Meter.CreateCounter<long>(
+            "signals.dispatcher.reannouncements", "{change}", "Changes that committed after a newer version of their key had been published, announced again.");
     }
 
     /// <summary>Gets the meter the instruments belong to.</summary>
@@ -96,4 +100,8 @@ public sealed class SignalsMetrics
     /// <summary>Records this instance's unsettled outbox backlog. For dispatchers, after each read.</summary>
     /// <param name="depth">The number of outbox ids above the settled cursor (the highest id known minus the settled cursor).</param>
     public void RecordOutboxDepth(long depth) => _outboxDepth.Record(depth);
+
+    /// <summary>Records changes a dispatcher announced again under a new version. For dispatchers.</summary>
+    /// <param name="count">How many late changes were announced again.</param>
+    public void RecordReannouncements(int count) => _reannouncements.Add(count);
 }

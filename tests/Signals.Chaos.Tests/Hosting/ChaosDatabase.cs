@@ -48,6 +48,25 @@ internal sealed class ChaosDatabase(string connectionString)
         return await db.Outbox.AsNoTracking().ToDictionaryAsync(static e => e.Id, static e => e.Key, cancellationToken);
     }
 
+    /// <summary>Reads the ids of the outbox rows a dispatcher wrote to announce a key again (<c>reannounced_id</c> set).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids.</returns>
+    public async Task<HashSet<long>> ReadReannouncementIdsAsync(CancellationToken cancellationToken)
+    {
+        await using ChaosDbContext db = CreateContext();
+        return [.. await db.Outbox.AsNoTracking().Where(static e => e.ReannouncedId != null).Select(static e => e.Id).ToListAsync(cancellationToken)];
+    }
+
+    /// <summary>Reads each key's last committed version: the highest id among its outbox rows.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version per key that changed.</returns>
+    public async Task<Dictionary<string, long>> ReadLastCommittedAsync(CancellationToken cancellationToken)
+    {
+        await using ChaosDbContext db = CreateContext();
+        return await db.Outbox.GroupBy(static e => e.Key).Select(static g => new { g.Key, Version = g.Max(static e => e.Id) })
+            .ToDictionaryAsync(static p => p.Key, static p => p.Version, StringComparer.Ordinal, cancellationToken);
+    }
+
     /// <summary>Reads the ids of every committed note.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ids.</returns>

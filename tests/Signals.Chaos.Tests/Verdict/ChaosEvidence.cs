@@ -8,6 +8,7 @@ namespace Signals.Chaos.Tests.Verdict;
 /// <param name="Records">Every transaction the writers attempted.</param>
 /// <param name="NoteIds">The notes in the table: a transaction committed exactly when its notes are there.</param>
 /// <param name="Outbox">The committed outbox rows: key by id (the version the row records).</param>
+/// <param name="Reannouncements">The ids of the outbox rows dispatchers wrote to announce a key again after a late commit.</param>
 /// <param name="Subscribers">The SSE subscribers.</param>
 /// <param name="Sync">Per instance (A, B), every key's version as <c>POST /signals/sync</c> reported it (absent: 0).</param>
 internal sealed record ChaosEvidence(
@@ -16,5 +17,6 @@ internal sealed record ChaosEvidence(
     IReadOnlyList<WriteRecord> Records,
     IReadOnlySet<Guid> NoteIds,
     IReadOnlyDictionary<long, string> Outbox,
+    IReadOnlySet<long> Reannouncements,
     IReadOnlyList<ChaosSubscriber> Subscribers,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Sync);

@@ -9,12 +9,16 @@ namespace Signals.Chaos.Tests.Verdict;
 /// transactions committed (commits whose outcome was unknown are resolved by whether their notes exist). Checked:
 /// <list type="bullet">
 /// <item><b>truth</b>: each transaction's notes are all there or none; a returned commit's notes are there; a transaction that never
-/// sent its commit left nothing; each key has exactly one outbox row per committed transaction that touched it.</item>
+/// sent its commit left nothing; each key has exactly one outbox row per committed transaction that touched it, besides the rows
+/// dispatchers wrote to announce a key again (<c>reannounced_id</c>).</item>
 /// <item><b>lost</b>: every subscriber's highest version of every key is at least the key's last committed version (its highest
 /// outbox id); likewise every instance's sync answer.</item>
 /// <item><b>phantom</b>: every (version, key) a subscriber or a sync answer reported is a committed outbox row of that key — so
 /// nothing from a rolled-back transaction, in particular no ghost key — and no event names a key it did not ask for.</item>
 /// <item><b>regressions</b>: no subscriber saw a key's version go below one it had seen, across its reconnects.</item>
+/// <item><b>stale</b>: every subscriber's highest version of every key last rose after the last commit touching that key was sent —
+/// a version published while that transaction was still open says nothing about its change, so a client that refetched then missed
+/// it (this is what a late commit without a reannouncement looks like).</item>
 /// </list>
 /// </summary>
 internal sealed class ChaosVerdict
@@ -63,6 +67,12 @@ internal sealed class ChaosVerdict
     /// <summary>Gets how many (instance, key) pairs the sync endpoint reported below the key's last committed version.</summary>
     public int LostBySync { get; private init; }
 
+    /// <summary>Gets how many (subscriber, key) pairs last heard of the key before its last commit was sent.</summary>
+    public int Stale { get; private init; }
+
+    /// <summary>Gets how many outbox rows dispatchers wrote to announce a key again after a late commit.</summary>
+    public int Reannouncements { get; private init; }
+
     /// <summary>Gets how many reported (version, key) pairs are not a committed change, plus events for keys nobody asked for.</summary>
     public int Phantom { get; private init; }
 
@@ -73,7 +83,7 @@ internal sealed class ChaosVerdict
     public int Duplicates { get; private init; }
 
     /// <summary>Gets a value indicating whether every guarantee held.</summary>
-    public bool Holds => TruthViolations == 0 && Lost == 0 && LostBySync == 0 && Phantom == 0 && Regressions == 0;
+    public bool Holds => TruthViolations == 0 && Lost == 0 && LostBySync == 0 && Phantom == 0 && Regressions == 0 && Stale == 0;
 
     /// <summary>Gets the first violations found, described.</summary>
     public IReadOnlyList<string> Samples => _samples;
@@ -97,6 +107,7 @@ internal sealed class ChaosVerdict
         int committed = 0;
         int unknownCommitted = 0;
         var expectedRows = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lastCommitSent = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (WriteRecord record in evidence.Records)
         {
             int present = record.NoteIds.Count(evidence.NoteIds.Contains);
@@ -124,15 +135,19 @@ internal sealed class ChaosVerdict
                 foreach (string key in record.Keys)
                 {
                     expectedRows[key] = expectedRows.GetValueOrDefault(key) + 1;
+                    lastCommitSent[key] = Math.Max(lastCommitSent.GetValueOrDefault(key), record.CommitSent);
                 }
             }
         }
 
         Dictionary<string, long> lastCommitted = LastCommitted(evidence.Outbox);
         var actualRows = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string key in evidence.Outbox.Values)
+        foreach ((long id, string key) in evidence.Outbox)
         {
-            actualRows[key] = actualRows.GetValueOrDefault(key) + 1;
+            if (!evidence.Reannouncements.Contains(id))
+            {
+                actualRows[key] = actualRows.GetValueOrDefault(key) + 1;
+            }
         }
 
         foreach (string key in expectedRows.Keys.Union(actualRows.Keys, StringComparer.Ordinal))
@@ -149,6 +164,7 @@ internal sealed class ChaosVerdict
         // Lost, phantom and regressions, per subscriber.
         int lost = 0;
         int lostByStream = 0;
+        int stale = 0;
         int phantom = 0;
         foreach (ChaosSubscriber subscriber in evidence.Subscribers)
         {
@@ -164,6 +180,13 @@ internal sealed class ChaosVerdict
                     Sample(string.Create(
                         CultureInfo.InvariantCulture,
                         $"lost: subscriber {subscriber.Index} (on {subscriber.Instance}) has '{key}' at {seen}, last committed {expected}; sync: {DescribeSync(evidence, key)}"));
+                }
+                else if (subscriber.AdvancedAt(key) < lastCommitSent.GetValueOrDefault(key))
+                {
+                    stale++;
+                    Sample(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"stale: subscriber {subscriber.Index} (on {subscriber.Instance}) got '{key}' at {seen} before the key's last commit was sent, and nothing after it"));
                 }
             }
 
@@ -218,6 +241,8 @@ internal sealed class ChaosVerdict
             Delivered = evidence.Subscribers.Sum(static s => (long)s.Events),
             TruthViolations = truthViolations,
             Lost = lost,
+            Stale = stale,
+            Reannouncements = evidence.Reannouncements.Count,
             LostByStream = lostByStream,
             LostBySync = lostBySync,
             Phantom = phantom,
@@ -248,9 +273,10 @@ internal sealed class ChaosVerdict
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"transactions: {Attempted} attempted, {Committed} committed ({Unknown.Committed} of {Unknown.Total} with an unknown commit outcome), {RolledBack} rolled back, {NotCommitted} failed before commit");
-        text.AppendLine(CultureInfo.InvariantCulture, $"committed changes (outbox rows): {CommittedChanges} over {ChangedKeys} keys");
+        text.AppendLine(CultureInfo.InvariantCulture, $"committed changes (outbox rows): {CommittedChanges} over {ChangedKeys} keys, of which {Reannouncements} announced a key again after a late commit");
         text.AppendLine(CultureInfo.InvariantCulture, $"delivered (SSE signal events): {Delivered}, of which {Duplicates} repeated a version after a resume");
         text.AppendLine(CultureInfo.InvariantCulture, $"lost: {Lost} (subscriber, key) pairs, {LostByStream} of them while the subscriber's instance had the version; by sync: {LostBySync} (instance, key) pairs");
+        text.AppendLine(CultureInfo.InvariantCulture, $"stale (last heard of a key before its last commit was sent): {Stale} (subscriber, key) pairs");
         text.AppendLine(CultureInfo.InvariantCulture, $"phantom: {Phantom}");
         text.AppendLine(CultureInfo.InvariantCulture, $"regressions: {Regressions}");
         text.AppendLine(CultureInfo.InvariantCulture, $"truth violations: {TruthViolations}");

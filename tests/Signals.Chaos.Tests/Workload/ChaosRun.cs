@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Signals.Chaos.Tests.Hosting;
+using Signals.Chaos.Tests.Model;
 using Signals.Chaos.Tests.Verdict;
 using Signals.Testing;
 
@@ -64,10 +65,15 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
 
             writers = [.. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i)))];
             await WriteWithFaultsAsync(writers, cancellationToken);
+            await WriteLateTailAsync(writers, cancellationToken);
 
-            Dictionary<string, long> lastCommitted = ChaosVerdict.LastCommitted(await database.ReadOutboxAsync(cancellationToken));
+            // Read again each time: dispatchers may still announce keys again after the writers stopped (a late commit).
             QuiescenceTime = await WaitUntilAsync(
-                () => Task.FromResult(_subscribers.All(s => lastCommitted.All(p => s.LatestOf(p.Key) >= p.Value))),
+                async () =>
+                {
+                    Dictionary<string, long> lastCommitted = await database.ReadLastCommittedAsync(cancellationToken);
+                    return _subscribers.All(s => lastCommitted.All(p => s.LatestOf(p.Key) >= p.Value));
+                },
                 cancellationToken,
                 profile.QuiescenceTimeout);
         }
@@ -83,12 +89,57 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             [.. writers.SelectMany(static w => w.Records)],
             await database.ReadNoteIdsAsync(cancellationToken),
             await database.ReadOutboxAsync(cancellationToken),
+            await database.ReadReannouncementIdsAsync(cancellationToken),
             _subscribers,
             new Dictionary<string, IReadOnlyDictionary<string, long>>
             {
                 [InstancePair.NameOf(0)] = await SyncAsync(0, cancellationToken),
                 [InstancePair.NameOf(1)] = await SyncAsync(1, cancellationToken),
             });
+    }
+
+    /// <summary>
+    /// Ends the writes with a late tail: several writers save in turn (so their outbox ids rise), then commit in the reverse order, each
+    /// once every subscriber has the hot key <c>all</c> at the version committed before it. So the last commit of <c>all</c> has a lower
+    /// id than a version subscribers already have, and nothing commits after it: unless that late commit is announced again, they stay
+    /// stale (the verdict's <see cref="ChaosVerdict.Stale"/>).
+    /// </summary>
+    private async Task WriteLateTailAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)
+    {
+        const int TailLength = 4;
+        var staged = new TaskCompletionSource[TailLength];
+        var release = new TaskCompletionSource[TailLength];
+        var writes = new Task[TailLength];
+        for (int i = 0; i < TailLength; i++)
+        {
+            (staged[i], release[i]) = (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously));
+            TaskCompletionSource mine = staged[i];
+            Task released = release[i].Task;
+            writes[i] = writers[i % writers.Count].WriteHeldAsync(
+                async ct =>
+                {
+                    mine.SetResult();
+                    await released.WaitAsync(ct);
+                },
+                cancellationToken);
+
+            // A write that failed before its save never stages: the tail goes on without it.
+            await Task.WhenAny(staged[i].Task, writes[i]);
+        }
+
+        string all = ChaosNote.Keys.All.Value;
+        for (int i = TailLength - 1; i >= 0; i--)
+        {
+            release[i].TrySetResult();
+            await writes[i];
+            _ = await WaitUntilAsync(
+                async () =>
+                {
+                    long last = (await database.ReadLastCommittedAsync(cancellationToken)).GetValueOrDefault(all);
+                    return _subscribers.All(s => s.LatestOf(all) >= last);
+                },
+                cancellationToken);
+        }
     }
 
     private async Task WriteWithFaultsAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)

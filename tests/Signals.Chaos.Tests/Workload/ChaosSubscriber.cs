@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
@@ -11,7 +12,7 @@ namespace Signals.Chaos.Tests.Workload;
 /// remembers the id of the last event it received and, whenever its stream ends — the instance stopped, the connection broke,
 /// <see cref="Switch"/> asked for it, or it read a random number (up to <see cref="MaxEventsPerStream"/>) of events and leaves on its
 /// own, as flaky mobile clients do — reconnects to the <em>other</em> instance with that id as <c>Last-Event-ID</c>. It records the
-/// highest version it saw per key, every (version, key) pair, and any version that went backwards.
+/// highest version it saw per key and when it last rose, every (version, key) pair, and any version that went backwards.
 /// </summary>
 internal sealed class ChaosSubscriber
 {
@@ -21,6 +22,7 @@ internal sealed class ChaosSubscriber
     private readonly IReadOnlyList<string> _keys;
     private readonly Dictionary<string, int> _keyIndex;
     private readonly long[] _latest;
+    private readonly long[] _advancedAt;
     private readonly Dictionary<long, int> _seen = [];
     private readonly List<string> _anomalies = [];
     private readonly string _path;
@@ -45,6 +47,7 @@ internal sealed class ChaosSubscriber
         _keys = keys;
         _keyIndex = keys.Select(static (k, i) => (k, i)).ToDictionary(static p => p.k, static p => p.i, StringComparer.Ordinal);
         _latest = new long[keys.Count];
+        _advancedAt = new long[keys.Count];
         _path = "/signals/events?" + string.Join('&', keys.Select(static k => "key=" + Uri.EscapeDataString(k)));
     }
 
@@ -89,6 +92,17 @@ internal sealed class ChaosSubscriber
         lock (_gate)
         {
             return _keyIndex.TryGetValue(key, out int index) ? _latest[index] : 0;
+        }
+    }
+
+    /// <summary>Gets when the highest version seen of a key last rose (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    /// <param name="key">A key.</param>
+    /// <returns>The timestamp, 0 if it never saw the key (or the key is not watched).</returns>
+    public long AdvancedAt(string key)
+    {
+        lock (_gate)
+        {
+            return _keyIndex.TryGetValue(key, out int index) ? _advancedAt[index] : 0;
         }
     }
 
@@ -237,6 +251,7 @@ internal sealed class ChaosSubscriber
             else
             {
                 _latest[key] = data.Version;
+                _advancedAt[key] = Stopwatch.GetTimestamp();
             }
 
             if (!_seen.TryAdd(data.Version, key) && _seen[data.Version] != key)

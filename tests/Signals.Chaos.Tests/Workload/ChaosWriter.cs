@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,12 +43,7 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
         {
             bool rollback = random.NextDouble() < ChaosProfile.RollbackRate;
             ChaosNote[] notes = NextNotes(rollback);
-            WriteOutcome outcome = await WriteAsync(notes, rollback, cancellationToken);
-            Records.Add(new WriteRecord(
-                index,
-                [.. notes.Select(static n => n.Id)],
-                [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)],
-                outcome));
+            WriteOutcome outcome = await WriteAndRecordAsync(notes, rollback, hold: null, cancellationToken);
             if (outcome == WriteOutcome.Committed)
             {
                 committed++;
@@ -58,6 +54,28 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
                 await BackOffAsync(cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes one transaction whose commit waits for <paramref name="hold"/> (instead of a random delay): the run's late tail lets
+    /// transactions commit in the reverse order of their outbox ids.
+    /// </summary>
+    /// <param name="hold">Runs after the save, before the commit.</param>
+    /// <param name="cancellationToken">Ends the run.</param>
+    /// <returns>How the transaction ended.</returns>
+    public Task<WriteOutcome> WriteHeldAsync(Func<CancellationToken, Task> hold, CancellationToken cancellationToken)
+        => WriteAndRecordAsync(NextNotes(rollback: false), rollback: false, hold, cancellationToken);
+
+    private async Task<WriteOutcome> WriteAndRecordAsync(ChaosNote[] notes, bool rollback, Func<CancellationToken, Task>? hold, CancellationToken cancellationToken)
+    {
+        (WriteOutcome outcome, long commitSent) = await WriteAsync(notes, rollback, hold, cancellationToken);
+        Records.Add(new WriteRecord(
+            index,
+            [.. notes.Select(static n => n.Id)],
+            [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)],
+            outcome,
+            commitSent));
+        return outcome;
     }
 
     private ChaosNote[] NextNotes(bool rollback)
@@ -77,14 +95,16 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
         return [.. notes];
     }
 
-    private async Task<WriteOutcome> WriteAsync(ChaosNote[] notes, bool rollback, CancellationToken cancellationToken)
+    private async Task<(WriteOutcome Outcome, long CommitSent)> WriteAsync(
+        ChaosNote[] notes, bool rollback, Func<CancellationToken, Task>? hold, CancellationToken cancellationToken)
     {
         Stage stage = Stage.BeforeCommit;
+        long commitSent = 0;
         try
         {
             if (instances.Pick(index % 2) is not { } target)
             {
-                return rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted;
+                return (rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted, 0);
             }
 
             await using AsyncServiceScope scope = target.Instance.Services.CreateAsyncScope();
@@ -94,7 +114,11 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
             await db.SaveChangesAsync(cancellationToken);
 
             int delay = random.Next(ChaosProfile.MaxCommitDelayMilliseconds + 1);
-            if (delay > 0)
+            if (hold is not null)
+            {
+                await hold(cancellationToken);
+            }
+            else if (delay > 0)
             {
                 await Task.Delay(delay, cancellationToken);
             }
@@ -102,10 +126,11 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
             if (rollback)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return WriteOutcome.RolledBack;
+                return (WriteOutcome.RolledBack, 0);
             }
 
             stage = Stage.Committing;
+            commitSent = Stopwatch.GetTimestamp();
             await transaction.CommitAsync(cancellationToken);
             stage = Stage.Committed;
         }
@@ -115,12 +140,13 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
             // stage tells what is certain: nothing is committed unless a commit was sent.
         }
 
-        return stage switch
+        WriteOutcome outcome = stage switch
         {
             Stage.Committed => WriteOutcome.Committed,
             Stage.Committing => WriteOutcome.Unknown,
             _ => rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted,
         };
+        return (outcome, commitSent);
     }
 
     private async Task BackOffAsync(CancellationToken cancellationToken)

@@ -5,4 +5,5 @@ namespace Signals.Chaos.Tests.Workload;
 /// <param name="NoteIds">The ids of the notes it inserted; they exist in the table exactly when it committed.</param>
 /// <param name="Keys">The keys it bumps (deduplicated, as the interceptor writes one outbox row per key).</param>
 /// <param name="Outcome">How it ended, as far as the writer knows.</param>
-internal sealed record WriteRecord(int Writer, Guid[] NoteIds, string[] Keys, WriteOutcome Outcome);
+/// <param name="CommitSent">When the writer sent the commit (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), or 0 if it never did.</param>
+internal sealed record WriteRecord(int Writer, Guid[] NoteIds, string[] Keys, WriteOutcome Outcome, long CommitSent);
