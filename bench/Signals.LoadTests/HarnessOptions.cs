@@ -20,6 +20,7 @@ internal sealed class HarnessOptions
 
         options:
           --quick               short smoke run (figures only show that the scenario works)
+          --redis               commit-to-event: also measure the polling dispatcher woken by Redis (starts /usr/bin/redis-server)
           --results <dir>       where results go (default: bench/results of the repository)
           --readme <file>       the README the report updates (default: bench/README.md of the repository)
           --url <url>           sync: measure this sync endpoint instead of an in-process Signals one
@@ -35,6 +36,8 @@ internal sealed class HarnessOptions
     public required string Command { get; init; }
 
     public bool Quick { get; init; }
+
+    public bool Redis { get; init; }
 
     public required string ResultsDirectory { get; init; }
 
@@ -66,12 +69,17 @@ internal sealed class HarnessOptions
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         bool quick = false;
+        bool redis = false;
         for (int i = 1; i < args.Length; i++)
         {
             string name = args[i];
             if (name == "--quick")
             {
                 quick = true;
+            }
+            else if (name == "--redis")
+            {
+                redis = true;
             }
             else if (name.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -94,6 +102,7 @@ internal sealed class HarnessOptions
         {
             Command = args[0],
             Quick = quick,
+            Redis = redis,
             ResultsDirectory = Path.GetFullPath(values.GetValueOrDefault("results") ?? Path.Combine(bench, "results")),
             ReadmePath = Path.GetFullPath(values.GetValueOrDefault("readme") ?? Path.Combine(bench, "README.md")),
             SyncUrl = values.TryGetValue("url", out string? url) ? AbsoluteUri(url, "--url") : null,

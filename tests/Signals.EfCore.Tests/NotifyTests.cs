@@ -55,33 +55,49 @@ public sealed class NotifyTests(PostgresServer server)
     }
 
     [Fact]
-    public void A_burst_of_commits_asks_for_one_notification_carrying_the_highest_id()
+    public void A_burst_of_commits_asks_each_wake_up_for_one_message_carrying_the_highest_id()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
+        OutboxWakeup notify = signaler.OpenWakeup();
+        OutboxWakeup redis = signaler.OpenWakeup();
         for (long id = 1; id <= 100; id++)
         {
             signaler.OnCommitted(101 - id);
         }
 
-        Assert.True(signaler.NotifyRequests.TryRead(out _));
-        Assert.False(signaler.NotifyRequests.TryRead(out _));
+        foreach (OutboxWakeup wakeup in new[] { notify, redis })
+        {
+            Assert.True(wakeup.Requests.TryRead(out _));
+            Assert.False(wakeup.Requests.TryRead(out _));
+        }
+
         Assert.Equal(100, signaler.HighestCommitted);
     }
 
     [Fact]
-    public void Only_this_instances_latest_notification_is_its_own_and_needs_no_read()
+    public void Only_this_instances_latest_message_is_its_own_and_needs_no_read()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
-        Assert.False(signaler.IsOwnNotification("0"));
+        OutboxWakeup notify = signaler.OpenWakeup();
+        OutboxWakeup redis = signaler.OpenWakeup();
+        Assert.False(notify.IsOwn("0"));
 
         signaler.OnCommitted(42);
-        string payload = signaler.TakeNotificationPayload();
+        string payload = notify.TakePayload();
 
         Assert.Equal("42", payload);
-        Assert.True(signaler.IsOwnNotification(payload));
-        Assert.False(signaler.IsOwnNotification("41"));
-        Assert.False(signaler.IsOwnNotification("43"));
-        Assert.False(signaler.IsOwnNotification("not a number"));
+        Assert.True(notify.IsOwn(payload));
+        Assert.False(notify.IsOwn("41"));
+        Assert.False(notify.IsOwn("43"));
+        Assert.False(notify.IsOwn("not a number"));
+        Assert.False(notify.IsOwn(null));
+
+        // Each way of waking remembers what it sent itself: Redis has not sent 42 yet, and NOTIFY never sent 43.
+        Assert.False(redis.IsOwn(payload));
+        signaler.OnCommitted(43);
+        Assert.Equal("43", redis.TakePayload());
+        Assert.True(redis.IsOwn("43"));
+        Assert.True(notify.IsOwn("42"));
     }
 
     private static async Task<NpgsqlNotificationEventArgs> WaitForNotificationAsync(NpgsqlConnection listener, BlockingCollection<NpgsqlNotificationEventArgs> notifications)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
+using Signals.EntityFrameworkCore;
 using Signals.LoadTests.Model;
 
 namespace Signals.LoadTests.Hosting;
@@ -26,11 +27,13 @@ internal static class BenchApp
     /// <param name="builder">The app's builder.</param>
     /// <param name="connectionString">The database, created with <see cref="BenchDbContext.CreateSchemaAsync"/>.</param>
     /// <param name="instanceId">The instance's name (the <c>source</c> of sync entries).</param>
+    /// <param name="configure">Configures the dispatcher (e.g. the polling dispatcher woken by Redis); <see langword="null"/> for the defaults.</param>
     /// <returns>The builder.</returns>
-    public static WebApplicationBuilder AddSignalsOnPostgres(this WebApplicationBuilder builder, string connectionString, string instanceId)
+    public static WebApplicationBuilder AddSignalsOnPostgres(
+        this WebApplicationBuilder builder, string connectionString, string instanceId, Action<SignalsOutboxOptions>? configure = null)
     {
         builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString).UseSignals());
-        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>();
+        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>(configure);
         return builder;
     }
 

@@ -28,7 +28,8 @@ public static class SignalsEntityFrameworkCoreBuilderExtensions
     /// safety poll (only the polling when <see cref="SignalsOutboxOptions.UsePollingDispatcher"/> is set); any other provider gets the
     /// polling dispatcher, which reads the outbox through EF Core. On PostgreSQL the dispatcher connects with the context's connection
     /// string (<c>Database.GetConnectionString()</c>). Every dispatcher also runs the outbox retention
-    /// (<see cref="SignalsOutboxOptions.RetentionPeriod"/>).
+    /// (<see cref="SignalsOutboxOptions.RetentionPeriod"/>), and Redis wake-ups when <see cref="SignalsOutboxOptions.RedisConfiguration"/>
+    /// is set.
     /// </para>
     /// <para>
     /// The first call also makes <see cref="ISignalValueStore"/> and <see cref="ISignalStore"/> resolve to the EF Core stores of
@@ -70,6 +71,9 @@ public static class SignalsEntityFrameworkCoreBuilderExtensions
                 "SignalsOutboxOptions.RetentionPeriod must be positive, or Timeout.InfiniteTimeSpan to keep outbox rows forever.")
             .Validate(static o => o.CleanupInterval > TimeSpan.Zero, "SignalsOutboxOptions.CleanupInterval must be positive.")
             .Validate(static o => o.CleanupBatchSize >= 1, "SignalsOutboxOptions.CleanupBatchSize must be at least 1.")
+            .Validate(
+                static o => o.RedisConfiguration is null || RedisWakeupRelay.IsValidConfiguration(o.RedisConfiguration),
+                "SignalsOutboxOptions.RedisConfiguration must be null (no Redis) or a StackExchange.Redis configuration string naming at least one endpoint, such as \"localhost:6379\".")
             .ValidateOnStart();
         services.TryAddSingleton<OutboxSignalerRegistry>();
         services.AddSingleton(new OutboxSignaler(typeof(TContext)));

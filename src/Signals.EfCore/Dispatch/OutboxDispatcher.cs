@@ -28,7 +28,10 @@ namespace Signals.EntityFrameworkCore;
 /// the key, which every instance publishes as a newer version (<see cref="SignalOutboxEntry.ReannouncedId"/>). Until that write
 /// succeeds it is retried with the read loop's back-off.
 /// </para>
-/// <para>Alongside the read loop run the PostgreSQL listener and wake-up notifier (PostgreSQL, unless polling) and the retention cleanup.</para>
+/// <para>
+/// Alongside the read loop run the PostgreSQL listener and wake-up notifier (PostgreSQL, unless polling), the Redis wake-up relay (when
+/// <see cref="SignalsOutboxOptions.RedisConfiguration"/> is set) and the retention cleanup.
+/// </para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 internal sealed class OutboxDispatcher<TContext>(
@@ -91,8 +94,9 @@ internal sealed class OutboxDispatcher<TContext>(
                 Status.Starting(source.Kind, listens: listen);
                 if (listen)
                 {
-                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, Status, logger).RunAsync);
-                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler, logger).RunAsync);
+                    OutboxWakeup notify = signaler.OpenWakeup();
+                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, notify, Status, logger).RunAsync);
+                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, notify, logger).RunAsync);
                 }
             }
             else
@@ -102,6 +106,12 @@ internal sealed class OutboxDispatcher<TContext>(
             }
         }
 
+        if (options.RedisConfiguration is { } redis)
+        {
+            sideLoops.Add(new RedisWakeupRelay(redis, options, signaler, Status, logger).RunAsync);
+        }
+
+        // Woken by other instances (NOTIFY, Redis), the dispatcher polls only as a safety net.
         TimeSpan pollInterval = options.PollInterval
             ?? (sideLoops.Count > 0 ? SignalsOutboxOptions.DefaultPostgresPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
         sideLoops.Add(new OutboxCleaner(source, hub, options, time, logger).RunAsync);

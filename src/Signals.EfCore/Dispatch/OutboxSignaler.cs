@@ -1,21 +1,22 @@
-using System.Globalization;
 using System.Threading.Channels;
 
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// The in-process link between the interceptor and the dispatcher of one context type: a doorbell that wakes the dispatcher's
-/// read loop, and a coalescing request for one cross-instance wake-up (<c>pg_notify</c>) carrying the highest committed id.
+/// read loop, and a coalescing request for each cross-instance wake-up (<see cref="OutboxWakeup"/>: <c>pg_notify</c>, Redis) carrying
+/// the highest committed id.
 /// </summary>
-/// <remarks>Thread-safe. Both channels hold at most one pending item, so any burst of saves costs at most one read and one notify.</remarks>
+/// <remarks>Thread-safe. Every channel holds at most one pending item, so any burst of saves costs at most one read and one wake-up of each kind.</remarks>
 internal sealed class OutboxSignaler
 {
-    private static readonly BoundedChannelOptions SingleSlot = new(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true };
+    /// <summary>A channel of at most one pending item that drops further writes: a burst merges into one.</summary>
+    internal static readonly BoundedChannelOptions SingleSlot = new(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true };
 
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(SingleSlot);
-    private readonly Channel<bool> _notify = Channel.CreateBounded<bool>(SingleSlot);
+    private readonly Lock _wakeupsLock = new();
+    private OutboxWakeup[] _wakeups = [];
     private long _highestCommitted;
-    private long _lastNotified;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="contextType">The context type whose saves this signaler reports.</param>
@@ -27,10 +28,20 @@ internal sealed class OutboxSignaler
     /// <summary>Gets the highest outbox id this application has seen commit (0 for none).</summary>
     public long HighestCommitted => Volatile.Read(ref _highestCommitted);
 
-    /// <summary>Gets the requests to send a cross-instance wake-up; each one stands for every commit before it.</summary>
-    public ChannelReader<bool> NotifyRequests => _notify.Reader;
+    /// <summary>Opens a cross-instance wake-up: from now on every commit asks it for one. Open one per sender, for the dispatcher's lifetime.</summary>
+    /// <returns>The wake-up, to send from and to recognize this instance's own messages with.</returns>
+    public OutboxWakeup OpenWakeup()
+    {
+        var wakeup = new OutboxWakeup(this);
+        lock (_wakeupsLock)
+        {
+            Volatile.Write(ref _wakeups, [.. _wakeups, wakeup]);
+        }
 
-    /// <summary>Reports that outbox rows up to <paramref name="highestId"/> committed: wakes the local dispatcher and asks for a notify.</summary>
+        return wakeup;
+    }
+
+    /// <summary>Reports that outbox rows up to <paramref name="highestId"/> committed: wakes the local dispatcher and asks every open wake-up for one.</summary>
     /// <param name="highestId">The highest id of the committed rows.</param>
     public void OnCommitted(long highestId)
     {
@@ -47,26 +58,11 @@ internal sealed class OutboxSignaler
         }
 
         _doorbell.Writer.TryWrite(true);
-        _notify.Writer.TryWrite(true);
+        foreach (OutboxWakeup wakeup in Volatile.Read(ref _wakeups))
+        {
+            wakeup.Request();
+        }
     }
-
-    /// <summary>Takes the payload of the next wake-up notification: <see cref="HighestCommitted"/>, remembered as this instance's own.</summary>
-    /// <returns>The highest committed id, in invariant digits.</returns>
-    public string TakeNotificationPayload()
-    {
-        long highest = HighestCommitted;
-        Volatile.Write(ref _lastNotified, highest);
-        return highest.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Tells whether a notification is this instance's own latest wake-up, which needs no read: the commit it reports rang the local
-    /// doorbell before the notification was sent. Outbox ids are unique, so no other instance reports the same (non-zero) id.
-    /// </summary>
-    /// <param name="payload">The notification's payload.</param>
-    /// <returns><see langword="true"/> for this instance's own latest notification.</returns>
-    public bool IsOwnNotification(string payload)
-        => long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id != 0 && id == Volatile.Read(ref _lastNotified);
 
     /// <summary>Wakes the local dispatcher's read loop (e.g. on a notification from another instance).</summary>
     public void Wake() => _doorbell.Writer.TryWrite(true);

@@ -18,15 +18,19 @@ public sealed class SignalsOutboxOptions
     /// The default (<see langword="null"/>) depends on the dispatcher: <see cref="DefaultPostgresPollInterval"/> (1 s) for PostgreSQL
     /// with <c>LISTEN/NOTIFY</c>, where the poll is only a safety net (it bounds the delay of a change whose notification was lost);
     /// <see cref="DefaultPollingInterval"/> (100 ms) for the polling dispatchers (other providers, or PostgreSQL with
-    /// <see cref="UsePollingDispatcher"/>), where it bounds how late another instance's change arrives. Saves made by this application
-    /// wake its dispatcher at once either way.
+    /// <see cref="UsePollingDispatcher"/>), where it bounds how late another instance's change arrives — unless
+    /// <see cref="RedisConfiguration"/> is set: Redis then wakes them, and the poll is the 1-second safety net. Saves made by this
+    /// application wake its dispatcher at once either way.
     /// </para>
     /// <para>Must be positive when set.</para>
     /// </remarks>
     public TimeSpan? PollInterval { get; set; }
 
     /// <summary>Gets or sets the PostgreSQL channel the dispatchers <c>LISTEN</c> on and the wake-up <c>pg_notify</c> is sent to.</summary>
-    /// <remarks>The default is <c>signals</c>. At most 63 bytes (PostgreSQL's identifier limit). Ignored by the polling dispatcher.</remarks>
+    /// <remarks>
+    /// The default is <c>signals</c>. At most 63 bytes (PostgreSQL's identifier limit). Ignored by the polling dispatcher, except as the
+    /// name of the Redis channel when <see cref="RedisConfiguration"/> is set.
+    /// </remarks>
     public string NotificationChannel { get; set; } = "signals";
 
     /// <summary>Gets or sets a value indicating whether the PostgreSQL dispatcher polls instead of listening.</summary>
@@ -36,6 +40,34 @@ public sealed class SignalsOutboxOptions
     /// with the same gap-safe reads and sends no notifications. Other providers always poll.
     /// </remarks>
     public bool UsePollingDispatcher { get; set; }
+
+    /// <summary>
+    /// Gets or sets the StackExchange.Redis configuration string of the optional Redis wake-up accelerator, such as
+    /// <c>redis.internal:6379,password=…</c>; <see langword="null"/> (the default) leaves it off.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// When set, each instance's dispatcher also publishes one message per burst of local commits to the Redis channel named
+    /// <see cref="NotificationChannel"/> (its payload is the highest committed outbox id) and reads the outbox as soon as another
+    /// instance's message arrives. For the polling dispatchers (other providers, or <see cref="UsePollingDispatcher"/>) that makes
+    /// cross-instance delivery as prompt as <c>LISTEN/NOTIFY</c>, and their default <see cref="PollInterval"/> becomes the 1-second
+    /// safety poll; beside <c>LISTEN/NOTIFY</c> it is a second, independent wake-up path.
+    /// </para>
+    /// <para>
+    /// Redis is only a hint: the outbox stays the truth, and saves never wait for Redis. While Redis is unreachable (at start-up or
+    /// later) the outage is logged, changes from other instances arrive with the safety poll (or <c>NOTIFY</c>), and
+    /// StackExchange.Redis reconnects in the background (<c>abortConnect</c> is always <see langword="false"/>); once reconnected, the
+    /// dispatcher reads whatever it missed. The health check's data reports whether Redis is connected; an outage alone does not
+    /// degrade it.
+    /// </para>
+    /// <para>
+    /// The dispatcher opens a Redis connection of its own. Redis channels are server-wide, not per database: apps that share a Redis
+    /// server but not a database give each database its own <see cref="NotificationChannel"/> (or a <c>channelPrefix=</c> in this
+    /// string), or they wake each other needlessly. Validated at start-up: the string must parse (StackExchange.Redis
+    /// <c>ConfigurationOptions.Parse</c>) and name at least one endpoint.
+    /// </para>
+    /// </remarks>
+    public string? RedisConfiguration { get; set; }
 
     /// <summary>Gets or sets the most outbox rows the polling dispatcher of other providers reads per query.</summary>
     /// <remarks>The default is 1,000. It reads batches until one comes back short. Must be at least 1.</remarks>

@@ -1,8 +1,8 @@
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// What one outbox dispatcher is doing, for the health check: whether it loaded, its last read, whether its PostgreSQL listener is
-/// connected. Written by the dispatcher's loops, read by <see cref="SignalsDispatcherHealthCheck"/>; thread-safe.
+/// What one outbox dispatcher is doing, for the health check: whether it loaded, its last read, whether its PostgreSQL listener and
+/// its Redis wake-ups are connected. Written by the dispatcher's loops, read by <see cref="SignalsDispatcherHealthCheck"/>; thread-safe.
 /// </summary>
 /// <param name="context">The name of the context type the dispatcher serves.</param>
 /// <param name="time">The clock.</param>
@@ -12,6 +12,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     private string _kind = "starting";
     private bool _loaded;
     private bool? _listening;
+    private bool? _redisConnected;
     private DateTimeOffset? _readStartedAt;
     private DateTimeOffset? _lastReadAt;
     private Exception? _readError;
@@ -76,13 +77,23 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
         }
     }
 
+    /// <summary>Records whether the Redis wake-ups (<see cref="SignalsOutboxOptions.RedisConfiguration"/>) are connected.</summary>
+    /// <param name="connected">Whether the Redis subscription is connected now.</param>
+    public void Redis(bool connected)
+    {
+        lock (_lock)
+        {
+            _redisConnected = connected;
+        }
+    }
+
     /// <summary>Takes a consistent copy for a health report.</summary>
     /// <returns>The copy.</returns>
     public Snapshot Read()
     {
         lock (_lock)
         {
-            return new Snapshot(Context, _kind, _loaded, _listening, _readStartedAt, _lastReadAt, _readError, _listenerError, time.GetUtcNow());
+            return new Snapshot(Context, _kind, _loaded, _listening, _readStartedAt, _lastReadAt, _readError, _listenerError, _redisConnected, time.GetUtcNow());
         }
     }
 
@@ -95,6 +106,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     /// <param name="LastReadAt">When the last read succeeded, or <see langword="null"/>.</param>
     /// <param name="ReadError">Why the last read failed, or <see langword="null"/> when it succeeded.</param>
     /// <param name="ListenerError">Why the listener is disconnected, or <see langword="null"/>.</param>
+    /// <param name="RedisConnected">Whether the Redis wake-ups are connected; <see langword="null"/> when the dispatcher uses none.</param>
     /// <param name="Now">When the copy was taken.</param>
     internal sealed record Snapshot(
         string Context,
@@ -105,5 +117,6 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
         DateTimeOffset? LastReadAt,
         Exception? ReadError,
         Exception? ListenerError,
+        bool? RedisConnected,
         DateTimeOffset Now);
 }

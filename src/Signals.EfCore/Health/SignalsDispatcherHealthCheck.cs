@@ -13,7 +13,11 @@ namespace Signals.EntityFrameworkCore;
 /// behind), or while its PostgreSQL listener is disconnected (changes from other instances then wait for the safety poll). Otherwise
 /// it is healthy. Degraded means delayed, not lost: the dispatchers catch up from the outbox when the cause goes away.
 /// </para>
-/// <para>The report's data holds, per context type, the dispatcher kind, whether it listens, and when it last read.</para>
+/// <para>
+/// The report's data holds, per context type, the dispatcher kind, whether it listens, whether its Redis wake-ups are connected (when
+/// <see cref="SignalsOutboxOptions.RedisConfiguration"/> is set; a Redis outage alone is not a failure: the safety poll and
+/// <c>NOTIFY</c> still deliver), and when it last read.
+/// </para>
 /// </remarks>
 /// <param name="statuses">The status of every registered dispatcher.</param>
 internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherStatus> statuses) : IHealthCheck
@@ -35,6 +39,11 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
             if (s.Listening is { } listening)
             {
                 data[$"{s.Context}.listening"] = listening;
+            }
+
+            if (s.RedisConnected is { } redis)
+            {
+                data[$"{s.Context}.redis"] = redis;
             }
 
             if (s.LastReadAt is { } lastRead)

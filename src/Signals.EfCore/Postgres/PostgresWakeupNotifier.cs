@@ -9,43 +9,25 @@ namespace Signals.EntityFrameworkCore;
 /// PostgreSQL's cluster-wide notify lock and serialize every such commit.
 /// </summary>
 /// <remarks>
-/// Coalescing: requests arriving while a notify is in flight collapse into one, which carries the highest committed id. A failed
-/// notify is only logged: the listeners' safety poll still delivers the change.
+/// Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one, which carries
+/// the highest committed id. A failed notify is only logged: the listeners' safety poll still delivers the change.
 /// </remarks>
-internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string channel, OutboxSignaler signaler, ILogger logger)
+internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string channel, OutboxWakeup wakeup, ILogger logger)
 {
-    private static readonly TimeSpan FailureDelay = TimeSpan.FromMilliseconds(100);
-
     /// <summary>Sends wake-ups until <paramref name="cancellationToken"/> is canceled.</summary>
     /// <param name="cancellationToken">Stops sending.</param>
     /// <returns>A task that completes when sending stopped.</returns>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken)
+        => wakeup.SendAsync(NotifyAsync, exception => Log.NotifyFailed(logger, "PostgreSQL NOTIFY", exception), cancellationToken);
+
+    private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
     {
-        try
+        NpgsqlCommand command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+        await using (command.ConfigureAwait(false))
         {
-            while (await signaler.NotifyRequests.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                signaler.NotifyRequests.TryRead(out _);
-                try
-                {
-                    NpgsqlCommand command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
-                    await using (command.ConfigureAwait(false))
-                    {
-                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
-                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signaler.TakeNotificationPayload() });
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    Log.NotifyFailed(logger, exception);
-                    await Task.Delay(FailureDelay, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

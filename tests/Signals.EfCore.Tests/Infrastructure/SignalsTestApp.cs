@@ -32,7 +32,16 @@ internal sealed class SignalsTestApp : IAsyncDisposable
         builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         IHost host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await host.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return new SignalsTestApp(host);
     }
 

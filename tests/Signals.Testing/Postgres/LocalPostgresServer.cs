@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Signals.Testing;
@@ -104,7 +102,7 @@ public sealed class LocalPostgresServer : IPostgresServer
 
             for (int attempt = 1; ; attempt++)
             {
-                var server = new LocalPostgresServer(binDirectory, directory.FullName, FreeLoopbackPort(), durable);
+                var server = new LocalPostgresServer(binDirectory, directory.FullName, LoopbackPorts.FindFree(), durable);
                 try
                 {
                     await server.StartServerAsync(cancellationToken);
@@ -408,13 +406,6 @@ public sealed class LocalPostgresServer : IPostgresServer
         {
             // Already gone.
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void TryDelete(string directory)

@@ -5,6 +5,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Signals.EntityFrameworkCore;
 using Signals.LoadTests.Hosting;
 using Signals.LoadTests.Measuring;
 using Signals.LoadTests.Model;
@@ -47,8 +48,37 @@ internal sealed class CommitToEventScenario : Scenario
         (Latencies raw, int rawLost) = await RawNotifyProbe.MeasureAsync(connectionString, count, Rate, cancellationToken);
         Console.WriteLine($"   raw NOTIFY: {raw.Summarize()}, lost {rawLost}");
 
-        WebApplication a = BuildInstance(connectionString, "app-a");
-        WebApplication b = BuildInstance(connectionString, "app-b");
+        Run signals = await MeasureSignalsAsync(connectionString, count, configure: null, cancellationToken);
+        Console.WriteLine($"   Signals: {signals.Delivery.Latencies.Summarize()}, events {signals.Events}, no event {signals.Delivery.Undelivered}, only a later version {signals.Delivery.Superseded}");
+        Run? redis = null;
+        if (context.Options.Redis)
+        {
+            // The same run with the polling dispatcher woken by Redis (its poll is the 1 s safety net), on a database of its own.
+            await using RedisServer server = await RedisServer.StartAsync(cancellationToken);
+            string redisDatabase = await postgres.CreateDatabaseAsync("commit_to_event_redis", cancellationToken);
+            await BenchDbContext.CreateSchemaAsync(redisDatabase, WarmUpKeyOffset + Keys, cancellationToken);
+            redis = await MeasureSignalsAsync(
+                redisDatabase,
+                count,
+                o =>
+                {
+                    o.UsePollingDispatcher = true;
+                    o.RedisConfiguration = server.Configuration;
+                },
+                cancellationToken);
+            Console.WriteLine($"   Signals, polling + Redis: {redis.Delivery.Latencies.Summarize()}, events {redis.Events}, no event {redis.Delivery.Undelivered}, only a later version {redis.Delivery.Superseded}");
+        }
+
+        await WriteChartAsync(context, raw, signals.Delivery.Latencies, cancellationToken);
+        return Report(postgres, seconds, count, raw, rawLost, signals, redis);
+    }
+
+    /// <summary>Runs <paramref name="count"/> commits on instance A and matches them with the events instance B streams.</summary>
+    private static async Task<Run> MeasureSignalsAsync(
+        string connectionString, int count, Action<SignalsOutboxOptions>? configure, CancellationToken cancellationToken)
+    {
+        WebApplication a = BuildInstance(connectionString, "app-a", configure);
+        WebApplication b = BuildInstance(connectionString, "app-b", configure);
         try
         {
             await BenchApp.StartAsync(a, cancellationToken);
@@ -95,10 +125,7 @@ internal sealed class CommitToEventScenario : Scenario
                 }
 
                 Dictionary<int, List<long>> versions = await ReadOutboxAsync(connectionString, warmUpEnd, cancellationToken);
-                Delivery delivery = Match(started, versions, receipts);
-                Console.WriteLine($"   Signals: {delivery.Latencies.Summarize()}, events {receipts.Count}, no event {delivery.Undelivered}, only a later version {delivery.Superseded}");
-                await WriteChartAsync(context, raw, delivery.Latencies, cancellationToken);
-                return Report(postgres, seconds, count, raw, rawLost, delivery, achieved, saves);
+                return new Run(Match(started, versions, receipts), receipts.Count, achieved, saves);
             }
             finally
             {
@@ -118,9 +145,9 @@ internal sealed class CommitToEventScenario : Scenario
         }
     }
 
-    private static WebApplication BuildInstance(string connectionString, string instanceId)
+    private static WebApplication BuildInstance(string connectionString, string instanceId, Action<SignalsOutboxOptions>? configure)
     {
-        WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId).Build();
+        WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId, configure).Build();
         app.MapSignals();
         return app;
     }
@@ -235,11 +262,10 @@ internal sealed class CommitToEventScenario : Scenario
             cancellationToken);
     }
 
-    private static Measurement Report(
-        BenchPostgres postgres, int seconds, int count, Latencies raw, int rawLost, Delivery delivery, double achieved, Latencies saves)
+    private static Measurement Report(BenchPostgres postgres, int seconds, int count, Latencies raw, int rawLost, Run signals, Run? redis)
     {
         LatencySummary r = raw.Summarize();
-        LatencySummary s = delivery.Latencies.Summarize();
+        LatencySummary s = signals.Delivery.Latencies.Summarize();
         return new Measurement(
             [
                 postgres.Description,
@@ -247,6 +273,9 @@ internal sealed class CommitToEventScenario : Scenario
                 $"instance B: {Keys / KeysPerStream} SSE streams × {KeysPerStream} keys, read with SseParser; both instances in the harness process",
                 "latency: from the SaveChanges call on A to the first parsed event on B with the commit's version (read from the outbox) or a later one; it includes the commit",
                 $"raw NOTIFY: {count:N0} pg_notify calls (autocommit) at the same rate from one connection to a LISTEN connection in a WaitAsync loop",
+                .. redis is null
+                    ? (string[])[]
+                    : ["polling + Redis (--redis): the same run on a fresh database, both instances with the polling dispatcher (1 s safety poll) and RedisConfiguration pointing to a local redis-server"],
             ],
             [
                 new Figure("raw NOTIFY round trip p50", r.P50, "ms"),
@@ -256,15 +285,35 @@ internal sealed class CommitToEventScenario : Scenario
                 Figure.AtMost("commit → event p50", s.P50, "ms", r.P50 + 2, $"≤ raw + 2 ms = {r.P50 + 2:0.##} ms"),
                 Figure.AtMost("commit → event p99", s.P99, "ms", 25),
                 new Figure("commit → event max", s.Max, "ms"),
-                Figure.AtMost("commits never delivered (no event with their version or a later one)", delivery.Undelivered, "commits", 0, "0"),
-                new Figure("commits delivered only by a later version (their own was skipped)", delivery.Superseded, "commits"),
-                new Figure("achieved commit rate", achieved, "commits/s"),
-                new Figure("SaveChanges p50 (on A)", saves.Summarize().P50, "ms"),
+                Figure.AtMost("commits never delivered (no event with their version or a later one)", signals.Delivery.Undelivered, "commits", 0, "0"),
+                new Figure("commits delivered only by a later version (their own was skipped)", signals.Delivery.Superseded, "commits"),
+                new Figure("achieved commit rate", signals.Achieved, "commits/s"),
+                new Figure("SaveChanges p50 (on A)", signals.Saves.Summarize().P50, "ms"),
+                .. redis is null ? (Figure[])[] : RedisFigures(redis),
             ]);
+    }
+
+    private static Figure[] RedisFigures(Run redis)
+    {
+        LatencySummary s = redis.Delivery.Latencies.Summarize();
+        return
+        [
+            new Figure("polling + Redis: commit → event p50", s.P50, "ms"),
+            new Figure("polling + Redis: commit → event p99", s.P99, "ms"),
+            new Figure("polling + Redis: commit → event max", s.Max, "ms"),
+            Figure.AtMost("polling + Redis: commits never delivered", redis.Delivery.Undelivered, "commits", 0, "0"),
+        ];
     }
 
     /// <summary>One event as the client parsed it.</summary>
     private readonly record struct Receipt(int Key, long Version, long At);
+
+    /// <summary>One configuration's run.</summary>
+    /// <param name="Delivery">How its commits were delivered.</param>
+    /// <param name="Events">How many events instance B streamed.</param>
+    /// <param name="Achieved">The achieved commit rate, in commits per second.</param>
+    /// <param name="Saves">How long each SaveChanges took on instance A.</param>
+    private sealed record Run(Delivery Delivery, int Events, double Achieved, Latencies Saves);
 
     /// <summary>How the commits were delivered.</summary>
     /// <param name="Latencies">Commit to first event with its version or a later one, per delivered commit.</param>
