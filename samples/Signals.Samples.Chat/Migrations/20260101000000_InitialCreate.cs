@@ -102,6 +102,13 @@ namespace Signals.Samples.Chat.Migrations
                 columns: new[] { "RoomId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_signals_outbox_reannounced_id",
+                table: "signals_outbox",
+                column: "reannounced_id",
+                unique: true,
+                filter: "\"reannounced_id\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_signals_outbox_xid",
                 table: "signals_outbox",
                 column: "xid");

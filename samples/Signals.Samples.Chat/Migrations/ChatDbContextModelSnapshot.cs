@@ -58,6 +58,10 @@ namespace Signals.Samples.Chat.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReannouncedId")
+                        .IsUnique()
+                        .HasFilter("\"reannounced_id\" IS NOT NULL");
+
                     b.HasIndex("TransactionId");
 
                     b.ToTable("signals_outbox", (string)null);

@@ -150,11 +150,14 @@ internal sealed class OutboxDispatcher<TContext>(
                 metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
                 if (late.TakeStillLate() is { Count: > 0 } stillLate)
                 {
-                    long highest = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
+                    (int written, long highest) = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
                     late.Clear();
-                    metrics.RecordReannouncements(stillLate.Count);
-                    Log.Reannounced(logger, stillLate.Count);
-                    signaler.OnCommitted(highest);
+                    if (written > 0)
+                    {
+                        metrics.RecordReannouncements(written);
+                        Log.Reannounced(logger, written);
+                        signaler.OnCommitted(highest);
+                    }
                 }
 
                 if (!loaded)

@@ -38,7 +38,8 @@ public static class SignalsModelBuilderExtensions
     /// <para>
     /// On PostgreSQL (Npgsql) the outbox and state tables get one more column, <c>xid xid8 DEFAULT pg_current_xact_id()</c> (a shadow
     /// property, never written by EF Core), with an index: the dispatcher reads by transaction id so that it never skips a row whose
-    /// transaction commits after a row with a higher id (see the README, "Guarantees"). Outbox ids come from the sequence
+    /// transaction commits after a row with a higher id (see the README, "Guarantees"); a partial unique index on <c>reannounced_id</c> keeps
+    /// one reannouncement per late change. Outbox ids come from the sequence
     /// <c>{table}_id_seq</c> through a default that first assigns the transaction id; <c>value</c> is <c>jsonb</c> so the value store
     /// increments counters inside the database. Otherwise the outbox has no index besides its primary key: every
     /// save inserts, and an index costs every save.
@@ -77,6 +78,11 @@ public static class SignalsModelBuilderExtensions
                 modelBuilder.HasSequence<long>(sequence, schema);
                 string quoted = schema is null ? Quote(sequence) : $"{Quote(schema)}.{Quote(sequence)}";
                 entry.Property(e => e.Id).HasDefaultValueSql($"CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval('{quoted.Replace("'", "''", StringComparison.Ordinal)}') END");
+
+                // One reannouncement per late change, whichever instance writes it first (the others' inserts do nothing); partial, so
+                // the saves that write every other row never touch it.
+                string reannounced = Quote(entry.Metadata.FindProperty(nameof(SignalOutboxEntry.ReannouncedId))!.GetColumnName());
+                entry.HasIndex(e => e.ReannouncedId).IsUnique().HasFilter($"{reannounced} IS NOT NULL");
             }
         });
         modelBuilder.Entity<SignalStateEntry>(state =>

@@ -83,9 +83,10 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             WITH written AS (
                 INSERT INTO {outbox.QuotedName} ({key}, {createdAt}, {reannounced})
                 SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[])
+                ON CONFLICT ({reannounced}) WHERE {reannounced} IS NOT NULL DO NOTHING
                 RETURNING {id}
             )
-            SELECT max({id}) FROM written
+            SELECT count(*)::int, coalesce(max({id}), 0) FROM written
             """;
 
         // The oldest rows by id (a bounded primary-key scan), of those the ones staged before the cutoff: latest per key into the
@@ -173,7 +174,8 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     }
 
     /// <inheritdoc/>
-    public async Task<long> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
+    /// <remarks>A late change another instance has already announced again (the unique index on the column) is skipped.</remarks>
+    public async Task<(int Written, long HighestId)> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
     {
         NpgsqlCommand command = _dataSource.CreateCommand(_reannounceSql);
         await using (command.ConfigureAwait(false))
@@ -181,7 +183,12 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lateChanges.Select(r => r.Key)] });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. lateChanges.Select(r => r.CreatedAt)] });
             command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lateChanges.Select(r => r.Id)] });
-            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return (reader.GetInt32(0), reader.GetInt64(1));
+            }
         }
     }
 

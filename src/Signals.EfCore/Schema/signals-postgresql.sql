@@ -41,3 +41,6 @@ CREATE TABLE IF NOT EXISTS signals_values (
 -- The dispatchers read new rows by transaction id.
 CREATE INDEX IF NOT EXISTS "IX_signals_outbox_xid" ON signals_outbox (xid);
 CREATE INDEX IF NOT EXISTS "IX_signals_state_xid" ON signals_state (xid);
+
+-- At most one reannouncement per late change, whichever instance writes it first; partial, so ordinary saves never touch it.
+CREATE UNIQUE INDEX IF NOT EXISTS "IX_signals_outbox_reannounced_id" ON signals_outbox (reannounced_id) WHERE reannounced_id IS NOT NULL;
