@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
@@ -43,45 +44,42 @@ public sealed class NotifyTests(PostgresServer server)
             await context.SaveChangesAsync(TestContext.Current.CancellationToken);
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         });
-        long committed = (await TestDatabase.ReadOutboxAsync(db)).Max(r => r.Id);
+        OutboxSignaler signaler = app.Services.GetRequiredService<OutboxSignalerRegistry>().Find(typeof(ChatDbContext))!;
 
-        // The first notification (no earlier one for the rollback) carries an id the commit had already made visible.
+        // The rollback reported nothing; the commit was reported once, and its notification names this instance.
         NpgsqlNotificationEventArgs notification = await WaitForNotificationAsync(listener, notifications);
+        Assert.Equal(1, signaler.Commits);
         Assert.Equal("signals", notification.Channel);
-        Assert.Equal(committed, long.Parse(notification.Payload, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(signaler.NotificationPayload, notification.Payload);
         Assert.NotEqual(writerPid, notification.PID);
         string applicationName = await TestDatabase.ScalarAsync<string>(db, $"SELECT application_name FROM pg_stat_activity WHERE pid = {notification.PID}");
         Assert.Equal("Signals dispatcher", applicationName);
     }
 
     [Fact]
-    public void A_burst_of_commits_asks_for_one_notification_carrying_the_highest_id()
+    public void A_burst_of_commits_asks_for_one_notification()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
-        for (long id = 1; id <= 100; id++)
+        for (int i = 0; i < 100; i++)
         {
-            signaler.OnCommitted(101 - id);
+            signaler.OnCommitted();
         }
 
         Assert.True(signaler.NotifyRequests.TryRead(out _));
         Assert.False(signaler.NotifyRequests.TryRead(out _));
-        Assert.Equal(100, signaler.HighestCommitted);
+        Assert.Equal(100, signaler.Commits);
     }
 
     [Fact]
-    public void Only_this_instances_latest_notification_is_its_own_and_needs_no_read()
+    public void Every_notification_of_this_instance_is_its_own_and_no_other_instances()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
-        Assert.False(signaler.IsOwnNotification("0"));
+        var other = new OutboxSignaler(typeof(ChatDbContext));
 
-        signaler.OnCommitted(42);
-        string payload = signaler.TakeNotificationPayload();
-
-        Assert.Equal("42", payload);
-        Assert.True(signaler.IsOwnNotification(payload));
-        Assert.False(signaler.IsOwnNotification("41"));
-        Assert.False(signaler.IsOwnNotification("43"));
-        Assert.False(signaler.IsOwnNotification("not a number"));
+        Assert.True(signaler.IsOwnNotification(signaler.NotificationPayload));
+        Assert.False(signaler.IsOwnNotification(other.NotificationPayload));
+        Assert.False(other.IsOwnNotification(signaler.NotificationPayload));
+        Assert.False(signaler.IsOwnNotification(string.Empty));
     }
 
     private static async Task<NpgsqlNotificationEventArgs> WaitForNotificationAsync(NpgsqlConnection listener, BlockingCollection<NpgsqlNotificationEventArgs> notifications)

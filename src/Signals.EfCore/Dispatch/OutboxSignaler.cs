@@ -5,7 +5,7 @@ namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// The in-process link between the interceptor and the dispatcher of one context type: a doorbell that wakes the dispatcher's
-/// read loop, and a coalescing request for one cross-instance wake-up (<c>pg_notify</c>) carrying the highest committed id.
+/// read loop, and a coalescing request for one cross-instance wake-up (<c>pg_notify</c>) whose payload names this instance.
 /// </summary>
 /// <remarks>Thread-safe. Both channels hold at most one pending item, so any burst of saves costs at most one read and one notify.</remarks>
 internal sealed class OutboxSignaler
@@ -14,8 +14,7 @@ internal sealed class OutboxSignaler
 
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(SingleSlot);
     private readonly Channel<bool> _notify = Channel.CreateBounded<bool>(SingleSlot);
-    private long _highestCommitted;
-    private long _lastNotified;
+    private long _commits;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="contextType">The context type whose saves this signaler reports.</param>
@@ -24,49 +23,33 @@ internal sealed class OutboxSignaler
     /// <summary>Gets the context type whose saves this signaler reports.</summary>
     public Type ContextType { get; }
 
-    /// <summary>Gets the highest outbox id this application has seen commit (0 for none).</summary>
-    public long HighestCommitted => Volatile.Read(ref _highestCommitted);
+    /// <summary>Gets how many commits with outbox rows this application has reported (<see cref="OnCommitted"/> calls).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>
+    /// Gets the payload of this instance's wake-up notifications: a random token, so the listener recognizes its own notifications
+    /// (<see cref="IsOwnNotification"/>) and other instances see only that someone committed.
+    /// </summary>
+    public string NotificationPayload { get; } = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
 
     /// <summary>Gets the requests to send a cross-instance wake-up; each one stands for every commit before it.</summary>
     public ChannelReader<bool> NotifyRequests => _notify.Reader;
 
-    /// <summary>Reports that outbox rows up to <paramref name="highestId"/> committed: wakes the local dispatcher and asks for a notify.</summary>
-    /// <param name="highestId">The highest id of the committed rows.</param>
-    public void OnCommitted(long highestId)
+    /// <summary>Reports that outbox rows committed: wakes the local dispatcher and asks for a notify.</summary>
+    public void OnCommitted()
     {
-        long current = Volatile.Read(ref _highestCommitted);
-        while (highestId > current)
-        {
-            long seen = Interlocked.CompareExchange(ref _highestCommitted, highestId, current);
-            if (seen == current)
-            {
-                break;
-            }
-
-            current = seen;
-        }
-
+        Interlocked.Increment(ref _commits);
         _doorbell.Writer.TryWrite(true);
         _notify.Writer.TryWrite(true);
     }
 
-    /// <summary>Takes the payload of the next wake-up notification: <see cref="HighestCommitted"/>, remembered as this instance's own.</summary>
-    /// <returns>The highest committed id, in invariant digits.</returns>
-    public string TakeNotificationPayload()
-    {
-        long highest = HighestCommitted;
-        Volatile.Write(ref _lastNotified, highest);
-        return highest.ToString(CultureInfo.InvariantCulture);
-    }
-
     /// <summary>
-    /// Tells whether a notification is this instance's own latest wake-up, which needs no read: the commit it reports rang the local
-    /// doorbell before the notification was sent. Outbox ids are unique, so no other instance reports the same (non-zero) id.
+    /// Tells whether a notification is one of this instance's own wake-ups, which need no read: every commit one reports rang the
+    /// local doorbell before it was sent, and the dispatcher reads after every ring.
     /// </summary>
     /// <param name="payload">The notification's payload.</param>
-    /// <returns><see langword="true"/> for this instance's own latest notification.</returns>
-    public bool IsOwnNotification(string payload)
-        => long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id != 0 && id == Volatile.Read(ref _lastNotified);
+    /// <returns><see langword="true"/> for this instance's own notifications.</returns>
+    public bool IsOwnNotification(string payload) => string.Equals(payload, NotificationPayload, StringComparison.Ordinal);
 
     /// <summary>Wakes the local dispatcher's read loop (e.g. on a notification from another instance).</summary>
     public void Wake() => _doorbell.Writer.TryWrite(true);

@@ -32,7 +32,7 @@ internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string
                     await using (command.ConfigureAwait(false))
                     {
                         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
-                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signaler.TakeNotificationPayload() });
+                        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = signaler.NotificationPayload });
                         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
