@@ -251,8 +251,12 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
                     AddKeys(entry, source, original: false, state);
                     break;
                 case EntityState.Modified:
-                    AddKeys(entry, source, original: false, state);
-                    AddKeys(entry, source, original: true, state);
+                    // Keys of the original values differ only if the current ones read a modified property.
+                    if (AddKeys(entry, source, original: false, state))
+                    {
+                        AddKeys(entry, source, original: true, state);
+                    }
+
                     break;
                 case EntityState.Deleted:
                     AddKeys(entry, source, original: true, state);
@@ -263,7 +267,12 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
-    private static void AddKeys(EntityEntry entry, ISignalSource source, bool original, SaveState state)
+    /// <summary>Adds the keys of one state of an entry (or defers the entry).</summary>
+    /// <returns>
+    /// Whether the keys of the original values may differ: the current ones read a modified property, or a temporary value (which
+    /// may have stopped the reads before a modified one).
+    /// </returns>
+    private static bool AddKeys(EntityEntry entry, ISignalSource source, bool original, SaveState state)
     {
         EntryValueReader reader = state.Reader;
         reader.Reset(entry, original);
@@ -285,13 +294,15 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
                 state.Deferred.Add((entry, source));
             }
 
-            return;
+            return true;
         }
 
         foreach (SignalKey key in state.Scratch)
         {
             state.Keys.Add(Validate(key, entry));
         }
+
+        return reader.ReadModified;
     }
 
     private static void CollectDeferredKeys(SaveState state)
