@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -11,6 +13,9 @@ public sealed class InterceptorTests(PostgresServer server)
     private static readonly string General = ChatMessage.Room("general").Value;
     private static readonly string Random = ChatMessage.Room("random").Value;
     private static readonly string AnyMessage = ChatMessage.AnyMessage.Value;
+
+    /// <summary>More inserts than one batch of Npgsql's EF Core provider holds (1,000 statements): the save takes two commands.</summary>
+    private const int MoreThanOneBatch = 1_100;
 
     [Theory]
     [InlineData(true)]
@@ -200,6 +205,60 @@ public sealed class InterceptorTests(PostgresServer server)
         Assert.Equal([AnyMessage, Random], await TestDatabase.ReadOutboxKeysAsync(db));
     }
 
+    [Theory]
+    [InlineData(EntityState.Modified)]
+    [InlineData(EntityState.Deleted)]
+    public async Task A_save_whose_row_is_gone_fails_and_bumps_nothing(EntityState state)
+    {
+        // One statement, so no transaction: the outbox rows share the statement's implicit transaction, and an UPDATE or DELETE that
+        // matches no row is no error there. EF Core reports the concurrency failure afterwards; the rows must not have been written.
+        string db = await TestDatabase.CreateAsync(server, "gone");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        var missing = new ChatMessage { RoomId = "general", Text = "never saved" };
+        context.Messages.Attach(missing);
+        if (state == EntityState.Modified)
+        {
+            missing.RoomId = "random";
+        }
+        else
+        {
+            context.Messages.Remove(missing);
+        }
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => context.SaveChangesAsync(TestContext.Current.CancellationToken));
+
+        Assert.Empty(await TestDatabase.ReadOutboxAsync(db));
+    }
+
+    [Fact]
+    public async Task A_save_larger_than_one_batch_bumps_each_key_once()
+    {
+        string db = await TestDatabase.CreateAsync(server, "batches");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Messages.AddRange(Enumerable.Range(0, MoreThanOneBatch).Select(static i => new ChatMessage { RoomId = $"r{i}", Text = "hi" }));
+
+        Assert.Equal(MoreThanOneBatch, await context.SaveChangesAsync(TestContext.Current.CancellationToken));
+
+        string[] expected = [AnyMessage, .. Enumerable.Range(0, MoreThanOneBatch).Select(static i => ChatMessage.Room($"r{i}").Value)];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
+    [Fact]
+    public async Task A_save_larger_than_one_batch_that_fails_in_a_later_batch_bumps_nothing()
+    {
+        string db = await TestDatabase.CreateAsync(server, "batchfail");
+        var failSecond = new FailNthSaveCommand(2);
+        await using ChatDbContext context = TestDatabase.CreateContext(db, failSecond);
+        context.Messages.AddRange(Enumerable.Range(0, MoreThanOneBatch).Select(static i => new ChatMessage { RoomId = $"r{i}", Text = "hi" }));
+
+        DbUpdateException error = await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync(TestContext.Current.CancellationToken));
+
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal(2, failSecond.Commands);
+        Assert.Empty(await TestDatabase.ReadOutboxAsync(db));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM \"Messages\""));
+    }
+
     [Fact]
     public void Saving_a_signal_source_without_the_outbox_mapping_says_how_to_fix_it()
     {
@@ -232,5 +291,17 @@ public sealed class InterceptorTests(PostgresServer server)
 
         await using ChatDbContext cleanup = TestDatabase.CreateContext(db);
         await cleanup.Outbox.ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Fails the <paramref name="n"/>th command a save sends, before it runs.</summary>
+    private sealed class FailNthSaveCommand(int n) : DbCommandInterceptor
+    {
+        public int Commands { get; private set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+            => eventData.CommandSource == CommandSource.SaveChanges && ++Commands == n
+                ? throw new InvalidOperationException($"Command {n} of the save failed.")
+                : ValueTask.FromResult(result);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
@@ -43,26 +44,27 @@ public sealed class NotifyTests(PostgresServer server)
             await context.SaveChangesAsync(TestContext.Current.CancellationToken);
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         });
-        long committed = (await TestDatabase.ReadOutboxAsync(db)).Max(r => r.Id);
+        OutboxSignaler signaler = app.Services.GetRequiredService<OutboxSignalerRegistry>().Find(typeof(ChatDbContext))!;
 
-        // The first notification (no earlier one for the rollback) carries an id the commit had already made visible.
+        // The rollback reported nothing; the commit was reported once, and its notification names this instance.
         NpgsqlNotificationEventArgs notification = await WaitForNotificationAsync(listener, notifications);
+        Assert.Equal(1, signaler.Commits);
         Assert.Equal("signals", notification.Channel);
-        Assert.Equal(committed, long.Parse(notification.Payload, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(signaler.NotificationPayload, notification.Payload);
         Assert.NotEqual(writerPid, notification.PID);
         string applicationName = await TestDatabase.ScalarAsync<string>(db, $"SELECT application_name FROM pg_stat_activity WHERE pid = {notification.PID}");
         Assert.Equal("Signals dispatcher", applicationName);
     }
 
     [Fact]
-    public void A_burst_of_commits_asks_each_wake_up_for_one_message_carrying_the_highest_id()
+    public void A_burst_of_commits_asks_each_wake_up_for_one_message()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
         OutboxWakeup notify = signaler.OpenWakeup();
         OutboxWakeup redis = signaler.OpenWakeup();
-        for (long id = 1; id <= 100; id++)
+        for (int i = 0; i < 100; i++)
         {
-            signaler.OnCommitted(101 - id);
+            signaler.OnCommitted();
         }
 
         foreach (OutboxWakeup wakeup in new[] { notify, redis })
@@ -71,33 +73,25 @@ public sealed class NotifyTests(PostgresServer server)
             Assert.False(wakeup.Requests.TryRead(out _));
         }
 
-        Assert.Equal(100, signaler.HighestCommitted);
+        Assert.Equal(100, signaler.Commits);
     }
 
     [Fact]
-    public void Only_this_instances_latest_message_is_its_own_and_needs_no_read()
+    public void Every_message_of_this_instance_is_its_own_on_every_wake_up_and_no_other_instances()
     {
         var signaler = new OutboxSignaler(typeof(ChatDbContext));
+        var other = new OutboxSignaler(typeof(ChatDbContext));
         OutboxWakeup notify = signaler.OpenWakeup();
         OutboxWakeup redis = signaler.OpenWakeup();
-        Assert.False(notify.IsOwn("0"));
 
-        signaler.OnCommitted(42);
-        string payload = notify.TakePayload();
-
-        Assert.Equal("42", payload);
-        Assert.True(notify.IsOwn(payload));
-        Assert.False(notify.IsOwn("41"));
-        Assert.False(notify.IsOwn("43"));
-        Assert.False(notify.IsOwn("not a number"));
-        Assert.False(notify.IsOwn(null));
-
-        // Each way of waking remembers what it sent itself: Redis has not sent 42 yet, and NOTIFY never sent 43.
-        Assert.False(redis.IsOwn(payload));
-        signaler.OnCommitted(43);
-        Assert.Equal("43", redis.TakePayload());
-        Assert.True(redis.IsOwn("43"));
-        Assert.True(notify.IsOwn("42"));
+        Assert.True(signaler.IsOwnNotification(signaler.NotificationPayload));
+        Assert.True(notify.IsOwn(signaler.NotificationPayload));
+        Assert.True(redis.IsOwn(signaler.NotificationPayload));
+        Assert.False(signaler.IsOwnNotification(other.NotificationPayload));
+        Assert.False(notify.IsOwn(other.NotificationPayload));
+        Assert.False(other.IsOwnNotification(signaler.NotificationPayload));
+        Assert.False(signaler.IsOwnNotification(string.Empty));
+        Assert.False(redis.IsOwn(null));
     }
 
     private static async Task<NpgsqlNotificationEventArgs> WaitForNotificationAsync(NpgsqlConnection listener, BlockingCollection<NpgsqlNotificationEventArgs> notifications)

@@ -156,7 +156,7 @@ internal sealed class OutboxDispatcher<TContext>(
                     {
                         metrics.RecordReannouncements(written);
                         Log.Reannounced(logger, written);
-                        signaler.OnCommitted(highest);
+                        signaler.OnCommitted();
                     }
                 }
 

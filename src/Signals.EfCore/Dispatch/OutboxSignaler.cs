@@ -1,11 +1,12 @@
+using System.Globalization;
 using System.Threading.Channels;
 
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// The in-process link between the interceptor and the dispatcher of one context type: a doorbell that wakes the dispatcher's
-/// read loop, and a coalescing request for each cross-instance wake-up (<see cref="OutboxWakeup"/>: <c>pg_notify</c>, Redis) carrying
-/// the highest committed id.
+/// read loop, and a coalescing request for each cross-instance wake-up (<see cref="OutboxWakeup"/>: <c>pg_notify</c>, Redis) whose
+/// payload names this instance.
 /// </summary>
 /// <remarks>Thread-safe. Every channel holds at most one pending item, so any burst of saves costs at most one read and one wake-up of each kind.</remarks>
 internal sealed class OutboxSignaler
@@ -16,7 +17,7 @@ internal sealed class OutboxSignaler
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(SingleSlot);
     private readonly Lock _wakeupsLock = new();
     private OutboxWakeup[] _wakeups = [];
-    private long _highestCommitted;
+    private long _commits;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="contextType">The context type whose saves this signaler reports.</param>
@@ -25,8 +26,14 @@ internal sealed class OutboxSignaler
     /// <summary>Gets the context type whose saves this signaler reports.</summary>
     public Type ContextType { get; }
 
-    /// <summary>Gets the highest outbox id this application has seen commit (0 for none).</summary>
-    public long HighestCommitted => Volatile.Read(ref _highestCommitted);
+    /// <summary>Gets how many commits with outbox rows this application has reported (<see cref="OnCommitted"/> calls).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>
+    /// Gets the payload of this instance's wake-up notifications: a random token, so the listener recognizes its own notifications
+    /// (<see cref="IsOwnNotification"/>, <see cref="OutboxWakeup.IsOwn"/>) and other instances see only that someone committed.
+    /// </summary>
+    public string NotificationPayload { get; } = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
 
     /// <summary>Opens a cross-instance wake-up: from now on every commit asks it for one. Open one per sender, for the dispatcher's lifetime.</summary>
     /// <returns>The wake-up, to send from and to recognize this instance's own messages with.</returns>
@@ -41,28 +48,24 @@ internal sealed class OutboxSignaler
         return wakeup;
     }
 
-    /// <summary>Reports that outbox rows up to <paramref name="highestId"/> committed: wakes the local dispatcher and asks every open wake-up for one.</summary>
-    /// <param name="highestId">The highest id of the committed rows.</param>
-    public void OnCommitted(long highestId)
+    /// <summary>Reports that outbox rows committed: wakes the local dispatcher and asks every open wake-up for one.</summary>
+    public void OnCommitted()
     {
-        long current = Volatile.Read(ref _highestCommitted);
-        while (highestId > current)
-        {
-            long seen = Interlocked.CompareExchange(ref _highestCommitted, highestId, current);
-            if (seen == current)
-            {
-                break;
-            }
-
-            current = seen;
-        }
-
+        Interlocked.Increment(ref _commits);
         _doorbell.Writer.TryWrite(true);
         foreach (OutboxWakeup wakeup in Volatile.Read(ref _wakeups))
         {
             wakeup.Request();
         }
     }
+
+    /// <summary>
+    /// Tells whether a notification is one of this instance's own wake-ups, which need no read: every commit one reports rang the
+    /// local doorbell before it was sent, and the dispatcher reads after every ring.
+    /// </summary>
+    /// <param name="payload">The notification's payload.</param>
+    /// <returns><see langword="true"/> for this instance's own notifications.</returns>
+    public bool IsOwnNotification(string payload) => string.Equals(payload, NotificationPayload, StringComparison.Ordinal);
 
     /// <summary>Wakes the local dispatcher's read loop (e.g. on a notification from another instance).</summary>
     public void Wake() => _doorbell.Writer.TryWrite(true);

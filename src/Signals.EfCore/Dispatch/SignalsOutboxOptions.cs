@@ -48,7 +48,7 @@ public sealed class SignalsOutboxOptions
     /// <remarks>
     /// <para>
     /// When set, each instance's dispatcher also publishes one message per burst of local commits to the Redis channel named
-    /// <see cref="NotificationChannel"/> (its payload is the highest committed outbox id) and reads the outbox as soon as another
+    /// <see cref="NotificationChannel"/> (its payload is the instance's token) and reads the outbox as soon as another
     /// instance's message arrives. For the polling dispatchers (other providers, or <see cref="UsePollingDispatcher"/>) that makes
     /// cross-instance delivery as prompt as <c>LISTEN/NOTIFY</c>, and their default <see cref="PollInterval"/> becomes the 1-second
     /// safety poll; beside <c>LISTEN/NOTIFY</c> it is a second, independent wake-up path.

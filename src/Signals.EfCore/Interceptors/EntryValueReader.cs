@@ -18,6 +18,9 @@ internal sealed class EntryValueReader : ISignalValueReader
     /// <summary>Gets a value indicating whether a read since the last <see cref="Reset"/> hit a temporary value.</summary>
     public bool HitTemporary { get; private set; }
 
+    /// <summary>Gets a value indicating whether a read of current values since the last <see cref="Reset"/> hit a modified property.</summary>
+    public bool ReadModified { get; private set; }
+
     /// <summary>Points the reader at one state of an entry.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="original"><see langword="true"/> to read original values; <see langword="false"/> for current values.</param>
@@ -26,6 +29,7 @@ internal sealed class EntryValueReader : ISignalValueReader
         _entry = entry;
         _original = original;
         HitTemporary = false;
+        ReadModified = false;
     }
 
     /// <inheritdoc/>
@@ -38,7 +42,9 @@ internal sealed class EntryValueReader : ISignalValueReader
             return entry.OriginalValues.GetValue<T>(propertyName);
         }
 
-        if (entry.Property(propertyName).IsTemporary)
+        PropertyEntry property = entry.Property(propertyName);
+        ReadModified |= property.IsModified;
+        if (property.IsTemporary)
         {
             HitTemporary = true;
             return default!;

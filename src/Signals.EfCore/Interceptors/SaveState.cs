@@ -21,24 +21,36 @@ internal sealed class SaveState
     /// <summary>Gets the entries whose keys depend on a value that is still temporary.</summary>
     public List<(EntityEntry Entry, ISignalSource Source)> Deferred { get; } = [];
 
-    /// <summary>Gets the outbox rows the save in progress added to the change tracker.</summary>
+    /// <summary>Gets the outbox rows the save in progress added to the change tracker (providers other than PostgreSQL).</summary>
     public List<SignalOutboxEntry> Staged { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether <see cref="Keys"/> wait for a command of the save to carry them (PostgreSQL).</summary>
+    public bool AppendPending { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a command of the save's current attempt carries <see cref="Keys"/>.</summary>
+    public bool Appended { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the interceptor wrote the rows of <see cref="Keys"/> itself (keys that depended on generated values).</summary>
+    public bool Inserted { get; set; }
+
+    /// <summary>Gets a value indicating whether the save in progress wrote outbox rows, in any of the three ways.</summary>
+    public bool Wrote => Appended || Inserted || Staged.Count > 0;
 
     /// <summary>Gets or sets a value indicating whether the interceptor is running its own inner saves (it must not re-enter).</summary>
     public bool Inner { get; set; }
 
-    /// <summary>
-    /// Gets or sets the highest outbox id written inside a user transaction that has not committed yet (0 when the ids are unknown, as
-    /// after <c>InvalidateSignalsAsync</c>), or <see langword="null"/> when nothing waits for a commit.
-    /// </summary>
-    public long? PendingHighestId { get; set; }
+    /// <summary>Gets or sets a value indicating whether outbox rows were written inside a user transaction that has not committed yet.</summary>
+    public bool WakePending { get; set; }
 
-    /// <summary>Forgets the save in progress (not <see cref="PendingHighestId"/>).</summary>
+    /// <summary>Forgets the save in progress (not <see cref="WakePending"/>).</summary>
     public void ClearSave()
     {
         Scratch.Clear();
         Keys.Clear();
         Deferred.Clear();
         Staged.Clear();
+        AppendPending = false;
+        Appended = false;
+        Inserted = false;
     }
 }

@@ -43,7 +43,7 @@ namespace Signals.EntityFrameworkCore;
 /// </para>
 /// <para>Stateless and thread-safe: one instance serves every <see cref="DbContext"/>; per-context state lives in a weak table.</para>
 /// </remarks>
-public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor
 {
     private static readonly ConditionalWeakTable<DbContext, SaveState> States = new();
 
@@ -118,6 +118,42 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     }
 
     /// <inheritdoc/>
+    /// <remarks>On PostgreSQL, adds the outbox rows of the save in progress to the first command EF Core sends for it (see the remarks on this type).</remarks>
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        AppendOutboxRows(command, eventData);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>On PostgreSQL, adds the outbox rows of the save in progress to the first command EF Core sends for it (see the remarks on this type).</remarks>
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        AppendOutboxRows(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A transaction begun during a save is a new attempt (an execution-strategy retry): its first command gets the outbox rows again.</remarks>
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        ForgetAppended(eventData.Context);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A transaction begun during a save is a new attempt (an execution-strategy retry): its first command gets the outbox rows again.</remarks>
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        ForgetAppended(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
     /// <remarks>Wakes the dispatchers for version bumps saved inside the transaction that just committed.</remarks>
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
@@ -167,13 +203,33 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
 
         state.ClearSave();
+        ContextFacts facts = ContextFacts.Of(context);
+        if (!facts.HasSignalSources)
+        {
+            return false;
+        }
+
         CollectKeys(context, state);
+        if (state.Keys.Count == 0 && state.Deferred.Count == 0)
+        {
+            return false;
+        }
+
+        _ = OutboxModel.GetEntityType(context);
         if (state.Deferred.Count > 0)
         {
             return true;
         }
 
-        Stage(context, state, state.Keys);
+        if (facts.IsNpgsql)
+        {
+            state.AppendPending = true;
+        }
+        else
+        {
+            Stage(context, state, state.Keys);
+        }
+
         return false;
     }
 
@@ -195,8 +251,12 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
                     AddKeys(entry, source, original: false, state);
                     break;
                 case EntityState.Modified:
-                    AddKeys(entry, source, original: false, state);
-                    AddKeys(entry, source, original: true, state);
+                    // Keys of the original values differ only if the current ones read a modified property.
+                    if (AddKeys(entry, source, original: false, state))
+                    {
+                        AddKeys(entry, source, original: true, state);
+                    }
+
                     break;
                 case EntityState.Deleted:
                     AddKeys(entry, source, original: true, state);
@@ -207,7 +267,12 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
-    private static void AddKeys(EntityEntry entry, ISignalSource source, bool original, SaveState state)
+    /// <summary>Adds the keys of one state of an entry (or defers the entry).</summary>
+    /// <returns>
+    /// Whether the keys of the original values may differ: the current ones read a modified property, or a temporary value (which
+    /// may have stopped the reads before a modified one).
+    /// </returns>
+    private static bool AddKeys(EntityEntry entry, ISignalSource source, bool original, SaveState state)
     {
         EntryValueReader reader = state.Reader;
         reader.Reset(entry, original);
@@ -229,18 +294,19 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
                 state.Deferred.Add((entry, source));
             }
 
-            return;
+            return true;
         }
 
         foreach (SignalKey key in state.Scratch)
         {
             state.Keys.Add(Validate(key, entry));
         }
+
+        return reader.ReadModified;
     }
 
-    private static List<SignalKey> CollectDeferredKeys(SaveState state)
+    private static void CollectDeferredKeys(SaveState state)
     {
-        var added = new List<SignalKey>();
         foreach ((EntityEntry entry, ISignalSource source) in state.Deferred)
         {
             EntryValueReader reader = state.Reader;
@@ -255,14 +321,9 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
             foreach (SignalKey key in state.Scratch)
             {
-                if (state.Keys.Add(Validate(key, entry)))
-                {
-                    added.Add(key);
-                }
+                state.Keys.Add(Validate(key, entry));
             }
         }
-
-        return added;
     }
 
     private static SignalKey Validate(SignalKey key, EntityEntry entry)
@@ -270,14 +331,9 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             ? throw new InvalidOperationException($"'{entry.Metadata.DisplayName()}' produced default(SignalKey) from ISignalSource.AddSignalKeys.")
             : key;
 
+    /// <summary>Adds the rows as tracked entities of the save (providers other than PostgreSQL).</summary>
     private static void Stage(DbContext context, SaveState state, IReadOnlyCollection<SignalKey> keys)
     {
-        if (keys.Count == 0)
-        {
-            return;
-        }
-
-        _ = OutboxModel.GetEntityType(context);
         DbSet<SignalOutboxEntry> outbox = context.Set<SignalOutboxEntry>();
         DateTimeOffset now = DateTimeOffset.UtcNow;
         foreach (SignalKey key in keys)
@@ -288,34 +344,61 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
+    /// <summary>
+    /// Adds the save's outbox rows to a command of the save on PostgreSQL: the first one of each transaction, or every one that runs
+    /// in an implicit transaction of its own (no transaction current or ambient), so each attempt of an execution strategy has them.
+    /// </summary>
+    private static void AppendOutboxRows(DbCommand command, CommandEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.CommandSource != CommandSource.SaveChanges
+            || eventData.Context is not { } context
+            || !States.TryGetValue(context, out SaveState? state)
+            || !state.AppendPending
+            || (state.Appended && (command.Transaction is not null || AmbientTransaction(context) is not null)))
+        {
+            return;
+        }
+
+        PostgresOutboxAppender.Append(command, context, state.Keys);
+        state.Appended = true;
+    }
+
+    private static void ForgetAppended(DbContext? context)
+    {
+        if (context is not null && States.TryGetValue(context, out SaveState? state))
+        {
+            state.Appended = false;
+        }
+    }
+
     private static bool ShouldOwnTransaction(DbContext context)
     {
         DatabaseFacade database = context.Database;
         return database.CurrentTransaction is null
-            && database.IsRelational()
+            && ContextFacts.Of(context).IsRelational
             && database.AutoTransactionBehavior != AutoTransactionBehavior.Never
             && AmbientTransaction(context) is null;
     }
 
     /// <summary>The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any.</summary>
     private static Transaction? AmbientTransaction(DbContext context)
-        => context.Database.IsRelational() && context.Database.CurrentTransaction is null
+        => ContextFacts.Of(context).IsRelational && context.Database.CurrentTransaction is null
             ? context.Database.GetEnlistedTransaction() ?? Transaction.Current
             : null;
 
     /// <summary>
-    /// Wakes the dispatchers for outbox rows up to <paramref name="highestId"/> once they have committed: at once when the context is
-    /// outside any transaction, when EF Core reports the commit of its current transaction, or when a <c>TransactionScope</c> the
-    /// connection takes part in commits. Nothing is sent for a rollback.
+    /// Wakes the dispatchers once outbox rows the context wrote have committed: at once when the context is outside any transaction,
+    /// when EF Core reports the commit of its current transaction, or when a <c>TransactionScope</c> the connection takes part in
+    /// commits. Nothing is sent for a rollback.
     /// </summary>
     /// <param name="context">The context that wrote the rows.</param>
-    /// <param name="highestId">The highest id written, or 0 when unknown (the wake-up carries no id then).</param>
-    internal static void WakeWhenCommitted(DbContext context, long highestId)
+    internal static void WakeWhenCommitted(DbContext context)
     {
         if (context.Database.CurrentTransaction is not null)
         {
-            SaveState state = States.GetOrCreateValue(context);
-            state.PendingHighestId = Math.Max(state.PendingHighestId ?? 0, highestId);
+            States.GetOrCreateValue(context).WakePending = true;
         }
         else if (AmbientTransaction(context) is { } ambient)
         {
@@ -325,14 +408,14 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
                 {
                     if (e.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
                     {
-                        signaler.OnCommitted(highestId);
+                        signaler.OnCommitted();
                     }
                 };
             }
         }
         else
         {
-            FindSignaler(context)?.OnCommitted(highestId);
+            FindSignaler(context)?.OnCommitted();
         }
     }
 
@@ -371,16 +454,21 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
+    /// <summary>Saves the data, then writes the rows of every key (the deferred ones now computed from real values).</summary>
     private static int SaveInner(DbContext context, SaveState state, ref bool accepted)
     {
         Unstage(context, state);
-        Stage(context, state, state.Keys);
         int total = context.SaveChanges(acceptAllChangesOnSuccess: true);
         accepted = true;
-        List<SignalKey> deferred = CollectDeferredKeys(state);
-        if (deferred.Count > 0)
+        CollectDeferredKeys(state);
+        if (ContextFacts.Of(context).IsRelational)
         {
-            Stage(context, state, deferred);
+            OutboxInsertStatements.Execute(context, OutboxInsertStatements.Build(context, state.Keys));
+            state.Inserted = true;
+        }
+        else
+        {
+            Stage(context, state, state.Keys);
             total += context.SaveChanges(acceptAllChangesOnSuccess: true);
         }
 
@@ -426,16 +514,21 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
+    /// <summary>Saves the data, then writes the rows of every key (the deferred ones now computed from real values).</summary>
     private static async Task<int> SaveInnerAsync(DbContext context, SaveState state, StrongBox<bool> accepted, CancellationToken cancellationToken)
     {
         Unstage(context, state);
-        Stage(context, state, state.Keys);
         int total = await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
         accepted.Value = true;
-        List<SignalKey> deferred = CollectDeferredKeys(state);
-        if (deferred.Count > 0)
+        CollectDeferredKeys(state);
+        if (ContextFacts.Of(context).IsRelational)
         {
-            Stage(context, state, deferred);
+            await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, state.Keys), cancellationToken).ConfigureAwait(false);
+            state.Inserted = true;
+        }
+        else
+        {
+            Stage(context, state, state.Keys);
             total += await context.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken).ConfigureAwait(false);
         }
 
@@ -452,29 +545,19 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         }
     }
 
-    /// <summary>Detaches the save's outbox rows, wakes the dispatchers (or remembers to once the application's transaction commits).</summary>
-    /// <returns><paramref name="result"/> without the outbox rows.</returns>
+    /// <summary>Detaches the save's tracked outbox rows, wakes the dispatchers (or remembers to once the application's transaction commits).</summary>
+    /// <returns><paramref name="result"/> without the tracked outbox rows.</returns>
     private static int Complete(DbContext context, int result)
     {
-        if (GetState(context) is not { Inner: false } state || state.Staged.Count == 0)
+        if (GetState(context) is not { Inner: false } state || !state.Wrote)
         {
             return result;
         }
 
-        long highest = 0;
-        foreach (SignalOutboxEntry row in state.Staged)
-        {
-            highest = Math.Max(highest, row.Id);
-            EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
-            if (entry.State != EntityState.Detached)
-            {
-                entry.State = EntityState.Detached;
-            }
-        }
-
         int rows = state.Staged.Count;
+        Unstage(context, state);
         state.ClearSave();
-        WakeWhenCommitted(context, highest);
+        WakeWhenCommitted(context);
         return Math.Max(0, result - rows);
     }
 
@@ -506,20 +589,20 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static void WakeAfterCommit(DbContext? context)
     {
-        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || state.PendingHighestId is not { } highest)
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner || !state.WakePending)
         {
             return;
         }
 
-        state.PendingHighestId = null;
-        FindSignaler(context)?.OnCommitted(highest);
+        state.WakePending = false;
+        FindSignaler(context)?.OnCommitted();
     }
 
     private static void ForgetPending(DbContext? context)
     {
         if (context is not null && States.TryGetValue(context, out SaveState? state) && !state.Inner)
         {
-            state.PendingHighestId = null;
+            state.WakePending = false;
         }
     }
 

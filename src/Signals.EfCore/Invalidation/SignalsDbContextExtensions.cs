@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore.Storage;
 using Signals;
@@ -11,9 +9,6 @@ namespace Microsoft.EntityFrameworkCore;
 /// <summary>Extension methods that record signal version bumps on a <see cref="DbContext"/> outside <c>SaveChanges</c>.</summary>
 public static class SignalsDbContextExtensions
 {
-    /// <summary>The most keys one <c>INSERT</c> statement carries (one parameter each, plus the timestamp).</summary>
-    private const int KeysPerStatement = 1_000;
-
     /// <summary>
     /// Records a version bump of each key in the outbox now, inside the context's current transaction — for changes that bypass the
     /// change tracker, such as <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> or raw SQL.
@@ -51,10 +46,7 @@ public static class SignalsDbContextExtensions
 
         if (statements.Count == 1 || HasTransaction(context))
         {
-            foreach ((string sql, object[] parameters) in statements)
-            {
-                await context.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
-            }
+            await OutboxInsertStatements.ExecuteAsync(context, statements, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -65,18 +57,14 @@ public static class SignalsDbContextExtensions
                     IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
-                        foreach ((string sql, object[] parameters) in statements)
-                        {
-                            await context.Database.ExecuteSqlRawAsync(sql, parameters, ct).ConfigureAwait(false);
-                        }
-
+                        await OutboxInsertStatements.ExecuteAsync(context, statements, ct).ConfigureAwait(false);
                         await transaction.CommitAsync(ct).ConfigureAwait(false);
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
         }
 
-        SignalsSaveChangesInterceptor.WakeWhenCommitted(context, 0);
+        SignalsSaveChangesInterceptor.WakeWhenCommitted(context);
     }
 
     /// <summary>
@@ -99,26 +87,19 @@ public static class SignalsDbContextExtensions
 
         if (statements.Count == 1 || HasTransaction(context))
         {
-            foreach ((string sql, object[] parameters) in statements)
-            {
-                context.Database.ExecuteSqlRaw(sql, parameters);
-            }
+            OutboxInsertStatements.Execute(context, statements);
         }
         else
         {
             context.Database.CreateExecutionStrategy().Execute(() =>
             {
                 using IDbContextTransaction transaction = context.Database.BeginTransaction();
-                foreach ((string sql, object[] parameters) in statements)
-                {
-                    context.Database.ExecuteSqlRaw(sql, parameters);
-                }
-
+                OutboxInsertStatements.Execute(context, statements);
                 transaction.Commit();
             });
         }
 
-        SignalsSaveChangesInterceptor.WakeWhenCommitted(context, 0);
+        SignalsSaveChangesInterceptor.WakeWhenCommitted(context);
     }
 
     private static bool HasTransaction(DbContext context)
@@ -138,29 +119,6 @@ public static class SignalsDbContextExtensions
                 "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
         }
 
-        if (distinct.Length == 0)
-        {
-            return null;
-        }
-
-        MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
-        string insert = $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))}) VALUES ";
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        var statements = new List<(string, object[])>();
-        foreach (SignalKey[] chunk in distinct.Chunk(KeysPerStatement))
-        {
-            var sql = new StringBuilder(insert);
-            var parameters = new object[chunk.Length + 1];
-            parameters[0] = now;
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                sql.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"({{{i + 1}}}, {{0}})");
-                parameters[i + 1] = chunk[i].Value;
-            }
-
-            statements.Add((sql.ToString(), parameters));
-        }
-
-        return statements;
+        return distinct.Length == 0 ? null : OutboxInsertStatements.Build(context, distinct);
     }
 }

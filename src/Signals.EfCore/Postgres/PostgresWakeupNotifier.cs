@@ -4,13 +4,12 @@ using Npgsql;
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// Sends the cross-instance wake-up: one short <c>pg_notify(channel, highestOutboxId)</c> from a pooled connection of its own,
+/// Sends the cross-instance wake-up: one short <c>pg_notify(channel, token)</c> (the instance's <see cref="OutboxSignaler.NotificationPayload"/>) from a pooled connection of its own,
 /// after the saves it stands for have committed — never inside the application's transaction, whose commit would then take
 /// PostgreSQL's cluster-wide notify lock and serialize every such commit.
 /// </summary>
 /// <remarks>
-/// Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one, which carries
-/// the highest committed id. A failed notify is only logged: the listeners' safety poll still delivers the change.
+/// Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one. A failed notify is only logged: the listeners' safety poll still delivers the change.
 /// </remarks>
 internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string channel, OutboxWakeup wakeup, ILogger logger)
 {

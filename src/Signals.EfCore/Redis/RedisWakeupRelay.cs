@@ -16,8 +16,8 @@ namespace Signals.EntityFrameworkCore;
 /// a reconnect; an outage is logged once, its end once. The subscription's state goes to <see cref="OutboxDispatcherStatus"/>.
 /// </para>
 /// <para>
-/// The message is the highest committed outbox id (<see cref="OutboxWakeup.TakePayload"/>); Redis delivers it to the sender too, which
-/// skips its own latest one (<see cref="OutboxWakeup.IsOwn"/>).
+/// The message is the instance's token (<see cref="OutboxSignaler.NotificationPayload"/>); Redis delivers it to the sender too, which
+/// skips its own (<see cref="OutboxWakeup.IsOwn"/>).
 /// </para>
 /// </remarks>
 internal sealed class RedisWakeupRelay

@@ -168,6 +168,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     private void Published(SignalVersion[] versions)
     {
         hub.Publish(versions);
-        signalers.Find(typeof(TContext))?.OnCommitted(versions.Max(static v => v.Version));
+        signalers.Find(typeof(TContext))?.OnCommitted();
     }
 }

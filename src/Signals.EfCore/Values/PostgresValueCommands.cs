@@ -15,7 +15,8 @@ namespace Signals.EntityFrameworkCore;
 /// <remarks>
 /// <para>
 /// Every write first takes <c>pg_advisory_xact_lock('SIGV', hashtext(key))</c>, so writers of one key take turns and the outbox id
-/// (drawn after the lock) orders their versions; then it reads (and, for an increment, computes in the database with
+/// (drawn after the lock) orders their versions; in the same batch (one round trip: the statement's snapshot is taken once the lock
+/// is held) it reads (and, for an increment, computes in the database with
 /// <c>jsonb_set</c>) the new value, and writes the outbox row and the value row in one statement. Equality is <c>jsonb</c> equality
 /// (key order and whitespace do not matter), and the hash is <see cref="SignalValueHash"/> of the value as PostgreSQL normalizes it.
 /// A write runs in the context's execution strategy.
@@ -102,53 +103,62 @@ internal sealed class PostgresValueCommands : IValueCommands
 
     /// <inheritdoc/>
     public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
-        => InTransactionAsync(context, key, async (connection, ct) =>
-        {
-            NpgsqlCommand read = Command(connection, _readForSet, key.Value, value.GetRawText());
-            await using (read.ConfigureAwait(false))
-            {
-                (string? next, SignalValue<JsonElement>? stored, bool same) = await ReadAsync(read, key, ct).ConfigureAwait(false);
-                return same ? new ValueWrite(stored!, Changed: false) : await WriteAsync(connection, key, next!, now, ct).ConfigureAwait(false);
-            }
-        }, cancellationToken);
+        => LockedAsync(
+            context,
+            key,
+            Command(_readForSet, key.Value, value.GetRawText()),
+            (reader, ct) => ReadAsync(reader, key, ct),
+            async (connection, read, ct) => read.Same
+                ? new ValueWrite(read.Stored!, Changed: false)
+                : await WriteAsync(connection, key, read.Next!, now, ct).ConfigureAwait(false),
+            cancellationToken);
 
     /// <inheritdoc/>
     public Task<ValueWrite> IncrementAsync(
         DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => InTransactionAsync(context, key, async (connection, ct) =>
-        {
-            NpgsqlCommand read = Command(connection, _readForIncrement, key.Value, defaultValue.GetRawText(), propertyName, delta);
-            await using (read.ConfigureAwait(false))
+        => LockedAsync(
+            context,
+            key,
+            Command(_readForIncrement, key.Value, defaultValue.GetRawText(), propertyName, delta),
+            (reader, ct) => ReadAsync(reader, key, ct),
+            async (connection, read, ct) =>
             {
-                (string? next, SignalValue<JsonElement>? stored, _) = await ReadAsync(read, key, ct).ConfigureAwait(false);
-                if (next is null)
+                if (read.Next is null)
                 {
                     throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'.");
                 }
 
-                return delta == 0 && stored is not null
-                    ? new ValueWrite(stored, Changed: false)
-                    : await WriteAsync(connection, key, next, now, ct).ConfigureAwait(false);
-            }
-        }, cancellationToken);
+                return delta == 0 && read.Stored is not null
+                    ? new ValueWrite(read.Stored, Changed: false)
+                    : await WriteAsync(connection, key, read.Next, now, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        long? deleted = await InTransactionAsync(context, key, async (connection, ct) =>
-        {
-            NpgsqlCommand delete = Command(connection, _delete, key.Value, now);
-            await using (delete.ConfigureAwait(false))
-            {
-                return (long?)await delete.ExecuteScalarAsync(ct).ConfigureAwait(false);
-            }
-        }, cancellationToken).ConfigureAwait(false);
+        long? deleted = await LockedAsync(
+            context,
+            key,
+            Command(_delete, key.Value, now),
+            static async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,
+            static (_, version, _) => Task.FromResult(version),
+            cancellationToken).ConfigureAwait(false);
         return deleted is { } version ? new SignalVersion(key, version, null, now) : null;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction of its own, after taking the key's advisory lock, in the execution strategy.</summary>
-    private static Task<T> InTransactionAsync<T>(
-        DbContext context, SignalKey key, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// In a transaction of its own, in the execution strategy: takes the key's advisory lock and runs <paramref name="first"/> in one
+    /// batch (one round trip; the statement's snapshot is taken after the lock is held), reads its result with <paramref name="read"/>,
+    /// then runs <paramref name="then"/> and commits.
+    /// </summary>
+    private static Task<T> LockedAsync<TRead, T>(
+        DbContext context,
+        SignalKey key,
+        NpgsqlBatchCommand first,
+        Func<DbDataReader, CancellationToken, Task<TRead>> read,
+        Func<NpgsqlConnection, TRead, CancellationToken, Task<T>> then,
+        CancellationToken cancellationToken)
         => context.Database.CreateExecutionStrategy().ExecuteAsync(
             async ct =>
             {
@@ -156,16 +166,23 @@ internal sealed class PostgresValueCommands : IValueCommands
                 await using (transaction.ConfigureAwait(false))
                 {
                     var connection = (NpgsqlConnection)context.Database.GetDbConnection();
-                    NpgsqlCommand lockKey = Command(connection, "SELECT pg_advisory_xact_lock($1, hashtext($2))", LockClass, key.Value);
-                    await using (lockKey.ConfigureAwait(false))
-                    {
-                        await lockKey.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                    }
-
                     T result;
                     try
                     {
-                        result = await work(connection, ct).ConfigureAwait(false);
+                        TRead firstResult;
+                        NpgsqlBatchCommand lockKey = Command("SELECT pg_advisory_xact_lock($1, hashtext($2))", LockClass, key.Value);
+                        var batch = new NpgsqlBatch(connection) { BatchCommands = { lockKey, first } };
+                        await using (batch.ConfigureAwait(false))
+                        {
+                            DbDataReader reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                            await using (reader.ConfigureAwait(false))
+                            {
+                                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                                firstResult = await read(reader, ct).ConfigureAwait(false);
+                            }
+                        }
+
+                        result = await then(connection, firstResult, ct).ConfigureAwait(false);
                     }
                     catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
                     {
@@ -182,7 +199,7 @@ internal sealed class PostgresValueCommands : IValueCommands
     {
         JsonElement value = Parse(json);
         string hash = SignalValueHash.Compute(value);
-        NpgsqlCommand write = Command(connection, _write, key.Value, now, hash, json);
+        var write = new NpgsqlBatch(connection) { BatchCommands = { Command(_write, key.Value, now, hash, json) } };
         await using (write.ConfigureAwait(false))
         {
             long version = (long)(await write.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -191,16 +208,12 @@ internal sealed class PostgresValueCommands : IValueCommands
     }
 
     /// <summary>Reads the row of <see cref="_readForSet"/> / <see cref="_readForIncrement"/>: the new value, the stored one, and whether they are equal.</summary>
-    private static async Task<(string? Next, SignalValue<JsonElement>? Stored, bool Same)> ReadAsync(NpgsqlCommand command, SignalKey key, CancellationToken cancellationToken)
+    private static async Task<(string? Next, SignalValue<JsonElement>? Stored, bool Same)> ReadAsync(DbDataReader reader, SignalKey key, CancellationToken cancellationToken)
     {
-        DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            string? next = reader.IsDBNull(0) ? null : reader.GetString(0);
-            SignalValue<JsonElement>? stored = reader.IsDBNull(1) ? null : ReadValue(reader, key, 1);
-            return (next, stored, !reader.IsDBNull(5) && reader.GetBoolean(5));
-        }
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        string? next = reader.IsDBNull(0) ? null : reader.GetString(0);
+        SignalValue<JsonElement>? stored = reader.IsDBNull(1) ? null : ReadValue(reader, key, 1);
+        return (next, stored, !reader.IsDBNull(5) && reader.GetBoolean(5));
     }
 
     private static SignalValue<JsonElement> ReadValue(DbDataReader reader, SignalKey key, int first)
@@ -214,11 +227,9 @@ internal sealed class PostgresValueCommands : IValueCommands
         return document.RootElement.Clone();
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] parameters)
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
     {
-#pragma warning disable CA2100 // The SQL is built once from the model's table and column names; values are parameters.
-        var command = new NpgsqlCommand(sql, connection);
-#pragma warning restore CA2100
+        var command = new NpgsqlBatchCommand(sql);
         foreach (object parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
