@@ -41,6 +41,7 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "key with empty segment", "application/json", """{"known": {"a::b": 1}}""", 400, SignalsProblemTypes.InvalidKey, "position 2" },
         { "key too long", "application/json", "{\"known\": {\"a:" + new string('x', 600) + "\": 1}}", 400, SignalsProblemTypes.InvalidKey, "at most 512 UTF-8 bytes" },
         { "duplicate key", "application/json", """{"known": {"a:b": 1, "a:b": 2}}""", 400, SignalsProblemTypes.InvalidRequest, "more than once" },
+        { "duplicate key, escaped", "application/json", """{"known": {"a:b": 1, "a\u003Ab": 2}}""", 400, SignalsProblemTypes.InvalidRequest, "more than once" },
         { "too many keys", "application/json", """{"known": {"a:1": 0, "a:2": 0, "a:3": 0, "a:4": 0, "a:5": 0, "a:6": 0}}""", 400, SignalsProblemTypes.TooManyKeys, "at most 5 are allowed per request (SignalsOptions.MaxKeysPerSubscription)" },
         { "clientId not a UUID", "application/json", """{"known": {}, "clientId": "me"}""", 400, SignalsProblemTypes.InvalidRequest, "'clientId'" },
         { "clientId number", "application/json", """{"known": {}, "clientId": 42}""", 400, SignalsProblemTypes.InvalidRequest, "'clientId'" },
