@@ -69,7 +69,7 @@ internal static class SyncEndpoint
                 context.Request,
                 options.MaxRequestBodySize,
                 nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                (in ReadOnlySequence<byte> body, out SyncRequestBody? sync) => SyncRequestReader.Read(body, maxKeys, out sync),
+                (in ReadOnlySequence<byte> body, out SyncRequestBody? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
                 aborted).ConfigureAwait(false);
             if (problem is not null)
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -40,9 +41,10 @@ internal static class SyncRequestReader
     /// <summary>Reads the request.</summary>
     /// <param name="body">The whole body.</param>
     /// <param name="maxKeys">The most keys <c>known</c> may hold.</param>
+    /// <param name="hub">The hub: a key it holds is taken from it, without a string or a validation of its own.</param>
     /// <param name="request">The request, or <see langword="null"/> when a problem is returned.</param>
     /// <returns><see langword="null"/> when the body is a valid request; otherwise what is wrong with it.</returns>
-    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, out SyncRequestBody? request)
+    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out SyncRequestBody? request)
     {
         request = null;
         if (body.IsEmpty)
@@ -53,7 +55,7 @@ internal static class SyncRequestReader
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
         try
         {
-            return ReadCore(ref reader, maxKeys, out request);
+            return ReadCore(ref reader, maxKeys, hub, out request);
         }
         catch (JsonException exception)
         {
@@ -69,7 +71,7 @@ internal static class SyncRequestReader
         }
     }
 
-    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, out SyncRequestBody? request)
+    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out SyncRequestBody? request)
     {
         request = null;
         reader.Read(); // Throws on a body without a JSON value (e.g. only whitespace).
@@ -105,7 +107,7 @@ internal static class SyncRequestReader
             seen |= bit;
             SignalsProblem? problem = field switch
             {
-                Field.Known => ReadKnown(ref reader, maxKeys, out keys, out versions),
+                Field.Known => ReadKnown(ref reader, maxKeys, hub, out keys, out versions),
                 Field.ClientId => ReadClientId(ref reader),
                 Field.Mode => ReadEnum(ref reader, "mode", ModeNames),
                 Field.Hint => ReadEnum(ref reader, "hint", HintNames),
@@ -152,7 +154,7 @@ internal static class SyncRequestReader
         return Field.Unknown;
     }
 
-    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, out List<SignalKey>? keys, out List<long>? versions)
+    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out List<SignalKey>? keys, out List<long>? versions)
     {
         keys = null;
         versions = null;
@@ -165,13 +167,15 @@ internal static class SyncRequestReader
         var readKeys = new List<SignalKey>(capacity);
         var readVersions = new List<long>(capacity);
         var distinct = new HashSet<SignalKey>(capacity);
+        Span<char> text = stackalloc char[SignalKey.MaxByteCount];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string value = reader.GetString()!;
-            if (!SignalKey.TryParse(value, out SignalKey key, out string? error))
+            if (!TryReadKey(ref reader, hub, text, out SignalKey key, out string? invalid, out string? error))
             {
-                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value)} in 'known': {error}");
+                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(invalid)} in 'known': {error}");
             }
+
+            string value = key.Value;
 
             if (distinct.Count == maxKeys && !distinct.Contains(key))
             {
@@ -197,6 +201,47 @@ internal static class SyncRequestReader
         keys = readKeys;
         versions = readVersions;
         return null;
+    }
+
+    /// <summary>Reads the current property name as a key: one the hub holds is found by its text (no string, no validation), any other is parsed.</summary>
+    /// <param name="reader">The reader, at a property name.</param>
+    /// <param name="hub">The hub.</param>
+    /// <param name="buffer">Room for the text of a key of <see cref="SignalKey.MaxByteCount"/> bytes (a valid key has at most as many characters).</param>
+    /// <param name="key">The key, or <c>default</c> when the name is not one.</param>
+    /// <param name="invalid">The name, when it is not a key.</param>
+    /// <param name="error">Why the name is not a key.</param>
+    /// <returns><see langword="true"/> when the name is a valid key.</returns>
+    /// <exception cref="InvalidOperationException">The name is not valid UTF-8.</exception>
+    private static bool TryReadKey(
+        ref Utf8JsonReader reader, SignalHub hub, scoped Span<char> buffer, out SignalKey key, [NotNullWhen(false)] out string? invalid, [NotNullWhen(false)] out string? error)
+    {
+        invalid = null;
+        error = null;
+        string value;
+        long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length <= buffer.Length)
+        {
+            // Unescaped, the name has at most as many characters as it has bytes.
+            Span<char> name = buffer[..reader.CopyString(buffer)];
+            if (hub.TryGetKey(name, out key))
+            {
+                return true;
+            }
+
+            value = new string(name);
+        }
+        else
+        {
+            value = reader.GetString()!;
+        }
+
+        if (SignalKey.TryParse(value, out key, out error))
+        {
+            return true;
+        }
+
+        invalid = value;
+        return false;
     }
 
     /// <summary>
