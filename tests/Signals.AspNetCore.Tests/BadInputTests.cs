@@ -71,6 +71,8 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "cursor not a number", "?key=a:b", "abc", SignalsProblemTypes.InvalidCursor, "Last-Event-ID" },
         { "cursor negative (query)", "?key=a:b&lastEventId=-1", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
         { "cursor too large (query)", "?key=a:b&lastEventId=99999999999999999999", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
+        { "cursor given twice (query)", "?key=a:b&lastEventId=1&lastEventId=2", null, SignalsProblemTypes.InvalidCursor, "\"1,2\"" },
+        { "no key, other parameters", "?keys=a:b&k=a:b", null, SignalsProblemTypes.InvalidRequest, "at least one key" },
         { "Reality-style cursor", "?key=a:b", "5:abc", SignalsProblemTypes.InvalidCursor, "\"5:abc\"" },
         { "cursor highest below resume", "?key=a:b", "5-3", SignalsProblemTypes.InvalidCursor, "'C' or 'C-H', integers with 0 <= C <= H" },
         { "cursor highest missing", "?key=a:b", "5-", SignalsProblemTypes.InvalidCursor, "\"5-\"" },

@@ -215,32 +215,16 @@ internal static class SyncRequestReader
     private static bool TryReadKey(
         ref Utf8JsonReader reader, SignalHub hub, scoped Span<char> buffer, out SignalKey key, [NotNullWhen(false)] out string? invalid, [NotNullWhen(false)] out string? error)
     {
-        invalid = null;
-        error = null;
-        string value;
+        // Unescaped, the name has at most as many characters as it has bytes.
         long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (length <= buffer.Length)
-        {
-            // Unescaped, the name has at most as many characters as it has bytes.
-            Span<char> name = buffer[..reader.CopyString(buffer)];
-            if (hub.TryGetKey(name, out key))
-            {
-                return true;
-            }
-
-            value = new string(name);
-        }
-        else
-        {
-            value = reader.GetString()!;
-        }
-
-        if (SignalKey.TryParse(value, out key, out error))
+        ReadOnlySpan<char> name = length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : reader.GetString();
+        invalid = null;
+        if (KeyText.TryParse(name, hub, out key, out error))
         {
             return true;
         }
 
-        invalid = value;
+        invalid = name.ToString();
         return false;
     }
 
