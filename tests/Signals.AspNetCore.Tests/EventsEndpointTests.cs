@@ -199,6 +199,20 @@ public sealed class EventsEndpointTests
     }
 
     [Fact]
+    public async Task Query_parameter_names_ignore_case_and_values_are_decoded()
+    {
+        using CancellationTokenSource deadline = Deadline();
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two b", "a:three");
+
+        // As HttpRequest.Query reads them: names without regard to case, '+' and %XX decoded, unknown parameters ignored.
+        await using SseClient events = await SseClient.OpenAsync(
+            host.Client, $"/signals/events?KEY=a:one&Key=a:two+b&other=1&key=a%3Athree&LastEventID={v[0].Version}", deadline.Token);
+        AssertEvent(await events.NextAsync(), "a:two b", v[1].Version);
+        AssertEvent(await events.NextAsync(), "a:three", v[2].Version);
+    }
+
+    [Fact]
     public async Task Escaped_family_keys_round_trip_through_the_query_and_the_payload()
     {
         using CancellationTokenSource deadline = Deadline();

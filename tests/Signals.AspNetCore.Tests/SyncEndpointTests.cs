@@ -82,6 +82,24 @@ public sealed class SyncEndpointTests
     }
 
     [Fact]
+    public async Task Keys_are_matched_by_their_text_however_the_JSON_escapes_it()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        IReadOnlyList<SignalVersion> changes = await host.ChangeAsync("chat:room:general", "chat:room:random");
+
+        // Both keys are in the hub; the body spells them with escapes, as a JSON encoder may.
+        string body = $$"""
+            {"known": {"chat\u003Aroom\u003Ageneral": {{changes[0].Version}}, "chat:room:\u0072andom": {{changes[1].Version - 1}}, "chat:room:\u0065mpty": 0} }
+            """;
+        using HttpResponseMessage response = await host.PostSyncAsync(body, Token);
+        JsonElement json = await TestServerHost.ReadJsonAsync(response);
+
+        JsonElement changed = json.GetProperty("changed");
+        Assert.Equal(["chat:room:random"], changed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(changes[1].Version, changed.GetProperty("chat:room:random").GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task Up_to_date_client_gets_an_empty_changed_object()
     {
         await using TestServerHost host = await TestServerHost.StartAsync();

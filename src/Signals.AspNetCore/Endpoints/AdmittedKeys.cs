@@ -8,15 +8,15 @@ internal sealed class AdmittedKeys
 {
     private readonly Dictionary<SignalKey, SignalKey>? _requestedByStored;
 
-    public AdmittedKeys(IReadOnlyList<SignalKey> requested, SignalKey[] stored, string? tenant)
+    public AdmittedKeys(IReadOnlyList<SignalKey> requested, IReadOnlyList<SignalKey> stored, string? tenant)
     {
         Requested = requested;
         Stored = stored;
         Tenant = tenant;
         if (tenant is not null)
         {
-            _requestedByStored = new Dictionary<SignalKey, SignalKey>(stored.Length);
-            for (int i = 0; i < stored.Length; i++)
+            _requestedByStored = new Dictionary<SignalKey, SignalKey>(stored.Count);
+            for (int i = 0; i < stored.Count; i++)
             {
                 _requestedByStored[stored[i]] = requested[i];
             }

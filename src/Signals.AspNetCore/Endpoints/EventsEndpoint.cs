@@ -3,7 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.WebUtilities;
 using Signals.AspNetCore.Authorization;
 using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
@@ -35,6 +35,9 @@ namespace Signals.AspNetCore.Endpoints;
 /// key, as for a new client; the client drops what it knew and resyncs.</para>
 /// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
 /// options cannot change the wire shape; each change is serialized once for all streams (<see cref="SignalEventDataCache"/>).</para>
+/// <para>An open stream holds as little as it can, since a server holds thousands of them: one iterator (its state is the stream's
+/// state), the subscription, and one cancellation source that ends the stream and, armed while it waits, times the heartbeat. The query
+/// is read without materializing the request's query collection, and a key the hub holds is not copied.</para>
 /// </remarks>
 internal static class EventsEndpoint
 {
@@ -42,18 +45,23 @@ internal static class EventsEndpoint
 
     public const string Name = "Signals events";
 
+    private enum Wake
+    {
+        Changes,
+        Idle,
+        Ended,
+    }
+
     // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
     public static async ValueTask<Results<ServerSentEventsResult<string>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
         HttpContext context, SignalsEndpointServices services)
     {
-        int maxKeys = services.Signals.MaxKeysPerSubscription;
-
-        if (ReadKeys(context.Request.Query["key"], maxKeys, out List<SignalKey>? requested) is { } keyProblem)
+        if (ReadQuery(context.Request.QueryString, services, out List<SignalKey>? requested, out string? queryCursor) is { } keyProblem)
         {
             return services.Reject(Name, keyProblem);
         }
 
-        if (ReadCursor(context.Request, out StreamCursor resumed) is { } cursorProblem)
+        if (ReadCursor(context.Request, queryCursor, out StreamCursor resumed) is { } cursorProblem)
         {
             return services.Reject(Name, cursorProblem);
         }
@@ -105,28 +113,43 @@ internal static class EventsEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
 
         SignalsEndpointLog.StreamOpened(services.Logger, keys.Stored.Count, after);
-        var stream = new EventStream(context, subscription, keys, services, reset ? resumeFloor : null, new StreamCursor(after, resumed.Highest));
-        return TypedResults.ServerSentEvents(stream.ReadAsync());
+        return TypedResults.ServerSentEvents(StreamAsync(context, subscription, keys, services, reset ? resumeFloor : null, new StreamCursor(after, resumed.Highest)));
     }
 
-    private static SignalsProblem? ReadKeys(StringValues values, int maxKeys, out List<SignalKey>? keys)
+    /// <summary>
+    /// Reads the <c>key</c> parameters (each once, in order) and the <c>lastEventId</c> parameter from the query, named without regard to
+    /// case and decoded as <see cref="HttpRequest.Query"/> does, but without materializing the query collection for the stream's lifetime.
+    /// </summary>
+    private static SignalsProblem? ReadQuery(QueryString query, SignalsEndpointServices services, out List<SignalKey>? keys, out string? cursor)
     {
         keys = null;
-        if (values.Count == 0)
+        cursor = null;
+        int maxKeys = services.Signals.MaxKeysPerSubscription;
+        List<SignalKey>? result = null;
+        HashSet<SignalKey>? distinct = null;
+        foreach (QueryStringEnumerable.EncodedNameValuePair pair in new QueryStringEnumerable(query.Value))
         {
-            return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
-        }
-
-        var distinct = new HashSet<SignalKey>();
-        var result = new List<SignalKey>(Math.Min(values.Count, maxKeys));
-        foreach (string? value in values)
-        {
-            if (!SignalKey.TryParse(value, out SignalKey key, out string? error))
+            ReadOnlySpan<char> name = pair.DecodeName().Span;
+            if (name.Equals("lastEventId", StringComparison.OrdinalIgnoreCase))
             {
-                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value ?? string.Empty)} in the 'key' query parameter: {error}");
+                // Given more than once, the values are joined with commas (as StringValues are) and then rejected as a cursor.
+                cursor = cursor is null ? pair.DecodeValue().ToString() : string.Concat(cursor, ",", pair.DecodeValue().Span);
+                continue;
             }
 
-            if (distinct.Add(key))
+            if (!name.Equals("key", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<char> value = pair.DecodeValue().Span;
+            if (!KeyText.TryParse(value, services.Hub, out SignalKey key, out string? error))
+            {
+                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value.ToString())} in the 'key' query parameter: {error}");
+            }
+
+            result ??= [];
+            if ((distinct ??= []).Add(key))
             {
                 if (result.Count == maxKeys)
                 {
@@ -137,17 +160,22 @@ internal static class EventsEndpoint
             }
         }
 
+        if (result is null)
+        {
+            return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
+        }
+
         keys = result;
         return null;
     }
 
-    private static SignalsProblem? ReadCursor(HttpRequest request, out StreamCursor cursor)
+    private static SignalsProblem? ReadCursor(HttpRequest request, string? queryCursor, out StreamCursor cursor)
     {
         cursor = default;
         string? header = request.Headers["Last-Event-ID"];
         (string source, string? value) = !string.IsNullOrEmpty(header)
             ? ("The Last-Event-ID header", header)
-            : ("The 'lastEventId' query parameter", (string?)request.Query["lastEventId"]);
+            : ("The 'lastEventId' query parameter", queryCursor);
         if (string.IsNullOrEmpty(value))
         {
             return null;
@@ -159,54 +187,38 @@ internal static class EventsEndpoint
                 $"{source} must be the id of an event from this stream: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}; got {SignalsProblem.Quote(value)}.");
     }
 
-    /// <summary>One stream's state: the subscription, the heartbeat timer and the end conditions.</summary>
-    private sealed class EventStream(
-        HttpContext context, SignalSubscription subscription, AdmittedKeys keys, SignalsEndpointServices services, long? resetTo, StreamCursor cursor)
+    /// <summary>The stream: its parameters and locals are the stream's whole state.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="subscription">The subscription; disposed when the stream ends.</param>
+    /// <param name="keys">The admitted keys, to name changes as the client did.</param>
+    /// <param name="services">The endpoints' services.</param>
+    /// <param name="resetTo">The resume floor to announce with <c>event: reset</c> first, if the client's cursor was older.</param>
+    /// <param name="cursor">The cursor the stream starts from.</param>
+    /// <param name="cancellationToken">The request's abort token (<see cref="TypedResults.ServerSentEvents{T}(IAsyncEnumerable{SseItem{T}})"/> passes it).</param>
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+        HttpContext context,
+        SignalSubscription subscription,
+        AdmittedKeys keys,
+        SignalsEndpointServices services,
+        long? resetTo,
+        StreamCursor cursor,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        private readonly TimeSpan _heartbeat = services.Options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : services.Options.HeartbeatInterval;
-        private readonly string _eventType = services.Options.EventType;
-        private TimeSpan? _retry = services.Options.ReconnectionInterval;
-        private StreamCursor _cursor = cursor;
-        private CancellationTokenSource? _idle;
-        private long _sent;
+        TimeSpan heartbeat = services.Options.HeartbeatInterval == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : services.Options.HeartbeatInterval;
+        TimeSpan? retry = services.Options.ReconnectionInterval;
+        long sent = 0;
 
-        private enum Wake
-        {
-            Changes,
-            Idle,
-            Ended,
-        }
-
-        public async IAsyncEnumerable<SseItem<string>> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            // cancellationToken is the request's (TypedResults passes RequestAborted); the stream also ends when the app stops.
-            using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Stopping);
-            services.Metrics.SseConnectionsChanged(1);
-            try
-            {
-                await foreach (SseItem<string> item in ReadEventsAsync(ended.Token).ConfigureAwait(false))
-                {
-                    yield return item;
-                }
-            }
-            finally
-            {
-                DisposeIdle();
-                services.Metrics.SseConnectionsChanged(-1);
-                SignalsEndpointLog.StreamClosed(services.Logger, _sent, EndReason(cancellationToken));
-            }
-        }
-
-        private string EndReason(CancellationToken requestAborted)
-            => requestAborted.IsCancellationRequested ? "client disconnected" : services.Stopping.IsCancellationRequested ? "app stopping" : "write failed";
-
-        private async IAsyncEnumerable<SseItem<string>> ReadEventsAsync([EnumeratorCancellation] CancellationToken ended)
+        // Canceled when the client goes away or the app stops (the stream ends), or by the heartbeat timer armed while the stream
+        // waits (it sends a ping); one timer per stream, re-armed for every wait, and replaced only after it fired.
+        CancellationTokenSource wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Stopping);
+        services.Metrics.SseConnectionsChanged(1);
+        try
         {
             using (subscription)
             {
                 // Send the headers now, so the client sees the stream open even when no event is due yet.
                 // (StartAsync alone only commits them: Kestrel sends them with the first flush.)
-                if (!await TryAsync(static (response, token) => StartAsync(response, token), ended).ConfigureAwait(false))
+                if (!await TryWriteAsync(context.Response, static (response, token) => StartAsync(response, token), wake.Token).ConfigureAwait(false))
                 {
                     yield break;
                 }
@@ -215,118 +227,100 @@ internal static class EventsEndpoint
                 {
                     yield return new SseItem<string>(string.Create(CultureInfo.InvariantCulture, $"{{\"resumeFloor\":{floor}}}"), SignalEvent.ResetEventType)
                     {
-                        ReconnectionInterval = _retry,
+                        ReconnectionInterval = retry,
                     };
-                    _retry = null;
+                    retry = null;
                 }
 
                 while (true)
                 {
-                    Wake wake = await WaitAsync(ended).ConfigureAwait(false);
-                    if (wake == Wake.Ended)
+                    Wake woken;
+                    if (heartbeat > TimeSpan.Zero)
                     {
-                        yield break;
+                        wake.CancelAfter(heartbeat);
                     }
 
-                    if (wake == Wake.Idle)
+                    try
                     {
-                        if (!await TryAsync(static (response, token) => WritePingAsync(response, token), ended).ConfigureAwait(false))
+                        woken = await subscription.WaitToReadAsync(wake.Token).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
+                        if (heartbeat > TimeSpan.Zero && !wake.TryReset())
                         {
-                            yield break;
+                            // The timer fired as the wait ended: the next wait needs a source that is not canceled.
+                            wake.Dispose();
+                            wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Stopping);
                         }
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !services.Stopping.IsCancellationRequested)
+                    {
+                        woken = Wake.Idle;
+                        wake.Dispose();
+                        wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Stopping);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        woken = Wake.Ended;
+                    }
 
-                        continue;
+                    if (woken == Wake.Ended
+                        || (woken == Wake.Idle && !await TryWriteAsync(context.Response, static (response, token) => WritePingAsync(response, token), wake.Token).ConfigureAwait(false)))
+                    {
+                        yield break;
                     }
 
                     while (subscription.TryRead(out SignalVersion version))
                     {
                         string data = services.EventData.GetData(keys.ToRequested(version));
-                        _cursor = _cursor.After(subscription.ResumeCursor, version.Version);
-                        yield return new SseItem<string>(data, _eventType)
+                        cursor = cursor.After(subscription.ResumeCursor, version.Version);
+                        yield return new SseItem<string>(data, services.Options.EventType)
                         {
-                            EventId = _cursor.ToString(),
-                            ReconnectionInterval = _retry,
+                            EventId = cursor.ToString(),
+                            ReconnectionInterval = retry,
                         };
-                        _retry = null;
-                        _sent++;
+                        retry = null;
+                        sent++;
                         services.Metrics.SseEventsSent(1);
                     }
                 }
             }
         }
-
-        private async ValueTask<Wake> WaitAsync(CancellationToken ended)
+        finally
         {
-            if (_heartbeat == TimeSpan.Zero)
-            {
-                try
-                {
-                    return await subscription.WaitToReadAsync(ended).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
-                }
-                catch (OperationCanceledException) when (ended.IsCancellationRequested)
-                {
-                    return Wake.Ended;
-                }
-            }
-
-            // One idle timer per stream, re-armed for every wait and reset when a change comes first (no timer per event).
-            _idle ??= CancellationTokenSource.CreateLinkedTokenSource(ended);
-            _idle.CancelAfter(_heartbeat);
-            try
-            {
-                bool open = await subscription.WaitToReadAsync(_idle.Token).ConfigureAwait(false);
-                if (!_idle.TryReset())
-                {
-                    DisposeIdle();
-                }
-
-                return open ? Wake.Changes : Wake.Ended;
-            }
-            catch (OperationCanceledException) when (!ended.IsCancellationRequested)
-            {
-                DisposeIdle();
-                return Wake.Idle;
-            }
-            catch (OperationCanceledException)
-            {
-                return Wake.Ended;
-            }
+            wake.Dispose();
+            services.Metrics.SseConnectionsChanged(-1);
+            SignalsEndpointLog.StreamClosed(services.Logger, sent, EndReason(cancellationToken, services.Stopping));
         }
+    }
 
-        private void DisposeIdle()
+    private static string EndReason(CancellationToken requestAborted, CancellationToken stopping)
+        => requestAborted.IsCancellationRequested ? "client disconnected" : stopping.IsCancellationRequested ? "app stopping" : "write failed";
+
+    private static async ValueTask<bool> TryWriteAsync(HttpResponse response, Func<HttpResponse, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        try
         {
-            _idle?.Dispose();
-            _idle = null;
+            await write(response, cancellationToken).ConfigureAwait(false);
+            return true;
         }
-
-        private async ValueTask<bool> TryAsync(Func<HttpResponse, CancellationToken, ValueTask> write, CancellationToken ended)
+        catch (OperationCanceledException)
         {
-            try
-            {
-                await write(context.Response, ended).ConfigureAwait(false);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-            catch (IOException)
-            {
-                // The client went away mid-write.
-                return false;
-            }
+            return false;
         }
-
-        private static async ValueTask StartAsync(HttpResponse response, CancellationToken cancellationToken)
+        catch (IOException)
         {
-            await response.StartAsync(cancellationToken).ConfigureAwait(false);
-            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // The client went away mid-write.
+            return false;
         }
+    }
 
-        private static async ValueTask WritePingAsync(HttpResponse response, CancellationToken cancellationToken)
-        {
-            await response.Body.WriteAsync(Ping, cancellationToken).ConfigureAwait(false);
-            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+    private static async ValueTask StartAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask WritePingAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(Ping, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -44,11 +44,12 @@ internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<s
             }
         }
 
-        var stored = new SignalKey[keys.Count];
-        for (int i = 0; i < stored.Length; i++)
+        // Without a tenant the hub knows the keys as the client named them.
+        SignalKey[]? scoped = tenant is null ? null : new SignalKey[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
         {
             SignalKey key = keys[i];
-            if (tenant is not null && !SignalTenantKeys.TryScope(key, tenant, out key, out string? error))
+            if (scoped is not null && !SignalTenantKeys.TryScope(key, tenant!, out key, out string? error))
             {
                 return (null, SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(keys[i].Value)}: {error}"));
             }
@@ -67,7 +68,10 @@ internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<s
                 }
             }
 
-            stored[i] = key;
+            if (scoped is not null)
+            {
+                scoped[i] = key;
+            }
         }
 
         if (await FindDeniedAsync(context, keys, tenant, operation).ConfigureAwait(false) is { } denied)
@@ -76,7 +80,7 @@ internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<s
             return (null, SignalsProblem.Forbidden(denied, operation));
         }
 
-        return (new AdmittedKeys(keys, stored, tenant), null);
+        return (new AdmittedKeys(keys, scoped ?? keys, tenant), null);
     }
 
     private async ValueTask<SignalKey?> FindDeniedAsync(HttpContext context, IReadOnlyList<SignalKey> keys, string? tenant, SignalOperation operation)

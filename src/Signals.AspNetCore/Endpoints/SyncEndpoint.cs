@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,7 +60,7 @@ internal static class SyncEndpoint
         int maxKeys = services.Signals.MaxKeysPerSubscription;
         CancellationToken aborted = context.RequestAborted;
 
-        SyncRequest? request;
+        SyncRequestBody? request;
         AdmittedKeys? keys;
         SignalsProblem? problem;
         try
@@ -68,14 +69,14 @@ internal static class SyncEndpoint
                 context.Request,
                 options.MaxRequestBodySize,
                 nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                (in ReadOnlySequence<byte> body, out SyncRequest? sync) => SyncRequestReader.Read(body, maxKeys, out sync),
+                (in ReadOnlySequence<byte> body, out SyncRequestBody? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
                 aborted).ConfigureAwait(false);
             if (problem is not null)
             {
                 return services.Reject(Name, problem);
             }
 
-            (keys, problem) = await services.Gate.AdmitAsync(context, [.. request!.Known.Keys], SignalOperation.Read, valueSignalsOnly: false, Name)
+            (keys, problem) = await services.Gate.AdmitAsync(context, request!.Keys, SignalOperation.Read, valueSignalsOnly: false, Name)
                 .ConfigureAwait(false);
             if (problem is not null)
             {
@@ -87,16 +88,17 @@ internal static class SyncEndpoint
             return TypedResults.Empty;
         }
 
-        // The versions the client knows, under the keys the hub knows.
-        var known = new Dictionary<SignalKey, long>(keys!.Stored.Count);
-        for (int i = 0; i < keys.Stored.Count; i++)
-        {
-            known.Add(keys.Stored[i], request.Known[keys.Requested[i]]);
-        }
-
+        // The versions the client knows, index by index with the keys the hub knows (keys.Stored).
+        AdmittedKeys admitted = keys!;
+        IReadOnlyList<long> known = request.Versions;
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
-        long highestKnown = known.Count == 0 ? 0 : known.Values.Max();
+        long highestKnown = 0;
+        for (int i = 0; i < known.Count; i++)
+        {
+            highestKnown = Math.Max(highestKnown, known[i]);
+        }
+
         if (highestKnown > hub.SettledCursor)
         {
             try
@@ -110,8 +112,8 @@ internal static class SyncEndpoint
             }
         }
 
-        (Dictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, keys, source);
-        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
+        (IReadOnlyDictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, admitted, source);
+        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs);
         if (wait > options.MaxLongPollWait)
         {
             wait = options.MaxLongPollWait;
@@ -129,7 +131,13 @@ internal static class SyncEndpoint
                 }
                 else
                 {
-                    await hub.WaitForChangeAsync(known, wait, waitSource.Token).ConfigureAwait(false);
+                    var versions = new Dictionary<SignalKey, long>(known.Count);
+                    for (int i = 0; i < known.Count; i++)
+                    {
+                        versions.Add(admitted.Stored[i], known[i]);
+                    }
+
+                    await hub.WaitForChangeAsync(versions, wait, waitSource.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -141,35 +149,38 @@ internal static class SyncEndpoint
                 // The app is stopping: answer with what is known now rather than dropping the request.
             }
 
-            (changed, highest) = Diff(hub, known, keys, source);
+            (changed, highest) = Diff(hub, known, admitted, source);
         }
 
         var response = new SyncResponse
         {
             Changed = changed,
-            Mesh = new SyncMesh { ServerVersion = keys.Tenant is null ? hub.SettledCursor : highest },
+            Mesh = new SyncMesh { ServerVersion = admitted.Tenant is null ? hub.SettledCursor : highest },
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
 
-    /// <summary>Compares the known versions with the hub's: the keys that differ (under the names the client used) and the highest current version among the keys.</summary>
-    private static (Dictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
-        SignalHub hub, Dictionary<SignalKey, long> known, AdmittedKeys keys, string source)
+    /// <summary>
+    /// Compares the known versions (<c>known[i]</c> of <c>keys.Stored[i]</c>) with the hub's: the keys that differ (under the names the
+    /// client used) and the highest current version among the keys.
+    /// </summary>
+    private static (IReadOnlyDictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
+        SignalHub hub, IReadOnlyList<long> known, AdmittedKeys keys, string source)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
         long highest = 0;
-        foreach ((SignalKey key, long knownVersion) in known)
+        for (int i = 0; i < known.Count; i++)
         {
-            SignalVersion current = hub.GetVersion(key);
+            SignalVersion current = hub.GetVersion(keys.Stored[i]);
             highest = Math.Max(highest, current.Version);
-            if (current.Version != knownVersion)
+            if (current.Version != known[i])
             {
-                SignalVersion answer = keys.ToRequested(current);
+                SignalVersion answer = current with { Key = keys.Requested[i] };
                 (changed ??= []).Add(answer.Key, SyncChange.From(answer, source));
             }
         }
 
-        return (changed ?? [], highest);
+        return (changed ?? (IReadOnlyDictionary<SignalKey, SyncChange>)ReadOnlyDictionary<SignalKey, SyncChange>.Empty, highest);
     }
 }

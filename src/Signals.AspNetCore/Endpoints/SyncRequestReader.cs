@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -8,24 +9,42 @@ using Signals.Protocol;
 namespace Signals.AspNetCore.Endpoints;
 
 /// <summary>
-/// Reads a <see cref="SyncRequest"/> from a complete UTF-8 body with <see cref="Utf8JsonReader"/>, validating as it goes, so every
-/// error names the field (and the key, with <see cref="SignalKey"/>'s reason) instead of a serializer path.
+/// Reads a sync request (the wire shape of <see cref="SyncRequest"/>) from a complete UTF-8 body with <see cref="Utf8JsonReader"/>,
+/// validating as it goes, so every error names the field (and the key, with <see cref="SignalKey"/>'s reason) instead of a serializer path.
 /// </summary>
 /// <remarks>
-/// Accepts the bare <c>{"known": {…}}</c> form and the Reality form; <c>known</c> is the only required field; unknown fields are
+/// <para>Accepts the bare <c>{"known": {…}}</c> form and the Reality form; <c>known</c> is the only required field; unknown fields are
 /// skipped; a field given twice, comments and trailing content are errors. At most <c>maxKeys</c> keys are read: the count is
-/// checked while reading, so an oversized request costs no more than the limit.
+/// checked while reading, so an oversized request costs no more than the limit.</para>
+/// <para>Fields Signals does not use (<c>clientId</c>, <c>mode</c>, <c>hint</c>, <c>timestamp</c>) are validated, not kept. The known
+/// keys and versions are read into lists sized by a first pass over <c>known</c>, so a request allocates them once.</para>
 /// </remarks>
 internal static class SyncRequestReader
 {
     private const int MaxQuotedValueLength = 40;
 
+    // The names of the fields read, in the order of Field.
+    private static readonly string[] FieldNames = ["known", "clientId", "mode", "hint", "timestamp", "wait", "waitMs"];
+
+    private enum Field
+    {
+        Unknown = -1,
+        Known,
+        ClientId,
+        Mode,
+        Hint,
+        Timestamp,
+        Wait,
+        WaitMs,
+    }
+
     /// <summary>Reads the request.</summary>
     /// <param name="body">The whole body.</param>
     /// <param name="maxKeys">The most keys <c>known</c> may hold.</param>
+    /// <param name="hub">The hub: a key it holds is taken from it, without a string or a validation of its own.</param>
     /// <param name="request">The request, or <see langword="null"/> when a problem is returned.</param>
     /// <returns><see langword="null"/> when the body is a valid request; otherwise what is wrong with it.</returns>
-    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, out SyncRequest? request)
+    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out SyncRequestBody? request)
     {
         request = null;
         if (body.IsEmpty)
@@ -36,7 +55,7 @@ internal static class SyncRequestReader
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
         try
         {
-            return ReadCore(ref reader, maxKeys, out request);
+            return ReadCore(ref reader, maxKeys, hub, out request);
         }
         catch (JsonException exception)
         {
@@ -52,7 +71,7 @@ internal static class SyncRequestReader
         }
     }
 
-    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, out SyncRequest? request)
+    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out SyncRequestBody? request)
     {
         request = null;
         reader.Read(); // Throws on a body without a JSON value (e.g. only whitespace).
@@ -62,38 +81,38 @@ internal static class SyncRequestReader
             return SignalsProblem.InvalidRequest($"The request body must be a JSON object such as {{\"known\": {{}}}}, not {Describe(ref reader)}.");
         }
 
-        Dictionary<SignalKey, long>? known = null;
-        Guid? clientId = null;
-        SyncMode? mode = null;
-        SyncHint? hint = null;
-        long? timestamp = null;
+        List<SignalKey>? keys = null;
+        List<long>? versions = null;
         int? wait = null;
         int? waitMs = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int seen = 0;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string name = reader.GetString()!;
+            Field field = FindField(ref reader);
             reader.Read();
-            if (!IsKnownField(name))
+            if (field == Field.Unknown)
             {
                 reader.Skip();
                 continue;
             }
 
-            if (!seen.Add(name))
+            // One bit per field seen.
+            int bit = 1 << (int)field;
+            if ((seen & bit) != 0)
             {
-                return SignalsProblem.InvalidRequest($"The field '{name}' is given more than once.");
+                return SignalsProblem.InvalidRequest($"The field '{FieldNames[(int)field]}' is given more than once.");
             }
 
-            SignalsProblem? problem = name switch
+            seen |= bit;
+            SignalsProblem? problem = field switch
             {
-                "known" => ReadKnown(ref reader, maxKeys, out known),
-                "clientId" => ReadClientId(ref reader, out clientId),
-                "mode" => ReadEnum(ref reader, "mode", ModeNames, out mode),
-                "hint" => ReadEnum(ref reader, "hint", HintNames, out hint),
-                "timestamp" => ReadTimestamp(ref reader, out timestamp),
-                "wait" => ReadWait(ref reader, "wait", out wait),
+                Field.Known => ReadKnown(ref reader, maxKeys, hub, out keys, out versions),
+                Field.ClientId => ReadClientId(ref reader),
+                Field.Mode => ReadEnum(ref reader, "mode", ModeNames),
+                Field.Hint => ReadEnum(ref reader, "hint", HintNames),
+                Field.Timestamp => ReadTimestamp(ref reader),
+                Field.Wait => ReadWait(ref reader, "wait", out wait),
                 _ => ReadWait(ref reader, "waitMs", out waitMs),
             };
             if (problem is not null)
@@ -108,44 +127,57 @@ internal static class SyncRequestReader
             return SignalsProblem.MalformedJson("The request body holds more than one JSON value.");
         }
 
-        if (known is null)
+        if (keys is null || versions is null)
         {
             return SignalsProblem.InvalidRequest("The field 'known' is required: an object of key → known version, e.g. {\"known\": {\"chat:room:general\": 5}}.");
         }
 
-        request = new SyncRequest
-        {
-            Known = known,
-            ClientId = clientId,
-            Mode = mode,
-            Hint = hint,
-            Timestamp = timestamp,
-            Wait = wait,
-            WaitMs = waitMs,
-        };
+        request = new SyncRequestBody(keys, versions, waitMs ?? wait ?? 0);
         return null;
     }
 
-    private static bool IsKnownField(string name) => name is "known" or "clientId" or "mode" or "hint" or "timestamp" or "wait" or "waitMs";
-
-    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, out Dictionary<SignalKey, long>? known)
+    /// <summary>Finds the field the current property name names (without making a string of it).</summary>
+    /// <returns>The field, or <see cref="Field.Unknown"/> for one this reader skips.</returns>
+    /// <exception cref="InvalidOperationException">The name is not valid UTF-8 (as <see cref="Utf8JsonReader.GetString"/> reports it).</exception>
+    private static Field FindField(ref Utf8JsonReader reader)
     {
-        known = null;
+        for (int i = 0; i < FieldNames.Length; i++)
+        {
+            if (reader.ValueTextEquals(FieldNames[i]))
+            {
+                return (Field)i;
+            }
+        }
+
+        // Unknown fields are skipped, but their names must still be text.
+        _ = reader.GetString();
+        return Field.Unknown;
+    }
+
+    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out List<SignalKey>? keys, out List<long>? versions)
+    {
+        keys = null;
+        versions = null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return SignalsProblem.InvalidRequest($"The field 'known' must be an object of key → known version, not {Describe(ref reader)}.");
         }
 
-        var result = new Dictionary<SignalKey, long>();
+        int capacity = CountEntries(reader, maxKeys);
+        var readKeys = new List<SignalKey>(capacity);
+        var readVersions = new List<long>(capacity);
+        var distinct = new HashSet<SignalKey>(capacity);
+        Span<char> text = stackalloc char[SignalKey.MaxByteCount];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string value = reader.GetString()!;
-            if (!SignalKey.TryParse(value, out SignalKey key, out string? error))
+            if (!TryReadKey(ref reader, hub, text, out SignalKey key, out string? invalid, out string? error))
             {
-                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value)} in 'known': {error}");
+                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(invalid)} in 'known': {error}");
             }
 
-            if (result.Count == maxKeys && !result.ContainsKey(key))
+            string value = key.Value;
+
+            if (distinct.Count == maxKeys && !distinct.Contains(key))
             {
                 return SignalsProblem.TooManyKeys("'known'", maxKeys);
             }
@@ -157,37 +189,86 @@ internal static class SyncRequestReader
                     $"The version of key {SignalsProblem.Quote(value)} in 'known' must be a JSON integer between 0 and {long.MaxValue}, not {Describe(ref reader)}.");
             }
 
-            if (!result.TryAdd(key, version))
+            if (!distinct.Add(key))
             {
                 return SignalsProblem.InvalidRequest($"The key {SignalsProblem.Quote(value)} appears more than once in 'known'.");
             }
+
+            readKeys.Add(key);
+            readVersions.Add(version);
         }
 
-        known = result;
+        keys = readKeys;
+        versions = readVersions;
         return null;
     }
 
-    private static SignalsProblem? ReadClientId(ref Utf8JsonReader reader, out Guid? clientId)
+    /// <summary>Reads the current property name as a key: one the hub holds is found by its text (no string, no validation), any other is parsed.</summary>
+    /// <param name="reader">The reader, at a property name.</param>
+    /// <param name="hub">The hub.</param>
+    /// <param name="buffer">Room for the text of a key of <see cref="SignalKey.MaxByteCount"/> bytes (a valid key has at most as many characters).</param>
+    /// <param name="key">The key, or <c>default</c> when the name is not one.</param>
+    /// <param name="invalid">The name, when it is not a key.</param>
+    /// <param name="error">Why the name is not a key.</param>
+    /// <returns><see langword="true"/> when the name is a valid key.</returns>
+    /// <exception cref="InvalidOperationException">The name is not valid UTF-8.</exception>
+    private static bool TryReadKey(
+        ref Utf8JsonReader reader, SignalHub hub, scoped Span<char> buffer, out SignalKey key, [NotNullWhen(false)] out string? invalid, [NotNullWhen(false)] out string? error)
     {
-        clientId = null;
+        // Unescaped, the name has at most as many characters as it has bytes.
+        long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        ReadOnlySpan<char> name = length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : reader.GetString();
+        invalid = null;
+        if (KeyText.TryParse(name, hub, out key, out error))
+        {
+            return true;
+        }
+
+        invalid = name.ToString();
+        return false;
+    }
+
+    /// <summary>
+    /// Counts the entries of the object the reader is at (a copy of it: the caller's position does not move), at most
+    /// <paramref name="limit"/>, so the lists can be allocated once; 0 when the object is malformed (reading it again reports why).
+    /// </summary>
+    private static int CountEntries(Utf8JsonReader reader, int limit)
+    {
+        int count = 0;
+        try
+        {
+            while (count < limit && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Read();
+                reader.Skip();
+                count++;
+            }
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+
+        return count;
+    }
+
+    private static SignalsProblem? ReadClientId(ref Utf8JsonReader reader)
+    {
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.String || !Guid.TryParse(reader.GetString(), out Guid id))
+        if (reader.TokenType != JsonTokenType.String || !Guid.TryParse(reader.GetString(), out _))
         {
             return SignalsProblem.InvalidRequest($"The field 'clientId' must be a UUID string such as \"0f8fad5b-d9cb-469f-a165-70867728950e\", not {Describe(ref reader)}.");
         }
 
-        clientId = id;
         return null;
     }
 
-    private static SignalsProblem? ReadEnum<T>(ref Utf8JsonReader reader, string field, (string Name, T Value)[] names, out T? value)
-        where T : struct, Enum
+    private static SignalsProblem? ReadEnum(ref Utf8JsonReader reader, string field, string[] names)
     {
-        value = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -195,34 +276,31 @@ internal static class SyncRequestReader
 
         if (reader.TokenType == JsonTokenType.String)
         {
-            foreach ((string name, T candidate) in names)
+            foreach (string name in names)
             {
                 if (reader.ValueTextEquals(name))
                 {
-                    value = candidate;
                     return null;
                 }
             }
         }
 
         return SignalsProblem.InvalidRequest(
-            $"The field '{field}' must be one of {string.Join(", ", names.Select(static n => $"\"{n.Name}\""))}, not {Describe(ref reader)}.");
+            $"The field '{field}' must be one of {string.Join(", ", names.Select(static name => $"\"{name}\""))}, not {Describe(ref reader)}.");
     }
 
-    private static SignalsProblem? ReadTimestamp(ref Utf8JsonReader reader, out long? timestamp)
+    private static SignalsProblem? ReadTimestamp(ref Utf8JsonReader reader)
     {
-        timestamp = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value))
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out _))
         {
             return SignalsProblem.InvalidRequest($"The field 'timestamp' must be a JSON integer, not {Describe(ref reader)}.");
         }
 
-        timestamp = value;
         return null;
     }
 
@@ -271,11 +349,11 @@ internal static class SyncRequestReader
     }
 
     // The wire names come from the enums' [JsonStringEnumMemberName] attributes, through the same metadata that writes them.
-    private static readonly (string Name, SyncMode Value)[] ModeNames = WireNames(SignalsJsonSerializerContext.Default.SyncMode);
+    private static readonly string[] ModeNames = WireNames(SignalsJsonSerializerContext.Default.SyncMode);
 
-    private static readonly (string Name, SyncHint Value)[] HintNames = WireNames(SignalsJsonSerializerContext.Default.SyncHint);
+    private static readonly string[] HintNames = WireNames(SignalsJsonSerializerContext.Default.SyncHint);
 
-    private static (string Name, T Value)[] WireNames<T>(JsonTypeInfo<T> typeInfo)
+    private static string[] WireNames<T>(JsonTypeInfo<T> typeInfo)
         where T : struct, Enum
-        => [.. Enum.GetValues<T>().Select(value => (JsonSerializer.Serialize(value, typeInfo).Trim('"'), value))];
+        => [.. Enum.GetValues<T>().Select(value => JsonSerializer.Serialize(value, typeInfo).Trim('"'))];
 }

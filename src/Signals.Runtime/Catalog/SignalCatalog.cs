@@ -67,7 +67,10 @@ public sealed class SignalCatalog
             return descriptor;
         }
 
-        if (entries.TemplatesByNamespace.TryGetValue(key.Namespace, out SignalDescriptor[]? templates))
+        // The namespace as a span of the key: no substring per lookup.
+        string value = key.Value;
+        int separator = value.IndexOf(SignalKey.Separator, StringComparison.Ordinal);
+        if (entries.TemplatesByNamespace.TryGetValue(separator < 0 ? value : value.AsSpan(0, separator), out SignalDescriptor[]? templates))
         {
             foreach (SignalDescriptor template in templates)
             {
@@ -95,13 +98,15 @@ public sealed class SignalCatalog
             Fixed = Descriptors.Where(static d => !d.IsTemplate).DistinctBy(static d => d.Pattern).ToDictionary(static d => d.Pattern, StringComparer.Ordinal);
             TemplatesByNamespace = Descriptors.Where(static d => d.IsTemplate)
                 .GroupBy(static d => d.Namespace, StringComparer.Ordinal)
-                .ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal);
+                .ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal)
+                .GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public IReadOnlyList<SignalDescriptor> Descriptors { get; }
 
         public Dictionary<string, SignalDescriptor> Fixed { get; }
 
-        public Dictionary<string, SignalDescriptor[]> TemplatesByNamespace { get; }
+        /// <summary>Gets the templates per namespace, looked up by a span of the key.</summary>
+        public Dictionary<string, SignalDescriptor[]>.AlternateLookup<ReadOnlySpan<char>> TemplatesByNamespace { get; }
     }
 }

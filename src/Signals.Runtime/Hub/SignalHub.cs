@@ -14,7 +14,8 @@ namespace Signals;
 /// </remarks>
 public sealed class SignalHub
 {
-    private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries = new();
+    private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries;
+    private readonly ConcurrentDictionary<SignalKey, KeyEntry>.AlternateLookup<ReadOnlySpan<char>> _entriesByText;
     private readonly int _maxKeysPerSubscription;
     private readonly Lock _settledLock = new();
     private TaskCompletionSource? _settledAdvanced;
@@ -35,6 +36,8 @@ public sealed class SignalHub
     {
         ArgumentNullException.ThrowIfNull(options);
         _maxKeysPerSubscription = options.Value.MaxKeysPerSubscription;
+        _entries = new ConcurrentDictionary<SignalKey, KeyEntry>(SignalKeyComparer.Instance);
+        _entriesByText = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Occurs when a key gains its first subscriber on this instance, or loses its last one.</summary>
@@ -178,6 +181,12 @@ public sealed class SignalHub
     /// <returns>The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed.</returns>
     public SignalVersion GetVersion(SignalKey key)
         => _entries.TryGetValue(key, out KeyEntry? entry) ? entry.Current : SignalVersion.Initial(key);
+
+    /// <summary>Finds a key this hub holds by its text, without making a string: a request can name a key the hub knows for free.</summary>
+    /// <param name="text">The key's canonical text.</param>
+    /// <param name="key">The key (valid: the hub holds only valid keys), or <c>default</c> when the hub does not hold it.</param>
+    /// <returns><see langword="true"/> when the hub holds the key (it changed, or someone watches it).</returns>
+    internal bool TryGetKey(ReadOnlySpan<char> text, out SignalKey key) => _entriesByText.TryGetValue(text, out key, out _);
 
     /// <summary>Publishes one committed change.</summary>
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>

@@ -14,8 +14,6 @@ namespace Signals;
 public sealed class SignalSubscription : IDisposable
 {
     private readonly SignalHub _hub;
-    private readonly Dictionary<SignalKey, SignalVersion> _pending = [];
-    private readonly Dictionary<SignalKey, long> _delivered = [];
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
@@ -23,6 +21,9 @@ public sealed class SignalSubscription : IDisposable
     });
 
     private readonly long _after;
+
+    // Created with the first change held: a subscription of keys that do not change (most of them, most of the time) holds none.
+    private Changes? _changes;
     private SignalVersion[] _batch = [];
     private int _batchIndex;
     private long _batchSettled;
@@ -122,19 +123,20 @@ public sealed class SignalSubscription : IDisposable
             return false;
         }
 
-        lock (_pending)
+        Changes changes = Volatile.Read(ref _changes) ?? Interlocked.CompareExchange(ref _changes, new Changes(), null) ?? _changes!;
+        lock (changes)
         {
-            if (_delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)
+            if (changes.Delivered.TryGetValue(version.Key, out long delivered) && version.Version <= delivered)
             {
                 return false;
             }
 
-            if (_pending.TryGetValue(version.Key, out SignalVersion pending) && version.Version <= pending.Version)
+            if (changes.Pending.TryGetValue(version.Key, out SignalVersion pending) && version.Version <= pending.Version)
             {
                 return false;
             }
 
-            _pending[version.Key] = version;
+            changes.Pending[version.Key] = version;
         }
 
         return true;
@@ -150,9 +152,14 @@ public sealed class SignalSubscription : IDisposable
             return true;
         }
 
-        lock (_pending)
+        if (Volatile.Read(ref _changes) is not { } changes)
         {
-            return _pending.Count > 0;
+            return false;
+        }
+
+        lock (changes)
+        {
+            return changes.Pending.Count > 0;
         }
     }
 
@@ -160,18 +167,23 @@ public sealed class SignalSubscription : IDisposable
     {
         // Read before the batch is taken: every version at or below it was published, so it is in this batch or read before.
         long settled = _hub.SettledCursor;
-        lock (_pending)
+        if (Volatile.Read(ref _changes) is not { } changes)
         {
-            if (_pending.Count == 0)
+            return false;
+        }
+
+        lock (changes)
+        {
+            if (changes.Pending.Count == 0)
             {
                 return false;
             }
 
-            _batch = [.. _pending.Values];
-            _pending.Clear();
+            _batch = [.. changes.Pending.Values];
+            changes.Pending.Clear();
             foreach (SignalVersion version in _batch)
             {
-                _delivered[version.Key] = version.Version;
+                changes.Delivered[version.Key] = version.Version;
             }
         }
 
@@ -179,5 +191,15 @@ public sealed class SignalSubscription : IDisposable
         _batchIndex = 0;
         _batchSettled = settled;
         return true;
+    }
+
+    /// <summary>The changes held for the reader and the versions it read, per key; also the lock that guards both.</summary>
+    private sealed class Changes
+    {
+        /// <summary>Gets the latest change of each key not read yet.</summary>
+        public Dictionary<SignalKey, SignalVersion> Pending { get; } = [];
+
+        /// <summary>Gets the version of each key read last, so that an older one arriving late is dropped.</summary>
+        public Dictionary<SignalKey, long> Delivered { get; } = [];
     }
 }

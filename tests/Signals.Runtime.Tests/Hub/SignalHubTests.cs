@@ -34,6 +34,28 @@ public class SignalHubTests
     }
 
     [Fact]
+    public void Keys_the_hub_holds_are_found_by_their_text_and_only_those()
+    {
+        var hub = new SignalHub();
+        SignalKey watched = SignalKey.Parse("chat:room:watched");
+        hub.Publish(V(General, 1));
+        SignalSubscription subscription = hub.Subscribe([watched]);
+
+        Assert.True(hub.TryGetKey("chat:room:general:x".AsSpan(0, 17), out SignalKey found));
+        Assert.Equal(General, found);
+        Assert.True(hub.TryGetKey("chat:room:watched", out found));
+        Assert.Equal(watched, found);
+        Assert.False(hub.TryGetKey("chat:room:random", out found));
+        Assert.True(found.IsDefault);
+        Assert.False(hub.TryGetKey("chat:room:General", out _));
+
+        // A key that never changed is forgotten with its last watcher.
+        subscription.Dispose();
+        Assert.False(hub.TryGetKey("chat:room:watched", out _));
+        Assert.True(hub.TryGetKey("chat:room:general", out _));
+    }
+
+    [Fact]
     public void Publish_rejects_versions_without_key_or_below_one()
     {
         var hub = new SignalHub();
