@@ -205,24 +205,40 @@ public sealed class InterceptorTests(PostgresServer server)
         Assert.Equal([AnyMessage, Random], await TestDatabase.ReadOutboxKeysAsync(db));
     }
 
+    [Fact]
+    public async Task An_entity_with_one_key_bumps_it()
+    {
+        string db = await TestDatabase.CreateAsync(server, "onekey");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        context.Settings.Add(new Setting { Name = "theme", Value = "dark" });
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        context.Settings.Single().Value = "light";
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+        string theme = Setting.ByName("theme").Value;
+        Assert.Equal([theme, theme], await TestDatabase.ReadOutboxKeysAsync(db));
+    }
+
     [Theory]
-    [InlineData(EntityState.Modified)]
-    [InlineData(EntityState.Deleted)]
-    public async Task A_save_whose_row_is_gone_fails_and_bumps_nothing(EntityState state)
+    [InlineData(EntityState.Modified, false)]
+    [InlineData(EntityState.Deleted, false)]
+    [InlineData(EntityState.Modified, true)]
+    [InlineData(EntityState.Deleted, true)]
+    public async Task A_save_whose_row_is_gone_fails_and_bumps_nothing(EntityState state, bool oneKey)
     {
         // One statement, so no transaction: the outbox rows share the statement's implicit transaction, and an UPDATE or DELETE that
         // matches no row is no error there. EF Core reports the concurrency failure afterwards; the rows must not have been written.
         string db = await TestDatabase.CreateAsync(server, "gone");
         await using ChatDbContext context = TestDatabase.CreateContext(db);
-        var missing = new ChatMessage { RoomId = "general", Text = "never saved" };
-        context.Messages.Attach(missing);
+        object missing = oneKey ? new Setting { Name = "never saved" } : new ChatMessage { RoomId = "general", Text = "never saved" };
+        context.Attach(missing);
         if (state == EntityState.Modified)
         {
-            missing.RoomId = "random";
+            context.Entry(missing).Property(oneKey ? nameof(Setting.Value) : nameof(ChatMessage.Text)).CurrentValue = "changed";
         }
         else
         {
-            context.Messages.Remove(missing);
+            context.Remove(missing);
         }
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => context.SaveChangesAsync(TestContext.Current.CancellationToken));

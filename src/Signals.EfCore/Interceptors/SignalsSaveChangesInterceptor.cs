@@ -19,17 +19,19 @@ namespace Signals.EntityFrameworkCore;
 /// <para>
 /// For every Added, Modified or Deleted entry whose entity implements <see cref="ISignalSource"/> (the source generator implements it
 /// on annotated types), the interceptor collects keys from the current values (Added, Modified) and the original values (Modified,
-/// Deleted) — so moving a message from room A to room B bumps both rooms — dedupes them per save, and adds one
-/// <see cref="SignalOutboxEntry"/> per key to the same context. The rows are tracked entities, so EF Core writes them in the same
-/// transaction as the data: they commit or roll back with it, including inside a transaction the application began.
-/// After the save the rows are detached again, and the value <c>SaveChanges</c> returns does not count them.
+/// Deleted) — so moving a message from room A to room B bumps both rooms — dedupes them per save, and writes one
+/// <see cref="SignalOutboxEntry"/> row per key in the same transaction as the data: they commit or roll back with it, including inside
+/// a transaction the application began. On PostgreSQL the rows are one <c>INSERT</c> added to the command EF Core sends for the save
+/// (no extra round trip, nothing tracked; see <see cref="PostgresOutboxAppender"/> for how a save of one statement stays atomic);
+/// on other providers they are tracked entities of the same save, detached again afterwards. The value <c>SaveChanges</c> returns
+/// does not count them.
 /// </para>
 /// <para>
 /// Database-generated key values (an identity <c>Id</c>) are still temporary while the save starts. When a key depends on such a
 /// value, the interceptor runs the save itself, inside the current transaction or one it begins (when the provider is relational and
-/// <see cref="DatabaseFacade.AutoTransactionBehavior"/> is not <see cref="AutoTransactionBehavior.Never"/>): it saves the data with
-/// the keys it already knows, computes the remaining keys from the now real values, saves their outbox rows, commits, and returns
-/// the combined result. Entities are accepted after the first of these inner saves, even when <c>SaveChanges(false)</c> was called;
+/// <see cref="DatabaseFacade.AutoTransactionBehavior"/> is not <see cref="AutoTransactionBehavior.Never"/>): it saves the data,
+/// computes the remaining keys from the now real values, inserts the rows of all the save's keys, commits, and returns the save's
+/// result. Entities are accepted by that inner save, even when <c>SaveChanges(false)</c> was called;
 /// with a retrying execution strategy such a save is not retried once its entities were accepted (it fails instead), because a retry
 /// could no longer insert them.
 /// </para>
@@ -549,15 +551,20 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     /// <returns><paramref name="result"/> without the tracked outbox rows.</returns>
     private static int Complete(DbContext context, int result)
     {
-        if (GetState(context) is not { Inner: false } state || !state.Wrote)
+        if (GetState(context) is not { Inner: false } state)
         {
             return result;
         }
 
+        bool wrote = state.Wrote;
         int rows = state.Staged.Count;
         Unstage(context, state);
         state.ClearSave();
-        WakeWhenCommitted(context);
+        if (wrote)
+        {
+            WakeWhenCommitted(context);
+        }
+
         return Math.Max(0, result - rows);
     }
 

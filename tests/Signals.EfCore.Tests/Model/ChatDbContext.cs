@@ -11,6 +11,8 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     public DbSet<AuditNote> Notes => Set<AuditNote>();
 
+    public DbSet<Setting> Settings => Set<Setting>();
+
     public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
 
     public DbSet<SignalStateEntry> State => Set<SignalStateEntry>();
@@ -20,6 +22,7 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ChatMessage>().Property(m => m.Id).ValueGeneratedNever();
+        modelBuilder.Entity<Setting>().HasKey(s => s.Name);
         modelBuilder.AddSignalsOutbox();
     }
 }
