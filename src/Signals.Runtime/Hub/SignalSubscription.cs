@@ -13,6 +13,10 @@ namespace Signals;
 /// </remarks>
 public sealed class SignalSubscription : IDisposable
 {
+    private const int ReusedBatchLength = 16;
+
+    private static readonly Comparer<SignalVersion> ByVersion = Comparer<SignalVersion>.Create(static (a, b) => a.Version.CompareTo(b.Version));
+
     private readonly SignalHub _hub;
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -25,6 +29,7 @@ public sealed class SignalSubscription : IDisposable
     // Created with the first change held: a subscription of keys that do not change (most of them, most of the time) holds none.
     private Changes? _changes;
     private SignalVersion[] _batch = [];
+    private int _batchCount;
     private int _batchIndex;
     private long _batchSettled;
     private int _disposed;
@@ -56,6 +61,7 @@ public sealed class SignalSubscription : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns><see langword="true"/> when a change is pending; <see langword="false"/> when the subscription was disposed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
         while (true)
@@ -79,7 +85,7 @@ public sealed class SignalSubscription : IDisposable
     /// <returns><see langword="true"/> when a change was read.</returns>
     public bool TryRead(out SignalVersion version)
     {
-        if (_batchIndex == _batch.Length && !TakeBatch())
+        if (_batchIndex == _batchCount && !TakeBatch())
         {
             version = default;
             return false;
@@ -147,7 +153,7 @@ public sealed class SignalSubscription : IDisposable
 
     private bool HasPending()
     {
-        if (_batchIndex < _batch.Length)
+        if (_batchIndex < _batchCount)
         {
             return true;
         }
@@ -174,20 +180,30 @@ public sealed class SignalSubscription : IDisposable
 
         lock (changes)
         {
-            if (changes.Pending.Count == 0)
+            int count = changes.Pending.Count;
+            if (count == 0)
             {
                 return false;
             }
 
-            _batch = [.. changes.Pending.Values];
-            changes.Pending.Clear();
-            foreach (SignalVersion version in _batch)
+            // The last batch's array is reused while it fits and is small: no allocation per change read, and a burst on many
+            // keys does not keep a large array alive.
+            if (count > _batch.Length || _batch.Length > Math.Max(count, ReusedBatchLength))
             {
-                changes.Delivered[version.Key] = version.Version;
+                _batch = new SignalVersion[count];
             }
+
+            changes.Pending.Values.CopyTo(_batch, 0);
+            changes.Pending.Clear();
+            for (int i = 0; i < count; i++)
+            {
+                changes.Delivered[_batch[i].Key] = _batch[i].Version;
+            }
+
+            _batchCount = count;
         }
 
-        Array.Sort(_batch, static (a, b) => a.Version.CompareTo(b.Version));
+        Array.Sort(_batch, 0, _batchCount, ByVersion);
         _batchIndex = 0;
         _batchSettled = settled;
         return true;
