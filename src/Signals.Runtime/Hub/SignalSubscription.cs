@@ -64,20 +64,35 @@ public sealed class SignalSubscription : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        while (await WaitToWakeAsync(cancellationToken).ConfigureAwait(false))
         {
             if (HasPending())
             {
                 return true;
             }
-
-            if (!await _doorbell.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            _doorbell.Reader.TryRead(out _);
         }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Waits until a change may be pending: as <see cref="WaitToReadAsync"/>, except that it may also complete with
+    /// <see langword="true"/> when nothing is (the wake-up of a change the reader took before it was woken), so the caller reads with
+    /// <see cref="TryRead"/> and waits again when there is nothing. While it waits it holds no state of its own: an event stream waits
+    /// in it, and a server holds thousands of those.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> when a change may be pending; <see langword="false"/> when the subscription was disposed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    internal ValueTask<bool> WaitToWakeAsync(CancellationToken cancellationToken)
+    {
+        // A wake-up left by a change already read is dropped; a change that came meanwhile is seen by the second look.
+        if (HasPending() || (_doorbell.Reader.TryRead(out _) && HasPending()))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        return _doorbell.Reader.WaitToReadAsync(cancellationToken);
     }
 
     /// <summary>Reads the next pending change, if any.</summary>
