@@ -45,10 +45,16 @@ internal static class EventsEndpoint
 
     public const string Name = "Signals events";
 
+    /// <summary>Why a stream's wait ended.</summary>
     private enum Wake
     {
+        /// <summary>Changes may be pending: send what <see cref="SignalSubscription.TryRead"/> finds (possibly nothing).</summary>
         Changes,
+
+        /// <summary>Nothing was sent for a heartbeat interval: send a ping.</summary>
         Idle,
+
+        /// <summary>The client went away, the app is stopping, or the subscription ended.</summary>
         Ended,
     }
 
@@ -56,7 +62,7 @@ internal static class EventsEndpoint
     public static async ValueTask<Results<ServerSentEventsResult<string>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
         HttpContext context, SignalsEndpointServices services)
     {
-        if (ReadQuery(context.Request.QueryString, services, out List<SignalKey>? requested, out string? queryCursor) is { } keyProblem)
+        if (ReadQuery(context.Request.QueryString, services, out SignalKey[]? requested, out string? queryCursor) is { } keyProblem)
         {
             return services.Reject(Name, keyProblem);
         }
@@ -120,7 +126,7 @@ internal static class EventsEndpoint
     /// Reads the <c>key</c> parameters (each once, in order) and the <c>lastEventId</c> parameter from the query, named without regard to
     /// case and decoded as <see cref="HttpRequest.Query"/> does, but without materializing the query collection for the stream's lifetime.
     /// </summary>
-    private static SignalsProblem? ReadQuery(QueryString query, SignalsEndpointServices services, out List<SignalKey>? keys, out string? cursor)
+    private static SignalsProblem? ReadQuery(QueryString query, SignalsEndpointServices services, out SignalKey[]? keys, out string? cursor)
     {
         keys = null;
         cursor = null;
@@ -165,7 +171,8 @@ internal static class EventsEndpoint
             return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
         }
 
-        keys = result;
+        // An exact array: the stream keeps the keys for its lifetime.
+        keys = [.. result];
         return null;
     }
 
@@ -242,7 +249,7 @@ internal static class EventsEndpoint
 
                     try
                     {
-                        woken = await subscription.WaitToReadAsync(wake.Token).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
+                        woken = await subscription.WaitToWakeAsync(wake.Token).ConfigureAwait(false) ? Wake.Changes : Wake.Ended;
                         if (heartbeat > TimeSpan.Zero && !wake.TryReset())
                         {
                             // The timer fired as the wait ended: the next wait needs a source that is not canceled.

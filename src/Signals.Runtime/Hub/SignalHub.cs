@@ -221,7 +221,11 @@ public sealed class SignalHub
     public int Publish(IEnumerable<SignalVersion> versions, long settledCursor)
     {
         ArgumentNullException.ThrowIfNull(versions);
-        var woken = new HashSet<SignalSubscription>(ReferenceEqualityComparer.Instance);
+
+        // The subscribers of each published version, as the key's (immutable) subscriber array: nothing is allocated per subscriber.
+        // One that did not take the version, or that appears under several versions, is woken anyway: a wake-up with nothing new is
+        // harmless (its wait goes on).
+        var woken = new List<SignalSubscription[]>();
         int published = 0;
         try
         {
@@ -234,9 +238,12 @@ public sealed class SignalHub
         }
         finally
         {
-            foreach (SignalSubscription subscription in woken)
+            foreach (SignalSubscription[] subscribers in woken)
             {
-                subscription.Wake();
+                foreach (SignalSubscription subscription in subscribers)
+                {
+                    subscription.Wake();
+                }
             }
         }
 
@@ -384,7 +391,7 @@ public sealed class SignalHub
     }
 
     /// <summary>Publishes one change; wakes its subscribers now, or adds them to <paramref name="woken"/> for the caller to wake.</summary>
-    private bool Publish(SignalVersion version, HashSet<SignalSubscription>? woken)
+    private bool Publish(SignalVersion version, List<SignalSubscription[]>? woken)
     {
         if (version.Key.IsDefault || version.Version < 1)
         {
@@ -415,19 +422,15 @@ public sealed class SignalHub
 
         foreach (SignalSubscription subscriber in subscribers)
         {
-            if (!subscriber.Enqueue(version))
-            {
-                continue;
-            }
-
-            if (woken is null)
+            if (subscriber.Enqueue(version) && woken is null)
             {
                 subscriber.Wake();
             }
-            else
-            {
-                woken.Add(subscriber);
-            }
+        }
+
+        if (woken is not null && subscribers.Length > 0)
+        {
+            woken.Add(subscribers);
         }
 
         // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.

@@ -13,6 +13,10 @@ namespace Signals;
 /// </remarks>
 public sealed class SignalSubscription : IDisposable
 {
+    private const int ReusedBatchLength = 16;
+
+    private static readonly Comparer<SignalVersion> ByVersion = Comparer<SignalVersion>.Create(static (a, b) => a.Version.CompareTo(b.Version));
+
     private readonly SignalHub _hub;
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -25,6 +29,7 @@ public sealed class SignalSubscription : IDisposable
     // Created with the first change held: a subscription of keys that do not change (most of them, most of the time) holds none.
     private Changes? _changes;
     private SignalVersion[] _batch = [];
+    private int _batchCount;
     private int _batchIndex;
     private long _batchSettled;
     private int _disposed;
@@ -56,22 +61,38 @@ public sealed class SignalSubscription : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns><see langword="true"/> when a change is pending; <see langword="false"/> when the subscription was disposed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
+        while (await WaitToWakeAsync(cancellationToken).ConfigureAwait(false))
         {
             if (HasPending())
             {
                 return true;
             }
-
-            if (!await _doorbell.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            _doorbell.Reader.TryRead(out _);
         }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Waits until a change may be pending: as <see cref="WaitToReadAsync"/>, except that it may also complete with
+    /// <see langword="true"/> when nothing is (the wake-up of a change the reader took before it was woken), so the caller reads with
+    /// <see cref="TryRead"/> and waits again when there is nothing. While it waits it holds no state of its own: an event stream waits
+    /// in it, and a server holds thousands of those.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> when a change may be pending; <see langword="false"/> when the subscription was disposed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    internal ValueTask<bool> WaitToWakeAsync(CancellationToken cancellationToken)
+    {
+        // A wake-up left by a change already read is dropped; a change that came meanwhile is seen by the second look.
+        if (HasPending() || (_doorbell.Reader.TryRead(out _) && HasPending()))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        return _doorbell.Reader.WaitToReadAsync(cancellationToken);
     }
 
     /// <summary>Reads the next pending change, if any.</summary>
@@ -79,7 +100,7 @@ public sealed class SignalSubscription : IDisposable
     /// <returns><see langword="true"/> when a change was read.</returns>
     public bool TryRead(out SignalVersion version)
     {
-        if (_batchIndex == _batch.Length && !TakeBatch())
+        if (_batchIndex == _batchCount && !TakeBatch())
         {
             version = default;
             return false;
@@ -147,7 +168,7 @@ public sealed class SignalSubscription : IDisposable
 
     private bool HasPending()
     {
-        if (_batchIndex < _batch.Length)
+        if (_batchIndex < _batchCount)
         {
             return true;
         }
@@ -174,20 +195,30 @@ public sealed class SignalSubscription : IDisposable
 
         lock (changes)
         {
-            if (changes.Pending.Count == 0)
+            int count = changes.Pending.Count;
+            if (count == 0)
             {
                 return false;
             }
 
-            _batch = [.. changes.Pending.Values];
-            changes.Pending.Clear();
-            foreach (SignalVersion version in _batch)
+            // The last batch's array is reused while it fits and is small: no allocation per change read, and a burst on many
+            // keys does not keep a large array alive.
+            if (count > _batch.Length || _batch.Length > Math.Max(count, ReusedBatchLength))
             {
-                changes.Delivered[version.Key] = version.Version;
+                _batch = new SignalVersion[count];
             }
+
+            changes.Pending.Values.CopyTo(_batch, 0);
+            changes.Pending.Clear();
+            for (int i = 0; i < count; i++)
+            {
+                changes.Delivered[_batch[i].Key] = _batch[i].Version;
+            }
+
+            _batchCount = count;
         }
 
-        Array.Sort(_batch, static (a, b) => a.Version.CompareTo(b.Version));
+        Array.Sort(_batch, 0, _batchCount, ByVersion);
         _batchIndex = 0;
         _batchSettled = settled;
         return true;

@@ -123,6 +123,29 @@ public class SignalHubTests
     }
 
     [Fact]
+    public async Task A_wake_up_left_by_a_change_already_read_does_not_end_a_wait()
+    {
+        var hub = new SignalHub();
+        using SignalSubscription subscription = hub.Subscribe([General]);
+        for (long version = 1; version <= 4; version += 2)
+        {
+            hub.Publish(V(General, version));
+            Assert.True(subscription.TryRead(out _)); // Read without waiting: the change's wake-up is still there.
+
+            // Both waits: the one that always finds a change, and the one the event streams use.
+            ValueTask<bool> wait = version == 1
+                ? subscription.WaitToReadAsync(TestContext.Current.CancellationToken)
+                : subscription.WaitToWakeAsync(TestContext.Current.CancellationToken);
+            Assert.False(wait.IsCompleted);
+
+            hub.Publish(V(General, version + 1));
+            Assert.True(await wait.AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken));
+            Assert.True(subscription.TryRead(out SignalVersion read));
+            Assert.Equal(version + 1, read.Version);
+        }
+    }
+
+    [Fact]
     public void Subscribe_rejects_empty_default_and_too_many_keys()
     {
         var hub = new SignalHub(Microsoft.Extensions.Options.Options.Create(new SignalsOptions { MaxKeysPerSubscription = 2 }));
