@@ -131,8 +131,8 @@ internal static class EventsEndpoint
         keys = null;
         cursor = null;
         int maxKeys = services.Signals.MaxKeysPerSubscription;
-        List<SignalKey>? result = null;
-        HashSet<SignalKey>? distinct = null;
+        var result = new List<SignalKey>();
+        var distinct = new HashSet<SignalKey>();
         foreach (QueryStringEnumerable.EncodedNameValuePair pair in new QueryStringEnumerable(query.Value))
         {
             ReadOnlySpan<char> name = pair.DecodeName().Span;
@@ -154,8 +154,7 @@ internal static class EventsEndpoint
                 return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value.ToString())} in the 'key' query parameter: {error}");
             }
 
-            result ??= [];
-            if ((distinct ??= []).Add(key))
+            if (distinct.Add(key))
             {
                 if (result.Count == maxKeys)
                 {
@@ -166,7 +165,7 @@ internal static class EventsEndpoint
             }
         }
 
-        if (result is null)
+        if (result.Count == 0)
         {
             return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
         }
