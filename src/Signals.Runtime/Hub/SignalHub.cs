@@ -458,10 +458,20 @@ public sealed class SignalHub
 
     private sealed class KeyEntry(SignalKey key)
     {
-        public SignalVersion Current { get; set; } = SignalVersion.Initial(key);
+        // A SignalVersion is wider than a machine word, and GetVersion reads it without the lock: each publish replaces the whole box,
+        // so a reader gets one version entire, never the version of one publish with the hash of another.
+        private VersionBox _current = new(SignalVersion.Initial(key));
+
+        public SignalVersion Current
+        {
+            get => Volatile.Read(ref _current).Value;
+            set => Volatile.Write(ref _current, new VersionBox(value));
+        }
 
         public SignalSubscription[] Subscribers { get; set; } = [];
 
         public bool Removed { get; set; }
     }
+
+    private sealed record VersionBox(SignalVersion Value);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Signals.Runtime.Tests.Hub;
 
 public class SignalHubTests
@@ -31,6 +33,35 @@ public class SignalHubTests
         Assert.Equal(5, hub.GetVersion(General).Version);
         Assert.Equal(4, hub.GetVersion(Random).Version);
         Assert.Equal(5, hub.Cursor);
+    }
+
+    [Fact]
+    public async Task A_version_read_while_it_is_published_is_never_torn()
+    {
+        // Version, hash and time of one publish belong together: a reader racing a publisher must get one publish entire.
+        var hub = new SignalHub();
+        const int Publishes = 200_000;
+        Task publisher = Task.Run(() =>
+        {
+            for (long version = 1; version <= Publishes; version++)
+            {
+                hub.Publish(new SignalVersion(General, version, version.ToString(CultureInfo.InvariantCulture), Now.AddTicks(version)));
+            }
+        }, TestContext.Current.CancellationToken);
+
+        int torn = 0;
+        while (!publisher.IsCompleted)
+        {
+            SignalVersion read = hub.GetVersion(General);
+            if (read.Version > 0 && (read.Hash != read.Version.ToString(CultureInfo.InvariantCulture) || read.UpdatedAt != Now.AddTicks(read.Version)))
+            {
+                torn++;
+            }
+        }
+
+        await publisher;
+        Assert.Equal(0, torn);
+        Assert.Equal(Publishes, hub.GetVersion(General).Version);
     }
 
     [Fact]
