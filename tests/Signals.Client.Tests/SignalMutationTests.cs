@@ -1,5 +1,4 @@
 using Signals.Client.Tests.Infrastructure;
-using static Signals.Client.Tests.SignalQueryTests;
 
 namespace Signals.Client.Tests;
 
@@ -16,12 +15,12 @@ public sealed class SignalMutationTests
         using CancellationTokenSource deadline = Await.Deadline();
         await using ClientHarness harness = await ClientHarness.StartAsync(kind);
         var app = new AppData("hello");
-        await using SignalQuery<string[]> messages = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync));
+        await using SignalQuery<string[]> messages = harness.Query<string[]>(General, app.FetchAsync);
         await Await.UntilAsync(messages, q => !q.IsLoading, deadline.Token);
 
         var gate = new TaskCompletionSource();
         List<string> failed = [];
-        SignalMutation<string, long> post = Quietly(() => new SignalMutation<string, long>(
+        SignalMutation<string, long> post = Quietly.Create(() => new SignalMutation<string, long>(
             async (text, token) =>
             {
                 await gate.Task.WaitAsync(token);
@@ -57,8 +56,8 @@ public sealed class SignalMutationTests
         using CancellationTokenSource deadline = Await.Deadline();
         await using ClientHarness harness = await ClientHarness.StartAsync(kind);
         var app = new AppData("hello");
-        await using SignalQuery<string[]> messages = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync));
-        await using SignalQuery<string[]> counts = Quietly(() => new SignalQuery<string[]>(harness.Client, SignalKey.Parse("chat:rooms"), _ => Task.FromResult<string[]>([app.Messages.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)])));
+        await using SignalQuery<string[]> messages = harness.Query<string[]>(General, app.FetchAsync);
+        await using SignalQuery<string[]> counts = harness.Query<string[]>(SignalKey.Parse("chat:rooms"), _ => Task.FromResult<string[]>([app.Messages.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
         await Await.UntilAsync(messages, q => !q.IsLoading, deadline.Token);
         await Await.UntilAsync(counts, q => !q.IsLoading, deadline.Token);
         List<string> shown = [];
@@ -71,7 +70,7 @@ public sealed class SignalMutationTests
         };
 
         List<(long Result, string Argument)> succeeded = [];
-        SignalMutation<string, long> post = Quietly(() => new SignalMutation<string, long>(
+        SignalMutation<string, long> post = Quietly.Create(() => new SignalMutation<string, long>(
             (text, _) =>
             {
                 // The API saved the message; its signal has not arrived yet (the dispatcher publishes after the commit).

@@ -18,7 +18,7 @@ public sealed class SignalQueryTests
         var app = new AppData("hello");
         SignalVersion v1 = await harness.Server.ChangeAsync(General.Value);
 
-        await using SignalQuery<string[]> query = Quietly(() => new SignalReference(harness.Client, General).Query(app.FetchAsync, new SignalQueryOptions<string[]> { FallbackValue = ["…"] }));
+        await using SignalQuery<string[]> query = Quietly.Create(() => new SignalReference(harness.Client, General).Query(app.FetchAsync, new SignalQueryOptions<string[]> { FallbackValue = ["…"] }));
         Assert.True(query.IsLoading);
         Assert.Equal(["…"], query.Data!);
         await Await.UntilAsync(query, q => !q.IsLoading, deadline.Token);
@@ -43,7 +43,7 @@ public sealed class SignalQueryTests
         using CancellationTokenSource deadline = Await.Deadline();
         await using ClientHarness harness = await ClientHarness.StartAsync(kind);
         var app = new AppData("one");
-        SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync));
+        SignalQuery<string[]> query = harness.Query<string[]>(General, app.FetchAsync);
         List<string> seen = [];
 
         await foreach (string[] data in query.WatchAsync(deadline.Token))
@@ -88,7 +88,7 @@ public sealed class SignalQueryTests
             }
         };
 
-        await using SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync));
+        await using SignalQuery<string[]> query = harness.Query<string[]>(General, app.FetchAsync);
         await firstFetch.Task.WaitAsync(deadline.Token);
         Assert.True(query.IsLoading);
         Assert.True(query.IsSyncing);
@@ -122,12 +122,12 @@ public sealed class SignalQueryTests
         var theme = SignalKey.Parse("app:theme");
         await harness.Server.Store.SetAsync(theme, new { mode = "dark" }, deadline.Token);
         int fetches = 0;
-        await using SignalQuery<string?> query = Quietly(() => new SignalQuery<string?>(harness.Client, theme, async token =>
+        await using SignalQuery<string?> query = harness.Query<string?>(theme, async token =>
         {
             Interlocked.Increment(ref fetches);
             SignalValue<JsonElement>? value = await harness.Client.GetValueAsync(theme, token);
             return value?.Value.GetProperty("mode").GetString();
-        }));
+        });
         await Await.UntilAsync(query, q => q.Data == "dark", deadline.Token);
 
         // Invalidating a value signal bumps its version but keeps its hash: same content, so the query only moves its version.
@@ -149,12 +149,12 @@ public sealed class SignalQueryTests
         await using ClientHarness harness = await ClientHarness.StartAsync(kind);
         var app = new AppData("hello");
         var time = new ManualTimeProvider();
-        await using SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync, new SignalQueryOptions<string[]>
+        await using SignalQuery<string[]> query = harness.Query<string[]>(General, app.FetchAsync, new SignalQueryOptions<string[]>
         {
             DedupeInterval = TimeSpan.FromMinutes(1),
             StaleTime = TimeSpan.FromMinutes(10),
             TimeProvider = time,
-        }));
+        });
         await Await.UntilAsync(query, q => !q.IsLoading, deadline.Token);
         await time.WaitForPendingTimersAsync(1, deadline.Token);
 
@@ -191,11 +191,11 @@ public sealed class SignalQueryTests
         var app = new AppData("hello");
         app.BeforeFetch = (call, _) => call == 2 ? throw new InvalidOperationException("the API is down") : Task.CompletedTask;
         var time = new ManualTimeProvider();
-        await using SignalQuery<string[]> query = Quietly(() => new SignalQuery<string[]>(harness.Client, General, app.FetchAsync, new SignalQueryOptions<string[]>
+        await using SignalQuery<string[]> query = harness.Query<string[]>(General, app.FetchAsync, new SignalQueryOptions<string[]>
         {
             ErrorRetryInterval = TimeSpan.FromSeconds(5),
             TimeProvider = time,
-        }));
+        });
         await Await.UntilAsync(query, q => !q.IsLoading, deadline.Token);
 
         SignalVersion failed = await harness.Server.ChangeAsync(General.Value);
@@ -248,21 +248,6 @@ public sealed class SignalQueryTests
         }
     }
 
-    /// <summary>Creates a query where no <see cref="SynchronizationContext"/> is current, so its events are raised synchronously.</summary>
-    internal static T Quietly<T>(Func<T> create)
-    {
-        SynchronizationContext? previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            return create();
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
-    }
-
     /// <summary>A context like a UI thread's: posted callbacks wait until the owning thread runs them.</summary>
     private sealed class QueueSynchronizationContext : SynchronizationContext
     {
@@ -285,51 +270,6 @@ public sealed class SignalQueryTests
             {
                 SetSynchronizationContext(previous);
             }
-        }
-    }
-}
-
-/// <summary>The app's own data behind a query's fetcher: what an API would return, with a count of fetches.</summary>
-internal sealed class AppData(params string[] messages)
-{
-    private int _fetches;
-    private int _concurrent;
-    private int _maxConcurrent;
-
-    public volatile string[] Messages = messages;
-
-    public Func<int, CancellationToken, Task>? BeforeFetch { get; set; }
-
-    public int Fetches => Volatile.Read(ref _fetches);
-
-    public int MaxConcurrentFetches => Volatile.Read(ref _maxConcurrent);
-
-    public async Task<string[]> FetchAsync(CancellationToken cancellationToken)
-    {
-        int call = Interlocked.Increment(ref _fetches);
-        int concurrent = Interlocked.Increment(ref _concurrent);
-        InterlockedMax(ref _maxConcurrent, concurrent);
-        try
-        {
-            if (BeforeFetch is { } before)
-            {
-                await before(call, cancellationToken);
-            }
-
-            return Messages;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _concurrent);
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current = Volatile.Read(ref target);
-        while (value > current && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-            current = Volatile.Read(ref target);
         }
     }
 }

@@ -66,7 +66,7 @@ public sealed class SignalHub
 
         lock (entry)
         {
-            return entry.Subscribers.Length;
+            return entry.SubscriberCount;
         }
     }
 
@@ -222,7 +222,7 @@ public sealed class SignalHub
     {
         ArgumentNullException.ThrowIfNull(versions);
 
-        // The subscribers of each published version, as the key's (immutable) subscriber array: nothing is allocated per subscriber.
+        // The subscribers of each published version, as the key's shared subscriber array (never written again): nothing is allocated per subscriber.
         // One that did not take the version, or that appears under several versions, is woken anyway: a wake-up with nothing new is
         // harmless (its wait goes on).
         var woken = new List<SignalSubscription[]>();
@@ -286,8 +286,8 @@ public sealed class SignalHub
                         continue;
                     }
 
-                    entry.Subscribers = [.. entry.Subscribers, subscription];
-                    if (entry.Subscribers.Length == 1)
+                    entry.AddSubscriber(subscription);
+                    if (entry.SubscriberCount == 1)
                     {
                         (firstWatched ??= []).Add(key);
                     }
@@ -358,15 +358,13 @@ public sealed class SignalHub
 
             lock (entry)
             {
-                int before = entry.Subscribers.Length;
-                entry.Subscribers = Array.FindAll(entry.Subscribers, s => !ReferenceEquals(s, subscription));
-                if (before > 0 && entry.Subscribers.Length == 0)
+                if (entry.RemoveSubscriber(subscription) && entry.SubscriberCount == 0)
                 {
                     (lastGone ??= []).Add(key);
                 }
 
                 // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys.
-                if (entry.Subscribers.Length == 0 && entry.Current.Version == 0)
+                if (entry.SubscriberCount == 0 && entry.Current.Version == 0)
                 {
                     entry.Removed = true;
                     _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
@@ -415,7 +413,7 @@ public sealed class SignalHub
                 }
 
                 entry.Current = version;
-                subscribers = entry.Subscribers;
+                subscribers = entry.ShareSubscribers();
                 break;
             }
         }
@@ -468,9 +466,64 @@ public sealed class SignalHub
             set => Volatile.Write(ref _current, new VersionBox(value));
         }
 
-        public SignalSubscription[] Subscribers { get; set; } = [];
+        // The key's subscribers are _subscribers[.._count], guarded by the entry's lock. Subscribing appends in place while the array
+        // has room and doubles it when full, so N subscriptions of one key cost O(N), not O(N²) as a copy per subscription would.
+        // A publisher iterates an array outside the lock, so an array it was given must never be written again: ShareSubscribers hands
+        // out only a full array (trimmed first if needed), and a full array is never written in place (adding grows into a new one,
+        // removing copies it first).
+        private SignalSubscription[] _subscribers = [];
+        private int _count;
+
+        public int SubscriberCount => _count;
 
         public bool Removed { get; set; }
+
+        public void AddSubscriber(SignalSubscription subscription)
+        {
+            if (_count == _subscribers.Length)
+            {
+                Array.Resize(ref _subscribers, Math.Max(1, _count * 2));
+            }
+
+            _subscribers[_count++] = subscription;
+        }
+
+        /// <returns><see langword="true"/> when the subscription was a subscriber.</returns>
+        public bool RemoveSubscriber(SignalSubscription subscription)
+        {
+            int index = Array.IndexOf(_subscribers, subscription, 0, _count);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            if (_count == _subscribers.Length)
+            {
+                _subscribers = (SignalSubscription[])_subscribers.Clone();
+            }
+
+            // Order does not matter: the last subscriber takes the slot.
+            _count--;
+            _subscribers[index] = _subscribers[_count];
+            _subscribers[_count] = null!;
+            if (_count == 0)
+            {
+                _subscribers = [];
+            }
+
+            return true;
+        }
+
+        /// <summary>Returns the subscribers as an array nobody writes again; the same array until they change.</summary>
+        public SignalSubscription[] ShareSubscribers()
+        {
+            if (_count != _subscribers.Length)
+            {
+                _subscribers = _subscribers[.._count];
+            }
+
+            return _subscribers;
+        }
     }
 
     private sealed record VersionBox(SignalVersion Value);

@@ -93,7 +93,6 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
         }
     }
 
-
     private SignalValue<JsonElement> Store(SignalKey key, JsonElement value)
     {
         string hash = SignalValueHash.Compute(value);

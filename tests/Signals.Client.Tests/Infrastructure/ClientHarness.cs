@@ -18,6 +18,10 @@ public sealed class ClientHarness : IAsyncDisposable
 
     public ISignalsClient Client { get; }
 
+    /// <summary>Starts a live query of <paramref name="key"/> on <see cref="Client"/>, with its events raised synchronously (<see cref="Quietly"/>).</summary>
+    public SignalQuery<T> Query<T>(SignalKey key, Func<CancellationToken, Task<T>> fetcher, SignalQueryOptions<T>? options = null)
+        => Quietly.Create(() => new SignalQuery<T>(Client, key, fetcher, options));
+
     public static async Task<ClientHarness> StartAsync(ClientKind kind, Action<SignalsClientOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplication>? map = null)
     {
         ClientTestServer server = await ClientTestServer.StartAsync(map);

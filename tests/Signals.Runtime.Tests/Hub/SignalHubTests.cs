@@ -235,6 +235,52 @@ public class SignalHubTests
     }
 
     [Fact]
+    public void Subscribers_of_one_key_that_come_and_go_between_publishes_get_exactly_the_publishes_made_while_they_watch()
+    {
+        // Fixed seed: subscribing, disposing (anywhere in the key's subscriber list) and publishing interleave in the same order on every run.
+        var random = new System.Random(1842);
+        var hub = new SignalHub();
+        hub.Publish(V(General, 1));
+        List<SignalSubscription> live = [];
+        long version = 1;
+        for (int step = 0; step < 3000; step++)
+        {
+            int roll = random.Next(10);
+            if (roll < 5)
+            {
+                // A new subscriber starts with the key's current version.
+                SignalSubscription subscription = hub.Subscribe([General]);
+                Assert.True(subscription.TryRead(out SignalVersion current));
+                Assert.Equal(version, current.Version);
+                live.Add(subscription);
+            }
+            else if (roll < 8 && live.Count > 0)
+            {
+                int index = random.Next(live.Count);
+                live[index].Dispose();
+                Assert.False(live[index].TryRead(out _));
+                live.RemoveAt(index);
+            }
+            else
+            {
+                hub.Publish(V(General, ++version));
+                foreach (SignalSubscription subscription in live)
+                {
+                    Assert.True(subscription.TryRead(out SignalVersion received));
+                    Assert.Equal(version, received.Version);
+                    Assert.False(subscription.TryRead(out _));
+                }
+            }
+
+            Assert.Equal(live.Count, hub.GetWatcherCount(General));
+        }
+
+        Assert.True(live.Count > 100, $"The walk should hold many subscribers at once; it ended with {live.Count}.");
+        live.ForEach(static subscription => subscription.Dispose());
+        Assert.Equal(0, hub.GetWatcherCount(General));
+    }
+
+    [Fact]
     public async Task WaitForChange_returns_at_once_when_a_known_version_differs()
     {
         var hub = new SignalHub();

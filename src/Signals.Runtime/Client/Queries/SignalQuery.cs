@@ -517,7 +517,7 @@ public sealed class SignalQuery<T> : ISignalQuery
                 _expired = false;
                 _fetching = false;
                 RemoveLayersLocked(released);
-                RestartStaleTimerLocked();
+                RestartTimerLocked(ref _staleTimer, _options.StaleTime, static state => ((SignalQuery<T>)state!).Expire());
                 _retryTimer?.Dispose();
                 _retryTimer = null;
             });
@@ -534,7 +534,7 @@ public sealed class SignalQuery<T> : ISignalQuery
                 _error = exception;
                 _fetching = false;
                 RemoveLayersLocked(released);
-                ScheduleRetryLocked();
+                RestartTimerLocked(ref _retryTimer, _options.ErrorRetryInterval, static state => ((SignalQuery<T>)state!).Retry());
             });
         }
 
@@ -549,29 +549,15 @@ public sealed class SignalQuery<T> : ISignalQuery
         }
     }
 
-    private void RestartStaleTimerLocked()
+    /// <summary>Disposes <paramref name="timer"/> and, unless the query is disposed, starts a one-shot timer that calls
+    /// <paramref name="callback"/> with the query after <paramref name="due"/> (no timer when <paramref name="due"/> is <see langword="null"/>).</summary>
+    private void RestartTimerLocked(ref ITimer? timer, TimeSpan? due, TimerCallback callback)
     {
-        if (_options.StaleTime is not { } staleTime || _disposed.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _staleTimer?.Dispose();
-        _staleTimer = _time.CreateTimer(static state => ((SignalQuery<T>)state!).Expire(), this, staleTime, Timeout.InfiniteTimeSpan);
+        timer?.Dispose();
+        timer = due is { } delay && !_disposed.IsCancellationRequested ? _time.CreateTimer(callback, this, delay, Timeout.InfiniteTimeSpan) : null;
     }
 
     private void Expire() => Update(() => _expired = true);
-
-    private void ScheduleRetryLocked()
-    {
-        if (_options.ErrorRetryInterval is not { } interval || _disposed.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _retryTimer?.Dispose();
-        _retryTimer = _time.CreateTimer(static state => ((SignalQuery<T>)state!).Retry(), this, interval, Timeout.InfiniteTimeSpan);
-    }
 
     private void Retry() => Update(() => RequestFetchLocked(force: false));
 
