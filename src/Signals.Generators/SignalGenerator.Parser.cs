@@ -119,9 +119,7 @@ public sealed partial class SignalGenerator
 
             // A type is emitted once, by the step of its owner attribute; a partial type is parsed only from the declaration holding it.
             Annotations annotations = Annotations.Read(type);
-            if (annotations.Owner is not { AttributeClass: { } ownerClass } owner
-                || "Signals." + ownerClass.MetadataName != trigger
-                || !IsDeclaredOn(owner, declaration))
+            if (annotations.Owner is not { } owner || !Annotations.IsNamed(owner, trigger) || !IsDeclaredOn(owner, declaration))
             {
                 return null;
             }
