@@ -1,5 +1,3 @@
-using Signals.LoadTests.Reporting;
-
 namespace Signals.LoadTests;
 
 /// <summary>One load scenario: a command of the harness that measures and returns its figures.</summary>
@@ -17,8 +15,3 @@ internal abstract class Scenario
     /// <returns>How it was measured (one line per fact) and the figures.</returns>
     public abstract Task<Measurement> MeasureAsync(ScenarioContext context, CancellationToken cancellationToken);
 }
-
-/// <summary>What a scenario returns.</summary>
-/// <param name="Setup">How it was measured, one line per fact.</param>
-/// <param name="Figures">The figures.</param>
-internal sealed record Measurement(IReadOnlyList<string> Setup, IReadOnlyList<Figure> Figures);

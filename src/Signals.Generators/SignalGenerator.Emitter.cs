@@ -164,15 +164,9 @@ public sealed partial class SignalGenerator
             }
         }
 
-        /// <summary>A key factory method, or a property for a value signal's key without placeholders.</summary>
-        private static void WriteFactory(SourceWriter writer, SignalFamilyModel key, Func<SignalParameterModel, string> describeParameter, bool isValue = false)
+        /// <summary>A key factory method.</summary>
+        private static void WriteFactory(SourceWriter writer, SignalFamilyModel key, Func<SignalParameterModel, string> describeParameter)
         {
-            if (isValue && key.Parameters.Count == 0)
-            {
-                writer.WriteLine($"public static {SignalKey} Value {{ get; }} = {BuildKey(key)};");
-                return;
-            }
-
             WriteParameterDocs(writer, key, describeParameter);
             writer.WriteLine("/// <returns>The key.</returns>");
             writer.WriteLine($"{key.Accessibility} static {SignalKey} {key.MethodName}({Parameters(key)}) => {BuildKey(key)};");
@@ -314,7 +308,7 @@ public sealed partial class SignalGenerator
         {
             SignalFamilyModel key = value.Key;
             string type = model.FullyQualifiedName;
-            string keyExpression = key.Parameters.Count == 0 ? "Keys.Value" : $"Keys.Value({Arguments(key)})";
+            string keyExpression = ValueKey(key);
             string keyParameters = key.Parameters.Count == 0 ? string.Empty : Parameters(key) + ", ";
             writer.WriteLine($"partial {model.Keyword} {model.TypeName}");
             using (writer.Block())
@@ -324,10 +318,16 @@ public sealed partial class SignalGenerator
                 writer.WriteLine(model.HidesInheritedKeys ? "public new static class Keys" : "public static class Keys");
                 using (writer.Block())
                 {
-                    writer.WriteLine(key.Parameters.Count == 0
-                        ? $"/// <summary>Gets the key <c>{key.Template}</c>, which holds the {model.TypeName} value.</summary>"
-                        : $"/// <summary>Gets the key of the <c>{key.Template}</c> value for the given arguments.</summary>");
-                    WriteFactory(writer, key, PlaceholderDoc, isValue: true);
+                    if (key.Parameters.Count == 0)
+                    {
+                        writer.WriteLine($"/// <summary>Gets the key <c>{key.Template}</c>, which holds the {model.TypeName} value.</summary>");
+                        writer.WriteLine($"public static {SignalKey} Value {{ get; }} = {BuildKey(key)};");
+                    }
+                    else
+                    {
+                        writer.WriteLine($"/// <summary>Gets the key of the <c>{key.Template}</c> value for the given arguments.</summary>");
+                        WriteFactory(writer, key, PlaceholderDoc);
+                    }
                 }
 
                 writer.WriteLine();
@@ -399,6 +399,9 @@ public sealed partial class SignalGenerator
                 }
             }
         }
+
+        /// <summary>A value signal's key inside its type: the property <c>Keys.Value</c>, or the factory <c>Keys.Value(args)</c> for a template.</summary>
+        private static string ValueKey(SignalFamilyModel key) => key.Parameters.Count == 0 ? "Keys.Value" : $"Keys.Value({Arguments(key)})";
 
         private static string PlaceholderDoc(SignalParameterModel parameter) => $"The <c>{{{parameter.PropertyName}}}</c> argument.";
 
@@ -473,7 +476,7 @@ public sealed partial class SignalGenerator
         {
             string type = model.FullyQualifiedName;
             SignalFamilyModel key = value.Key;
-            string keyExpression = key.Parameters.Count == 0 ? $"{type}.Keys.Value" : $"{type}.Keys.Value({Arguments(key)})";
+            string keyExpression = $"{type}.{ValueKey(key)}";
             WriteClientExtensions(writer, model, client, () =>
             {
                 writer.WriteLine($"/// <summary>Gets the <c>{key.Template}</c> value signal on this client.</summary>");

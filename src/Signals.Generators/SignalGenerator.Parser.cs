@@ -119,9 +119,7 @@ public sealed partial class SignalGenerator
 
             // A type is emitted once, by the step of its owner attribute; a partial type is parsed only from the declaration holding it.
             Annotations annotations = Annotations.Read(type);
-            if (annotations.Owner is not { AttributeClass: { } ownerClass } owner
-                || "Signals." + ownerClass.MetadataName != trigger
-                || !IsDeclaredOn(owner, declaration))
+            if (annotations.Owner is not { } owner || !Annotations.IsNamed(owner, trigger) || !IsDeclaredOn(owner, declaration))
             {
                 return null;
             }
@@ -245,19 +243,28 @@ public sealed partial class SignalGenerator
             return true;
         }
 
-        /// <summary>The attribute's one string argument (null reads as empty, which the grammar rejects); a malformed attribute is the compiler's to report.</summary>
+        /// <summary>
+        /// The attribute's one string argument (null reads as empty, which the grammar rejects), or <see langword="null"/> for a malformed
+        /// attribute, which is the compiler's to report.
+        /// </summary>
+        public static string? ReadStringArgument(AttributeData attribute)
+            => attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 1
+               || attribute.ConstructorArguments[0].Kind == TypedConstantKind.Error
+                ? null
+                : attribute.ConstructorArguments[0].Value as string ?? string.Empty;
+
+        /// <summary><see cref="ReadStringArgument"/>, recording a malformed attribute as a problem reported elsewhere.</summary>
         private static bool TryGetStringArgument(AttributeData attribute, DiagnosticSink diagnostics, out string value)
         {
-            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Kind == TypedConstantKind.Error)
+            if (ReadStringArgument(attribute) is { } argument)
             {
-                diagnostics.Fail();
-                value = string.Empty;
-                return false;
+                value = argument;
+                return true;
             }
 
-            value = attribute.ConstructorArguments[0].Value as string ?? string.Empty;
-            return true;
+            diagnostics.Fail();
+            value = string.Empty;
+            return false;
         }
 
         private static EquatableArray<ContainingTypeModel> GetContainingTypes(INamedTypeSymbol type)

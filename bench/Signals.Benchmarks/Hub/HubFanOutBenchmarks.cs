@@ -50,16 +50,7 @@ public class HubFanOutBenchmarks
     public int Publish_and_read()
     {
         _hub.Publish(new SignalVersion(Key, ++_version, null, _now));
-        int read = 0;
-        foreach (SignalSubscription subscription in _subscriptions)
-        {
-            while (subscription.TryRead(out _))
-            {
-                read++;
-            }
-        }
-
-        return read;
+        return ReadAll();
     }
 
     /// <summary>As <see cref="Publish_and_read"/>, through the batch overload the dispatchers use (publish, settle, then wake).</summary>
@@ -68,6 +59,12 @@ public class HubFanOutBenchmarks
     {
         long version = ++_version;
         _hub.Publish([new SignalVersion(Key, version, null, _now)], version);
+        return ReadAll();
+    }
+
+    /// <summary>Drains every subscription as its reader (the SSE stream) would.</summary>
+    private int ReadAll()
+    {
         int read = 0;
         foreach (SignalSubscription subscription in _subscriptions)
         {

@@ -84,14 +84,8 @@ public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
     private static void RegisterAssemblyNamespaceCheck(CompilationStartAnalysisContext start)
     {
         if (Annotations.FindAssemblyNamespace(start.Compilation.Assembly) is not { ApplicationSyntaxReference: { } reference } attribute
-            || attribute.AttributeConstructor is null
-            || attribute.ConstructorArguments.Length != 1)
-        {
-            return;
-        }
-
-        string name = attribute.ConstructorArguments[0].Value as string ?? string.Empty;
-        if (SignalGenerator.Parser.GetNamespaceError(name) is not { } error)
+            || SignalGenerator.Parser.ReadStringArgument(attribute) is not { } name
+            || SignalGenerator.Parser.GetNamespaceError(name) is not { } error)
         {
             return;
         }

@@ -69,7 +69,7 @@ internal readonly struct Annotations
     {
         foreach (AttributeData attribute in assembly.GetAttributes())
         {
-            if (IsNamespaceAttribute(attribute.AttributeClass))
+            if (IsNamed(attribute, WellKnownTypeNames.SignalNamespaceAttribute))
             {
                 return attribute;
             }
@@ -78,8 +78,11 @@ internal readonly struct Annotations
         return null;
     }
 
-    /// <summary>Whether <paramref name="type"/> is <c>Signals.SignalNamespaceAttribute</c>.</summary>
-    public static bool IsNamespaceAttribute(INamedTypeSymbol? type) => GetName(type) == WellKnownTypeNames.SignalNamespaceAttribute;
+    /// <summary>Whether <paramref name="attribute"/> is the Signals attribute <paramref name="attributeName"/>, e.g. <c>Signals.SignalAttribute</c>.</summary>
+    /// <param name="attribute">An applied attribute.</param>
+    /// <param name="attributeName">A metadata name from <see cref="WellKnownTypeNames"/>.</param>
+    /// <returns>Whether the names match.</returns>
+    public static bool IsNamed(AttributeData attribute, string attributeName) => GetName(attribute.AttributeClass) == attributeName;
 
     /// <summary>The metadata name of a top-level type in the <c>Signals</c> namespace, or <see langword="null"/>.</summary>
     private static string? GetName(INamedTypeSymbol? type)

@@ -93,6 +93,13 @@ public class SignalDeclarationAnalyzerTests
             header: "using Signals;\n[assembly: SignalNamespace(\"a:b\")]\nnamespace App;\n");
 
     [Fact]
+    public void Assembly_namespace_whose_argument_does_not_compile_is_left_to_the_compiler()
+        => AssertDiagnostics(
+            "[Signal] public partial class Cart { }\n",
+            [],
+            header: "using Signals;\n[assembly: SignalNamespace(Missing.Name)]\nnamespace App;\n");
+
+    [Fact]
     public void SIG0005_duplicate_key_in_another_type()
         => AssertDiagnostics(
             """
