@@ -143,8 +143,7 @@ public sealed class ValuesEndpointTests
     [Fact]
     public async Task Put_stores_the_value_bumps_the_version_once_and_reaches_streams()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await StartWithWritesAsync();
         await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=app:theme", deadline.Token);
 
