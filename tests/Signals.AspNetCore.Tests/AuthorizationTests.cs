@@ -119,8 +119,7 @@ public sealed class AuthorizationTests
     [Fact]
     public async Task Events_with_a_denied_key_are_403_before_the_stream_starts()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("secret:plan");
 

@@ -54,8 +54,7 @@ public sealed class CatalogTests(CatalogTests.Host fixture) : IClassFixture<Cata
         using HttpResponseMessage unknown = await fixture.Server.Client.GetAsync("/signals/events?key=chat:room:general&key=chat:lobby", HttpCompletionOption.ResponseHeadersRead, Token);
         Assert.Contains("\"chat:lobby\"", await TestServerHost.ReadProblemAsync(unknown, 400, SignalsProblemTypes.UnknownSignal), StringComparison.Ordinal);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using SseClient events = await SseClient.OpenAsync(fixture.Server.Client, "/signals/events?key=chat:room:catalog-test", deadline.Token);
         IReadOnlyList<SignalVersion> changed = await fixture.Server.ChangeAsync("chat:room:catalog-test");
         Assert.Equal(changed[0].Version.ToString(System.Globalization.CultureInfo.InvariantCulture), (await events.NextAsync()).EventId);

@@ -14,13 +14,6 @@ public sealed class CatchUpTests
 {
     private static readonly SignalKey One = SignalKey.Parse("a:one");
 
-    private static CancellationTokenSource Deadline()
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        return deadline;
-    }
-
     private static SignalVersion V(long version) => new(One, version, null, DateTimeOffset.UtcNow);
 
     /// <summary>A server whose hub is tracked by a (simulated) dispatcher that has read up to version 12 of <c>a:one</c>; <paramref name="arrived"/> completes when a Signals request arrives.</summary>
@@ -50,16 +43,10 @@ public sealed class CatchUpTests
         Assert.False(request.IsCompleted, "the lagging instance answered before it caught up with what the client has seen");
     }
 
-    private static (string Key, long Version) Data(SseItem<string> item)
-    {
-        using JsonDocument data = JsonDocument.Parse(item.Data);
-        return (data.RootElement.GetProperty("key").GetString()!, data.RootElement.GetProperty("version").GetInt64());
-    }
-
     [Fact]
     public async Task A_stream_resumed_with_a_higher_seen_version_waits_for_the_hub_and_never_sends_a_lower_version()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromSeconds(30));
 
@@ -72,55 +59,48 @@ public sealed class CatchUpTests
         await using SseClient events = await open;
         SseItem<string> item = await events.NextAsync();
 
-        Assert.Equal(("a:one", 20), Data(item));
+        Assert.Equal(("a:one", 20), SignalEventData.KeyAndVersion(item));
         Assert.Equal("20", item.EventId);
     }
 
     [Fact]
     public async Task A_stream_resumed_on_an_instance_that_does_not_catch_up_in_time_answers_anyway_and_keeps_the_highest_version_in_its_ids()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromMilliseconds(100));
 
         await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:one", deadline.Token, lastEventId: "10-20");
         SseItem<string> item = await events.NextAsync();
 
-        Assert.Equal(("a:one", 12), Data(item));
+        Assert.Equal(("a:one", 12), SignalEventData.KeyAndVersion(item));
         Assert.Equal("12-20", item.EventId);
     }
 
-    [Fact]
-    public async Task A_sync_knowing_a_higher_version_waits_for_the_hub_and_answers_with_its_settled_cursor()
+    /// <summary>
+    /// Version 20 is published while 18 is still in flight, so the settled cursor stops at 17: either while the sync waits (the client
+    /// saw 20 on another instance first) or before it (this instance already sent 20, e.g. as an event). Either way the sync waits
+    /// until 20 settles, and 20 is what the client has.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_sync_knowing_a_version_above_the_settled_cursor_waits_until_it_settles_and_answers_with_it(bool publishedBeforeTheSync)
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromSeconds(30));
+        if (publishedBeforeTheSync)
+        {
+            host.Hub.Publish([V(20)], settledCursor: 17);
+        }
 
         Task<HttpResponseMessage> sync = host.PostSyncAsync("""{"known": {"a:one": 20}}""", deadline.Token);
         await AssertHeldAsync(sync, arrived, deadline.Token);
-
-        // Version 20 arrives while 18 is still in flight: the settled cursor stops at 17, and 20 is what the client has.
-        host.Hub.Publish([V(20)], settledCursor: 17);
-        host.Hub.AdvanceSettledCursor(20);
-        using HttpResponseMessage response = await sync;
-        JsonElement body = await TestServerHost.ReadJsonAsync(response);
-
-        Assert.Empty(body.GetProperty("changed").EnumerateObject());
-        Assert.Equal(20, body.GetProperty("mesh").GetProperty("serverVersion").GetInt64());
-    }
-
-    [Fact]
-    public async Task A_sync_knowing_a_published_but_unsettled_version_waits_until_it_settles()
-    {
-        using CancellationTokenSource deadline = Deadline();
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromSeconds(30));
-
-        // This instance already sent version 20 (e.g. as an event) while 18 was in flight: the client knows 20, the cursor is at 17.
-        host.Hub.Publish([V(20)], settledCursor: 17);
-        Task<HttpResponseMessage> sync = host.PostSyncAsync("""{"known": {"a:one": 20}}""", deadline.Token);
-        await AssertHeldAsync(sync, arrived, deadline.Token);
+        if (!publishedBeforeTheSync)
+        {
+            host.Hub.Publish([V(20)], settledCursor: 17);
+        }
 
         host.Hub.AdvanceSettledCursor(20);
         using HttpResponseMessage response = await sync;
@@ -133,7 +113,7 @@ public sealed class CatchUpTests
     [Fact]
     public async Task Sync_reports_the_settled_cursor_as_server_version_not_the_highest_version()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using TestServerHost host = await StartLaggingAsync(arrived, TimeSpan.FromSeconds(30));
         host.Hub.Publish([new SignalVersion(SignalKey.Parse("a:two"), 15, null, DateTimeOffset.UtcNow)], settledCursor: 13);

@@ -9,13 +9,6 @@ namespace Signals.AspNetCore.Tests;
 
 public sealed class EventsEndpointTests
 {
-    private static CancellationTokenSource Deadline()
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        return deadline;
-    }
-
     private static void AssertEvent(SseItem<string> item, string key, long version)
     {
         Assert.Equal("signal", item.EventType);
@@ -32,7 +25,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Stream_starts_with_current_state_then_sends_live_changes()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> initial = await host.ChangeAsync("chat:room:general");
         await host.ChangeAsync("chat:room:unwatched");
@@ -61,7 +54,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Last_event_id_header_resumes_with_only_newer_changes()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two", "a:three");
 
@@ -77,7 +70,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Last_event_id_query_resumes_and_the_header_wins_over_it()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two");
 
@@ -96,7 +89,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Heartbeat_comment_arrives_while_idle()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/signals/events?key=a:b");
@@ -115,7 +108,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Raw_first_event_carries_id_type_data_and_retry()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o =>
         {
             o.ReconnectionInterval = TimeSpan.FromMilliseconds(1500);
@@ -144,7 +137,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Stream_ends_cleanly_when_the_app_stops()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         TestServerHost host = await TestServerHost.StartAsync();
         await using (host)
         {
@@ -161,7 +154,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Stream_ends_on_the_server_when_the_client_disconnects()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // No heartbeats: only the server noticing the disconnect can end the stream.
         await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.Zero, map: app =>
@@ -189,7 +182,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Duplicate_keys_are_watched_once()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync(signals: o => o.MaxKeysPerSubscription = 2);
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:b", "a:c");
 
@@ -201,7 +194,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Query_parameter_names_ignore_case_and_values_are_decoded()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two b", "a:three");
 
@@ -215,7 +208,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Escaped_family_keys_round_trip_through_the_query_and_the_payload()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         SignalKey key = SignalKey.Create("chat:room", "a:b%c");
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync(key.Value);
@@ -228,7 +221,7 @@ public sealed class EventsEndpointTests
     public async Task Slow_client_gets_every_key_latest_version_coalesced_not_a_growing_queue()
     {
         const int Changes = 50_000;
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         SignalKey key = SignalKey.Parse("a:hot");
 
@@ -271,7 +264,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Stream_is_not_compressed_even_when_the_app_compresses_event_streams()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync(
             services: s => s.AddResponseCompression(o => o.MimeTypes = ["text/event-stream", "application/json"]),
             map: app =>
@@ -300,7 +293,7 @@ public sealed class EventsEndpointTests
     [Fact]
     public async Task Nothing_a_client_or_a_writer_sends_can_inject_SSE_fields()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync(endpoints: o => o.HeartbeatInterval = TimeSpan.Zero);
 
         // Raw line breaks in a key or a cursor are refused before any stream starts.

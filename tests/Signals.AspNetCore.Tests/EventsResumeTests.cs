@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
-using System.Text.Json;
 using Signals.Testing;
 
 namespace Signals.AspNetCore.Tests;
@@ -8,25 +7,12 @@ namespace Signals.AspNetCore.Tests;
 /// <summary>Resuming the event stream: a cursor older than retained history gets <c>event: reset</c>; event ids never pass an unsettled version.</summary>
 public sealed class EventsResumeTests
 {
-    private static CancellationTokenSource Deadline()
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        return deadline;
-    }
-
     private static string Id(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static (string Key, long Version) Data(SseItem<string> item)
-    {
-        using JsonDocument data = JsonDocument.Parse(item.Data);
-        return (data.RootElement.GetProperty("key").GetString()!, data.RootElement.GetProperty("version").GetInt64());
-    }
 
     [Fact]
     public async Task A_cursor_older_than_the_resume_floor_gets_reset_then_the_full_current_state()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two", "a:three");
         host.Hub.AdvanceResumeFloor(v[1].Version);
@@ -43,7 +29,7 @@ public sealed class EventsResumeTests
         {
             SseItem<string> item = await events.NextAsync();
             Assert.Equal("signal", item.EventType);
-            state.Add(Data(item));
+            state.Add(SignalEventData.KeyAndVersion(item));
         }
 
         Assert.Equal([("a:one", v[0].Version), ("a:two", v[1].Version), ("a:three", v[2].Version)], state);
@@ -52,7 +38,7 @@ public sealed class EventsResumeTests
     [Fact]
     public async Task A_cursor_at_or_above_the_resume_floor_resumes_without_reset()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         IReadOnlyList<SignalVersion> v = await host.ChangeAsync("a:one", "a:two");
         host.Hub.AdvanceResumeFloor(v[0].Version);
@@ -61,13 +47,13 @@ public sealed class EventsResumeTests
 
         SseItem<string> first = await events.NextAsync();
         Assert.Equal("signal", first.EventType);
-        Assert.Equal(("a:two", v[1].Version), Data(first));
+        Assert.Equal(("a:two", v[1].Version), SignalEventData.KeyAndVersion(first));
     }
 
     [Fact]
     public async Task Event_ids_stay_at_the_settled_cursor_so_a_late_lower_version_reaches_a_resuming_client()
     {
-        using CancellationTokenSource deadline = Deadline();
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         SignalHub hub = host.Hub;
         DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -78,7 +64,7 @@ public sealed class EventsResumeTests
         await using (SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:one&key=a:two", deadline.Token))
         {
             SseItem<string> item = await events.NextAsync();
-            Assert.Equal(("a:one", 10), Data(item));
+            Assert.Equal(("a:one", 10), SignalEventData.KeyAndVersion(item));
             Assert.Equal("0-10", item.EventId); // version 10 is above the settled cursor: id 9 may still commit; the client has seen 10
             resumeFrom = item.EventId!;
         }
@@ -88,10 +74,10 @@ public sealed class EventsResumeTests
         hub.AdvanceSettledCursor(10);
         await using SseClient resumed = await SseClient.OpenAsync(host.Client, "/signals/events?key=a:one&key=a:two", deadline.Token, lastEventId: resumeFrom);
         SseItem<string> late = await resumed.NextAsync();
-        Assert.Equal(("a:two", 9), Data(late));
+        Assert.Equal(("a:two", 9), SignalEventData.KeyAndVersion(late));
         Assert.Equal("9-10", late.EventId);
         SseItem<string> again = await resumed.NextAsync();
-        Assert.Equal(("a:one", 10), Data(again));
+        Assert.Equal(("a:one", 10), SignalEventData.KeyAndVersion(again));
         Assert.Equal("10", again.EventId);
     }
 }

@@ -51,8 +51,7 @@ public sealed class FuzzTests
     [Fact]
     public async Task Generated_and_mutated_requests_cause_no_server_error_and_no_state_change()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(90));
+        using CancellationTokenSource deadline = TestDeadline.Start(90);
         await using TestServerHost host = await TestServerHost.StartAsync(
             endpoints: o =>
             {

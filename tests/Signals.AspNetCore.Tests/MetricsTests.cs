@@ -48,8 +48,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Streams_are_counted_while_open_and_their_events_as_sent()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await TestServerHost.StartAsync();
         using var recorder = new MetricRecorder(host);
         await host.ChangeAsync("a:b");
@@ -115,8 +114,7 @@ public sealed class MetricsTests
         /// <summary>Waits, bounded, until the measurements satisfy <paramref name="condition"/>: recording happens on the server's threads.</summary>
         public async Task WaitUntilAsync(Func<IReadOnlyList<Measurement>, bool> condition)
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            using CancellationTokenSource deadline = TestDeadline.Start(10);
             while (!condition(Snapshot()))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(10), deadline.Token);

@@ -87,8 +87,7 @@ public sealed class TenancyTests
     [Fact]
     public async Task Streams_see_only_the_own_tenant_under_the_unscoped_key()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await StartAsync();
         SignalKey key = SignalKey.Parse("chat:room:general");
 

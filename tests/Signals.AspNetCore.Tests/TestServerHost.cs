@@ -91,7 +91,7 @@ public sealed class TestServerHost : IAsyncDisposable
         return Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Reads a problem+json answer, checks its status and type, and returns its detail.</summary>
+    /// <summary>Reads a problem+json answer, checks its status, its type and that it has a title, and returns its detail.</summary>
     public static async Task<string> ReadProblemAsync(HttpResponseMessage response, int status, string type)
     {
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -100,6 +100,7 @@ public sealed class TestServerHost : IAsyncDisposable
         using JsonDocument problem = JsonDocument.Parse(text);
         Assert.Equal(type, problem.RootElement.GetProperty("type").GetString());
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
         return problem.RootElement.GetProperty("detail").GetString() ?? "";
     }
 

@@ -79,6 +79,27 @@ public sealed class ValuesEndpointTests
     }
 
     [Fact]
+    public async Task Keys_escaped_whole_as_the_clients_escape_them_are_found_slashes_included()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        SignalKey key = SignalKey.Create("app:counter", "a/b:c%d");
+        await Store(host).SetAsync(key, JsonSerializer.SerializeToElement(7), Token);
+
+        // As the .NET client (Uri.EscapeDataString) and client.js (encodeURIComponent) send it: '/' as %2F, which the server leaves escaped.
+        string escaped = Uri.EscapeDataString(key.Value);
+        Assert.Contains("%2F", escaped, StringComparison.Ordinal);
+        using HttpResponseMessage response = await host.Client.GetAsync("/signals/values/" + escaped, Token);
+        using HttpResponseMessage lowerCase = await host.Client.GetAsync("/signals/values/" + escaped.Replace("%2F", "%2f", StringComparison.Ordinal), Token);
+
+        foreach (HttpResponseMessage answer in new[] { response, lowerCase })
+        {
+            JsonElement json = await TestServerHost.ReadJsonAsync(answer);
+            Assert.Equal(key.Value, json.GetProperty("key").GetString());
+            Assert.Equal(7, json.GetProperty("value").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task Get_of_an_invalid_key_is_400_naming_it()
     {
         await using TestServerHost host = await TestServerHost.StartAsync();
@@ -122,8 +143,7 @@ public sealed class ValuesEndpointTests
     [Fact]
     public async Task Put_stores_the_value_bumps_the_version_once_and_reaches_streams()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using TestServerHost host = await StartWithWritesAsync();
         await using SseClient events = await SseClient.OpenAsync(host.Client, "/signals/events?key=app:theme", deadline.Token);
 

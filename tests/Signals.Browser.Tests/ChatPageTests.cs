@@ -11,11 +11,7 @@ public sealed class ChatPageTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage ada = await browser.NewPageAsync();
-        IPage bob = await browser.NewPageAsync();
-        await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
-        await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
-        await Pages.WaitUntilLiveAsync(ada, bob);
+        (IPage ada, IPage bob) = await OpenGeneralAsync(app, browser);
 
         await ada.FillAsync("#post input[name=text]", "hello from ada");
         await ada.ClickAsync("#post button");
@@ -29,11 +25,7 @@ public sealed class ChatPageTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage ada = await browser.NewPageAsync();
-        IPage bob = await browser.NewPageAsync();
-        await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
-        await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
-        await Pages.WaitUntilLiveAsync(ada, bob);
+        (IPage ada, IPage bob) = await OpenGeneralAsync(app, browser);
 
         await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
         await Expect(ada.Locator("#participants li")).ToHaveTextAsync(["ada", "bob"]);
@@ -59,6 +51,17 @@ public sealed class ChatPageTests(Chromium chromium)
         // Closing a tab leaves the room.
         await ada.Context.CloseAsync();
         await Expect(bob.Locator("#participants li")).ToHaveTextAsync(["bob"]);
+    }
+
+    /// <summary>Opens the room <c>general</c> as Ada and as Bob, each in a browser context of their own, and waits until both pages are live.</summary>
+    private static async Task<(IPage Ada, IPage Bob)> OpenGeneralAsync(SampleApp app, BrowserSession browser)
+    {
+        IPage ada = await browser.NewPageAsync();
+        IPage bob = await browser.NewPageAsync();
+        await ada.GotoAsync(app.Url("/?room=general&name=ada").ToString());
+        await bob.GotoAsync(app.Url("/?room=general&name=bob").ToString());
+        await Pages.WaitUntilLiveAsync(ada, bob);
+        return (ada, bob);
     }
 
     /// <summary>Sends a message with the Enter key and waits until the sender's page shows it.</summary>

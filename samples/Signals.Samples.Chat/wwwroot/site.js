@@ -1,4 +1,4 @@
-// Helpers shared by the sample pages. Each page imports the Signals browser client from /signals/client.js itself.
+// Helpers shared by the sample pages, and their top bar. Each page imports the Signals browser client from /signals/client.js itself.
 
 export const $ = selector => document.querySelector(selector);
 
@@ -48,7 +48,10 @@ export function latest(render) {
   };
 }
 
-/** Marks the current page in the top bar. */
-for (const link of document.querySelectorAll('.topbar nav a')) {
-  if (new URL(link.href).pathname === location.pathname) link.setAttribute('aria-current', 'page');
-}
+/** The top bar of every page: the sample pages, the current one marked, and the status pill that watchOptions keeps up to date. */
+const pages = [['/', 'Chat'], ['/counter.html', 'Counter'], ['/clock.html', 'Clock']];
+const topbar = Object.assign(document.createElement('header'), { className: 'topbar' });
+topbar.innerHTML = `<span class="brand">Signals samples</span>
+  <nav>${pages.map(([href, text]) => `<a href="${href}"${href === location.pathname ? ' aria-current="page"' : ''}>${text}</a>`).join('')}</nav>
+  <span id="status" data-status="connecting">${statusLabels.connecting}</span>`;
+document.body.prepend(topbar);

@@ -47,13 +47,13 @@ public static class SignalsEndpointRouteBuilderExtensions
         var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
 
         RouteGroupBuilder group = endpoints.MapGroup(pattern);
-        // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         MapSync(group, services, SyncEndpoint.Name);
         group.MapGet("/events", (HttpContext context) => EventsEndpoint.HandleAsync(context, services))
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableRequestTimeout();
+        // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.GetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -15,8 +15,10 @@ namespace Signals.AspNetCore.Endpoints;
 /// </summary>
 /// <remarks>
 /// <para>The key is the rest of the path, so keys whose arguments hold <c>/</c> need no escaping; a <c>%</c> in a key is sent as
-/// <c>%25</c>. The key passes the <see cref="SignalKeyGate"/> first (tenant, catalog — it must be a value signal when the app declares
-/// any —, authorization), so a caller that may not read a key gets 403 whether or not a value is stored.</para>
+/// <c>%25</c>. A <c>/</c> escaped as <c>%2F</c>, as <c>encodeURIComponent</c> and <see cref="Uri.EscapeDataString(string)"/> send it,
+/// is read as <c>/</c> (the server decodes every other escape of the path, but not that one). The key passes the
+/// <see cref="SignalKeyGate"/> first (tenant, catalog — it must be a value signal when the app declares any —, authorization), so a
+/// caller that may not read a key gets 403 whether or not a value is stored.</para>
 /// <para>Answers are <see cref="SignalValueResponse"/> (<c>{key, version, hash, updatedAt, value}</c>) with <c>Cache-Control: no-cache</c>;
 /// no stored value is 404 (<c>value-not-found</c>), so readers fall back to their default.</para>
 /// </remarks>
@@ -107,6 +109,9 @@ internal static class ValuesEndpoint
     private static async ValueTask<(SignalKey Requested, SignalKey Stored, SignalsProblem? Problem)> AdmitAsync(
         HttpContext context, string value, SignalOperation operation, string endpoint, SignalsEndpointServices services)
     {
+        // A canonical key never holds "%2F" ('/' is not escaped in keys), so it can only be a '/' the path left escaped.
+        value = value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
         if (!SignalKey.TryParse(value, out SignalKey key, out string? error))
         {
             return (default, default, SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value)} in the path: {error}"));
