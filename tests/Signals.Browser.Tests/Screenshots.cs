@@ -1,3 +1,4 @@
+using Signals.Testing;
 using Microsoft.Playwright;
 
 namespace Signals.Browser.Tests;
@@ -11,24 +12,11 @@ internal static class Screenshots
     public static async Task SaveAsync(IPage page, string name)
     {
         string directory = Environment.GetEnvironmentVariable("SIGNALS_UPDATE_SCREENSHOTS") == "1"
-            ? Path.Combine(RepositoryRoot(), "docs", "screenshots")
+            ? Path.Combine(RepositoryPaths.Root, "docs", "screenshots")
             : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, $"{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
         Assert.True(new FileInfo(path).Length > 0, $"The screenshot {path} is empty.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Signals.sln was not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,3 +1,4 @@
+using Signals.Testing;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 

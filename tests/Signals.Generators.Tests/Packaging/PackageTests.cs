@@ -1,3 +1,4 @@
+using Signals.Testing;
 using System.Diagnostics;
 using System.IO.Compression;
 

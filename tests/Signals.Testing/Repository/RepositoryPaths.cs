@@ -1,9 +1,10 @@
-namespace Signals.Generators.Tests;
+namespace Signals.Testing;
 
 /// <summary>Paths in the repository these tests were built from.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     /// <summary>Gets the repository's root: the nearest directory above the test binaries that holds <c>Signals.sln</c>.</summary>
+    /// <exception cref="InvalidOperationException">No directory above the binaries holds <c>Signals.sln</c> (thrown on first use).</exception>
     public static string Root { get; } = FindRoot();
 
     private static string FindRoot()
