@@ -94,9 +94,8 @@ internal sealed class OutboxDispatcher<TContext>(
                 Status.Starting(source.Kind, listens: listen);
                 if (listen)
                 {
-                    OutboxWakeup notify = signaler.OpenWakeup();
-                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, notify, Status, logger).RunAsync);
-                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, notify, logger).RunAsync);
+                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, Status, logger).RunAsync);
+                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler.OpenWakeup(), logger).RunAsync);
                 }
             }
             else
