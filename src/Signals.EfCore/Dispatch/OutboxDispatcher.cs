@@ -149,7 +149,7 @@ internal sealed class OutboxDispatcher<TContext>(
                 metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
                 if (late.TakeStillLate() is { Count: > 0 } stillLate)
                 {
-                    (int written, long highest) = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
+                    int written = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
                     late.Clear();
                     if (written > 0)
                     {
