@@ -199,14 +199,15 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         ArgumentNullException.ThrowIfNull(eventData);
         context = eventData.Context;
         state = GetState(context);
-        if (result.HasResult || context is null || state is not { Inner: false })
+        if (context is null || state is not { Inner: false })
         {
             return false;
         }
 
+        // Cleared even for a save another interceptor answers: its SavedChanges must find no keys of an earlier save that threw here.
         state.ClearSave();
         ContextFacts facts = ContextFacts.Of(context);
-        if (!facts.HasSignalSources)
+        if (result.HasResult || !facts.HasSignalSources)
         {
             return false;
         }
@@ -466,7 +467,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         if (ContextFacts.Of(context).IsRelational)
         {
             OutboxInsertStatements.Execute(context, OutboxInsertStatements.Build(context, state.Keys));
-            state.Inserted = true;
         }
         else
         {
@@ -526,7 +526,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         if (ContextFacts.Of(context).IsRelational)
         {
             await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, state.Keys), cancellationToken).ConfigureAwait(false);
-            state.Inserted = true;
         }
         else
         {
