@@ -73,8 +73,7 @@ internal static class PostgresOutboxAppender
     {
         public Statements(DbContext context)
         {
-            MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
-            string into = $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))})";
+            string into = OutboxInsertStatements.InsertInto(context);
             const string Guard = "WHERE pg_current_xact_id_if_assigned() IS NOT NULL;";
             OneKey = $"{into} SELECT @{KeyParameter}, @{CreatedAtParameter} {Guard}";
             Keys = $"{into} SELECT k, @{CreatedAtParameter} FROM unnest(@{KeysParameter}) AS k {Guard}";
