@@ -218,7 +218,11 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             return false;
         }
 
-        _ = OutboxModel.GetEntityType(context);
+        if (!facts.MapsOutbox)
+        {
+            throw OutboxModel.NotMapped(context, typeof(SignalOutboxEntry));
+        }
+
         if (state.Deferred.Count > 0)
         {
             return true;
