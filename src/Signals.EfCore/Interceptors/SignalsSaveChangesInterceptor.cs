@@ -389,8 +389,13 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             && AmbientTransaction(context) is null;
     }
 
-    /// <summary>The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any.</summary>
-    private static Transaction? AmbientTransaction(DbContext context)
+    /// <summary>
+    /// The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any; <see langword="null"/>
+    /// when the context has a current EF Core transaction or is not relational.
+    /// </summary>
+    /// <param name="context">The context.</param>
+    /// <returns>The ambient transaction, or <see langword="null"/>.</returns>
+    internal static Transaction? AmbientTransaction(DbContext context)
         => ContextFacts.Of(context).IsRelational && context.Database.CurrentTransaction is null
             ? context.Database.GetEnlistedTransaction() ?? Transaction.Current
             : null;
