@@ -16,7 +16,7 @@ public sealed class NotifyTests(PostgresServer server)
     public async Task The_wake_up_is_sent_after_the_commit_from_the_dispatchers_connection_never_the_writers()
     {
         string db = await TestDatabase.CreateAsync(server, "notifypid");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o => o.PollInterval = TimeSpan.FromMinutes(5));
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         var notifications = new BlockingCollection<NpgsqlNotificationEventArgs>();
         await using var listener = new NpgsqlConnection(db);
         await listener.OpenAsync(TestContext.Current.CancellationToken);
