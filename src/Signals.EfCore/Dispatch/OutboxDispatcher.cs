@@ -258,8 +258,13 @@ internal sealed class OutboxDispatcher<TContext>(
         /// Drops the late changes whose key has been read at a newer version since they were found (in the same read or a later one):
         /// that version is published after they committed. Returns the rest.
         /// </summary>
-        public List<OutboxRow> TakeStillLate()
+        public IReadOnlyList<OutboxRow> TakeStillLate()
         {
+            if (_pending.Count == 0)
+            {
+                return [];
+            }
+
             foreach ((SignalKey key, (OutboxRow _, long hiddenBy)) in _pending)
             {
                 if (_highestRead[key] != hiddenBy)
