@@ -198,16 +198,28 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     {
         ArgumentNullException.ThrowIfNull(eventData);
         context = eventData.Context;
-        state = GetState(context);
-        if (context is null || state is not { Inner: false })
+        state = null;
+        if (context is null)
+        {
+            return false;
+        }
+
+        ContextFacts facts = ContextFacts.Of(context);
+        if (!facts.HasSignalSources)
+        {
+            // No keys ever: the context needs no state.
+            return false;
+        }
+
+        state = States.GetOrCreateValue(context);
+        if (state.Inner)
         {
             return false;
         }
 
         // Cleared even for a save another interceptor answers: its SavedChanges must find no keys of an earlier save that threw here.
         state.ClearSave();
-        ContextFacts facts = ContextFacts.Of(context);
-        if (result.HasResult || !facts.HasSignalSources)
+        if (result.HasResult)
         {
             return false;
         }
@@ -239,8 +251,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
         return false;
     }
-
-    private static SaveState? GetState(DbContext? context) => context is null ? null : States.GetOrCreateValue(context);
 
     private static void CollectKeys(DbContext context, SaveState state)
     {
@@ -559,7 +569,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     /// <returns><paramref name="result"/> without the tracked outbox rows.</returns>
     private static int Complete(DbContext context, int result)
     {
-        if (GetState(context) is not { Inner: false } state)
+        if (!States.TryGetValue(context, out SaveState? state) || state.Inner)
         {
             return result;
         }
@@ -578,7 +588,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static void Discard(DbContext? context)
     {
-        if (context is null || GetState(context) is not { Inner: false } state)
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner)
         {
             return;
         }
