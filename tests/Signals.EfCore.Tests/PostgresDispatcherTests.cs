@@ -9,14 +9,11 @@ namespace Signals.EntityFrameworkCore.Tests;
 /// <summary>The PostgreSQL LISTEN/NOTIFY dispatcher, end to end on a real server.</summary>
 public sealed class PostgresDispatcherTests(PostgresServer server)
 {
-    /// <summary>Long enough that only a wake-up (local or NOTIFY), never the safety poll, can explain a delivery within a test's bound.</summary>
-    private static readonly Action<SignalsOutboxOptions> NoSafetyPoll = o => o.PollInterval = TimeSpan.FromMinutes(5);
-
     [Fact]
     public async Task Save_is_published_to_the_hub_with_the_outbox_id_as_version()
     {
         string db = await TestDatabase.CreateAsync(server, "publish");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         DateTimeOffset before = DateTimeOffset.UtcNow;
         await app.WithContextAsync(context =>
@@ -37,7 +34,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task Rolled_back_transaction_publishes_nothing()
     {
         string db = await TestDatabase.CreateAsync(server, "rollbackhub");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         await app.WithContextAsync(async context =>
         {
@@ -63,7 +60,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task Committed_user_transaction_is_dispatched_after_commit()
     {
         string db = await TestDatabase.CreateAsync(server, "commithub");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         await app.WithContextAsync(async context =>
         {
@@ -80,7 +77,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task Wake_up_is_requested_only_after_the_user_transaction_commits_and_never_for_a_rollback()
     {
         string db = await TestDatabase.CreateAsync(server, "waketiming");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         OutboxSignaler signaler = app.Services.GetRequiredService<OutboxSignalerRegistry>().Find(typeof(ChatDbContext))!;
 
         await app.WithContextAsync(async context =>
@@ -110,7 +107,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task Identity_keyed_family_reaches_the_hub_with_the_real_id()
     {
         string db = await TestDatabase.CreateAsync(server, "identityhub");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         Ticket ticket = await app.WithContextAsync(async context =>
         {
@@ -127,8 +124,8 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task Two_instances_on_one_database_both_receive_a_save_made_through_either()
     {
         string db = await TestDatabase.CreateAsync(server, "twoapps");
-        await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
-        await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         // Both listeners must be up before the save, or only the catch-up after LISTEN (not the notification) would deliver it.
         await WaitUntilListeningAsync(first, second);
@@ -160,7 +157,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "restart");
         long generalVersion;
-        await using (SignalsTestApp before = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll))
+        await using (SignalsTestApp before = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll))
         {
             await before.WithContextAsync(async context =>
             {
@@ -174,7 +171,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
             await HubAssert.WaitForVersionAsync(before.Hub, ChatMessage.Room("general"), generalVersion);
         }
 
-        await using SignalsTestApp after = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp after = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         SignalVersion loaded = await HubAssert.WaitForVersionAsync(after.Hub, ChatMessage.Room("general"), generalVersion);
         Assert.Equal(generalVersion, loaded.Version);
         await HubAssert.WaitForVersionAsync(after.Hub, ChatMessage.Room("random"));
@@ -199,7 +196,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task A_notification_from_another_writer_wakes_the_dispatcher()
     {
         string db = await TestDatabase.CreateAsync(server, "foreignnotify");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         await WaitUntilListeningAsync(app);
 
         await using (ChatDbContext context = TestDatabase.CreateContext(db))
@@ -216,7 +213,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     public async Task A_reconnected_listener_catches_up_on_changes_nobody_announced()
     {
         string db = await TestDatabase.CreateAsync(server, "reconnect");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         await WaitUntilListeningAsync(app);
 
         // Saved by a context outside the container: no local wake-up and no NOTIFY, so only a catch-up read can deliver it.

@@ -13,14 +13,11 @@ namespace Signals.EntityFrameworkCore.Tests;
 /// </summary>
 public sealed class TransactionTests(PostgresServer server)
 {
-    /// <summary>Only a wake-up (local commit or NOTIFY), never the safety poll, can explain a delivery within a test's bound.</summary>
-    private static readonly Action<SignalsOutboxOptions> NoSafetyPoll = o => o.PollInterval = TimeSpan.FromMinutes(5);
-
     [Fact]
     public async Task Rolling_back_to_a_savepoint_drops_the_outbox_rows_saved_after_it()
     {
         string db = await TestDatabase.CreateAsync(server, "savepoint");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         await app.WithContextAsync(async context =>
         {
@@ -45,7 +42,7 @@ public sealed class TransactionTests(PostgresServer server)
     public async Task TransactionScope_commit_wakes_the_dispatcher_after_the_commit(bool identityKeyed)
     {
         string db = await TestDatabase.CreateAsync(server, "scopecommit");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         SignalKey key = await app.WithContextAsync(async context =>
         {
@@ -77,7 +74,7 @@ public sealed class TransactionTests(PostgresServer server)
     public async Task TransactionScope_without_Complete_rolls_back_and_publishes_nothing()
     {
         string db = await TestDatabase.CreateAsync(server, "scoperollback");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         await app.WithContextAsync(async context =>
         {
@@ -165,7 +162,7 @@ public sealed class TransactionTests(PostgresServer server)
     public async Task InvalidateSignals_without_a_transaction_commits_and_wakes_at_once()
     {
         string db = await TestDatabase.CreateAsync(server, "invalidate");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         SignalKey[] keys = [ChatMessage.Room("bulk"), ChatMessage.Room("bulk"), ChatMessage.AnyMessage];
 
         await app.WithContextAsync(context => context.InvalidateSignalsAsync(keys, TestContext.Current.CancellationToken));
@@ -186,7 +183,7 @@ public sealed class TransactionTests(PostgresServer server)
     public async Task InvalidateSignals_joins_the_transaction_of_an_ExecuteDelete_and_rolls_back_with_it()
     {
         string db = await TestDatabase.CreateAsync(server, "invalidatetx");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         await app.WithContextAsync(context =>
         {
             context.Notes.Add(new AuditNote { Text = "to delete" });
@@ -221,7 +218,7 @@ public sealed class TransactionTests(PostgresServer server)
     public async Task InvalidateSignals_inside_a_TransactionScope_waits_for_its_commit()
     {
         string db = await TestDatabase.CreateAsync(server, "invalidatescope");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, NoSafetyPoll);
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         await app.WithContextAsync(async context =>
         {

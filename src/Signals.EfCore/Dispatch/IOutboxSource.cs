@@ -32,8 +32,8 @@ internal interface IOutboxSource : IAsyncDisposable
     /// </summary>
     /// <param name="lateChanges">Changes that committed after a newer version of their key had been published; at least one.</param>
     /// <param name="cancellationToken">Cancels the write (nothing is written).</param>
-    /// <returns>How many rows were written, and the highest id written (0 for none).</returns>
-    Task<(int Written, long HighestId)> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken);
+    /// <returns>How many rows were written.</returns>
+    Task<int> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken);
 
     /// <summary>
     /// Compacts outbox rows staged before <paramref name="cutoff"/> into the state table (latest version per key) and deletes them,

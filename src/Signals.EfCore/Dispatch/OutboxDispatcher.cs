@@ -94,9 +94,8 @@ internal sealed class OutboxDispatcher<TContext>(
                 Status.Starting(source.Kind, listens: listen);
                 if (listen)
                 {
-                    OutboxWakeup notify = signaler.OpenWakeup();
-                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, notify, Status, logger).RunAsync);
-                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, notify, logger).RunAsync);
+                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, Status, logger).RunAsync);
+                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler.OpenWakeup(), logger).RunAsync);
                 }
             }
             else
@@ -150,7 +149,7 @@ internal sealed class OutboxDispatcher<TContext>(
                 metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
                 if (late.TakeStillLate() is { Count: > 0 } stillLate)
                 {
-                    (int written, long highest) = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
+                    int written = await source.ReannounceAsync(stillLate, stoppingToken).ConfigureAwait(false);
                     late.Clear();
                     if (written > 0)
                     {
@@ -259,8 +258,13 @@ internal sealed class OutboxDispatcher<TContext>(
         /// Drops the late changes whose key has been read at a newer version since they were found (in the same read or a later one):
         /// that version is published after they committed. Returns the rest.
         /// </summary>
-        public List<OutboxRow> TakeStillLate()
+        public IReadOnlyList<OutboxRow> TakeStillLate()
         {
+            if (_pending.Count == 0)
+            {
+                return [];
+            }
+
             foreach ((SignalKey key, (OutboxRow _, long hiddenBy)) in _pending)
             {
                 if (_highestRead[key] != hiddenBy)

@@ -31,7 +31,7 @@ internal sealed class OutboxSignaler
 
     /// <summary>
     /// Gets the payload of this instance's wake-up notifications: a random token, so the listener recognizes its own notifications
-    /// (<see cref="IsOwnNotification"/>, <see cref="OutboxWakeup.IsOwn"/>) and other instances see only that someone committed.
+    /// (<see cref="IsOwnNotification"/>) and other instances see only that someone committed.
     /// </summary>
     public string NotificationPayload { get; } = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
 
@@ -60,12 +60,13 @@ internal sealed class OutboxSignaler
     }
 
     /// <summary>
-    /// Tells whether a notification is one of this instance's own wake-ups, which need no read: every commit one reports rang the
-    /// local doorbell before it was sent, and the dispatcher reads after every ring.
+    /// Tells whether a received wake-up (a <c>pg_notify</c> payload, a Redis message) is one of this instance's own, sent by any of its
+    /// <see cref="OutboxWakeup"/>s, which needs no read: every commit one reports rang the local doorbell before it was sent, and the
+    /// dispatcher reads after every ring.
     /// </summary>
-    /// <param name="payload">The notification's payload.</param>
-    /// <returns><see langword="true"/> for this instance's own notifications.</returns>
-    public bool IsOwnNotification(string payload) => string.Equals(payload, NotificationPayload, StringComparison.Ordinal);
+    /// <param name="payload">The received payload; <see langword="null"/> (a Redis null message) is never this instance's.</param>
+    /// <returns><see langword="true"/> for this instance's own wake-ups.</returns>
+    public bool IsOwnNotification(string? payload) => string.Equals(payload, NotificationPayload, StringComparison.Ordinal);
 
     /// <summary>Wakes the local dispatcher's read loop (e.g. on a notification from another instance).</summary>
     public void Wake() => _doorbell.Writer.TryWrite(true);

@@ -26,14 +26,6 @@ internal sealed class OutboxWakeup
     internal void Request() => _requests.Writer.TryWrite(true);
 
     /// <summary>
-    /// Tells whether a received wake-up is one of this instance's own, which needs no read: every commit it reports rang the local
-    /// doorbell before it was sent, and the dispatcher reads after every ring.
-    /// </summary>
-    /// <param name="payload">The received payload.</param>
-    /// <returns><see langword="true"/> for this instance's own wake-ups.</returns>
-    public bool IsOwn(string? payload) => payload is not null && _signaler.IsOwnNotification(payload);
-
-    /// <summary>
     /// Sends one wake-up per burst of requests until <paramref name="cancellationToken"/> is canceled. A failed send is reported to
     /// <paramref name="failed"/> and the next one waits 100 ms; the other instances' safety poll still delivers the change.
     /// </summary>

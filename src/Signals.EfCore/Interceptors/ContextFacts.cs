@@ -7,9 +7,10 @@ namespace Signals.EntityFrameworkCore;
 /// runtime annotation: <c>IsNpgsql()</c> and <c>IsRelational()</c> resolve services and read assembly names on each call.
 /// </summary>
 /// <param name="HasSignalSources">Whether any entity type of the model implements <see cref="ISignalSource"/>: if none, a save has no keys.</param>
+/// <param name="MapsOutbox">Whether the model maps <see cref="SignalOutboxEntry"/> (<c>modelBuilder.AddSignalsOutbox()</c>).</param>
 /// <param name="IsRelational">Whether the provider is relational (it has transactions and SQL).</param>
 /// <param name="IsNpgsql">Whether the provider is Npgsql (the outbox rows go into the save's own command).</param>
-internal sealed record ContextFacts(bool HasSignalSources, bool IsRelational, bool IsNpgsql)
+internal sealed record ContextFacts(bool HasSignalSources, bool MapsOutbox, bool IsRelational, bool IsNpgsql)
 {
     private const string Annotation = "Signals:ContextFacts";
 
@@ -20,6 +21,7 @@ internal sealed record ContextFacts(bool HasSignalSources, bool IsRelational, bo
         Annotation,
         static c => new ContextFacts(
             c!.Model.GetEntityTypes().Any(static t => typeof(ISignalSource).IsAssignableFrom(t.ClrType)),
+            c.Model.FindEntityType(typeof(SignalOutboxEntry)) is not null,
             c.Database.IsRelational(),
             c.Database.IsNpgsql()),
         context);

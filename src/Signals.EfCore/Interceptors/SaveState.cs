@@ -30,11 +30,11 @@ internal sealed class SaveState
     /// <summary>Gets or sets a value indicating whether a command of the save's current attempt carries <see cref="Keys"/>.</summary>
     public bool Appended { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether the interceptor wrote the rows of <see cref="Keys"/> itself (keys that depended on generated values).</summary>
-    public bool Inserted { get; set; }
-
-    /// <summary>Gets a value indicating whether the save in progress wrote outbox rows, in any of the three ways.</summary>
-    public bool Wrote => Appended || Inserted || Staged.Count > 0;
+    /// <summary>
+    /// Gets a value indicating whether the save that just succeeded wrote outbox rows: on PostgreSQL, whether a command carried them;
+    /// otherwise whether it had keys (tracked rows, or the rows the interceptor inserted itself after a save of generated values).
+    /// </summary>
+    public bool Wrote => AppendPending ? Appended : Keys.Count > 0;
 
     /// <summary>Gets or sets a value indicating whether the interceptor is running its own inner saves (it must not re-enter).</summary>
     public bool Inner { get; set; }
@@ -51,6 +51,5 @@ internal sealed class SaveState
         Staged.Clear();
         AppendPending = false;
         Appended = false;
-        Inserted = false;
     }
 }

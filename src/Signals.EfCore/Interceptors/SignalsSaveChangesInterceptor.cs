@@ -198,15 +198,28 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     {
         ArgumentNullException.ThrowIfNull(eventData);
         context = eventData.Context;
-        state = GetState(context);
-        if (result.HasResult || context is null || state is not { Inner: false })
+        state = null;
+        if (context is null)
         {
             return false;
         }
 
-        state.ClearSave();
         ContextFacts facts = ContextFacts.Of(context);
         if (!facts.HasSignalSources)
+        {
+            // No keys ever: the context needs no state.
+            return false;
+        }
+
+        state = States.GetOrCreateValue(context);
+        if (state.Inner)
+        {
+            return false;
+        }
+
+        // Cleared even for a save another interceptor answers: its SavedChanges must find no keys of an earlier save that threw here.
+        state.ClearSave();
+        if (result.HasResult)
         {
             return false;
         }
@@ -217,7 +230,11 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             return false;
         }
 
-        _ = OutboxModel.GetEntityType(context);
+        if (!facts.MapsOutbox)
+        {
+            throw OutboxModel.NotMapped(context, typeof(SignalOutboxEntry));
+        }
+
         if (state.Deferred.Count > 0)
         {
             return true;
@@ -234,8 +251,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
         return false;
     }
-
-    private static SaveState? GetState(DbContext? context) => context is null ? null : States.GetOrCreateValue(context);
 
     private static void CollectKeys(DbContext context, SaveState state)
     {
@@ -384,8 +399,13 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
             && AmbientTransaction(context) is null;
     }
 
-    /// <summary>The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any.</summary>
-    private static Transaction? AmbientTransaction(DbContext context)
+    /// <summary>
+    /// The System.Transactions transaction the context's connection takes part in (a <c>TransactionScope</c>), if any; <see langword="null"/>
+    /// when the context has a current EF Core transaction or is not relational.
+    /// </summary>
+    /// <param name="context">The context.</param>
+    /// <returns>The ambient transaction, or <see langword="null"/>.</returns>
+    internal static Transaction? AmbientTransaction(DbContext context)
         => ContextFacts.Of(context).IsRelational && context.Database.CurrentTransaction is null
             ? context.Database.GetEnlistedTransaction() ?? Transaction.Current
             : null;
@@ -466,7 +486,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         if (ContextFacts.Of(context).IsRelational)
         {
             OutboxInsertStatements.Execute(context, OutboxInsertStatements.Build(context, state.Keys));
-            state.Inserted = true;
         }
         else
         {
@@ -526,7 +545,6 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
         if (ContextFacts.Of(context).IsRelational)
         {
             await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, state.Keys), cancellationToken).ConfigureAwait(false);
-            state.Inserted = true;
         }
         else
         {
@@ -551,7 +569,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
     /// <returns><paramref name="result"/> without the tracked outbox rows.</returns>
     private static int Complete(DbContext context, int result)
     {
-        if (GetState(context) is not { Inner: false } state)
+        if (!States.TryGetValue(context, out SaveState? state) || state.Inner)
         {
             return result;
         }
@@ -570,7 +588,7 @@ public sealed class SignalsSaveChangesInterceptor : SaveChangesInterceptor, IDbT
 
     private static void Discard(DbContext? context)
     {
-        if (context is null || GetState(context) is not { Inner: false } state)
+        if (context is null || !States.TryGetValue(context, out SaveState? state) || state.Inner)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using System.Transactions;
 using Microsoft.EntityFrameworkCore.Storage;
 using Signals;
 using Signals.EntityFrameworkCore;
@@ -103,7 +102,7 @@ public static class SignalsDbContextExtensions
     }
 
     private static bool HasTransaction(DbContext context)
-        => context.Database.CurrentTransaction is not null || context.Database.GetEnlistedTransaction() is not null || Transaction.Current is not null;
+        => context.Database.CurrentTransaction is not null || SignalsSaveChangesInterceptor.AmbientTransaction(context) is not null;
 
     /// <summary>Validates the arguments and builds the <c>INSERT</c> statements (provider-neutral SQL, one parameter per key).</summary>
     /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>

@@ -13,6 +13,25 @@ internal static class OutboxInsertStatements
     /// <summary>The most keys one <c>INSERT</c> statement carries (one parameter each, plus the timestamp).</summary>
     private const int KeysPerStatement = 1_000;
 
+    private const string InsertIntoAnnotation = "Signals:OutboxInsertInto";
+
+    /// <summary>
+    /// Gets the start of every insert of outbox rows — these statements and <see cref="PostgresOutboxAppender"/>'s:
+    /// <c>INSERT INTO</c> the outbox table <c>(</c>key column<c>, </c>created-at column<c>)</c>, delimited by the context's provider;
+    /// built once per model.
+    /// </summary>
+    /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
+    /// <returns>The SQL, without the rows.</returns>
+    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    public static string InsertInto(DbContext context) => context.Model.GetOrAddRuntimeAnnotationValue(
+        InsertIntoAnnotation,
+        static c =>
+        {
+            MappedTable outbox = MappedTable.FromModel(c!, typeof(SignalOutboxEntry));
+            return $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))})";
+        },
+        context);
+
     /// <summary>Builds the <c>INSERT</c> statements: one row per key, all staged now.</summary>
     /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
     /// <param name="keys">The distinct keys; at least one.</param>
@@ -20,8 +39,7 @@ internal static class OutboxInsertStatements
     /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
     public static List<(string Sql, object[] Parameters)> Build(DbContext context, IReadOnlyCollection<SignalKey> keys)
     {
-        MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
-        string insert = $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))}) VALUES ";
+        string insert = InsertInto(context) + " VALUES ";
         DateTimeOffset now = DateTimeOffset.UtcNow;
         var statements = new List<(string, object[])>();
         foreach (SignalKey[] chunk in keys.Chunk(KeysPerStatement))

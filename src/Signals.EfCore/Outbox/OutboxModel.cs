@@ -29,9 +29,15 @@ internal static class OutboxModel
     /// <returns>The entity type.</returns>
     /// <exception cref="InvalidOperationException">The model does not map it.</exception>
     public static IEntityType GetEntityType(DbContext context, Type entityType)
-        => context.Model.FindEntityType(entityType)
-           ?? throw new InvalidOperationException(
-               $"The model of '{context.GetType().Name}' has no Signals outbox ({entityType.Name} is not mapped). Call " +
-               $"'modelBuilder.AddSignalsOutbox()' in '{context.GetType().Name}.OnModelCreating' (and add a migration) so that signal " +
-               "version bumps can be saved with the data.");
+        => context.Model.FindEntityType(entityType) ?? throw NotMapped(context, entityType);
+
+    /// <summary>Creates the error for a model that does not map one of the Signals entities: it says how to add them.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="entityType">The CLR type that is not mapped.</param>
+    /// <returns>The exception, to throw.</returns>
+    public static InvalidOperationException NotMapped(DbContext context, Type entityType)
+        => new(
+            $"The model of '{context.GetType().Name}' has no Signals outbox ({entityType.Name} is not mapped). Call " +
+            $"'modelBuilder.AddSignalsOutbox()' in '{context.GetType().Name}.OnModelCreating' (and add a migration) so that signal " +
+            "version bumps can be saved with the data.");
 }

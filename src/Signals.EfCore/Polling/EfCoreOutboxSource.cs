@@ -183,7 +183,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     }
 
     /// <inheritdoc/>
-    public async Task<(int Written, long HighestId)> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
+    public async Task<int> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
     {
         ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
@@ -191,7 +191,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
             SignalOutboxEntry[] rows = [.. lateChanges.Select(r => new SignalOutboxEntry { Key = r.Key, CreatedAt = r.CreatedAt, ReannouncedId = r.Id })];
             lease.Context.AddRange(rows);
             await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return (rows.Length, rows.Max(r => r.Id));
+            return rows.Length;
         }
     }
 

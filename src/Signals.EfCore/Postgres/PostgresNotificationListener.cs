@@ -30,19 +30,17 @@ internal sealed class PostgresNotificationListener
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _maxRetryDelay;
     private readonly OutboxSignaler _signaler;
-    private readonly OutboxWakeup _wakeup;
     private readonly OutboxDispatcherStatus _status;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="connectionString">The application's connection string.</param>
     /// <param name="options">The dispatcher's options.</param>
-    /// <param name="signaler">The doorbell to ring.</param>
-    /// <param name="wakeup">The wake-up this instance sends by <c>pg_notify</c>, to skip its own notifications.</param>
+    /// <param name="signaler">The doorbell to ring, and the token of this instance's own notifications (skipped).</param>
     /// <param name="status">Where to report whether it listens.</param>
     /// <param name="logger">The logger.</param>
     public PostgresNotificationListener(
-        string connectionString, SignalsOutboxOptions options, OutboxSignaler signaler, OutboxWakeup wakeup, OutboxDispatcherStatus status, ILogger logger)
+        string connectionString, SignalsOutboxOptions options, OutboxSignaler signaler, OutboxDispatcherStatus status, ILogger logger)
     {
         int seconds = Math.Max(1, (int)Math.Ceiling(options.KeepAliveInterval.TotalSeconds));
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -64,7 +62,6 @@ internal sealed class PostgresNotificationListener
         _connectTimeout = options.KeepAliveInterval;
         _maxRetryDelay = options.MaxRetryDelay;
         _signaler = signaler;
-        _wakeup = wakeup;
         _status = status;
         _logger = logger;
     }
@@ -85,7 +82,7 @@ internal sealed class PostgresNotificationListener
                     // This instance's own wake-up needs no second read: its commit already rang the doorbell.
                     connection.Notification += (_, notification) =>
                     {
-                        if (!_wakeup.IsOwn(notification.Payload))
+                        if (!_signaler.IsOwnNotification(notification.Payload))
                         {
                             _signaler.Wake();
                         }

@@ -31,7 +31,7 @@ internal static class PostgresOutboxAppender
     /// <param name="command">The command EF Core is about to execute for the save.</param>
     /// <param name="context">The saving context; its model maps the outbox.</param>
     /// <param name="keys">The save's distinct keys; at least one.</param>
-    public static void Append(DbCommand command, DbContext context, IReadOnlyCollection<SignalKey> keys)
+    public static void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
     {
         Statements statements = context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => new Statements(c!), context);
         string text = command.CommandText.TrimEnd();
@@ -40,7 +40,11 @@ internal static class PostgresOutboxAppender
 
         if (keys.Count == 1)
         {
-            command.Parameters.Add(CreateParameter(command, KeyParameter, keys.First().Value));
+            // The set's own enumerator, not LINQ's First(), which would box one on every save.
+            foreach (SignalKey key in keys)
+            {
+                command.Parameters.Add(CreateParameter(command, KeyParameter, key.Value));
+            }
         }
         else
         {
@@ -73,8 +77,7 @@ internal static class PostgresOutboxAppender
     {
         public Statements(DbContext context)
         {
-            MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
-            string into = $"INSERT INTO {outbox.QuotedName} ({outbox.Column(nameof(SignalOutboxEntry.Key))}, {outbox.Column(nameof(SignalOutboxEntry.CreatedAt))})";
+            string into = OutboxInsertStatements.InsertInto(context);
             const string Guard = "WHERE pg_current_xact_id_if_assigned() IS NOT NULL;";
             OneKey = $"{into} SELECT @{KeyParameter}, @{CreatedAtParameter} {Guard}";
             Keys = $"{into} SELECT k, @{CreatedAtParameter} FROM unnest(@{KeysParameter}) AS k {Guard}";

@@ -84,9 +84,9 @@ internal sealed class PostgresOutboxSource : IOutboxSource
                 INSERT INTO {outbox.QuotedName} ({key}, {createdAt}, {reannounced})
                 SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[])
                 ON CONFLICT ({reannounced}) WHERE {reannounced} IS NOT NULL DO NOTHING
-                RETURNING {id}
+                RETURNING 1
             )
-            SELECT count(*)::int, coalesce(max({id}), 0) FROM written
+            SELECT count(*)::int FROM written
             """;
 
         // The oldest rows by id (a bounded primary-key scan), of those the ones staged before the cutoff: latest per key into the
@@ -175,7 +175,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
 
     /// <inheritdoc/>
     /// <remarks>A late change another instance has already announced again (the unique index on the column) is skipped.</remarks>
-    public async Task<(int Written, long HighestId)> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
+    public async Task<int> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
     {
         NpgsqlCommand command = _dataSource.CreateCommand(_reannounceSql);
         await using (command.ConfigureAwait(false))
@@ -183,12 +183,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lateChanges.Select(r => r.Key)] });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. lateChanges.Select(r => r.CreatedAt)] });
             command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lateChanges.Select(r => r.Id)] });
-            NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                return (reader.GetInt32(0), reader.GetInt64(1));
-            }
+            return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
     }
 

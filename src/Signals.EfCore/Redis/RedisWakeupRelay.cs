@@ -17,7 +17,7 @@ namespace Signals.EntityFrameworkCore;
 /// </para>
 /// <para>
 /// The message is the instance's token (<see cref="OutboxSignaler.NotificationPayload"/>); Redis delivers it to the sender too, which
-/// skips its own (<see cref="OutboxWakeup.IsOwn"/>).
+/// skips its own (<see cref="OutboxSignaler.IsOwnNotification"/>).
 /// </para>
 /// </remarks>
 internal sealed class RedisWakeupRelay
@@ -155,7 +155,7 @@ internal sealed class RedisWakeupRelay
     private void OnMessage(RedisChannel channel, RedisValue message)
     {
         // This instance's own wake-up needs no second read: its commit already rang the doorbell.
-        if (!_wakeup.IsOwn(message))
+        if (!_signaler.IsOwnNotification(message))
         {
             _signaler.Wake();
         }

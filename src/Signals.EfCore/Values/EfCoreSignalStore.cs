@@ -139,7 +139,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
-
     private IValueCommands Commands(DbContext context)
     {
         if (context.Database.IsNpgsql())

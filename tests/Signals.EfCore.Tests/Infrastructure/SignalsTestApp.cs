@@ -14,6 +14,9 @@ internal sealed class SignalsTestApp : IAsyncDisposable
 
     private SignalsTestApp(IHost host) => _host = host;
 
+    /// <summary>Options with a 5-minute safety poll: only a wake-up (local commit or NOTIFY), never the poll, can explain a delivery within a test's bound.</summary>
+    public static Action<SignalsOutboxOptions> NoSafetyPoll { get; } = o => o.PollInterval = TimeSpan.FromMinutes(5);
+
     public SignalHub Hub => _host.Services.GetRequiredService<SignalHub>();
 
     public IServiceProvider Services => _host.Services;
