@@ -6,9 +6,10 @@ namespace Signals.Browser.Tests;
 
 /// <summary>
 /// A page of the sample app that scripts the browser client as an app's own script would: <c>window.signals</c> is the module
-/// (<c>/signals/client.js</c>), <c>window.api(method, url, body)</c> calls the app's JSON API (throwing the server's problem detail),
-/// and <c>window.record(name, query)</c> keeps the states a counter query shows in <c>window.states[name]</c>, as text, skipping
-/// repeats: <c>count=N</c>, with <c> pending</c> for optimistic data, <c> loading</c> and <c> stale</c> when so.
+/// (<c>/signals/client.js</c>), <c>window.api(method, url, body)</c> calls the app's JSON API (the samples' own helper, which throws
+/// the server's problem detail), and <c>window.record(name, query)</c> keeps the states a counter query shows in
+/// <c>window.states[name]</c>, as text, skipping repeats: <c>count=N</c>, with <c> pending</c> for optimistic data, <c> loading</c> and
+/// <c> stale</c> when so.
 /// </summary>
 internal static class ClientPage
 {
@@ -19,18 +20,7 @@ internal static class ClientPage
         await page.EvaluateAsync("""
             async () => {
               window.signals = await import('/signals/client.js');
-              window.api = async (method, url, body) => {
-                const response = await fetch(url, {
-                  method,
-                  headers: body === undefined ? {} : { 'content-type': 'application/json' },
-                  body: body === undefined ? undefined : JSON.stringify(body),
-                });
-                if (!response.ok) {
-                  const problem = await response.json().catch(() => ({}));
-                  throw new Error(Object.values(problem.errors ?? {}).flat()[0] ?? problem.detail ?? `${method} ${url}: ${response.status}`);
-                }
-                return response.json();
-              };
+              ({ api: window.api } = await import('/site.js'));
               window.states = {};
               window.record = (name, query) => {
                 const states = window.states[name] = [];

@@ -32,15 +32,7 @@ public sealed class MutationTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await ClientPage.OpenAsync(browser, app);
-        var answer = new TaskCompletionSource();
-        await page.RouteAsync("**/api/counter/add", async route =>
-        {
-            await answer.Task;
-            await route.ContinueAsync();
-        });
-        await page.EvaluateAsync(Setup);
-        await page.WaitForFunctionAsync("() => counter.data?.count === 0 && other.data?.count === 0");
+        (IPage page, TaskCompletionSource answer) = await OpenWithHeldCallsAsync(browser, app);
 
         await page.EvaluateAsync("() => { window.run = add.mutate(5); }");
         await page.WaitForFunctionAsync("() => counter.data.pending && add.isPending");
@@ -65,15 +57,7 @@ public sealed class MutationTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await ClientPage.OpenAsync(browser, app);
-        var answer = new TaskCompletionSource();
-        await page.RouteAsync("**/api/counter/add", async route =>
-        {
-            await answer.Task;
-            await route.ContinueAsync();
-        });
-        await page.EvaluateAsync(Setup);
-        await page.WaitForFunctionAsync("() => counter.data?.count === 0 && other.data?.count === 0");
+        (IPage page, TaskCompletionSource answer) = await OpenWithHeldCallsAsync(browser, app);
 
         await page.EvaluateAsync("() => { window.run = add.mutate(2000000).catch(error => error.message); }");
         await page.WaitForFunctionAsync("() => counter.data.pending");
@@ -91,6 +75,22 @@ public sealed class MutationTests(Chromium chromium)
         // Nothing moved on the server: the queries were synced, not refetched.
         Assert.Equal(1, app.Requests("GET /api/counter?q=counter"));
         Assert.Equal(1, app.Requests("GET /api/counter?q=other"));
+    }
+
+    /// <summary>Opens a page with the queries and the mutation of <see cref="Setup"/> loaded, whose calls to add to the counter wait
+    /// until the returned source is set: the test sees what the page shows while the call is on its way.</summary>
+    private static async Task<(IPage Page, TaskCompletionSource Answer)> OpenWithHeldCallsAsync(BrowserSession browser, SampleApp app)
+    {
+        IPage page = await ClientPage.OpenAsync(browser, app);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/counter/add", async route =>
+        {
+            await answer.Task;
+            await route.ContinueAsync();
+        });
+        await page.EvaluateAsync(Setup);
+        await page.WaitForFunctionAsync("() => counter.data?.count === 0 && other.data?.count === 0");
+        return (page, answer);
     }
 
     /// <summary>The data the counter query showed, in order: its states without the stale flag (a signal may or may not have

@@ -121,11 +121,12 @@ export class SignalQuery {
    * @param {SignalsClient} client the client whose endpoints tell the keys' versions
    * @param {string|string[]} keys the signal key or keys the data follows
    * @param {QueryOptions<T>} options
-   * @throws {TypeError} no key, a key that is not a non-empty string, or no fetcher
+   * @throws {TypeError} no client, no key, a key that is not a non-empty string, or no fetcher
    * @throws {RangeError} a time option that is not a whole number of ms in range
    */
   constructor(client, keys, { fetcher, fallback, staleTime = null, dedupe = 0, errorRetryInterval = 5000, refetchOnFocus = true,
     refetchOnReconnect = true, transport = 'auto', pollIntervalMs, pollWaitMs } = /** @type {QueryOptions<T>} */ ({})) {
+    if (typeof client?.sync !== 'function') throw new TypeError('A query needs a SignalsClient (createClient(), or the module\'s own).');
     const list = typeof keys === 'string' ? [keys] : keys;
     if (!Array.isArray(list) || !list.length || !list.every(key => typeof key === 'string' && key.length > 0)) {
       throw new TypeError(`A query needs one or more signal keys, each a non-empty string; got ${JSON.stringify(keys)}.`);
