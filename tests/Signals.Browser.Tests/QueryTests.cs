@@ -38,6 +38,34 @@ public sealed class QueryTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task Failed_refetch_keeps_the_data_shows_the_error_and_is_tried_again()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage page = await ClientPage.OpenAsync(browser, app);
+        int answered = 0;
+        await page.RouteAsync("**/api/counter?q=e", route => Interlocked.Increment(ref answered) == 2
+            ? route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = """{"title":"Down for maintenance."}""" })
+            : route.ContinueAsync());
+        await page.EvaluateAsync("""
+            () => {
+              window.q = signals.query('counter:clicks', { fetcher: () => api('GET', '/api/counter?q=e'), errorRetryInterval: 200 });
+              window.errors = [];
+              q.subscribe(({ error }) => { if (errors.at(-1) !== (error?.message ?? 'none')) errors.push(error?.message ?? 'none'); });
+              record('q', q);
+            }
+            """);
+        await page.WaitForFunctionAsync("() => q.data?.count === 0");
+
+        await app.IncrementCounterAsync();
+        await page.WaitForFunctionAsync("() => q.data.count === 1");
+
+        Assert.Equal(["none", "Down for maintenance.", "none"], await page.EvaluateAsync<string[]>("() => errors"));
+        Assert.Equal(["count=undefined loading", "count=0", "count=0 stale", "count=1"], await page.EvaluateAsync<string[]>("() => states.q"));
+        Assert.Equal(3, answered);
+    }
+
+    [Fact]
     public async Task Queries_opened_together_share_one_sync_and_one_event_stream_and_close_without_leaving_listeners()
     {
         await using SampleApp app = await SampleApp.StartAsync();

@@ -233,8 +233,10 @@ export class RealityEventSource extends EventTarget {
  */
 export const createClient = options => new SignalsClient(options);
 
-/** Reality's helper names, so imports written against '@rootlodge/reality/compat' keep working. */
-/** @type {(...args: ConstructorParameters<typeof RealityEventSource>) => RealityEventSource} */
+/**
+ * Reality's helper names, so imports written against '@rootlodge/reality/compat' keep working.
+ * @type {(...args: ConstructorParameters<typeof RealityEventSource>) => RealityEventSource}
+ */
 export const createEventSource = (url, client, options) => new RealityEventSource(url, client, options);
 /** @param {SignalsClient} client */
 export const createEventSourceFactory = client => class extends RealityEventSource {

@@ -128,10 +128,11 @@ export class SignalMutation {
         await Promise.all(this.#affected().map(query => query.sync().catch(() => {})));
         throw error;
       }
+      // Released first, so that the queries' fetches go on whatever onSuccess does.
+      for (const update of applied) update.releaseAfterNextFetch();
       this.#result = result;
       this.#notify();
       this.#onSuccess?.(result, argument);
-      for (const update of applied) update.releaseAfterNextFetch();
       await Promise.all(this.#affected().map(query => query.invalidate()));
       return result;
     } finally {

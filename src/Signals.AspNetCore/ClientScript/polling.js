@@ -8,7 +8,11 @@ import { sharedWatch } from './shared-watch.js';
 /** @import { QueryOptions } from './query.js' */
 
 /**
- * Reality's options, and the query's own (staleTime, dedupe, errorRetryInterval, refetchOnReconnect).
+ * Reality's options, and the query's own (staleTime, dedupe, errorRetryInterval, refetchOnReconnect). `realityKey`: the signal key
+ * (default: from the URL's path). `transform`: turns the fetched JSON into the data. `initial`: the data until the first fetch (the
+ * query's fallback). `syncOnFocus`, `syncOnVisibility`: sync when the window regains focus or the page becomes visible (default true;
+ * false for either turns both off). `interval`: the shortest time between two syncs, ms (default 1000). `wait`: how long each sync
+ * may wait for a change, ms (default 25000; 0 syncs every interval without waiting).
  * @template T
  * @typedef {Omit<QueryOptions<T>, 'fetcher'|'fallback'|'refetchOnFocus'|'transport'|'pollIntervalMs'|'pollWaitMs'> & {
  *   realityKey?: string,
@@ -19,10 +23,6 @@ import { sharedWatch } from './shared-watch.js';
  *   interval?: number,
  *   wait?: number,
  * }} PollingAdapterOptions
- * `realityKey`: the signal key (default: from the URL's path). `transform`: turns the fetched JSON into the data. `initial`: the
- * data until the first fetch (the query's fallback). `syncOnFocus`, `syncOnVisibility`: sync when the window regains focus or the
- * page becomes visible (default true; false for either turns both off). `interval`: the shortest time between two syncs, ms
- * (default 1000). `wait`: how long each sync may wait for a change, ms (default 25000; 0 syncs every interval without waiting).
  */
 
 /**
