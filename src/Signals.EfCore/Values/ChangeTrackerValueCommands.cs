@@ -8,15 +8,13 @@ namespace Signals.EntityFrameworkCore;
 /// row with one <c>SaveChanges</c>, one writer at a time.
 /// </summary>
 /// <remarks>
-/// The in-memory provider has no transactions and lives in one process, so a lock held by the store serializes writes. Outbox ids are
-/// generated when the row is added (not temporary), so the value row records its version in the same save.
+/// The in-memory provider has no transactions and lives in one process, so one lock for the process serializes writes (of every
+/// in-memory database: coarser than needed, never wrong). Outbox ids are generated when the row is added (not temporary), so the value
+/// row records its version in the same save.
 /// </remarks>
-internal sealed class ChangeTrackerValueCommands : IValueCommands, IDisposable
+internal sealed class ChangeTrackerValueCommands : IValueCommands
 {
-    private readonly SemaphoreSlim _writer = new(1, 1);
-
-    /// <inheritdoc/>
-    public void Dispose() => _writer.Dispose();
+    private static readonly SemaphoreSlim Writer = new(1, 1);
 
     /// <inheritdoc/>
     public async Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
@@ -41,7 +39,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands, IDisposable
     /// <inheritdoc/>
     public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row)
@@ -56,14 +54,14 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands, IDisposable
         }
         finally
         {
-            _writer.Release();
+            Writer.Release();
         }
     }
 
-    private async Task<ValueWrite> WriteAsync(
+    private static async Task<ValueWrite> WriteAsync(
         DbContext context, SignalKey key, DateTimeOffset now, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             SignalValueEntry? row = await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false);
@@ -87,7 +85,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands, IDisposable
         }
         finally
         {
-            _writer.Release();
+            Writer.Release();
         }
     }
 
