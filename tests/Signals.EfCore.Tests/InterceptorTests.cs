@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -292,9 +293,20 @@ public sealed class InterceptorTests(PostgresServer server)
     [Fact]
     public void UseSignals_is_idempotent()
     {
-        var builder = new DbContextOptionsBuilder<ChatDbContext>().UseInMemoryDatabase("idempotent").UseSignals().UseSignals();
-        var core = builder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>();
-        Assert.Single(core!.Interceptors!, i => ReferenceEquals(i, SignalsSaveChangesInterceptor.Instance));
+        var builder = new DbContextOptionsBuilder<ChatDbContext>()
+            .UseInMemoryDatabase("idempotent")
+            .UseSignals(signals => signals.UsePostgreSql())
+            .UseSignals()
+            .UseSignals();
+
+        // One extension, and a later call without a provider keeps the one chosen before.
+        SignalsOptionsExtension extension = Assert.Single(builder.Options.Extensions.OfType<SignalsOptionsExtension>());
+        Assert.Same(PostgreSql.PostgreSqlOutboxProvider.Instance, extension.Provider);
+
+        // One interceptor of each kind per context, from EF Core's internal services.
+        using var context = new ChatDbContext(builder.Options);
+        Assert.Single(context.GetService<IEnumerable<IInterceptor>>().OfType<SignalsSaveChangesInterceptor>());
+        Assert.Single(context.GetService<IEnumerable<IInterceptor>>().OfType<OutboxCommitWaker>());
     }
 
     private static async Task SeedAsync(string db, params ChatMessage[] messages)
