@@ -10,7 +10,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// <remarks>
 /// <para>
 /// Npgsql raises notifications only while a command or <c>WaitAsync</c> runs, so the loop waits in <c>WaitAsync</c>. A dead connection
-/// is noticed within <see cref="SignalsPostgreSqlOptions.ListenerTimeout"/>: after half of it without traffic the connection is probed
+/// is noticed within the listener timeout (<c>SignalsPostgreSqlOptions.ListenerTimeout</c>): after half of it without traffic the connection is probed
 /// with <c>SELECT 1</c>, which must answer within the other half (a canceled probe breaks the connection at once, no cancellation
 /// round trip); TCP keepalive is on as well, and a server that ends the session (restart, <c>pg_terminate_backend</c>) is noticed at
 /// once. Npgsql's own application-level keepalive stays off: it has no timeout of its own.
@@ -35,8 +35,8 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="connectionString">The application's connection string.</param>
-    /// <param name="channel">The channel to <c>LISTEN</c> on (<see cref="SignalsPostgreSqlOptions.NotificationChannel"/>).</param>
-    /// <param name="timeout">The longest a dead connection goes unnoticed (<see cref="SignalsPostgreSqlOptions.ListenerTimeout"/>).</param>
+    /// <param name="channel">The channel to <c>LISTEN</c> on.</param>
+    /// <param name="timeout">The longest a dead connection goes unnoticed.</param>
     /// <param name="maxRetryDelay">The longest wait between reconnection attempts.</param>
     /// <param name="signaler">The doorbell to ring, and the token of this instance's own notifications (skipped).</param>
     /// <param name="status">The dispatcher's status, where the listener reports whether it listens (<c>listening</c>).</param>

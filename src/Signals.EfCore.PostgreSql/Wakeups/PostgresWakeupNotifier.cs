@@ -12,7 +12,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one. A failed notify is only logged: the listeners' safety poll still delivers the change.
 /// </remarks>
 /// <param name="dataSource">The dispatcher's pooled data source.</param>
-/// <param name="channel">The channel to notify (<see cref="SignalsPostgreSqlOptions.NotificationChannel"/>).</param>
+/// <param name="channel">The channel to notify.</param>
 /// <param name="wakeup">The wake-up it sends for, opened on this application's signaler.</param>
 /// <param name="logger">The logger.</param>
 internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string channel, OutboxWakeup wakeup, ILogger logger) : IOutboxWakeupTransport

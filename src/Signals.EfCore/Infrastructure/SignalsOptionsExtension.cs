@@ -69,7 +69,7 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
     {
         // Scoped: one of each per context (kept with a pooled context), so per-save state needs no table keyed by context.
         services.TryAddScoped<OutboxSave>();
-        services.TryAddScoped<OutboxCommitWaker>();
+        services.TryAddScoped(static sp => new OutboxCommitWaker(sp.GetRequiredService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Signaler));
         services.TryAddScoped<SignalsSaveChangesInterceptor>();
         new EntityFrameworkServicesBuilder(services)
             .TryAdd(typeof(IInterceptor), typeof(SignalsSaveChangesInterceptor), static sp => sp.GetRequiredService<SignalsSaveChangesInterceptor>())

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -13,14 +12,14 @@ namespace Signals.EntityFrameworkCore;
 /// </summary>
 /// <remarks>
 /// The dispatcher to wake comes from the context's options as data, not from a service provider: <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>
-/// puts its <see cref="OutboxSignaler"/> into the options of <c>TContext</c> (<see cref="SignalsOptionsExtension.Signaler"/>). A
+/// puts its <see cref="OutboxSignaler"/> into the options of <c>TContext</c>, and the options extension hands it to this waker. A
 /// context without one (created with <c>new</c>, or of an application without a dispatcher) wakes nobody: the dispatchers' safety poll
 /// delivers its changes.
 /// </remarks>
-/// <param name="options">The context's options.</param>
-internal sealed class OutboxCommitWaker(IDbContextOptions options) : IDbTransactionInterceptor
+/// <param name="signaler">This application's link to its dispatcher of the context type, or <see langword="null"/>.</param>
+internal sealed class OutboxCommitWaker(OutboxSignaler? signaler) : IDbTransactionInterceptor
 {
-    private readonly OutboxSignaler? _signaler = options.FindExtension<SignalsOptionsExtension>()?.Signaler;
+    private readonly OutboxSignaler? _signaler = signaler;
     private bool _pending;
 
     /// <summary>Wakes the dispatchers once the rows the context just wrote have committed (see the remarks on this type).</summary>

@@ -66,10 +66,14 @@ public static class SignalsRedisOutboxBuilderExtensions
     }
 
     private static IOutboxWakeupTransport CreateRelay(OutboxReaderSettings settings)
-        => new RedisWakeupRelay(
-            settings.Services.GetRequiredService<IOptionsMonitor<SignalsRedisOptions>>().Get(settings.OptionsName),
+    {
+        SignalsRedisOptions options = settings.Services.GetRequiredService<IOptionsMonitor<SignalsRedisOptions>>().Get(settings.OptionsName);
+        return new RedisWakeupRelay(
+            options.Configuration!,
+            options.Channel,
             settings.MaxRetryDelay,
             settings.Signaler,
             settings.Status,
             settings.Logger);
+    }
 }

@@ -5,8 +5,8 @@ using StackExchange.Redis;
 namespace Signals.Redis;
 
 /// <summary>
-/// The optional Redis wake-up accelerator (<c>AddRedis()</c>): publishes one message per burst of local commits on the Redis channel
-/// <see cref="SignalsRedisOptions.Channel"/>, and rings the dispatcher's doorbell
+/// The optional Redis wake-up accelerator (<c>AddRedis()</c>): publishes one message per burst of local commits on its Redis channel,
+/// and rings the dispatcher's doorbell
 /// for every other instance's message and whenever its subscription (re)connects, so the read loop catches up on what it missed.
 /// </summary>
 /// <remarks>
@@ -34,17 +34,19 @@ internal sealed class RedisWakeupRelay : IOutboxWakeupTransport
     private int _subscribed;
 
     /// <summary>Initializes a new instance and opens its wake-up on <paramref name="signaler"/>.</summary>
-    /// <param name="options">The Redis options (configuration string, validated; channel).</param>
+    /// <param name="configuration">The StackExchange.Redis configuration string (validated by <see cref="IsValidConfiguration"/>).</param>
+    /// <param name="channel">The channel to publish and subscribe on.</param>
     /// <param name="maxRetryDelay">The longest wait between attempts after a failure.</param>
     /// <param name="signaler">The doorbell to ring and the commits to report.</param>
     /// <param name="status">The dispatcher's status, where the relay reports whether its subscription is connected (<c>redis</c>).</param>
     /// <param name="logger">The logger.</param>
-    public RedisWakeupRelay(SignalsRedisOptions options, TimeSpan maxRetryDelay, OutboxSignaler signaler, OutboxDispatcherStatus status, ILogger logger)
+    public RedisWakeupRelay(
+        string configuration, string channel, TimeSpan maxRetryDelay, OutboxSignaler signaler, OutboxDispatcherStatus status, ILogger logger)
     {
-        _configuration = ConfigurationOptions.Parse(options.Configuration!);
+        _configuration = ConfigurationOptions.Parse(configuration);
         _configuration.AbortOnConnectFail = false;
-        _channelName = options.Channel;
-        _channel = RedisChannel.Literal(options.Channel);
+        _channelName = channel;
+        _channel = RedisChannel.Literal(channel);
         _maxRetryDelay = maxRetryDelay;
         _signaler = signaler;
         _wakeup = signaler.OpenWakeup();
