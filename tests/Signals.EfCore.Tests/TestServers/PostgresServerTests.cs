@@ -3,7 +3,7 @@ using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
-/// <summary>The shared PostgreSQL fixture hands out fresh, separate databases.</summary>
+/// <summary>The shared PostgreSQL fixture hands out fresh, separate databases, from the server its choice names.</summary>
 public sealed class PostgresServerTests(PostgresServer server)
 {
     [Fact]
@@ -17,5 +17,20 @@ public sealed class PostgresServerTests(PostgresServer server)
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", connection);
         Assert.Equal(0L, await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void The_server_is_the_one_the_choice_names()
+    {
+        Type expected = server.Choice.Provider switch
+        {
+            PostgresProvider.External => typeof(ExternalPostgresServer),
+            PostgresProvider.Testcontainers => typeof(ContainerPostgresServer),
+            _ => typeof(LocalPostgresServer),
+        };
+
+        Assert.IsType(expected, server.Server);
+        Assert.Equal(server.Server.Description, server.Description);
+        Assert.False(string.IsNullOrWhiteSpace(server.Choice.Reason));
     }
 }
