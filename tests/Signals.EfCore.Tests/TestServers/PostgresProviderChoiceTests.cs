@@ -12,6 +12,9 @@ public sealed class PostgresProviderChoiceTests
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The probe's bound where the stand-in answers: generous, so a loaded machine cannot turn an answer into a timeout.</summary>
+    private static readonly TimeSpan AnsweredProbeTimeout = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task A_connection_string_wins_over_the_provider_variable_and_is_not_probed()
     {
@@ -71,7 +74,7 @@ public sealed class PostgresProviderChoiceTests
     {
         using var engine = new UnixSocketStandIn(answersPing: true);
 
-        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost });
+        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost }, AnsweredProbeTimeout);
 
         Assert.Equal(PostgresProvider.Testcontainers, choice.Provider);
         Assert.Equal($"a Docker engine answers /_ping at {engine.DockerHost}", choice.Reason);
@@ -98,7 +101,7 @@ public sealed class PostgresProviderChoiceTests
         using var engine = new UnixSocketStandIn(answersPing: false);
         var elapsed = Stopwatch.StartNew();
 
-        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost });
+        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost }, AnsweredProbeTimeout);
 
         Assert.Equal(PostgresProvider.Local, choice.Provider);
         Assert.Equal($"no Docker engine answers ({engine.DockerHost}: no answer within 0.5 s)", choice.Reason);
