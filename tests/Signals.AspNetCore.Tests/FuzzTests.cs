@@ -135,7 +135,7 @@ public sealed class FuzzTests
             if (SignalKey.TryParse(candidate, out SignalKey key))
             {
                 SignalValue<JsonElement>? value = await values.GetAsync(key, cancellationToken);
-                snapshot.Append(CultureInfo.InvariantCulture, $"{key} {host.Hub.GetVersion(key).Version} {value?.Version.Version} {value?.Value.GetRawText()}\n");
+                snapshot.Append(CultureInfo.InvariantCulture, $"{key} {host.Hub.GetVersion(key).Version} {value?.Version} {value?.Value.GetRawText()}\n");
             }
         }
 

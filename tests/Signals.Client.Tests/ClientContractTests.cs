@@ -88,8 +88,8 @@ public sealed class ClientContractTests
 
         SignalValue<JsonElement>? read = await harness.Client.GetValueAsync(key, deadline.Token);
         Assert.NotNull(read);
-        Assert.Equal(stored.Version.Version, read.Version.Version);
-        Assert.Equal(stored.Version.Hash, read.Version.Hash);
+        Assert.Equal(stored.Version, read.Version);
+        Assert.Equal(stored.State.Hash, read.State.Hash);
         Assert.Equal(new Theme("light", 3), read.Value.Deserialize<Theme>(JsonSerializerOptions.Web));
 
         Assert.Null(await harness.Client.GetValueAsync(SignalKey.Parse("app:never-set"), deadline.Token));

@@ -157,7 +157,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     {
         if (write.Changed)
         {
-            Published([write.Value.Version]);
+            Published([write.Value.State]);
         }
 
         return write.Value;
