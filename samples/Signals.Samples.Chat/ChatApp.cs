@@ -48,7 +48,7 @@ public static class ChatApp
             options.UseSignals();
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
-        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        builder.Services.AddSignals().AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ChatDbContext>();
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         builder.Services.AddSingleton<ClockProducer>();
         builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
@@ -56,7 +56,7 @@ public static class ChatApp
         WebApplication app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSignals("/signals");
+        app.MapSignals("/signals").AllowAnonymous(); // a public demo: anyone may read every key
         app.MapHealthChecks("/health");
         app.MapChatApi();
         app.MapCounterApi();

@@ -33,7 +33,7 @@ internal static class BenchApp
         this WebApplicationBuilder builder, string connectionString, string instanceId, Action<SignalsOutboxOptions>? configure = null)
     {
         builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString).UseSignals());
-        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>(configure);
+        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<BenchDbContext>(configure);
         return builder;
     }
 

@@ -16,6 +16,8 @@ namespace Signals.AspNetCore.ClientScript;
 /// </remarks>
 internal static class ClientScriptEndpoint
 {
+    public const string Name = "Signals browser client";
+
     private const string ResourceName = "Signals.AspNetCore.client.js";
 
     private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> Script = new(Load);

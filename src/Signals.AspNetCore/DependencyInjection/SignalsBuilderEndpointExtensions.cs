@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Signals;
 using Signals.AspNetCore;
 using Signals.AspNetCore.Authorization;
+using Signals.AspNetCore.Endpoints;
 using Signals.AspNetCore.Tenancy;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,15 +14,20 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SignalsBuilderEndpointExtensions
 {
     /// <summary>
-    /// Registers <see cref="SignalsEndpointOptions"/> for the endpoints <c>MapSignals()</c> maps: binds the <c>Signals:Endpoints</c>
-    /// configuration section, validates the options at start-up, and applies <paramref name="configure"/>.
+    /// Adds the services of the endpoints <c>MapSignals()</c> maps: <see cref="SignalsEndpointOptions"/> (bound to the
+    /// <c>Signals:Endpoints</c> configuration section, validated at start-up, then <paramref name="configure"/>), and the status code
+    /// handling that answers the framework's error statuses of those endpoints (401, 403, 429) as problem+json.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddSignals()</c>.</param>
     /// <param name="configure">Configures the options; runs after the configuration section is bound. Optional.</param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     /// <remarks>
-    /// Optional: <c>MapSignals()</c> works with the defaults without it. Idempotent: the binding and validation are added once;
-    /// each <paramref name="configure"/> is applied, in call order.
+    /// <para>Required by <c>MapSignals()</c> and <c>MapRealityCompatibility()</c>, as <c>AddSignalR()</c> is by <c>MapHub()</c>.
+    /// Idempotent: the services, binding and validation are added once; each <paramref name="configure"/> is applied, in call order.</para>
+    /// <para>The status code handling is ASP.NET Core's status code pages, added at the start of the app's pipeline by an
+    /// <see cref="Microsoft.AspNetCore.Hosting.IStartupFilter"/> and acting only on responses of Signals endpoints that have an error
+    /// status and no body: the authorization middleware answers 401 and 403 before any endpoint code runs, so only middleware ahead of
+    /// it can give them a body.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static ISignalsBuilder AddHttpEndpoints(this ISignalsBuilder builder, Action<SignalsEndpointOptions>? configure = null)
@@ -31,6 +38,8 @@ public static class SignalsBuilderEndpointExtensions
         {
             services.AddOptions<SignalsEndpointOptions>().BindConfiguration("Signals:Endpoints").ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsEndpointOptions>>(SignalsEndpointOptionsValidator.Instance));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SignalsStatusCodeStartupFilter>());
+            services.TryAddSingleton<SignalsHttpEndpointsMarkerService>();
         }
 
         if (configure is not null)

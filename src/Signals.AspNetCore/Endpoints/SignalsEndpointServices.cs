@@ -65,14 +65,20 @@ internal sealed class SignalsEndpointServices
     /// <summary>Resolves and validates what the endpoints need.</summary>
     /// <param name="services">The app's root services.</param>
     /// <returns>The shared services.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called, or namespace policies are set without <c>AddAuthorization()</c>.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> or <c>AddHttpEndpoints()</c> was not called, or namespace policies are set without <c>AddAuthorization()</c>.</exception>
     /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> or <see cref="SignalTenancyOptions"/> holds an invalid value.</exception>
     public static SignalsEndpointServices Create(IServiceProvider services)
     {
         if (services.GetService<SignalsMarkerService>() is null)
         {
             throw new InvalidOperationException(
-                "Unable to find the required services. Call 'builder.Services.AddSignals()' (IServiceCollection.AddSignals) in the application startup code before calling MapSignals().");
+                "Unable to find the required services. Call 'builder.Services.AddSignals().AddHttpEndpoints()' in the application startup code before calling MapSignals().");
+        }
+
+        if (services.GetService<SignalsHttpEndpointsMarkerService>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the services of the Signals endpoints. Call 'builder.Services.AddSignals().AddHttpEndpoints()' in the application startup code before calling MapSignals().");
         }
 
         SignalsEndpointOptions options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
