@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Protocol;
@@ -12,7 +11,7 @@ using Signals.Protocol;
 namespace Signals.AspNetCore.Tests;
 
 /// <summary>
-/// What the framework answers for the Signals endpoints (routing, authorization, rate limiting) is problem+json with a Signals type,
+/// What the framework answers for the Signals endpoints (routing, authorization; rate limiting in <see cref="AuthorizationTests"/>) is problem+json with a Signals type,
 /// like every other error; what Kestrel answers before any app code runs is not, and is documented as the boundary.
 /// </summary>
 public sealed class FrameworkStatusTests
@@ -22,18 +21,11 @@ public sealed class FrameworkStatusTests
     [Fact]
     public async Task Another_method_on_a_Signals_path_is_405_problem_naming_the_allowed_methods()
     {
-        await using TestServerHost host = await TestServerHost.StartAsync(
-            services: s =>
-            {
-                TestAuthentication.AddTo(s);
-                s.AddAuthorization(o => o.AddPolicy("writers", p => p.RequireRole("writer")));
-            },
-            map: app =>
-            {
-                app.MapSignals().MapSignalValueWrites("writers");
-                app.MapSignals("/read-only");
-                app.MapRealityCompatibility();
-            });
+        await using TestServerHost host = await StartWithWritesAsync(app =>
+        {
+            app.MapSignals("/read-only");
+            app.MapRealityCompatibility();
+        });
         long cursor = host.Hub.Cursor;
 
         foreach ((string method, string path, string allowed) in new[]
@@ -98,13 +90,7 @@ public sealed class FrameworkStatusTests
     [Fact]
     public async Task Unsupported_media_types_are_415_problem_on_sync_and_value_writes()
     {
-        await using TestServerHost host = await TestServerHost.StartAsync(
-            services: s =>
-            {
-                TestAuthentication.AddTo(s);
-                s.AddAuthorization(o => o.AddPolicy("writers", p => p.RequireRole("writer")));
-            },
-            map: app => app.MapSignals().MapSignalValueWrites("writers"));
+        await using TestServerHost host = await StartWithWritesAsync();
 
         foreach ((HttpMethod method, string path) in new[] { (HttpMethod.Post, "/signals/sync"), (HttpMethod.Put, "/signals/values/app:theme") })
         {
@@ -148,33 +134,6 @@ public sealed class FrameworkStatusTests
     }
 
     [Fact]
-    public async Task The_groups_rate_limiter_answers_429_as_a_problem()
-    {
-        await using TestServerHost host = await TestServerHost.StartAsync(
-            services: s => s.AddRateLimiter(o =>
-            {
-                o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                o.AddFixedWindowLimiter("signals", w =>
-                {
-                    w.PermitLimit = 1;
-                    w.Window = TimeSpan.FromHours(1);
-                    w.QueueLimit = 0;
-                });
-            }),
-            map: app =>
-            {
-                app.UseRateLimiter();
-                app.MapSignals().RequireRateLimiting("signals");
-            });
-
-        using HttpResponseMessage first = await host.PostSyncAsync("""{"known": {}}""", Token);
-        using HttpResponseMessage second = await host.PostSyncAsync("""{"known": {}}""", Token);
-
-        await TestServerHost.ReadJsonAsync(first);
-        await TestServerHost.ReadProblemAsync(second, 429, SignalsProblemTypes.TooManyRequests);
-    }
-
-    [Fact]
     public async Task Ten_thousand_keys_in_a_query_are_Kestrels_414_without_a_body_or_Signals_400_past_Kestrels_limit()
     {
         string query = string.Join('&', Enumerable.Range(0, 10_000).Select(i => string.Create(CultureInfo.InvariantCulture, $"key=chat:room:r{i}")));
@@ -197,6 +156,19 @@ public sealed class FrameworkStatusTests
             Assert.Contains(SignalsProblemTypes.TooManyKeys, body, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>A server with <c>MapSignals().MapSignalValueWrites("writers")</c>, and whatever else <paramref name="map"/> maps.</summary>
+    private static Task<TestServerHost> StartWithWritesAsync(Action<WebApplication>? map = null) => TestServerHost.StartAsync(
+        services: s =>
+        {
+            TestAuthentication.AddTo(s);
+            s.AddAuthorization(o => o.AddPolicy("writers", p => p.RequireRole("writer")));
+        },
+        map: app =>
+        {
+            app.MapSignals().MapSignalValueWrites("writers");
+            map?.Invoke(app);
+        });
 
     /// <summary>
     /// Sends a GET over a raw HTTP/1.0 connection (the URL is longer than <see cref="Uri"/> takes) and reads the whole answer: status,
