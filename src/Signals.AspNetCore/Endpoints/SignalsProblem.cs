@@ -79,15 +79,19 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
         => new(StatusCodes.Status405MethodNotAllowed, SignalsProblemTypes.MethodNotAllowed, "The endpoint does not take this method.",
             $"{Quote(path)} does not take {method}; it takes {allowed}.");
 
-    /// <summary>The problem for an error status the framework set on a Signals endpoint without a body (authorization, rate limiting).</summary>
+    /// <summary>
+    /// The problem for an error status a Signals endpoint ended with and without a body: 401 and 403 from the app's authorization, 429
+    /// from its rate limiter, 404 from an endpoint that found nothing to serve (a browser module that does not exist).
+    /// </summary>
     /// <returns>The problem, or <see langword="null"/> for a status without a Signals type (ASP.NET Core's default problem applies).</returns>
-    public static SignalsProblem? ForFrameworkStatus(int status) => status switch
+    public static SignalsProblem? ForFrameworkStatus(HttpContext context) => context.Response.StatusCode switch
     {
-        StatusCodes.Status401Unauthorized => new(status, SignalsProblemTypes.Unauthorized, "Authentication is required.",
+        StatusCodes.Status404NotFound => NotFound(context.Request.Method, context.Request.Path.Value ?? ""),
+        int status and StatusCodes.Status401Unauthorized => new(status, SignalsProblemTypes.Unauthorized, "Authentication is required.",
             "The Signals endpoints require an authenticated caller; send the credentials the app's authentication scheme expects (see WWW-Authenticate)."),
-        StatusCodes.Status403Forbidden => new(status, SignalsProblemTypes.Forbidden, ForbiddenTitle,
+        int status and StatusCodes.Status403Forbidden => new(status, SignalsProblemTypes.Forbidden, ForbiddenTitle,
             "The authorization the app requires on the Signals endpoints denied the request."),
-        StatusCodes.Status429TooManyRequests => new(status, SignalsProblemTypes.TooManyRequests, "Too many requests.",
+        int status and StatusCodes.Status429TooManyRequests => new(status, SignalsProblemTypes.TooManyRequests, "Too many requests.",
             "The app's rate limiter refused the request; retry later (after Retry-After, when it is sent)."),
         _ => null,
     };

@@ -9,7 +9,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// <summary>
 /// Puts ASP.NET Core's status code pages (<see cref="StatusCodePagesExtensions.UseStatusCodePages(IApplicationBuilder, Func{StatusCodeContext, Task})"/>)
 /// at the start of the app's pipeline, acting only for the Signals endpoints: an error status the framework sets on them without a
-/// body (401 and 403 from the app's authorization, 429 from its rate limiter) becomes problem+json with a Signals type.
+/// body (401 and 403 from the app's authorization, 429 from its rate limiter, 404 for a browser module that does not exist) becomes
+/// problem+json with a Signals type.
 /// </summary>
 /// <remarks>
 /// <para>Registered by <c>AddHttpEndpoints()</c>. An authorization challenge runs in the authorization middleware, before the endpoint,
@@ -34,8 +35,7 @@ internal sealed class SignalsStatusCodeStartupFilter : IStartupFilter
             return Task.CompletedTask;
         }
 
-        int status = http.Response.StatusCode;
-        ProblemHttpResult result = SignalsProblem.ForFrameworkStatus(status)?.ToResult() ?? TypedResults.Problem(statusCode: status);
+        ProblemHttpResult result = SignalsProblem.ForFrameworkStatus(http)?.ToResult() ?? TypedResults.Problem(statusCode: http.Response.StatusCode);
         return result.ExecuteAsync(http);
     }
 }
