@@ -73,6 +73,7 @@ public sealed class FrameworkStatusTests
             (HttpMethod.Get, "/signals/evnets?key=a:b"),
             (HttpMethod.Post, "/signals/sync/extra"),
             (HttpMethod.Delete, "/signals/a/b/c.json"),
+            (HttpMethod.Get, "/signals/no-such-module.js"),
         })
         {
             using HttpResponseMessage response = await host.SendAsync(method, path);
