@@ -87,11 +87,11 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem? ForFrameworkStatus(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status404NotFound => NotFound(context.Request.Method, context.Request.Path.Value ?? ""),
-        int status and StatusCodes.Status401Unauthorized => new(status, SignalsProblemTypes.Unauthorized, "Authentication is required.",
+        StatusCodes.Status401Unauthorized => new(StatusCodes.Status401Unauthorized, SignalsProblemTypes.Unauthorized, "Authentication is required.",
             "The Signals endpoints require an authenticated caller; send the credentials the app's authentication scheme expects (see WWW-Authenticate)."),
-        int status and StatusCodes.Status403Forbidden => new(status, SignalsProblemTypes.Forbidden, ForbiddenTitle,
+        StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, ForbiddenTitle,
             "The authorization the app requires on the Signals endpoints denied the request."),
-        int status and StatusCodes.Status429TooManyRequests => new(status, SignalsProblemTypes.TooManyRequests, "Too many requests.",
+        StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, SignalsProblemTypes.TooManyRequests, "Too many requests.",
             "The app's rate limiter refused the request; retry later (after Retry-After, when it is sent)."),
         _ => null,
     };
