@@ -5,8 +5,10 @@ using System.IO.Compression;
 namespace Signals.Generators.Tests.Packaging;
 
 /// <summary>
-/// The <c>Signals</c> package, packed from this repository's build, carries the generator under <c>analyzers/dotnet/cs</c>: a fresh
-/// project outside the repository that references only the package gets typed keys, value accessors and the catalog.
+/// The packages, packed from this repository's build, work in a fresh project outside the repository: <c>Signals</c> carries the
+/// generator under <c>analyzers/dotnet/cs</c> (typed keys, value accessors, the catalog); <c>Signals.EntityFrameworkCore</c> depends on
+/// neither Npgsql nor StackExchange.Redis, which come with <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>; and a
+/// context registered the README's way gets the PostgreSQL model parts and the Redis options.
 /// </summary>
 public class PackageTests
 {
@@ -19,7 +21,13 @@ public class PackageTests
 #endif
 
     private const string AppSource = """
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
         using Signals;
+        using Signals.EntityFrameworkCore;
+        using Signals.EntityFrameworkCore.PostgreSql;
+        using Signals.Redis;
 
         namespace PackageProbe;
 
@@ -34,6 +42,17 @@ public class PackageTests
         [SignalValue("pkg:theme")]
         public partial record Theme(string Mode = "dark");
 
+        public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
+        {
+            public DbSet<Message> Messages => Set<Message>();
+
+            protected override void OnModelCreating(ModelBuilder modelBuilder)
+            {
+                modelBuilder.Entity<Message>().HasKey(m => m.RoomId);
+                modelBuilder.AddSignalsOutbox();
+            }
+        }
+
         public static class Program
         {
             public static void Main()
@@ -46,12 +65,25 @@ public class PackageTests
                 {
                     Console.WriteLine($"{descriptor.Pattern} {descriptor.Kind} {descriptor.ClrType}");
                 }
+
+                // The README's registration; nothing connects until the host starts.
+                var services = new ServiceCollection();
+                services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+                services.AddLogging();
+                services.AddDbContext<AppDb>(o => o.UseNpgsql("Host=127.0.0.1;Port=1;Database=none"));
+                services.AddSignals().AddEntityFrameworkCoreOutbox<AppDb>().UsePostgreSql().AddRedis("127.0.0.1:1");
+                using ServiceProvider provider = services.BuildServiceProvider();
+                using IServiceScope scope = provider.CreateScope();
+                AppDb db = scope.ServiceProvider.GetRequiredService<AppDb>();
+                Console.WriteLine(db.Model.FindEntityType(typeof(SignalOutboxEntry))!.FindProperty("TransactionId")!.GetColumnType());
+                Console.WriteLine(provider.GetRequiredService<IOptionsMonitor<SignalsRedisOptions>>().Get(typeof(AppDb).FullName).Configuration);
+                Console.WriteLine(SignalsSchema.PostgreSqlScript.Contains(SignalsTableNames.Outbox, StringComparison.Ordinal));
             }
         }
         """;
 
     [Fact]
-    public async Task A_fresh_project_referencing_the_package_gets_generated_keys()
+    public async Task A_fresh_project_referencing_the_packages_gets_generated_keys_and_the_providers()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         string repository = RepositoryPaths.Root;
@@ -65,14 +97,30 @@ public class PackageTests
         Directory.CreateDirectory(app);
         try
         {
-            // The test project references Signals.Runtime, so it is built (with the generator it packs) in this configuration.
-            await DotnetAsync(repository, cancellationToken,
-                "pack", Path.Combine("src", "Signals.Runtime", "Signals.Runtime.csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
+            // The test project references these projects, so they are built (Signals.Runtime with the generator it packs) in this configuration.
+            foreach (string project in new[] { "Signals.Runtime", "Signals.EfCore", "Signals.EfCore.PostgreSql", "Signals.Redis" })
+            {
+                await DotnetAsync(repository, cancellationToken,
+                    "pack", Path.Combine("src", project, project + ".csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
+            }
+
             using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"Signals.{version}.nupkg")))
             {
                 Assert.Contains(package.Entries, e => e.FullName == "analyzers/dotnet/cs/Signals.Generators.dll");
                 Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Runtime.dll");
             }
+
+            // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
+            string core = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.{version}.nupkg"), cancellationToken);
+            Assert.DoesNotContain("Npgsql", core, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("StackExchange.Redis", core, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("id=\"Signals\"", core, StringComparison.Ordinal);
+            string postgres = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.PostgreSql.{version}.nupkg"), cancellationToken);
+            Assert.Contains("id=\"Npgsql.EntityFrameworkCore.PostgreSQL\"", postgres, StringComparison.Ordinal);
+            Assert.Contains("id=\"Signals.EntityFrameworkCore\"", postgres, StringComparison.Ordinal);
+            string redis = await NuspecAsync(Path.Combine(feed, $"Signals.Redis.{version}.nupkg"), cancellationToken);
+            Assert.Contains("id=\"StackExchange.Redis\"", redis, StringComparison.Ordinal);
+            Assert.DoesNotContain("Npgsql", redis, StringComparison.OrdinalIgnoreCase);
 
             string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
@@ -103,6 +151,8 @@ public class PackageTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Signals" Version="{version}" />
+                    <PackageReference Include="Signals.EntityFrameworkCore.PostgreSql" Version="{version}" />
+                    <PackageReference Include="Signals.Redis" Version="{version}" />
                   </ItemGroup>
                 </Project>
                 """, cancellationToken);
@@ -119,6 +169,9 @@ public class PackageTests
                     "pkg:message Signal PackageProbe.Message",
                     "pkg:room:{RoomId} Family PackageProbe.Message",
                     "pkg:theme Value PackageProbe.Theme",
+                    "xid8",
+                    "127.0.0.1:1",
+                    "True",
                 ],
                 output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
         }
@@ -126,6 +179,15 @@ public class PackageTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>Reads the <c>.nuspec</c> of a package.</summary>
+    private static async Task<string> NuspecAsync(string package, CancellationToken cancellationToken)
+    {
+        using ZipArchive archive = ZipFile.OpenRead(package);
+        ZipArchiveEntry nuspec = Assert.Single(archive.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(nuspec.Open());
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     /// <summary>Runs the SDK that runs these tests, without the MSBuild settings the test host inherited, and returns its standard output.</summary>
