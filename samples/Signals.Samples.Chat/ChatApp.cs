@@ -48,8 +48,8 @@ public static class ChatApp
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
 
-        // Signals for the context: the outbox and its dispatcher; on PostgreSQL, rows in the save's command and LISTEN/NOTIFY.
-        ISignalsOutboxBuilder outbox = builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        // Signals for the context: the endpoints, the outbox and its dispatcher; on PostgreSQL, rows in the save's command and LISTEN/NOTIFY.
+        ISignalsOutboxBuilder outbox = builder.Services.AddSignals().AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ChatDbContext>();
         if (!string.IsNullOrEmpty(connectionString))
         {
             outbox.UsePostgreSql();
@@ -62,7 +62,7 @@ public static class ChatApp
         WebApplication app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSignals("/signals");
+        app.MapSignals("/signals").AllowAnonymous(); // a public demo: anyone may read every key
         app.MapHealthChecks("/health");
         app.MapChatApi();
         app.MapCounterApi();

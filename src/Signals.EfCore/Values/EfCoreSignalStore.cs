@@ -141,7 +141,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
     {
         if (write.Changed)
         {
-            Published([write.Value.Version]);
+            Published([write.Value.State]);
         }
 
         return write.Value;

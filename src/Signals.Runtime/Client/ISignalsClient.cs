@@ -17,9 +17,14 @@ public interface ISignalsClient
     ValueTask<IReadOnlyList<SignalVersion>> SyncAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan wait, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Watches keys: yields the current version of each key that has one, then every change, never a version at or below one already
-    /// yielded for the same key; reconnects and resumes on its own until <paramref name="cancellationToken"/> is canceled.
+    /// Watches keys: yields the current version of every key first (version 0, <see cref="SignalVersion.Initial(SignalKey)"/>, for a key
+    /// that never changed), then every change, never a version at or below one already yielded for the same key; reconnects and resumes
+    /// on its own until <paramref name="cancellationToken"/> is canceled.
     /// </summary>
+    /// <remarks>
+    /// The start is the JavaScript client's <c>watch</c>: a caller can load everything it shows from the versions this yields, also for
+    /// keys that have not changed yet.
+    /// </remarks>
     /// <param name="keys">The keys to watch.</param>
     /// <param name="cancellationToken">Ends the watch.</param>
     /// <returns>The versions, as they arrive.</returns>

@@ -16,10 +16,17 @@ public readonly struct SignalReference(ISignalsClient client, SignalKey key)
     /// <returns>The key's versions, as they arrive.</returns>
     public IAsyncEnumerable<SignalVersion> WatchAsync(CancellationToken cancellationToken = default) => Client.WatchAsync([Key], cancellationToken);
 
-    /// <summary>Reads the key's current version.</summary>
+    /// <summary>Reads the key's current version: the number sync and the event stream report.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The key's state; version 0 when it never changed.</returns>
-    public async ValueTask<SignalVersion> GetVersionAsync(CancellationToken cancellationToken = default)
+    /// <returns>The key's version; 0 when it never changed.</returns>
+    /// <remarks>For the hash and the time of the change as well, use <see cref="GetStateAsync"/>.</remarks>
+    public async ValueTask<long> GetVersionAsync(CancellationToken cancellationToken = default)
+        => (await GetStateAsync(cancellationToken).ConfigureAwait(false)).Version;
+
+    /// <summary>Reads the key's current state: version, hash and the time of its latest change.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The key's state; <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it never changed.</returns>
+    public async ValueTask<SignalVersion> GetStateAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<SignalVersion> changed = await Client.SyncAsync(new Dictionary<SignalKey, long> { [Key] = 0 }, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         return changed.Count == 0 ? SignalVersion.Initial(Key) : changed[0];

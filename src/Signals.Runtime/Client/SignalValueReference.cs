@@ -21,14 +21,14 @@ public readonly struct SignalValueReference<T>(ISignalsClient client, SignalKey 
     /// <summary>Reads the current value.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The stored value, or the default when nothing is stored.</returns>
-    /// <exception cref="JsonException">The server's value does not deserialize to <typeparamref name="T"/>.</exception>
+    /// <exception cref="SignalValueFormatException">The stored value does not deserialize to <typeparamref name="T"/>; the message names the key, its version and the type.</exception>
     public async ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
         => (await GetWithVersionAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Reads the current value and its version.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The value and its version (version 0 with the default when nothing is stored).</returns>
-    /// <exception cref="JsonException">The server's value does not deserialize to <typeparamref name="T"/>.</exception>
+    /// <exception cref="SignalValueFormatException">The stored value does not deserialize to <typeparamref name="T"/>; the message names the key, its version and the type.</exception>
     public async ValueTask<SignalValue<T>> GetWithVersionAsync(CancellationToken cancellationToken = default)
     {
         SignalValue<JsonElement>? stored = await Client.GetValueAsync(Key, cancellationToken).ConfigureAwait(false);
@@ -44,7 +44,7 @@ public readonly struct SignalValueReference<T>(ISignalsClient client, SignalKey 
     {
         var reference = new SignalValueReference<T>(client, key, defaultValue);
         SignalValue<T> first = await reference.GetWithVersionAsync(cancellationToken).ConfigureAwait(false);
-        long yielded = first.Version.Version;
+        long yielded = first.Version;
         yield return first.Value;
         await foreach (SignalVersion version in client.WatchAsync([key], cancellationToken).ConfigureAwait(false))
         {
@@ -54,7 +54,7 @@ public readonly struct SignalValueReference<T>(ISignalsClient client, SignalKey 
             }
 
             SignalValue<T> current = await reference.GetWithVersionAsync(cancellationToken).ConfigureAwait(false);
-            yielded = Math.Max(version.Version, current.Version.Version);
+            yielded = Math.Max(version.Version, current.Version);
             yield return current.Value;
         }
     }

@@ -47,7 +47,7 @@ internal sealed class ChaosInstance : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
         builder.Services.AddDbContext<ChaosDbContext>(o => o.UseNpgsql(connectionString));
-        builder.Services.AddSignals(o => o.InstanceId = name).AddEntityFrameworkCoreOutbox<ChaosDbContext>().UsePostgreSql();
+        builder.Services.AddSignals(o => o.InstanceId = name).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ChaosDbContext>().UsePostgreSql();
 
         WebApplication app = builder.Build();
         app.MapSignals("/signals");

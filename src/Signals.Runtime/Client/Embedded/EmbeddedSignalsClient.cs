@@ -12,7 +12,8 @@ namespace Signals.Client;
 /// <c>AddSignalsClient(baseAddress)</c> replaces it with the HTTP <see cref="SignalsClient"/>, whichever is called first.
 /// It stays resolvable as <see cref="EmbeddedSignalsClient"/> either way.</para>
 /// <para>Behaves as the HTTP client does against this app: the hub holds every change the app's dispatcher published, so there is
-/// nothing to reconnect; a watch is a hub subscription, which never yields a version at or below one already yielded for its key.</para>
+/// nothing to reconnect; a watch is a hub subscription, which never yields a version at or below one already yielded for its key, preceded
+/// by version 0 for each key that never changed, as over HTTP.</para>
 /// </remarks>
 /// <param name="hub">The app's hub.</param>
 /// <param name="values">The app's value store.</param>
@@ -56,12 +57,26 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
 
     private static async IAsyncEnumerable<SignalVersion> ReadAsync(SignalHub hub, SignalKey[] keys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The subscription starts with the keys' current state, so subscribing when the enumeration starts misses nothing.
+        // Subscribe first, so a change after the keys' current state is read below is in the subscription. Then report every key's
+        // current state in the caller's order, 0 for one that never changed (as the HTTP client's start-up sync does); the
+        // subscription's own first reports repeat those and are dropped, as is anything at or below a version already yielded.
         using (SignalSubscription subscription = hub.Subscribe(keys))
         {
+            var yielded = new Dictionary<SignalKey, long>(keys.Length);
+            foreach (SignalKey key in keys)
+            {
+                SignalVersion current = hub.GetVersion(key);
+                yielded[key] = current.Version;
+                yield return current;
+            }
+
             await foreach (SignalVersion version in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return version;
+                if (version.Version > yielded[version.Key])
+                {
+                    yielded[version.Key] = version.Version;
+                    yield return version;
+                }
             }
         }
     }

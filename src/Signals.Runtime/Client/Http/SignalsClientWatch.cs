@@ -11,6 +11,11 @@ namespace Signals.Client;
 /// <c>Last-Event-ID</c>, falls back from the stream to long-polling, and never yields a version at or below one already yielded for
 /// its key. Used by one enumeration at a time (its state is not shared).
 /// </summary>
+/// <remarks>
+/// It starts as the JavaScript client's <c>watch</c> does: one sync that reports every key's current version, 0 for a key that never
+/// changed, then the stream (or long-polling) for what follows. The stream's own first events repeat versions the sync reported and
+/// are dropped as such.
+/// </remarks>
 internal sealed class SignalsClientWatch
 {
     private static readonly HashSet<HttpStatusCode> StreamUnavailable =
@@ -39,13 +44,22 @@ internal sealed class SignalsClientWatch
         _backoff = new RetryBackoff(_options.ReconnectDelay, _options.MaxReconnectDelay);
         foreach (SignalKey key in keys)
         {
-            _yielded[key] = 0;
+            // -1: nothing yielded yet, so the first report of a key that never changed (version 0) is yielded too.
+            _yielded[key] = -1;
             _server[key] = 0;
         }
     }
 
     public async IAsyncEnumerable<SignalVersion> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        foreach (SignalVersion version in await SyncAtStartAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (Accept(version))
+            {
+                yield return version;
+            }
+        }
+
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -167,6 +181,26 @@ internal sealed class SignalsClientWatch
                 }
 
                 yield return version;
+            }
+        }
+    }
+
+    /// <summary>The first sync: every key's current version, <see cref="SignalVersion.Initial(SignalKey)"/> for the keys the server did not report (never changed); retried while the server is unreachable.</summary>
+    private async Task<IReadOnlyList<SignalVersion>> SyncAtStartAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                SyncResponse response = await _client.SendSyncAsync(_server, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                _backoff.Reset();
+                return [.. _keys.Select(key => response.Changed.TryGetValue(key, out SyncChange? change) ? change.ToVersion() : SignalVersion.Initial(key))];
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsRetryable(exception, stream: false))
+            {
+                TimeSpan delay = _backoff.Next();
+                Log.SyncFailed(_client.Logger, Describe(exception), delay);
+                await Task.Delay(delay, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
     }
