@@ -101,7 +101,7 @@ public sealed class PostgresProviderChoiceTests
         using var engine = new UnixSocketStandIn(answersPing: false);
         var elapsed = Stopwatch.StartNew();
 
-        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost }, AnsweredProbeTimeout);
+        PostgresProviderChoice choice = await ChooseAsync(new() { ["DOCKER_HOST"] = engine.DockerHost });
 
         Assert.Equal(PostgresProvider.Local, choice.Provider);
         Assert.Equal($"no Docker engine answers ({engine.DockerHost}: no answer within 0.5 s)", choice.Reason);
