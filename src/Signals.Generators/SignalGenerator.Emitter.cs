@@ -31,8 +31,11 @@ public sealed partial class SignalGenerator
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{typeof(SignalGenerator).Assembly.GetName().Version}\")]";
 
         /// <summary>Adds <c>{HintName}.g.cs</c> for <paramref name="model"/>.</summary>
-        public static void Emit(SourceProductionContext context, SignalTypeModel model)
-            => context.AddSource(model.HintName + ".g.cs", Write(model).ToSourceText());
+        /// <param name="context">The output context.</param>
+        /// <param name="model">The annotated type.</param>
+        /// <param name="hasClient">Whether the compilation references Signals.Client, so that the typed client accessors compile.</param>
+        public static void Emit(SourceProductionContext context, SignalTypeModel model, bool hasClient)
+            => context.AddSource(model.HintName + ".g.cs", Write(model, hasClient).ToSourceText());
 
         /// <summary>Adds <see cref="CatalogHintName"/> when the assembly declares any signal.</summary>
         public static void EmitCatalog(SourceProductionContext context, EquatableArray<CatalogEntryModel> entries)
@@ -65,8 +68,8 @@ public sealed partial class SignalGenerator
             return entries.ToEquatableArray();
         }
 
-        /// <summary>Writes the source for <paramref name="model"/>: the partial type, then its client accessors.</summary>
-        internal static SourceWriter Write(SignalTypeModel model)
+        /// <summary>Writes the source for <paramref name="model"/>: the partial type, then its client accessors when <paramref name="hasClient"/>.</summary>
+        internal static SourceWriter Write(SignalTypeModel model, bool hasClient)
         {
             SourceWriter writer = WriteHeader();
             if (model.Namespace is not null)
@@ -96,7 +99,7 @@ public sealed partial class SignalGenerator
                 containingScopes[i].Dispose();
             }
 
-            if (model.Client is { } client)
+            if (hasClient && model.Client is { } client)
             {
                 writer.WriteLine();
                 if (model.Value is { } clientValue)

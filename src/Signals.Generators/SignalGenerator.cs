@@ -12,8 +12,8 @@ namespace Signals.Generators;
 /// <summary>
 /// Generates, for <c>[Signal]</c> / <c>[SignalFamily]</c> types, typed keys (<c>Keys.All</c>, one factory per family) and the explicit
 /// <c>ISignalSource</c> implementation (the entity-to-keys mapping used by the EF Core interceptor); for <c>[SignalValue]</c> types, a typed
-/// key and value-store accessors (<c>Values.GetAsync</c> / <c>SetAsync</c> / <c>DeleteAsync</c>); for both, typed accessors on
-/// <c>ISignalsClient</c>; and per assembly, a module initializer that registers every signal with <c>SignalCatalog</c>.
+/// key and value-store accessors (<c>Values.GetAsync</c> / <c>SetAsync</c> / <c>DeleteAsync</c>); for both, when the compilation references
+/// the Signals.Client package, typed accessors on <c>ISignalsClient</c>; and per assembly, a module initializer that registers every signal with <c>SignalCatalog</c>.
 /// </summary>
 /// <remarks>Invalid targets are skipped without a diagnostic; <see cref="Analyzers.SignalDeclarationAnalyzer"/> reports them.</remarks>
 [Generator(LanguageNames.CSharp)]
@@ -33,12 +33,19 @@ public sealed partial class SignalGenerator : IIncrementalGenerator
         IncrementalValuesProvider<SignalTypeModel> familyOnlyTypes = ForAttribute(context, WellKnownTypeNames.SignalFamilyAttribute, Parser.ParseFamilyOnlyType);
         IncrementalValuesProvider<SignalTypeModel> valueTypes = ForAttribute(context, WellKnownTypeNames.SignalValueAttribute, Parser.ParseValueType);
 
-        // 2. One file per annotated type.
-        context.RegisterSourceOutput(signalTypes, static (spc, model) => Emitter.Emit(spc, model));
-        context.RegisterSourceOutput(familyOnlyTypes, static (spc, model) => Emitter.Emit(spc, model));
-        context.RegisterSourceOutput(valueTypes, static (spc, model) => Emitter.Emit(spc, model));
+        // 2. Whether the compilation can use the typed client accessors: they extend Signals.Client.ISignalsClient, which only the
+        //    Signals.Client package brings. The compilation changes on every edit, so it is projected to a bool at once: an edit that
+        //    keeps the bool keeps every output below cached.
+        IncrementalValueProvider<bool> hasClient = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(WellKnownTypeNames.SignalsClient) is not null)
+            .WithTrackingName(TrackingNames.HasClient);
 
-        // 3. One catalog per assembly, from each type's entries (recomputed only when that type's model changes), sorted like the runtime's
+        // 3. One file per annotated type.
+        context.RegisterSourceOutput(signalTypes.Combine(hasClient), static (spc, type) => Emitter.Emit(spc, type.Left, type.Right));
+        context.RegisterSourceOutput(familyOnlyTypes.Combine(hasClient), static (spc, type) => Emitter.Emit(spc, type.Left, type.Right));
+        context.RegisterSourceOutput(valueTypes.Combine(hasClient), static (spc, type) => Emitter.Emit(spc, type.Left, type.Right));
+
+        // 4. One catalog per assembly, from each type's entries (recomputed only when that type's model changes), sorted like the runtime's
         //    SignalCatalog so the output is deterministic whatever order the types were found in.
         IncrementalValueProvider<EquatableArray<CatalogEntryModel>> catalog = CollectCatalogEntries(signalTypes)
             .Combine(CollectCatalogEntries(familyOnlyTypes))

@@ -52,6 +52,7 @@ public class IncrementalGeneratorTests
         Assert.Equal(3, run.Models.Count);
         Assert.All(run.Models, o => Assert.Contains(o.Reason, CachedOrUnchanged));
         Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        Assert.Equal((true, IncrementalStepRunReason.Unchanged), Assert.Single(run.HasClient));
         Assert.NotEmpty(run.Outputs);
         Assert.All(run.Outputs, reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
     }
@@ -178,15 +179,18 @@ public class IncrementalGeneratorTests
                 .Where(output => output.Value is not null) // a step yields null for the types another attribute's step owns
                 .Select(output => ((SignalTypeModel)output.Value, output.Reason))],
             [.. run.TrackedSteps[TrackingNames.Catalog].SelectMany(step => step.Outputs).Select(output => ((EquatableArray<CatalogEntryModel>)output.Value, output.Reason))],
+            [.. run.TrackedSteps[TrackingNames.HasClient].SelectMany(step => step.Outputs).Select(output => ((bool)output.Value, output.Reason))],
             [.. run.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs).Select(output => output.Reason)]);
     }
 
     /// <summary>The outputs of the tracked steps of one run, with their reasons.</summary>
     /// <param name="Models">The per-type models.</param>
     /// <param name="Catalog">The catalog step's one output.</param>
+    /// <param name="HasClient">The client-reference step's one output.</param>
     /// <param name="Outputs">The reasons of the source-output steps.</param>
     private sealed record Run(
         List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> Models,
         List<(EquatableArray<CatalogEntryModel> Entries, IncrementalStepRunReason Reason)> Catalog,
+        List<(bool Value, IncrementalStepRunReason Reason)> HasClient,
         List<IncrementalStepRunReason> Outputs);
 }
