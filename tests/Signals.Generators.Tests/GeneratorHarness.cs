@@ -22,7 +22,8 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () =>
     {
-        // The shared framework's assemblies (the test host's trusted platform assemblies from the framework folder) plus the runtime.
+        // The shared framework's assemblies (the test host's trusted platform assemblies from the framework folder), the runtime, and
+        // the client package, so the generated typed client accessors are part of every snapshot.
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         string[] trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         return
@@ -32,6 +33,7 @@ internal static class GeneratorHarness
                 .Order(StringComparer.Ordinal)
                 .Select(path => MetadataReference.CreateFromFile(path)),
             MetadataReference.CreateFromFile(typeof(SignalKey).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Signals.Client.ISignalsClient).Assembly.Location),
         ];
     });
 
