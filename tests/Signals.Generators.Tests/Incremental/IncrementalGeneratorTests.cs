@@ -58,6 +58,25 @@ public class IncrementalGeneratorTests
     }
 
     [Fact]
+    public void Referencing_the_client_package_re_emits_the_type_files_and_keeps_models_and_catalog_cached()
+    {
+        CSharpCompilation first = GeneratorHarness.CompileWithoutClient(CartSource, ValueSource);
+        GeneratorDriver driver = GeneratorHarness.CreateTrackingDriver().RunGenerators(first, TestContext.Current.CancellationToken);
+        Assert.False(Assert.Single(Collect(driver).HasClient).Value);
+
+        driver = driver.RunGenerators(first.AddReferences(GeneratorHarness.ClientReference), TestContext.Current.CancellationToken);
+        Run run = Collect(driver);
+
+        Assert.Equal((true, IncrementalStepRunReason.Modified), Assert.Single(run.HasClient));
+        Assert.Equal(2, run.Models.Count);
+        Assert.All(run.Models, o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.All(result.GeneratedSources.Where(s => s.HintName != "Signals-Catalog.g.cs"),
+            s => Assert.Contains("SignalsClientExtensions", s.SourceText.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Appending_a_member_elsewhere_in_the_file_leaves_the_model_unchanged()
     {
         Run run = RunTwice([CartSource], c => ReplaceSource(c, CartSource, CartSource + "\npublic class Other { public int X; }\n"));

@@ -5,8 +5,10 @@ using System.IO.Compression;
 namespace Signals.Generators.Tests.Packaging;
 
 /// <summary>
-/// The <c>Signals</c> package, packed from this repository's build, carries the generator under <c>analyzers/dotnet/cs</c>: a fresh
-/// project outside the repository that references only the package gets typed keys, value accessors and the catalog.
+/// The <c>Signals</c> and <c>Signals.Client</c> packages, packed from this repository's build: <c>Signals</c> carries the generator under
+/// <c>analyzers/dotnet/cs</c>, so a fresh project outside the repository that references only it gets typed keys, value accessors and the
+/// catalog (and no client accessors, which would not compile without the client); one that also references <c>Signals.Client</c> gets
+/// the typed client accessors too.
 /// </summary>
 public class PackageTests
 {
@@ -18,7 +20,7 @@ public class PackageTests
     private const string Configuration = "Release";
 #endif
 
-    private const string AppSource = """
+    private const string Declarations = """
         using Signals;
 
         namespace PackageProbe;
@@ -33,6 +35,12 @@ public class PackageTests
 
         [SignalValue("pkg:theme")]
         public partial record Theme(string Mode = "dark");
+        """;
+
+    private const string KeysProgram = """
+        using Signals;
+
+        namespace PackageProbe;
 
         public static class Program
         {
@@ -50,8 +58,28 @@ public class PackageTests
         }
         """;
 
+    private const string ClientProgram = """
+        using Microsoft.Extensions.DependencyInjection;
+        using Signals.Client;
+
+        namespace PackageProbe;
+
+        public static class Program
+        {
+            public static void Main()
+            {
+                using ServiceProvider services = new ServiceCollection().AddSignalsClient(new Uri("http://127.0.0.1:5080")).Services.BuildServiceProvider();
+                ISignalsClient client = services.GetRequiredService<ISignalsClient>();
+                Console.WriteLine(client.GetType().FullName);
+                Console.WriteLine(client.Message().All.Key);
+                Console.WriteLine(client.Message().Room("a:b").Key);
+                Console.WriteLine(client.Theme().Key);
+            }
+        }
+        """;
+
     [Fact]
-    public async Task A_fresh_project_referencing_the_package_gets_generated_keys()
+    public async Task Fresh_projects_referencing_the_packages_get_generated_keys_and_with_the_client_package_typed_accessors()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         string repository = RepositoryPaths.Root;
@@ -60,18 +88,33 @@ public class PackageTests
         // and a private packages folder, so no run ever restores a stale package (the machine's cache serves the dependencies).
         string work = Path.Combine(Path.GetTempPath(), "signals-package-" + Guid.NewGuid().ToString("N"));
         string feed = Path.Combine(work, "feed");
-        string app = Path.Combine(work, "app");
         string version = "0.0.0-packagetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        Directory.CreateDirectory(app);
+        Directory.CreateDirectory(work);
         try
         {
-            // The test project references Signals.Runtime, so it is built (with the generator it packs) in this configuration.
-            await DotnetAsync(repository, cancellationToken,
-                "pack", Path.Combine("src", "Signals.Runtime", "Signals.Runtime.csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
+            // The test project references Signals.Runtime and Signals.Client, so both are built (with the generator the runtime packs)
+            // in this configuration.
+            foreach (string project in (string[])["Signals.Runtime", "Signals.Client"])
+            {
+                await DotnetAsync(repository, cancellationToken,
+                    "pack", Path.Combine("src", project, project + ".csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
+            }
+
             using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"Signals.{version}.nupkg")))
             {
                 Assert.Contains(package.Entries, e => e.FullName == "analyzers/dotnet/cs/Signals.Generators.dll");
                 Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Runtime.dll");
+                Assert.DoesNotContain(package.Entries, e => e.FullName.Contains("Signals.Client", StringComparison.Ordinal));
+            }
+
+            using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"Signals.Client.{version}.nupkg")))
+            {
+                Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Client.dll");
+                Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal));
+                using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName == "Signals.Client.nuspec").Open());
+                string manifest = await nuspec.ReadToEndAsync(cancellationToken);
+                Assert.Contains($"<dependency id=\"Signals\" version=\"{version}\"", manifest, StringComparison.Ordinal);
+                Assert.Contains("<dependency id=\"Microsoft.Extensions.Http\"", manifest, StringComparison.Ordinal);
             }
 
             string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
@@ -92,24 +135,8 @@ public class PackageTests
                   </fallbackPackageFolders>
                 </configuration>
                 """, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(app, "PackageProbe.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Signals" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppSource, cancellationToken);
 
-            string output = await DotnetAsync(app, cancellationToken, "run", "-c", Configuration);
-
+            string keys = await RunAppAsync(work, "KeysProbe", ["Signals"], KeysProgram, version, cancellationToken);
             Assert.Equal(
                 [
                     "pkg:message",
@@ -120,13 +147,43 @@ public class PackageTests
                     "pkg:room:{RoomId} Family PackageProbe.Message",
                     "pkg:theme Value PackageProbe.Theme",
                 ],
-                output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+                Lines(keys));
+
+            string client = await RunAppAsync(work, "ClientProbe", ["Signals", "Signals.Client"], ClientProgram, version, cancellationToken);
+            Assert.Equal(["Signals.Client.SignalsClient", "pkg:message", "pkg:room:a%3Ab", "pkg:theme"], Lines(client));
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>Writes a console app that references <paramref name="packages"/> and holds the declarations, runs it, and returns its output.</summary>
+    private static async Task<string> RunAppAsync(string work, string name, string[] packages, string program, string version, CancellationToken cancellationToken)
+    {
+        string app = Path.Combine(work, name);
+        Directory.CreateDirectory(app);
+        string references = string.Join("\n", packages.Select(p => $"""    <PackageReference Include="{p}" Version="{version}" />"""));
+        await File.WriteAllTextAsync(Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+            {references}
+              </ItemGroup>
+            </Project>
+            """, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Declarations.cs"), Declarations, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program, cancellationToken);
+        return await DotnetAsync(app, cancellationToken, "run", "-c", Configuration);
+    }
+
+    private static string[] Lines(string output) => output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
 
     /// <summary>Runs the SDK that runs these tests, without the MSBuild settings the test host inherited, and returns its standard output.</summary>
     private static async Task<string> DotnetAsync(string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
