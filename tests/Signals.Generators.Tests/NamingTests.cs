@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Signals.Generators.Helpers;
+using Signals.Generators.Parsing;
 
 namespace Signals.Generators.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Signals.Generators.Diagnostics;
 
 /// <summary>
-/// The diagnostics of <see cref="Analyzers.SignalDeclarationAnalyzer"/>. IDs are never renumbered or reused; each has a page in
+/// The diagnostics of the declaration analyzer (<c>Analyzers/SignalDeclarationAnalyzer</c>). IDs are never renumbered or reused; each has a page in
 /// <c>docs/diagnostics/</c> and a line in <c>AnalyzerReleases.Unshipped.md</c>. Messages say what is wrong and how to fix it.
 /// </summary>
 internal static class DiagnosticDescriptors

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Signals.Generators.Helpers;
+namespace Signals.Generators.Parsing;
 
 /// <summary>The key grammar and the name derivations the generated keys, factories and JSON names depend on.</summary>
 internal static class Naming

@@ -1,4 +1,4 @@
-namespace Signals.Generators;
+namespace Signals.Generators.Parsing;
 
 /// <summary>
 /// Metadata names of the Signals runtime types the generator looks for. The netstandard2.0 generator cannot reference the
