@@ -256,7 +256,7 @@ internal readonly partial struct KeyDeclarationParser(
     private bool CheckLength(string pattern, List<TemplateSegment> segments, AttributeData attribute)
     {
         int length = KeyTemplateParser.MinimumLength(pattern, segments);
-        if (length <= KeyTemplateParser.MaxKeyLength)
+        if (length <= SignalKeyGrammar.MaxByteCount)
         {
             return true;
         }

@@ -5,15 +5,13 @@ namespace Signals.Generators.Parsing;
 
 /// <summary>
 /// The key-template parser: splits a declared key or template (<c>room:{RoomId}:typing</c>) into segments and checks each against the
-/// key grammar, with the reason a diagnostic gives for a malformed one. It knows nothing of symbols or locations.
+/// key grammar (<see cref="SignalKeyGrammar"/>, shared with the runtime), with the reason a diagnostic gives for a malformed one. It
+/// knows nothing of symbols or locations.
 /// </summary>
 internal static class KeyTemplateParser
 {
-    /// <summary>The longest key, in UTF-8 bytes (<c>SignalKey.MaxByteCount</c>).</summary>
-    public const int MaxKeyLength = 512;
-
     /// <summary>The reason given for a literal segment with a character outside the grammar.</summary>
-    private const string LiteralCharacters = "a literal segment may contain only A-Z, a-z, 0-9, '_', '.' and '-'";
+    private const string LiteralCharacters = $"a literal segment may contain only {SignalKeyGrammar.LiteralCharacters}";
 
     /// <summary>Splits <paramref name="text"/> at each <c>:</c>, checking every segment.</summary>
     /// <param name="text">The key or template as written in the attribute, without the namespace.</param>
@@ -34,7 +32,7 @@ internal static class KeyTemplateParser
             }
             else if (piece.IndexOf('{') < 0 && piece.IndexOf('}') < 0)
             {
-                error = Naming.IsLiteralSegment(piece) ? null : LiteralCharacters;
+                error = SignalKeyGrammar.IsLiteralSegment(piece) ? null : LiteralCharacters;
             }
             else
             {
@@ -57,7 +55,7 @@ internal static class KeyTemplateParser
     public static string? GetNamespaceError(string? name)
         => string.IsNullOrEmpty(name) ? "a namespace must not be empty"
             : name!.IndexOf(':') >= 0 ? "a namespace is one segment and must not contain ':'"
-            : Naming.IsLiteralSegment(name) ? null
+            : SignalKeyGrammar.IsLiteralSegment(name) ? null
             : LiteralCharacters;
 
     /// <summary>
