@@ -18,7 +18,8 @@ internal static class GeneratorHarness
 
     private static readonly string GeneratorVersion = typeof(SignalGenerator).Assembly.GetName().Version!.ToString();
 
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    /// <summary>The parse options of every test source: the latest language version.</summary>
+    internal static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> RuntimeReferences = new(static () =>
     {
@@ -39,7 +40,7 @@ internal static class GeneratorHarness
     public static MetadataReference ClientReference { get; } = MetadataReference.CreateFromFile(typeof(Signals.Client.ISignalsClient).Assembly.Location);
 
     /// <summary>The runtime's references plus the client package, so the generated typed client accessors are part of every snapshot.</summary>
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () => RuntimeReferences.Value.Add(ClientReference));
+    internal static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () => RuntimeReferences.Value.Add(ClientReference));
 
     /// <summary>Parses <paramref name="sources"/> at the latest language version into a library compilation with nullable enabled.</summary>
     public static CSharpCompilation Compile(params string[] sources) => Compile(References.Value, sources);
