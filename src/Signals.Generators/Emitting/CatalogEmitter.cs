@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Signals.Generators.Helpers;
 using Signals.Generators.Models;
@@ -21,21 +22,27 @@ internal static class CatalogEmitter
         var entries = new List<CatalogEntryModel>();
         if (model.Key is not null)
         {
-            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal"));
+            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal", EquatableArray<PlaceholderModel>.Empty));
         }
 
         foreach (SignalFamilyModel family in model.Families)
         {
-            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family"));
+            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family", GetPlaceholders(family)));
         }
 
         if (model.Value is not null)
         {
-            entries.Add(new CatalogEntryModel(model.Value.Key.Template, model.ClrTypeName, "Value"));
+            entries.Add(new CatalogEntryModel(model.Value.Key.Template, model.ClrTypeName, "Value", GetPlaceholders(model.Value.Key)));
         }
 
         return entries.ToEquatableArray();
     }
+
+    /// <summary>The placeholders of a template, in template order (the parameters' order).</summary>
+    private static EquatableArray<PlaceholderModel> GetPlaceholders(SignalFamilyModel key)
+        => key.Parameters
+            .Select(static p => new PlaceholderModel(p.PropertyName, p.Kind, p.FormattedTypeName, p.IsNullable, p.EnumMembers))
+            .ToEquatableArray();
 
     /// <summary>Adds <see cref="HintName"/> when the assembly declares any signal.</summary>
     public static void Emit(SourceProductionContext context, EquatableArray<CatalogEntryModel> entries)
@@ -60,12 +67,36 @@ internal static class CatalogEmitter
             writer.WriteLine("{");
             foreach (CatalogEntryModel entry in entries)
             {
-                writer.WriteLine($"    new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}),");
+                string descriptor = $"new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}";
+                if (entry.Placeholders.Count == 0)
+                {
+                    writer.WriteLine($"    {descriptor}),");
+                    continue;
+                }
+
+                writer.WriteLine($"    {descriptor}, new global::Signals.SignalPlaceholder[]");
+                writer.WriteLine("    {");
+                foreach (PlaceholderModel placeholder in entry.Placeholders)
+                {
+                    writer.WriteLine($"        {Placeholder(placeholder)},");
+                }
+
+                writer.WriteLine("    }),");
             }
 
             writer.WriteLine("});");
         }
 
         return writer;
+    }
+
+    /// <summary><c>new SignalPlaceholder("Status", SignalPlaceholderKind.Enum, "Shop.OrderStatus", isNullable: false, enumMembers: new string[] { … })</c>.</summary>
+    private static string Placeholder(PlaceholderModel placeholder)
+    {
+        string members = placeholder.EnumMembers.Count == 0
+            ? string.Empty
+            : $", enumMembers: new string[] {{ {string.Join(", ", placeholder.EnumMembers.Select(Literal))} }}";
+        return $"new global::Signals.SignalPlaceholder({Literal(placeholder.Name)}, global::Signals.SignalPlaceholderKind.{placeholder.Kind}, "
+            + $"{Literal(placeholder.TypeName)}, isNullable: {(placeholder.IsNullable ? "true" : "false")}{members})";
     }
 }

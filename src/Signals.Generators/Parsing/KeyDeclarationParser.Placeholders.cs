@@ -24,7 +24,8 @@ internal readonly partial struct KeyDeclarationParser
             parameterName += "Argument";
         }
 
-        return new SignalParameterModel(placeholder, Naming.EscapeKeyword(parameterName), "string", "string", false, false, null, false);
+        return new SignalParameterModel(placeholder, Naming.EscapeKeyword(parameterName), "string", "string", false, false, null, false,
+            PlaceholderTypes.StringKind, "System.String", EquatableArray<string>.Empty);
     }
 
     /// <summary>Binds a family placeholder to a property whose type is formatted culture-invariantly, directly or through a wrapper.</summary>
@@ -59,6 +60,7 @@ internal readonly partial struct KeyDeclarationParser
         isPublic = accessibility == Accessibility.Public;
         string parameterType = TypeNames.FullyQualified(underlying);
         bool isReference = underlying.IsReferenceType;
+        ITypeSymbol formatted = wrapped?.Type ?? underlying;
         return new SignalParameterModel(
             PropertyName: propertyName,
             ParameterName: Naming.EscapeKeyword(Naming.ToCamelCase(propertyName)),
@@ -67,7 +69,10 @@ internal readonly partial struct KeyDeclarationParser
             IsNullable: isReference || isNullableValueType,
             IsNullableValueType: isNullableValueType,
             WrapperMember: wrapped is null ? null : Naming.EscapeKeyword(wrapped.Name),
-            IsReferenceWrapper: wrapped is not null && isReference);
+            IsReferenceWrapper: wrapped is not null && isReference,
+            Kind: PlaceholderTypes.GetKind(formatted),
+            FormattedTypeName: TypeHierarchy.GetClrTypeName((INamedTypeSymbol)formatted),
+            EnumMembers: PlaceholderTypes.GetEnumMembers(formatted));
     }
 
     /// <summary>An instance, non-indexer, readable property declared on the type or a base type.</summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 
 namespace Signals;
 
@@ -124,6 +126,17 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Pattern, ClrType, Kind);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Pattern = {Pattern}, ClrType = {ClrType}, Kind = {Kind}");
+        if (Placeholders.Count > 0)
+        {
+            builder.Append(", Placeholders = [").AppendJoin(", ", Placeholders).Append(']');
+        }
+
+        return true;
+    }
 
     private static bool IsPlaceholder(ReadOnlySpan<char> segment) => segment.Length > 2 && segment[0] == '{' && segment[^1] == '}';
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace Signals;
@@ -130,6 +131,17 @@ public sealed record SignalPlaceholder
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Kind, TypeName, IsNullable, EnumMembers.Count);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Name = {Name}, Kind = {Kind}, TypeName = {TypeName}, IsNullable = {IsNullable}");
+        if (EnumMembers.Count > 0)
+        {
+            builder.Append(", EnumMembers = [").AppendJoin(", ", EnumMembers).Append(']');
+        }
+
+        return true;
+    }
 
     /// <summary>The type's simple name, as messages show it: <c>OrderStatus</c> for <c>Shop.Order+OrderStatus</c>.</summary>
     private string ShortTypeName => TypeName[(TypeName.LastIndexOfAny(['.', '+']) + 1)..];

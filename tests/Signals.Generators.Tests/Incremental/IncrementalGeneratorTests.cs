@@ -135,6 +135,27 @@ public class IncrementalGeneratorTests
     }
 
     [Fact]
+    public void Adding_a_member_to_a_placeholders_enum_modifies_the_model_and_the_catalog()
+    {
+        const string Status = "namespace Shop; public enum Status { Open, Paid }";
+        const string Order = """
+            using Signals;
+            namespace Shop;
+            [SignalFamily("shop:status:{State}")]
+            public partial class Order { public Status State { get; set; } }
+            """;
+
+        Run run = RunTwice([Status, Order], c => ReplaceSource(c, Status, Status.Replace("Paid }", "Paid, Shipped }", StringComparison.Ordinal)));
+
+        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
+        Assert.Equal(IncrementalStepRunReason.Modified, reason);
+        Assert.Equal(["Open", "Paid", "Shipped"], Assert.Single(Assert.Single(model.Families).Parameters).EnumMembers);
+        (EquatableArray<CatalogEntryModel> catalog, IncrementalStepRunReason catalogReason) = Assert.Single(run.Catalog);
+        Assert.Equal(IncrementalStepRunReason.Modified, catalogReason);
+        Assert.Equal(["Open", "Paid", "Shipped"], Assert.Single(Assert.Single(catalog).Placeholders).EnumMembers);
+    }
+
+    [Fact]
     public void Adding_a_second_signal_type_keeps_the_first_and_adds_a_new_model()
     {
         Run run = RunTwice([CartSource], c => c.AddSyntaxTrees(Parse("using Signals; namespace Shop; [Signal] public partial class Wishlist { }")));
