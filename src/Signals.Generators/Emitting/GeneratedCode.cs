@@ -42,6 +42,16 @@ internal static class GeneratedCode
         writer.WriteLine(ExcludeFromCodeCoverageAttribute);
     }
 
+    /// <summary>Writes a nested <c>public static class</c> (<c>new</c> when it hides an inherited one) with its summary and attributes, and opens it.</summary>
+    /// <returns>The class body's scope; dispose it to close the class.</returns>
+    public static SourceWriter.Scope OpenStaticClass(SourceWriter writer, string summary, string name, bool hidesInherited)
+    {
+        writer.WriteLine($"/// <summary>{summary}</summary>");
+        WriteAttributes(writer);
+        writer.WriteLine(hidesInherited ? $"public new static class {name}" : $"public static class {name}");
+        return writer.Block();
+    }
+
     /// <summary>Writes a <c>&lt;param&gt;</c> doc line per key parameter.</summary>
     public static void WriteParameterDocs(SourceWriter writer, SignalFamilyModel key, Func<SignalParameterModel, string> describe)
     {

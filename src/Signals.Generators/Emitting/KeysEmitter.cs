@@ -20,10 +20,7 @@ internal static class KeysEmitter
         writer.WriteLine($"partial {model.Keyword} {model.TypeName} : global::Signals.ISignalSource");
         using (writer.Block())
         {
-            writer.WriteLine($"/// <summary>Typed keys of the signals declared on {model.TypeName}.</summary>");
-            WriteAttributes(writer);
-            writer.WriteLine(model.HidesInheritedKeys ? "public new static class Keys" : "public static class Keys");
-            using (writer.Block())
+            using (OpenStaticClass(writer, $"Typed keys of the signals declared on {model.TypeName}.", "Keys", model.HidesInheritedKeys))
             {
                 bool first = true;
                 if (model.Key is not null)

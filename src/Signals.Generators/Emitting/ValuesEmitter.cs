@@ -24,10 +24,7 @@ internal static class ValuesEmitter
         writer.WriteLine($"partial {model.Keyword} {model.TypeName}");
         using (writer.Block())
         {
-            writer.WriteLine($"/// <summary>The typed key of the {model.TypeName} value signal.</summary>");
-            WriteAttributes(writer);
-            writer.WriteLine(model.HidesInheritedKeys ? "public new static class Keys" : "public static class Keys");
-            using (writer.Block())
+            using (OpenStaticClass(writer, $"The typed key of the {model.TypeName} value signal.", "Keys", model.HidesInheritedKeys))
             {
                 if (key.Parameters.Count == 0)
                 {
@@ -42,10 +39,8 @@ internal static class ValuesEmitter
             }
 
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Typed reads and writes of the <c>{key.Template}</c> value in an <see cref=\"{ValueStore}\"/>; the value is stored as JSON (<see cref=\"global::System.Text.Json.JsonSerializerDefaults.Web\"/>).</summary>");
-            WriteAttributes(writer);
-            writer.WriteLine(model.HidesInheritedValues ? "public new static class Values" : "public static class Values");
-            using (writer.Block())
+            string summary = $"Typed reads and writes of the <c>{key.Template}</c> value in an <see cref=\"{ValueStore}\"/>; the value is stored as JSON (<see cref=\"global::System.Text.Json.JsonSerializerDefaults.Web\"/>).";
+            using (OpenStaticClass(writer, summary, "Values", model.HidesInheritedValues))
             {
                 writer.WriteLine($"/// <summary>Creates the value readers see while nothing is stored: <c>new {model.TypeName}()</c>.</summary>");
                 writer.WriteLine("/// <returns>A new default value.</returns>");
