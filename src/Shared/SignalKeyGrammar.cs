@@ -158,10 +158,10 @@ internal static class SignalKeyGrammar
     }
 
     /// <summary>The value of an upper-case hexadecimal digit, or -1.</summary>
-    public static int HexValue(char c) => c is >= '0' and <= '9' ? c - '0' : c is >= 'A' and <= 'F' ? c - 'A' + 10 : -1;
+    private static int HexValue(char c) => c is >= '0' and <= '9' ? c - '0' : c is >= 'A' and <= 'F' ? c - 'A' + 10 : -1;
 
     /// <summary>How messages name a character: <c>'x' (U+0078)</c>, or only its code point when it does not print.</summary>
-    public static string Describe(char c) => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
+    private static string Describe(char c) => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
         ? Format($"U+{(int)c:X4}")
         : Format($"'{c}' (U+{(int)c:X4})");
 
