@@ -1,3 +1,4 @@
+using Signals.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Signals.Samples.Chat.Api;
@@ -44,11 +45,16 @@ public static class ChatApp
             {
                 options.UseNpgsql(connectionString);
             }
-
-            options.UseSignals();
         });
         builder.Services.AddHostedService<ChatDatabaseInitializer>();
-        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+
+        // Signals for the context: the outbox and its dispatcher; on PostgreSQL, rows in the save's command and LISTEN/NOTIFY.
+        ISignalsOutboxBuilder outbox = builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>();
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            outbox.UsePostgreSql();
+        }
+
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         builder.Services.AddSingleton<ClockProducer>();
         builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using Signals.Testing;
 
 namespace Signals.AspNetCore.Tests;
 
-public sealed class ClientScriptEndpointTests
+public sealed partial class ClientScriptEndpointTests
 {
     [Fact]
     public async Task Client_script_is_an_ES_module_with_a_strong_ETag_that_must_be_revalidated()
@@ -61,4 +63,43 @@ public sealed class ClientScriptEndpointTests
         Assert.Equal(HttpStatusCode.OK, mapped.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unmapped.StatusCode);
     }
+
+    [Fact]
+    public async Task Every_module_the_client_imports_is_served_beside_it_and_any_other_name_is_404()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync(map: app => app.MapSignals("/realtime"));
+
+        // Follow the imports from client.js as a browser does: each relative to the module that names it, so beside it.
+        var served = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(["client.js"]);
+        while (pending.TryDequeue(out string? module))
+        {
+            if (!served.Add(module))
+            {
+                continue;
+            }
+
+            using HttpResponseMessage response = await host.Client.GetAsync($"/realtime/{module}", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.False(response.Headers.ETag?.IsWeak ?? true);
+            Assert.True(response.Headers.CacheControl?.NoCache);
+            foreach (Match import in ImportPattern().Matches(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)))
+            {
+                pending.Enqueue(import.Groups["module"].Value);
+            }
+        }
+
+        using HttpResponseMessage unknown = await host.Client.GetAsync("/realtime/no-such-module.js", TestContext.Current.CancellationToken);
+        using HttpResponseMessage outside = await host.Client.GetAsync("/realtime/query.css", TestContext.Current.CancellationToken);
+        string[] files = [.. Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "src", "Signals.AspNetCore", "ClientScript"), "*.js").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Contains("query.js", served);
+        Assert.Equal(files, served);   // every module is reachable from client.js, and each is served
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
+    }
+
+    // `import … from './x.js'`, `export … from './x.js'` and JSDoc's `@import … from './x.js'`.
+    [GeneratedRegex(@"from\s+'\./(?<module>[\w-]+\.js)'")]
+    private static partial Regex ImportPattern();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Playwright;
 using Signals.Samples.Chat.Clock;
 using static Microsoft.Playwright.Assertions;
@@ -46,21 +45,11 @@ public sealed class ClockPageTests(Chromium chromium)
         await Expect(second.Locator("#time")).Not.ToHaveTextAsync(await second.Locator("#time").TextContentAsync() ?? "");
         Assert.True(producer.IsTicking("general"));
         await second.Context.CloseAsync();
-        await WaitUntilAsync(() => !producer.IsTicking("general"), "the clock of room general to stop");
+        await Pages.WaitUntilAsync(() => !producer.IsTicking("general"), "the clock of room general to stop");
 
         Assert.Equal(0, hub.GetWatcherCount(key));
         long last = hub.GetVersion(key).Version;
         await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
         Assert.Equal(last, hub.GetVersion(key).Version);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"Timed out waiting for {what}.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -7,14 +8,19 @@ using Signals.Samples.Chat;
 
 namespace Signals.Browser.Tests;
 
-/// <summary>The samples app on real Kestrel at 127.0.0.1, as <c>dotnet run</c> starts it with no set-up (EF Core in-memory).</summary>
+/// <summary>
+/// The samples app on real Kestrel at 127.0.0.1, as <c>dotnet run</c> starts it with no set-up (EF Core in-memory), counting the requests
+/// it answers.
+/// </summary>
 internal sealed class SampleApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _requests;
 
-    private SampleApp(WebApplication app, int port)
+    private SampleApp(WebApplication app, int port, ConcurrentDictionary<string, int> requests)
     {
         _app = app;
+        _requests = requests;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -43,8 +49,15 @@ internal sealed class SampleApp : IAsyncDisposable
             "--environment", "Development",
             "--Logging:LogLevel:Default", "Warning",
         ]);
+        // Runs before the endpoints (WebApplication adds routing first and the endpoints last), after the static files.
+        var requests = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        app.Use((context, next) =>
+        {
+            requests.AddOrUpdate($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}", 1, static (_, count) => count + 1);
+            return next(context);
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var sample = new SampleApp(app, port);
+        var sample = new SampleApp(app, port, requests);
         await sample.WaitUntilHealthyAsync();
         return sample;
     }
@@ -62,6 +75,18 @@ internal sealed class SampleApp : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
         }
     }
+
+    /// <summary>
+    /// Gets how many requests the app has answered so far for a method and a path: with a query, exactly that one
+    /// (<c>GET /api/counter?q=a</c>); without, whatever the query (<c>GET /signals/events</c>).
+    /// </summary>
+    public int Requests(string methodAndPath)
+        => _requests.Where(r => r.Key == methodAndPath || (!methodAndPath.Contains('?', StringComparison.Ordinal) && r.Key.StartsWith(methodAndPath + "?", StringComparison.Ordinal)))
+            .Sum(r => r.Value);
+
+    /// <summary>Adds one to the sample's counter through its API: a save that moves <c>counter:clicks</c>.</summary>
+    public async Task IncrementCounterAsync()
+        => (await Http.PostAsync("/api/counter/increment", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode().Dispose();
 
     public T GetRequiredService<T>()
         where T : notnull

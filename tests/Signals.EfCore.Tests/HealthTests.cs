@@ -60,15 +60,17 @@ public sealed class HealthTests(PostgresServer server)
         (FreezableTcpProxy proxy, string throughProxy) = FreezableTcpProxy.Start(db, "Command Timeout=1;Cancellation Timeout=-1");
         await using (proxy)
         {
-            await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(throughProxy, o =>
-            {
-                o.PollInterval = TimeSpan.FromMinutes(5);
-                o.KeepAliveInterval = TimeSpan.FromSeconds(1);
-                o.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
-            });
+            await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(
+                throughProxy,
+                o =>
+                {
+                    o.PollInterval = TimeSpan.FromMinutes(5);
+                    o.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+                },
+                outbox => outbox.UsePostgreSql(p => p.ListenerTimeout = TimeSpan.FromSeconds(1)));
             await app.WaitForHealthAsync(HealthStatus.Healthy);
 
-            // No FIN, no RST, no error: only the probe can tell the connection is gone (within KeepAliveInterval).
+            // No FIN, no RST, no error: only the probe can tell the connection is gone (within ListenerTimeout).
             proxy.FreezeExisting();
             await using (ChatDbContext writer = TestDatabase.CreateContext(db))
             {
@@ -86,12 +88,14 @@ public sealed class HealthTests(PostgresServer server)
     public async Task Failing_reads_are_degraded_and_healthy_again_once_reads_succeed()
     {
         string db = await TestDatabase.CreateAsync(server, "healthread");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o =>
-        {
-            o.UsePollingDispatcher = true;
-            o.PollInterval = TimeSpan.FromMilliseconds(50);
-            o.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
-        });
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(
+            db,
+            o =>
+            {
+                o.PollInterval = TimeSpan.FromMilliseconds(50);
+                o.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+            },
+            SignalsTestApp.PostgresPolling);
         await app.WaitForHealthAsync(HealthStatus.Healthy);
 
         await TestDatabase.ExecuteAsync(db, "ALTER TABLE signals_outbox RENAME TO signals_outbox_away");

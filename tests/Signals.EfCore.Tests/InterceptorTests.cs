@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -292,9 +294,42 @@ public sealed class InterceptorTests(PostgresServer server)
     [Fact]
     public void UseSignals_is_idempotent()
     {
-        var builder = new DbContextOptionsBuilder<ChatDbContext>().UseInMemoryDatabase("idempotent").UseSignals().UseSignals();
-        var core = builder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>();
-        Assert.Single(core!.Interceptors!, i => ReferenceEquals(i, SignalsSaveChangesInterceptor.Instance));
+        var builder = new DbContextOptionsBuilder<ChatDbContext>()
+            .UseInMemoryDatabase("idempotent")
+            .UseSignals(signals => signals.UsePostgreSql())
+            .UseSignals()
+            .UseSignals();
+
+        // One extension, and a later call without a provider keeps the one chosen before.
+        SignalsOptionsExtension extension = Assert.Single(builder.Options.Extensions.OfType<SignalsOptionsExtension>());
+        Assert.Same(PostgreSql.PostgreSqlOutboxProvider.Instance, extension.Provider);
+
+        // One interceptor of each kind per context, from EF Core's internal services.
+        using var context = new ChatDbContext(builder.Options);
+        Assert.Single(context.GetService<IEnumerable<IInterceptor>>().OfType<SignalsSaveChangesInterceptor>());
+        Assert.Single(context.GetService<IEnumerable<IInterceptor>>().OfType<OutboxCommitWaker>());
+    }
+
+    [Fact]
+    public async Task Applications_share_EF_Cores_internal_services_and_each_context_wakes_its_own_applications_dispatcher()
+    {
+        // The dispatcher link rides in the options as data, outside the service-provider hash: EF Core builds one internal service
+        // provider (and so one model) for both applications, yet each context reports its commits to its own application.
+        string db = await TestDatabase.CreateAsync(server, "sharedservices");
+        await using SignalsTestApp a = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        await using SignalsTestApp b = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        OutboxSignaler signalerA = a.Services.GetRequiredKeyedService<OutboxSignaler>(typeof(ChatDbContext));
+        OutboxSignaler signalerB = b.Services.GetRequiredKeyedService<OutboxSignaler>(typeof(ChatDbContext));
+
+        Assert.Same(await a.WithContextAsync(c => Task.FromResult(c.Model)), await b.WithContextAsync(c => Task.FromResult(c.Model)));
+        await a.WithContextAsync(context =>
+        {
+            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "from a" });
+            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        Assert.Equal(1, signalerA.Commits);
+        Assert.Equal(0, signalerB.Commits);
     }
 
     private static async Task SeedAsync(string db, params ChatMessage[] messages)

@@ -44,7 +44,7 @@ public sealed class NotifyTests(PostgresServer server)
             await context.SaveChangesAsync(TestContext.Current.CancellationToken);
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         });
-        OutboxSignaler signaler = app.Services.GetRequiredService<OutboxSignalerRegistry>().Find(typeof(ChatDbContext))!;
+        OutboxSignaler signaler = app.Services.GetRequiredKeyedService<OutboxSignaler>(typeof(ChatDbContext));
 
         // The rollback reported nothing; the commit was reported once, and its notification names this instance.
         NpgsqlNotificationEventArgs notification = await WaitForNotificationAsync(listener, notifications);

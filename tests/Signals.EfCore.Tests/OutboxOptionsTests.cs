@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests;
@@ -10,7 +12,9 @@ namespace Signals.EntityFrameworkCore.Tests;
 public sealed class OutboxOptionsTests
 {
     [Theory]
-    [InlineData(nameof(SignalsOutboxOptions.NotificationChannel))]
+    [InlineData(nameof(SignalsOutboxOptions.PollInterval))]
+    [InlineData(nameof(SignalsOutboxOptions.BatchSize))]
+    [InlineData(nameof(SignalsOutboxOptions.MaxRetryDelay))]
     [InlineData(nameof(SignalsOutboxOptions.GapTimeout))]
     [InlineData(nameof(SignalsOutboxOptions.RetentionPeriod))]
     [InlineData(nameof(SignalsOutboxOptions.CleanupInterval))]
@@ -24,7 +28,9 @@ public sealed class OutboxOptionsTests
         {
             switch (option)
             {
-                case nameof(SignalsOutboxOptions.NotificationChannel): o.NotificationChannel = new string('c', 64); break;
+                case nameof(SignalsOutboxOptions.PollInterval): o.PollInterval = TimeSpan.Zero; break;
+                case nameof(SignalsOutboxOptions.BatchSize): o.BatchSize = 0; break;
+                case nameof(SignalsOutboxOptions.MaxRetryDelay): o.MaxRetryDelay = TimeSpan.FromSeconds(-1); break;
                 case nameof(SignalsOutboxOptions.GapTimeout): o.GapTimeout = TimeSpan.Zero; break;
                 case nameof(SignalsOutboxOptions.RetentionPeriod): o.RetentionPeriod = TimeSpan.FromSeconds(-2); break;
                 case nameof(SignalsOutboxOptions.CleanupInterval): o.CleanupInterval = TimeSpan.Zero; break;
@@ -35,6 +41,64 @@ public sealed class OutboxOptionsTests
 
         OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(nameof(SignalsPostgreSqlOptions.NotificationChannel), 64)]
+    [InlineData(nameof(SignalsPostgreSqlOptions.NotificationChannel), 0)]
+    [InlineData(nameof(SignalsPostgreSqlOptions.ListenerTimeout), 0)]
+    public async Task Invalid_PostgreSQL_options_fail_at_start_up_with_a_clear_message(string option, int value)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddDbContext<ChatDbContext>(o => o.UseNpgsql("Host=127.0.0.1;Port=1"));
+        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>().UsePostgreSql(o =>
+        {
+            if (option == nameof(SignalsPostgreSqlOptions.NotificationChannel))
+            {
+                o.NotificationChannel = new string('c', value);
+            }
+            else
+            {
+                o.ListenerTimeout = TimeSpan.FromMilliseconds(value);
+            }
+        });
+        using IHost host = builder.Build();
+
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_bind_from_their_configuration_sections_and_code_runs_after_them()
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Signals:Outbox:BatchSize"] = "7",
+            ["Signals:Outbox:PollInterval"] = "00:00:02",
+            ["Signals:PostgreSql:NotificationChannel"] = "from_config",
+            ["Signals:PostgreSql:ListenerTimeout"] = "00:00:09",
+            ["Signals:Redis:Configuration"] = "localhost:1",
+            ["Signals:Redis:Channel"] = "redis_from_config",
+        });
+        builder.Services.AddSignals()
+            .AddEntityFrameworkCoreOutbox<ChatDbContext>(o => o.BatchSize = 8)
+            .UsePostgreSql(o => o.UsePollingDispatcher = true)
+            .AddRedis();
+        using IHost host = builder.Build();
+        string name = typeof(ChatDbContext).FullName!;
+
+        SignalsOutboxOptions outbox = host.Services.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>().Get(name);
+        Assert.Equal(8, outbox.BatchSize);
+        Assert.Equal(TimeSpan.FromSeconds(2), outbox.PollInterval);
+        SignalsPostgreSqlOptions postgres = host.Services.GetRequiredService<IOptionsMonitor<SignalsPostgreSqlOptions>>().Get(name);
+        Assert.Equal("from_config", postgres.NotificationChannel);
+        Assert.Equal(TimeSpan.FromSeconds(9), postgres.ListenerTimeout);
+        Assert.True(postgres.UsePollingDispatcher);
+        Signals.Redis.SignalsRedisOptions redis = host.Services.GetRequiredService<IOptionsMonitor<Signals.Redis.SignalsRedisOptions>>().Get(name);
+        Assert.Equal("localhost:1", redis.Configuration);
+        Assert.Equal("redis_from_config", redis.Channel);
     }
 
     [Fact]

@@ -6,24 +6,20 @@ using Signals.Testing;
 namespace Signals.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// The polling dispatchers: PostgreSQL without LISTEN (<see cref="SignalsOutboxOptions.UsePollingDispatcher"/>, the same gap-safe
+/// The polling dispatchers: PostgreSQL without LISTEN (<see cref="SignalsPostgreSqlOptions.UsePollingDispatcher"/>, the same gap-safe
 /// reads) and the provider-neutral one on EF Core InMemory (what the sample uses); its source on a relational database is covered
 /// by <see cref="PollingSourceTests"/>.
 /// </summary>
 public sealed class PollingDispatcherTests(PostgresServer server)
 {
-    private static readonly Action<SignalsOutboxOptions> Polling = o =>
-    {
-        o.UsePollingDispatcher = true;
-        o.PollInterval = TimeSpan.FromMilliseconds(50);
-    };
+    private static readonly Action<SignalsOutboxOptions> Polling = o => o.PollInterval = TimeSpan.FromMilliseconds(50);
 
     [Fact]
     public async Task Polling_dispatcher_on_postgres_delivers_to_every_instance()
     {
         string db = await TestDatabase.CreateAsync(server, "polling");
-        await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db, Polling);
-        await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db, Polling);
+        await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db, Polling, SignalsTestApp.PostgresPolling);
+        await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db, Polling, SignalsTestApp.PostgresPolling);
 
         Ticket ticket = await first.WithContextAsync(async context =>
         {
@@ -45,11 +41,7 @@ public sealed class PollingDispatcherTests(PostgresServer server)
     public async Task Polling_dispatcher_is_woken_by_local_saves()
     {
         string db = await TestDatabase.CreateAsync(server, "pollingwake");
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o =>
-        {
-            o.UsePollingDispatcher = true;
-            o.PollInterval = TimeSpan.FromMinutes(5);
-        });
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o => o.PollInterval = TimeSpan.FromMinutes(5), SignalsTestApp.PostgresPolling);
 
         // The first read after start-up may race the save; a second save proves the wake-up.
         for (int i = 0; i < 2; i++)

@@ -18,7 +18,7 @@ public sealed class PollingSourceTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "lingap");
         await using ServiceProvider services = Services(db);
-        await using EfCoreOutboxSource<ChatDbContext> source = Source(services, TimeSpan.FromMinutes(5));
+        await using EfCoreOutboxSource source = Source(services, TimeSpan.FromMinutes(5));
         var read = new List<OutboxRow>();
         await source.LoadAsync(read.Add, TestContext.Current.CancellationToken);
 
@@ -49,7 +49,7 @@ public sealed class PollingSourceTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "linrollback");
         await using ServiceProvider services = Services(db);
-        await using EfCoreOutboxSource<ChatDbContext> source = Source(services, TimeSpan.FromMilliseconds(200));
+        await using EfCoreOutboxSource source = Source(services, TimeSpan.FromMilliseconds(200));
         var read = new List<OutboxRow>();
         await source.LoadAsync(read.Add, TestContext.Current.CancellationToken);
 
@@ -88,7 +88,7 @@ public sealed class PollingSourceTests(PostgresServer server)
         await SaveAsync(db, "general");
         List<SignalOutboxEntry> before = await TestDatabase.ReadOutboxAsync(db);
         await using ServiceProvider services = Services(db);
-        await using EfCoreOutboxSource<ChatDbContext> source = Source(services, TimeSpan.FromMinutes(5));
+        await using EfCoreOutboxSource source = Source(services, TimeSpan.FromMinutes(5));
 
         Assert.Equal(4, await source.CleanupAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, TestContext.Current.CancellationToken));
         await SaveAsync(db, "random");
@@ -105,8 +105,8 @@ public sealed class PollingSourceTests(PostgresServer server)
     private static ServiceProvider Services(string db)
         => new ServiceCollection().AddDbContext<ChatDbContext>(o => o.UseNpgsql(db).UseSignals()).BuildServiceProvider();
 
-    private static EfCoreOutboxSource<ChatDbContext> Source(ServiceProvider services, TimeSpan gapTimeout)
-        => new(services.GetRequiredService<IServiceScopeFactory>(), new SignalsOutboxOptions { GapTimeout = gapTimeout, BatchSize = 2 }, TimeProvider.System);
+    private static EfCoreOutboxSource Source(ServiceProvider services, TimeSpan gapTimeout)
+        => new(ct => ContextLease.CreateAsync<ChatDbContext>(services.GetRequiredService<IServiceScopeFactory>(), ct), batchSize: 2, gapTimeout, TimeProvider.System);
 
     private static async Task SaveAsync(string db, string room)
     {

@@ -78,7 +78,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "waketiming");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
-        OutboxSignaler signaler = app.Services.GetRequiredService<OutboxSignalerRegistry>().Find(typeof(ChatDbContext))!;
+        OutboxSignaler signaler = app.Services.GetRequiredKeyedService<OutboxSignaler>(typeof(ChatDbContext));
 
         await app.WithContextAsync(async context =>
         {

@@ -4,13 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.Redis;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// The optional Redis accelerator (<see cref="SignalsOutboxOptions.RedisConfiguration"/>) against a real <c>redis-server</c>: instances
+/// The optional Redis accelerator (<c>AddRedis()</c>, <see cref="SignalsRedisOptions"/>) against a real <c>redis-server</c>: instances
 /// of the polling dispatcher with an hour-long poll can only learn of each other's saves through it, and stopping Redis loses nothing.
 /// </summary>
 public sealed class RedisWakeupTests(PostgresServer server)
@@ -111,9 +112,9 @@ public sealed class RedisWakeupTests(PostgresServer server)
         OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => SignalsTestApp.StartInMemoryAsync(
             Guid.NewGuid().ToString("N"),
             new InMemoryDatabaseRoot(),
-            o => o.RedisConfiguration = string.Format(CultureInfo.InvariantCulture, configuration, redis.Configuration)));
+            outbox: outbox => outbox.AddRedis(string.Format(CultureInfo.InvariantCulture, configuration, redis.Configuration))));
 
-        Assert.Contains(nameof(SignalsOutboxOptions.RedisConfiguration), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SignalsRedisOptions.Configuration), error.Message, StringComparison.Ordinal);
         Assert.Contains("StackExchange.Redis configuration string", error.Message, StringComparison.Ordinal);
 
         // Only this INFO connected since the one above: the app never reached Redis.
@@ -122,12 +123,10 @@ public sealed class RedisWakeupTests(PostgresServer server)
     }
 
     private static Task<SignalsTestApp> StartAsync(string db, string redisConfiguration, TimeSpan pollInterval)
-        => SignalsTestApp.StartPostgresAsync(db, o =>
-        {
-            o.UsePollingDispatcher = true;
-            o.PollInterval = pollInterval;
-            o.RedisConfiguration = redisConfiguration;
-        });
+        => SignalsTestApp.StartPostgresAsync(
+            db,
+            o => o.PollInterval = pollInterval,
+            outbox => outbox.UsePostgreSql(p => p.UsePollingDispatcher = true).AddRedis(redisConfiguration));
 
     private static string Room(int index) => string.Create(CultureInfo.InvariantCulture, $"room-{index}");
 

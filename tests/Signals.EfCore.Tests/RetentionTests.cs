@@ -77,12 +77,14 @@ public sealed class RetentionTests(PostgresServer server)
         string db = await TestDatabase.CreateAsync(server, "compactunread");
 
         // Polling without LISTEN and a long interval: after its start-up load, this instance reads only when one of its own saves wakes it.
-        await using SignalsTestApp reader = await SignalsTestApp.StartPostgresAsync(db, o =>
-        {
-            o.UsePollingDispatcher = true;
-            o.PollInterval = TimeSpan.FromMinutes(5);
-            o.RetentionPeriod = Timeout.InfiniteTimeSpan;
-        });
+        await using SignalsTestApp reader = await SignalsTestApp.StartPostgresAsync(
+            db,
+            o =>
+            {
+                o.PollInterval = TimeSpan.FromMinutes(5);
+                o.RetentionPeriod = Timeout.InfiniteTimeSpan;
+            },
+            SignalsTestApp.PostgresPolling);
         await reader.WaitForHealthAsync(HealthStatus.Healthy);
 
         // Another writer commits an (aged) row, and another instance compacts it before the reader reads again.

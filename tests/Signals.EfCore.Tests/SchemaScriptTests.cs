@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.Testing;
@@ -27,7 +28,7 @@ public sealed class SchemaScriptTests(PostgresServer server)
         await TestDatabase.ExecuteAsync(scripted, SignalsSchema.PostgreSqlScript);
         await TestDatabase.ExecuteAsync(scripted, SignalsSchema.PostgreSqlScript);
         string modelled = await server.CreateDatabaseAsync("schemamodel", TestContext.Current.CancellationToken);
-        await using (var context = new OutboxOnlyContext(new DbContextOptionsBuilder<OutboxOnlyContext>().UseNpgsql(modelled).Options))
+        await using (var context = new OutboxOnlyContext(new DbContextOptionsBuilder<OutboxOnlyContext>().UseNpgsql(modelled).UseSignals(s => s.UsePostgreSql()).Options))
         {
             await context.Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
         }

@@ -1,3 +1,5 @@
+using Signals.EntityFrameworkCore.PostgreSql;
+
 namespace Signals.EntityFrameworkCore.Tests;
 
 /// <summary>The settled-cursor arithmetic on synthetic snapshots (the real-server behaviour is in <see cref="GapSafetyTests"/>).</summary>

@@ -13,7 +13,7 @@ public sealed class ChatMigrationsTests(PostgresServer server)
     public async Task The_migrations_match_the_model_and_a_started_instance_applies_them()
     {
         string db = await server.CreateDatabaseAsync("chatmigrate", TestContext.Current.CancellationToken);
-        await using (var context = new ChatDbContext(new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(db).UseSignals().Options))
+        await using (var context = new ChatDbContext(new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(db).UseSignals(s => s.UsePostgreSql()).Options))
         {
             Assert.False(context.Database.HasPendingModelChanges(), "The model has changes the migrations do not have: add a migration.");
             Assert.Equal(["20260101000000_InitialCreate", "20260102000000_AddParticipants"], context.Database.GetMigrations());

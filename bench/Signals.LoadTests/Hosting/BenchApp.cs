@@ -21,19 +21,20 @@ internal static class BenchApp
     }
 
     /// <summary>
-    /// Adds Signals the way an app on PostgreSQL does: a pooled <see cref="BenchDbContext"/> factory with <c>UseSignals()</c>, the
-    /// hub and the <c>LISTEN/NOTIFY</c> dispatcher.
+    /// Adds Signals the way an app on PostgreSQL does: a pooled <see cref="BenchDbContext"/> factory on Npgsql, the hub and the
+    /// outbox with <c>UsePostgreSql()</c> (which turns Signals on for the context and runs the <c>LISTEN/NOTIFY</c> dispatcher).
     /// </summary>
     /// <param name="builder">The app's builder.</param>
     /// <param name="connectionString">The database, created with <see cref="BenchDbContext.CreateSchemaAsync"/>.</param>
     /// <param name="instanceId">The instance's name (the <c>source</c> of sync entries).</param>
-    /// <param name="configure">Configures the dispatcher (e.g. the polling dispatcher woken by Redis); <see langword="null"/> for the defaults.</param>
+    /// <param name="outbox">Adds to the outbox's registration (e.g. the polling dispatcher woken by Redis); <see langword="null"/> for the defaults.</param>
     /// <returns>The builder.</returns>
     public static WebApplicationBuilder AddSignalsOnPostgres(
-        this WebApplicationBuilder builder, string connectionString, string instanceId, Action<SignalsOutboxOptions>? configure = null)
+        this WebApplicationBuilder builder, string connectionString, string instanceId, Action<ISignalsOutboxBuilder>? outbox = null)
     {
-        builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString).UseSignals());
-        builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>(configure);
+        builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString));
+        ISignalsOutboxBuilder signals = builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>().UsePostgreSql();
+        outbox?.Invoke(signals);
         return builder;
     }
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.LoadTests.Model;
 
 /// <summary>The benchmark's data: <see cref="BenchItem"/> and <see cref="BenchEntry"/> rows and the Signals outbox.</summary>
-/// <param name="options">The context options (with or without <c>UseSignals()</c>).</param>
+/// <param name="options">The context options (with or without Signals).</param>
 public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
 {
     /// <summary>Gets the items.</summary>
@@ -18,15 +18,22 @@ public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : D
     public static DbContextOptions<BenchDbContext> PlainOptions(string connectionString)
         => new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).Options;
 
-    /// <summary>Creates the schema and the rows <c>1..items</c> with a plain context, so no key has a version yet.</summary>
+    /// <summary>
+    /// Creates the schema (with what <c>UsePostgreSql()</c> adds to the Signals tables) and the rows <c>1..items</c>, without outbox rows,
+    /// so no key has a version yet.
+    /// </summary>
     /// <param name="connectionString">The database (empty).</param>
     /// <param name="items">How many rows to create.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the rows exist.</returns>
     public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken)
     {
+        await using (var schema = new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options))
+        {
+            await schema.Database.EnsureCreatedAsync(cancellationToken);
+        }
+
         await using var db = new BenchDbContext(PlainOptions(connectionString));
-        await db.Database.EnsureCreatedAsync(cancellationToken);
         db.Items.AddRange(Enumerable.Range(1, items).Select(static id => new BenchItem { Id = id }));
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.Samples.Chat.Model;
 
 /// <summary>The chat's data: rooms, messages, participants, and the Signals outbox that records which keys each save changed.</summary>
-/// <param name="options">The context options (provider, <c>UseSignals()</c>).</param>
+/// <param name="options">The context options (provider; Signals comes from <c>AddEntityFrameworkCoreOutbox()</c>).</param>
 public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(options)
 {
     /// <summary>Gets the rooms.</summary>

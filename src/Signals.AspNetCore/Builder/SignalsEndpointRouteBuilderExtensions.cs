@@ -17,7 +17,7 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
     /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals) and <c>GET {pattern}/client.js</c> (the browser client, an ES
-    /// module).
+    /// module, with the modules it imports beside it, such as <c>query.js</c>).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="pattern">The route prefix; the default is <c>/signals</c>.</param>
@@ -61,7 +61,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
-        group.MapGet("/client.js", ClientScriptEndpoint.Handle).WithDisplayName("Signals browser client");
+        group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
         return group;
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,32 +8,57 @@ using Microsoft.Net.Http.Headers;
 namespace Signals.AspNetCore.ClientScript;
 
 /// <summary>
-/// <c>GET {prefix}/client.js</c>: the browser client (<c>client.js</c> beside this file, embedded in the assembly), an ES module that
-/// finds the other endpoints next to its own URL.
+/// <c>GET {prefix}/{module}.js</c>: the browser client, <c>client.js</c>, and the modules it imports (<c>watch.js</c>, <c>query.js</c>,
+/// <c>mutation.js</c>, <c>polling.js</c> and their helpers): the <c>*.js</c> files beside this file, embedded in the assembly. They are
+/// ES modules that find each other and the other endpoints next to their own URL.
 /// </summary>
 /// <remarks>
-/// Served as <c>text/javascript</c> with a strong ETag (a hash of the content) and <c>Cache-Control: no-cache</c>: browsers keep a
-/// copy but revalidate it on every load, which a matching <c>If-None-Match</c> answers with 304 (handled by
-/// <see cref="FileContentHttpResult"/>), so a new package version reaches pages at once.
+/// Each is served as <c>text/javascript</c> with a strong ETag (a hash of its content) and <c>Cache-Control: no-cache</c>: browsers keep
+/// a copy but revalidate it on every load, which a matching <c>If-None-Match</c> answers with 304 (handled by
+/// <see cref="FileContentHttpResult"/>), so a new package version reaches pages at once, all its modules together. Any other name is 404.
 /// </remarks>
 internal static class ClientScriptEndpoint
 {
-    private const string ResourceName = "Signals.AspNetCore.client.js";
+    /// <summary>The display name of the endpoint.</summary>
+    public const string Name = "Signals browser client";
 
-    private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> Script = new(Load);
+    /// <summary>The route below the prefix.</summary>
+    public const string Pattern = "/{module}.js";
 
-    public static FileContentHttpResult Handle(HttpContext context)
+    // The csproj names each embedded ClientScript/*.js "Signals.AspNetCore.ClientScript.{file name}".
+    private const string ResourcePrefix = "Signals.AspNetCore.ClientScript.";
+
+    private static readonly Assembly Assembly = typeof(ClientScriptEndpoint).Assembly;
+
+    private static readonly FrozenDictionary<string, Lazy<(byte[] Content, EntityTagHeaderValue ETag)>> Modules = Assembly
+        .GetManifestResourceNames()
+        .Where(static name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".js", StringComparison.Ordinal))
+        .ToFrozenDictionary(
+            static name => name[ResourcePrefix.Length..^".js".Length],
+            static name => new Lazy<(byte[] Content, EntityTagHeaderValue ETag)>(() => Load(name)),
+            StringComparer.Ordinal);
+
+    /// <summary>Serves one module.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="module">The file name without <c>.js</c>, e.g. <c>client</c>.</param>
+    /// <returns>The module, or 404 for a name that is not one of them.</returns>
+    public static Results<FileContentHttpResult, NotFound> Handle(HttpContext context, string module)
     {
-        (byte[] content, EntityTagHeaderValue etag) = Script.Value;
+        if (!Modules.TryGetValue(module, out Lazy<(byte[] Content, EntityTagHeaderValue ETag)>? script))
+        {
+            return TypedResults.NotFound();
+        }
+
+        (byte[] content, EntityTagHeaderValue etag) = script.Value;
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.Bytes(content, "text/javascript; charset=utf-8", entityTag: etag);
     }
 
-    private static (byte[] Content, EntityTagHeaderValue ETag) Load()
+    private static (byte[] Content, EntityTagHeaderValue ETag) Load(string resourceName)
     {
-        using Stream stream = typeof(ClientScriptEndpoint).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource '{ResourceName}' is missing from {typeof(ClientScriptEndpoint).Assembly.GetName().Name}.");
+        using Stream stream = Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"The embedded resource '{resourceName}' is missing from {Assembly.GetName().Name}.");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         byte[] content = buffer.ToArray();

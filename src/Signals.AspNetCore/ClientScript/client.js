@@ -1,14 +1,40 @@
 // Signals browser client: an ES module served by MapSignals() at {prefix}/client.js. No build step, no dependencies.
 //
-//   import { watch, sync, getValue } from '/signals/client.js';
+//   import { watch, query } from '/signals/client.js';
 //   const subscription = watch(['chat:room:general'], ({ key, version }) => refetch(key));
+//   const messages = query('chat:room:general', { fetcher: () => fetch('/api/rooms/general/messages').then(r => r.json()) });
 //
-// The endpoints are found next to this file (sync, events, values), so the module works under any prefix.
+// The endpoints are found next to this file (sync, events, values), so the module works under any prefix. The modules it imports
+// (watch.js, query.js, mutation.js, polling.js and their helpers) are served from the same folder; this one re-exports what they offer.
+
+import { Watch } from './watch.js';
+import { SignalQuery } from './query.js';
+import { invalidateQueries } from './shared-watch.js';
+import { SignalMutation } from './mutation.js';
+import { PollingAdapter, keyFromUrl } from './polling.js';
+
+/** @import { WatchOptions } from './watch.js' */
+/** @import { QueryOptions } from './query.js' */
+/** @import { MutationOptions } from './mutation.js' */
+/** @import { PollingAdapterOptions } from './polling.js' */
+
+/**
+ * A key's version as sync and the event stream report it.
+ * @typedef {{key: string, version: number, hash?: string|null, updatedAt?: number|null}} SignalChange
+ */
+/**
+ * The sync endpoint's answer.
+ * @typedef {{changed: Record<string, SignalChange>, mesh?: {peers?: object, serverVersion?: number}, serverTime: number}} SyncAnswer
+ */
 
 const scriptBase = new URL('./', import.meta.url);
 
 /** An error answer from a Signals endpoint: `status` and, for problem+json bodies, `type` and `detail`. */
 export class SignalsError extends Error {
+  /**
+   * @param {number} status the HTTP status
+   * @param {{type?: string, title?: string, detail?: string}} [problem] the RFC 9457 problem the server sent
+   */
   constructor(status, problem = {}) {
     super(problem.detail ?? problem.title ?? `Signals answered ${status}.`);
     this.name = 'SignalsError';
@@ -22,6 +48,7 @@ export class SignalsError extends Error {
     return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
   }
 
+  /** @param {Response} response an answer that is not ok */
   static async from(response) {
     const problem = await response.json().catch(() => ({}));
     return new SignalsError(response.status, problem);
@@ -43,12 +70,12 @@ export class SignalsClient {
   /**
    * POST {prefix}/sync: which of the known keys have another version on the server.
    * @param {Record<string, number>|Map<string, number>} known key → the version the caller has (0 = never seen)
-   * @param {object} [options]
-   * @param {number} [options.wait] long-poll: hold the request up to this many ms until one of the keys changes (capped by the server)
-   * @param {AbortSignal} [options.signal] cancels the request
-   * @returns {Promise<{changed: Record<string, {key: string, version: number, hash: string|null, updatedAt: number}>, mesh: object, serverTime: number}>}
+   * @param {{wait?: number, signal?: AbortSignal}} [options] `wait`: long-poll, holding the request up to this many ms until one of
+   *   the keys changes (capped by the server); `signal` cancels the request
+   * @returns {Promise<SyncAnswer>}
    */
   async sync(known, { wait = 0, signal } = {}) {
+    /** @type {{known: Record<string, number>, wait?: number}} */
     const body = { known: known instanceof Map ? Object.fromEntries(known) : known };
     if (wait > 0) body.wait = Math.round(wait);
     const response = await fetch(new URL('sync', this.baseUrl), {
@@ -64,6 +91,8 @@ export class SignalsClient {
 
   /**
    * GET {prefix}/values/{key}: a value signal's value and version.
+   * @param {string} key
+   * @param {{signal?: AbortSignal}} [options]
    * @returns {Promise<object|null>} the server's answer, or null when the key holds no value
    */
   async getValue(key, { signal } = {}) {
@@ -78,190 +107,48 @@ export class SignalsClient {
    * changed), then for every change, never with a version it already reported. Over Server-Sent Events; falls back to long-poll
    * sync while EventSource is missing or keeps failing.
    * @param {string[]} keys
-   * @param {(change: {key: string, version: number, hash?: string|null, updatedAt?: number}) => void} onVersion
-   * @param {object} [options]
-   * @param {Record<string, number>} [options.known] versions the caller already has: only keys that differ are reported at start
-   * @param {(status: 'connecting'|'live'|'reconnecting'|'polling'|'offline'|'failed'|'closed', error?: Error) => void} [options.onStatus]
-   * @param {'auto'|'poll'} [options.transport] 'poll' never opens an EventSource
-   * @param {number} [options.maxFailures] consecutive stream errors before falling back to polling (default 3)
-   * @param {number} [options.fallbackMs] how long to poll before trying the stream again (default 30 s)
-   * @param {number} [options.pollWaitMs] the long-poll wait sent with each sync (default 25 s)
-   * @param {number} [options.pollIntervalMs] the shortest time between two syncs, for servers that answer at once (default 1 s)
+   * @param {(change: SignalChange) => void} onVersion
+   * @param {WatchOptions} [options]
    * @returns {Watch} call close() to stop
    */
   watch(keys, onVersion, options = {}) {
     return new Watch(this, keys, onVersion, options);
   }
-}
 
-/** Waits ms milliseconds, or until signal aborts. */
-const sleep = (ms, signal) => new Promise(resolve => {
-  const done = () => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', done);
-    resolve();
-  };
-  const timer = setTimeout(done, Math.max(0, ms));
-  signal.addEventListener('abort', done);
-});
-
-export class Watch {
-  #client; #onVersion; #onStatus; #options;
-  #versions = new Map();  // key → the last version reported
-  #cursor = '';           // the id of the last event the stream sent (opaque): a new EventSource resumes after it
-  #events = null;
-  #failures = 0;
-  #abort = new AbortController();
-  status = 'connecting';
-
-  constructor(client, keys, onVersion, { known, onStatus, ...options } = {}) {
-    if (!keys.length) throw new TypeError('watch() needs at least one key.');
-    this.#client = client;
-    this.#onVersion = onVersion;
-    this.#onStatus = onStatus;
-    this.#options = { transport: 'auto', maxFailures: 3, fallbackMs: 30_000, pollWaitMs: 25_000, pollIntervalMs: 1_000, ...options };
-    for (const key of keys) this.#versions.set(key, known?.[key] ?? 0);
-    this.#start(known === undefined);
-  }
-
-  get closed() { return this.#abort.signal.aborted; }
-
-  close() {
-    if (this.closed) return;
-    this.#abort.abort();
-    this.#events?.close();
-    this.#setStatus('closed');
-  }
-
-  async #start(reportAll) {
-    // One sync first: it gives every key's current version, so a page can load everything from onVersion alone.
-    if (!await this.#retry(() => this.#reconcile({ reportAll }))) return;
-    const streaming = this.#options.transport !== 'poll' && typeof EventSource === 'function';
-    if (streaming) this.#stream(); else this.#poll(Infinity);
-  }
-
-  #stream() {
-    const url = new URL('events', this.#client.baseUrl);
-    for (const key of this.#versions.keys()) url.searchParams.append('key', key);
-    if (this.#cursor) url.searchParams.set('lastEventId', this.#cursor);
-    const events = this.#events = new EventSource(url);
-    let reconnected = false;
-
-    events.addEventListener('open', () => {
-      this.#failures = 0;
-      this.#setStatus('live');
-      // After a reconnect, ask sync whether the server went back (restored, or restarted without its data): the stream cannot say.
-      if (reconnected) this.#resync();
-    });
-    events.addEventListener(this.#client.eventType, event => {
-      this.#failures = 0;
-      // EventSource resends the id itself when it reconnects; keep it for a new EventSource.
-      if (event.lastEventId) this.#cursor = event.lastEventId;
-      const change = JSON.parse(event.data);
-      if (change.version > (this.#versions.get(change.key) ?? Infinity)) this.#report(change);
-    });
-    // The server no longer has our resume point: start over from a full sync.
-    events.addEventListener('reset', () => this.#restart());
-    events.addEventListener('error', () => {
-      if (events !== this.#events || this.closed) return;
-      reconnected = true;
-      this.#failures++;
-      if (events.readyState === EventSource.CLOSED || this.#failures >= this.#options.maxFailures) {
-        events.close();
-        this.#events = null;
-        this.#poll(Date.now() + this.#options.fallbackMs);
-      } else {
-        this.#setStatus('reconnecting');
-      }
-    });
-  }
-
-  async #resync() {
-    try {
-      if (await this.#reconcile()) this.#restart();
-    } catch (error) {
-      if (!this.closed) this.#setStatus('reconnecting', error);
-    }
-  }
-
-  async #restart() {
-    this.#events?.close();
-    this.#events = null;
-    this.#cursor = '';
-    if (await this.#retry(() => this.#reconcile())) this.#stream();
-  }
-
-  async #poll(until) {
-    const { pollWaitMs, pollIntervalMs } = this.#options;
-    while (!this.closed && Date.now() < until) {
-      const started = Date.now();
-      this.#setStatus('polling');
-      if (!await this.#retry(() => this.#reconcile({ wait: pollWaitMs }))) return;
-      await sleep(pollIntervalMs - (Date.now() - started), this.#abort.signal);
-    }
-    if (!this.closed) this.#stream();
-  }
-
-  /** Runs a sync until it succeeds (backing off while offline); false when closed or the server refuses the request for good. */
-  async #retry(attempt) {
-    for (let delay = 500; !this.closed; delay = Math.min(delay * 2, 15_000)) {
-      try {
-        await attempt();
-        return !this.closed;
-      } catch (error) {
-        if (this.closed) return false;
-        if (error instanceof SignalsError && error.isPermanent) {
-          this.#setStatus('failed', error);
-          return false;
-        }
-        this.#setStatus('offline', error);
-        // Jittered to half or more of the delay, so pages that lost the same server do not all come back at once.
-        await sleep(delay * (0.5 + Math.random() / 2), this.#abort.signal);
-      }
-    }
-    return false;
+  /**
+   * A live query: data the app loads with its own fetcher, refetched when one of the keys' versions changes (see SignalQuery).
+   * @template T
+   * @param {string|string[]} keys the signal key or keys the data follows
+   * @param {QueryOptions<T>} options the fetcher, and optionally fallback, staleTime, dedupe, …
+   * @returns {SignalQuery<T>} call close() to stop
+   */
+  query(keys, options) {
+    return new SignalQuery(this, keys, options);
   }
 
   /**
-   * Syncs the keys' versions and reports the ones that differ, lower ones included: sync is the server's word. Returns whether the
-   * server went back (a key's version or its cursor is below ours: restored, or restarted without its data); the stream's resume
-   * point is then forgotten, as it would hide the server's new, lower versions.
+   * A mutation: calls the app's API with optimistic updates on queries, rolled back if it fails (see SignalMutation).
+   * @template A, R
+   * @param {(argument: A) => Promise<R>|R} mutate calls the app's API
+   * @param {MutationOptions<A, R>} [options]
+   * @returns {SignalMutation<A, R>}
    */
-  async #reconcile({ reportAll = false, wait = 0 } = {}) {
-    const sent = Object.fromEntries(this.#versions);
-    const { changed, mesh } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
-    // An event id is 'C' or 'C-H'; the server has every change up to serverVersion, so one below C means it lost changes.
-    let wentBack = mesh?.serverVersion < (Number.parseInt(this.#cursor, 10) || 0);
-    for (const [key, version] of Object.entries(sent)) {
-      // A change the stream reported while the sync was on its way is newer than the sync's answer.
-      if (this.closed || this.#versions.get(key) !== version) continue;
-      const change = changed[key];
-      if (change) {
-        wentBack ||= change.version < version;
-        this.#report(change);
-      } else if (reportAll) {
-        this.#report({ key, version, hash: null, updatedAt: null });
-      }
-    }
-    if (wentBack) this.#cursor = '';
-    return wentBack;
+  mutation(mutate, options) {
+    return new SignalMutation(mutate, options, this);
   }
 
-  #report(change) {
-    this.#versions.set(change.key, change.version);
-    try {
-      this.#onVersion(change);
-    } catch (error) {
-      queueMicrotask(() => { throw error; });
-    }
-  }
-
-  #setStatus(status, error) {
-    if (status === this.status && !error) return;
-    this.status = status;
-    this.#onStatus?.(status, error);
+  /**
+   * Refetches every open query of this client that follows one of the keys, whatever their versions (e.g. after the app changed
+   * data that has no signal).
+   * @param {string|string[]} keys
+   * @returns {Promise<void>} settles when those refetches have finished
+   */
+  invalidate(keys) {
+    return invalidateQueries(this, typeof keys === 'string' ? [keys] : keys);
   }
 }
+
+/** @typedef {((this: RealityEventSource, event: Event) => void) | null} EventHandler */
 
 /**
  * An EventSource-shaped object for pages written against Reality's RealityEventSource: same constructor (url, client, options),
@@ -278,26 +165,29 @@ export class RealityEventSource extends EventTarget {
   readyState = 0;
   withCredentials = false;
   lastEventId = '';
+  /** @type {EventHandler} */
   onopen = null;
+  /** @type {((this: RealityEventSource, event: MessageEvent) => void) | null} */
   onmessage = null;
+  /** @type {EventHandler} */
   onerror = null;
   #watch;
 
   /**
    * @param {string|URL} url the SSE URL the page used; its path names the key as Reality does ('/chat/room/1' → 'chat:room:1')
    * @param {SignalsClient} [client]
-   * @param {{realityKey?: string, transform?: (data: unknown) => string, fetcher?: (key: string, change: object) => Promise<unknown>}} [options]
+   * @param {{realityKey?: string, transform?: (data: unknown) => string, fetcher?: (key: string, change: SignalChange) => Promise<unknown>}} [options]
    */
   constructor(url, client = defaultClient(), { realityKey, transform = JSON.stringify, fetcher } = {}) {
     super();
     this.url = String(url);
-    this.realityKey = realityKey ?? keyFromUrl(this.url);
+    const key = this.realityKey = realityKey ?? keyFromUrl(this.url);
     let latest = 0;
-    this.#watch = client.watch([this.realityKey], async change => {
+    this.#watch = client.watch([key], async change => {
       const call = ++latest;
       let data;
       try {
-        data = transform(fetcher ? await fetcher(this.realityKey, change) : change);
+        data = transform(fetcher ? await fetcher(key, change) : change);
       } catch {
         if (call === latest && this.readyState !== this.CLOSED) this.#emit(new Event('error'));
         return;
@@ -329,27 +219,61 @@ export class RealityEventSource extends EventTarget {
     this.#emit(new Event('open'));
   }
 
+  /** @param {Event} event */
   #emit(event) {
-    this[`on${event.type}`]?.call(this, event);
+    if (event instanceof MessageEvent) this.onmessage?.call(this, event);
+    else (event.type === 'open' ? this.onopen : this.onerror)?.call(this, event);
     this.dispatchEvent(event);
   }
 }
 
-/** Reality's mapping from an SSE URL to a key: the path, without its leading '/', with '/' as ':'. */
-const keyFromUrl = url => url.replace(/^https?:\/\/[^/]+/, '').replace(/[?#].*$/, '').replace(/^\//, '').replaceAll('/', ':');
-
-/** Creates a client; the module's own functions use one whose endpoints are next to this file. */
+/**
+ * Creates a client; the module's own functions use one whose endpoints are next to this file.
+ * @param {ConstructorParameters<typeof SignalsClient>[0]} [options]
+ */
 export const createClient = options => new SignalsClient(options);
 
-/** Reality's helper names, so imports written against '@rootlodge/reality/compat' keep working. */
+/**
+ * Reality's helper names, so imports written against '@rootlodge/reality/compat' keep working.
+ * @type {(...args: ConstructorParameters<typeof RealityEventSource>) => RealityEventSource}
+ */
 export const createEventSource = (url, client, options) => new RealityEventSource(url, client, options);
+/** @param {SignalsClient} client */
 export const createEventSourceFactory = client => class extends RealityEventSource {
+  /**
+   * @param {string|URL} url
+   * @param {ConstructorParameters<typeof RealityEventSource>[2]} [options]
+   */
   constructor(url, options) { super(url, client, options); }
 };
 
+/**
+ * Reality's polling adapter, as a drop-in: createPollingAdapter(url, onData, client?, options?) calls onData with the data at url
+ * (GET, JSON) now and whenever the key changes, over periodic long-poll sync, never an event stream. See PollingAdapter.
+ * @template [T=unknown]
+ * @param {string|URL} url the endpoint the page polled; its path names the key as Reality does, unless options.realityKey does
+ * @param {(data: T) => void} onData
+ * @param {SignalsClient} [client]
+ * @param {PollingAdapterOptions<T>} [options]
+ * @returns {PollingAdapter<T>}
+ */
+export const createPollingAdapter = (url, onData, client = defaultClient(), options = {}) => new PollingAdapter(url, onData, client, options);
+
+/** @type {SignalsClient|undefined} */
 let shared;
 const defaultClient = () => (shared ??= new SignalsClient());
 
+/** @type {SignalsClient['sync']} */
 export const sync = (known, options) => defaultClient().sync(known, options);
+/** @type {SignalsClient['watch']} */
 export const watch = (keys, onVersion, options) => defaultClient().watch(keys, onVersion, options);
+/** @type {SignalsClient['getValue']} */
 export const getValue = (key, options) => defaultClient().getValue(key, options);
+/** @type {SignalsClient['query']} */
+export const query = (keys, options) => defaultClient().query(keys, options);
+/** @type {SignalsClient['mutation']} */
+export const mutation = (mutate, options) => defaultClient().mutation(mutate, options);
+/** @type {SignalsClient['invalidate']} */
+export const invalidate = keys => defaultClient().invalidate(keys);
+
+export { Watch, SignalQuery, SignalMutation, PollingAdapter };

@@ -4,22 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// Moves committed outbox rows of one context type into this instance's <see cref="SignalHub"/>. On PostgreSQL it reads by transaction
-/// id, listens for wake-up notifications and sends them after local saves; on any other provider it polls through EF Core.
+/// Moves committed outbox rows of one context type into this instance's <see cref="SignalHub"/>, reading through the source the
+/// context's provider supplies (PostgreSQL: by transaction id; the neutral provider: LINQ polling), woken by local saves, by the
+/// provider's own wake-ups (<c>LISTEN/NOTIFY</c>) and by those added beside them (Redis).
 /// </summary>
 /// <remarks>
 /// <para>
 /// On start it loads the latest version of every key (compacted state and outbox), then reads what committed since, each time it is
-/// woken (a local save, a notification, a reconnect of the listener) and at least every <see cref="SignalsOutboxOptions.PollInterval"/>,
+/// woken (a local save, another instance's wake-up, a reconnect) and at least every <see cref="SignalsOutboxOptions.PollInterval"/>,
 /// publishing <c>SignalVersion(key, id, hash, createdAt)</c>. After each read it advances the hub's <see cref="SignalHub.SettledCursor"/>
 /// (the source's proof that nothing at or below it can still commit) and <see cref="SignalHub.ResumeFloor"/>. Failures are logged and
-/// retried with back-off; <see cref="Status"/> feeds the health check. The guarantees of each source are on
-/// <see cref="PostgresOutboxSource"/> and <see cref="EfCoreOutboxSource{TContext}"/>.
+/// retried with back-off; <see cref="Status"/> feeds the health check. Each source documents its own guarantees.
 /// </para>
 /// <para>
 /// Versions are outbox ids, drawn when a row is inserted, not when it commits: a change can commit after a change of the same key with
@@ -28,25 +27,26 @@ namespace Signals.EntityFrameworkCore;
 /// the key, which every instance publishes as a newer version (<see cref="SignalOutboxEntry.ReannouncedId"/>). Until that write
 /// succeeds it is retried with the read loop's back-off.
 /// </para>
-/// <para>
-/// Alongside the read loop run the PostgreSQL listener and wake-up notifier (PostgreSQL, unless polling), the Redis wake-up relay (when
-/// <see cref="SignalsOutboxOptions.RedisConfiguration"/> is set) and the retention cleanup.
-/// </para>
+/// <para>Alongside the read loop run the wake-ups and the retention cleanup.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
+/// <param name="services">The application's services: scopes for contexts, and the provider's own options.</param>
+/// <param name="registration">The context type's outbox registration.</param>
+/// <param name="hub">This instance's hub.</param>
+/// <param name="optionsMonitor">The dispatcher options.</param>
+/// <param name="time">The clock.</param>
+/// <param name="metrics">The Signals metrics.</param>
+/// <param name="logger">The logger.</param>
 internal sealed class OutboxDispatcher<TContext>(
-    IServiceScopeFactory scopes,
+    IServiceProvider services,
+    OutboxRegistration registration,
     SignalHub hub,
-    OutboxSignalerRegistry signalers,
     IOptionsMonitor<SignalsOutboxOptions> optionsMonitor,
     TimeProvider time,
     SignalsMetrics metrics,
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
-    /// <summary>The <c>application_name</c> of the dispatcher's pooled connections unless the connection string sets one.</summary>
-    public const string ApplicationName = "Signals dispatcher";
-
     /// <summary>Gets what the dispatcher is doing, for the health check.</summary>
     public OutboxDispatcherStatus Status { get; } = new(typeof(TContext).Name, time);
 
@@ -66,58 +66,42 @@ internal sealed class OutboxDispatcher<TContext>(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        SignalsOutboxOptions options = optionsMonitor.Get(OutboxOptionsName.For(typeof(TContext)));
-        OutboxSignaler signaler = signalers.Find(typeof(TContext))
-            ?? throw new InvalidOperationException($"No outbox signaler is registered for '{typeof(TContext).Name}'.");
+        SignalsOutboxOptions options = optionsMonitor.Get(registration.OptionsName);
+        OutboxSignaler signaler = registration.Signaler;
+        IServiceScopeFactory scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var settings = new OutboxReaderSettings(
+            typeof(TContext),
+            registration.OptionsName,
+            services,
+            ct => ContextLease.CreateAsync<TContext>(scopes, ct),
+            signaler,
+            Status,
+            time,
+            logger,
+            options.MaxRetryDelay,
+            options.BatchSize,
+            options.GapTimeout);
 
-        IOutboxSource source;
-        var sideLoops = new List<Func<CancellationToken, Task>>();
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, stoppingToken).ConfigureAwait(false);
+        OutboxReader reader;
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, stoppingToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            DbContext context = lease.Context;
-            _ = OutboxModel.GetEntityType(context);
-            if (context.Database.IsNpgsql())
-            {
-                string connectionString = context.Database.GetConnectionString() ?? context.Database.GetDbConnection().ConnectionString;
-                if (string.IsNullOrEmpty(connectionString))
-                {
-                    throw new InvalidOperationException(
-                        $"The Signals PostgreSQL dispatcher needs the connection string of '{typeof(TContext).Name}', but the context has none.");
-                }
-
-                var builder = new NpgsqlDataSourceBuilder(connectionString);
-                builder.ConnectionStringBuilder.ApplicationName ??= ApplicationName;
-                NpgsqlDataSource dataSource = builder.Build();
-                bool listen = !options.UsePollingDispatcher;
-                source = new PostgresOutboxSource(dataSource, SignalsTables.FromModel(context), listen ? "PostgreSQL LISTEN/NOTIFY" : "PostgreSQL polling");
-                Status.Starting(source.Kind, listens: listen);
-                if (listen)
-                {
-                    sideLoops.Add(new PostgresNotificationListener(connectionString, options, signaler, Status, logger).RunAsync);
-                    sideLoops.Add(new PostgresWakeupNotifier(dataSource, options.NotificationChannel, signaler.OpenWakeup(), logger).RunAsync);
-                }
-            }
-            else
-            {
-                source = new EfCoreOutboxSource<TContext>(scopes, options, time);
-                Status.Starting(source.Kind, listens: false);
-            }
+            _ = OutboxModel.GetEntityType(lease.Context);
+            reader = SignalsOptionsExtension.ProviderOf(lease.Context).OpenReader(lease.Context, settings);
         }
 
-        if (options.RedisConfiguration is { } redis)
-        {
-            sideLoops.Add(new RedisWakeupRelay(redis, options, signaler, Status, logger).RunAsync);
-        }
+        IOutboxSource source = reader.Source;
+        Status.Starting(source.Kind);
+        List<IOutboxWakeupTransport> wakeups = [.. reader.Wakeups, .. registration.Wakeups.Select(create => create(settings))];
 
         // Woken by other instances (NOTIFY, Redis), the dispatcher polls only as a safety net.
         TimeSpan pollInterval = options.PollInterval
-            ?? (sideLoops.Count > 0 ? SignalsOutboxOptions.DefaultPostgresPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
-        sideLoops.Add(new OutboxCleaner(source, hub, options, time, logger).RunAsync);
+            ?? (wakeups.Count > 0 ? SignalsOutboxOptions.DefaultSafetyPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
+        var cleaner = new OutboxCleaner(source, hub, options, time, logger);
         Log.DispatcherStarted(logger, typeof(TContext).Name, source.Kind);
         await using (source.ConfigureAwait(false))
         {
-            Task[] running = [.. sideLoops.Select(loop => loop(stoppingToken))];
+            Task[] running = [.. wakeups.Select(wakeup => wakeup.RunAsync(stoppingToken)), cleaner.RunAsync(stoppingToken)];
             try
             {
                 await ReadLoopAsync(source, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);

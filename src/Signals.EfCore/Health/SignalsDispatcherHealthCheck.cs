@@ -10,13 +10,14 @@ namespace Signals.EntityFrameworkCore;
 /// <para>
 /// A dispatcher is reported with the registration's failure status (<see cref="HealthStatus.Degraded"/> by default) while it has not
 /// loaded the outbox yet, while its last read failed, while a read has been running longer than <see cref="BehindAfter"/> (it is
-/// behind), or while its PostgreSQL listener is disconnected (changes from other instances then wait for the safety poll). Otherwise
+/// behind), or while its provider's own wake-up (the PostgreSQL listener) is disconnected (changes from other instances then wait for
+/// the safety poll). Otherwise
 /// it is healthy. Degraded means delayed, not lost: the dispatchers catch up from the outbox when the cause goes away.
 /// </para>
 /// <para>
-/// The report's data holds, per context type, the dispatcher kind, whether it listens, whether its Redis wake-ups are connected (when
-/// <see cref="SignalsOutboxOptions.RedisConfiguration"/> is set; a Redis outage alone is not a failure: the safety poll and
-/// <c>NOTIFY</c> still deliver), and when it last read.
+/// The report's data holds, per context type, the dispatcher kind, whether each wake-up is connected (<c>listening</c> for the
+/// PostgreSQL listener, <c>redis</c> for Redis wake-ups; a Redis outage alone is not a failure: the safety poll and <c>NOTIFY</c> still
+/// deliver), and when it last read.
 /// </para>
 /// </remarks>
 /// <param name="statuses">The status of every registered dispatcher.</param>
@@ -36,14 +37,9 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
         {
             OutboxDispatcherStatus.Snapshot s = status.Read();
             data[$"{s.Context}.dispatcher"] = s.Kind;
-            if (s.Listening is { } listening)
+            foreach (OutboxDispatcherStatus.WakeupSnapshot wakeup in s.Wakeups)
             {
-                data[$"{s.Context}.listening"] = listening;
-            }
-
-            if (s.RedisConnected is { } redis)
-            {
-                data[$"{s.Context}.redis"] = redis;
+                data[$"{s.Context}.{wakeup.Name}"] = wakeup.Connected;
             }
 
             if (s.LastReadAt is { } lastRead)
@@ -66,11 +62,14 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
                 problems.Add($"{s.Context}: a read of the outbox has been running for {(s.Now - started).TotalSeconds:0} s; the dispatcher is behind.");
             }
 
-            if (s.Listening is false)
+            foreach (OutboxDispatcherStatus.WakeupSnapshot wakeup in s.Wakeups)
             {
-                problems.Add($"{s.Context}: the PostgreSQL listener is disconnected{(s.ListenerError is { } e ? $" ({e.Message})" : string.Empty)}; " +
-                    "changes from other instances wait for the safety poll until it reconnects.");
-                exception ??= s.ListenerError;
+                if (wakeup.Required && !wakeup.Connected)
+                {
+                    problems.Add($"{s.Context}: {wakeup.Description} is disconnected{(wakeup.Error is { } e ? $" ({e.Message})" : string.Empty)}; " +
+                        "changes from other instances wait for the safety poll until it reconnects.");
+                    exception ??= wakeup.Error;
+                }
             }
         }
 

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Signals;
 using Signals.EntityFrameworkCore;
 
@@ -36,35 +39,8 @@ public static class SignalsDbContextExtensions
     /// The provider is not relational (EF Core in-memory): it has no transactions to join. Use <see cref="ISignalStore"/> there.
     /// </exception>
     /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
-    public static async Task InvalidateSignalsAsync(this DbContext context, IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
-    {
-        if (Prepare(context, keys) is not { } statements)
-        {
-            return;
-        }
-
-        if (statements.Count == 1 || HasTransaction(context))
-        {
-            await OutboxInsertStatements.ExecuteAsync(context, statements, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // Several statements and no transaction: one of our own, so the keys commit together.
-            await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                async ct =>
-                {
-                    IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                    await using (transaction.ConfigureAwait(false))
-                    {
-                        await OutboxInsertStatements.ExecuteAsync(context, statements, ct).ConfigureAwait(false);
-                        await transaction.CommitAsync(ct).ConfigureAwait(false);
-                    }
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        SignalsSaveChangesInterceptor.WakeWhenCommitted(context);
-    }
+    public static Task InvalidateSignalsAsync(this DbContext context, IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
+        => InvalidateAsync(context, keys, async: true, cancellationToken).AsTask();
 
     /// <summary>
     /// Records a version bump of each key in the outbox now, inside the context's current transaction — for changes that bypass the
@@ -79,30 +55,63 @@ public static class SignalsDbContextExtensions
     /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
     public static void InvalidateSignals(this DbContext context, IEnumerable<SignalKey> keys)
     {
+        ValueTask invalidated = InvalidateAsync(context, keys, async: false, CancellationToken.None);
+        Debug.Assert(invalidated.IsCompleted, "async: false completes synchronously.");
+        invalidated.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Writes the rows (in a transaction of their own when they take several statements and none is current), then has the dispatchers
+    /// woken once they commit; one procedure for both paths (<paramref name="async"/> <see langword="false"/> completes synchronously).
+    /// </summary>
+    private static async ValueTask InvalidateAsync(DbContext context, IEnumerable<SignalKey> keys, bool async, CancellationToken cancellationToken)
+    {
         if (Prepare(context, keys) is not { } statements)
         {
             return;
         }
 
-        if (statements.Count == 1 || HasTransaction(context))
+        if (statements.Count == 1 || ContextFacts.InTransaction(context))
         {
-            OutboxInsertStatements.Execute(context, statements);
+            await OutboxInsertStatements.ExecuteAsync(context, statements, async, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            context.Database.CreateExecutionStrategy().Execute(() =>
+            // Several statements and no transaction: one of our own, so the keys commit together.
+            IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+            if (async)
             {
-                using IDbContextTransaction transaction = context.Database.BeginTransaction();
-                OutboxInsertStatements.Execute(context, statements);
-                transaction.Commit();
-            });
+                await strategy.ExecuteAsync(
+                    (context, statements),
+                    static async (state, ct) =>
+                    {
+                        IDbContextTransaction transaction = await state.context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                        await using (transaction.ConfigureAwait(false))
+                        {
+                            await OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: true, ct).ConfigureAwait(false);
+                            await transaction.CommitAsync(ct).ConfigureAwait(false);
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                strategy.Execute(
+                    (context, statements),
+                    static state =>
+                    {
+                        using IDbContextTransaction transaction = state.context.Database.BeginTransaction();
+                        ValueTask written = OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: false, CancellationToken.None);
+                        Debug.Assert(written.IsCompleted, "async: false completes synchronously.");
+                        written.GetAwaiter().GetResult();
+                        transaction.Commit();
+                    });
+            }
         }
 
-        SignalsSaveChangesInterceptor.WakeWhenCommitted(context);
+        // A context without UseSignals() has no waker: nobody is woken, the safety poll delivers.
+        context.GetInfrastructure().GetService<OutboxCommitWaker>()?.WakeWhenCommitted(context);
     }
-
-    private static bool HasTransaction(DbContext context)
-        => context.Database.CurrentTransaction is not null || SignalsSaveChangesInterceptor.AmbientTransaction(context) is not null;
 
     /// <summary>Validates the arguments and builds the <c>INSERT</c> statements (provider-neutral SQL, one parameter per key).</summary>
     /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>

@@ -48,8 +48,9 @@ internal sealed class MappedTable
         => _entityType.FindProperty(property)?.GetColumnName(_store)
            ?? throw new InvalidOperationException(
                property == OutboxModel.TransactionIdProperty
-                   ? $"'{_store.Name}' has no transaction id column in the model. On PostgreSQL, 'modelBuilder.AddSignalsOutbox()' maps it " +
-                     "(xid xid8 DEFAULT pg_current_xact_id()); add a migration, or apply the Signals schema script, after upgrading Signals."
+                   ? $"'{_store.Name}' has no transaction id column in the model. On PostgreSQL, 'UseSignals(s => s.UsePostgreSql())' (which " +
+                     "AddEntityFrameworkCoreOutbox<TContext>().UsePostgreSql() applies) maps it (xid xid8 DEFAULT pg_current_xact_id()); build " +
+                     "the model with it, then add a migration or apply the Signals schema script."
                    : $"{_entityType.DisplayName()}.{property} is not mapped to a column of '{_store.Name}'.");
 
     /// <summary>Delimits the name of another object (a sequence) in the table's schema.</summary>

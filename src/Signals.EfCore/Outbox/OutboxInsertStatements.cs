@@ -16,7 +16,7 @@ internal static class OutboxInsertStatements
     private const string InsertIntoAnnotation = "Signals:OutboxInsertInto";
 
     /// <summary>
-    /// Gets the start of every insert of outbox rows — these statements and <see cref="PostgresOutboxAppender"/>'s:
+    /// Gets the start of every insert of outbox rows — these statements and those of the PostgreSQL command appender:
     /// <c>INSERT INTO</c> the outbox table <c>(</c>key column<c>, </c>created-at column<c>)</c>, delimited by the context's provider;
     /// built once per model.
     /// </summary>
@@ -62,24 +62,22 @@ internal static class OutboxInsertStatements
     /// <summary>Runs <see cref="Build"/>'s statements on the context's connection, in its current or ambient transaction if any.</summary>
     /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
     /// <param name="statements">The statements.</param>
-    public static void Execute(DbContext context, List<(string Sql, object[] Parameters)> statements)
-    {
-        foreach ((string sql, object[] parameters) in statements)
-        {
-            context.Database.ExecuteSqlRaw(sql, parameters);
-        }
-    }
-
-    /// <summary>Runs <see cref="Build"/>'s statements on the context's connection, in its current or ambient transaction if any.</summary>
-    /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
-    /// <param name="statements">The statements.</param>
+    /// <param name="async">Whether to run asynchronously; <see langword="false"/> completes synchronously.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>A task that completes when the rows are written.</returns>
-    public static async Task ExecuteAsync(DbContext context, List<(string Sql, object[] Parameters)> statements, CancellationToken cancellationToken)
+    public static async ValueTask ExecuteAsync(
+        DbContext context, List<(string Sql, object[] Parameters)> statements, bool async, CancellationToken cancellationToken)
     {
         foreach ((string sql, object[] parameters) in statements)
         {
-            await context.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+            if (async)
+            {
+                await context.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                context.Database.ExecuteSqlRaw(sql, parameters);
+            }
         }
     }
 }

@@ -6,16 +6,11 @@ namespace Signals.EntityFrameworkCore;
 /// <summary>Finds the Signals tables in a context's model, with an error that says how to add them.</summary>
 internal static class OutboxModel
 {
-    /// <summary>The name of the shadow property that maps the PostgreSQL <c>xid</c> column.</summary>
+    /// <summary>The name of the shadow property that maps a provider's transaction-id column (PostgreSQL's <c>xid</c>).</summary>
     public const string TransactionIdProperty = "TransactionId";
 
     /// <summary>The longest content hash the tables hold, in characters.</summary>
     public const int HashMaxLength = 64;
-
-    /// <summary>Names the sequence of the outbox ids on PostgreSQL.</summary>
-    /// <param name="table">The outbox table's name.</param>
-    /// <returns><c>{table}_id_seq</c>.</returns>
-    public static string IdSequenceName(string table) => table + "_id_seq";
 
     /// <summary>Gets the entity type of <see cref="SignalOutboxEntry"/>.</summary>
     /// <param name="context">The context.</param>

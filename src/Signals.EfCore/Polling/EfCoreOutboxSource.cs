@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -20,11 +19,9 @@ namespace Signals.EntityFrameworkCore;
 /// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
 /// ids below the newest, so gaps left by transactions in flight at start-up are waited for like any other.</para>
 /// </remarks>
-/// <typeparam name="TContext">The application's context type.</typeparam>
-internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
-    where TContext : DbContext
+internal sealed class EfCoreOutboxSource : IOutboxSource
 {
-    private readonly IServiceScopeFactory _scopes;
+    private readonly Func<CancellationToken, Task<ContextLease>> _leaseContextAsync;
     private readonly int _batchSize;
     private readonly TimeSpan _gapTimeout;
     private readonly TimeProvider _time;
@@ -34,14 +31,15 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     private bool _loaded;
 
     /// <summary>Initializes a new instance.</summary>
-    /// <param name="scopes">Creates a scope (and a context) per read.</param>
-    /// <param name="options">The dispatcher's options (batch size, gap timeout).</param>
+    /// <param name="leaseContextAsync">Creates a context per read.</param>
+    /// <param name="batchSize">The most rows per query (<see cref="SignalsOutboxOptions.BatchSize"/>).</param>
+    /// <param name="gapTimeout">How long a missing id is waited for (<see cref="SignalsOutboxOptions.GapTimeout"/>).</param>
     /// <param name="time">The clock that times gaps.</param>
-    public EfCoreOutboxSource(IServiceScopeFactory scopes, SignalsOutboxOptions options, TimeProvider time)
+    public EfCoreOutboxSource(Func<CancellationToken, Task<ContextLease>> leaseContextAsync, int batchSize, TimeSpan gapTimeout, TimeProvider time)
     {
-        _scopes = scopes;
-        _batchSize = options.BatchSize;
-        _gapTimeout = options.GapTimeout;
+        _leaseContextAsync = leaseContextAsync;
+        _batchSize = batchSize;
+        _gapTimeout = gapTimeout;
         _time = time;
     }
 
@@ -52,7 +50,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         long compacted = 0;
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             foreach (SignalStateEntry state in await lease.Context.Set<SignalStateEntry>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -99,7 +97,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
         List<OutboxRow> batch;
         do
         {
-            ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+            ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
             await using (lease.ConfigureAwait(false))
             {
                 batch = await lease.Context.Set<SignalOutboxEntry>()
@@ -141,7 +139,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     /// <inheritdoc/>
     public async Task<int> CleanupAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             DbContext context = lease.Context;
@@ -185,7 +183,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     /// <inheritdoc/>
     public async Task<int> ReannounceAsync(IReadOnlyList<OutboxRow> lateChanges, CancellationToken cancellationToken)
     {
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             SignalOutboxEntry[] rows = [.. lateChanges.Select(r => new SignalOutboxEntry { Key = r.Key, CreatedAt = r.CreatedAt, ReannouncedId = r.Id })];
@@ -198,7 +196,7 @@ internal sealed class EfCoreOutboxSource<TContext> : IOutboxSource
     /// <inheritdoc/>
     public async Task<long> ReadCompactedThroughAsync(CancellationToken cancellationToken)
     {
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(_scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             return await lease.Context.Set<SignalStateEntry>().MaxAsync(s => (long?)s.Version, cancellationToken).ConfigureAwait(false) ?? 0;

@@ -18,25 +18,20 @@ namespace Signals.EntityFrameworkCore;
 /// <para>
 /// Values: on PostgreSQL the value is <c>jsonb</c>, writes of one key are serialized by an advisory lock, and
 /// <see cref="IncrementAsync"/> computes the new count inside the database, so concurrent increments from any number of instances never
-/// lose one (see <see cref="PostgresValueCommands"/>). On the EF Core in-memory provider the store computes in process, one write at a
+/// lose one (the PostgreSQL provider's value commands). On the EF Core in-memory provider the store computes in process, one write at a
 /// time. Other providers are not supported by the value store (<see cref="NotSupportedException"/>); <see cref="InvalidateAsync"/>
 /// works on every provider.
 /// </para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 /// <param name="scopes">Creates the store's contexts.</param>
+/// <param name="signaler">Wakes this application's dispatcher of the context type (and through it the other instances).</param>
 /// <param name="hub">This instance's hub.</param>
-/// <param name="signalers">Finds the dispatcher to wake.</param>
 /// <param name="time">The clock of <see cref="SignalVersion.UpdatedAt"/>.</param>
-internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, SignalHub hub, OutboxSignalerRegistry signalers, TimeProvider time)
-    : ISignalValueStore, ISignalStore, IDisposable
+internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, OutboxSignaler signaler, SignalHub hub, TimeProvider time)
+    : ISignalValueStore, ISignalStore
     where TContext : DbContext
 {
-    private readonly ChangeTrackerValueCommands _inProcess = new();
-
-    /// <inheritdoc/>
-    public void Dispose() => _inProcess.Dispose();
-
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>; nothing is written.</exception>
     public async ValueTask<IReadOnlyList<SignalVersion>> InvalidateAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
@@ -48,7 +43,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
             return [];
         }
 
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             DateTimeOffset now = Now();
@@ -65,7 +60,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     public async ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             return await Commands(lease.Context).GetAsync(lease.Context, key, cancellationToken).ConfigureAwait(false);
@@ -78,7 +73,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     public async ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             ValueWrite write = await Commands(lease.Context).SetAsync(lease.Context, key, value, Now(), cancellationToken).ConfigureAwait(false);
@@ -103,7 +98,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
             throw new ArgumentException($"The default value must be an object with an integer property '{propertyName}'.", nameof(defaultValue));
         }
 
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             ValueWrite write = await Commands(lease.Context)
@@ -119,7 +114,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
-        ContextLease<TContext> lease = await ContextLease<TContext>.CreateAsync(scopes, cancellationToken).ConfigureAwait(false);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             if (await Commands(lease.Context).DeleteAsync(lease.Context, key, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
@@ -139,19 +134,8 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
-    private IValueCommands Commands(DbContext context)
-    {
-        if (context.Database.IsNpgsql())
-        {
-            return PostgresValueCommands.For(context);
-        }
-
-        return context.Database.IsRelational()
-            ? throw new NotSupportedException(
-                $"The EF Core value store supports PostgreSQL and the in-memory provider, not '{context.Database.ProviderName}'. " +
-                "Register another ISignalValueStore after AddEntityFrameworkCoreOutbox().")
-            : _inProcess;
-    }
+    /// <summary>The value commands of the provider the context's options chose.</summary>
+    private static IValueCommands Commands(DbContext context) => SignalsOptionsExtension.ProviderOf(context).GetValueCommands(context);
 
     private SignalValue<JsonElement> Published(ValueWrite write)
     {
@@ -167,6 +151,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, S
     private void Published(SignalVersion[] versions)
     {
         hub.Publish(versions);
-        signalers.Find(typeof(TContext))?.OnCommitted();
+        signaler.OnCommitted();
     }
 }

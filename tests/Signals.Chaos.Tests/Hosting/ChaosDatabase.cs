@@ -18,7 +18,7 @@ internal sealed class ChaosDatabase(string connectionString)
 
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
-    /// <summary>Creates the schema, with <c>UseSignals()</c> as the app has it (so anything Signals adds to the model is created too).</summary>
+    /// <summary>Creates the schema, with Signals on PostgreSQL as the app has it (so anything Signals adds to the model is created too).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the tables exist.</returns>
     public async Task CreateSchemaAsync(CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ internal sealed class ChaosDatabase(string connectionString)
     }
 
     private ChaosDbContext CreateContext()
-        => new(new DbContextOptionsBuilder<ChaosDbContext>().UseNpgsql(_connectionString).UseSignals().Options);
+        => new(new DbContextOptionsBuilder<ChaosDbContext>().UseNpgsql(_connectionString).UseSignals(s => s.UsePostgreSql()).Options);
 
     private async Task<int> ScalarAsync(string sql, CancellationToken cancellationToken)
     {

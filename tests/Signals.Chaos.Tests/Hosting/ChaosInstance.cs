@@ -11,8 +11,8 @@ using Signals.Chaos.Tests.Model;
 namespace Signals.Chaos.Tests.Hosting;
 
 /// <summary>
-/// One app instance as a user would write it: <c>AddDbContext(...UseNpgsql().UseSignals())</c>, <c>AddSignals()</c>,
-/// <c>AddEntityFrameworkCoreOutbox&lt;ChaosDbContext&gt;()</c> and <c>MapSignals()</c>, on real Kestrel bound to a free loopback port.
+/// One app instance as a user would write it: <c>AddDbContext(...UseNpgsql())</c>, <c>AddSignals()</c>,
+/// <c>AddEntityFrameworkCoreOutbox&lt;ChaosDbContext&gt;().UsePostgreSql()</c> and <c>MapSignals()</c>, on real Kestrel bound to a free loopback port.
 /// </summary>
 internal sealed class ChaosInstance : IAsyncDisposable
 {
@@ -46,8 +46,8 @@ internal sealed class ChaosInstance : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
-        builder.Services.AddDbContext<ChaosDbContext>(o => o.UseNpgsql(connectionString).UseSignals());
-        builder.Services.AddSignals(o => o.InstanceId = name).AddEntityFrameworkCoreOutbox<ChaosDbContext>();
+        builder.Services.AddDbContext<ChaosDbContext>(o => o.UseNpgsql(connectionString));
+        builder.Services.AddSignals(o => o.InstanceId = name).AddEntityFrameworkCoreOutbox<ChaosDbContext>().UsePostgreSql();
 
         WebApplication app = builder.Build();
         app.MapSignals("/signals");

@@ -6,7 +6,11 @@ using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
 
-/// <summary>One application instance: a generic host with <c>AddDbContext(...UseSignals())</c>, the hub and the outbox dispatcher.</summary>
+/// <summary>
+/// One application instance: a generic host with <c>AddDbContext</c>, the hub and the outbox dispatcher. On PostgreSQL the context is
+/// registered the way the README shows (<c>UseNpgsql</c> only; <c>AddEntityFrameworkCoreOutbox().UsePostgreSql()</c> turns Signals on);
+/// in memory it also calls <c>UseSignals()</c>, so both ways of composing the options are exercised.
+/// </summary>
 internal sealed class SignalsTestApp : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -17,22 +21,41 @@ internal sealed class SignalsTestApp : IAsyncDisposable
     /// <summary>Options with a 5-minute safety poll: only a wake-up (local commit or NOTIFY), never the poll, can explain a delivery within a test's bound.</summary>
     public static Action<SignalsOutboxOptions> NoSafetyPoll { get; } = o => o.PollInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary>Makes the PostgreSQL dispatcher poll instead of listening (<see cref="SignalsPostgreSqlOptions.UsePollingDispatcher"/>).</summary>
+    public static Action<ISignalsOutboxBuilder> PostgresPolling { get; } = outbox => outbox.UsePostgreSql(p => p.UsePollingDispatcher = true);
+
     public SignalHub Hub => _host.Services.GetRequiredService<SignalHub>();
 
     public IServiceProvider Services => _host.Services;
 
-    public static Task<SignalsTestApp> StartPostgresAsync(string connectionString, Action<SignalsOutboxOptions>? configure = null)
-        => StartAsync(o => o.UseNpgsql(connectionString), configure);
+    /// <summary>Starts an instance on PostgreSQL (<c>UsePostgreSql()</c>); <paramref name="outbox"/> adds to the outbox's registration.</summary>
+    public static Task<SignalsTestApp> StartPostgresAsync(
+        string connectionString, Action<SignalsOutboxOptions>? configure = null, Action<ISignalsOutboxBuilder>? outbox = null)
+        => StartAsync(
+            o => o.UseNpgsql(connectionString),
+            configure,
+            builder =>
+            {
+                builder.UsePostgreSql();
+                outbox?.Invoke(builder);
+            });
 
-    public static Task<SignalsTestApp> StartInMemoryAsync(string databaseName, Microsoft.EntityFrameworkCore.Storage.InMemoryDatabaseRoot root, Action<SignalsOutboxOptions>? configure = null)
-        => StartAsync(o => o.UseInMemoryDatabase(databaseName, root), configure);
+    /// <summary>Starts an instance on EF Core's in-memory database (the neutral provider).</summary>
+    public static Task<SignalsTestApp> StartInMemoryAsync(
+        string databaseName,
+        Microsoft.EntityFrameworkCore.Storage.InMemoryDatabaseRoot root,
+        Action<SignalsOutboxOptions>? configure = null,
+        Action<ISignalsOutboxBuilder>? outbox = null)
+        => StartAsync(o => o.UseInMemoryDatabase(databaseName, root).UseSignals(), configure, outbox);
 
-    private static async Task<SignalsTestApp> StartAsync(Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure)
+    private static async Task<SignalsTestApp> StartAsync(
+        Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure, Action<ISignalsOutboxBuilder>? outbox)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging();
-        builder.Services.AddDbContext<ChatDbContext>(o => provider(o.UseSignals()));
-        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
+        builder.Services.AddDbContext<ChatDbContext>(provider);
+        ISignalsOutboxBuilder signals = builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
+        outbox?.Invoke(signals);
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         IHost host = builder.Build();
         try

@@ -16,9 +16,13 @@ internal static class TestDatabase
         return connectionString;
     }
 
-    /// <summary>A context made with <c>new</c> (no application service provider): it stages outbox rows but wakes nobody.</summary>
+    /// <summary>A context made with <c>new</c> (no dispatcher link): it stages outbox rows in its commands but wakes nobody.</summary>
     public static ChatDbContext CreateContext(string connectionString, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
-        => new(new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(connectionString).UseSignals().AddInterceptors(interceptors).Options);
+        => new(new DbContextOptionsBuilder<ChatDbContext>()
+            .UseNpgsql(connectionString)
+            .UseSignals(signals => signals.UsePostgreSql())
+            .AddInterceptors(interceptors)
+            .Options);
 
     /// <summary>Reads every outbox row, in id order.</summary>
     public static async Task<List<SignalOutboxEntry>> ReadOutboxAsync(string connectionString)

@@ -5,10 +5,11 @@ using System.IO.Compression;
 namespace Signals.Generators.Tests.Packaging;
 
 /// <summary>
-/// The <c>Signals</c> and <c>Signals.Client</c> packages, packed from this repository's build: <c>Signals</c> carries the generator under
-/// <c>analyzers/dotnet/cs</c>, so a fresh project outside the repository that references only it gets typed keys, value accessors and the
-/// catalog (and no client accessors, which would not compile without the client); one that also references <c>Signals.Client</c> gets
-/// the typed client accessors too.
+/// The packages, packed from this repository's build, work in fresh projects outside the repository: <c>Signals</c> carries the
+/// generator under <c>analyzers/dotnet/cs</c> (typed keys, value accessors, the catalog, and no client accessors, which would not compile
+/// without the client); <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql nor StackExchange.Redis, which come with
+/// <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>, and a context registered the README's way gets the PostgreSQL
+/// model parts and the Redis options; a project that also references <c>Signals.Client</c> gets the typed client accessors.
 /// </summary>
 public class PackageTests
 {
@@ -38,9 +39,26 @@ public class PackageTests
         """;
 
     private const string KeysProgram = """
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
         using Signals;
+        using Signals.EntityFrameworkCore;
+        using Signals.EntityFrameworkCore.PostgreSql;
+        using Signals.Redis;
 
         namespace PackageProbe;
+
+        public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
+        {
+            public DbSet<Message> Messages => Set<Message>();
+
+            protected override void OnModelCreating(ModelBuilder modelBuilder)
+            {
+                modelBuilder.Entity<Message>().HasKey(m => m.RoomId);
+                modelBuilder.AddSignalsOutbox();
+            }
+        }
 
         public static class Program
         {
@@ -54,6 +72,19 @@ public class PackageTests
                 {
                     Console.WriteLine($"{descriptor.Pattern} {descriptor.Kind} {descriptor.ClrType}");
                 }
+
+                // The README's registration; nothing connects until the host starts.
+                var services = new ServiceCollection();
+                services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+                services.AddLogging();
+                services.AddDbContext<AppDb>(o => o.UseNpgsql("Host=127.0.0.1;Port=1;Database=none"));
+                services.AddSignals().AddEntityFrameworkCoreOutbox<AppDb>().UsePostgreSql().AddRedis("127.0.0.1:1");
+                using ServiceProvider provider = services.BuildServiceProvider();
+                using IServiceScope scope = provider.CreateScope();
+                AppDb db = scope.ServiceProvider.GetRequiredService<AppDb>();
+                Console.WriteLine(db.Model.FindEntityType(typeof(SignalOutboxEntry))!.FindProperty("TransactionId")!.GetColumnType());
+                Console.WriteLine(provider.GetRequiredService<IOptionsMonitor<SignalsRedisOptions>>().Get(typeof(AppDb).FullName).Configuration);
+                Console.WriteLine(SignalsSchema.PostgreSqlScript.Contains(SignalsTableNames.Outbox, StringComparison.Ordinal));
             }
         }
         """;
@@ -79,7 +110,7 @@ public class PackageTests
         """;
 
     [Fact]
-    public async Task Fresh_projects_referencing_the_packages_get_generated_keys_and_with_the_client_package_typed_accessors()
+    public async Task Fresh_projects_referencing_the_packages_get_generated_keys_the_providers_and_with_the_client_package_typed_accessors()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         string repository = RepositoryPaths.Root;
@@ -92,9 +123,8 @@ public class PackageTests
         Directory.CreateDirectory(work);
         try
         {
-            // The test project references Signals.Runtime and Signals.Client, so both are built (with the generator the runtime packs)
-            // in this configuration.
-            foreach (string project in (string[])["Signals.Runtime", "Signals.Client"])
+            // The test project references these projects, so they are built (Signals.Runtime with the generator it packs) in this configuration.
+            foreach (string project in new[] { "Signals.Runtime", "Signals.Client", "Signals.EfCore", "Signals.EfCore.PostgreSql", "Signals.Redis" })
             {
                 await DotnetAsync(repository, cancellationToken,
                     "pack", Path.Combine("src", project, project + ".csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
@@ -111,11 +141,24 @@ public class PackageTests
             {
                 Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Client.dll");
                 Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal));
-                using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName == "Signals.Client.nuspec").Open());
-                string manifest = await nuspec.ReadToEndAsync(cancellationToken);
-                Assert.Contains($"<dependency id=\"Signals\" version=\"{version}\"", manifest, StringComparison.Ordinal);
-                Assert.Contains("<dependency id=\"Microsoft.Extensions.Http\"", manifest, StringComparison.Ordinal);
             }
+
+            // The client package depends on Signals and Microsoft.Extensions.Http.
+            string client = await NuspecAsync(Path.Combine(feed, $"Signals.Client.{version}.nupkg"), cancellationToken);
+            Assert.Contains($"<dependency id=\"Signals\" version=\"{version}\"", client, StringComparison.Ordinal);
+            Assert.Contains("<dependency id=\"Microsoft.Extensions.Http\"", client, StringComparison.Ordinal);
+
+            // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
+            string core = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.{version}.nupkg"), cancellationToken);
+            Assert.DoesNotContain("Npgsql", core, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("StackExchange.Redis", core, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("id=\"Signals\"", core, StringComparison.Ordinal);
+            string postgres = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.PostgreSql.{version}.nupkg"), cancellationToken);
+            Assert.Contains("id=\"Npgsql.EntityFrameworkCore.PostgreSQL\"", postgres, StringComparison.Ordinal);
+            Assert.Contains("id=\"Signals.EntityFrameworkCore\"", postgres, StringComparison.Ordinal);
+            string redis = await NuspecAsync(Path.Combine(feed, $"Signals.Redis.{version}.nupkg"), cancellationToken);
+            Assert.Contains("id=\"StackExchange.Redis\"", redis, StringComparison.Ordinal);
+            Assert.DoesNotContain("Npgsql", redis, StringComparison.OrdinalIgnoreCase);
 
             string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
@@ -135,8 +178,7 @@ public class PackageTests
                   </fallbackPackageFolders>
                 </configuration>
                 """, cancellationToken);
-
-            string keys = await RunAppAsync(work, "KeysProbe", ["Signals"], KeysProgram, version, cancellationToken);
+            string keys = await RunAppAsync(work, "KeysProbe", ["Signals", "Signals.EntityFrameworkCore.PostgreSql", "Signals.Redis"], KeysProgram, version, cancellationToken);
             Assert.Equal(
                 [
                     "pkg:message",
@@ -146,11 +188,14 @@ public class PackageTests
                     "pkg:message Signal PackageProbe.Message",
                     "pkg:room:{RoomId} Family PackageProbe.Message",
                     "pkg:theme Value PackageProbe.Theme",
+                    "xid8",
+                    "127.0.0.1:1",
+                    "True",
                 ],
                 Lines(keys));
 
-            string client = await RunAppAsync(work, "ClientProbe", ["Signals", "Signals.Client"], ClientProgram, version, cancellationToken);
-            Assert.Equal(["Signals.Client.SignalsClient", "pkg:message", "pkg:room:a%3Ab", "pkg:theme"], Lines(client));
+            string accessors = await RunAppAsync(work, "ClientProbe", ["Signals", "Signals.Client"], ClientProgram, version, cancellationToken);
+            Assert.Equal(["Signals.Client.SignalsClient", "pkg:message", "pkg:room:a%3Ab", "pkg:theme"], Lines(accessors));
         }
         finally
         {
@@ -184,6 +229,15 @@ public class PackageTests
     }
 
     private static string[] Lines(string output) => output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+
+    /// <summary>Reads the <c>.nuspec</c> of a package.</summary>
+    private static async Task<string> NuspecAsync(string package, CancellationToken cancellationToken)
+    {
+        using ZipArchive archive = ZipFile.OpenRead(package);
+        ZipArchiveEntry nuspec = Assert.Single(archive.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(nuspec.Open());
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
 
     /// <summary>Runs the SDK that runs these tests, without the MSBuild settings the test host inherited, and returns its standard output.</summary>
     private static async Task<string> DotnetAsync(string workingDirectory, CancellationToken cancellationToken, params string[] arguments)

@@ -48,7 +48,7 @@ internal sealed class CommitToEventScenario : Scenario
         (Latencies raw, int rawLost) = await RawNotifyProbe.MeasureAsync(connectionString, count, Rate, cancellationToken);
         Console.WriteLine($"   raw NOTIFY: {raw.Summarize()}, lost {rawLost}");
 
-        Run signals = await MeasureSignalsAsync(connectionString, count, configure: null, cancellationToken);
+        Run signals = await MeasureSignalsAsync(connectionString, count, outbox: null, cancellationToken);
         Console.WriteLine($"   Signals: {signals.Delivery.Latencies.Summarize()}, events {signals.Events}, no event {signals.Delivery.Undelivered}, only a later version {signals.Delivery.Superseded}");
         Run? redis = null;
         if (context.Options.Redis)
@@ -60,11 +60,7 @@ internal sealed class CommitToEventScenario : Scenario
             redis = await MeasureSignalsAsync(
                 redisDatabase,
                 count,
-                o =>
-                {
-                    o.UsePollingDispatcher = true;
-                    o.RedisConfiguration = server.Configuration;
-                },
+                outbox => outbox.UsePostgreSql(o => o.UsePollingDispatcher = true).AddRedis(server.Configuration),
                 cancellationToken);
             Console.WriteLine($"   Signals, polling + Redis: {redis.Delivery.Latencies.Summarize()}, events {redis.Events}, no event {redis.Delivery.Undelivered}, only a later version {redis.Delivery.Superseded}");
         }
@@ -75,10 +71,10 @@ internal sealed class CommitToEventScenario : Scenario
 
     /// <summary>Runs <paramref name="count"/> commits on instance A and matches them with the events instance B streams.</summary>
     private static async Task<Run> MeasureSignalsAsync(
-        string connectionString, int count, Action<SignalsOutboxOptions>? configure, CancellationToken cancellationToken)
+        string connectionString, int count, Action<ISignalsOutboxBuilder>? outbox, CancellationToken cancellationToken)
     {
-        WebApplication a = BuildInstance(connectionString, "app-a", configure);
-        WebApplication b = BuildInstance(connectionString, "app-b", configure);
+        WebApplication a = BuildInstance(connectionString, "app-a", outbox);
+        WebApplication b = BuildInstance(connectionString, "app-b", outbox);
         try
         {
             await BenchApp.StartAsync(a, cancellationToken);
@@ -145,9 +141,9 @@ internal sealed class CommitToEventScenario : Scenario
         }
     }
 
-    private static WebApplication BuildInstance(string connectionString, string instanceId, Action<SignalsOutboxOptions>? configure)
+    private static WebApplication BuildInstance(string connectionString, string instanceId, Action<ISignalsOutboxBuilder>? outbox)
     {
-        WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId, configure).Build();
+        WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, instanceId, outbox).Build();
         app.MapSignals();
         return app;
     }
@@ -195,7 +191,7 @@ internal sealed class CommitToEventScenario : Scenario
         var versions = new Dictionary<int, List<long>>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT id, key FROM {SignalsModelBuilderExtensions.DefaultTableName} WHERE id > $1 ORDER BY id", connection);
+        await using var command = new NpgsqlCommand($"SELECT id, key FROM {SignalsTableNames.Outbox} WHERE id > $1 ORDER BY id", connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId });
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -269,13 +265,13 @@ internal sealed class CommitToEventScenario : Scenario
         return new Measurement(
             [
                 postgres.Description,
-                $"{count:N0} commits in {seconds} s (target {Rate:N0}/s, open loop) by {Writers} writers on instance A, each a single-row update through a pooled DbContext with UseSignals(); {Keys} keys",
+                $"{count:N0} commits in {seconds} s (target {Rate:N0}/s, open loop) by {Writers} writers on instance A, each a single-row update through a pooled DbContext with Signals (UsePostgreSql()); {Keys} keys",
                 $"instance B: {Keys / KeysPerStream} SSE streams × {KeysPerStream} keys, read with SseParser; both instances in the harness process",
                 "latency: from the SaveChanges call on A to the first parsed event on B with the commit's version (read from the outbox) or a later one; it includes the commit",
                 $"raw NOTIFY: {count:N0} pg_notify calls (autocommit) at the same rate from one connection to a LISTEN connection in a WaitAsync loop",
                 .. redis is null
                     ? (string[])[]
-                    : ["polling + Redis (--redis): the same run on a fresh database, both instances with the polling dispatcher (1 s safety poll) and RedisConfiguration pointing to a local redis-server"],
+                    : ["polling + Redis (--redis): the same run on a fresh database, both instances with the polling dispatcher (1 s safety poll) and AddRedis() pointing to a local redis-server"],
             ],
             [
                 new Figure("raw NOTIFY round trip p50", r.P50, "ms"),

@@ -9,7 +9,7 @@ using Signals.LoadTests.Reporting;
 namespace Signals.LoadTests.Scenarios.WriteOverhead;
 
 /// <summary>
-/// What Signals adds to a save: the same <c>SaveChanges</c> through a plain context and through one with <c>UseSignals()</c>, in
+/// What Signals adds to a save: the same <c>SaveChanges</c> through a plain context and through one with Signals (<c>UsePostgreSql()</c>), in
 /// one process against one database, alternating in blocks so both see the same machine.
 /// </summary>
 /// <remarks>
@@ -182,7 +182,7 @@ internal sealed class WriteOverheadScenario : Scenario
             [
                 postgres.Description,
                 "one process, one database; plain and Signals contexts alternate in blocks; only SaveChanges is timed",
-                "Signals: pooled DbContext factory from the app's DI with UseSignals(), the LISTEN/NOTIFY dispatcher running (post-commit pg_notify included)",
+                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running (post-commit pg_notify included)",
                 $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
                 $"1,000-row batch: {batches:N0} inserts of 1,000 new rows per variant; BenchItem has one key per row (1,000 outbox rows), BenchEntry one key for all (1 outbox row)",
                 $"throughput: {ConcurrentWriters} concurrent writers, each updating its own {RowsPerWriter} rows in a loop, {throughputTime.TotalSeconds:0} s per variant",

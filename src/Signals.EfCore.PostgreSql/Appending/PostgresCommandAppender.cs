@@ -1,0 +1,171 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Signals.EntityFrameworkCore.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL provider's appender: adds a save's outbox rows to the command EF Core sends for the save — one <c>INSERT … SELECT</c>
+/// (of the key, or from <c>unnest</c> of the keys) after the data statements, in the same batch and so in the same transaction, with
+/// no entities to track, no ids to read back and no round trip of its own. A scoped service and command interceptor of EF Core's
+/// internal service provider, one per context.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A save of one statement runs without an explicit transaction (EF Core begins none for a single command); Npgsql sends the batch
+/// with one <c>Sync</c>, so PostgreSQL runs its statements as one implicit transaction: an error in any of them rolls back all. What
+/// an error cannot catch is an <c>UPDATE</c> or <c>DELETE</c> that matched no row, which EF Core reports as a concurrency failure
+/// only after the batch has run. So the insert is guarded by <c>pg_current_xact_id_if_assigned() IS NOT NULL</c>: PostgreSQL assigns
+/// a transaction id at the first row a transaction writes, so the rows go in only if a statement before them wrote. Inside a
+/// transaction (EF Core's for several statements, or the application's) the guard changes nothing that the transaction's own
+/// rollback would not.
+/// </para>
+/// <para>
+/// The first command of each transaction carries the rows, and every command that runs in an implicit transaction of its own (no
+/// transaction current or ambient), so each attempt of an execution strategy has them: a transaction begun during a save is a new
+/// attempt (<see cref="TransactionStarted"/>).
+/// </para>
+/// <para>The ids come from the outbox id default, which draws the transaction id before the sequence (INTERNALS.md, "Settled cursor").</para>
+/// </remarks>
+internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInterceptor, IDbTransactionInterceptor
+{
+    private const string KeyParameter = "signals_key";
+    private const string KeysParameter = "signals_keys";
+    private const string CreatedAtParameter = "signals_created_at";
+    private const string SqlAnnotation = "Signals:PostgresOutboxInsert";
+
+    private HashSet<SignalKey>? _keys;
+    private bool _appended;
+
+    /// <inheritdoc/>
+    public bool Wrote => _keys is not null && _appended;
+
+    /// <inheritdoc/>
+    /// <remarks>Nothing is written yet: the keys wait for the save's first command.</remarks>
+    public void Stage(DbContext context, HashSet<SignalKey> keys)
+    {
+        _keys = keys;
+        _appended = false;
+    }
+
+    /// <inheritdoc/>
+    public int Unstage(DbContext context)
+    {
+        _keys = null;
+        _appended = false;
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Provider-neutral <c>INSERT</c> statements on the context's connection.</remarks>
+    public ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
+        => OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>Adds the outbox rows of the save in progress to the command (see the remarks on this type).</remarks>
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        AppendTo(command, eventData);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Adds the outbox rows of the save in progress to the command (see the remarks on this type).</remarks>
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        AppendTo(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A transaction begun during a save is a new attempt (an execution-strategy retry): its first command gets the outbox rows again.</remarks>
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        _appended = false;
+        return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A transaction begun during a save is a new attempt (an execution-strategy retry): its first command gets the outbox rows again.</remarks>
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        _appended = false;
+        return ValueTask.FromResult(result);
+    }
+
+    private void AppendTo(DbCommand command, CommandEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (_keys is not { } keys
+            || eventData.CommandSource != CommandSource.SaveChanges
+            || eventData.Context is not { } context
+            || (_appended && (command.Transaction is not null || ContextFacts.AmbientTransaction(context) is not null)))
+        {
+            return;
+        }
+
+        Append(command, context, keys);
+        _appended = true;
+    }
+
+    /// <summary>Appends the insert of one outbox row per key to a command of the save.</summary>
+    private static void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
+    {
+        Statements statements = context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => new Statements(c!), context);
+        string text = command.CommandText.TrimEnd();
+        string insert = keys.Count == 1 ? statements.OneKey : statements.Keys;
+        command.CommandText = text.EndsWith(';') ? $"{text}\n{insert}" : $"{text};\n{insert}";
+
+        if (keys.Count == 1)
+        {
+            // The set's own enumerator, not LINQ's First(), which would box one on every save.
+            foreach (SignalKey key in keys)
+            {
+                command.Parameters.Add(CreateParameter(command, KeyParameter, key.Value));
+            }
+        }
+        else
+        {
+            string[] values = new string[keys.Count];
+            int i = 0;
+            foreach (SignalKey key in keys)
+            {
+                values[i++] = key.Value;
+            }
+
+            command.Parameters.Add(CreateParameter(command, KeysParameter, values));
+        }
+
+        command.Parameters.Add(CreateParameter(command, CreatedAtParameter, DateTimeOffset.UtcNow));
+    }
+
+    private static DbParameter CreateParameter(DbCommand command, string name, object value)
+    {
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        return parameter;
+    }
+
+    /// <summary>
+    /// The two forms of the insert, for the model's table and column names: one key as a scalar (planned and run measurably cheaper
+    /// than a set-returning function), several keys from <c>unnest</c> of one array parameter.
+    /// </summary>
+    private sealed class Statements
+    {
+        public Statements(DbContext context)
+        {
+            string into = OutboxInsertStatements.InsertInto(context);
+            const string Guard = "WHERE pg_current_xact_id_if_assigned() IS NOT NULL;";
+            OneKey = $"{into} SELECT @{KeyParameter}, @{CreatedAtParameter} {Guard}";
+            Keys = $"{into} SELECT k, @{CreatedAtParameter} FROM unnest(@{KeysParameter}) AS k {Guard}";
+        }
+
+        public string OneKey { get; }
+
+        public string Keys { get; }
+    }
+}

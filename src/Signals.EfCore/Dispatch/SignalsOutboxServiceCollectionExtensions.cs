@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Signals;
+using Signals.EntityFrameworkCore;
+
+// ReSharper disable once CheckNamespace
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Extension methods that add the Signals EF Core outbox dispatcher to an <see cref="ISignalsBuilder"/>.</summary>
+public static class SignalsOutboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Turns on Signals for <typeparamref name="TContext"/> and adds a hosted dispatcher that moves its committed outbox rows into this
+    /// instance's <see cref="SignalHub"/>, woken after every local commit.
+    /// </summary>
+    /// <typeparam name="TContext">
+    /// The application's context type: registered with <c>AddDbContext</c> (or a context factory or pool), and mapping the outbox with
+    /// <c>modelBuilder.AddSignalsOutbox()</c>.
+    /// </typeparam>
+    /// <param name="builder">The Signals builder returned by <c>AddSignals()</c>.</param>
+    /// <param name="configure">Configures the dispatcher's options; runs after the defaults and the <c>Signals:Outbox</c> configuration section.</param>
+    /// <returns>A builder to choose the provider with (<c>.UsePostgreSql()</c>) and to add wake-ups (<c>.AddRedis()</c>).</returns>
+    /// <remarks>
+    /// <para>
+    /// It configures the options of <typeparamref name="TContext"/> (EF Core's <c>ConfigureDbContext</c>) with <c>UseSignals()</c> and
+    /// the provider chosen on the returned builder, and links them to this application's dispatcher, so calling <c>UseSignals()</c> in
+    /// <c>AddDbContext</c> is optional. Without a provider package the outbox rows are tracked entities of each save and the dispatcher
+    /// polls the outbox through EF Core (every <see cref="SignalsOutboxOptions.PollInterval"/>), which works on any provider; reference
+    /// <c>Signals.EntityFrameworkCore.PostgreSql</c> and call <c>.UsePostgreSql()</c> for PostgreSQL's <c>LISTEN/NOTIFY</c> dispatcher.
+    /// Every dispatcher also runs the outbox retention (<see cref="SignalsOutboxOptions.RetentionPeriod"/>).
+    /// </para>
+    /// <para>
+    /// The first call also makes <see cref="ISignalValueStore"/> and <see cref="ISignalStore"/> resolve to the EF Core stores of
+    /// <typeparamref name="TContext"/> (values in <c>signals_values</c>, every change an outbox row), replacing the in-memory stores of
+    /// <c>AddSignals()</c>; register another store after this call to use it instead. Add the health check with
+    /// <c>services.AddHealthChecks().AddSignalsDispatcher()</c>.
+    /// </para>
+    /// <para>Idempotent per context type: calling it again only adds <paramref name="configure"/>. Options are validated at start-up.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ISignalsOutboxBuilder AddEntityFrameworkCoreOutbox<TContext>(this ISignalsBuilder builder, Action<SignalsOutboxOptions>? configure = null)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        var outbox = new SignalsOutboxBuilder(services, typeof(TContext));
+        OutboxRegistration? registration = OutboxRegistration.Find(services, typeof(TContext));
+        if (registration is null)
+        {
+            registration = new OutboxRegistration(typeof(TContext));
+            Register<TContext>(services, registration);
+        }
+
+        if (configure is not null)
+        {
+            services.AddOptions<SignalsOutboxOptions>(registration.OptionsName).Configure(configure);
+        }
+
+        return outbox;
+    }
+
+    private static void Register<TContext>(IServiceCollection services, OutboxRegistration registration)
+        where TContext : DbContext
+    {
+        services.AddKeyedSingleton<OutboxRegistration>(typeof(TContext), registration);
+        services.AddKeyedSingleton<OutboxSignaler>(typeof(TContext), registration.Signaler);
+        services.AddOptions<SignalsOutboxOptions>(registration.OptionsName).BindConfiguration(SignalsOutboxOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsOutboxOptions>, SignalsOutboxOptionsValidator>());
+
+        // The context's options get Signals, the provider chosen on the builder, and the link to this application's dispatcher.
+        services.ConfigureDbContext<TContext>(
+            (_, options) => options.UseSignals(signals =>
+            {
+                if (registration.Provider is { } provider)
+                {
+                    signals.UseProvider(provider);
+                }
+
+                signals.WakeAfterCommit(registration.Signaler);
+            }),
+            ServiceLifetime.Singleton);
+
+        services.AddSingleton(static sp => new OutboxDispatcher<TContext>(
+            sp,
+            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
+            sp.GetRequiredService<SignalHub>(),
+            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<SignalsMetrics>(),
+            sp.GetRequiredService<ILogger<OutboxDispatcher<TContext>>>()));
+        services.AddHostedService(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        services.AddSingleton(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>().Status);
+        if (!services.Any(static d => d.ServiceType == typeof(StoreRegistration)))
+        {
+            // The in-memory stores AddSignals() registers number versions on their own, which collide with outbox ids: replace them.
+            services.AddSingleton<StoreRegistration>();
+            services.AddSingleton(static sp => new EfCoreSignalStore<TContext>(
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
+                sp.GetRequiredService<SignalHub>(),
+                sp.GetRequiredService<TimeProvider>()));
+            services.Replace(ServiceDescriptor.Singleton<ISignalValueStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
+            services.Replace(ServiceDescriptor.Singleton<ISignalStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
+        }
+    }
+
+    /// <summary>Marks that the EF Core stores are registered (for the first context type).</summary>
+    private sealed class StoreRegistration;
+
+    /// <summary>The builder <see cref="AddEntityFrameworkCoreOutbox{TContext}"/> returns.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="contextType">The context type.</param>
+    private sealed class SignalsOutboxBuilder(IServiceCollection services, Type contextType) : ISignalsOutboxBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+
+        public Type ContextType { get; } = contextType;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>
+/// The value store on non-relational providers (EF Core in-memory): read, compute in process, and save the value row and its outbox
+/// row with one <c>SaveChanges</c>, one writer at a time.
+/// </summary>
+/// <remarks>
+/// The in-memory provider has no transactions and lives in one process, so one lock for the process serializes writes (of every
+/// in-memory database: coarser than needed, never wrong). Outbox ids are generated when the row is added (not temporary), so the value
+/// row records its version in the same save.
+/// </remarks>
+internal sealed class ChangeTrackerValueCommands : IValueCommands
+{
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    /// <inheritdoc/>
+    public async Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
+        => await FindAsync(context, key, tracked: false, cancellationToken).ConfigureAwait(false) is { } row ? ToValue(key, row) : null;
+
+    /// <inheritdoc/>
+    public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
+        => WriteAsync(context, key, now, _ => value, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ValueWrite> IncrementAsync(
+        DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
+        => WriteAsync(
+            context,
+            key,
+            now,
+            stored => SignalValueIncrement.TryApply(stored ?? defaultValue, propertyName, delta, out JsonElement next)
+                ? next
+                : throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'."),
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row)
+            {
+                return null;
+            }
+
+            context.Remove(row);
+            SignalOutboxEntry outbox = AddOutboxRow(context, key, now, hash: null);
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return new SignalVersion(key, outbox.Id, null, now);
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private static async Task<ValueWrite> WriteAsync(
+        DbContext context, SignalKey key, DateTimeOffset now, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
+    {
+        await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SignalValueEntry? row = await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false);
+            JsonElement value = compute(row is null ? null : ToValue(key, row).Value);
+            string hash = SignalValueHash.Compute(value);
+            if (row is not null && row.Hash == hash)
+            {
+                return new ValueWrite(ToValue(key, row), Changed: false);
+            }
+
+            SignalOutboxEntry outbox = AddOutboxRow(context, key, now, hash);
+            if (row is null)
+            {
+                row = new SignalValueEntry { Key = key.Value };
+                context.Add(row);
+            }
+
+            (row.Value, row.Hash, row.Version, row.UpdatedAt) = (value.GetRawText(), hash, outbox.Id, now);
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return new ValueWrite(ToValue(key, row), Changed: true);
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private static SignalOutboxEntry AddOutboxRow(DbContext context, SignalKey key, DateTimeOffset now, string? hash)
+    {
+        var outbox = new SignalOutboxEntry { Key = key.Value, CreatedAt = now, Hash = hash };
+        if (context.Add(outbox).Property(e => e.Id).IsTemporary)
+        {
+            throw new NotSupportedException(
+                $"The EF Core value store needs '{context.Database.ProviderName}' to generate outbox ids when a row is added; it supports PostgreSQL and the in-memory provider.");
+        }
+
+        return outbox;
+    }
+
+    private static Task<SignalValueEntry?> FindAsync(DbContext context, SignalKey key, bool tracked, CancellationToken cancellationToken)
+    {
+        IQueryable<SignalValueEntry> values = context.Set<SignalValueEntry>();
+        return (tracked ? values : values.AsNoTracking()).FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
+    }
+
+    private static SignalValue<JsonElement> ToValue(SignalKey key, SignalValueEntry row)
+    {
+        using JsonDocument document = JsonDocument.Parse(row.Value);
+        return new SignalValue<JsonElement>(new SignalVersion(key, row.Version, row.Hash, row.UpdatedAt), document.RootElement.Clone());
+    }
+}

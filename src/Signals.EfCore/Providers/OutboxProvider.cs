@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>
+/// The seam between the provider-neutral core and a database provider package: how a save's outbox rows join the save, how a
+/// dispatcher reads the outbox and wakes the other instances, and how the value store writes. One stateless instance per provider.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One object serves both sides, so they cannot disagree. On the EF Core side the options extension that <c>UseSignals()</c> adds
+/// calls <see cref="ApplyServices"/> from its own <c>ApplyServices</c>: the provider registers its <see cref="IOutboxAppender"/> (and
+/// whatever else it needs, such as model conventions) in EF Core's internal service provider, where the interceptors get it by
+/// constructor injection. On the application side the dispatcher calls <see cref="OpenReader"/> once at start, and the value store
+/// calls <see cref="GetValueCommands"/>.
+/// </para>
+/// <para>
+/// The core ships the neutral provider (<see cref="PollingOutboxProvider"/>: tracked rows, LINQ polling, in-process values); a
+/// provider package ships its own and selects it with <c>UseSignals(s =&gt; s.UseX())</c> on a context's options and
+/// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;().UseX()</c> in the application's services (which does the former for the
+/// context type). No folder of the core constructs a provider's types.
+/// </para>
+/// </remarks>
+internal abstract class OutboxProvider
+{
+    /// <summary>Gets the provider's name, for logs and the options extension's log fragment (e.g. <c>PostgreSQL</c>).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// Adds the provider's services to EF Core's internal service provider: a scoped <see cref="IOutboxAppender"/> (registered also
+    /// as an <see cref="Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor"/> when it intercepts commands), model conventions.
+    /// </summary>
+    /// <param name="services">The internal service collection being built.</param>
+    public abstract void ApplyServices(IServiceCollection services);
+
+    /// <summary>Opens what a dispatcher reads with and the ways it wakes other instances; called once per dispatcher start.</summary>
+    /// <param name="context">A context of the dispatcher's type, for its connection and its model (disposed after the call).</param>
+    /// <param name="settings">The dispatcher's settings and the things the reader reports to.</param>
+    /// <returns>The reader; the dispatcher disposes its source when it stops.</returns>
+    /// <exception cref="InvalidOperationException">The context does not fit the provider (another database, no connection string).</exception>
+    public abstract OutboxReader OpenReader(DbContext context, OutboxReaderSettings settings);
+
+    /// <summary>Gets the value store's commands for a context.</summary>
+    /// <param name="context">A context of the store's own.</param>
+    /// <returns>The commands.</returns>
+    /// <exception cref="NotSupportedException">The provider cannot store values on the context's database.</exception>
+    public abstract IValueCommands GetValueCommands(DbContext context);
+}
