@@ -4,23 +4,17 @@ using Signals.Testing;
 namespace Signals.Generators.Tests.Packaging;
 
 /// <summary>
-/// The packages as a user gets them (<see cref="PackedFeed"/>): the <c>Signals</c> package carries the generator under
-/// <c>analyzers/dotnet/cs</c>, so a fresh project outside the repository gets typed keys, value accessors and the catalog;
-/// <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql nor StackExchange.Redis, which come with
-/// <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>, and a context registered the README's way gets the
-/// PostgreSQL model parts and the Redis options; and every package carries its readme, licence, repository, SourceLink, symbols and
-/// a deterministic build.
+/// The packages as a user gets them (<see cref="PackedFeed"/>): <c>Signals</c> carries the generator under <c>analyzers/dotnet/cs</c>
+/// (typed keys, value accessors, the catalog, and no client accessors, which would not compile without the client), so a fresh project
+/// outside the repository gets them; <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql nor StackExchange.Redis, which come
+/// with <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>, and a context registered the README's way gets the
+/// PostgreSQL model parts and the Redis options; a project that also references <c>Signals.Client</c> gets the typed client accessors;
+/// and every package carries its readme, licence, repository, SourceLink, symbols and a deterministic build.
 /// </summary>
 public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
 {
-    private const string AppSource = """
-        using Microsoft.EntityFrameworkCore;
-        using Microsoft.Extensions.DependencyInjection;
-        using Microsoft.Extensions.Options;
+    private const string Declarations = """
         using Signals;
-        using Signals.EntityFrameworkCore;
-        using Signals.EntityFrameworkCore.PostgreSql;
-        using Signals.Redis;
 
         namespace PackageProbe;
 
@@ -34,6 +28,18 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
 
         [SignalValue("pkg:theme")]
         public partial record Theme(string Mode = "dark");
+        """;
+
+    private const string KeysProgram = """
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+        using Signals;
+        using Signals.EntityFrameworkCore;
+        using Signals.EntityFrameworkCore.PostgreSql;
+        using Signals.Redis;
+
+        namespace PackageProbe;
 
         public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
         {
@@ -75,14 +81,44 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
         }
         """;
 
+    private const string ClientProgram = """
+        using Microsoft.Extensions.DependencyInjection;
+        using Signals.Client;
+
+        namespace PackageProbe;
+
+        public static class Program
+        {
+            public static void Main()
+            {
+                using ServiceProvider services = new ServiceCollection().AddSignalsClient(new Uri("http://127.0.0.1:5080")).Services.BuildServiceProvider();
+                ISignalsClient client = services.GetRequiredService<ISignalsClient>();
+                Console.WriteLine(client.GetType().FullName);
+                Console.WriteLine(client.Message().All.Key);
+                Console.WriteLine(client.Message().Room("a:b").Key);
+                Console.WriteLine(client.Theme().Key);
+            }
+        }
+        """;
+
     [Fact]
-    public async Task A_fresh_project_referencing_the_packages_gets_generated_keys_and_the_providers()
+    public async Task Fresh_projects_referencing_the_packages_get_generated_keys_the_providers_and_with_the_client_package_typed_accessors()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using (var package = new NuGetPackage(packages.PathOf("Signals")))
         {
             Assert.Contains("analyzers/dotnet/cs/Signals.Generators.dll", package.Files);
             Assert.Contains("lib/net10.0/Signals.Runtime.dll", package.Files);
+            Assert.DoesNotContain(package.Files, static f => f.Contains("Signals.Client", StringComparison.Ordinal));
+        }
+
+        // The client package: no analyzers of its own; it depends on Signals and Microsoft.Extensions.Http.
+        using (var client = new NuGetPackage(packages.PathOf("Signals.Client")))
+        {
+            Assert.Contains("lib/net10.0/Signals.Client.dll", client.Files);
+            Assert.DoesNotContain(client.Files, static f => f.StartsWith("analyzers/", StringComparison.Ordinal));
+            Assert.Contains("Signals", client.Dependencies);
+            Assert.Contains("Microsoft.Extensions.Http", client.Dependencies);
         }
 
         // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
@@ -108,8 +144,6 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
         // Outside the repository, so neither its Directory.Build.props nor its central package versions apply; a private packages
         // folder, so the package comes from the feed (the machine's cache serves the dependencies).
         string work = packages.WorkDirectory;
-        string app = Path.Combine(work, "app");
-        Directory.CreateDirectory(app);
         string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         await File.WriteAllTextAsync(Path.Combine(work, "Directory.Build.props"), "<Project />\n", cancellationToken);
@@ -128,26 +162,7 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
               </fallbackPackageFolders>
             </configuration>
             """, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(app, "PackageProbe.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Signals" Version="{packages.Version}" />
-                <PackageReference Include="Signals.EntityFrameworkCore.PostgreSql" Version="{packages.Version}" />
-                <PackageReference Include="Signals.Redis" Version="{packages.Version}" />
-              </ItemGroup>
-            </Project>
-            """, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppSource, cancellationToken);
-
-        string output = await Dotnet.RunAsync(app, cancellationToken, "run", "-c", PackedFeed.Configuration);
-
+        string keys = await RunAppAsync(work, "KeysProbe", ["Signals", "Signals.EntityFrameworkCore.PostgreSql", "Signals.Redis"], KeysProgram, cancellationToken);
         Assert.Equal(
             [
                 "pkg:message",
@@ -161,7 +176,10 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
                 "127.0.0.1:1",
                 "True",
             ],
-            output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+            Lines(keys));
+
+        string accessors = await RunAppAsync(work, "ClientProbe", ["Signals", "Signals.Client"], ClientProgram, cancellationToken);
+        Assert.Equal(["Signals.Client.SignalsClient", "pkg:message", "pkg:room:a%3Ab", "pkg:theme"], Lines(accessors));
     }
 
     [Fact]
@@ -226,5 +244,32 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
                     document => document.Value.GetString() == $"{rawContent}/{commit}/*");
             }
         }
+    }
+
+    private static string[] Lines(string output) => output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+
+    /// <summary>Builds and runs a fresh app outside the repository that references <paramref name="references"/> from the feed.</summary>
+    private async Task<string> RunAppAsync(string work, string name, string[] references, string program, CancellationToken cancellationToken)
+    {
+        string app = Path.Combine(work, name);
+        Directory.CreateDirectory(app);
+        string items = string.Join("\n", references.Select(p => $"""    <PackageReference Include="{p}" Version="{packages.Version}" />"""));
+        await File.WriteAllTextAsync(Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+            {items}
+              </ItemGroup>
+            </Project>
+            """, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Declarations.cs"), Declarations, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program, cancellationToken);
+        return await Dotnet.RunAsync(app, cancellationToken, "run", "-c", PackedFeed.Configuration);
     }
 }

@@ -1,30 +1,11 @@
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Signals.Generators.Helpers;
+namespace Signals.Generators.Parsing;
 
-/// <summary>The key grammar and the name derivations the generated keys, factories and JSON names depend on.</summary>
+/// <summary>The name derivations the generated keys, factories and JSON names depend on (the key grammar is <see cref="SignalKeyGrammar"/>).</summary>
 internal static class Naming
 {
-    /// <summary>Whether <paramref name="value"/> is one literal segment: <c>[A-Za-z0-9_.-]+</c> (the runtime's literal grammar).</summary>
-    public static bool IsLiteralSegment(string value)
-    {
-        if (value.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (char c in value)
-        {
-            if (!(IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary><c>ChatMessage</c> → <c>chat-message</c>, <c>HTTPServer</c> → <c>http-server</c>, <c>Room2</c> → <c>room2</c>.</summary>
     public static string ToKebabCase(string name)
     {
@@ -119,6 +100,4 @@ internal static class Naming
     private static bool IsAsciiLower(char c) => c is >= 'a' and <= 'z';
 
     private static bool IsAsciiDigit(char c) => c is >= '0' and <= '9';
-
-    private static bool IsAsciiLetterOrDigit(char c) => IsAsciiUpper(c) || IsAsciiLower(c) || IsAsciiDigit(c);
 }

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace Signals.Generators.Analyzers;
+namespace Signals.Generators.Parsing;
 
 /// <summary>A key or template declared in the compilation, kept by the analyzer to find duplicates and overlaps (never a pipeline model).</summary>
 /// <param name="Pattern">The key or template, namespace included.</param>

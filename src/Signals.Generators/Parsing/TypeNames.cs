@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.CodeAnalysis;
 
-namespace Signals.Generators.Helpers;
+namespace Signals.Generators.Parsing;
 
 /// <summary>
 /// Names of types as generated code spells them, built from the symbols' names: <c>ToDisplayString</c> is the parser's most expensive
@@ -63,6 +63,9 @@ internal static class TypeNames
 
         return end == -1;
     }
+
+    /// <summary>How messages name a symbol: its C# display string, e.g. <c>Chat.ChatMessage</c> (for diagnostics only: it is the expensive call).</summary>
+    public static string Display(ISymbol symbol) => symbol.ToDisplayString();
 
     private static string? Keyword(SpecialType type) => type switch
     {

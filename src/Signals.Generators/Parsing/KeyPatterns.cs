@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Signals.Generators.Helpers;
+namespace Signals.Generators.Parsing;
 
 /// <summary>Comparisons between declared keys and templates (<c>chat:room:{RoomId}</c>), as the runtime catalog matches them: segment by segment.</summary>
 internal static class KeyPatterns
@@ -16,7 +16,7 @@ internal static class KeyPatterns
         string[] segments = pattern.Split(':');
         for (int i = 0; i < segments.Length; i++)
         {
-            if (IsPlaceholder(segments[i]))
+            if (KeyTemplateParser.IsPlaceholder(segments[i]))
             {
                 segments[i] = "{}";
             }
@@ -45,8 +45,8 @@ internal static class KeyPatterns
         var key = new StringBuilder();
         for (int i = 0; i < a.Length; i++)
         {
-            bool aIsPlaceholder = IsPlaceholder(a[i]);
-            bool bIsPlaceholder = IsPlaceholder(b[i]);
+            bool aIsPlaceholder = KeyTemplateParser.IsPlaceholder(a[i]);
+            bool bIsPlaceholder = KeyTemplateParser.IsPlaceholder(b[i]);
             if (!aIsPlaceholder && !bIsPlaceholder && a[i] != b[i])
             {
                 return false;
@@ -58,6 +58,4 @@ internal static class KeyPatterns
         example = key.ToString();
         return true;
     }
-
-    private static bool IsPlaceholder(string segment) => segment.Length > 2 && segment[0] == '{' && segment[segment.Length - 1] == '}';
 }

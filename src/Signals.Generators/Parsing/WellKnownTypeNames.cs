@@ -1,4 +1,4 @@
-namespace Signals.Generators;
+namespace Signals.Generators.Parsing;
 
 /// <summary>
 /// Metadata names of the Signals runtime types the generator looks for. The netstandard2.0 generator cannot reference the
@@ -17,6 +17,9 @@ internal static class WellKnownTypeNames
 
     /// <summary><c>Signals.SignalNamespaceAttribute</c>.</summary>
     public const string SignalNamespaceAttribute = "Signals.SignalNamespaceAttribute";
+
+    /// <summary><c>Signals.Client.ISignalsClient</c>, from the Signals.Client package: the type the typed client accessors extend.</summary>
+    public const string SignalsClient = "Signals.Client.ISignalsClient";
 
     /// <summary><c>System.DateOnly</c>.</summary>
     public const string DateOnly = "System.DateOnly";
