@@ -34,6 +34,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// in <c>Signals.Protocol</c>. Errors are RFC 9457 <c>application/problem+json</c> with a type from <c>SignalsProblemTypes</c>;
     /// other HTTP methods get 405 from routing.</para>
     /// <para>The events endpoint opts out of request timeouts (<c>DisableRequestTimeout()</c>): a stream is meant to stay open.</para>
+    /// <para>While a source of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema), sync, events and
+    /// values answer 503 <c>source-unavailable</c> with <c>Retry-After</c>, and recover by themselves once it reads.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">
@@ -52,13 +54,17 @@ public static class SignalsEndpointRouteBuilderExtensions
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, EventsEndpoint.Name)
             .DisableRequestTimeout();
         // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.GetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.GetName);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
@@ -120,12 +126,16 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.SetName);
         group.MapDelete("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.DeleteAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.DeleteName);
         return group;
     }
 
@@ -139,6 +149,8 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, displayName);
     }
 }

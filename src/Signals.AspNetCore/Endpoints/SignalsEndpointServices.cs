@@ -18,6 +18,7 @@ internal sealed class SignalsEndpointServices
     private SignalsEndpointServices(IServiceProvider services)
     {
         Hub = services.GetRequiredService<SignalHub>();
+        Sources = services.GetRequiredService<SignalSourceStatus>();
         Signals = services.GetRequiredService<IOptions<SignalsOptions>>().Value;
         Options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
         Catalog = services.GetRequiredService<SignalCatalog>();
@@ -32,6 +33,9 @@ internal sealed class SignalsEndpointServices
     public SignalEventDataCache EventData { get; } = new();
 
     public SignalHub Hub { get; }
+
+    /// <summary>Gets whether the hub's sources can serve (see <see cref="SourceAvailabilityFilter"/>).</summary>
+    public SignalSourceStatus Sources { get; }
 
     public SignalsOptions Signals { get; }
 

@@ -86,6 +86,7 @@ public static class SignalsOutboxServiceCollectionExtensions
             sp,
             sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
             sp.GetRequiredService<SignalHub>(),
+            sp.GetRequiredService<SignalSourceStatus>(),
             sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SignalsMetrics>(),
