@@ -160,13 +160,15 @@ internal sealed class OutboxDispatcher<TContext>(
                     Log.Loaded(logger, context, published, progress.Settled);
                 }
 
-                Status.ReadSucceeded();
+                // The endpoints first, then the health check: whoever sees the health check recovered finds the endpoints serving.
                 if (schemaMissing)
                 {
                     schemaMissing = false;
                     sources.ReportAvailable(registration.OptionsName);
                     Log.SchemaFound(logger, context);
                 }
+
+                Status.ReadSucceeded();
 
                 backoff.Reset();
                 await signaler.WaitAsync(pollInterval, stoppingToken).ConfigureAwait(false);
@@ -180,7 +182,6 @@ internal sealed class OutboxDispatcher<TContext>(
                 TimeSpan delay = backoff.Next();
                 if (provider.IsMissingSchema(exception))
                 {
-                    Status.SchemaMissing(exception, provider.SchemaFixes);
                     if (!schemaMissing)
                     {
                         schemaMissing = true;
@@ -191,6 +192,8 @@ internal sealed class OutboxDispatcher<TContext>(
                     {
                         Log.SchemaStillMissing(logger, context, delay);
                     }
+
+                    Status.SchemaMissing(exception, provider.SchemaFixes);
                 }
                 else
                 {
