@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Signals.EntityFrameworkCore;
 using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.Protocol;
 using Signals.Samples.Chat.Model;
