@@ -49,7 +49,8 @@ public sealed class MissingSchemaTests(PostgresServer server)
     private static async Task AssertMissingThenRecoveredAsync(SignalsTestApp app, LogRecorder logs, string namedFix, Func<Task> createSchema)
     {
         SignalSourceStatus sources = app.Services.GetRequiredService<SignalSourceStatus>();
-        HealthReport missing = await app.WaitForHealthAsync(HealthStatus.Unhealthy);
+        // Generous: the first read may be the process's first use of the provider (model, native library) on a busy machine.
+        HealthReport missing = await app.WaitForHealthAsync(HealthStatus.Unhealthy, TimeSpan.FromSeconds(30));
         string description = missing.Entries[SignalsHealthChecksBuilderExtensions.DefaultName].Description!;
         Assert.Contains("lacks the Signals schema", description, StringComparison.Ordinal);
         Assert.Contains("EnsureCreated()", description, StringComparison.Ordinal);

@@ -126,8 +126,7 @@ internal sealed class OutboxDispatcher<TContext>(
         IOutboxSource source, OutboxProvider provider, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
     {
         bool loaded = false;
-        bool schemaMissing = false;
-        string context = typeof(TContext).Name;
+        var schema = new MissingSchemaReport(provider, sources, Status, registration.OptionsName, typeof(TContext).Name, options.MaxRetryDelay, logger);
         var late = new LateChangeDetector();
         var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
@@ -157,19 +156,11 @@ internal sealed class OutboxDispatcher<TContext>(
                 if (!loaded)
                 {
                     loaded = true;
-                    Log.Loaded(logger, context, published, progress.Settled);
+                    Log.Loaded(logger, typeof(TContext).Name, published, progress.Settled);
                 }
 
-                // The endpoints first, then the health check: whoever sees the health check recovered finds the endpoints serving.
-                if (schemaMissing)
-                {
-                    schemaMissing = false;
-                    sources.ReportAvailable(registration.OptionsName);
-                    Log.SchemaFound(logger, context);
-                }
-
+                schema.ReadSucceeded();
                 Status.ReadSucceeded();
-
                 backoff.Reset();
                 await signaler.WaitAsync(pollInterval, stoppingToken).ConfigureAwait(false);
             }
@@ -180,22 +171,7 @@ internal sealed class OutboxDispatcher<TContext>(
             catch (Exception exception)
             {
                 TimeSpan delay = backoff.Next();
-                if (provider.IsMissingSchema(exception))
-                {
-                    if (!schemaMissing)
-                    {
-                        schemaMissing = true;
-                        sources.ReportUnavailable(registration.OptionsName, options.MaxRetryDelay);
-                        Log.SchemaMissing(logger, context, exception.GetBaseException().Message, provider.SchemaFixes, options.MaxRetryDelay);
-                    }
-                    else
-                    {
-                        Log.SchemaStillMissing(logger, context, delay);
-                    }
-
-                    Status.SchemaMissing(exception, provider.SchemaFixes);
-                }
-                else
+                if (!schema.Reported(exception, delay))
                 {
                     Status.ReadFailed(exception);
                     Log.ReadFailed(logger, delay, exception);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Chaos.Tests.Model;
+using Signals.EntityFrameworkCore;
 
 namespace Signals.Chaos.Tests.Hosting;
 

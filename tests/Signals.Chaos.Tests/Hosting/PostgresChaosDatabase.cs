@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Signals.Chaos.Tests.Model;
+using Signals.EntityFrameworkCore;
 
 namespace Signals.Chaos.Tests.Hosting;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Chaos.Tests.Model;
+using Signals.EntityFrameworkCore;
 
 namespace Signals.Chaos.Tests.Hosting;
 

@@ -89,11 +89,11 @@ internal sealed class SignalsTestApp : IAsyncDisposable
     public Task<HealthReport> CheckHealthAsync()
         => _host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
 
-    /// <summary>Checks health until it reports <paramref name="expected"/>, within <see cref="HubAssert.DefaultTimeout"/>.</summary>
-    public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected)
+    /// <summary>Checks health until it reports <paramref name="expected"/>, within <paramref name="within"/> (<see cref="HubAssert.DefaultTimeout"/>).</summary>
+    public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(HubAssert.DefaultTimeout);
+        timeout.CancelAfter(within ?? HubAssert.DefaultTimeout);
         HealthReport report;
         while ((report = await CheckHealthAsync()).Status != expected)
         {

@@ -98,7 +98,7 @@ public class PackageTests
         try
         {
             // The test project references these projects, so they are built (Signals.Runtime with the generator it packs) in this configuration.
-            foreach (string project in new[] { "Signals.Runtime", "Signals.EfCore", "Signals.EfCore.PostgreSql", "Signals.Redis" })
+            foreach (string project in new[] { "Signals.Runtime", "Signals.EfCore", "Signals.EfCore.PostgreSql", "Signals.EfCore.Sqlite", "Signals.Redis" })
             {
                 await DotnetAsync(repository, cancellationToken,
                     "pack", Path.Combine("src", project, project + ".csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
@@ -110,14 +110,19 @@ public class PackageTests
                 Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Runtime.dll");
             }
 
-            // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
+            // The provider-neutral package brings neither Npgsql, SQLite nor StackExchange.Redis; the provider packages bring theirs.
             string core = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.{version}.nupkg"), cancellationToken);
             Assert.DoesNotContain("Npgsql", core, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Sqlite", core, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("StackExchange.Redis", core, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("id=\"Signals\"", core, StringComparison.Ordinal);
             string postgres = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.PostgreSql.{version}.nupkg"), cancellationToken);
             Assert.Contains("id=\"Npgsql.EntityFrameworkCore.PostgreSQL\"", postgres, StringComparison.Ordinal);
             Assert.Contains("id=\"Signals.EntityFrameworkCore\"", postgres, StringComparison.Ordinal);
+            string sqlite = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.Sqlite.{version}.nupkg"), cancellationToken);
+            Assert.Contains("id=\"Microsoft.EntityFrameworkCore.Sqlite\"", sqlite, StringComparison.Ordinal);
+            Assert.Contains("id=\"Signals.EntityFrameworkCore\"", sqlite, StringComparison.Ordinal);
+            Assert.DoesNotContain("Npgsql", sqlite, StringComparison.OrdinalIgnoreCase);
             string redis = await NuspecAsync(Path.Combine(feed, $"Signals.Redis.{version}.nupkg"), cancellationToken);
             Assert.Contains("id=\"StackExchange.Redis\"", redis, StringComparison.Ordinal);
             Assert.DoesNotContain("Npgsql", redis, StringComparison.OrdinalIgnoreCase);
