@@ -113,7 +113,7 @@ public class PackageTests
             // The provider-neutral package brings neither Npgsql, SQLite nor StackExchange.Redis; the provider packages bring theirs.
             string core = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.{version}.nupkg"), cancellationToken);
             Assert.DoesNotContain("Npgsql", core, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("Sqlite", core, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("id=\"Microsoft.EntityFrameworkCore.Sqlite", core, StringComparison.Ordinal);
             Assert.DoesNotContain("StackExchange.Redis", core, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("id=\"Signals\"", core, StringComparison.Ordinal);
             string postgres = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.PostgreSql.{version}.nupkg"), cancellationToken);
