@@ -103,6 +103,42 @@ public sealed class SqliteDispatcherTests
         Assert.Equal(next.Id, (await HubAssert.WaitForVersionAsync(fresh.Hub, ChatMessage.Room("room0"), next.Id)).Version);
     }
 
+    [Fact]
+    public async Task Identity_keys_invalidations_in_a_transaction_and_rollbacks_behave_as_on_any_provider()
+    {
+        using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("writepath");
+        await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        var ticket = new Ticket { Title = "printer" };
+        await app.WithContextAsync(async context =>
+        {
+            // A key that reads a database-generated id, and keys named by hand, in one transaction.
+            await using var transaction = await context.Database.BeginTransactionAsync(Cancel);
+            context.Tickets.Add(ticket);
+            await context.SaveChangesAsync(Cancel);
+            await context.InvalidateSignalsAsync([Setting.ByName("theme")], Cancel);
+            await transaction.CommitAsync(Cancel);
+        });
+        await app.WithContextAsync(async context =>
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync(Cancel);
+            context.Messages.Add(new ChatMessage { RoomId = "never", Text = "rolled back" });
+            await context.SaveChangesAsync(Cancel);
+            await context.InvalidateSignalsAsync([Setting.ByName("never")], Cancel);
+            await transaction.RollbackAsync(Cancel);
+        });
+
+        Assert.True(ticket.Id > 0);
+        string[] keys = [.. (await db.ReadOutboxAsync()).Select(r => r.Key).Order(StringComparer.Ordinal)];
+        Assert.Equal([.. new[] { Setting.ByName("theme").Value, Ticket.AnyTicket.Value, Ticket.ById(ticket.Id).Value }.Order(StringComparer.Ordinal)], keys);
+        foreach (SignalOutboxEntry row in await db.ReadOutboxAsync())
+        {
+            Assert.Equal(row.Id, (await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse(row.Key), row.Id)).Version);
+        }
+
+        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("never")).Version);
+        Assert.Equal(0, app.Hub.GetVersion(Setting.ByName("never")).Version);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
