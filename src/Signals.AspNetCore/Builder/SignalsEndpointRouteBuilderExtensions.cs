@@ -42,6 +42,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// without the app saying so: no authorization on the group (nor an enclosing group or a fallback policy), no
     /// <c>ISignalAuthorizer</c> and no <see cref="SignalsEndpointOptions.NamespacePolicies"/>. <c>.AllowAnonymous()</c> on the group
     /// says they are public, and silences it.</para>
+    /// <para>While a source of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema), sync, events and
+    /// values answer 503 <c>source-unavailable</c> with <c>Retry-After</c>, and recover by themselves once it reads.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">
@@ -61,13 +63,17 @@ public static class SignalsEndpointRouteBuilderExtensions
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, EventsEndpoint.Name)
             .DisableRequestTimeout();
         // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.GetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.GetName);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
@@ -137,12 +143,16 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.SetName);
         group.MapDelete("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.DeleteAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, ValuesEndpoint.DeleteName);
         return group;
     }
 
@@ -156,7 +166,9 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAvailableSource(services, displayName);
         FallbackEndpoints.MapMethodNotAllowed(group, "/sync", displayName);
     }
 }

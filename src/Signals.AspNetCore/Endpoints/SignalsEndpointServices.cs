@@ -20,6 +20,7 @@ internal sealed class SignalsEndpointServices
     private SignalsEndpointServices(IServiceProvider services)
     {
         Hub = services.GetRequiredService<SignalHub>();
+        Sources = services.GetRequiredService<SignalSourceStatus>();
         Signals = services.GetRequiredService<IOptions<SignalsOptions>>().Value;
         Options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
         Catalog = services.GetRequiredService<SignalCatalog>();
@@ -38,6 +39,9 @@ internal sealed class SignalsEndpointServices
     public SignalEventDataCache EventData { get; } = new();
 
     public SignalHub Hub { get; }
+
+    /// <summary>Gets whether the hub's sources can serve (see <see cref="SourceAvailabilityFilter"/>).</summary>
+    public SignalSourceStatus Sources { get; }
 
     public SignalsOptions Signals { get; }
 

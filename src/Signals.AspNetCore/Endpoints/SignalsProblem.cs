@@ -96,6 +96,11 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
         _ => null,
     };
 
+    public static SignalsProblem SourceUnavailable()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "Signals cannot read its changes yet.",
+            "The server's database lacks the Signals schema, so it cannot tell what changed; it answers again once the schema is created. " +
+            "Retry after the Retry-After delay.");
+
     /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
     public static string Quote(string text)
         => text.Length <= MaxQuotedLength ? $"\"{text}\"" : string.Concat("\"", text.AsSpan(0, MaxQuotedLength), "\"…");

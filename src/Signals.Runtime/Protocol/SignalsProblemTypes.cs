@@ -67,4 +67,12 @@ public static class SignalsProblemTypes
 
     /// <summary>No value is stored for the key (status 404): it was never set, or was deleted. Readers use their default.</summary>
     public const string ValueNotFound = "https://signals.dev/problems/value-not-found";
+
+    /// <summary>
+    /// The server cannot read the changes it serves, because its database lacks the Signals schema (status 503, with a
+    /// <c>Retry-After</c> header in seconds). Sync, events and values answer this instead of an empty "nothing changed" until the
+    /// operator creates the schema; the server then recovers by itself. The detail never names database objects; the server's health
+    /// check and log say what to do.
+    /// </summary>
+    public const string SourceUnavailable = "https://signals.dev/problems/source-unavailable";
 }

@@ -6,9 +6,10 @@ namespace Signals.Generators.Tests.Packaging;
 /// <summary>
 /// The packages as a user gets them (<see cref="PackedFeed"/>): <c>Signals</c> carries the generator under <c>analyzers/dotnet/cs</c>
 /// (typed keys, value accessors, the catalog, and no client accessors, which would not compile without the client), so a fresh project
-/// outside the repository gets them; <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql nor StackExchange.Redis, which come
-/// with <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>, and a context registered the README's way gets the
-/// PostgreSQL model parts and the Redis options; a project that also references <c>Signals.Client</c> gets the typed client accessors;
+/// outside the repository gets them; <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql, SQLite nor StackExchange.Redis, which
+/// come with <c>Signals.EntityFrameworkCore.PostgreSql</c>, <c>Signals.EntityFrameworkCore.Sqlite</c> and <c>Signals.Redis</c>, and a
+/// context registered the README's way gets the PostgreSQL model parts and the Redis options; a project that also references
+/// <c>Signals.Client</c> gets the typed client accessors;
 /// and every package carries its readme, licence, repository, SourceLink, symbols and a deterministic build.
 /// </summary>
 public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
@@ -121,11 +122,12 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
             Assert.Contains("Microsoft.Extensions.Http", client.Dependencies);
         }
 
-        // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
+        // The provider-neutral package brings neither Npgsql, SQLite nor StackExchange.Redis; the provider packages bring theirs.
         using (var core = new NuGetPackage(packages.PathOf("Signals.EntityFrameworkCore")))
         {
             Assert.Contains("Signals", core.Dependencies);
             Assert.DoesNotContain(core.Dependencies, static id => id.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("Microsoft.EntityFrameworkCore.Sqlite", core.Dependencies);
             Assert.DoesNotContain("StackExchange.Redis", core.Dependencies);
         }
 
@@ -133,6 +135,13 @@ public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
         {
             Assert.Contains("Npgsql.EntityFrameworkCore.PostgreSQL", postgres.Dependencies);
             Assert.Contains("Signals.EntityFrameworkCore", postgres.Dependencies);
+        }
+
+        using (var sqlite = new NuGetPackage(packages.PathOf("Signals.EntityFrameworkCore.Sqlite")))
+        {
+            Assert.Contains("Microsoft.EntityFrameworkCore.Sqlite", sqlite.Dependencies);
+            Assert.Contains("Signals.EntityFrameworkCore", sqlite.Dependencies);
+            Assert.DoesNotContain(sqlite.Dependencies, static id => id.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
         }
 
         using (var redis = new NuGetPackage(packages.PathOf("Signals.Redis")))
