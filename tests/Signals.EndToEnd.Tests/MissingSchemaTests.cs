@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Signals.AspNetCore.Authorization;
 using Signals.EntityFrameworkCore;
 using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.Protocol;
@@ -21,7 +22,8 @@ namespace Signals.EndToEnd.Tests;
 /// <summary>
 /// A new app whose database has no Signals schema yet, over real HTTP: sync, events and values answer 503 problem+json with
 /// <c>Retry-After</c> (not an empty "nothing changed"), the health endpoint is Unhealthy, and once the schema is created — the
-/// PostgreSQL script, or <c>EnsureCreated()</c> on SQLite — both recover by themselves.
+/// PostgreSQL script, or <c>EnsureCreated()</c> on SQLite — both recover by themselves. The 503 comes after authorization and the key
+/// checks: a refused caller hears nothing of the outage.
 /// </summary>
 public sealed class MissingSchemaTests(PostgresServer server)
 {
@@ -64,11 +66,58 @@ public sealed class MissingSchemaTests(PostgresServer server)
         });
     }
 
+    [Fact]
+    public async Task While_the_schema_is_missing_a_refused_caller_gets_403_and_an_undeclared_key_400_not_503()
+    {
+        using var directory = new TempDirectory();
+        string file = directory.File("refused.db");
+        await using WebApplication app = await StartAsync(builder =>
+        {
+            builder.Services.AddDbContext<ChatDbContext, SqliteChatDbContext>(o => o.UseSqlite($"Data Source={file}"));
+            builder.Services.AddSignals().AddHttpEndpoints().AddSignalAuthorizer<HeaderAuthorizer>()
+                .AddEntityFrameworkCoreOutbox<SqliteChatDbContext>(QuickRetries).UseSqlite();
+        });
+        using HttpClient http = Client(app);
+        await WaitForHealthAsync(http, HttpStatusCode.ServiceUnavailable, "Unhealthy");
+
+        using (HttpResponseMessage sync = await SyncAsync(http))
+        {
+            await AssertProblemAsync(sync, HttpStatusCode.Forbidden, SignalsProblemTypes.Forbidden);
+        }
+
+        using (HttpResponseMessage events = await http.GetAsync("/signals/events?key=chat:rooms", HttpCompletionOption.ResponseHeadersRead, Cancel))
+        {
+            await AssertProblemAsync(events, HttpStatusCode.Forbidden, SignalsProblemTypes.Forbidden);
+        }
+
+        using (HttpResponseMessage value = await http.GetAsync("/signals/values/counter:clicks", Cancel))
+        {
+            await AssertProblemAsync(value, HttpStatusCode.Forbidden, SignalsProblemTypes.Forbidden);
+        }
+
+        // Allowed, the caller hears first what is wrong with its request, then of the outage.
+        http.DefaultRequestHeaders.Add(HeaderAuthorizer.Header, "yes");
+        using (HttpResponseMessage undeclared = await http.PostAsJsonAsync("/signals/sync", new { known = new Dictionary<string, long> { ["nope:key"] = 0 } }, Cancel))
+        {
+            await AssertProblemAsync(undeclared, HttpStatusCode.BadRequest, SignalsProblemTypes.UnknownSignal);
+        }
+
+        using (HttpResponseMessage sync = await SyncAsync(http))
+        {
+            await AssertUnavailableAsync(sync);
+        }
+
+        using (HttpResponseMessage value = await http.GetAsync("/signals/values/counter:clicks", Cancel))
+        {
+            await AssertUnavailableAsync(value);
+        }
+    }
+
     private static void QuickRetries(SignalsOutboxOptions options) => options.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private static async Task AssertUnavailableThenRecoveredAsync(WebApplication app, Func<Task> createSchema)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
+        using HttpClient http = Client(app);
         await WaitForHealthAsync(http, HttpStatusCode.ServiceUnavailable, "Unhealthy");
 
         using (HttpResponseMessage sync = await SyncAsync(http))
@@ -105,13 +154,26 @@ public sealed class MissingSchemaTests(PostgresServer server)
 
     private static async Task AssertUnavailableAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
-        JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
-        Assert.Equal(SignalsProblemTypes.SourceUnavailable, (string)problem["type"]!);
-        Assert.Equal(503, (int)problem["status"]!);
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, SignalsProblemTypes.SourceUnavailable);
     }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (status != HttpStatusCode.ServiceUnavailable)
+        {
+            Assert.Null(response.Headers.RetryAfter);
+        }
+
+        JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+        Assert.Equal(type, (string)problem["type"]!);
+        Assert.Equal((int)status, (int)problem["status"]!);
+    }
+
+    private static HttpClient Client(WebApplication app)
+        => new() { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
 
     private static Task<HttpResponseMessage> SyncAsync(HttpClient http)
         => http.PostAsJsonAsync("/signals/sync", new { known = new Dictionary<string, long> { ["chat:rooms"] = 0 } }, Cancel);
@@ -145,5 +207,14 @@ public sealed class MissingSchemaTests(PostgresServer server)
         app.MapHealthChecks("/health");
         await app.StartAsync(Cancel);
         return app;
+    }
+
+    /// <summary>Allows a key only to a request that carries <see cref="Header"/>: the app's own per-key authorization.</summary>
+    private sealed class HeaderAuthorizer : ISignalAuthorizer
+    {
+        public const string Header = "X-Allowed";
+
+        public ValueTask<bool> IsAllowedAsync(SignalAuthorizationContext context, CancellationToken cancellationToken)
+            => ValueTask.FromResult(context.HttpContext.Request.Headers.ContainsKey(Header));
     }
 }

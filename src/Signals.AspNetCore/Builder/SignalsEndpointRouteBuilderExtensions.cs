@@ -43,7 +43,9 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <c>ISignalAuthorizer</c> and no <see cref="SignalsEndpointOptions.NamespacePolicies"/>. <c>.AllowAnonymous()</c> on the group
     /// says they are public, and silences it.</para>
     /// <para>While a source of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema), sync, events and
-    /// values answer 503 <c>source-unavailable</c> with <c>Retry-After</c>, and recover by themselves once it reads.</para>
+    /// values answer 503 <c>source-unavailable</c> with <c>Retry-After</c>, and recover by themselves once it reads. That answer comes
+    /// after authorization and the checks of the keys: a caller the app refuses gets its 401 or 403, and a request naming a malformed or
+    /// undeclared key its 400, whether or not the schema exists.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">
@@ -64,7 +66,6 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAvailableSource(services, EventsEndpoint.Name)
             .DisableRequestTimeout();
         // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
@@ -72,8 +73,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAvailableSource(services, ValuesEndpoint.GetName);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
@@ -144,15 +144,13 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAvailableSource(services, ValuesEndpoint.SetName);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.DeleteAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAvailableSource(services, ValuesEndpoint.DeleteName);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -167,8 +165,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAvailableSource(services, displayName);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         FallbackEndpoints.MapMethodNotAllowed(group, "/sync", displayName);
     }
 }

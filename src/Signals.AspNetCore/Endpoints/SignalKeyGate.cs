@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,19 +12,27 @@ namespace Signals.AspNetCore.Endpoints;
 /// <summary>
 /// What every endpoint does with the keys a request names, before it reads or writes anything: scope them to the request's tenant
 /// (<see cref="ISignalTenantResolver"/>, except keys of <see cref="SignalTenancyOptions.SharedNamespaces"/>), authorize each one (the
-/// namespace's policy from <see cref="SignalsEndpointOptions.NamespacePolicies"/>, then every <see cref="ISignalAuthorizer"/>), and only
-/// then check them against the <see cref="SignalCatalog"/>.
+/// namespace's policy from <see cref="SignalsEndpointOptions.NamespacePolicies"/>, then every <see cref="ISignalAuthorizer"/>), only
+/// then check them against the <see cref="SignalCatalog"/>, and last make sure the hub's sources can serve them
+/// (<see cref="SignalSourceStatus"/>).
 /// </summary>
 /// <remarks>
 /// <para>Permission comes first, so a caller learns nothing about keys it may not read: a denied key is 403 whether the catalog declares
 /// it or not, and only a caller allowed to read every key it named hears that one is undeclared (400 <c>unknown-signal</c>) or not a
 /// value signal (400 <c>not-a-value-signal</c>). A key that breaks the grammar once scoped to the tenant (it would be too long) is 400
 /// <c>invalid-key</c> before anything else: that depends on the key's length, not on what exists.</para>
+/// <para>An admitted request gets 503 <c>source-unavailable</c>, with <c>Retry-After</c> in whole seconds (at least 1), while a source
+/// of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema): the hub's versions would be an
+/// empty, misleading "nothing changed". It comes last, so that a caller learns of the outage only once it may have the keys it named.</para>
 /// <para>The first key that fails ends the check with its problem. The tenant resolver and the authorizers are resolved from the
 /// request's services, so they may be scoped.</para>
 /// </remarks>
 internal sealed class SignalKeyGate(
-    SignalCatalog catalog, IReadOnlyDictionary<string, string> namespacePolicies, IReadOnlySet<string> sharedNamespaces, ILogger logger)
+    SignalCatalog catalog,
+    IReadOnlyDictionary<string, string> namespacePolicies,
+    IReadOnlySet<string> sharedNamespaces,
+    SignalSourceStatus sources,
+    ILogger logger)
 {
     /// <summary>Admits the keys of a request, or says why not.</summary>
     /// <param name="context">The request.</param>
@@ -82,6 +91,12 @@ internal sealed class SignalKeyGate(
             {
                 return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
             }
+        }
+
+        if (sources.IsUnavailable(out TimeSpan retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return (null, SignalsProblem.SourceUnavailable());
         }
 
         return (new AdmittedKeys(keys, stored, tenant), null);

@@ -20,7 +20,6 @@ internal sealed class SignalsEndpointServices
     private SignalsEndpointServices(IServiceProvider services)
     {
         Hub = services.GetRequiredService<SignalHub>();
-        Sources = services.GetRequiredService<SignalSourceStatus>();
         Signals = services.GetRequiredService<IOptions<SignalsOptions>>().Value;
         Options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
         Catalog = services.GetRequiredService<SignalCatalog>();
@@ -32,16 +31,18 @@ internal sealed class SignalsEndpointServices
             ? services.GetRequiredService<IOptions<SignalTenancyOptions>>().Value
             : null;
         SharedNamespaces = Tenancy is null ? FrozenSet<string>.Empty : Tenancy.SharedNamespaces.ToFrozenSet(StringComparer.Ordinal);
-        Gate = new SignalKeyGate(Catalog, new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal), SharedNamespaces, Logger);
+        Gate = new SignalKeyGate(
+            Catalog,
+            new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal),
+            SharedNamespaces,
+            services.GetRequiredService<SignalSourceStatus>(),
+            Logger);
     }
 
     /// <summary>Gets the event data shared by the streams of these endpoints.</summary>
     public SignalEventDataCache EventData { get; } = new();
 
     public SignalHub Hub { get; }
-
-    /// <summary>Gets whether the hub's sources can serve (see <see cref="SourceAvailabilityFilter"/>).</summary>
-    public SignalSourceStatus Sources { get; }
 
     public SignalsOptions Signals { get; }
 
