@@ -117,9 +117,10 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <remarks>
     /// <para>Without this call values are read-only over HTTP. A write also passes the key gate with
     /// <c>SignalOperation.Write</c> (catalog: the key must be a value signal; tenancy; namespace policy; every <c>ISignalAuthorizer</c>).</para>
-    /// <para><c>PUT</c> takes any JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
-    /// (413 beyond), as <c>application/json</c> (415 otherwise), and answers 200 with the stored value and its version; a value equal to
-    /// the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
+    /// <para><c>PUT</c> takes a JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
+    /// (413 beyond), as <c>application/json</c> (415 otherwise), that deserializes to the value signal's declared type
+    /// (<see cref="SignalDescriptor.ValueType"/>; 400 <c>invalid-value</c> otherwise), and answers 200 with the stored value and its
+    /// version; a value equal to the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>
