@@ -17,8 +17,9 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
-    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals) and <c>GET {pattern}/client.js</c> (the browser client, an ES
-    /// module, with the modules it imports beside it, such as <c>query.js</c>).
+    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/client.js</c> (the browser client, an ES
+    /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
+    /// <c>GET {pattern}/keys.d.ts</c> (typed key builders and value types of the declared signals, generated from the catalog).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="pattern">The route prefix; the default is <c>/signals</c>.</param>
@@ -70,10 +71,15 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
+        var keys = new KeysEndpoint(services);
+        group.MapGet(KeysEndpoint.ScriptPattern, keys.Script).WithDisplayName(KeysEndpoint.Name);
+        group.MapGet(KeysEndpoint.DeclarationsPattern, keys.Declarations).WithDisplayName(KeysEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
         FallbackEndpoints.MapMethodNotAllowed(group, "/catalog", CatalogEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.ScriptPattern, KeysEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.DeclarationsPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);
         FallbackEndpoints.MapNotFound(group);
         SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: true);
