@@ -137,7 +137,8 @@ public sealed partial class KeysEndpointTests
 
     /// <summary>What an app writes: every builder with the right arguments, typed values, and the exact JSON shape of the value types.</summary>
     private const string App = """
-        import { keys, type ShopSettings, type Discount, type Note, type ValueKey } from './keys.js';
+        import { keys, type ShopSettings, type Discount, type Note, type Widget, type Shape, type PageOfDiscount, type ValueKey } from './keys.js';
+        import type { Signals_AspNetCore_Tests_TypedCatalog_Widget_Discount as OwnDiscount } from './keys.js';
         import { getValue, createClient } from './client.js';
 
         type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -173,6 +174,20 @@ public sealed partial class KeysEndpointTests
         }> = true;
         export const discountShape: Equals<Discount, { code: string; percent: number; next: Discount | null }> = true;
         export const noteShape: Equals<Note, { text: string }> = true;
+        export const widgetShape: Equals<Widget, {
+          shape: Shape;
+          page: PageOfDiscount | null;
+          big: string;
+          levelName: "Low" | "High";
+          custom: unknown;
+          own: OwnDiscount | null;
+          shared: Discount | null;
+          [property: string]: unknown;
+        }> = true;
+        export const shapeShape: Equals<Shape, ({ $type: "circle" } & { radius: number }) | ({ $type: "square" } & { side: number })> = true;
+        export const pageShape: Equals<PageOfDiscount, { items: Array<OwnDiscount>; total: number }> = true;
+        export const ownShape: Equals<OwnDiscount, { amount: number }> = true;
+        export const widgetKey: ValueKey<Widget> = keys.shop.widget();
 
         export async function read(): Promise<string | undefined> {
           const answer = await getValue(keys.shop.shopSettings());

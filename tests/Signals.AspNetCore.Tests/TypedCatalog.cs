@@ -28,6 +28,7 @@ public static class TypedCatalog
         new SignalDescriptor("shop:orders", "Shop.Order", SignalKind.Signal),
         new SignalDescriptor("shop:shop-settings", "Shop.ShopSettings", SignalKind.Value) { ValueType = SignalValueType.Create<ShopSettings>() },
         new SignalDescriptor("shop:note:{Name}", "Shop.Note", SignalKind.Value) { ValueType = SignalValueType.Create<Note>() },
+        new SignalDescriptor("shop:widget", "Shop.Widget", SignalKind.Value) { ValueType = SignalValueType.Create<Widget>() },
         new SignalDescriptor("secret:order:{Id}", "Shop.SecretOrder", SignalKind.Family, [new SignalPlaceholder("Id", SignalPlaceholderKind.Integer, "System.Int32")]),
     ]);
 
@@ -75,4 +76,49 @@ public static class TypedCatalog
     public sealed record Discount(string Code, double Percent, Discount? Next = null);
 
     public sealed record Note(string Text = "");
+
+    /// <summary>The contract's rarer shapes: a polymorphic property, a generic record, numbers as strings, per-property converters, extension data, a name two types share.</summary>
+    public sealed record Widget
+    {
+        public Shape Shape { get; init; } = new Circle(1);
+
+        public Page<Discount>? Page { get; init; }
+
+        [JsonNumberHandling(JsonNumberHandling.WriteAsString)]
+        public long Big { get; init; }
+
+        [JsonConverter(typeof(JsonStringEnumConverter<Level>))]
+        public Level LevelName { get; init; }
+
+        [JsonConverter(typeof(UpperCase))]
+        public string Custom { get; init; } = "";
+
+        public Discount? Own { get; init; }
+
+        public TypedCatalog.Discount? Shared { get; init; }
+
+        [JsonExtensionData]
+        public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; init; }
+
+        public sealed record Discount(int Amount);
+    }
+
+    [JsonPolymorphic]
+    [JsonDerivedType(typeof(Circle), "circle")]
+    [JsonDerivedType(typeof(Square), "square")]
+    public abstract record Shape;
+
+    public sealed record Circle(double Radius) : Shape;
+
+    public sealed record Square(double Side) : Shape;
+
+    public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
+
+    /// <summary>A converter the contract cannot describe.</summary>
+    public sealed class UpperCase : JsonConverter<string>
+    {
+        public override string Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => reader.GetString()!.ToUpperInvariant();
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, string value, System.Text.Json.JsonSerializerOptions options) => writer.WriteStringValue(value.ToUpperInvariant());
+    }
 }

@@ -92,13 +92,16 @@ internal sealed class TypeScriptTypes
     private string ObjectLiteral(JsonTypeInfo info)
     {
         var literal = new StringBuilder();
-        WriteObject(literal, info);
+        WriteObject(literal, info, inline: true);
         return literal.ToString();
     }
 
-    private void WriteObject(StringBuilder output, JsonTypeInfo info)
+    /// <summary>Writes <c>{ name: type; … }</c>, one property a line (or all on one line when <paramref name="inline"/>).</summary>
+    private void WriteObject(StringBuilder output, JsonTypeInfo info, bool inline = false)
     {
-        output.Append("{\n");
+        string separator = inline ? " " : "\n  ";
+        output.Append('{');
+        int written = 0;
         foreach (JsonPropertyInfo property in info.Properties)
         {
             if (property.Get is null)
@@ -106,28 +109,50 @@ internal sealed class TypeScriptTypes
                 continue; // never written
             }
 
+            output.Append(separator);
+            written++;
             if (property.IsExtensionData)
             {
-                output.Append("  [property: string]: unknown;\n");
+                output.Append("[property: string]: unknown;");
                 continue;
             }
 
+            // Nullability annotations say what elements may be null (List<string?>), but not for a member typed by a generic
+            // parameter (Page<T>.Items): the annotation of T's argument is at the use site, which the member cannot see.
             NullabilityInfo? nullability = property.AttributeProvider switch
             {
-                PropertyInfo member => _nullability.Create(member),
-                FieldInfo member => _nullability.Create(member),
+                PropertyInfo member when !IsDeclaredGeneric(member) => _nullability.Create(member),
+                FieldInfo member when !IsDeclaredGeneric(member) => _nullability.Create(member),
                 _ => null,
             };
             bool numbersAsStrings = ((property.NumberHandling ?? info.NumberHandling ?? _options.NumberHandling) & JsonNumberHandling.WriteAsString) != 0;
             string type = property.CustomConverter is null
                 ? Map(property.PropertyType, nullability, numbersAsStrings)
                 : Converted(property.PropertyType, property.CustomConverter, _options);
-            bool nullable = Nullable.GetUnderlyingType(property.PropertyType) is null && !property.PropertyType.IsValueType && property.IsGetNullable;
+            bool nullable = !property.PropertyType.IsValueType && property.IsGetNullable;
             string optional = property.ShouldSerialize is null ? string.Empty : "?";
-            output.Append(CultureInfo.InvariantCulture, $"  {PropertyName(property.Name)}{optional}: {type}{(nullable ? " | null" : string.Empty)};\n");
+            output.Append(CultureInfo.InvariantCulture, $"{PropertyName(property.Name)}{optional}: {type}{(nullable ? " | null" : string.Empty)};");
         }
 
-        output.Append('}');
+        output.Append(written == 0 ? "}" : inline ? " }" : "\n}");
+    }
+
+    /// <summary>Whether a member of a constructed generic type is declared with a type that involves the type's generic parameters.</summary>
+    private static bool IsDeclaredGeneric(MemberInfo member)
+    {
+        Type? declaring = member.DeclaringType;
+        if (declaring is not { IsConstructedGenericType: true })
+        {
+            return false;
+        }
+
+        MemberInfo? open = declaring.GetGenericTypeDefinition().GetMember(member.Name, member.MemberType, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance).FirstOrDefault();
+        return open switch
+        {
+            PropertyInfo property => property.PropertyType.ContainsGenericParameters,
+            FieldInfo field => field.FieldType.ContainsGenericParameters,
+            _ => true,
+        };
     }
 
     private string Map(Type type, NullabilityInfo? nullability, bool numbersAsStrings)
