@@ -45,7 +45,7 @@ public sealed partial class KeysEndpointTests
     public async Task Tsc_accepts_the_right_arguments_and_types_values_and_rejects_every_wrong_argument()
     {
         await using TestServerHost host = await TestServerHost.StartAsync(services: TypedCatalog.AddTo);
-        string folder = await DownloadModulesAsync(host);
+        string folder = await host.DownloadModulesAsync("keys.js", "keys.d.ts", "client.js");
         try
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "tsconfig.json"), Tsconfig, Token);
@@ -94,33 +94,6 @@ public sealed partial class KeysEndpointTests
         Assert.DoesNotContain("rooms", declarations, StringComparison.Ordinal); // a per-tenant key no client can name
         Assert.Contains("\"room\": (roomId) => join([\"chat\", \"room\", integer(\"roomId\", roomId, \"Int32\", \"-2147483648\", \"2147483647\")]),", script, StringComparison.Ordinal);
     }
-
-    /// <summary>Downloads keys.js, keys.d.ts and client.js with every module they import (following the imports) into a new folder.</summary>
-    private static async Task<string> DownloadModulesAsync(TestServerHost host)
-    {
-        string folder = Directory.CreateTempSubdirectory("signals-keys-").FullName;
-        var pending = new Queue<string>(["keys.js", "keys.d.ts", "client.js"]);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (pending.TryDequeue(out string? module))
-        {
-            if (!seen.Add(module))
-            {
-                continue;
-            }
-
-            string text = await host.Client.GetStringAsync("/signals/" + module, Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, module), text, Token);
-            foreach (Match import in ImportOf().Matches(text))
-            {
-                pending.Enqueue(import.Groups["module"].Value);
-            }
-        }
-
-        return folder;
-    }
-
-    [GeneratedRegex(@"from '\./(?<module>[a-z-]+\.js)'")]
-    private static partial Regex ImportOf();
 
     [GeneratedRegex(@"(?<file>[\w.-]+\.(?:ts|js))\((?<line>\d+),\d+\): error TS\d+")]
     private static partial Regex ErrorLocation();
