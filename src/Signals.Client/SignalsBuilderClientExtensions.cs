@@ -23,7 +23,8 @@ public static class SignalsBuilderClientExtensions
     public static ISignalsBuilder AddEmbeddedClient(this ISignalsBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton(static sp => new EmbeddedSignalsClient(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<ISignalValueStore>()));
+        builder.Services.TryAddSingleton(static sp => new EmbeddedSignalsClient(
+            sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<ISignalValueStore>(), sp.GetRequiredService<SignalCatalog>()));
         builder.Services.TryAddSingleton<ISignalsClient>(static sp => sp.GetRequiredService<EmbeddedSignalsClient>());
         return builder;
     }

@@ -69,9 +69,10 @@ public sealed partial class ClientScriptEndpointTests
     {
         await using TestServerHost host = await TestServerHost.StartAsync(map: app => app.MapSignals("/realtime"));
 
-        // Follow the imports from client.js as a browser does: each relative to the module that names it, so beside it.
+        // Follow the imports from the two entry modules, client.js and the generated keys.js, as a browser does: each relative to the
+        // module that names it, so beside it.
         var served = new SortedSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>(["client.js"]);
+        var pending = new Queue<string>(["client.js", "keys.js"]);
         while (pending.TryDequeue(out string? module))
         {
             if (!served.Add(module))
@@ -94,7 +95,7 @@ public sealed partial class ClientScriptEndpointTests
         using HttpResponseMessage outside = await host.Client.GetAsync("/realtime/query.css", TestContext.Current.CancellationToken);
         string[] files = [.. Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "src", "Signals.AspNetCore", "ClientScript"), "*.js").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         Assert.Contains("query.js", served);
-        Assert.Equal(files, served);   // every module is reachable from client.js, and each is served
+        Assert.Equal(files.Append("keys.js").Order(StringComparer.Ordinal), served);   // every module is reachable from client.js or keys.js, and each is served
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
     }

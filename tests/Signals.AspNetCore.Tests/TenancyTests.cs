@@ -204,9 +204,9 @@ public sealed class TenancyTests
 
         // The catalog lists what clients name: shared signals as declared, per-tenant ones without the tenant, none that no client can name.
         using HttpResponseMessage catalog = await As(host, "b", HttpMethod.Get, "/signals/catalog");
-        Assert.Equal(
-            ["chat:room:{RoomId}", "shop:products", "shop:settings"],
-            (await TestServerHost.ReadJsonAsync(catalog)).GetProperty("signals").EnumerateArray().Select(e => e.GetProperty("pattern").GetString()));
+        JsonElement[] listedSignals = [.. (await TestServerHost.ReadJsonAsync(catalog)).GetProperty("signals").EnumerateArray()];
+        Assert.Equal(["chat:room:{RoomId}", "shop:products", "shop:settings"], listedSignals.Select(e => e.GetProperty("pattern").GetString()));
+        Assert.Equal(["RoomId"], listedSignals[0].GetProperty("placeholders").EnumerateArray().Select(p => p.GetProperty("name").GetString())); // no tenant
         foreach (string key in new[] { "chat:room:general", "shop:products", "shop:settings" })
         {
             using HttpResponseMessage listed = await As(host, "b", HttpMethod.Post, "/signals/sync", $$$"""{"known": {"{{{key}}}": 0}}""");

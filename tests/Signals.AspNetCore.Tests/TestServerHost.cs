@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ using Signals.AspNetCore;
 namespace Signals.AspNetCore.Tests;
 
 /// <summary>A real Kestrel server on 127.0.0.1 with an OS-assigned port, Signals added and mapped, and an <see cref="HttpClient"/> for it.</summary>
-public sealed class TestServerHost : IAsyncDisposable
+public sealed partial class TestServerHost : IAsyncDisposable
 {
     public const string InstanceId = "test-1";
 
@@ -113,6 +114,36 @@ public sealed class TestServerHost : IAsyncDisposable
     }
 
     public static MediaTypeHeaderValue? ContentType(HttpResponseMessage response) => response.Content.Headers.ContentType;
+
+    /// <summary>
+    /// Downloads browser modules from <c>/signals/</c> into a new temporary folder, with every module they import (following
+    /// <c>from './x.js'</c>, as a browser resolves them: beside the importing module); the caller deletes the folder.
+    /// </summary>
+    public async Task<string> DownloadModulesAsync(params string[] entries)
+    {
+        string folder = Directory.CreateTempSubdirectory("signals-modules-").FullName;
+        var pending = new Queue<string>(entries);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out string? module))
+        {
+            if (!seen.Add(module))
+            {
+                continue;
+            }
+
+            string text = await Client.GetStringAsync("/signals/" + module, TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, module), text, TestContext.Current.CancellationToken);
+            foreach (Match import in ImportOf().Matches(text))
+            {
+                pending.Enqueue(import.Groups["module"].Value);
+            }
+        }
+
+        return folder;
+    }
+
+    [GeneratedRegex(@"from\s+'\./(?<module>[\w-]+\.js)'")]
+    private static partial Regex ImportOf();
 
     public async ValueTask DisposeAsync()
     {

@@ -203,5 +203,47 @@ public sealed class ClientContractTests
         Assert.Contains($"at most {ClientTestServer.MaxKeys}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ClientKind.Http)]
+    [InlineData(ClientKind.Embedded)]
+    public async Task A_key_its_declaration_cannot_produce_fails_at_once_naming_the_expected_form(ClientKind kind)
+    {
+        using CancellationTokenSource deadline = Await.Deadline();
+        var catalog = new SignalCatalog(
+        [
+            new SignalDescriptor("shop:status:{Status}", "Shop.Order", SignalKind.Family,
+                [new SignalPlaceholder("Status", SignalPlaceholderKind.Enum, "Shop.OrderStatus", enumMembers: ["Pending", "Paid", "Shipped"])]),
+            new SignalDescriptor("shop:settings", "Shop.Settings", SignalKind.Value),
+        ]);
+        await using ClientHarness harness = await ClientHarness.StartAsync(kind, catalog: catalog);
+        SignalKey paid = SignalKey.Parse("shop:status:paid");
+        const string Expected = "'paid' is not a member of OrderStatus: Pending, Paid, Shipped (placeholder {Status} of 'shop:status:{Status}')";
+        Type refusal = kind == ClientKind.Http ? typeof(HttpRequestException) : typeof(ArgumentException);
+
+        // The embedded client throws when the watch is asked for, the HTTP client on its first answer.
+        Exception watch = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var watcher = new Watcher(harness.Client, deadline.Token, paid.Value);
+            await watcher.NextAsync();
+        });
+        Assert.IsType(refusal, watch);
+        Assert.Contains(Expected, watch.Message, StringComparison.Ordinal);
+
+        Exception sync = await Assert.ThrowsAnyAsync<Exception>(async () => await harness.Client.SyncAsync(new Dictionary<SignalKey, long> { [paid] = 0 }, TimeSpan.Zero, deadline.Token));
+        Exception value = await Assert.ThrowsAnyAsync<Exception>(async () => await harness.Client.GetValueAsync(paid, deadline.Token));
+        Assert.IsType(refusal, sync);
+        Assert.Contains(Expected, sync.Message, StringComparison.Ordinal);
+        Assert.IsType(refusal, value);
+        Assert.Contains(Expected, value.Message, StringComparison.Ordinal);
+
+        // Not retried: the watch asked once (its first sync) and gave up; the key the declaration produces works.
+        await Task.Delay(300, deadline.Token);
+        Assert.Equal(kind == ClientKind.Http ? 2 : 0, harness.Server.RequestsTo("POST", "/signals/sync").Count());
+        Assert.Equal(0, harness.Server.OpenStreams);
+        SignalVersion changed = await harness.Server.ChangeAsync("shop:status:Paid");
+        await using var good = new Watcher(harness.Client, deadline.Token, "shop:status:Paid");
+        Assert.Equal(changed.Version, (await good.NextAsync()).Version);
+    }
+
     private sealed record Theme(string Mode, int Contrast);
 }

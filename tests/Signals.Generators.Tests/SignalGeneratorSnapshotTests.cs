@@ -317,4 +317,18 @@ public class SignalGeneratorSnapshotTests
             }
         }
         """);
+
+    [Fact]
+    public void Value_signal_nested_privately_has_no_value_type_in_the_catalog() => GeneratorHarness.Verify("""
+        using Signals;
+        namespace App;
+        public partial class Widgets
+        {
+            [SignalValue("app:layout")]
+            private partial record Layout(int Columns = 2);
+
+            [SignalValue("app:palette")]
+            internal partial record Palette(string Accent = "blue");
+        }
+        """);
 }

@@ -17,8 +17,9 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
-    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals) and <c>GET {pattern}/client.js</c> (the browser client, an ES
-    /// module, with the modules it imports beside it, such as <c>query.js</c>).
+    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/client.js</c> (the browser client, an ES
+    /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
+    /// <c>GET {pattern}/keys.d.ts</c> (typed key builders and value types of the declared signals, generated from the catalog).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="pattern">The route prefix; the default is <c>/signals</c>.</param>
@@ -76,10 +77,15 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
+        var keys = new KeysEndpoint(services);
+        group.MapGet(KeysEndpoint.ScriptPattern, keys.Script).WithDisplayName(KeysEndpoint.Name);
+        group.MapGet(KeysEndpoint.DeclarationsPattern, keys.Declarations).WithDisplayName(KeysEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
         FallbackEndpoints.MapMethodNotAllowed(group, "/catalog", CatalogEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.ScriptPattern, KeysEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.DeclarationsPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);
         FallbackEndpoints.MapNotFound(group);
         SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: true);
@@ -123,9 +129,10 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <remarks>
     /// <para>Without this call values are read-only over HTTP. A write also passes the key gate with
     /// <c>SignalOperation.Write</c> (catalog: the key must be a value signal; tenancy; namespace policy; every <c>ISignalAuthorizer</c>).</para>
-    /// <para><c>PUT</c> takes any JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
-    /// (413 beyond), as <c>application/json</c> (415 otherwise), and answers 200 with the stored value and its version; a value equal to
-    /// the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
+    /// <para><c>PUT</c> takes a JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
+    /// (413 beyond), as <c>application/json</c> (415 otherwise), that deserializes to the value signal's declared type
+    /// (<see cref="SignalDescriptor.ValueType"/>; 400 <c>invalid-value</c> otherwise), and answers 200 with the stored value and its
+    /// version; a value equal to the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>

@@ -23,6 +23,17 @@ import { PollingAdapter, keyFromUrl } from './polling.js';
  * @typedef {{key: string, version: number, hash?: string|null, updatedAt?: number|null}} SignalChange
  */
 /**
+ * A value signal's key, as the builders of keys.js (beside this file) return it: a string branded with the value's type (at compile
+ * time only; at run time it is the plain string).
+ * @template T
+ * @typedef {string & {readonly __signalValue: T}} ValueKey
+ */
+/**
+ * A value signal's value and version, as GET {prefix}/values/{key} answers.
+ * @template T
+ * @typedef {{key: string, version: number, hash: string|null, updatedAt: number, value: T}} SignalValueAnswer
+ */
+/**
  * The sync endpoint's answer.
  * @typedef {{changed: Record<string, SignalChange>, mesh?: {peers?: object, serverVersion?: number}, serverTime: number}} SyncAnswer
  */
@@ -90,10 +101,12 @@ export class SignalsClient {
   }
 
   /**
-   * GET {prefix}/values/{key}: a value signal's value and version.
-   * @param {string} key
+   * GET {prefix}/values/{key}: a value signal's value and version. With a key from keys.js (`keys.app.theme()`), `value` has the
+   * value signal's type.
+   * @template [T=unknown]
+   * @param {string | ValueKey<T>} key
    * @param {{signal?: AbortSignal}} [options]
-   * @returns {Promise<object|null>} the server's answer, or null when the key holds no value
+   * @returns {Promise<SignalValueAnswer<T>|null>} the server's answer, or null when the key holds no value
    */
   async getValue(key, { signal } = {}) {
     const response = await fetch(new URL(`values/${encodeURIComponent(key)}`, this.baseUrl), { cache: 'no-store', signal });

@@ -18,9 +18,10 @@ namespace Signals.AspNetCore.Endpoints;
 /// </summary>
 /// <remarks>
 /// <para>Permission comes first, so a caller learns nothing about keys it may not read: a denied key is 403 whether the catalog declares
-/// it or not, and only a caller allowed to read every key it named hears that one is undeclared (400 <c>unknown-signal</c>) or not a
-/// value signal (400 <c>not-a-value-signal</c>). A key that breaks the grammar once scoped to the tenant (it would be too long) is 400
-/// <c>invalid-key</c> before anything else: that depends on the key's length, not on what exists.</para>
+/// it or not, and only a caller allowed to read every key it named hears that one is undeclared or has an argument its declaration
+/// cannot produce (400 <c>unknown-signal</c>, naming the expected form: <see cref="SignalCatalog.Accepts(SignalKey, out SignalDescriptor?, out string?)"/>)
+/// or is not a value signal (400 <c>not-a-value-signal</c>). A key that breaks the grammar once scoped to the tenant (it would be too
+/// long) is 400 <c>invalid-key</c> before anything else: that depends on the key's length, not on what exists.</para>
 /// <para>An admitted request gets 503 <c>source-unavailable</c>, with <c>Retry-After</c> in whole seconds (at least 1), while a source
 /// of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema): the hub's versions would be an
 /// empty, misleading "nothing changed". It comes last, so that a caller learns of the outage only once it may have the keys it named.</para>
@@ -81,13 +82,12 @@ internal sealed class SignalKeyGate(
         IReadOnlyList<SignalKey> stored = scoped ?? keys;
         for (int i = 0; !catalog.IsEmpty && i < keys.Count; i++)
         {
-            SignalDescriptor? descriptor = catalog.Find(stored[i]);
-            if (descriptor is null)
+            if (!catalog.Accepts(stored[i], out SignalDescriptor? descriptor, out string? error))
             {
-                return (null, SignalsProblem.UnknownSignal(keys[i]));
+                return (null, SignalsProblem.UnknownSignal(keys[i], descriptor is null ? null : error));
             }
 
-            if (valueSignalsOnly && descriptor.Kind != SignalKind.Value)
+            if (valueSignalsOnly && descriptor!.Kind != SignalKind.Value)
             {
                 return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
             }

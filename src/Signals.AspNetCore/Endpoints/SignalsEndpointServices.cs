@@ -67,6 +67,12 @@ internal sealed class SignalsEndpointServices
     /// <summary>Gets the namespaces every tenant shares (empty without tenancy): their keys are not scoped.</summary>
     public FrozenSet<string> SharedNamespaces { get; }
 
+    /// <summary>
+    /// Gets the declared signals as clients name them (<see cref="TenantPatterns"/>): what the catalog, <c>keys.js</c> and
+    /// <c>keys.d.ts</c> serve. Read anew each time, as <see cref="SignalCatalog.Registered"/> grows when an assembly is loaded.
+    /// </summary>
+    public IReadOnlyList<SignalDescriptor> ClientCatalog => TenantPatterns.GetClientView(Catalog.Descriptors, Tenancy, SharedNamespaces);
+
     /// <summary>Resolves and validates what the endpoints need.</summary>
     /// <param name="services">The app's root services.</param>
     /// <returns>The shared services.</returns>

@@ -44,9 +44,22 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
             string.Create(CultureInfo.InvariantCulture,
                 $"The request body is larger than {limit} bytes, the most this endpoint accepts (SignalsEndpointOptions.{option})."));
 
-    public static SignalsProblem UnknownSignal(SignalKey key)
+    /// <summary>A key no declared signal produces.</summary>
+    /// <param name="key">The key as the client named it.</param>
+    /// <param name="argumentError">
+    /// For a key that matches a template with an argument the declaration cannot produce, why (naming the expected form, from
+    /// <see cref="SignalCatalog.Accepts(SignalKey, out SignalDescriptor?, out string?)"/>); <see langword="null"/> for a key that matches no pattern.
+    /// </param>
+    public static SignalsProblem UnknownSignal(SignalKey key, string? argumentError = null)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.UnknownSignal, "A key matches no declared signal.",
-            $"The key {Quote(key.Value)} matches no signal this app declares; GET the catalog for the declared patterns.");
+            argumentError is null
+                ? $"The key {Quote(key.Value)} matches no signal this app declares; GET the catalog for the declared patterns."
+                : $"The key {Quote(key.Value)} is not one this app declares: {argumentError}");
+
+    /// <summary>A written value that does not deserialize to the value signal's declared type.</summary>
+    public static SignalsProblem InvalidValue(SignalKey key, SignalValueType type, string error)
+        => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidValue, "The value is not of the value signal's type.",
+            $"The value for {Quote(key.Value)} is not a {type}: {error} Nothing was stored.");
 
     public static SignalsProblem NotAValueSignal(SignalKey key, SignalDescriptor descriptor)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.NotAValueSignal, "The key is not a value signal.",
@@ -73,7 +86,8 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem NotFound(string method, string path)
         => new(StatusCodes.Status404NotFound, SignalsProblemTypes.NotFound, "No Signals endpoint is at this path.",
             $"{method} {Quote(path)} matches no Signals endpoint. The endpoints are POST {{prefix}}/sync, GET {{prefix}}/events?key=…, "
-            + "GET {prefix}/values/{key}, GET {prefix}/catalog and GET {prefix}/client.js (PUT and DELETE {prefix}/values/{key} when the app maps value writes).");
+            + "GET {prefix}/values/{key}, GET {prefix}/catalog, GET {prefix}/client.js, GET {prefix}/keys.js and GET {prefix}/keys.d.ts "
+            + "(PUT and DELETE {prefix}/values/{key} when the app maps value writes).");
 
     public static SignalsProblem MethodNotAllowed(string method, string path, string allowed)
         => new(StatusCodes.Status405MethodNotAllowed, SignalsProblemTypes.MethodNotAllowed, "The endpoint does not take this method.",

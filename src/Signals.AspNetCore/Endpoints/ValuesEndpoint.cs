@@ -19,6 +19,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// is read as <c>/</c> (the server decodes every other escape of the path, but not that one). The key passes the
 /// <see cref="SignalKeyGate"/> first (tenant, catalog — it must be a value signal when the app declares any —, authorization), so a
 /// caller that may not read a key gets 403 whether or not a value is stored.</para>
+/// <para>A written value must deserialize to the value signal's declared type (<see cref="SignalDescriptor.ValueType"/>, checked as the
+/// typed readers read it), else 400 <c>invalid-value</c> names the type and the first error, and nothing is stored.</para>
 /// <para>Answers are <see cref="SignalValueResponse"/> (<c>{key, version, hash, updatedAt, value}</c>) with <c>Cache-Control: no-cache</c>;
 /// no stored value is 404 (<c>value-not-found</c>), so readers fall back to their default.</para>
 /// </remarks>
@@ -67,6 +69,13 @@ internal static class ValuesEndpoint
             if (problem is not null)
             {
                 return services.Reject(SetName, problem);
+            }
+
+            // The key passed the gate, so the catalog is empty or a declared value signal produces it; a declared type checks the value.
+            _ = services.Catalog.Accepts(stored, out SignalDescriptor? descriptor, out _);
+            if (descriptor?.ValueType is { } valueType && !valueType.Accepts(body!.Value, out string? error))
+            {
+                return services.Reject(SetName, SignalsProblem.InvalidValue(requested, valueType, error));
             }
 
             SignalValue<JsonElement> value = await Store(context).SetAsync(stored, body!.Value, context.RequestAborted).ConfigureAwait(false);

@@ -34,7 +34,40 @@ internal static class TenantPatterns
             return false;
         }
 
-        forClients = descriptor with { Pattern = end < 0 ? ns : string.Concat(ns, pattern.AsSpan(end)) };
+        // The tenant is the template's first placeholder: clients name the rest.
+        forClients = new SignalDescriptor(
+            end < 0 ? ns : string.Concat(ns, pattern.AsSpan(end)), descriptor.ClrType, descriptor.Kind, [.. descriptor.Placeholders.Skip(1)])
+        {
+            ValueType = descriptor.ValueType,
+        };
         return true;
+    }
+
+    /// <summary>Gets the declared signals as clients name them (<paramref name="tenancy"/> is <see langword="null"/>: as declared).</summary>
+    /// <param name="descriptors">The catalog's signals, sorted.</param>
+    /// <param name="tenancy">The tenancy options when the app scopes keys per tenant, else <see langword="null"/>.</param>
+    /// <param name="sharedNamespaces">The namespaces every tenant shares.</param>
+    /// <returns>The signals clients can name, sorted as the catalog is (by pattern, then CLR type).</returns>
+    public static IReadOnlyList<SignalDescriptor> GetClientView(IReadOnlyList<SignalDescriptor> descriptors, SignalTenancyOptions? tenancy, IReadOnlySet<string> sharedNamespaces)
+    {
+        if (tenancy is null)
+        {
+            return descriptors;
+        }
+
+        List<SignalDescriptor> forClients = new(descriptors.Count);
+        foreach (SignalDescriptor descriptor in descriptors)
+        {
+            if (TryGetClientView(descriptor, sharedNamespaces, out SignalDescriptor? view))
+            {
+                forClients.Add(view!);
+            }
+        }
+
+        // Sorted again (as the catalog is): removing the tenant segment can change the order.
+        forClients.Sort(static (a, b) => a.Pattern != b.Pattern
+            ? string.CompareOrdinal(a.Pattern, b.Pattern)
+            : string.CompareOrdinal(a.ClrType, b.ClrType));
+        return forClients;
     }
 }

@@ -13,22 +13,40 @@ namespace Signals.Client;
 /// It stays resolvable as <see cref="EmbeddedSignalsClient"/> either way.</para>
 /// <para>Behaves as the HTTP client does against this app: the hub holds every change the app's dispatcher published, so there is
 /// nothing to reconnect; a watch is a hub subscription, which never yields a version at or below one already yielded for its key, preceded
-/// by version 0 for each key that never changed, as over HTTP.</para>
+/// by version 0 for each key that never changed, as over HTTP. Keys are checked against the app's <see cref="SignalCatalog"/> as the
+/// endpoints check them: a key no declared signal produces (<c>shop:status:paid</c> where the enum member is <c>Paid</c>) throws
+/// <see cref="ArgumentException"/> naming the expected form, where the HTTP client gets 400 <c>unknown-signal</c>, instead of a watch
+/// that never fires.</para>
 /// </remarks>
 /// <param name="hub">The app's hub.</param>
 /// <param name="values">The app's value store.</param>
-public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore values) : ISignalsClient
+/// <param name="catalog">The app's declared signals (<c>AddSignals()</c> registers it); an empty catalog accepts every well-formed key.</param>
+public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore values, SignalCatalog catalog) : ISignalsClient
 {
     private readonly SignalHub _hub = hub ?? throw new ArgumentNullException(nameof(hub));
     private readonly ISignalValueStore _values = values ?? throw new ArgumentNullException(nameof(values));
+    private readonly SignalCatalog _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+
+    /// <summary>Initializes a client that accepts every well-formed key, as an app that declares no signals does.</summary>
+    /// <param name="hub">The app's hub.</param>
+    /// <param name="values">The app's value store.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="hub"/> or <paramref name="values"/> is <see langword="null"/>.</exception>
+    public EmbeddedSignalsClient(SignalHub hub, ISignalValueStore values)
+        : this(hub, values, new SignalCatalog([]))
+    {
+    }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>, or there are more keys than <see cref="SignalsOptions.MaxKeysPerSubscription"/> while waiting.</exception>
+    /// <exception cref="ArgumentException">
+    /// A key is <c>default(SignalKey)</c> or not one the app declares, or there are more keys than
+    /// <see cref="SignalsOptions.MaxKeysPerSubscription"/> while waiting.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A version or <paramref name="wait"/> is negative.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled while waiting.</exception>
     public async ValueTask<IReadOnlyList<SignalVersion>> SyncAsync(IReadOnlyDictionary<SignalKey, long> known, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         ClientArguments.CheckSync(known, wait);
+        CheckDeclared(known.Keys, nameof(known));
         List<SignalVersion> changed = Diff(known);
         if (changed.Count == 0 && wait > TimeSpan.Zero && known.Count > 0)
         {
@@ -41,18 +59,51 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">
-    /// <paramref name="keys"/> is empty or holds <c>default(SignalKey)</c> (thrown here); more keys than
+    /// <paramref name="keys"/> is empty, holds <c>default(SignalKey)</c> or a key the app does not declare (thrown here); more keys than
     /// <see cref="SignalsOptions.MaxKeysPerSubscription"/> (thrown when the enumeration starts and subscribes).
     /// </exception>
     public IAsyncEnumerable<SignalVersion> WatchAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
-        => ReadAsync(_hub, ClientArguments.CheckWatch(keys), cancellationToken);
+    {
+        SignalKey[] distinct = ClientArguments.CheckWatch(keys);
+        CheckDeclared(distinct, nameof(keys));
+        return ReadAsync(_hub, distinct, cancellationToken);
+    }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="key"/> is <c>default(SignalKey)</c>, not one the app declares, or declared but not as a value signal.
+    /// </exception>
     public ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
+        if (CheckDeclared([key], nameof(key)) is { Kind: not SignalKind.Value } descriptor)
+        {
+            throw new ArgumentException(
+                $"The key '{key}' belongs to '{descriptor.Pattern}', a {descriptor.Kind.ToString().ToLowerInvariant()} signal without a value; only value signals have values.",
+                nameof(key));
+        }
+
         return _values.GetAsync(key, cancellationToken);
+    }
+
+    /// <summary>Throws unless the catalog is empty or a declared signal produces each key, as the endpoints check them.</summary>
+    /// <returns>The declared signal of the last key, or <see langword="null"/> when the catalog is empty.</returns>
+    private SignalDescriptor? CheckDeclared(IEnumerable<SignalKey> keys, string paramName)
+    {
+        SignalDescriptor? descriptor = null;
+        foreach (SignalKey key in keys)
+        {
+            if (!_catalog.Accepts(key, out descriptor, out string? error))
+            {
+                throw new ArgumentException(
+                    descriptor is null
+                        ? $"The key '{key}' matches no signal this app declares (see SignalCatalog)."
+                        : $"The key '{key}' is not one this app declares: {error}",
+                    paramName);
+            }
+        }
+
+        return descriptor;
     }
 
     private static async IAsyncEnumerable<SignalVersion> ReadAsync(SignalHub hub, SignalKey[] keys, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace Signals.Generators.Emitting;
 
 /// <summary>
 /// Writes the assembly's catalog, <see cref="HintName"/>: a module initializer that registers every declared signal with
-/// <c>SignalCatalog</c>, from each type's <see cref="GetEntries">entries</see>.
+/// <c>SignalCatalog</c>, from each type's <see cref="GetEntries">entries</see>; a value signal's entry also carries its value type
+/// (<c>{ ValueType = SignalValueType.Create&lt;T&gt;() }</c>), which the endpoints check written values against.
 /// </summary>
 internal static class CatalogEmitter
 {
@@ -22,17 +23,20 @@ internal static class CatalogEmitter
         var entries = new List<CatalogEntryModel>();
         if (model.Key is not null)
         {
-            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal", EquatableArray<PlaceholderModel>.Empty));
+            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal", EquatableArray<PlaceholderModel>.Empty, ValueType: null));
         }
 
         foreach (SignalFamilyModel family in model.Families)
         {
-            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family", GetPlaceholders(family)));
+            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family", GetPlaceholders(family), ValueType: null));
         }
 
         if (model.Value is not null)
         {
-            entries.Add(new CatalogEntryModel(model.Value.Key.Template, model.ClrTypeName, "Value", GetPlaceholders(model.Value.Key)));
+            // The catalog is a file-level class: it can name the type only when it is visible in the whole assembly, which is when the
+            // type gets client accessors (SignalTypeModel.Client is null exactly for a type private or protected inside another).
+            string? valueType = model.Client is null ? null : model.FullyQualifiedName;
+            entries.Add(new CatalogEntryModel(model.Value.Key.Template, model.ClrTypeName, "Value", GetPlaceholders(model.Value.Key), valueType));
         }
 
         return entries.ToEquatableArray();
@@ -68,9 +72,10 @@ internal static class CatalogEmitter
             foreach (CatalogEntryModel entry in entries)
             {
                 string descriptor = $"new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}";
+                string valueType = entry.ValueType is null ? string.Empty : $" {{ ValueType = global::Signals.SignalValueType.Create<{entry.ValueType}>() }}";
                 if (entry.Placeholders.Count == 0)
                 {
-                    writer.WriteLine($"    {descriptor}),");
+                    writer.WriteLine($"    {descriptor}){valueType},");
                     continue;
                 }
 
@@ -81,7 +86,7 @@ internal static class CatalogEmitter
                     writer.WriteLine($"        {Placeholder(placeholder)},");
                 }
 
-                writer.WriteLine("    }),");
+                writer.WriteLine($"    }}){valueType},");
             }
 
             writer.WriteLine("});");

@@ -7,4 +7,9 @@ namespace Signals.Generators.Models;
 /// <param name="ClrType">The declaring type's full CLR name, e.g. <c>Chat.ChatMessage</c>.</param>
 /// <param name="Kind">The <c>Signals.SignalKind</c> member: <c>Signal</c>, <c>Family</c> or <c>Value</c>.</param>
 /// <param name="Placeholders">The template's placeholders, in template order; empty for a fixed key.</param>
-internal readonly record struct CatalogEntryModel(string Pattern, string ClrType, string Kind, EquatableArray<PlaceholderModel> Placeholders);
+/// <param name="ValueType">
+/// For a value signal, its type as generated code names it (<c>global::Shop.ShopSettings</c>), the <c>T</c> of the entry's
+/// <c>SignalValueType.Create&lt;T&gt;()</c>; <see langword="null"/> for another kind, or for a type the catalog's file cannot name
+/// (private or protected inside another type).
+/// </param>
+internal readonly record struct CatalogEntryModel(string Pattern, string ClrType, string Kind, EquatableArray<PlaceholderModel> Placeholders, string? ValueType);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Signals;
 
@@ -67,27 +68,73 @@ public sealed class SignalCatalog
             return descriptor;
         }
 
-        // The namespace as a span of the key: no substring per lookup.
-        string value = key.Value;
-        int separator = value.IndexOf(SignalKey.Separator, StringComparison.Ordinal);
-        if (entries.TemplatesByNamespace.TryGetValue(separator < 0 ? value : value.AsSpan(0, separator), out SignalDescriptor[]? templates))
+        foreach (SignalDescriptor template in entries.TemplatesOf(key))
         {
-            foreach (SignalDescriptor template in templates)
+            if (template.Matches(key))
             {
-                if (template.Matches(key))
-                {
-                    return template;
-                }
+                return template;
             }
         }
 
         return null;
     }
 
-    /// <summary>Tells whether a key may be used with this app: the catalog is empty, or the key belongs to a declared signal.</summary>
+    /// <summary>
+    /// Tells whether a key may be used with this app: the catalog is empty, or a declared signal produces the key
+    /// (<see cref="SignalDescriptor.Accepts(SignalKey, out string?)"/>: it matches the pattern and each argument is one the key factory
+    /// writes).
+    /// </summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when the key is accepted.</returns>
-    public bool Accepts(SignalKey key) => IsEmpty || Find(key) is not null;
+    public bool Accepts(SignalKey key) => Accepts(key, out _, out _);
+
+    /// <summary>Tells whether a key may be used with this app, which declared signal it belongs to, and otherwise why not.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="descriptor">
+    /// The declared signal that produces the key; when none does, the first whose pattern the key matches (one of its arguments is not
+    /// one the signal's key factory writes); <see langword="null"/> when the key matches no pattern, or the catalog is empty.
+    /// </param>
+    /// <param name="error">
+    /// Why the key is refused: that it matches no declared signal, or the argument's problem naming the expected form
+    /// (<c>'paid' is not a member of OrderStatus: Pending, Paid, Shipped (placeholder {Status} of 'shop:status:{Status}').</c>);
+    /// <see langword="null"/> when it is accepted.
+    /// </param>
+    /// <returns><see langword="true"/> when the catalog is empty or a declared signal produces the key.</returns>
+    public bool Accepts(SignalKey key, out SignalDescriptor? descriptor, [NotNullWhen(false)] out string? error)
+    {
+        Entries entries = Volatile.Read(ref _entries);
+        error = null;
+        if (entries.Descriptors.Count == 0)
+        {
+            descriptor = null;
+            return true;
+        }
+
+        if (entries.Fixed.TryGetValue(key.Value, out descriptor))
+        {
+            return true;
+        }
+
+        SignalDescriptor? matched = null;
+        foreach (SignalDescriptor template in entries.TemplatesOf(key))
+        {
+            if (template.Accepts(key, out string? argumentError))
+            {
+                descriptor = template;
+                error = null;
+                return true;
+            }
+
+            if (matched is null && template.Matches(key))
+            {
+                (matched, error) = (template, argumentError);
+            }
+        }
+
+        descriptor = matched;
+        error ??= $"'{key}' matches no declared signal.";
+        return false;
+    }
 
     /// <summary>The descriptors and their lookups, swapped as a whole when <see cref="Registered"/> grows.</summary>
     private sealed class Entries
@@ -108,5 +155,13 @@ public sealed class SignalCatalog
 
         /// <summary>Gets the templates per namespace, looked up by a span of the key.</summary>
         public Dictionary<string, SignalDescriptor[]>.AlternateLookup<ReadOnlySpan<char>> TemplatesByNamespace { get; }
+
+        /// <summary>Gets the templates of a key's namespace, in catalog order; the namespace is a span of the key, no substring per lookup.</summary>
+        public SignalDescriptor[] TemplatesOf(SignalKey key)
+        {
+            string value = key.Value;
+            int separator = value.IndexOf(SignalKey.Separator, StringComparison.Ordinal);
+            return TemplatesByNamespace.TryGetValue(separator < 0 ? value : value.AsSpan(0, separator), out SignalDescriptor[]? templates) ? templates : [];
+        }
     }
 }

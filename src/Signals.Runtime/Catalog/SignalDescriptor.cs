@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Signals;
 
@@ -48,6 +49,15 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
 
     /// <summary>Gets a description of each placeholder of <see cref="Pattern"/>, in template order; empty for a fixed key.</summary>
     public IReadOnlyList<SignalPlaceholder> Placeholders { get; private init; } = [.. PlaceholderNames(Pattern).Select(static name => new SignalPlaceholder(name, SignalPlaceholderKind.String, "System.String"))];
+
+    /// <summary>
+    /// Gets the declared type of a value signal's value (<see cref="SignalKind.Value"/>), which values written over HTTP must deserialize
+    /// to; <see langword="null"/> for another kind, or when the declaration does not say (a descriptor composed by hand without it, or a
+    /// value type nested as <see langword="private"/> or <see langword="protected"/> in another type, which generated code cannot name).
+    /// </summary>
+    /// <remarks>Not part of the catalog's JSON: the value type is the declaring type, <see cref="ClrType"/>.</remarks>
+    [JsonIgnore]
+    public SignalValueType? ValueType { get; init; }
 
     /// <summary>Tells whether a key belongs to this signal: equal to a fixed pattern, or matching a template segment by segment.</summary>
     /// <param name="key">The key to test.</param>
@@ -122,7 +132,8 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
 
     /// <inheritdoc/>
     public bool Equals(SignalDescriptor? other)
-        => other is not null && Pattern == other.Pattern && ClrType == other.ClrType && Kind == other.Kind && Placeholders.SequenceEqual(other.Placeholders);
+        => other is not null && Pattern == other.Pattern && ClrType == other.ClrType && Kind == other.Kind && Placeholders.SequenceEqual(other.Placeholders)
+           && Equals(ValueType, other.ValueType);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Pattern, ClrType, Kind);
@@ -133,6 +144,11 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
         if (Placeholders.Count > 0)
         {
             builder.Append(", Placeholders = [").AppendJoin(", ", Placeholders).Append(']');
+        }
+
+        if (ValueType is not null)
+        {
+            builder.Append(", ValueType = ").Append(ValueType);
         }
 
         return true;

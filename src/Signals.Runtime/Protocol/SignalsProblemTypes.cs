@@ -37,8 +37,20 @@ public static class SignalsProblemTypes
     /// <summary>The request body is not <c>application/json</c> in UTF-8 (status 415).</summary>
     public const string UnsupportedMediaType = "https://signals.dev/problems/unsupported-media-type";
 
-    /// <summary>A well-formed key matches no signal the app declares in its <see cref="SignalCatalog"/> (status 400); the detail names the key.</summary>
+    /// <summary>
+    /// A well-formed key is not one the app declares in its <see cref="SignalCatalog"/> (status 400): it matches no declared pattern, or
+    /// it matches a template with an argument the declaration cannot produce (<c>shop:status:paid</c> where the enum member is
+    /// <c>Paid</c>; <c>abc</c> for an <see cref="int"/> placeholder). The detail names the key and, for an argument, the expected form
+    /// (<see cref="SignalCatalog.Accepts(SignalKey, out SignalDescriptor?, out string?)"/>).
+    /// </summary>
     public const string UnknownSignal = "https://signals.dev/problems/unknown-signal";
+
+    /// <summary>
+    /// A value written with <c>PUT {prefix}/values/{key}</c> does not deserialize to the value signal's declared type
+    /// (<see cref="SignalDescriptor.ValueType"/>), so every typed reader would fail on it (status 400). The detail names the type and the
+    /// serializer's first error with its JSON path; nothing is stored.
+    /// </summary>
+    public const string InvalidValue = "https://signals.dev/problems/invalid-value";
 
     /// <summary>A values request names a key the app declares, but not as a value signal (status 400); the detail names the key.</summary>
     public const string NotAValueSignal = "https://signals.dev/problems/not-a-value-signal";

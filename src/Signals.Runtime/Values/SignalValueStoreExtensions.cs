@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Signals;
@@ -55,11 +56,14 @@ public static class SignalValueStoreExtensions
         return Deserialize<T>(stored);
     }
 
+    /// <summary>Gets the options every Signals store, endpoint and typed reader serializes values with: <see cref="JsonSerializerOptions.Web"/>.</summary>
+    internal static JsonSerializerOptions JsonOptions => JsonSerializerOptions.Web;
+
     /// <summary>Serializes a value the way every Signals store and endpoint does (<see cref="JsonSerializerDefaults.Web"/>).</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="value">The value.</param>
     /// <returns>The JSON.</returns>
-    public static JsonElement Serialize<T>(T value) => JsonSerializer.SerializeToElement(value, JsonSerializerOptions.Web);
+    public static JsonElement Serialize<T>(T value) => JsonSerializer.SerializeToElement(value, JsonOptions);
 
     /// <summary>Deserializes a stored value the way every Signals store and endpoint does (<see cref="JsonSerializerDefaults.Web"/>).</summary>
     /// <typeparam name="T">The value's type.</typeparam>
@@ -69,16 +73,35 @@ public static class SignalValueStoreExtensions
     public static SignalValue<T> Deserialize<T>(SignalValue<JsonElement> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        T? typed;
+        return TryDeserializeCore(value.Value, out T? typed, out JsonException? exception)
+            ? new SignalValue<T>(value.State, typed)
+            : throw new SignalValueFormatException(value.State, typeof(T), exception);
+    }
+
+    /// <summary>Deserializes JSON as a typed read does; what <see cref="SignalValueType.Accepts"/> checks a written value with.</summary>
+    /// <param name="json">The JSON value.</param>
+    /// <param name="value">The value, when it deserializes and is not <c>null</c>.</param>
+    /// <param name="error">The serializer's first error, or "null" when the JSON is <c>null</c>.</param>
+    internal static bool TryDeserialize<T>(JsonElement json, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+    {
+        bool deserialized = TryDeserializeCore(json, out value, out JsonException? exception);
+        error = deserialized ? null : exception?.Message ?? "The value is null.";
+        return deserialized;
+    }
+
+    private static bool TryDeserializeCore<T>(JsonElement json, [NotNullWhen(true)] out T? value, out JsonException? error)
+    {
         try
         {
-            typed = value.Value.Deserialize<T>(JsonSerializerOptions.Web);
+            value = json.Deserialize<T>(JsonOptions);
+            error = null;
+            return value is not null;
         }
         catch (JsonException exception)
         {
-            throw new SignalValueFormatException(value.State, typeof(T), exception);
+            value = default;
+            error = exception;
+            return false;
         }
-
-        return typed is null ? throw new SignalValueFormatException(value.State, typeof(T), null) : new SignalValue<T>(value.State, typed);
     }
 }

@@ -22,9 +22,10 @@ public sealed class ClientHarness : IAsyncDisposable
     public SignalQuery<T> Query<T>(SignalKey key, Func<CancellationToken, Task<T>> fetcher, SignalQueryOptions<T>? options = null)
         => Quietly.Create(() => new SignalQuery<T>(Client, key, fetcher, options));
 
-    public static async Task<ClientHarness> StartAsync(ClientKind kind, Action<SignalsClientOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplication>? map = null)
+    public static async Task<ClientHarness> StartAsync(
+        ClientKind kind, Action<SignalsClientOptions>? configure = null, Action<Microsoft.AspNetCore.Builder.WebApplication>? map = null, SignalCatalog? catalog = null)
     {
-        ClientTestServer server = await ClientTestServer.StartAsync(map);
+        ClientTestServer server = await ClientTestServer.StartAsync(map, catalog);
         if (kind == ClientKind.Embedded)
         {
             return new ClientHarness(server, server.Services.GetRequiredService<ISignalsClient>(), null);

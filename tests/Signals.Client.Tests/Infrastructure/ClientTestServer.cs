@@ -20,13 +20,15 @@ public sealed class ClientTestServer : IAsyncDisposable
     public const int MaxKeys = 10;
 
     private readonly Action<WebApplication>? _map;
+    private readonly SignalCatalog _catalog;
     private WebApplication? _app;
     private int _port;
     private int _openStreams;
 
-    private ClientTestServer(Action<WebApplication>? map)
+    private ClientTestServer(Action<WebApplication>? map, SignalCatalog? catalog)
     {
         _map = map;
+        _catalog = catalog ?? new SignalCatalog([]);
         var options = new SignalsOptions { InstanceId = "client-tests", MaxKeysPerSubscription = MaxKeys };
         Hub = new SignalHub(Options.Create(options));
         Store = new InMemorySignalStore(Hub, TimeProvider.System);
@@ -48,9 +50,10 @@ public sealed class ClientTestServer : IAsyncDisposable
 
     /// <summary>Starts a server on a free port.</summary>
     /// <param name="map">Maps extra endpoints (e.g. a scripted events stream with a lower order, which wins over MapSignals').</param>
-    public static async Task<ClientTestServer> StartAsync(Action<WebApplication>? map = null)
+    /// <param name="catalog">The declared signals; by default none, so every well-formed key is accepted.</param>
+    public static async Task<ClientTestServer> StartAsync(Action<WebApplication>? map = null, SignalCatalog? catalog = null)
     {
-        var server = new ClientTestServer(map);
+        var server = new ClientTestServer(map, catalog);
         await server.StartAgainAsync();
         return server;
     }
@@ -69,9 +72,9 @@ public sealed class ClientTestServer : IAsyncDisposable
         builder.Services.AddSingleton(Store);
 
         // The console sample's test loads the chat sample into this process, and its generated module initializer registers the
-        // sample's signals in SignalCatalog.Registered. This server composes keys by hand, so it declares none: an empty catalog
-        // accepts every well-formed key, whichever test ran first.
-        builder.Services.AddSingleton(new SignalCatalog([]));
+        // sample's signals in SignalCatalog.Registered. This server composes keys by hand, so it declares none unless a test gives a
+        // catalog: an empty catalog accepts every well-formed key, whichever test ran first.
+        builder.Services.AddSingleton(_catalog);
         builder.Services.AddSignals(o =>
         {
             o.InstanceId = "client-tests";

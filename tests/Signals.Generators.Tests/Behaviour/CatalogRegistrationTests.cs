@@ -20,11 +20,11 @@ public class CatalogRegistrationTests
                     [new SignalPlaceholder("AuthorId", SignalPlaceholderKind.String, "System.String", isNullable: true), roomId]),
                 new SignalDescriptor("probe:chat-message", "Probe.ChatMessage", SignalKind.Signal),
                 new SignalDescriptor("probe:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family, [roomId]),
-                new SignalDescriptor("probe:theme", "Probe.Theme", SignalKind.Value),
+                new SignalDescriptor("probe:theme", "Probe.Theme", SignalKind.Value) { ValueType = ValueTypeOf("Probe.Theme") },
                 new SignalDescriptor("probe:thread:{ThreadId}", "Probe.ChatMessage", SignalKind.Family,
                     [new SignalPlaceholder("ThreadId", SignalPlaceholderKind.Guid, "System.Guid", isNullable: true)]),
                 new SignalDescriptor("probe:timezone:{RoomId}", "Probe.RoomTimezone", SignalKind.Value,
-                    [new SignalPlaceholder("RoomId", SignalPlaceholderKind.String, "System.String")]),
+                    [new SignalPlaceholder("RoomId", SignalPlaceholderKind.String, "System.String")]) { ValueType = ValueTypeOf("Probe.RoomTimezone") },
             ],
             probe);
     }
@@ -41,4 +41,8 @@ public class CatalogRegistrationTests
         Assert.Equal(SignalKind.Value, catalog.Find(SignalKey.Parse("probe:timezone:lobby"))?.Kind);
         Assert.Null(catalog.Find(SignalKey.Parse("probe:undeclared")));
     }
+
+    /// <summary><c>SignalValueType.Create&lt;T&gt;()</c> for a type of the probe assembly, which this file cannot name.</summary>
+    private static SignalValueType ValueTypeOf(string typeName)
+        => (SignalValueType)typeof(SignalValueType).GetMethod(nameof(SignalValueType.Create))!.MakeGenericMethod(ProbeAssembly.GetType(typeName)).Invoke(null, null)!;
 }

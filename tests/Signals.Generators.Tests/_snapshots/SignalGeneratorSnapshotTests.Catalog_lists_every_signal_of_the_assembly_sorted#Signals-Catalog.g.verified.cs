@@ -12,7 +12,7 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("shop:app:banner", "Shop.Banner", global::Signals.SignalKind.Value),
+        new global::Signals.SignalDescriptor("shop:app:banner", "Shop.Banner", global::Signals.SignalKind.Value) { ValueType = global::Signals.SignalValueType.Create<global::Shop.Banner>() },
         new global::Signals.SignalDescriptor("shop:basket:{Sku}", "Shop.Outer+Basket", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
         {
             new global::Signals.SignalPlaceholder("Sku", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),

@@ -16,6 +16,6 @@ file static class SignalCatalogRegistration
         {
             new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: false),
             new global::Signals.SignalPlaceholder("Value", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: false),
-        }),
+        }) { ValueType = global::Signals.SignalValueType.Create<global::Settings.RoomTimezone>() },
     });
 }

@@ -12,6 +12,6 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("app:visits", "App.Visits", global::Signals.SignalKind.Value),
+        new global::Signals.SignalDescriptor("app:visits", "App.Visits", global::Signals.SignalKind.Value) { ValueType = global::Signals.SignalValueType.Create<global::App.Visits>() },
     });
 }

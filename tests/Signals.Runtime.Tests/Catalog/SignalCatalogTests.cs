@@ -66,4 +66,63 @@ public class SignalCatalogTests
         Assert.Same(registered, SignalCatalog.Registered);
         Assert.Equal("late-probe:item:{Id}", registered.Find(key)?.Pattern);
     }
+
+    [Fact]
+    public void Accepts_names_the_signal_that_produces_a_key_and_otherwise_why_not()
+    {
+        var status = new SignalPlaceholder("Status", SignalPlaceholderKind.Enum, "Shop.OrderStatus", enumMembers: ["Pending", "Paid"]);
+        var id = new SignalPlaceholder("Id", SignalPlaceholderKind.Integer, "System.Int32");
+        var shop = new SignalCatalog(
+        [
+            new SignalDescriptor("shop:status:{Status}", "Shop.Order", SignalKind.Family, [status]),
+            new SignalDescriptor("shop:status:{Id}", "Shop.Legacy", SignalKind.Family, [id]),
+            new SignalDescriptor("shop:settings", "Shop.Settings", SignalKind.Value),
+        ]);
+
+        // A key another template of the same shape produces is accepted by that one.
+        Assert.True(shop.Accepts(SignalKey.Parse("shop:status:Paid"), out SignalDescriptor? descriptor, out string? error), error);
+        Assert.Equal("Shop.Order", descriptor?.ClrType);
+        Assert.True(shop.Accepts(SignalKey.Parse("shop:status:42"), out descriptor, out error), error);
+        Assert.Equal("Shop.Legacy", descriptor?.ClrType);
+        Assert.True(shop.Accepts(SignalKey.Parse("shop:settings"), out descriptor, out error), error);
+        Assert.Equal(SignalKind.Value, descriptor?.Kind);
+
+        // None produces it: the first matching template (in catalog order) says why.
+        Assert.False(shop.Accepts(SignalKey.Parse("shop:status:paid"), out descriptor, out error));
+        Assert.Equal("shop:status:{Id}", descriptor?.Pattern);
+        Assert.StartsWith("'paid' is not an Int32: expected an integer from -2147483648 to 2147483647", error, StringComparison.Ordinal);
+        Assert.EndsWith("(placeholder {Id} of 'shop:status:{Id}').", error, StringComparison.Ordinal);
+        Assert.False(shop.Accepts(SignalKey.Parse("shop:status:paid")));
+
+        Assert.False(shop.Accepts(SignalKey.Parse("shop:orders"), out descriptor, out error));
+        Assert.Null(descriptor);
+        Assert.Equal("'shop:orders' matches no declared signal.", error);
+
+        Assert.True(new SignalCatalog([]).Accepts(SignalKey.Parse("shop:status:paid"), out descriptor, out error));
+        Assert.Null(descriptor);
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void A_value_type_checks_json_as_its_typed_reader_reads_it_and_is_part_of_equality()
+    {
+        SignalValueType type = SignalValueType.Create<Theme>();
+        using var good = System.Text.Json.JsonDocument.Parse("""{"mode":"light","fontSize":12}""");
+        using var bad = System.Text.Json.JsonDocument.Parse("\"hello\"");
+
+        Assert.Equal(typeof(Theme), type.Type);
+        Assert.Equal(System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object, type.JsonTypeInfo.Kind);
+        Assert.Equal(["mode", "fontSize"], type.JsonTypeInfo.Properties.Select(p => p.Name));
+        Assert.True(type.Accepts(good.RootElement, out string? error), error);
+        Assert.False(type.Accepts(bad.RootElement, out error));
+        Assert.StartsWith($"The JSON value could not be converted to {typeof(Theme).FullName}. Path: $", error, StringComparison.Ordinal);
+
+        var plain = new SignalDescriptor("app:theme", "App.Theme", SignalKind.Value);
+        SignalDescriptor typed = plain with { ValueType = type };
+        Assert.NotEqual(plain, typed);
+        Assert.Equal(typed, plain with { ValueType = SignalValueType.Create<Theme>() });
+        Assert.Contains($"ValueType = {typeof(Theme).FullName}", typed.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed record Theme(string Mode = "dark", int FontSize = 14);
 }
