@@ -9,14 +9,21 @@ using Signals.Samples.ConsoleClient;
 
 namespace Signals.Client.Tests;
 
-/// <summary>The console sample against the chat sample (in-memory, on real Kestrel), as a user runs them side by side.</summary>
+/// <summary>The console sample against the chat sample (on a new SQLite file, on real Kestrel), as a user runs them side by side.</summary>
 public sealed class ConsoleSampleTests
 {
     [Fact]
     public async Task Console_client_prints_the_messages_of_every_room_once_as_they_arrive()
     {
         using CancellationTokenSource deadline = Await.Deadline(30);
-        await using WebApplication chat = ChatApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        // A file of its own: the sample's default file (signals-chat.db in the content root) keeps earlier runs' messages.
+        string directory = Directory.CreateTempSubdirectory("signals-console-").FullName;
+        await using WebApplication chat = ChatApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default", "Warning",
+            "--ConnectionStrings:SignalsSqlite", $"Data Source={Path.Combine(directory, "chat.db")}",
+        ]);
         await chat.StartAsync(deadline.Token);
         var address = new Uri(chat.Urls.Single() + "/");
         using var api = new HttpClient { BaseAddress = address };
