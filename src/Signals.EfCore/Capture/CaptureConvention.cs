@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -14,7 +13,8 @@ namespace Signals.EntityFrameworkCore;
 /// </summary>
 /// <param name="dialect">The provider's capture dialect, or <see langword="null"/> when the provider has none.</param>
 /// <param name="providerName">The Signals provider's name, for messages.</param>
-internal sealed class CaptureConvention(CaptureDialect? dialect, string providerName) : IModelFinalizingConvention
+/// <param name="typeMappings">The provider's type mappings, for the columns' store types and converters.</param>
+internal sealed class CaptureConvention(CaptureDialect? dialect, string providerName, ITypeMappingSource typeMappings) : IModelFinalizingConvention
 {
     /// <inheritdoc/>
     public void ProcessModelFinalizing(IConventionModelBuilder modelBuilder, IConventionContext<IConventionModelBuilder> context)
@@ -51,7 +51,7 @@ internal sealed class CaptureConvention(CaptureDialect? dialect, string provider
                     $"Signal capture of '{type.DisplayName()}' writes into the Signals outbox, which the model does not map: call modelBuilder.AddSignalsOutbox().");
             }
 
-            type.SetAnnotation(CaptureAnnotations.Capture, CaptureDescriber.Describe(type, outbox, dialect).ToJson());
+            type.SetAnnotation(CaptureAnnotations.Capture, CaptureDescriber.Describe(type, outbox, dialect, typeMappings).ToJson());
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -17,9 +16,10 @@ internal static class CaptureDescriber
     /// <param name="type">The captured entity type.</param>
     /// <param name="outbox">The outbox entity type.</param>
     /// <param name="dialect">The provider's dialect.</param>
+    /// <param name="typeMappings">The provider's type mappings.</param>
     /// <returns>The description.</returns>
     /// <exception cref="InvalidOperationException">The entity cannot be captured; the message names the entity, the property and the type.</exception>
-    public static CapturedTable Describe(IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect)
+    public static CapturedTable Describe(IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect, ITypeMappingSource typeMappings)
     {
         string entity = type.DisplayName();
         if (!typeof(ISignalSource).IsAssignableFrom(type.ClrType))
@@ -63,7 +63,7 @@ internal static class CaptureDescriber
                     parts.Add(new CapturePart(literal));
                 }
 
-                parts.Add(Column(type, store, descriptor.Placeholders[placeholder++], descriptor.Pattern, dialect));
+                parts.Add(Column(type, store, descriptor.Placeholders[placeholder++], descriptor.Pattern, dialect, typeMappings));
                 literal = separator;
             }
 
@@ -85,8 +85,9 @@ internal static class CaptureDescriber
             outboxTable,
             outbox.GetSchema(),
             outbox.FindProperty(nameof(SignalOutboxEntry.Key))!.GetColumnName(outboxStore)!,
-            outbox.FindProperty(nameof(SignalOutboxEntry.CreatedAt))!.GetColumnName(outboxStore)!);
-        CaptureProbe.Check(type, described);
+            outbox.FindProperty(nameof(SignalOutboxEntry.CreatedAt))!.GetColumnName(outboxStore)!,
+            outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore));
+        CaptureProbe.Check(type, described, typeMappings);
         return described;
     }
 
@@ -105,14 +106,15 @@ internal static class CaptureDescriber
         return [];
     }
 
-    private static CapturePart Column(IReadOnlyEntityType type, StoreObjectIdentifier store, SignalPlaceholder placeholder, string pattern, CaptureDialect dialect)
+    private static CapturePart Column(
+        IReadOnlyEntityType type, StoreObjectIdentifier store, SignalPlaceholder placeholder, string pattern, CaptureDialect dialect, ITypeMappingSource typeMappings)
     {
         string entity = type.DisplayName();
         IReadOnlyProperty property = type.FindProperty(placeholder.Name)
             ?? throw Refuse(entity, $"the placeholder {{{placeholder.Name}}} of '{pattern}' reads the property '{placeholder.Name}', which is not mapped to a column");
         string column = property.GetColumnName(store)
             ?? throw Refuse(entity, $"the property '{placeholder.Name}' is not mapped to a column of '{store.Name}'");
-        CoreTypeMapping mapping = (CoreTypeMapping?)property.FindTypeMapping()
+        CoreTypeMapping mapping = property.FindTypeMapping() ?? typeMappings.FindMapping((IProperty)property)
             ?? throw Refuse(entity, $"the property '{placeholder.Name}' has no type mapping");
         ValueConverter? converter = mapping.Converter;
         Type stored = Unwrap(converter?.ProviderClrType ?? mapping.ClrType);
@@ -129,8 +131,10 @@ internal static class CaptureDescriber
                     throw Refuse(entity, $"{unsupported} cannot be captured: only a plain enum property (not [Flags], not wrapped) is formatted by name in SQL");
                 }
 
+                members = [.. Enum.GetValues(enumType).Cast<object>().Select(v => new KeyValuePair<long, string>(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), v.ToString()!))];
                 if (stored == typeof(string))
                 {
+                    // Stored by name: the column holds what the key writes (the members are kept for the probe's sample).
                     format = CaptureFormat.Text;
                     break;
                 }
@@ -140,7 +144,6 @@ internal static class CaptureDescriber
                     throw Refuse(entity, $"{unsupported} cannot be captured: an enum must be stored as its number or its name");
                 }
 
-                members = [.. Enum.GetValues(enumType).Cast<object>().Select(v => new KeyValuePair<long, string>(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), v.ToString()!))];
                 if (members.Select(static m => m.Key).Distinct().Count() != members.Count)
                 {
                     throw Refuse(entity, $"{unsupported} cannot be captured: members of {enumType.Name} share a number, and which name .NET writes for it is not defined");
@@ -158,8 +161,8 @@ internal static class CaptureDescriber
                     SignalPlaceholderKind.DateTimeOffset => (CaptureFormat.DateTimeOffset, typeof(DateTimeOffset)),
                     _ => (CaptureFormat.Integer, stored),
                 };
-                if (stored.FullName != (placeholder.Kind == SignalPlaceholderKind.Integer ? placeholder.TypeName : expected.FullName)
-                    || (placeholder.Kind == SignalPlaceholderKind.Integer && !IsInteger(stored)))
+                // An integer may be stored as a wider integer (PostgreSQL has no unsigned types: Npgsql stores a uint as bigint).
+                if (placeholder.Kind == SignalPlaceholderKind.Integer ? !IsInteger(stored) : stored != expected)
                 {
                     throw Refuse(entity, $"{unsupported} cannot be captured: the column holds {stored.Name}, but the key formats {placeholder.TypeName}");
                 }

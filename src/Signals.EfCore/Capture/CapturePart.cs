@@ -5,7 +5,7 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="Column">The column read, or <see langword="null"/> for literal text.</param>
 /// <param name="Format">How the column's value becomes the argument.</param>
 /// <param name="Property">The entity property the column maps (for messages).</param>
-/// <param name="EnumMembers">For <see cref="CaptureFormat.EnumNumber"/>: each member's number and name; otherwise <see langword="null"/>.</param>
+/// <param name="EnumMembers">For an enum property: each member's number and name; otherwise <see langword="null"/>.</param>
 internal sealed record CapturePart(
     string? Literal,
     string? Column = null,

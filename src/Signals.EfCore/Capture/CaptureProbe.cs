@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Signals.EntityFrameworkCore;
@@ -17,8 +18,9 @@ internal static class CaptureProbe
     /// <summary>Runs the check.</summary>
     /// <param name="type">The entity type.</param>
     /// <param name="table">Its capture description.</param>
+    /// <param name="typeMappings">The provider's type mappings, for the value converters.</param>
     /// <exception cref="InvalidOperationException">The keys differ; the message shows both.</exception>
-    public static void Check(IReadOnlyEntityType type, CapturedTable table)
+    public static void Check(IReadOnlyEntityType type, CapturedTable table, ITypeMappingSource typeMappings)
     {
         var columns = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (CapturePart part in table.Columns)
@@ -30,7 +32,7 @@ internal static class CaptureProbe
         var source = (ISignalSource)RuntimeHelpers.GetUninitializedObject(type.ClrType);
         try
         {
-            source.AddSignalKeys(new Reader(type, columns), generated);
+            source.AddSignalKeys(new Reader(type, columns, typeMappings), generated);
         }
         catch (Exception exception) when (exception is InvalidCastException or ArgumentException or InvalidOperationException)
         {
@@ -52,7 +54,7 @@ internal static class CaptureProbe
     /// <summary>A column value per format, with characters that need escaping where the format allows them.</summary>
     private static object Sample(CapturePart part) => part.Format switch
     {
-        CaptureFormat.Text => "a:b%c",
+        CaptureFormat.Text => part.EnumMembers is [var member, ..] ? member.Value : "a:b%c",
         CaptureFormat.Integer => 42,
         CaptureFormat.Boolean => true,
         CaptureFormat.Guid => new Guid("0f8fad5b-d9cb-469f-a165-70867728950e"),
@@ -73,7 +75,7 @@ internal static class CaptureProbe
     }
 
     /// <summary>Reads the samples as the entity's property values, converted from the column's type by the model's converter.</summary>
-    private sealed class Reader(IReadOnlyEntityType type, Dictionary<string, object> columns) : ISignalValueReader
+    private sealed class Reader(IReadOnlyEntityType type, Dictionary<string, object> columns, ITypeMappingSource typeMappings) : ISignalValueReader
     {
         public T GetValue<T>(string propertyName)
         {
@@ -83,7 +85,7 @@ internal static class CaptureProbe
             }
 
             IReadOnlyProperty property = type.FindProperty(propertyName)!;
-            ValueConverter? converter = property.FindTypeMapping()?.Converter;
+            ValueConverter? converter = (property.FindTypeMapping() ?? typeMappings.FindMapping((IProperty)property))?.Converter;
             Type provider = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? property.ClrType) ?? converter?.ProviderClrType ?? property.ClrType;
             object? stored = sample is IConvertible && provider != sample.GetType() && provider.IsPrimitive
                 ? Convert.ChangeType(sample, provider, CultureInfo.InvariantCulture)

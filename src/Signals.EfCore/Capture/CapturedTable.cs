@@ -17,6 +17,10 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="OutboxSchema">The outbox table's schema, or <see langword="null"/>.</param>
 /// <param name="OutboxKey">The outbox's key column.</param>
 /// <param name="OutboxCreatedAt">The outbox's <c>created_at</c> column.</param>
+/// <param name="OutboxTransactionId">
+/// The outbox's transaction id column where the provider maps one (PostgreSQL's <c>xid</c>), with which a trigger skips a key its
+/// transaction has already bumped; otherwise <see langword="null"/>.
+/// </param>
 internal sealed record CapturedTable(
     string Entity,
     string Table,
@@ -25,7 +29,8 @@ internal sealed record CapturedTable(
     string Outbox,
     string? OutboxSchema,
     string OutboxKey,
-    string OutboxCreatedAt)
+    string OutboxCreatedAt,
+    string? OutboxTransactionId)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
