@@ -82,6 +82,9 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     public override IValueCommands GetValueCommands(DbContext context) => PostgresValueCommands.For(context);
 
     /// <inheritdoc/>
+    public override CaptureDialect Capture => PostgresCaptureDialect.Instance;
+
+    /// <inheritdoc/>
     /// <remarks>
     /// PostgreSQL's SQLSTATE <c>42P01</c> (undefined_table: a table or the id sequence), <c>42703</c> (undefined_column: e.g. no
     /// <c>xid</c> column, a schema created for another provider) and <c>3F000</c> (invalid_schema_name).

@@ -63,6 +63,9 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
     }
 
     /// <inheritdoc/>
+    public override CaptureDialect Capture => SqliteCaptureDialect.Instance;
+
+    /// <inheritdoc/>
     /// <remarks>One set of commands per database file, each with its own in-process queue of writers (see <see cref="RelationalValueCommands"/>).</remarks>
     public override IValueCommands GetValueCommands(DbContext context)
         => _valueCommands.GetOrAdd(DatabaseOf(context), static _ => new RelationalValueCommands(new SemaphoreSlim(1, 1)));

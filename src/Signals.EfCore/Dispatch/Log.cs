@@ -31,6 +31,11 @@ internal static partial class Log
         "and the health check is Unhealthy; the dispatcher retries every {Delay} at most and recovers by itself.")]
     public static partial void SchemaMissing(ILogger logger, string context, string error, string fixes, TimeSpan delay);
 
+    [LoggerMessage(117, LogLevel.Error,
+        "{Error} Fix it: {Fixes}. Until then the Signals endpoints of {Context} answer 503 and the health check is Unhealthy; the dispatcher " +
+        "checks again every {Delay} at most and recovers by itself.")]
+    public static partial void CaptureMismatch(ILogger logger, string context, string error, string fixes, TimeSpan delay);
+
     [LoggerMessage(114, LogLevel.Information, "The Signals schema of {Context} exists now: the dispatcher reads again and the endpoints serve.")]
     public static partial void SchemaFound(ILogger logger, string context);
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// What a dispatcher does when its reads fail because the database lacks the Signals schema: it logs that once, with the fixes (the
+/// What a dispatcher does when its reads fail because the database lacks the Signals schema (or, checked at start, its capture triggers
+/// do not match the model: <see cref="SignalCaptureMismatchException"/>): it logs that once, with the fixes (the
 /// retries at Debug), makes the health check Unhealthy (<see cref="OutboxDispatcherStatus.SchemaMissing"/>) and the endpoints answer 503
 /// (<see cref="SignalSourceStatus"/>); the first successful read undoes both and logs the recovery once. Used by the read loop only.
 /// </summary>
@@ -25,24 +26,34 @@ internal sealed class MissingSchemaReport(
     /// <returns><see langword="true"/> when the failure was a missing schema (reported); <see langword="false"/> for any other failure.</returns>
     public bool Reported(Exception exception, TimeSpan delay)
     {
-        if (!provider.IsMissingSchema(exception))
+        bool mismatch = exception is SignalCaptureMismatchException;
+        if (!mismatch && !provider.IsMissingSchema(exception))
         {
             return false;
         }
+
+        string fixes = mismatch ? SignalCaptureMismatchException.Fixes : provider.SchemaFixes;
 
         // The endpoints first, then the health check: whoever sees the health check report it finds the endpoints answering 503.
         if (!_missing)
         {
             _missing = true;
             sources.ReportUnavailable(source, retryAfter);
-            Log.SchemaMissing(logger, context, exception.GetBaseException().Message, provider.SchemaFixes, retryAfter);
+            if (mismatch)
+            {
+                Log.CaptureMismatch(logger, context, exception.Message, fixes, retryAfter);
+            }
+            else
+            {
+                Log.SchemaMissing(logger, context, exception.GetBaseException().Message, fixes, retryAfter);
+            }
         }
         else
         {
             Log.SchemaStillMissing(logger, context, delay);
         }
 
-        status.SchemaMissing(exception, provider.SchemaFixes);
+        status.SchemaMissing(exception, fixes);
         return true;
     }
 

@@ -30,7 +30,9 @@ namespace Signals.EntityFrameworkCore;
 /// <para>
 /// A read that fails because the database lacks the Signals schema (<see cref="OutboxProvider.IsMissingSchema"/>) is logged once, as an
 /// error that says how to create it; until a read succeeds <see cref="Status"/> makes the health check Unhealthy and
-/// <see cref="SignalSourceStatus"/> makes the endpoints answer 503. Both clear by themselves at the first successful read.
+/// <see cref="SignalSourceStatus"/> makes the endpoints answer 503. Both clear by themselves at the first successful read. Before its
+/// first read the dispatcher compares the database's capture triggers with the model (<see cref="CaptureCheck"/>); a mismatch is
+/// reported the same way, naming the table and the column, and checked again until it is fixed.
 /// </para>
 /// <para>Alongside the read loop run the wake-ups and the retention cleanup.</para>
 /// </remarks>
@@ -113,7 +115,7 @@ internal sealed class OutboxDispatcher<TContext>(
             Task[] running = [.. wakeups.Select(wakeup => wakeup.RunAsync(stoppingToken)), cleaner.RunAsync(stoppingToken)];
             try
             {
-                await ReadLoopAsync(source, provider, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
+                await ReadLoopAsync(source, provider, scopes, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
@@ -123,7 +125,13 @@ internal sealed class OutboxDispatcher<TContext>(
     }
 
     private async Task ReadLoopAsync(
-        IOutboxSource source, OutboxProvider provider, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
+        IOutboxSource source,
+        OutboxProvider provider,
+        IServiceScopeFactory scopes,
+        TimeSpan pollInterval,
+        SignalsOutboxOptions options,
+        OutboxSignaler signaler,
+        CancellationToken stoppingToken)
     {
         bool loaded = false;
         var schema = new MissingSchemaReport(provider, sources, Status, registration.OptionsName, typeof(TContext).Name, options.MaxRetryDelay, logger);
@@ -134,6 +142,12 @@ internal sealed class OutboxDispatcher<TContext>(
             try
             {
                 Status.ReadStarting();
+                if (!loaded)
+                {
+                    // Before the first read: a captured table whose triggers do not match the model would lose or fail writes.
+                    await CheckCaptureAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
+                }
+
                 var batch = new PublishBatch(hub, metrics, time, logger, late, detectLate: loaded);
                 OutboxProgress progress = loaded
                     ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
@@ -182,6 +196,17 @@ internal sealed class OutboxDispatcher<TContext>(
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>Runs <see cref="CaptureCheck"/> on a context of its own and records the captured tables for the health check.</summary>
+    private async Task CheckCaptureAsync(OutboxProvider provider, IServiceScopeFactory scopes, CancellationToken stoppingToken)
+    {
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, stoppingToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            (string[] captured, string[] notCaptured) = await CaptureCheck.RunAsync(lease.Context, provider.Capture, stoppingToken).ConfigureAwait(false);
+            Status.CaptureChecked(captured, notCaptured);
         }
     }
 

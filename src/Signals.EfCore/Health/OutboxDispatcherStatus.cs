@@ -17,6 +17,8 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     private DateTimeOffset? _lastReadAt;
     private Exception? _readError;
     private string? _schemaFixes;
+    private string[] _captured = [];
+    private string[] _notCaptured = [];
 
     /// <summary>Gets the name of the context type the dispatcher serves.</summary>
     public string Context { get; } = context;
@@ -85,7 +87,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
 
     /// <summary>Records a read that failed because the database lacks the Signals schema; cleared by the next successful read.</summary>
     /// <param name="error">The provider's error.</param>
-    /// <param name="fixes">How to create the schema (<see cref="OutboxProvider.SchemaFixes"/>).</param>
+    /// <param name="fixes">How to create the schema (<see cref="OutboxProvider.SchemaFixes"/>) or fix its capture triggers.</param>
     public void SchemaMissing(Exception error, string fixes)
     {
         lock (_lock)
@@ -93,6 +95,18 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
             _readStartedAt = null;
             _readError = error;
             _schemaFixes = fixes;
+        }
+    }
+
+    /// <summary>Records which tables the model captures (their triggers checked at start) and which signal tables it leaves to the interceptor.</summary>
+    /// <param name="captured">The captured tables.</param>
+    /// <param name="notCaptured">The tables of <see cref="ISignalSource"/> entities that are not captured.</param>
+    public void CaptureChecked(string[] captured, string[] notCaptured)
+    {
+        lock (_lock)
+        {
+            _captured = captured;
+            _notCaptured = notCaptured;
         }
     }
 
@@ -111,6 +125,8 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
                 _lastReadAt,
                 _readError,
                 _schemaFixes,
+                _captured,
+                _notCaptured,
                 time.GetUtcNow());
         }
     }
@@ -173,6 +189,8 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     /// <param name="LastReadAt">When the last read succeeded, or <see langword="null"/>.</param>
     /// <param name="ReadError">Why the last read failed, or <see langword="null"/> when it succeeded.</param>
     /// <param name="SchemaFixes">How to create the Signals schema while the database lacks it (the last read said so), else <see langword="null"/>.</param>
+    /// <param name="Captured">The tables whose capture triggers matched the model at start (empty before the check).</param>
+    /// <param name="NotCaptured">The tables of <see cref="ISignalSource"/> entities that are not captured.</param>
     /// <param name="Now">When the copy was taken.</param>
     internal sealed record Snapshot(
         string Context,
@@ -183,5 +201,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
         DateTimeOffset? LastReadAt,
         Exception? ReadError,
         string? SchemaFixes,
+        IReadOnlyList<string> Captured,
+        IReadOnlyList<string> NotCaptured,
         DateTimeOffset Now);
 }

@@ -48,15 +48,27 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
                 data[$"{s.Context}.{wakeup.Name}"] = wakeup.Connected;
             }
 
+            if (s.Loaded)
+            {
+                data[$"{s.Context}.captured"] = string.Join(", ", s.Captured);
+                data[$"{s.Context}.notCaptured"] = string.Join(", ", s.NotCaptured);
+            }
+
             if (s.LastReadAt is { } lastRead)
             {
                 data[$"{s.Context}.lastReadAt"] = lastRead;
             }
 
-            if (s.SchemaFixes is { } fixes)
+            if (s.SchemaFixes is { } fixes && s.ReadError is SignalCaptureMismatchException mismatch)
             {
                 schemaMissing = true;
-                problems.Add($"{s.Context}: the database lacks the Signals schema ({s.ReadError?.GetBaseException().Message}). Create it: {fixes}. " +
+                problems.Add($"{s.Context}: {mismatch.Message} Fix it: {fixes}. The Signals endpoints answer 503 until then; the dispatcher checks again by itself.");
+                exception ??= mismatch;
+            }
+            else if (s.SchemaFixes is { } missingFixes)
+            {
+                schemaMissing = true;
+                problems.Add($"{s.Context}: the database lacks the Signals schema ({s.ReadError?.GetBaseException().Message}). Create it: {missingFixes}. " +
                     "The Signals endpoints answer 503 until then; the dispatcher recovers by itself.");
                 exception ??= s.ReadError;
             }

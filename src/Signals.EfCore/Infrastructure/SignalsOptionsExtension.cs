@@ -2,6 +2,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -73,11 +76,22 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
         services.TryAddScoped<SignalsSaveChangesInterceptor>();
         new EntityFrameworkServicesBuilder(services)
             .TryAdd(typeof(IInterceptor), typeof(SignalsSaveChangesInterceptor), static sp => sp.GetRequiredService<SignalsSaveChangesInterceptor>())
-            .TryAdd(typeof(IInterceptor), typeof(OutboxCommitWaker), static sp => sp.GetRequiredService<OutboxCommitWaker>());
+            .TryAdd(typeof(IInterceptor), typeof(OutboxCommitWaker), static sp => sp.GetRequiredService<OutboxCommitWaker>())
+            .TryAdd<IConventionSetPlugin, CaptureConventionSetPlugin>();
+
+        // Capture triggers come and go with migrations: EF Core's differ, decorated. Replace works whether the database provider's
+        // services (which TryAdd the differ) were added before or after these.
+        CaptureDialect? capture = Provider.Capture;
+        services.Replace(ServiceDescriptor.Scoped<IMigrationsModelDiffer>(sp => new CaptureModelDiffer(CreateEfCoreDiffer(sp), capture)));
         Provider.ApplyServices(services);
     }
 
     /// <inheritdoc/>
+#pragma warning disable EF1001 // MigrationsModelDiffer is EF Core's public-but-internal differ: constructed, never subclassed.
+    private static MigrationsModelDiffer CreateEfCoreDiffer(IServiceProvider services)
+        => ActivatorUtilities.CreateInstance<MigrationsModelDiffer>(services);
+#pragma warning restore EF1001
+
     public void Validate(IDbContextOptions options)
     {
     }

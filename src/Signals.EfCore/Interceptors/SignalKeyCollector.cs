@@ -19,7 +19,8 @@ internal static class SignalKeyCollector
         // Entries() runs DetectChanges first when AutoDetectChangesEnabled is on: SavingChanges runs before EF's own detection.
         foreach (EntityEntry entry in context.ChangeTracker.Entries())
         {
-            if (entry.Entity is not ISignalSource source)
+            // A captured table's triggers bump its keys in the same transaction: staging them too would bump each key twice.
+            if (entry.Entity is not ISignalSource source || CapturedTables.IsCaptured(entry.Metadata))
             {
                 continue;
             }

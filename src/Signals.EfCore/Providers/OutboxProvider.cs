@@ -41,6 +41,12 @@ internal abstract class OutboxProvider
     /// <exception cref="InvalidOperationException">The context does not fit the provider (another database, no connection string).</exception>
     public abstract OutboxReader OpenReader(DbContext context, OutboxReaderSettings settings);
 
+    /// <summary>
+    /// Gets the provider's change data capture triggers (<c>HasSignalCapture()</c>), or <see langword="null"/> when it writes none (the
+    /// neutral provider: capture needs SQL of one database).
+    /// </summary>
+    public virtual CaptureDialect? Capture => null;
+
     /// <summary>Gets the value store's commands for a context.</summary>
     /// <param name="context">A context of the store's own.</param>
     /// <returns>The commands.</returns>

@@ -1,0 +1,190 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Signals.EntityFrameworkCore;
+
+/// <summary>
+/// Describes the capture of one entity type from the generator's declarations (<see cref="SignalCatalog.Registered"/>, the descriptors
+/// whose <see cref="SignalDescriptor.ClrType"/> is the entity's type or its nearest annotated base) and the model's columns, and checks
+/// the description against the generated <see cref="ISignalSource.AddSignalKeys"/> on sample values (<see cref="CaptureProbe"/>).
+/// </summary>
+internal static class CaptureDescriber
+{
+    /// <summary>Describes an entity type's capture.</summary>
+    /// <param name="type">The captured entity type.</param>
+    /// <param name="outbox">The outbox entity type.</param>
+    /// <param name="dialect">The provider's dialect.</param>
+    /// <param name="typeMappings">The provider's type mappings.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="InvalidOperationException">The entity cannot be captured; the message names the entity, the property and the type.</exception>
+    public static CapturedTable Describe(IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect, ITypeMappingSource typeMappings)
+    {
+        string entity = type.DisplayName();
+        if (!typeof(ISignalSource).IsAssignableFrom(type.ClrType))
+        {
+            throw Refuse(entity, "it declares no signals (it does not implement ISignalSource)");
+        }
+
+        string table = type.GetTableName() ?? throw Refuse(entity, "it is not mapped to a table");
+        string? schema = type.GetSchema();
+        var store = StoreObjectIdentifier.Table(table, schema);
+        if (type.IsOwned() || type.BaseType is not null || type.GetDerivedTypes().Any()
+            || type.Model.GetEntityTypes().Any(other => other != type && other.GetTableName() == table && other.GetSchema() == schema))
+        {
+            throw Refuse(entity, $"its table '{table}' holds other entity types too (inheritance, owned types or table splitting), whose rows the trigger cannot tell apart");
+        }
+
+        List<SignalDescriptor> descriptors = DescriptorsOf(type.ClrType);
+        if (descriptors.Count == 0)
+        {
+            throw Refuse(entity, "the Signals catalog has no declaration for its type (is the source generator referenced by its project?)");
+        }
+
+        var keys = new List<IReadOnlyList<CapturePart>>();
+        foreach (SignalDescriptor descriptor in descriptors)
+        {
+            var parts = new List<CapturePart>();
+            string literal = string.Empty;
+            string[] segments = descriptor.Pattern.Split(SignalKey.Separator);
+            int placeholder = 0;
+            for (int i = 0; i < segments.Length; i++)
+            {
+                string separator = i + 1 < segments.Length ? SignalKey.Separator.ToString() : string.Empty;
+                if (segments[i] is not ['{', .., '}'])
+                {
+                    literal += segments[i] + separator;
+                    continue;
+                }
+
+                if (literal.Length > 0)
+                {
+                    parts.Add(new CapturePart(literal));
+                }
+
+                parts.Add(Column(type, store, descriptor.Placeholders[placeholder++], descriptor.Pattern, dialect, typeMappings));
+                literal = separator;
+            }
+
+            if (literal.Length > 0)
+            {
+                parts.Add(new CapturePart(literal));
+            }
+
+            keys.Add(parts);
+        }
+
+        string outboxTable = outbox.GetTableName()!;
+        var outboxStore = StoreObjectIdentifier.Table(outboxTable, outbox.GetSchema());
+        var described = new CapturedTable(
+            entity,
+            table,
+            schema,
+            keys,
+            outboxTable,
+            outbox.GetSchema(),
+            outbox.FindProperty(nameof(SignalOutboxEntry.Key))!.GetColumnName(outboxStore)!,
+            outbox.FindProperty(nameof(SignalOutboxEntry.CreatedAt))!.GetColumnName(outboxStore)!,
+            outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore));
+        CaptureProbe.Check(type, described, typeMappings);
+        return described;
+    }
+
+    /// <summary>The descriptors (fixed signals and families) of a type, or of its nearest base type that has some.</summary>
+    private static List<SignalDescriptor> DescriptorsOf(Type clrType)
+    {
+        for (Type? current = clrType; current is not null; current = current.BaseType)
+        {
+            List<SignalDescriptor> found = [.. SignalCatalog.Registered.Descriptors.Where(d => d.Kind != SignalKind.Value && d.ClrType == current.FullName)];
+            if (found.Count > 0)
+            {
+                return found;
+            }
+        }
+
+        return [];
+    }
+
+    private static CapturePart Column(
+        IReadOnlyEntityType type, StoreObjectIdentifier store, SignalPlaceholder placeholder, string pattern, CaptureDialect dialect, ITypeMappingSource typeMappings)
+    {
+        string entity = type.DisplayName();
+        IReadOnlyProperty property = type.FindProperty(placeholder.Name)
+            ?? throw Refuse(entity, $"the placeholder {{{placeholder.Name}}} of '{pattern}' reads the property '{placeholder.Name}', which is not mapped to a column");
+        string column = property.GetColumnName(store)
+            ?? throw Refuse(entity, $"the property '{placeholder.Name}' is not mapped to a column of '{store.Name}'");
+        CoreTypeMapping mapping = property.FindTypeMapping() ?? typeMappings.FindMapping((IProperty)property)
+            ?? throw Refuse(entity, $"the property '{placeholder.Name}' has no type mapping");
+        ValueConverter? converter = mapping.Converter;
+        Type stored = Unwrap(converter?.ProviderClrType ?? mapping.ClrType);
+        string typeName = Unwrap(property.ClrType).FullName ?? property.ClrType.Name;
+        string unsupported = $"the property '{property.Name}' of type {typeName} (stored as {stored.Name}, placeholder {{{placeholder.Name}}} of '{pattern}')";
+        CaptureFormat format;
+        IReadOnlyList<KeyValuePair<long, string>>? members = null;
+        switch (placeholder.Kind)
+        {
+            case SignalPlaceholderKind.Enum:
+                Type enumType = Unwrap(property.ClrType);
+                if (!enumType.IsEnum || enumType.IsDefined(typeof(FlagsAttribute), inherit: false))
+                {
+                    throw Refuse(entity, $"{unsupported} cannot be captured: only a plain enum property (not [Flags], not wrapped) is formatted by name in SQL");
+                }
+
+                members = [.. Enum.GetValues(enumType).Cast<object>().Select(v => new KeyValuePair<long, string>(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), v.ToString()!))];
+                if (stored == typeof(string))
+                {
+                    // Stored by name: the column holds what the key writes (the members are kept for the probe's sample).
+                    format = CaptureFormat.Text;
+                    break;
+                }
+
+                if (!IsInteger(stored))
+                {
+                    throw Refuse(entity, $"{unsupported} cannot be captured: an enum must be stored as its number or its name");
+                }
+
+                if (members.Select(static m => m.Key).Distinct().Count() != members.Count)
+                {
+                    throw Refuse(entity, $"{unsupported} cannot be captured: members of {enumType.Name} share a number, and which name .NET writes for it is not defined");
+                }
+
+                format = CaptureFormat.EnumNumber;
+                break;
+            default:
+                (format, Type expected) = placeholder.Kind switch
+                {
+                    SignalPlaceholderKind.String => (CaptureFormat.Text, typeof(string)),
+                    SignalPlaceholderKind.Boolean => (CaptureFormat.Boolean, typeof(bool)),
+                    SignalPlaceholderKind.Guid => (CaptureFormat.Guid, typeof(Guid)),
+                    SignalPlaceholderKind.DateOnly => (CaptureFormat.DateOnly, typeof(DateOnly)),
+                    SignalPlaceholderKind.DateTimeOffset => (CaptureFormat.DateTimeOffset, typeof(DateTimeOffset)),
+                    _ => (CaptureFormat.Integer, stored),
+                };
+                // An integer may be stored as a wider integer (PostgreSQL has no unsigned types: Npgsql stores a uint as bigint).
+                if (placeholder.Kind == SignalPlaceholderKind.Integer ? !IsInteger(stored) : stored != expected)
+                {
+                    throw Refuse(entity, $"{unsupported} cannot be captured: the column holds {stored.Name}, but the key formats {placeholder.TypeName}");
+                }
+
+                break;
+        }
+
+        if (dialect.Unsupported(format, property, mapping) is { } reason)
+        {
+            throw Refuse(entity, $"{unsupported} cannot be captured on {dialect.Name}: {reason}");
+        }
+
+        return new CapturePart(null, column, format, property.Name, members);
+    }
+
+    private static bool IsInteger(Type type)
+        => type == typeof(sbyte) || type == typeof(byte) || type == typeof(short) || type == typeof(ushort) || type == typeof(int)
+           || type == typeof(uint) || type == typeof(long) || type == typeof(ulong);
+
+    private static Type Unwrap(Type type) => Nullable.GetUnderlyingType(type) ?? type;
+
+    private static InvalidOperationException Refuse(string entity, string reason)
+        => new($"Signal capture of '{entity}' is refused: {reason}. Leave it to the SaveChanges interceptor with " +
+               $"modelBuilder.Entity<{entity}>().HasSignalCapture(enabled: false), or change the mapping.");
+}

@@ -1,0 +1,182 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.EntityFrameworkCore.Tests.Model.Capture;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests.Capture;
+
+/// <summary>
+/// Capture triggers on a real PostgreSQL database: the keys they write equal the generated code's byte for byte over random values, and
+/// every kind of write bumps them (SaveChanges once per key, ExecuteUpdate, ExecuteDelete, raw SQL, COPY) while a rollback bumps nothing.
+/// </summary>
+public sealed class PostgresCaptureTests(PostgresServer server)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    internal static CaptureDbContext CreateContext(string connectionString)
+        => new(new DbContextOptionsBuilder<CaptureDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options);
+
+    internal static async Task<string> CreateDatabaseAsync(PostgresServer server, string name)
+    {
+        string db = await server.CreateDatabaseAsync(name, Cancel);
+        await using CaptureDbContext context = CreateContext(db);
+        await context.Database.EnsureCreatedAsync(Cancel);
+        return db;
+    }
+
+    [Fact]
+    public async Task Trigger_keys_equal_the_generated_keys_byte_for_byte_over_random_values()
+    {
+        string db = await CreateDatabaseAsync(server, "capkeys");
+        var values = new CaptureValues(Environment.TickCount);
+        await using CaptureDbContext context = CreateContext(db);
+        for (int i = 1; i <= 300; i++)
+        {
+            CapturedItem item = values.Item(i);
+            var moment = new CapturedMoment { Id = i, At = values.Moment() };
+            context.AddRange(item, moment);
+            long before = await MaxIdAsync(db);
+            await context.SaveChangesAsync(Cancel);
+            string[] expected = [.. CaptureValues.KeysOf(item).Concat(CaptureValues.KeysOf(moment)).Order(StringComparer.Ordinal)];
+            Assert.Equal(expected, await KeysAfterAsync(db, before));
+
+            // A move: the old and the new arguments.
+            string[] old = CaptureValues.KeysOf(item);
+            CapturedItem moved = values.Item(i);
+            context.Entry(item).CurrentValues.SetValues(moved);
+            before = await MaxIdAsync(db);
+            await context.SaveChangesAsync(Cancel);
+            string[] both = [.. old.Union(CaptureValues.KeysOf(item)).Order(StringComparer.Ordinal)];
+            Assert.Equal(both, await KeysAfterAsync(db, before));
+        }
+    }
+
+    [Fact]
+    public async Task A_save_of_several_statements_bumps_each_key_once_and_the_interceptor_stages_nothing_for_captured_entities()
+    {
+        string db = await CreateDatabaseAsync(server, "caponce");
+        await using CaptureDbContext context = CreateContext(db);
+        for (int i = 1; i <= 5; i++)
+        {
+            context.Items.Add(new CapturedItem { Id = i, Name = "same" });
+        }
+
+        await context.SaveChangesAsync(Cancel);
+
+        string[] keys = await KeysAfterAsync(db, 0, distinct: false);
+        Assert.Single(keys, "cap:items");
+        Assert.Single(keys, "cap:s:same");
+        Assert.Equal(keys.Distinct().Count(), keys.Length);
+    }
+
+    [Fact]
+    public async Task ExecuteUpdate_ExecuteDelete_and_raw_SQL_bump_the_keys_of_the_rows_they_write()
+    {
+        string db = await CreateDatabaseAsync(server, "capbulk");
+        await using (CaptureDbContext seed = CreateContext(db))
+        {
+            seed.Items.AddRange(new CapturedItem { Id = 1, Name = "a" }, new CapturedItem { Id = 2, Name = "b" }, new CapturedItem { Id = 3, Name = "c" });
+            await seed.SaveChangesAsync(Cancel);
+        }
+
+        await using CaptureDbContext context = CreateContext(db);
+        long before = await MaxIdAsync(db);
+        await context.Items.Where(i => i.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(i => i.Name, "moved"), Cancel);
+        Assert.Contains("cap:s:a", await KeysAfterAsync(db, before));
+        Assert.Contains("cap:s:moved", await KeysAfterAsync(db, before));
+
+        before = await MaxIdAsync(db);
+        await context.Items.Where(i => i.Id >= 2).ExecuteDeleteAsync(Cancel);
+        string[] deleted = await KeysAfterAsync(db, before);
+        Assert.Contains("cap:s:b", deleted);
+        Assert.Contains("cap:s:c", deleted);
+        Assert.DoesNotContain("cap:s:moved", deleted);
+
+        before = await MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'x:y%z' WHERE id = 1");
+        string[] raw = await KeysAfterAsync(db, before);
+        Assert.Equal(["cap:items", "cap:s:moved", "cap:s:x%3Ay%25z"], raw.Where(k => k.StartsWith("cap:s:", StringComparison.Ordinal) || k == "cap:items"));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_write_bumps_nothing_and_a_write_with_InvalidateSignals_in_one_transaction_is_fine()
+    {
+        string db = await CreateDatabaseAsync(server, "caprollback");
+        await using CaptureDbContext context = CreateContext(db);
+        await using (var transaction = await context.Database.BeginTransactionAsync(Cancel))
+        {
+            context.Items.Add(new CapturedItem { Id = 1, Name = "gone" });
+            await context.SaveChangesAsync(Cancel);
+            await transaction.RollbackAsync(Cancel);
+        }
+
+        Assert.Empty(await KeysAfterAsync(db, 0));
+
+        context.ChangeTracker.Clear();
+        await using (var transaction = await context.Database.BeginTransactionAsync(Cancel))
+        {
+            context.Items.Add(new CapturedItem { Id = 2, Name = "kept" });
+            await context.SaveChangesAsync(Cancel);
+            await context.InvalidateSignalsAsync([SignalKey.Create("cap:s", "kept"), SignalKey.Create("cap:other")], Cancel);
+            await transaction.CommitAsync(Cancel);
+        }
+
+        string[] keys = await KeysAfterAsync(db, 0, distinct: false);
+        Assert.Contains("cap:s:kept", keys);
+        Assert.Contains("cap:other", keys);
+    }
+
+    [Fact]
+    public async Task A_COPY_of_100_000_rows_bumps_every_key_in_one_statement()
+    {
+        string db = await CreateDatabaseAsync(server, "capcopy");
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Cancel);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using (NpgsqlBinaryImporter copy = await connection.BeginBinaryImportAsync(
+            "COPY captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") FROM STDIN (FORMAT BINARY)", Cancel))
+        {
+            for (int i = 1; i <= 100_000; i++)
+            {
+                await copy.StartRowAsync(Cancel);
+                await copy.WriteAsync((long)i, Cancel);
+                await copy.WriteAsync("row" + i, Cancel);
+                await copy.WriteAsync(0, Cancel);
+                await copy.WriteAsync(0L, Cancel);
+                await copy.WriteAsync((short)0, Cancel);
+                await copy.WriteAsync(0L, Cancel);
+                await copy.WriteAsync((short)0, Cancel);
+                await copy.WriteAsync(false, Cancel);
+                await copy.WriteAsync(Guid.Empty, Cancel);
+                await copy.WriteAsync(0, Cancel);
+                await copy.WriteAsync("Happy", Cancel);
+                await copy.WriteAsync(new DateOnly(2024, 1, 1), Cancel);
+                await copy.WriteAsync(Guid.Empty, Cancel);
+            }
+
+            await copy.CompleteAsync(Cancel);
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"COPY of 100,000 captured rows: {watch.ElapsedMilliseconds} ms");
+        long names = await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM signals_outbox WHERE key LIKE 'cap:s:row%'");
+        Assert.Equal(100_000, names);
+    }
+
+    internal static Task<long> MaxIdAsync(string db) => TestDatabase.ScalarAsync<long>(db, "SELECT coalesce(max(id), 0) FROM signals_outbox");
+
+    internal static async Task<string[]> KeysAfterAsync(string db, long id, bool distinct = true)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand("SELECT key FROM signals_outbox WHERE id > $1", connection) { Parameters = { new() { Value = id } } };
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(Cancel);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(Cancel))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return distinct ? [.. keys.Distinct().Order(StringComparer.Ordinal)] : [.. keys.Order(StringComparer.Ordinal)];
+    }
+}
