@@ -10,7 +10,7 @@ namespace Signals.LoadTests.Reporting;
 /// </summary>
 internal static class ReadmeReport
 {
-    private static readonly string[] Order = ["commit-to-event", "write-overhead", "sync", "fan-out"];
+    private static readonly string[] Order = ["commit-to-event", "write-overhead", "write-cost", "sync", "fan-out"];
 
     /// <summary>Rewrites the generated parts of the README.</summary>
     /// <param name="results">The results.</param>
@@ -19,12 +19,12 @@ internal static class ReadmeReport
     public static void Update(ResultStore results, string readmePath)
     {
         string readme = File.ReadAllText(readmePath);
-        readme = Replace(readme, "figures", Figures(results.ReadAll()));
+        readme = Replace(readme, "figures", Figures(results.ReadAll(), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(readmePath))!, "charts")));
         readme = Replace(readme, "micro", Micro(Path.Combine(results.Directory, "micro")));
         File.WriteAllText(readmePath, readme);
     }
 
-    private static string Figures(IReadOnlyDictionary<string, ScenarioResult> results)
+    private static string Figures(IReadOnlyDictionary<string, ScenarioResult> results, string chartsDirectory)
     {
         var text = new StringBuilder();
         foreach (ScenarioResult result in Order.Where(results.ContainsKey).Select(name => results[name]))
@@ -52,7 +52,11 @@ internal static class ReadmeReport
                 text.Append(CultureInfo.InvariantCulture, $"| {figure.Name} | {Format(figure.Value)} {figure.Unit} | {figure.Goal} | {met} |\n");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"\n![{result.Title}](charts/{result.Scenario}.png)\n\n");
+            text.Append('\n');
+            if (File.Exists(Path.Combine(chartsDirectory, result.Scenario + ".gp")))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"![{result.Title}](charts/{result.Scenario}.png)\n\n");
+            }
         }
 
         return text.Length == 0 ? "No results yet: run `bench/run-all.sh`.\n" : text.ToString();
