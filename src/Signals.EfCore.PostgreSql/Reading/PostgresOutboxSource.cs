@@ -76,8 +76,8 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         _allocatedSql = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name))}";
         _stateSql = $"SELECT {stateRow} FROM {state.QuotedName}";
         _latestSql = $"SELECT DISTINCT ON ({key}) {outboxRow} FROM {outbox.QuotedName} ORDER BY {key}, {id} DESC";
-        _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {stateXid} = ANY($1) OR {stateXid} >= $2";
-        _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {xid} = ANY($1) OR {xid} >= $2 ORDER BY {id}";
+        _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {ChangedSince(stateXid)}";
+        _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {ChangedSince(xid)} ORDER BY {id}";
         _compactedThroughSql = $"SELECT coalesce(max({stateVersion}), 0) FROM {state.QuotedName}";
         _reannounceSql = $"""
             WITH written AS (
@@ -111,6 +111,15 @@ internal sealed class PostgresOutboxSource : IOutboxSource
 
     /// <inheritdoc/>
     public string Kind { get; }
+
+    /// <summary>
+    /// The filter of a read: rows written by a transaction listed as running in the previous snapshot (<c>$1</c>) or with an id at or
+    /// above its xmax (<c>$2</c>). The upper bound, the largest <c>xid8</c>, excludes nothing; it makes the second condition a range,
+    /// which PostgreSQL estimates as narrow when it knows nothing of the column (a table autovacuum has not analyzed yet, or a generic
+    /// plan of the prepared read), so the read stays an index scan; as a half-open <c>&gt;=</c> it would be estimated at a third of the
+    /// table and read by a sequential scan that grows with the outbox (≈5 ms at 15,000 rows, against ≈0.05 ms).
+    /// </summary>
+    private static string ChangedSince(string xid) => $"{xid} = ANY($1) OR ({xid} >= $2 AND {xid} <= '18446744073709551615')";
 
     /// <inheritdoc/>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
