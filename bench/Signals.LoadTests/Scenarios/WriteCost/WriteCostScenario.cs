@@ -65,10 +65,12 @@ internal sealed class WriteCostScenario : Scenario
                 Phase single = await MeasurePhaseAsync(server, client, singles, () => SingleRowAsync(contexts, singles, cancellationToken), cancellationToken);
                 Phase writers = await MeasurePhaseAsync(server, client, concurrent, () => ConcurrentAsync(contexts, concurrent, cancellationToken), cancellationToken);
                 Phase batch = await MeasurePhaseAsync(server, client, batches, () => BatchAsync(contexts, batches, cancellationToken), cancellationToken);
-                double allocated = WriterAllocations(contexts, context.Pick(500, 100));
-                figures.AddRange(single.Figures($"single-row, {name}", server, allocated));
-                figures.AddRange(writers.Figures($"{Writers} writers, {name}", server, writerAllocations: null));
-                figures.AddRange(batch.Figures($"1,000-row batch (1,000 keys), {name}", server, writerAllocations: null));
+                (double Bytes, double CpuMicroseconds) savingOne = SavingThreadCost(
+                    contexts, context.Pick(1_000, 100), static (db, i) => db.StageUpdate((i % SingleRowIds) + 1, Environment.TickCount64));
+                (double Bytes, double CpuMicroseconds) savingBatch = SavingThreadCost(contexts, batches, AddBatch);
+                figures.AddRange(single.Figures($"single-row, {name}", server, savingOne));
+                figures.AddRange(writers.Figures($"{Writers} writers, {name}", server));
+                figures.AddRange(batch.Figures($"1,000-row batch (1,000 keys), {name}", server, savingBatch));
                 statements.Append(single.Statements($"single-row, {name}")).Append(writers.Statements($"{Writers} writers, {name}"))
                     .Append(batch.Statements($"1,000-row batch (1,000 keys), {name}"));
                 Console.WriteLine($"   {name}: done");
@@ -81,7 +83,7 @@ internal sealed class WriteCostScenario : Scenario
                     "one process, one database, the same saves as write-overhead; plain first, then Signals with its LISTEN/NOTIFY dispatcher running",
                     $"single-row: {singles:N0} sequential saves (one UPDATE each); {Writers} writers: {concurrent:N0} saves in all; batch: {batches} inserts of 1,000 rows with one key each",
                     "per save, over the whole phase: statements (pg_stat_statements, every backend of the database, DISCARD ALL included), round trips (Npgsql's db.client.operation.duration count: the writers' pool and the dispatcher's), transactions (pg_stat_database), write transactions (transaction ids drawn), WAL (pg_stat_wal records and syncs, insert position for bytes), CPU (this process; the server's processes from /proc)",
-                    "dispatcher reads and NOTIFYs per commit: calls of the outbox read and of pg_notify; DetectChanges: EF Core's DetectChangesStarting events; writer allocations: GC.GetAllocatedBytesForCurrentThread around a synchronous SaveChanges",
+                    "dispatcher reads and NOTIFYs per commit: calls of the outbox read and of pg_notify; DetectChanges: EF Core's DetectChangesStarting events; saving thread: a synchronous SaveChanges on a thread of its own, GC.GetAllocatedBytesForCurrentThread and its CPU time (/proc/thread-self/schedstat)",
                     "statement by statement: results/write-cost.statements.md",
                 ],
                 figures);
@@ -133,29 +135,51 @@ internal sealed class WriteCostScenario : Scenario
         for (int batch = 0; batch < count; batch++)
         {
             await using BenchDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-            long first = Interlocked.Add(ref _nextId, BatchSize) - BatchSize;
-            for (long id = first; id < first + BatchSize; id++)
-            {
-                db.Items.Add(new BenchItem { Id = id, Value = id });
-            }
-
+            AddBatch(db, batch);
             await db.SaveChangesAsync(cancellationToken);
         }
     }
 
-    /// <summary>Bytes one synchronous single-row save allocates on the saving thread (context rental included), averaged.</summary>
-    private static double WriterAllocations(IDbContextFactory<BenchDbContext> contexts, int count)
+    /// <summary>Adds 1,000 new items (one key each).</summary>
+    private void AddBatch(BenchDbContext db, int batch)
     {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < count; i++)
+        long first = Interlocked.Add(ref _nextId, BatchSize) - BatchSize;
+        for (long id = first; id < first + BatchSize; id++)
         {
-            using BenchDbContext db = contexts.CreateDbContext();
-            db.StageUpdate((i % SingleRowIds) + 1, Environment.TickCount64);
-            db.SaveChanges();
+            db.Items.Add(new BenchItem { Id = id, Value = id });
         }
-
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
     }
+
+    /// <summary>
+    /// What one synchronous save (context rental included) costs the saving thread, averaged: bytes allocated, and CPU time
+    /// (<c>/proc/thread-self/schedstat</c>, in nanoseconds: time on a processor, not waiting for the database or for a turn on the CPU).
+    /// </summary>
+    private static (double Bytes, double CpuMicroseconds) SavingThreadCost(IDbContextFactory<BenchDbContext> contexts, int count, Action<BenchDbContext, int> stage)
+    {
+        // On one thread from start to end: the save is synchronous, and this thread is not handed back to the pool meanwhile.
+        (double, double) result = default;
+        var thread = new Thread(() =>
+        {
+            long cpu = ThreadCpuNanoseconds();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < count; i++)
+            {
+                using BenchDbContext db = contexts.CreateDbContext();
+                stage(db, i);
+                db.SaveChanges();
+            }
+
+            result = ((GC.GetAllocatedBytesForCurrentThread() - before) / (double)count, (ThreadCpuNanoseconds() - cpu) / 1_000.0 / count);
+        });
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    private static long ThreadCpuNanoseconds()
+        => File.Exists("/proc/thread-self/schedstat")
+            ? long.Parse(File.ReadAllText("/proc/thread-self/schedstat").Split(' ')[0], CultureInfo.InvariantCulture)
+            : 0;
 
     /// <summary>What one phase of saves cost.</summary>
     private sealed record Phase(int Saves, ServerCounters.Delta Server, ClientCounters.Sample ClientStart, ClientCounters.Sample ClientEnd)
@@ -168,7 +192,7 @@ internal sealed class WriteCostScenario : Scenario
 
         private static bool IsNotify(string query) => query.Contains("pg_notify", StringComparison.Ordinal);
 
-        public IEnumerable<Figure> Figures(string label, ServerCounters server, double? writerAllocations)
+        public IEnumerable<Figure> Figures(string label, ServerCounters server, (double Bytes, double CpuMicroseconds)? savingThread = null)
         {
             double saves = Saves;
             if (server.CountsStatements)
@@ -197,9 +221,10 @@ internal sealed class WriteCostScenario : Scenario
             }
 
             yield return new Figure($"{label}: allocated per save, whole process", (ClientEnd.AllocatedBytes - ClientStart.AllocatedBytes) / saves, "B");
-            if (writerAllocations is { } writer)
+            if (savingThread is { } writer)
             {
-                yield return new Figure($"{label}: allocated per save, saving thread (synchronous SaveChanges)", writer, "B");
+                yield return new Figure($"{label}: allocated per save, saving thread (synchronous SaveChanges)", writer.Bytes, "B");
+                yield return new Figure($"{label}: CPU per save, saving thread (synchronous SaveChanges)", writer.CpuMicroseconds, "µs");
             }
         }
 
