@@ -63,15 +63,4 @@ internal sealed class SignalsEndpointOptionsValidator : IValidateOptions<Signals
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    /// <summary>Throws when <paramref name="options"/> is invalid.</summary>
-    /// <exception cref="OptionsValidationException">The options are invalid; the message lists every failure.</exception>
-    public static void ThrowIfInvalid(SignalsEndpointOptions options)
-    {
-        ValidateOptionsResult result = Instance.Validate(Options.DefaultName, options);
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(SignalsEndpointOptions), result.Failures);
-        }
-    }
 }

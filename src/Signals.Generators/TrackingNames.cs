@@ -9,6 +9,9 @@ internal static class TrackingNames
     /// </summary>
     public const string SignalModels = nameof(SignalModels);
 
+    /// <summary>Whether the compilation references <c>Signals.Client.ISignalsClient</c>, so that typed client accessors are emitted.</summary>
+    public const string HasClient = nameof(HasClient);
+
     /// <summary>The assembly's sorted catalog entries, from which the catalog file is emitted.</summary>
     public const string Catalog = nameof(Catalog);
 }

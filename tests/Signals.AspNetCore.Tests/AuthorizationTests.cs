@@ -91,6 +91,11 @@ public sealed class AuthorizationTests
         {
             using HttpResponseMessage response = await host.PostSyncAsync("""{"known": {}}""", Token);
             statuses[i] = response.StatusCode;
+            if (i == statuses.Length - 1)
+            {
+                // The limiter writes no body; the Signals group answers it as a problem like every other error.
+                await TestServerHost.ReadProblemAsync(response, 429, SignalsProblemTypes.TooManyRequests);
+            }
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
@@ -151,6 +156,51 @@ public sealed class AuthorizationTests
         await TestServerHost.ReadProblemAsync(missing, 403, SignalsProblemTypes.Forbidden);
         await TestServerHost.ReadProblemAsync(write, 403, SignalsProblemTypes.Forbidden);
         Assert.Equal("go", (await TestServerHost.ReadJsonAsync(allowed)).GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_caller_cannot_tell_a_declared_key_from_an_undeclared_one()
+    {
+        // secret:plan is declared (not as a value), secret:ghost is not; only agents may read the secret namespace.
+        await using TestServerHost host = await TestServerHost.StartAsync(
+            services: s =>
+            {
+                s.AddSingleton(new SignalCatalog([.. TestCatalog.Create().Descriptors, new SignalDescriptor("secret:plan", "Tests.Plan", SignalKind.Signal)]));
+                TestAuthentication.AddTo(s);
+                s.AddAuthorization();
+                s.AddSignals().AddSignalAuthorizer<SecretAuthorizer>();
+            });
+        long cursor = host.Hub.Cursor;
+
+        foreach ((HttpMethod method, string declared, string undeclared, string? body) in new (HttpMethod, string, string, string?)[]
+        {
+            (HttpMethod.Post, "/signals/sync", "/signals/sync", """{"known": {"secret:plan": 0}}"""),
+            (HttpMethod.Get, "/signals/events?key=secret:plan", "/signals/events?key=secret:ghost", null),
+            (HttpMethod.Get, "/signals/values/secret:plan", "/signals/values/secret:ghost", null),
+        })
+        {
+            using HttpResponseMessage a = await host.SendAsync(method, declared, body, user: "ada");
+            using HttpResponseMessage b = await host.SendAsync(method, undeclared, body?.Replace("secret:plan", "secret:ghost", StringComparison.Ordinal), user: "ada");
+
+            // Same status, same type, same title, same fields; the detail differs only by the key it names.
+            string detailA = await TestServerHost.ReadProblemAsync(a, 403, SignalsProblemTypes.Forbidden);
+            string detailB = await TestServerHost.ReadProblemAsync(b, 403, SignalsProblemTypes.Forbidden);
+            Assert.Equal(detailA.Replace("secret:plan", "KEY", StringComparison.Ordinal), detailB.Replace("secret:ghost", "KEY", StringComparison.Ordinal));
+            Assert.Equal(await ShapeAsync(a), await ShapeAsync(b));
+        }
+
+        // A caller who may read the namespace hears what the catalog says.
+        using HttpResponseMessage undeclaredForAgent = await host.SendAsync(HttpMethod.Post, "/signals/sync", """{"known": {"secret:ghost": 0}}""", user: "bond", roles: "agent");
+        using HttpResponseMessage notAValueForAgent = await host.SendAsync(HttpMethod.Get, "/signals/values/secret:plan", user: "bond", roles: "agent");
+        await TestServerHost.ReadProblemAsync(undeclaredForAgent, 400, SignalsProblemTypes.UnknownSignal);
+        await TestServerHost.ReadProblemAsync(notAValueForAgent, 400, SignalsProblemTypes.NotAValueSignal);
+        Assert.Equal(cursor, host.Hub.Cursor);
+
+        static async Task<string> ShapeAsync(HttpResponseMessage response)
+        {
+            using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+            return string.Join(",", problem.RootElement.EnumerateObject().Where(p => p.Name != "detail").Select(p => $"{p.Name}={p.Value.GetRawText()}"));
+        }
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class ClientScriptTypeCheckTests
         catch (System.ComponentModel.Win32Exception exception)
         {
             throw new InvalidOperationException(
-                $"{program} could not be started ({exception.Message}): this check needs Node.js and npm on the PATH (Debian: apt-get install nodejs npm; .ci/run installs them).",
+                $"{program} could not be started ({exception.Message}): this check needs Node.js and npm on the PATH (Debian: apt-get install nodejs npm; ./test.sh installs them).",
                 exception);
         }
 

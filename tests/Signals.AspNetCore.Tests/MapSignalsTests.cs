@@ -25,11 +25,25 @@ public sealed class MapSignalsTests
     }
 
     [Fact]
-    public async Task MapSignals_with_invalid_options_throws_listing_the_failures()
+    public async Task MapSignals_without_AddHttpEndpoints_throws_naming_the_missing_call()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSignals();
+        await using WebApplication app = builder.Build();
+
+        InvalidOperationException signals = Assert.Throws<InvalidOperationException>(() => app.MapSignals());
+        InvalidOperationException reality = Assert.Throws<InvalidOperationException>(() => app.MapRealityCompatibility());
+        Assert.Contains("AddSignals().AddHttpEndpoints()", signals.Message, StringComparison.Ordinal);
+        Assert.Equal(signals.Message, reality.Message);
+    }
+
+    [Fact]
+    public async Task MapSignals_with_invalid_options_throws_listing_the_failures()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSignals().AddHttpEndpoints();
         builder.Services.Configure<SignalsEndpointOptions>(o =>
         {
             o.MaxRequestBodySize = 0;
@@ -100,7 +114,13 @@ public sealed class MapSignalsTests
         await using TestServerHost host = await TestServerHost.StartAsync();
         string[] names = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .Select(e => e.DisplayName ?? "").Where(n => n.StartsWith("Signals", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["Signals browser client", "Signals catalog", "Signals events", "Signals sync", "Signals value"], names);
+        Assert.Equal(
+            [
+                "Signals (no such endpoint)", "Signals browser client", "Signals browser client (other methods)", "Signals catalog",
+                "Signals catalog (other methods)", "Signals events", "Signals events (other methods)", "Signals sync", "Signals sync (other methods)",
+                "Signals value", "Signals value (other methods)",
+            ],
+            names);
     }
 
     [Fact]

@@ -13,13 +13,13 @@ public sealed class TenancyTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static Task<TestServerHost> StartAsync(Action<IServiceCollection>? services = null) => TestServerHost.StartAsync(
+    private static Task<TestServerHost> StartAsync(Action<IServiceCollection>? services = null, Action<SignalTenancyOptions>? tenancy = null) => TestServerHost.StartAsync(
         services: s =>
         {
             services?.Invoke(s);
             TestAuthentication.AddTo(s);
             s.AddAuthorization(o => o.AddPolicy("writers", p => p.RequireRole("writer")));
-            s.AddSignals().AddTenantResolver(http => http.User.FindFirst("tenant")?.Value);
+            s.AddSignals().AddTenantResolver(http => http.User.FindFirst("tenant")?.Value, tenancy);
         },
         map: app => app.MapSignals().MapSignalValueWrites("writers"));
 
@@ -149,5 +149,84 @@ public sealed class TenancyTests
 
         await TestServerHost.ReadJsonAsync(declared);
         Assert.Contains("\"chat:lobby\"", await TestServerHost.ReadProblemAsync(undeclared, 400, SignalsProblemTypes.UnknownSignal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shared_namespaces_are_one_for_every_tenant_and_the_others_stay_per_tenant_on_one_group()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start();
+        await using TestServerHost host = await StartAsync(
+            services: s => s.AddSingleton(new SignalCatalog([
+                new SignalDescriptor("chat:{TenantId}:room:{RoomId}", "Tests.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("chat:lobby", "Tests.Lobby", SignalKind.Signal),
+                new SignalDescriptor("shop:products", "Tests.Product", SignalKind.Signal),
+                new SignalDescriptor("shop:settings", "Tests.ShopSettings", SignalKind.Value)])),
+            tenancy: o => o.SharedNamespaces.Add("shop"));
+
+        // Writers: the product list unscoped (shared), tenant a's room scoped.
+        IReadOnlyList<SignalVersion> products = await host.ChangeAsync("shop:products");
+        IReadOnlyList<SignalVersion> roomOfA = await host.ChangeAsync(SignalTenantKeys.Scope(SignalKey.Parse("chat:room:general"), "a").Value);
+        const string both = """{"known": {"shop:products": 0, "chat:room:general": 0}}""";
+
+        using HttpResponseMessage syncA = await As(host, "a", HttpMethod.Post, "/signals/sync", both);
+        using HttpResponseMessage syncB = await As(host, "b", HttpMethod.Post, "/signals/sync", both);
+        using HttpResponseMessage bNamesA = await As(host, "b", HttpMethod.Post, "/signals/sync", """{"known": {"chat:a:room:general": 0}}""");
+
+        JsonElement changedA = (await TestServerHost.ReadJsonAsync(syncA)).GetProperty("changed");
+        Assert.Equal(products[0].Version, changedA.GetProperty("shop:products").GetProperty("version").GetInt64());
+        Assert.Equal(roomOfA[0].Version, changedA.GetProperty("chat:room:general").GetProperty("version").GetInt64());
+        JsonElement changedB = (await TestServerHost.ReadJsonAsync(syncB)).GetProperty("changed");
+        Assert.Equal(products[0].Version, changedB.GetProperty("shop:products").GetProperty("version").GetInt64());
+        Assert.False(changedB.TryGetProperty("chat:room:general", out _), "Tenant b saw tenant a's room.");
+        await TestServerHost.ReadProblemAsync(bNamesA, 400, SignalsProblemTypes.UnknownSignal);
+
+        // A shared value written by one tenant is the value every tenant reads.
+        using HttpResponseMessage setA = await As(host, "a", HttpMethod.Put, "/signals/values/shop:settings", """{"currency":"EUR"}""");
+        using HttpResponseMessage getB = await As(host, "b", HttpMethod.Get, "/signals/values/shop:settings");
+        long settings = (await TestServerHost.ReadJsonAsync(setA)).GetProperty("version").GetInt64();
+        JsonElement readByB = await TestServerHost.ReadJsonAsync(getB);
+        Assert.Equal(settings, readByB.GetProperty("version").GetInt64());
+        Assert.Equal("EUR", readByB.GetProperty("value").GetProperty("currency").GetString());
+        Assert.NotNull(await host.App.Services.GetRequiredService<ISignalValueStore>().GetAsync(SignalKey.Parse("shop:settings"), Token));
+
+        // A stream of tenant b gets the shared key's changes, not tenant a's room's.
+        using HttpResponseMessage streamB = await As(host, "b", HttpMethod.Get, "/signals/events?key=shop:products&key=chat:room:general&lastEventId=" + host.Hub.Cursor);
+        await using IAsyncEnumerator<SseItem<string>> eventsB = SseParser.Create(await streamB.Content.ReadAsStreamAsync(deadline.Token))
+            .EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+        await host.ChangeAsync(SignalTenantKeys.Scope(SignalKey.Parse("chat:room:general"), "a").Value);
+        IReadOnlyList<SignalVersion> productsAgain = await host.ChangeAsync("shop:products");
+        Assert.True(await eventsB.MoveNextAsync());
+        using (JsonDocument data = JsonDocument.Parse(eventsB.Current.Data))
+        {
+            Assert.Equal("shop:products", data.RootElement.GetProperty("key").GetString());
+            Assert.Equal(productsAgain[0].Version, data.RootElement.GetProperty("version").GetInt64());
+        }
+
+        // The catalog lists what clients name: shared signals as declared, per-tenant ones without the tenant, none that no client can name.
+        using HttpResponseMessage catalog = await As(host, "b", HttpMethod.Get, "/signals/catalog");
+        Assert.Equal(
+            ["chat:room:{RoomId}", "shop:products", "shop:settings"],
+            (await TestServerHost.ReadJsonAsync(catalog)).GetProperty("signals").EnumerateArray().Select(e => e.GetProperty("pattern").GetString()));
+        foreach (string key in new[] { "chat:room:general", "shop:products", "shop:settings" })
+        {
+            using HttpResponseMessage listed = await As(host, "b", HttpMethod.Post, "/signals/sync", $$$"""{"known": {"{{{key}}}": 0}}""");
+            await TestServerHost.ReadJsonAsync(listed);
+        }
+    }
+
+    [Fact]
+    public async Task Shared_namespaces_must_be_namespaces()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSignals().AddHttpEndpoints().AddTenantResolver(http => "a", o =>
+        {
+            o.SharedNamespaces.Add("shop:products");
+            o.SharedNamespaces.Add("");
+        });
+        await using WebApplication app = builder.Build();
+
+        var exception = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.MapSignals());
+        Assert.Contains(exception.Failures, f => f.Contains("\"shop:products\"", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.Contains("\"\"", StringComparison.Ordinal));
     }
 }

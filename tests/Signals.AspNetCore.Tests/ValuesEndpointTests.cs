@@ -39,16 +39,16 @@ public sealed class ValuesEndpointTests
 
         Assert.Equal(["hash", "key", "updatedAt", "value", "version"], json.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("app:theme", json.GetProperty("key").GetString());
-        Assert.Equal(stored.Version.Version, json.GetProperty("version").GetInt64());
-        Assert.Equal(stored.Version.Hash, json.GetProperty("hash").GetString());
-        Assert.Equal(stored.Version.UpdatedAt.ToUnixTimeMilliseconds(), json.GetProperty("updatedAt").GetInt64());
+        Assert.Equal(stored.Version, json.GetProperty("version").GetInt64());
+        Assert.Equal(stored.State.Hash, json.GetProperty("hash").GetString());
+        Assert.Equal(stored.State.UpdatedAt.ToUnixTimeMilliseconds(), json.GetProperty("updatedAt").GetInt64());
         Assert.Equal("""{"mode":"dark","size":3}""", json.GetProperty("value").GetRawText());
         Assert.True(response.Headers.CacheControl?.NoCache);
 
         // The value's version is the key's version everywhere: sync reports the same one.
         using HttpResponseMessage sync = await host.PostSyncAsync("""{"known": {"app:theme": 0}}""", Token);
         JsonElement synced = await TestServerHost.ReadJsonAsync(sync);
-        Assert.Equal(stored.Version.Version, synced.GetProperty("changed").GetProperty("app:theme").GetProperty("version").GetInt64());
+        Assert.Equal(stored.Version, synced.GetProperty("changed").GetProperty("app:theme").GetProperty("version").GetInt64());
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class ValuesEndpointTests
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await TestServerHost.ReadProblemAsync(again, 404, SignalsProblemTypes.ValueNotFound);
         await TestServerHost.ReadProblemAsync(read, 404, SignalsProblemTypes.ValueNotFound);
-        Assert.True(host.Hub.GetVersion(SignalKey.Parse("app:theme")).Version > stored.Version.Version);
+        Assert.True(host.Hub.GetVersion(SignalKey.Parse("app:theme")).Version > stored.Version);
     }
 
     public static TheoryData<string, string?, string, int, string, string> BadWrites => new()

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Signals.Client;
 using static Signals.Samples.Chat.Counter.CounterApi;
 
 namespace Signals.Browser.Tests;
@@ -93,5 +95,50 @@ public sealed class ClientModuleTests(Chromium chromium)
         Assert.Equal(400, failure.GetProperty("status").GetInt32());
         Assert.Contains("not a key", failure.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, syncRequests);
+    }
+
+    [Fact]
+    public async Task JavaScript_watch_and_dotnet_WatchAsync_report_the_same_versions_at_start_and_after_a_change()
+    {
+        await using SampleApp app = await SampleApp.StartAsync();
+        await using BrowserSession browser = chromium.NewSession();
+        IPage page = await browser.NewPageAsync();
+        await page.GotoAsync(app.Url("/site.css").ToString());
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+
+        // Seeded rooms (changed), the counter (never changed in a new app) and a room nobody used (never changed).
+        string[] keys = ["chat:rooms", "counter:clicks", "chat:room:quiet"];
+        await page.EvaluateAsync("""
+            async keys => {
+              const { watch } = await import('/signals/client.js');
+              window.reports = [];
+              watch(keys, ({ key, version }) => window.reports.push(`${key}@${version}`));
+            }
+            """, keys);
+
+        await using ServiceProvider services = new ServiceCollection().AddLogging().AddSignalsClient(app.BaseAddress).Services.BuildServiceProvider();
+        await using IAsyncEnumerator<SignalVersion> dotnet = services.GetRequiredService<ISignalsClient>()
+            .WatchAsync(keys.Select(SignalKey.Parse), deadline.Token).GetAsyncEnumerator(deadline.Token);
+        List<string> reportedByDotnet = [];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            Assert.True(await dotnet.MoveNextAsync());
+            reportedByDotnet.Add($"{dotnet.Current.Key}@{dotnet.Current.Version}");
+        }
+
+        await page.WaitForFunctionAsync("n => window.reports.length >= n", keys.Length);
+        string[] reportedByJs = await page.EvaluateAsync<string[]>("() => window.reports");
+        Assert.Equal(reportedByJs.Order(StringComparer.Ordinal), reportedByDotnet.Order(StringComparer.Ordinal));
+        Assert.Contains("counter:clicks@0", reportedByDotnet);
+        Assert.Contains("chat:room:quiet@0", reportedByDotnet);
+        Assert.DoesNotContain("chat:rooms@0", reportedByDotnet);
+
+        // The first change of a key that was at 0 reaches both, at the same version.
+        (await app.Http.PostAsync("/api/counter/increment", null, deadline.Token)).Dispose();
+        Assert.True(await dotnet.MoveNextAsync());
+        string change = $"{dotnet.Current.Key}@{dotnet.Current.Version}";
+        Assert.StartsWith("counter:clicks@", change, StringComparison.Ordinal);
+        await page.WaitForFunctionAsync("change => window.reports.includes(change)", change);
     }
 }

@@ -9,17 +9,18 @@ using Signals.Samples.Chat;
 namespace Signals.Browser.Tests;
 
 /// <summary>
-/// The samples app on real Kestrel at 127.0.0.1, as <c>dotnet run</c> starts it with no set-up (EF Core in-memory), counting the requests
-/// it answers.
+/// The samples app on real Kestrel at 127.0.0.1, as <c>dotnet run</c> starts it with no set-up (its SQLite default, here a file of its own
+/// in a temporary directory), counting the requests it answers.
 /// </summary>
 internal sealed class SampleApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _requests;
 
-    private SampleApp(WebApplication app, int port, ConcurrentDictionary<string, int> requests)
+    private SampleApp(WebApplication app, int port, string database, ConcurrentDictionary<string, int> requests)
     {
         _app = app;
+        Database = database;
         _requests = requests;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -28,13 +29,20 @@ internal sealed class SampleApp : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Gets the SQLite file the app keeps its data in.</summary>
+    public string Database { get; }
+
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
 
-    /// <summary>Starts the app on <paramref name="port"/>, or on a free port when it is 0.</summary>
-    public static async Task<SampleApp> StartAsync(int port = 0)
+    /// <summary>
+    /// Starts the app on <paramref name="port"/>, or on a free port when it is 0, with its data in <paramref name="database"/>, or in a new
+    /// SQLite file when it is <see langword="null"/>.
+    /// </summary>
+    public static async Task<SampleApp> StartAsync(int port = 0, string? database = null)
     {
+        database ??= NewDatabase();
         if (port == 0)
         {
             // Pick the port first, so the app can be restarted on the same one.
@@ -48,6 +56,7 @@ internal sealed class SampleApp : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
             "--environment", "Development",
             "--Logging:LogLevel:Default", "Warning",
+            "--ConnectionStrings:SignalsSqlite", $"Data Source={database}",
         ]);
         // Runs before the endpoints (WebApplication adds routing first and the endpoints last), after the static files.
         var requests = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -57,9 +66,17 @@ internal sealed class SampleApp : IAsyncDisposable
             return next(context);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        var sample = new SampleApp(app, port, requests);
+        var sample = new SampleApp(app, port, database, requests);
         await sample.WaitUntilHealthyAsync();
         return sample;
+    }
+
+    /// <summary>Gets the path of a new SQLite file in a temporary directory of its own (the operating system's to clean).</summary>
+    public static string NewDatabase()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "signals-browser", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, "chat.db");
     }
 
     /// <summary>

@@ -13,6 +13,16 @@ public sealed class ChaosProfileTests
     public void Profile_names_select_a_profile(string? value, string expected)
         => Assert.Equal(expected, ChaosProfile.Parse(value).Name);
 
+    [Theory]
+    [InlineData(null, 1_500)]
+    [InlineData("full", 20_000)]
+    public void SQLite_runs_take_the_SQLite_profile_of_the_name(string? value, int commits)
+    {
+        ChaosProfile profile = ChaosProfile.Parse(value, sqlite: true);
+        Assert.Equal((value ?? "ci", commits), (profile.Name, profile.Commits));
+        Assert.True(profile.Writers >= 4);
+    }
+
     [Fact]
     public void Full_profile_is_at_least_100000_commits_by_at_least_16_writers()
     {

@@ -8,34 +8,54 @@ using Signals.Testing;
 namespace Signals.Chaos.Tests;
 
 /// <summary>
-/// DESIGN.md "Guarantees" under concurrency and faults, on real PostgreSQL, two real app instances and real SSE clients: concurrent
+/// DESIGN.md "Guarantees" under concurrency and faults, on two real app instances and real SSE clients. On PostgreSQL: concurrent
 /// writers whose commits land out of id order, rollbacks, the listeners' backends terminated, PostgreSQL crashed and restarted, an
-/// instance restarted, subscribers resuming on the other instance with <c>Last-Event-ID</c>. Nothing committed may be lost, nothing
-/// rolled back may appear, and no client may see a version go backwards. <c>SIGNALS_CHAOS_PROFILE=full</c> runs 100,000 commits.
+/// instance restarted, subscribers resuming on the other instance with <c>Last-Event-ID</c>. On a SQLite file: writers taking turns
+/// with rollbacks, an instance restarted, subscribers resuming. Nothing committed may be lost, nothing rolled back may appear, and no
+/// client may see a version go backwards. <c>SIGNALS_CHAOS_PROFILE=full</c> runs 100,000 commits on PostgreSQL, 20,000 on SQLite.
 /// </summary>
-/// <remarks>The server is this test's own <see cref="LocalPostgresServer"/> (it gets restarted), never a shared one.</remarks>
+/// <remarks>The PostgreSQL server is this test's own <see cref="LocalPostgresServer"/> (it gets restarted), never a shared one.</remarks>
 public sealed class ChaosTests
 {
     [Fact]
     public async Task Every_committed_change_reaches_every_subscriber_and_nothing_else_does()
     {
         ChaosProfile profile = ChaosProfile.FromEnvironment();
-        int seed = ChaosProfile.SeedFromEnvironment();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(profile.WriteTimeout + profile.QuiescenceTimeout + TimeSpan.FromMinutes(3));
+        using CancellationTokenSource deadline = Deadline(profile);
         CancellationToken cancel = deadline.Token;
 
         await using LocalPostgresServer server = await LocalPostgresServer.StartAsync(cancellationToken: cancel);
-        string connectionString = await server.CreateDatabaseAsync("chaos", cancel);
-        var database = new ChaosDatabase(connectionString);
+        var database = new PostgresChaosDatabase(await server.CreateDatabaseAsync("chaos", cancel));
+        await RunAsync(profile, server, database, cancel);
+    }
+
+    [Fact]
+    public async Task On_SQLite_every_committed_change_reaches_every_subscriber_and_nothing_else_does()
+    {
+        ChaosProfile profile = ChaosProfile.FromEnvironment(sqlite: true);
+        using CancellationTokenSource deadline = Deadline(profile);
+        using var database = new SqliteChaosDatabase();
+        await RunAsync(profile, server: null, database, deadline.Token);
+    }
+
+    private static CancellationTokenSource Deadline(ChaosProfile profile)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(profile.WriteTimeout + profile.QuiescenceTimeout + TimeSpan.FromMinutes(3));
+        return deadline;
+    }
+
+    private static async Task RunAsync(ChaosProfile profile, LocalPostgresServer? server, ChaosDatabase database, CancellationToken cancel)
+    {
+        int seed = ChaosProfile.SeedFromEnvironment();
         await database.CreateSchemaAsync(cancel);
-        await using InstancePair instances = await InstancePair.StartAsync(connectionString, cancel);
+        await using InstancePair instances = await InstancePair.StartAsync(database, cancel);
 
         var run = new ChaosRun(profile, seed, server, database, instances);
         ChaosEvidence evidence = await run.RunAsync(cancel);
         ChaosVerdict verdict = ChaosVerdict.Judge(evidence);
 
-        string report = Report(profile, seed, run, verdict, evidence, instances);
+        string report = Report(profile, seed, database, run, verdict, evidence, instances);
         TestContext.Current.TestOutputHelper?.WriteLine(report);
 
         var failures = new List<string>();
@@ -62,11 +82,11 @@ public sealed class ChaosTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures) + Environment.NewLine + report);
     }
 
-    private static string Report(ChaosProfile profile, int seed, ChaosRun run, ChaosVerdict verdict, ChaosEvidence evidence, InstancePair instances)
+    private static string Report(ChaosProfile profile, int seed, ChaosDatabase database, ChaosRun run, ChaosVerdict verdict, ChaosEvidence evidence, InstancePair instances)
     {
         var text = new StringBuilder();
         IFormatProvider invariant = CultureInfo.InvariantCulture;
-        text.AppendLine(invariant, $"Chaos run, profile '{profile.Name}', seed {seed} ({ChaosProfile.SeedVariable} replays it): {profile.Writers} writers, {profile.Commits} commits wanted, 2 instances, {profile.Subscribers} SSE subscribers on {evidence.Keys.Count} keys each");
+        text.AppendLine(invariant, $"Chaos run on {database.Kind}, profile '{profile.Name}', seed {seed} ({ChaosProfile.SeedVariable} replays it): {profile.Writers} writers, {profile.Commits} commits wanted, 2 instances, {profile.Subscribers} SSE subscribers on {evidence.Keys.Count} keys each");
         text.AppendLine(invariant, $"write phase: {run.WriteTime.TotalSeconds:F1} s ({verdict.Committed / Math.Max(run.WriteTime.TotalSeconds, 0.001):F0} commits/s){(run.WriteTimedOut ? ", STOPPED BY ITS TIME BOUND" : string.Empty)}");
         text.AppendLine(run.QuiescenceTime is { } quiet
             ? string.Create(invariant, $"quiescence: every subscriber caught up {quiet.TotalMilliseconds:F0} ms after the last write")

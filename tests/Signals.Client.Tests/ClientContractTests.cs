@@ -79,6 +79,68 @@ public sealed class ClientContractTests
     [Theory]
     [InlineData(ClientKind.Http)]
     [InlineData(ClientKind.Embedded)]
+    public async Task Watch_reports_every_key_at_start_version_0_included_as_the_JavaScript_client_does(ClientKind kind)
+    {
+        using CancellationTokenSource deadline = Await.Deadline();
+        await using ClientHarness harness = await ClientHarness.StartAsync(kind);
+        SignalVersion changed = await harness.Server.ChangeAsync("chat:room:general");
+
+        await using var watcher = new Watcher(harness.Client, deadline.Token, "chat:room:never", "chat:room:general");
+        SignalVersion never = await watcher.NextAsync();
+        SignalVersion general = await watcher.NextAsync();
+
+        // In the order the keys were named; the key that never changed is reported at 0, then at its first change.
+        Assert.Equal(SignalVersion.Initial(SignalKey.Parse("chat:room:never")), never);
+        Assert.Equal(changed.Version, general.Version);
+        SignalVersion first = await harness.Server.ChangeAsync("chat:room:never");
+        await watcher.UntilAsync("chat:room:never", first.Version);
+        Assert.Equal(3, watcher.Seen.Count);
+        watcher.AssertMonotonic();
+    }
+
+    [Theory]
+    [InlineData(ClientKind.Http)]
+    [InlineData(ClientKind.Embedded)]
+    public async Task GetVersionAsync_returns_the_number_and_GetStateAsync_the_state(ClientKind kind)
+    {
+        using CancellationTokenSource deadline = Await.Deadline();
+        await using ClientHarness harness = await ClientHarness.StartAsync(kind);
+        SignalVersion changed = await harness.Server.ChangeAsync("chat:room:general");
+        var general = new SignalReference(harness.Client, changed.Key);
+        var never = new SignalReference(harness.Client, SignalKey.Parse("chat:room:never"));
+
+        long version = await general.GetVersionAsync(deadline.Token);
+        SignalVersion state = await general.GetStateAsync(deadline.Token);
+
+        Assert.Equal(changed.Version, version);
+        Assert.Equal(changed with { UpdatedAt = state.UpdatedAt }, state);
+        Assert.Equal(changed.UpdatedAt.ToUnixTimeMilliseconds(), state.UpdatedAt.ToUnixTimeMilliseconds());
+        Assert.Equal(0, await never.GetVersionAsync(deadline.Token));
+        Assert.Equal(SignalVersion.Initial(never.Key), await never.GetStateAsync(deadline.Token));
+    }
+
+    [Theory]
+    [InlineData(ClientKind.Http)]
+    [InlineData(ClientKind.Embedded)]
+    public async Task Typed_read_of_a_stored_value_that_is_not_the_type_is_a_SignalValueFormatException(ClientKind kind)
+    {
+        using CancellationTokenSource deadline = Await.Deadline();
+        await using ClientHarness harness = await ClientHarness.StartAsync(kind);
+        var key = SignalKey.Parse("app:theme");
+        SignalValue<JsonElement> stored = await harness.Server.Store.SetAsync(key, JsonSerializer.SerializeToElement("hello"), deadline.Token);
+        var reference = new SignalValueReference<Theme>(harness.Client, key, static () => new Theme("dark", 0));
+
+        SignalValueFormatException error = await Assert.ThrowsAsync<SignalValueFormatException>(() => reference.GetAsync(deadline.Token).AsTask());
+
+        Assert.Equal(key, error.Key);
+        Assert.Equal(stored.Version, error.State.Version);
+        Assert.Equal(typeof(Theme), error.ValueType);
+        Assert.Contains("'app:theme'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ClientKind.Http)]
+    [InlineData(ClientKind.Embedded)]
     public async Task GetValue_returns_the_stored_value_and_version_or_null(ClientKind kind)
     {
         using CancellationTokenSource deadline = Await.Deadline();
@@ -88,8 +150,8 @@ public sealed class ClientContractTests
 
         SignalValue<JsonElement>? read = await harness.Client.GetValueAsync(key, deadline.Token);
         Assert.NotNull(read);
-        Assert.Equal(stored.Version.Version, read.Version.Version);
-        Assert.Equal(stored.Version.Hash, read.Version.Hash);
+        Assert.Equal(stored.Version, read.Version);
+        Assert.Equal(stored.State.Hash, read.State.Hash);
         Assert.Equal(new Theme("light", 3), read.Value.Deserialize<Theme>(JsonSerializerOptions.Web));
 
         Assert.Null(await harness.Client.GetValueAsync(SignalKey.Parse("app:never-set"), deadline.Token));

@@ -10,9 +10,9 @@ namespace Signals.Client.Tests;
 public sealed class RegistrationTests
 {
     [Fact]
-    public void AddSignals_makes_the_embedded_client_the_app_client()
+    public void AddEmbeddedClient_makes_the_embedded_client_the_app_client()
     {
-        using ServiceProvider services = WithConfiguration(new ServiceCollection()).AddSignals().Services.BuildServiceProvider();
+        using ServiceProvider services = WithConfiguration(new ServiceCollection()).AddSignals().AddEmbeddedClient().Services.BuildServiceProvider();
 
         var client = Assert.IsType<EmbeddedSignalsClient>(services.GetRequiredService<ISignalsClient>());
         Assert.Same(client, services.GetRequiredService<EmbeddedSignalsClient>());
@@ -26,13 +26,13 @@ public sealed class RegistrationTests
         IServiceCollection collection = WithConfiguration(new ServiceCollection().AddLogging());
         if (signalsFirst)
         {
-            collection.AddSignals();
+            collection.AddSignals().AddEmbeddedClient();
         }
 
         collection.AddSignalsClient(new Uri("http://127.0.0.1:5080"));
         if (!signalsFirst)
         {
-            collection.AddSignals();
+            collection.AddSignals().AddEmbeddedClient();
         }
 
         using ServiceProvider services = collection.BuildServiceProvider();

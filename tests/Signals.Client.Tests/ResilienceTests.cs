@@ -20,6 +20,10 @@ public sealed class ResilienceTests
         await using var watcher = new Watcher(client, deadline.Token, "chat:room:general", "chat:room:random");
         await watcher.UntilAsync("chat:room:general", first.Version);
 
+        // The start-up sync reported the first version; a change through the stream gives the watch an event id to resume from.
+        SignalVersion streamed = await server.ChangeAsync("chat:room:general");
+        await watcher.UntilAsync("chat:room:general", streamed.Version);
+
         // Changes committed while no server runs (another instance, or before this one came back) must still arrive.
         await server.StopAsync();
         await server.ChangeAsync("chat:room:general");
@@ -33,7 +37,7 @@ public sealed class ResilienceTests
         await watcher.UntilAsync("chat:room:general", later.Version);
 
         // The new server was asked to resume after the last event the client had seen.
-        Assert.Contains(server.RequestsTo("GET", "/signals/events"), r => r.LastEventId == first.Version.ToString(CultureInfo.InvariantCulture));
+        Assert.Contains(server.RequestsTo("GET", "/signals/events"), r => r.LastEventId == streamed.Version.ToString(CultureInfo.InvariantCulture));
         watcher.AssertMonotonic();
     }
 
@@ -55,6 +59,10 @@ public sealed class ResilienceTests
         await using var watcher = new Watcher(client, deadline.Token, "chat:room:general");
         await watcher.UntilAsync("chat:room:general", first.Version);
 
+        // The start-up sync reported the first version; a change through the stream gives the watch an event id to resume from.
+        SignalVersion streamed = await server.ChangeAsync("chat:room:general");
+        await watcher.UntilAsync("chat:room:general", streamed.Version);
+
         relay.Cut();
         await server.ChangeAsync("chat:room:general");
         SignalVersion whileCut = await server.ChangeAsync("chat:room:general");
@@ -66,8 +74,10 @@ public sealed class ResilienceTests
         SignalVersion afterSecondCut = await server.ChangeAsync("chat:room:general");
         await watcher.UntilAsync("chat:room:general", afterSecondCut.Version);
 
-        Assert.Contains(server.RequestsTo("GET", "/signals/events"), r => r.LastEventId == first.Version.ToString(CultureInfo.InvariantCulture));
-        Assert.Empty(server.RequestsTo("POST", "/signals/sync"));
+        Assert.Contains(server.RequestsTo("GET", "/signals/events"), r => r.LastEventId == streamed.Version.ToString(CultureInfo.InvariantCulture));
+
+        // Only the start-up sync: reconnections resume the stream, they do not sync.
+        Assert.Single(server.RequestsTo("POST", "/signals/sync"));
         watcher.AssertMonotonic();
     }
 
@@ -88,9 +98,11 @@ public sealed class ResilienceTests
         SignalVersion second = await server.ChangeAsync("chat:room:general");
         await watcher.UntilAsync("chat:room:general", second.Version);
 
+        // The start-up sync, the stream that shows nothing, then long-polling.
         string[] requests = [.. proxy.Requests];
-        Assert.Equal("GET /signals/events", requests[0]);
-        Assert.Contains("POST /signals/sync", requests);
+        Assert.Equal("POST /signals/sync", requests[0]);
+        Assert.Equal("GET /signals/events", requests[1]);
+        Assert.Contains("POST /signals/sync", requests[2..]);
         Assert.Single(requests, r => r == "GET /signals/events");
     }
 
@@ -105,14 +117,19 @@ public sealed class ResilienceTests
             o.Mode = SignalsClientMode.Sse;
             o.StreamOpenTimeout = TimeSpan.FromMilliseconds(300);
         });
-        await server.ChangeAsync("chat:room:general");
+        SignalVersion changed = await server.ChangeAsync("chat:room:general");
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var watcher = new Watcher(services.GetRequiredService<ISignalsClient>(), watching.Token, "chat:room:general");
-        Task<SignalVersion> next = watcher.NextAsync();
 
-        // It keeps reopening the stream (each attempt times out silently) and never syncs.
+        // The start-up sync answers through the proxy (a complete response); what follows needs the stream.
+        Assert.Equal(changed.Version, (await watcher.NextAsync()).Version);
+        Task<SignalVersion> next = watcher.NextAsync();
+        await server.ChangeAsync("chat:room:general");
+
+        // It keeps reopening the stream (each attempt times out silently) and never syncs again.
         await Await.UntilAsync(() => proxy.Requests.Count(r => r == "GET /signals/events") >= 3, deadline.Token);
-        Assert.DoesNotContain("POST /signals/sync", proxy.Requests);
+        Assert.Single(proxy.Requests, r => r == "POST /signals/sync");
+        Assert.Equal("POST /signals/sync", proxy.Requests.First());
         Assert.False(next.IsCompleted);
 
         await watching.CancelAsync();
@@ -171,10 +188,10 @@ public sealed class ResilienceTests
         await watcher.NextAsync();
 
         Assert.Equal([general.Version, random.Version], watcher.Seen.Select(v => v.Version).Order());
-        Assert.Single(harness.Server.RequestsTo("POST", "/signals/sync"));
 
         // The next stream resumes from where the full sync left the server (past the unwatched key), not from an old cursor again.
         Assert.Equal(99, (await watcher.NextAsync()).Version);
+        Assert.Equal(2, harness.Server.RequestsTo("POST", "/signals/sync").Count()); // the start-up sync, and the full sync after the reset
         string cursor = harness.Server.Hub.Cursor.ToString(CultureInfo.InvariantCulture);
         Assert.Equal(["", cursor], harness.Server.RequestsTo("GET", "/signals/events").Select(r => r.LastEventId));
     }
@@ -199,6 +216,7 @@ public sealed class ResilienceTests
         }).WithOrder(-1));
 
         await using var watcher = new Watcher(harness.Client, deadline.Token, "chat:room:general");
+        Assert.Equal(0, (await watcher.NextAsync()).Version); // the start-up sync: the real server never saw the key change
         Assert.Equal(5, (await watcher.NextAsync()).Version);
         Assert.Equal(7, (await watcher.NextAsync()).Version);
     }
@@ -218,6 +236,7 @@ public sealed class ResilienceTests
         }).WithOrder(-1));
 
         await using var watcher = new Watcher(harness.Client, deadline.Token, "chat:room:general");
+        Assert.Equal(0, (await watcher.NextAsync()).Version); // the start-up sync: the real server never saw the key change
         Assert.Equal(8, (await watcher.NextAsync()).Version);
     }
 

@@ -98,16 +98,22 @@ public sealed class HealthTests(PostgresServer server)
             SignalsTestApp.PostgresPolling);
         await app.WaitForHealthAsync(HealthStatus.Healthy);
 
-        await TestDatabase.ExecuteAsync(db, "ALTER TABLE signals_outbox RENAME TO signals_outbox_away");
+        // The database refuses connections and the dispatcher's are cut: its reads fail. (A missing table is not a passing failure
+        // but a missing schema, reported as Unhealthy: MissingSchemaTests.)
+        string database = new NpgsqlConnectionStringBuilder(db).Database!;
+        await TestDatabase.ExecuteAsync(server.ConnectionString, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false");
         try
         {
+            await TestDatabase.ExecuteAsync(
+                server.ConnectionString,
+                $"SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '{database}' AND application_name = 'Signals dispatcher'");
             HealthReport degraded = await app.WaitForHealthAsync(HealthStatus.Degraded);
             Assert.Contains("reading the outbox failed", degraded.Entries[SignalsHealthChecksBuilderExtensions.DefaultName].Description, StringComparison.Ordinal);
             Assert.NotNull(degraded.Entries[SignalsHealthChecksBuilderExtensions.DefaultName].Exception);
         }
         finally
         {
-            await TestDatabase.ExecuteAsync(db, "ALTER TABLE signals_outbox_away RENAME TO signals_outbox");
+            await TestDatabase.ExecuteAsync(server.ConnectionString, $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
         }
 
         await app.WaitForHealthAsync(HealthStatus.Healthy);

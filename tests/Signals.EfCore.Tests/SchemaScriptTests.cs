@@ -48,7 +48,7 @@ public sealed class SchemaScriptTests(PostgresServer server)
         });
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("scripted"));
         SignalValue<long> value = await app.Services.GetRequiredService<ISignalValueStore>().SetAsync(SignalKey.Parse("app:answer"), 42L, TestContext.Current.CancellationToken);
-        await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse("app:answer"), value.Version.Version);
+        await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse("app:answer"), value.Version);
     }
 
     /// <summary>A model with nothing but the Signals tables.</summary>

@@ -27,13 +27,13 @@ public sealed class ValueStoreTests(PostgresServer server)
         SignalValue<ThemeValue> read = await store.GetAsync(Theme, static () => new ThemeValue("dark", 0), TestContext.Current.CancellationToken);
 
         Assert.Equal(new ThemeValue("light", 2), read.Value);
-        Assert.Equal(set.Version, read.Version);
-        Assert.Matches("^[0-9a-f]{16}$", set.Version.Hash);
+        Assert.Equal(set.State, read.State);
+        Assert.Matches("^[0-9a-f]{16}$", set.State.Hash);
         SignalOutboxEntry row = Assert.Single(await TestDatabase.ReadOutboxAsync(db));
-        Assert.Equal((Theme.Value, set.Version.Version, set.Version.Hash), (row.Key, row.Id, row.Hash));
-        Assert.Equal(set.Version, first.Hub.GetVersion(Theme));
-        SignalVersion dispatched = await HubAssert.WaitForVersionAsync(second.Hub, Theme, set.Version.Version);
-        Assert.Equal(set.Version.Hash, dispatched.Hash);
+        Assert.Equal((Theme.Value, set.Version, set.State.Hash), (row.Key, row.Id, row.Hash));
+        Assert.Equal(set.State, first.Hub.GetVersion(Theme));
+        SignalVersion dispatched = await HubAssert.WaitForVersionAsync(second.Hub, Theme, set.Version);
+        Assert.Equal(set.State.Hash, dispatched.Hash);
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public sealed class ValueStoreTests(PostgresServer server)
         SignalValue<JsonElement> again = await store.SetAsync(Theme, Json("""{ "size" : 2, "mode" : "light" }"""), TestContext.Current.CancellationToken);
         SignalValue<JsonElement> changed = await store.SetAsync(Theme, Json("""{"mode":"dark","size":2}"""), TestContext.Current.CancellationToken);
 
-        Assert.Equal(first.Version, again.Version);
-        Assert.True(changed.Version.Version > first.Version.Version);
-        Assert.NotEqual(first.Version.Hash, changed.Version.Hash);
+        Assert.Equal(first.State, again.State);
+        Assert.True(changed.Version > first.Version);
+        Assert.NotEqual(first.State.Hash, changed.State.Hash);
         Assert.Equal(2, (await TestDatabase.ReadOutboxAsync(db)).Count);
     }
 
@@ -69,7 +69,7 @@ public sealed class ValueStoreTests(PostgresServer server)
             for (int i = 0; i < each; i++)
             {
                 SignalValue<CounterValue> value = await stores[t % 2].IncrementAsync(Counter, "count", 1, static () => new CounterValue(0), TestContext.Current.CancellationToken);
-                seen[i] = value.Version.Version;
+                seen[i] = value.Version;
             }
 
             return seen;
@@ -79,11 +79,11 @@ public sealed class ValueStoreTests(PostgresServer server)
         Assert.Equal(tasks * each, final.Value.Count);
         long[] all = [.. versions.SelectMany(v => v)];
         Assert.Equal(all.Length, all.Distinct().Count());
-        Assert.Equal(all.Max(), final.Version.Version);
+        Assert.Equal(all.Max(), final.Version);
         Assert.All(versions, seen => Assert.True(seen.SequenceEqual(seen.Order()), "one caller's versions go up"));
         Assert.Equal(tasks * each, (await TestDatabase.ReadOutboxAsync(db)).Count(r => r.Key == Counter.Value));
-        await HubAssert.WaitForVersionAsync(first.Hub, Counter, final.Version.Version);
-        await HubAssert.WaitForVersionAsync(second.Hub, Counter, final.Version.Version);
+        await HubAssert.WaitForVersionAsync(first.Hub, Counter, final.Version);
+        await HubAssert.WaitForVersionAsync(second.Hub, Counter, final.Version);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class ValueStoreTests(PostgresServer server)
             async () => await store.IncrementAsync(Counter, "count", 1, Json("""{"count":0}"""), TestContext.Current.CancellationToken));
 
         Assert.Equal(2, (await TestDatabase.ReadOutboxAsync(db)).Count);
-        Assert.Equal(stored.Version.Version, (await TestDatabase.ReadOutboxAsync(db)).Min(r => r.Id));
+        Assert.Equal(stored.Version, (await TestDatabase.ReadOutboxAsync(db)).Min(r => r.Id));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ValueStoreTests(PostgresServer server)
 
         Assert.Null(await store.GetAsync(Theme, TestContext.Current.CancellationToken));
         SignalVersion deleted = app.Hub.GetVersion(Theme);
-        Assert.True(deleted.Version > set.Version.Version);
+        Assert.True(deleted.Version > set.Version);
         Assert.Null(deleted.Hash);
         Assert.Equal(2, (await TestDatabase.ReadOutboxAsync(db)).Count);
     }
@@ -150,7 +150,7 @@ public sealed class ValueStoreTests(PostgresServer server)
         ISignalValueStore store = app.Services.GetRequiredService<ISignalValueStore>();
 
         SignalValue<ThemeValue> set = await store.SetAsync(Theme, new ThemeValue("light", 1), TestContext.Current.CancellationToken);
-        Assert.Equal(set.Version, (await store.SetAsync(Theme, new ThemeValue("light", 1), TestContext.Current.CancellationToken)).Version);
+        Assert.Equal(set.State, (await store.SetAsync(Theme, new ThemeValue("light", 1), TestContext.Current.CancellationToken)).State);
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {
             for (int i = 0; i < 5; i++)
@@ -163,7 +163,7 @@ public sealed class ValueStoreTests(PostgresServer server)
 
         Assert.Equal(160, counter.Value.Count);
         Assert.Equal(1 + 80 + 1, await app.WithContextAsync(context => context.Outbox.CountAsync(TestContext.Current.CancellationToken)));
-        Assert.Equal(counter.Version.Version, (await HubAssert.WaitForVersionAsync(app.Hub, Counter, counter.Version.Version)).Version);
+        Assert.Equal(counter.Version, (await HubAssert.WaitForVersionAsync(app.Hub, Counter, counter.Version)).Version);
         Assert.Null(await store.GetAsync(Theme, TestContext.Current.CancellationToken));
     }
 

@@ -10,10 +10,11 @@ using Signals.Testing;
 namespace Signals.EndToEnd.Tests;
 
 /// <summary>
-/// The whole path on real components: a save through EF Core on instance A, committed to PostgreSQL, dispatched through
-/// LISTEN/NOTIFY to instance B, and seen by a real SSE client and the sync endpoint of B.
+/// The whole path on real components: a save through EF Core on instance A, committed to the shared database, dispatched to instance B
+/// (PostgreSQL: LISTEN/NOTIFY; SQLite: B's polling dispatcher), and seen by a real SSE client and the sync endpoint of B.
 /// </summary>
-public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<TwoInstances>
+/// <param name="instances">The two instances.</param>
+public abstract class ChatEndToEndTests(TwoInstances instances)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -151,3 +152,11 @@ public sealed class ChatEndToEndTests(TwoInstances instances) : IClassFixture<Tw
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
     }
 }
+
+/// <summary>The end-to-end path on PostgreSQL.</summary>
+/// <param name="instances">Two instances on one PostgreSQL database.</param>
+public sealed class ChatEndToEndOnPostgreSqlTests(PostgreSqlTwoInstances instances) : ChatEndToEndTests(instances), IClassFixture<PostgreSqlTwoInstances>;
+
+/// <summary>The end-to-end path on the sample's default, a SQLite file.</summary>
+/// <param name="instances">Two instances on one SQLite file.</param>
+public sealed class ChatEndToEndOnSqliteTests(SqliteTwoInstances instances) : ChatEndToEndTests(instances), IClassFixture<SqliteTwoInstances>;

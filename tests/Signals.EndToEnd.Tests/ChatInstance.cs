@@ -27,9 +27,9 @@ internal sealed class ChatInstance : IAsyncDisposable
 
     /// <summary>Starts an instance.</summary>
     /// <param name="instanceId">The instance's name (<c>Signals:InstanceId</c>).</param>
-    /// <param name="connectionString">A PostgreSQL connection string, or <see langword="null"/> for the sample's no-set-up mode (EF Core in-memory).</param>
+    /// <param name="storage">Where the instance keeps its data.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<ChatInstance> StartAsync(string instanceId, string? connectionString, CancellationToken cancellationToken)
+    public static async Task<ChatInstance> StartAsync(string instanceId, ChatStorage storage, CancellationToken cancellationToken)
     {
         List<string> args =
         [
@@ -38,11 +38,7 @@ internal sealed class ChatInstance : IAsyncDisposable
             "--Signals:InstanceId", instanceId,
             "--Logging:LogLevel:Default", "Warning",
         ];
-        if (connectionString is not null)
-        {
-            args.AddRange(["--ConnectionStrings:Signals", connectionString]);
-        }
-
+        args.AddRange(storage.Args);
         WebApplication app = ChatApp.Build([.. args]);
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

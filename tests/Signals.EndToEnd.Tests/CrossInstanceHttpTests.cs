@@ -8,8 +8,9 @@ using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 
-/// <summary>The HTTP surface across two instances on one PostgreSQL: a long-poll on B ends when A commits, and a cursor from A resumes on B.</summary>
-public sealed class CrossInstanceHttpTests(TwoInstances instances) : IClassFixture<TwoInstances>
+/// <summary>The HTTP surface across two instances on one database: a long-poll on B ends when A commits, and a cursor from A resumes on B.</summary>
+/// <param name="instances">The two instances.</param>
+public abstract class CrossInstanceHttpTests(TwoInstances instances)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -91,3 +92,11 @@ public sealed class CrossInstanceHttpTests(TwoInstances instances) : IClassFixtu
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
     }
 }
+
+/// <summary>The cross-instance HTTP surface on PostgreSQL (<c>LISTEN/NOTIFY</c>).</summary>
+/// <param name="instances">Two instances on one PostgreSQL database.</param>
+public sealed class CrossInstanceHttpOnPostgreSqlTests(PostgreSqlTwoInstances instances) : CrossInstanceHttpTests(instances), IClassFixture<PostgreSqlTwoInstances>;
+
+/// <summary>The cross-instance HTTP surface on one SQLite file (each instance's polling dispatcher).</summary>
+/// <param name="instances">Two instances on one SQLite file.</param>
+public sealed class CrossInstanceHttpOnSqliteTests(SqliteTwoInstances instances) : CrossInstanceHttpTests(instances), IClassFixture<SqliteTwoInstances>;

@@ -2,8 +2,8 @@ using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 
-/// <summary>Two instances of the chat sample (A and B) on one fresh PostgreSQL database, as two app servers behind a load balancer would be.</summary>
-public sealed class TwoInstances(PostgresServer postgres) : IAsyncLifetime
+/// <summary>Two instances of the chat sample (A and B) on one database, as two app servers behind a load balancer would be.</summary>
+public abstract class TwoInstances : IAsyncLifetime
 {
     internal ChatInstance A { get; private set; } = null!;
 
@@ -12,14 +12,14 @@ public sealed class TwoInstances(PostgresServer postgres) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        string connectionString = await postgres.CreateDatabaseAsync("chat_e2e", timeout.Token);
+        ChatStorage storage = await CreateStorageAsync(timeout.Token);
 
         // A first: it creates the schema; B then starts on the existing database.
-        A = await ChatInstance.StartAsync("app-a", connectionString, timeout.Token);
-        B = await ChatInstance.StartAsync("app-b", connectionString, timeout.Token);
+        A = await ChatInstance.StartAsync("app-a", storage, timeout.Token);
+        B = await ChatInstance.StartAsync("app-b", storage, timeout.Token);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (B is not null)
         {
@@ -31,4 +31,30 @@ public sealed class TwoInstances(PostgresServer postgres) : IAsyncLifetime
             await A.DisposeAsync();
         }
     }
+
+    /// <summary>Creates the database both instances share.</summary>
+    private protected abstract Task<ChatStorage> CreateStorageAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Two instances on one fresh PostgreSQL database: changes cross over by <c>LISTEN/NOTIFY</c>.</summary>
+/// <param name="postgres">The assembly's PostgreSQL server.</param>
+public sealed class PostgreSqlTwoInstances(PostgresServer postgres) : TwoInstances
+{
+    private protected override async Task<ChatStorage> CreateStorageAsync(CancellationToken cancellationToken)
+        => ChatStorage.PostgreSql(await postgres.CreateDatabaseAsync("chat_e2e", cancellationToken));
+}
+
+/// <summary>Two instances on one SQLite file: changes cross over by each instance's polling dispatcher.</summary>
+public sealed class SqliteTwoInstances : TwoInstances
+{
+    private readonly TempDirectory _directory = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private protected override Task<ChatStorage> CreateStorageAsync(CancellationToken cancellationToken)
+        => Task.FromResult(ChatStorage.SqliteFile(_directory.File("chat.db")));
 }

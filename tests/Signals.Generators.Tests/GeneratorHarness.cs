@@ -18,9 +18,10 @@ internal static class GeneratorHarness
 
     private static readonly string GeneratorVersion = typeof(SignalGenerator).Assembly.GetName().Version!.ToString();
 
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    /// <summary>The parse options of every test source: the latest language version.</summary>
+    internal static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () =>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> RuntimeReferences = new(static () =>
     {
         // The shared framework's assemblies (the test host's trusted platform assemblies from the framework folder) plus the runtime.
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
@@ -35,14 +36,17 @@ internal static class GeneratorHarness
         ];
     });
 
+    /// <summary>Gets a reference to the Signals.Client assembly, whose <c>ISignalsClient</c> the typed client accessors extend.</summary>
+    public static MetadataReference ClientReference { get; } = MetadataReference.CreateFromFile(typeof(Signals.Client.ISignalsClient).Assembly.Location);
+
+    /// <summary>The runtime's references plus the client package, so the generated typed client accessors are part of every snapshot.</summary>
+    internal static readonly Lazy<ImmutableArray<MetadataReference>> References = new(static () => RuntimeReferences.Value.Add(ClientReference));
+
     /// <summary>Parses <paramref name="sources"/> at the latest language version into a library compilation with nullable enabled.</summary>
-    public static CSharpCompilation Compile(params string[] sources)
-        => CSharpCompilation.Create(
-            "Signals.Generated." + Guid.NewGuid().ToString("N"),
-            sources.Select((source, i) => CSharpSyntaxTree.ParseText(
-                source, ParseOptions, path: $"Source{i}.cs", cancellationToken: TestContext.Current.CancellationToken)),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    public static CSharpCompilation Compile(params string[] sources) => Compile(References.Value, sources);
+
+    /// <summary><see cref="Compile(string[])"/> without the Signals.Client reference, as in an assembly that does not use the client package.</summary>
+    public static CSharpCompilation CompileWithoutClient(params string[] sources) => Compile(RuntimeReferences.Value, sources);
 
     /// <summary>Creates a driver for <see cref="SignalGenerator"/> that records its incremental steps.</summary>
     public static GeneratorDriver CreateTrackingDriver()
@@ -53,9 +57,13 @@ internal static class GeneratorHarness
 
     /// <summary>Runs the generator and asserts that it did not throw and that the output compilation has no errors or warnings.</summary>
     /// <returns>The generator's result and the compilation with the generated sources.</returns>
-    public static (GeneratorRunResult Result, Compilation Output) Run(params string[] sources)
+    public static (GeneratorRunResult Result, Compilation Output) Run(params string[] sources) => Run(Compile(sources));
+
+    /// <summary>Runs the generator on <paramref name="input"/> and asserts that it did not throw and that the output compilation has no errors or warnings.</summary>
+    /// <returns>The generator's result and the compilation with the generated sources.</returns>
+    public static (GeneratorRunResult Result, Compilation Output) Run(CSharpCompilation input)
     {
-        (GeneratorRunResult result, Compilation output) = RunGenerator(Compile(sources));
+        (GeneratorRunResult result, Compilation output) = RunGenerator(input);
         Diagnostic[] problems = [.. output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity >= DiagnosticSeverity.Warning)];
         Assert.True(problems.Length == 0, "The output compilation has errors or warnings:\n" + string.Join("\n", problems.Select(e => e.ToString()))
             + "\n\nGenerated:\n" + string.Join("\n", result.GeneratedSources.Select(s => s.SourceText.ToString())));
@@ -112,6 +120,14 @@ internal static class GeneratorHarness
         var context = new AssemblyLoadContext(output.AssemblyName, isCollectible: true);
         return context.LoadFromStream(stream);
     }
+
+    private static CSharpCompilation Compile(ImmutableArray<MetadataReference> references, string[] sources)
+        => CSharpCompilation.Create(
+            "Signals.Generated." + Guid.NewGuid().ToString("N"),
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(
+                source, ParseOptions, path: $"Source{i}.cs", cancellationToken: TestContext.Current.CancellationToken)),
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     private static (GeneratorRunResult Result, Compilation Output) RunGenerator(CSharpCompilation input)
     {

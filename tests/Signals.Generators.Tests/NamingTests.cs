@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Signals.Generators.Helpers;
+using Signals.Generators.Parsing;
 
 namespace Signals.Generators.Tests;
 
@@ -34,22 +34,6 @@ public class NamingTests
         Assert.Equal(JsonNamingPolicy.CamelCase.ConvertName(name), Naming.ToCamelCase(name));
     }
 
-    [Theory]
-    [InlineData("chat", true)]
-    [InlineData("a.b-c_d", true)]
-    [InlineData("9", true)]
-    [InlineData("", false)]
-    [InlineData("chat:room", false)]
-    [InlineData("chat room", false)]
-    [InlineData("café", false)]
-    [InlineData("{RoomId}", false)]
-    [InlineData("%41", false)]
-    public void Literal_segment_grammar_matches_the_runtime(string value, bool expected)
-    {
-        Assert.Equal(expected, Naming.IsLiteralSegment(value));
-        Assert.Equal(expected, TryCreate(value) && !value.Contains(':', StringComparison.Ordinal));
-    }
-
     [Fact]
     public void Well_known_type_names_match_the_runtime_types()
     {
@@ -64,18 +48,6 @@ public class NamingTests
         Assert.Equal(WellKnownTypeNames.DateTimeOffset, typeof(DateTimeOffset).FullName);
         Assert.Equal(WellKnownTypeNames.Int128, typeof(Int128).FullName);
         Assert.Equal(WellKnownTypeNames.UInt128, typeof(UInt128).FullName);
-    }
-
-    private static bool TryCreate(string literal)
-    {
-        try
-        {
-            _ = SignalKey.Create(literal);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        Assert.Equal(WellKnownTypeNames.SignalsClient, typeof(Signals.Client.ISignalsClient).FullName);
     }
 }

@@ -36,7 +36,7 @@ public class SyncEndpointBenchmarks
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSignals(o => o.MaxKeysPerSubscription = Math.Max(KnownKeys, 1_000));
+        builder.Services.AddSignals(o => o.MaxKeysPerSubscription = Math.Max(KnownKeys, 1_000)).AddHttpEndpoints();
         _app = builder.Build();
         _app.MapSignals();
         _sync = ((IEndpointRouteBuilder)_app).DataSources

@@ -33,7 +33,7 @@ internal static class BenchApp
         this WebApplicationBuilder builder, string connectionString, string instanceId, Action<ISignalsOutboxBuilder>? outbox = null)
     {
         builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString));
-        ISignalsOutboxBuilder signals = builder.Services.AddSignals(o => o.InstanceId = instanceId).AddEntityFrameworkCoreOutbox<BenchDbContext>().UsePostgreSql();
+        ISignalsOutboxBuilder signals = builder.Services.AddSignals(o => o.InstanceId = instanceId).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<BenchDbContext>().UsePostgreSql();
         outbox?.Invoke(signals);
         return builder;
     }

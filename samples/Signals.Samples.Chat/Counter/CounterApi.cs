@@ -59,5 +59,5 @@ public static class CounterApi
     private static async Task<Ok<CounterDto>> ResetAsync(ISignalValueStore store, CancellationToken cancellationToken)
         => ToDto(await ClickCounter.Values.SetAsync(store, ClickCounter.Values.CreateDefault(), cancellationToken));
 
-    private static Ok<CounterDto> ToDto(SignalValue<ClickCounter> counter) => TypedResults.Ok(new CounterDto(counter.Value.Count, counter.Version.Version));
+    private static Ok<CounterDto> ToDto(SignalValue<ClickCounter> counter) => TypedResults.Ok(new CounterDto(counter.Value.Count, counter.Version));
 }

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.Samples.Chat.Model;
 
 /// <summary>
-/// Creates the schema — on PostgreSQL by applying the EF Core migrations in <c>Migrations/</c> (which include the Signals tables that
-/// <c>AddSignalsOutbox()</c> maps), in memory with <c>EnsureCreated</c> — and seeds two rooms. Registered before the Signals
-/// dispatcher, so the outbox table exists when the dispatcher starts. Instances starting together on one database are safe: EF Core
-/// takes a database lock while it migrates.
+/// Creates the schema by applying the provider's EF Core migrations (<c>Migrations/Sqlite</c> or <c>Migrations/PostgreSql</c>, which
+/// include the Signals tables that <c>AddSignalsOutbox()</c> maps; a new SQLite file is created in WAL mode) and seeds two rooms.
+/// Registered before the Signals dispatcher, so the outbox table exists when the dispatcher starts. Instances starting together on one
+/// database are safe: EF Core takes a database lock while it migrates.
 /// </summary>
 /// <param name="services">The app's services, to create a scoped <see cref="ChatDbContext"/>.</param>
 internal sealed class ChatDatabaseInitializer(IServiceScopeFactory services) : IHostedService
@@ -17,14 +17,7 @@ internal sealed class ChatDatabaseInitializer(IServiceScopeFactory services) : I
     {
         await using AsyncServiceScope scope = services.CreateAsyncScope();
         ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
-        if (db.Database.IsRelational())
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-        }
-        else
-        {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
-        }
+        await db.Database.MigrateAsync(cancellationToken);
 
         foreach (Room room in SeedRooms)
         {
@@ -38,7 +31,7 @@ internal sealed class ChatDatabaseInitializer(IServiceScopeFactory services) : I
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (db.Database.IsRelational())
+        catch (DbUpdateException)
         {
             // Another instance seeded the same rooms first: they exist, which is all that matters.
         }

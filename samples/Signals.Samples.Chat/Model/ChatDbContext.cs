@@ -3,8 +3,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.Samples.Chat.Model;
 
 /// <summary>The chat's data: rooms, messages, participants, and the Signals outbox that records which keys each save changed.</summary>
+/// <remarks>
+/// The app and its API use this type; the app registers one subclass per database provider (<see cref="SqliteChatDbContext"/>,
+/// <see cref="PostgreSqlChatDbContext"/>), because EF Core migrations are provider-specific: each subclass has its own migrations
+/// (<c>Migrations/Sqlite</c>, <c>Migrations/PostgreSql</c>), the way EF Core's docs keep one set per provider.
+/// </remarks>
 /// <param name="options">The context options (provider; Signals comes from <c>AddEntityFrameworkCoreOutbox()</c>).</param>
-public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(options)
+public abstract class ChatDbContext(DbContextOptions options) : DbContext(options)
 {
     /// <summary>Gets the rooms.</summary>
     public DbSet<Room> Rooms => Set<Room>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Signals;
 using Signals.AspNetCore;
 using Signals.AspNetCore.ClientScript;
+using Signals.AspNetCore.Diagnostics;
 using Signals.AspNetCore.Endpoints;
 using Signals.Protocol;
 
@@ -31,13 +32,24 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds the keys per request). Every key a request names is checked against
     /// the <see cref="SignalCatalog"/>, scoped to the request's tenant (<c>ISignalTenantResolver</c>) and authorized
     /// (<see cref="SignalsEndpointOptions.NamespacePolicies"/>, <c>ISignalAuthorizer</c>) before anything is read. Wire shapes: the types
-    /// in <c>Signals.Protocol</c>. Errors are RFC 9457 <c>application/problem+json</c> with a type from <c>SignalsProblemTypes</c>;
-    /// other HTTP methods get 405 from routing.</para>
+    /// in <c>Signals.Protocol</c>. Errors are RFC 9457 <c>application/problem+json</c> with a type from <c>SignalsProblemTypes</c>,
+    /// those the framework answers included: another method on a Signals path is 405 <c>method-not-allowed</c> (with <c>Allow</c>), a
+    /// path under the prefix that no endpoint maps is 404 <c>not-found</c> (the prefix belongs to Signals; the app's own endpoints under
+    /// it still take precedence), and 401/403/429 from the group's authorization or rate limiting are <c>unauthorized</c>,
+    /// <c>forbidden</c> and <c>too-many-requests</c>.</para>
     /// <para>The events endpoint opts out of request timeouts (<c>DisableRequestTimeout()</c>): a stream is meant to stay open.</para>
+    /// <para>Once the app has started, a warning is logged (category <c>Signals.AspNetCore</c>) when the endpoints are open to anyone
+    /// without the app saying so: no authorization on the group (nor an enclosing group or a fallback policy), no
+    /// <c>ISignalAuthorizer</c> and no <see cref="SignalsEndpointOptions.NamespacePolicies"/>. <c>.AllowAnonymous()</c> on the group
+    /// says they are public, and silences it.</para>
+    /// <para>While a source of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema), sync, events and
+    /// values answer 503 <c>source-unavailable</c> with <c>Retry-After</c>, and recover by themselves once it reads. That answer comes
+    /// after authorization and the checks of the keys: a caller the app refuses gets its 401 or 403, and a request naming a malformed or
+    /// undeclared key its 400, whether or not the schema exists.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">
-    /// <c>AddSignals()</c> was not called on the app's services, or <see cref="SignalsEndpointOptions.NamespacePolicies"/> is set without <c>AddAuthorization()</c>.
+    /// <c>AddSignals().AddHttpEndpoints()</c> was not called on the app's services, or <see cref="SignalsEndpointOptions.NamespacePolicies"/> is set without <c>AddAuthorization()</c>.
     /// </exception>
     /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
     public static RouteGroupBuilder MapSignals(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/signals")
@@ -46,22 +58,31 @@ public static class SignalsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(pattern);
         var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
 
-        RouteGroupBuilder group = endpoints.MapGroup(pattern);
+        var marker = new SignalsEndpointMetadata();
+        RouteGroupBuilder group = endpoints.MapGroup(pattern).WithMetadata(marker);
         MapSync(group, services, SyncEndpoint.Name);
         group.MapGet("/events", (HttpContext context) => EventsEndpoint.HandleAsync(context, services))
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableRequestTimeout();
         // The value routes bind the key as optional: an empty catch-all leaves it unset, and the endpoint explains that as a bad key.
         group.MapGet("/values/{**key}", (HttpContext context, string? key) => ValuesEndpoint.GetAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.GetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/catalog", CatalogEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);
+        FallbackEndpoints.MapNotFound(group);
+        SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: true);
         return group;
     }
 
@@ -77,7 +98,7 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// a CORS preflight with 204 on its own; here CORS is the app's choice (<c>AddCors</c>, then <c>.RequireCors(…)</c> on this group).
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="pattern"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called (see <see cref="MapSignals"/>).</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals().AddHttpEndpoints()</c> was not called (see <see cref="MapSignals"/>).</exception>
     /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
     public static RouteGroupBuilder MapRealityCompatibility(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/reality")
     {
@@ -85,8 +106,10 @@ public static class SignalsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(pattern);
         var services = SignalsEndpointServices.Create(endpoints.ServiceProvider);
 
-        RouteGroupBuilder group = endpoints.MapGroup(pattern);
+        var marker = new SignalsEndpointMetadata();
+        RouteGroupBuilder group = endpoints.MapGroup(pattern).WithMetadata(marker);
         MapSync(group, services, SyncEndpoint.Name + " (Reality)");
+        SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: false);
         return group;
     }
 
@@ -106,7 +129,7 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>
-    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called (see <see cref="MapSignals"/>).</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals().AddHttpEndpoints()</c> was not called (see <see cref="MapSignals"/>).</exception>
     public static RouteGroupBuilder MapSignalValueWrites(this IEndpointRouteBuilder endpoints, string policyName)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -120,12 +143,14 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapDelete("/{**key}", (HttpContext context, string? key) => ValuesEndpoint.DeleteAsync(context, key ?? "", services))
             .WithDisplayName(ValuesEndpoint.DeleteName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -139,6 +164,8 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/sync", displayName);
     }
 }

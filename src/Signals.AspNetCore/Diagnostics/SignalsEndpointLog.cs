@@ -25,4 +25,13 @@ internal static partial class SignalsEndpointLog
 
     [LoggerMessage(6, LogLevel.Information, "Value of {Key} deleted over HTTP")]
     public static partial void ValueDeleted(ILogger logger, SignalKey key);
+
+    [LoggerMessage(7, LogLevel.Warning, "The Signals endpoints at {Prefix} are mapped without authorization: anyone who can reach them can read every key's version and every value signal's value. "
+        + "Add RequireAuthorization(…) to the group MapSignals() returns, an ISignalAuthorizer (AddSignalAuthorizer<T>()) or SignalsEndpointOptions.NamespacePolicies; "
+        + "or, if they are meant to be public, say so with MapSignals().AllowAnonymous().")]
+    public static partial void EndpointsArePublic(ILogger logger, string prefix);
+
+    [LoggerMessage(8, LogLevel.Warning, "No client can name these signals through the Signals endpoints: their namespace is per tenant, but the segment after the namespace is not a placeholder for the tenant: {Signals}. "
+        + "Declare the namespace shared (AddTenantResolver(…, o => o.SharedNamespaces.Add(…)), or the Signals:Tenancy:SharedNamespaces setting), or put the tenant right after the namespace (e.g. shop:{{TenantId}}:products).")]
+    public static partial void UnreachableTenantSignals(ILogger logger, string signals);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,15 +11,28 @@ namespace Signals.AspNetCore.Endpoints;
 
 /// <summary>
 /// What every endpoint does with the keys a request names, before it reads or writes anything: scope them to the request's tenant
-/// (<see cref="ISignalTenantResolver"/>), check them against the <see cref="SignalCatalog"/>, and authorize each one (the namespace's
-/// policy from <see cref="SignalsEndpointOptions.NamespacePolicies"/>, then every <see cref="ISignalAuthorizer"/>).
+/// (<see cref="ISignalTenantResolver"/>, except keys of <see cref="SignalTenancyOptions.SharedNamespaces"/>), authorize each one (the
+/// namespace's policy from <see cref="SignalsEndpointOptions.NamespacePolicies"/>, then every <see cref="ISignalAuthorizer"/>), only
+/// then check them against the <see cref="SignalCatalog"/>, and last make sure the hub's sources can serve them
+/// (<see cref="SignalSourceStatus"/>).
 /// </summary>
 /// <remarks>
-/// The first key that fails ends the check with its problem: 403 for a missing tenant or a denied key, 400 for a key the catalog does
-/// not declare (or that is not a value signal where one is needed). The tenant resolver and the authorizers are resolved from the
-/// request's services, so they may be scoped.
+/// <para>Permission comes first, so a caller learns nothing about keys it may not read: a denied key is 403 whether the catalog declares
+/// it or not, and only a caller allowed to read every key it named hears that one is undeclared (400 <c>unknown-signal</c>) or not a
+/// value signal (400 <c>not-a-value-signal</c>). A key that breaks the grammar once scoped to the tenant (it would be too long) is 400
+/// <c>invalid-key</c> before anything else: that depends on the key's length, not on what exists.</para>
+/// <para>An admitted request gets 503 <c>source-unavailable</c>, with <c>Retry-After</c> in whole seconds (at least 1), while a source
+/// of the hub cannot read its changes (an EF Core outbox whose database lacks the Signals schema): the hub's versions would be an
+/// empty, misleading "nothing changed". It comes last, so that a caller learns of the outage only once it may have the keys it named.</para>
+/// <para>The first key that fails ends the check with its problem. The tenant resolver and the authorizers are resolved from the
+/// request's services, so they may be scoped.</para>
 /// </remarks>
-internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<string, string> namespacePolicies, ILogger logger)
+internal sealed class SignalKeyGate(
+    SignalCatalog catalog,
+    IReadOnlyDictionary<string, string> namespacePolicies,
+    IReadOnlySet<string> sharedNamespaces,
+    SignalSourceStatus sources,
+    ILogger logger)
 {
     /// <summary>Admits the keys of a request, or says why not.</summary>
     /// <param name="context">The request.</param>
@@ -44,33 +58,17 @@ internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<s
             }
         }
 
-        // Without a tenant the hub knows the keys as the client named them.
+        // Without a tenant the hub knows the keys as the client named them; so it does the keys of shared namespaces.
         SignalKey[]? scoped = tenant is null ? null : new SignalKey[keys.Count];
-        for (int i = 0; i < keys.Count; i++)
+        for (int i = 0; scoped is not null && i < keys.Count; i++)
         {
-            SignalKey key = keys[i];
-            if (scoped is not null && !SignalTenantKeys.TryScope(key, tenant!, out key, out string? error))
+            if (sharedNamespaces.Contains(keys[i].Namespace))
+            {
+                scoped[i] = keys[i];
+            }
+            else if (!SignalTenantKeys.TryScope(keys[i], tenant!, out scoped[i], out string? error))
             {
                 return (null, SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(keys[i].Value)}: {error}"));
-            }
-
-            if (!catalog.IsEmpty)
-            {
-                SignalDescriptor? descriptor = catalog.Find(key);
-                if (descriptor is null)
-                {
-                    return (null, SignalsProblem.UnknownSignal(keys[i]));
-                }
-
-                if (valueSignalsOnly && descriptor.Kind != SignalKind.Value)
-                {
-                    return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
-                }
-            }
-
-            if (scoped is not null)
-            {
-                scoped[i] = key;
             }
         }
 
@@ -80,7 +78,28 @@ internal sealed class SignalKeyGate(SignalCatalog catalog, IReadOnlyDictionary<s
             return (null, SignalsProblem.Forbidden(denied, operation));
         }
 
-        return (new AdmittedKeys(keys, scoped ?? keys, tenant), null);
+        IReadOnlyList<SignalKey> stored = scoped ?? keys;
+        for (int i = 0; !catalog.IsEmpty && i < keys.Count; i++)
+        {
+            SignalDescriptor? descriptor = catalog.Find(stored[i]);
+            if (descriptor is null)
+            {
+                return (null, SignalsProblem.UnknownSignal(keys[i]));
+            }
+
+            if (valueSignalsOnly && descriptor.Kind != SignalKind.Value)
+            {
+                return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
+            }
+        }
+
+        if (sources.IsUnavailable(out TimeSpan retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return (null, SignalsProblem.SourceUnavailable());
+        }
+
+        return (new AdmittedKeys(keys, stored, tenant), null);
     }
 
     private async ValueTask<SignalKey?> FindDeniedAsync(HttpContext context, IReadOnlyList<SignalKey> keys, string? tenant, SignalOperation operation)

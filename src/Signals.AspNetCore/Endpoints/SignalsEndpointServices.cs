@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Signals.AspNetCore.Diagnostics;
+using Signals.AspNetCore.Tenancy;
 
 namespace Signals.AspNetCore.Endpoints;
 
@@ -25,7 +27,16 @@ internal sealed class SignalsEndpointServices
         TimeProvider = services.GetRequiredService<TimeProvider>();
         Stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(SignalsEndpointLog.Category);
-        Gate = new SignalKeyGate(Catalog, new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal), Logger);
+        Tenancy = services.GetService<IServiceProviderIsService>()?.IsService(typeof(ISignalTenantResolver)) == true
+            ? services.GetRequiredService<IOptions<SignalTenancyOptions>>().Value
+            : null;
+        SharedNamespaces = Tenancy is null ? FrozenSet<string>.Empty : Tenancy.SharedNamespaces.ToFrozenSet(StringComparer.Ordinal);
+        Gate = new SignalKeyGate(
+            Catalog,
+            new Dictionary<string, string>(Options.NamespacePolicies, StringComparer.Ordinal),
+            SharedNamespaces,
+            services.GetRequiredService<SignalSourceStatus>(),
+            Logger);
     }
 
     /// <summary>Gets the event data shared by the streams of these endpoints.</summary>
@@ -50,21 +61,34 @@ internal sealed class SignalsEndpointServices
 
     public SignalKeyGate Gate { get; }
 
+    /// <summary>Gets the tenancy options when the app scopes keys per tenant (it registered an <see cref="ISignalTenantResolver"/>), else <see langword="null"/>.</summary>
+    public SignalTenancyOptions? Tenancy { get; }
+
+    /// <summary>Gets the namespaces every tenant shares (empty without tenancy): their keys are not scoped.</summary>
+    public FrozenSet<string> SharedNamespaces { get; }
+
     /// <summary>Resolves and validates what the endpoints need.</summary>
     /// <param name="services">The app's root services.</param>
     /// <returns>The shared services.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> was not called, or namespace policies are set without <c>AddAuthorization()</c>.</exception>
-    /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> holds an invalid value.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddSignals()</c> or <c>AddHttpEndpoints()</c> was not called, or namespace policies are set without <c>AddAuthorization()</c>.</exception>
+    /// <exception cref="OptionsValidationException"><see cref="SignalsEndpointOptions"/> or <see cref="SignalTenancyOptions"/> holds an invalid value.</exception>
     public static SignalsEndpointServices Create(IServiceProvider services)
     {
         if (services.GetService<SignalsMarkerService>() is null)
         {
             throw new InvalidOperationException(
-                "Unable to find the required services. Call 'builder.Services.AddSignals()' (IServiceCollection.AddSignals) in the application startup code before calling MapSignals().");
+                "Unable to find the required services. Call 'builder.Services.AddSignals().AddHttpEndpoints()' in the application startup code before calling MapSignals().");
+        }
+
+        if (services.GetService<SignalsHttpEndpointsMarkerService>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the services of the Signals endpoints. Call 'builder.Services.AddSignals().AddHttpEndpoints()' in the application startup code before calling MapSignals().");
         }
 
         SignalsEndpointOptions options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
-        SignalsEndpointOptionsValidator.ThrowIfInvalid(options);
+        SignalsEndpointOptionsValidator.Instance.ThrowIfInvalid(options);
+        SignalTenancyOptionsValidator.Instance.ThrowIfInvalid(services.GetRequiredService<IOptions<SignalTenancyOptions>>().Value);
         if (options.NamespacePolicies.Count > 0 && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IAuthorizationService)) != true)
         {
             throw new InvalidOperationException(

@@ -14,6 +14,7 @@ namespace Signals.AspNetCore.Endpoints;
 internal sealed record SignalsProblem(int Status, string Type, string Title, string Detail)
 {
     private const int MaxQuotedLength = 100;
+    private const string ForbiddenTitle = "Access is denied.";
 
     /// <summary>Gets the problem as an <c>application/problem+json</c> result (through <c>IProblemDetailsService</c> when the app registered one).</summary>
     public ProblemHttpResult ToResult() => TypedResults.Problem(detail: Detail, statusCode: Status, title: Title, type: Type);
@@ -52,11 +53,11 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
             $"The key {Quote(key.Value)} belongs to {Quote(descriptor.Pattern)}, a {descriptor.Kind.ToString().ToLowerInvariant()} signal without a value; only value signals have values.");
 
     public static SignalsProblem Forbidden(SignalKey key, SignalOperation operation)
-        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, "Access to a key is denied.",
+        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, ForbiddenTitle,
             $"The request may not {(operation == SignalOperation.Write ? "write" : "read")} the key {Quote(key.Value)}.");
 
     public static SignalsProblem TenantRequired()
-        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, "Access to a key is denied.",
+        => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, ForbiddenTitle,
             "No tenant could be resolved for this request, and every key belongs to a tenant.");
 
     public static SignalsProblem ValueNotFound(SignalKey key)
@@ -68,6 +69,37 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
             contentType is null
                 ? "The request has no Content-Type; send the body as 'application/json' (UTF-8)."
                 : $"The Content-Type {Quote(contentType)} is not supported; send the body as 'application/json' (UTF-8).");
+
+    public static SignalsProblem NotFound(string method, string path)
+        => new(StatusCodes.Status404NotFound, SignalsProblemTypes.NotFound, "No Signals endpoint is at this path.",
+            $"{method} {Quote(path)} matches no Signals endpoint. The endpoints are POST {{prefix}}/sync, GET {{prefix}}/events?key=…, "
+            + "GET {prefix}/values/{key}, GET {prefix}/catalog and GET {prefix}/client.js (PUT and DELETE {prefix}/values/{key} when the app maps value writes).");
+
+    public static SignalsProblem MethodNotAllowed(string method, string path, string allowed)
+        => new(StatusCodes.Status405MethodNotAllowed, SignalsProblemTypes.MethodNotAllowed, "The endpoint does not take this method.",
+            $"{Quote(path)} does not take {method}; it takes {allowed}.");
+
+    /// <summary>
+    /// The problem for an error status a Signals endpoint ended with and without a body: 401 and 403 from the app's authorization, 429
+    /// from its rate limiter, 404 from an endpoint that found nothing to serve (a browser module that does not exist).
+    /// </summary>
+    /// <returns>The problem, or <see langword="null"/> for a status without a Signals type (ASP.NET Core's default problem applies).</returns>
+    public static SignalsProblem? ForFrameworkStatus(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => NotFound(context.Request.Method, context.Request.Path.Value ?? ""),
+        StatusCodes.Status401Unauthorized => new(StatusCodes.Status401Unauthorized, SignalsProblemTypes.Unauthorized, "Authentication is required.",
+            "The Signals endpoints require an authenticated caller; send the credentials the app's authentication scheme expects (see WWW-Authenticate)."),
+        StatusCodes.Status403Forbidden => new(StatusCodes.Status403Forbidden, SignalsProblemTypes.Forbidden, ForbiddenTitle,
+            "The authorization the app requires on the Signals endpoints denied the request."),
+        StatusCodes.Status429TooManyRequests => new(StatusCodes.Status429TooManyRequests, SignalsProblemTypes.TooManyRequests, "Too many requests.",
+            "The app's rate limiter refused the request; retry later (after Retry-After, when it is sent)."),
+        _ => null,
+    };
+
+    public static SignalsProblem SourceUnavailable()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "Signals cannot read its changes yet.",
+            "The server's database lacks the Signals schema, so it cannot tell what changed; it answers again once the schema is created. " +
+            "Retry after the Retry-After delay.");
 
     /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
     public static string Quote(string text)

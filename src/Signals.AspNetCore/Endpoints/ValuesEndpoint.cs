@@ -70,7 +70,7 @@ internal static class ValuesEndpoint
             }
 
             SignalValue<JsonElement> value = await Store(context).SetAsync(stored, body!.Value, context.RequestAborted).ConfigureAwait(false);
-            SignalsEndpointLog.ValueSet(services.Logger, stored, value.Version.Version);
+            SignalsEndpointLog.ValueSet(services.Logger, stored, value.Version);
             return Answer(context, requested, value);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

@@ -111,4 +111,17 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
 
     /// <inheritdoc/>
     public override IValueCommands GetValueCommands(DbContext context) => PostgresValueCommands.For(context);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// PostgreSQL's SQLSTATE <c>42P01</c> (undefined_table: a table or the id sequence), <c>42703</c> (undefined_column: e.g. no
+    /// <c>xid</c> column, a schema created for another provider) and <c>3F000</c> (invalid_schema_name).
+    /// </remarks>
+    public override bool IsMissingSchema(Exception exception)
+        => Chain(exception).OfType<PostgresException>().Any(static e => e.SqlState
+            is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.InvalidSchemaName);
+
+    /// <inheritdoc/>
+    public override string SchemaFixes
+        => base.SchemaFixes + ", or run SignalsSchema.PostgreSqlScript (using Signals.EntityFrameworkCore.PostgreSql;) against the database";
 }

@@ -20,9 +20,23 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Information, "Compacted and removed {Rows} Signals outbox rows staged before {Cutoff}.")]
     public static partial void CleanedUp(ILogger logger, int rows, DateTimeOffset cutoff);
 
-    [LoggerMessage(108, LogLevel.Warning, "The Signals outbox cleanup failed (another instance may have compacted the same rows); retrying in {Delay}.")]
+    [LoggerMessage(108, LogLevel.Warning, "The Signals outbox cleanup failed; it runs again in {Delay}.")]
     public static partial void CleanupFailed(ILogger logger, TimeSpan delay, Exception exception);
 
     [LoggerMessage(112, LogLevel.Information, "Announced {Count} keys again: their changes committed after a newer version of the key had been published.")]
     public static partial void Reannounced(ILogger logger, int count);
+
+    [LoggerMessage(113, LogLevel.Error,
+        "The database of {Context} lacks the Signals schema ({Error}). Create it: {Fixes}. Until then the Signals endpoints answer 503 " +
+        "and the health check is Unhealthy; the dispatcher retries every {Delay} at most and recovers by itself.")]
+    public static partial void SchemaMissing(ILogger logger, string context, string error, string fixes, TimeSpan delay);
+
+    [LoggerMessage(114, LogLevel.Information, "The Signals schema of {Context} exists now: the dispatcher reads again and the endpoints serve.")]
+    public static partial void SchemaFound(ILogger logger, string context);
+
+    [LoggerMessage(116, LogLevel.Debug, "The Signals outbox cleanup skipped: the schema is missing; it runs again in {Delay}.")]
+    public static partial void CleanupSkipped(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(115, LogLevel.Debug, "The Signals schema of {Context} is still missing; retrying in {Delay}.")]
+    public static partial void SchemaStillMissing(ILogger logger, string context, TimeSpan delay);
 }

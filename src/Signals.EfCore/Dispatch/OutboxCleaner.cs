@@ -12,7 +12,11 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="options">The dispatcher's options.</param>
 /// <param name="time">The clock that dates the cutoff.</param>
 /// <param name="logger">The logger.</param>
-internal sealed class OutboxCleaner(IOutboxSource source, SignalHub hub, SignalsOutboxOptions options, TimeProvider time, ILogger logger)
+/// <param name="isMissingSchema">
+/// Tells a failure caused by a missing Signals schema, which the dispatcher reports once: the cleanup then fails quietly (Debug).
+/// </param>
+internal sealed class OutboxCleaner(
+    IOutboxSource source, SignalHub hub, SignalsOutboxOptions options, TimeProvider time, ILogger logger, Func<Exception, bool> isMissingSchema)
 {
     /// <summary>Cleans up until <paramref name="cancellationToken"/> is canceled; failures are logged and retried at the next run.</summary>
     /// <param name="cancellationToken">Stops the loop.</param>
@@ -29,7 +33,14 @@ internal sealed class OutboxCleaner(IOutboxSource source, SignalHub hub, Signals
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
-                    Log.CleanupFailed(logger, options.CleanupInterval, exception);
+                    if (isMissingSchema(exception))
+                    {
+                        Log.CleanupSkipped(logger, options.CleanupInterval);
+                    }
+                    else
+                    {
+                        Log.CleanupFailed(logger, options.CleanupInterval, exception);
+                    }
                 }
 
                 await Task.Delay(options.CleanupInterval, time, cancellationToken).ConfigureAwait(false);

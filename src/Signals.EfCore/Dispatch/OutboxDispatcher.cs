@@ -27,12 +27,18 @@ namespace Signals.EntityFrameworkCore;
 /// the key, which every instance publishes as a newer version (<see cref="SignalOutboxEntry.ReannouncedId"/>). Until that write
 /// succeeds it is retried with the read loop's back-off.
 /// </para>
+/// <para>
+/// A read that fails because the database lacks the Signals schema (<see cref="OutboxProvider.IsMissingSchema"/>) is logged once, as an
+/// error that says how to create it; until a read succeeds <see cref="Status"/> makes the health check Unhealthy and
+/// <see cref="SignalSourceStatus"/> makes the endpoints answer 503. Both clear by themselves at the first successful read.
+/// </para>
 /// <para>Alongside the read loop run the wake-ups and the retention cleanup.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 /// <param name="services">The application's services: scopes for contexts, and the provider's own options.</param>
 /// <param name="registration">The context type's outbox registration.</param>
 /// <param name="hub">This instance's hub.</param>
+/// <param name="sources">Where the dispatcher reports that its database lacks the Signals schema, for the endpoints.</param>
 /// <param name="optionsMonitor">The dispatcher options.</param>
 /// <param name="time">The clock.</param>
 /// <param name="metrics">The Signals metrics.</param>
@@ -41,6 +47,7 @@ internal sealed class OutboxDispatcher<TContext>(
     IServiceProvider services,
     OutboxRegistration registration,
     SignalHub hub,
+    SignalSourceStatus sources,
     IOptionsMonitor<SignalsOutboxOptions> optionsMonitor,
     TimeProvider time,
     SignalsMetrics metrics,
@@ -83,11 +90,13 @@ internal sealed class OutboxDispatcher<TContext>(
             options.GapTimeout);
 
         OutboxReader reader;
+        OutboxProvider provider;
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, stoppingToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             _ = OutboxModel.GetEntityType(lease.Context);
-            reader = SignalsOptionsExtension.ProviderOf(lease.Context).OpenReader(lease.Context, settings);
+            provider = SignalsOptionsExtension.ProviderOf(lease.Context);
+            reader = provider.OpenReader(lease.Context, settings);
         }
 
         IOutboxSource source = reader.Source;
@@ -97,14 +106,14 @@ internal sealed class OutboxDispatcher<TContext>(
         // Woken by other instances (NOTIFY, Redis), the dispatcher polls only as a safety net.
         TimeSpan pollInterval = options.PollInterval
             ?? (wakeups.Count > 0 ? SignalsOutboxOptions.DefaultSafetyPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
-        var cleaner = new OutboxCleaner(source, hub, options, time, logger);
+        var cleaner = new OutboxCleaner(source, hub, options, time, logger, provider.IsMissingSchema);
         Log.DispatcherStarted(logger, typeof(TContext).Name, source.Kind);
         await using (source.ConfigureAwait(false))
         {
             Task[] running = [.. wakeups.Select(wakeup => wakeup.RunAsync(stoppingToken)), cleaner.RunAsync(stoppingToken)];
             try
             {
-                await ReadLoopAsync(source, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
+                await ReadLoopAsync(source, provider, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
@@ -114,9 +123,10 @@ internal sealed class OutboxDispatcher<TContext>(
     }
 
     private async Task ReadLoopAsync(
-        IOutboxSource source, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
+        IOutboxSource source, OutboxProvider provider, TimeSpan pollInterval, SignalsOutboxOptions options, OutboxSignaler signaler, CancellationToken stoppingToken)
     {
         bool loaded = false;
+        var schema = new MissingSchemaReport(provider, sources, Status, registration.OptionsName, typeof(TContext).Name, options.MaxRetryDelay, logger);
         var late = new LateChangeDetector();
         var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
@@ -149,6 +159,7 @@ internal sealed class OutboxDispatcher<TContext>(
                     Log.Loaded(logger, typeof(TContext).Name, published, progress.Settled);
                 }
 
+                schema.ReadSucceeded();
                 Status.ReadSucceeded();
                 backoff.Reset();
                 await signaler.WaitAsync(pollInterval, stoppingToken).ConfigureAwait(false);
@@ -159,9 +170,13 @@ internal sealed class OutboxDispatcher<TContext>(
             }
             catch (Exception exception)
             {
-                Status.ReadFailed(exception);
                 TimeSpan delay = backoff.Next();
-                Log.ReadFailed(logger, delay, exception);
+                if (!schema.Reported(exception, delay))
+                {
+                    Status.ReadFailed(exception);
+                    Log.ReadFailed(logger, delay, exception);
+                }
+
                 if (!await RetryBackoff.WaitAsync(delay, time, stoppingToken).ConfigureAwait(false))
                 {
                     return;

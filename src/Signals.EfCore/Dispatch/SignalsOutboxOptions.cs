@@ -43,8 +43,9 @@ public sealed class SignalsOutboxOptions : IValidatableObject
     /// The default is 30 seconds; must be positive. Ids are assigned when a row is inserted, so a gap below a row already read is a
     /// transaction still in flight — or one that rolled back and never fills it. The dispatcher re-reads from the gap until it fills
     /// or is this old. A transaction that commits an outbox row later than this after a higher id was read is not delivered by the
-    /// polling source (the key's next change is). Set it above the longest write transaction. Where ids commit in id order
-    /// (SQLite) no gap opens. The PostgreSQL provider does not use it: it reads by transaction id and never skips.
+    /// polling source (the key's next change is). Set it above the longest write transaction. The SQLite provider (<c>UseSqlite()</c>)
+    /// does not use it: SQLite's writers take turns, so a missing id there never fills, and is passed at once. The PostgreSQL provider
+    /// does not use it either: it reads by transaction id and never skips.
     /// </para>
     /// </remarks>
     [Range(typeof(TimeSpan), PositiveTimeSpan, MaxTimeSpan)]

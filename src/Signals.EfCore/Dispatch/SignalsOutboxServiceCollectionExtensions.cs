@@ -28,7 +28,8 @@ public static class SignalsOutboxServiceCollectionExtensions
     /// the provider chosen on the returned builder, and links them to this application's dispatcher, so calling <c>UseSignals()</c> in
     /// <c>AddDbContext</c> is optional. Without a provider package the outbox rows are tracked entities of each save and the dispatcher
     /// polls the outbox through EF Core (every <see cref="SignalsOutboxOptions.PollInterval"/>), which works on any provider; reference
-    /// <c>Signals.EntityFrameworkCore.PostgreSql</c> and call <c>.UsePostgreSql()</c> for PostgreSQL's <c>LISTEN/NOTIFY</c> dispatcher.
+    /// <c>Signals.EntityFrameworkCore.PostgreSql</c> and call <c>.UsePostgreSql()</c> for PostgreSQL's <c>LISTEN/NOTIFY</c> dispatcher, or
+    /// <c>Signals.EntityFrameworkCore.Sqlite</c> and <c>.UseSqlite()</c> on SQLite.
     /// Every dispatcher also runs the outbox retention (<see cref="SignalsOutboxOptions.RetentionPeriod"/>).
     /// </para>
     /// <para>
@@ -86,6 +87,7 @@ public static class SignalsOutboxServiceCollectionExtensions
             sp,
             sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
             sp.GetRequiredService<SignalHub>(),
+            sp.GetRequiredService<SignalSourceStatus>(),
             sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SignalsMetrics>(),

@@ -16,6 +16,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     private DateTimeOffset? _readStartedAt;
     private DateTimeOffset? _lastReadAt;
     private Exception? _readError;
+    private string? _schemaFixes;
 
     /// <summary>Gets the name of the context type the dispatcher serves.</summary>
     public string Context { get; } = context;
@@ -67,6 +68,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
             _readStartedAt = null;
             _lastReadAt = time.GetUtcNow();
             _readError = null;
+            _schemaFixes = null;
         }
     }
 
@@ -78,6 +80,19 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
         {
             _readStartedAt = null;
             _readError = error;
+        }
+    }
+
+    /// <summary>Records a read that failed because the database lacks the Signals schema; cleared by the next successful read.</summary>
+    /// <param name="error">The provider's error.</param>
+    /// <param name="fixes">How to create the schema (<see cref="OutboxProvider.SchemaFixes"/>).</param>
+    public void SchemaMissing(Exception error, string fixes)
+    {
+        lock (_lock)
+        {
+            _readStartedAt = null;
+            _readError = error;
+            _schemaFixes = fixes;
         }
     }
 
@@ -95,6 +110,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
                 _readStartedAt,
                 _lastReadAt,
                 _readError,
+                _schemaFixes,
                 time.GetUtcNow());
         }
     }
@@ -156,6 +172,7 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
     /// <param name="ReadStartedAt">When the read in progress started, or <see langword="null"/>.</param>
     /// <param name="LastReadAt">When the last read succeeded, or <see langword="null"/>.</param>
     /// <param name="ReadError">Why the last read failed, or <see langword="null"/> when it succeeded.</param>
+    /// <param name="SchemaFixes">How to create the Signals schema while the database lacks it (the last read said so), else <see langword="null"/>.</param>
     /// <param name="Now">When the copy was taken.</param>
     internal sealed record Snapshot(
         string Context,
@@ -165,5 +182,6 @@ internal sealed class OutboxDispatcherStatus(string context, TimeProvider time)
         DateTimeOffset? ReadStartedAt,
         DateTimeOffset? LastReadAt,
         Exception? ReadError,
+        string? SchemaFixes,
         DateTimeOffset Now);
 }

@@ -15,6 +15,11 @@ namespace Signals.EntityFrameworkCore;
 /// it is healthy. Degraded means delayed, not lost: the dispatchers catch up from the outbox when the cause goes away.
 /// </para>
 /// <para>
+/// A database without the Signals schema (a missing table, column or sequence) is <see cref="HealthStatus.Unhealthy"/> whatever the
+/// registration's failure status: nothing is delivered until someone creates it, and the message says how (<c>EnsureCreated()</c>, a
+/// migration, or the provider's schema script). The dispatcher retries and recovers by itself once the schema exists.
+/// </para>
+/// <para>
 /// The report's data holds, per context type, the dispatcher kind, whether each wake-up is connected (<c>listening</c> for the
 /// PostgreSQL listener, <c>redis</c> for Redis wake-ups; a Redis outage alone is not a failure: the safety poll and <c>NOTIFY</c> still
 /// deliver), and when it last read.
@@ -33,6 +38,7 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
         var problems = new List<string>();
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         Exception? exception = null;
+        bool schemaMissing = false;
         foreach (OutboxDispatcherStatus status in statuses)
         {
             OutboxDispatcherStatus.Snapshot s = status.Read();
@@ -47,7 +53,14 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
                 data[$"{s.Context}.lastReadAt"] = lastRead;
             }
 
-            if (s.ReadError is { } readError)
+            if (s.SchemaFixes is { } fixes)
+            {
+                schemaMissing = true;
+                problems.Add($"{s.Context}: the database lacks the Signals schema ({s.ReadError?.GetBaseException().Message}). Create it: {fixes}. " +
+                    "The Signals endpoints answer 503 until then; the dispatcher recovers by itself.");
+                exception ??= s.ReadError;
+            }
+            else if (s.ReadError is { } readError)
             {
                 problems.Add($"{s.Context}: reading the outbox failed ({readError.Message}); retrying.");
                 exception ??= readError;
@@ -82,6 +95,7 @@ internal sealed class SignalsDispatcherHealthCheck(IEnumerable<OutboxDispatcherS
 
         return Task.FromResult(problems.Count == 0
             ? HealthCheckResult.Healthy("Every Signals outbox dispatcher is keeping up.", data)
-            : new HealthCheckResult(context.Registration.FailureStatus, string.Join(' ', problems), exception, data));
+            : new HealthCheckResult(
+                schemaMissing ? HealthStatus.Unhealthy : context.Registration.FailureStatus, string.Join(' ', problems), exception, data));
     }
 }

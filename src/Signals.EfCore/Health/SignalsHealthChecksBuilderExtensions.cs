@@ -22,7 +22,9 @@ public static class SignalsHealthChecksBuilderExtensions
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     /// <remarks>
     /// The dispatchers recover by themselves (reconnect with back-off, then catch up from the outbox), so the default failure status is
-    /// <see cref="HealthStatus.Degraded"/>: changes are delayed, not lost. Map it with ASP.NET Core's <c>app.MapHealthChecks("/health")</c>.
+    /// <see cref="HealthStatus.Degraded"/>: changes are delayed, not lost. A database without the Signals tables is reported
+    /// <see cref="HealthStatus.Unhealthy"/> whatever <paramref name="failureStatus"/> is, with a message that says how to create them.
+    /// Map it with ASP.NET Core's <c>app.MapHealthChecks("/health")</c>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IHealthChecksBuilder AddSignalsDispatcher(

@@ -18,7 +18,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
 
     /// <inheritdoc/>
     public async Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
-        => await FindAsync(context, key, tracked: false, cancellationToken).ConfigureAwait(false) is { } row ? ToValue(key, row) : null;
+        => await FindAsync(context, key, tracked: false, cancellationToken).ConfigureAwait(false) is { } row ? ValueRows.ToValue(key, row) : null;
 
     /// <inheritdoc/>
     public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
@@ -27,14 +27,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
     /// <inheritdoc/>
     public Task<ValueWrite> IncrementAsync(
         DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(
-            context,
-            key,
-            now,
-            stored => SignalValueIncrement.TryApply(stored ?? defaultValue, propertyName, delta, out JsonElement next)
-                ? next
-                : throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'."),
-            cancellationToken);
+        => WriteAsync(context, key, now, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken);
 
     /// <inheritdoc/>
     public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
@@ -65,11 +58,11 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
         try
         {
             SignalValueEntry? row = await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false);
-            JsonElement value = compute(row is null ? null : ToValue(key, row).Value);
+            JsonElement value = compute(row is null ? null : ValueRows.ToValue(key, row).Value);
             string hash = SignalValueHash.Compute(value);
             if (row is not null && row.Hash == hash)
             {
-                return new ValueWrite(ToValue(key, row), Changed: false);
+                return new ValueWrite(ValueRows.ToValue(key, row), Changed: false);
             }
 
             SignalOutboxEntry outbox = AddOutboxRow(context, key, now, hash);
@@ -81,7 +74,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
 
             (row.Value, row.Hash, row.Version, row.UpdatedAt) = (value.GetRawText(), hash, outbox.Id, now);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return new ValueWrite(ToValue(key, row), Changed: true);
+            return new ValueWrite(ValueRows.ToValue(key, row), Changed: true);
         }
         finally
         {
@@ -95,7 +88,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
         if (context.Add(outbox).Property(e => e.Id).IsTemporary)
         {
             throw new NotSupportedException(
-                $"The EF Core value store needs '{context.Database.ProviderName}' to generate outbox ids when a row is added; it supports PostgreSQL and the in-memory provider.");
+                $"The in-process value commands need '{context.Database.ProviderName}' to generate outbox ids when a row is added (the in-memory provider does).");
         }
 
         return outbox;
@@ -105,11 +98,5 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
     {
         IQueryable<SignalValueEntry> values = context.Set<SignalValueEntry>();
         return (tracked ? values : values.AsNoTracking()).FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
-    }
-
-    private static SignalValue<JsonElement> ToValue(SignalKey key, SignalValueEntry row)
-    {
-        using JsonDocument document = JsonDocument.Parse(row.Value);
-        return new SignalValue<JsonElement>(new SignalVersion(key, row.Version, row.Hash, row.UpdatedAt), document.RootElement.Clone());
     }
 }

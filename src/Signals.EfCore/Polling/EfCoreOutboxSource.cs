@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -8,12 +9,23 @@ namespace Signals.EntityFrameworkCore;
 /// <remarks>
 /// <para>
 /// It reads rows with an id above its position, in id order and in batches. A missing id below a row it read (a gap) is either a
-/// transaction that has not committed yet or one that never will (a rollback, a failed save): the position stays below the oldest
-/// gap, and the rows above it are read again, until the gap fills or has been open for <see cref="SignalsOutboxOptions.GapTimeout"/>.
-/// Then it is skipped. Where outbox ids commit in id order (SQLite: one writer at a time, ids never reused) no gap ever opens and
-/// nothing is skipped; where writers commit concurrently, a row whose transaction commits more than the timeout after a higher id was
-/// read is not delivered by this source (the key's next change, or the start-up load of an instance, delivers its state).
+/// transaction that has not committed yet or one that never will (a rollback, a failed save, a deleted row). What it does with a gap
+/// depends on the database:
 /// </para>
+/// <list type="bullet">
+/// <item><description>
+/// Where writers commit concurrently (the neutral provider on a server database), the position stays below the oldest gap, and the
+/// rows above it are read again, until the gap fills or has been open for <see cref="SignalsOutboxOptions.GapTimeout"/>. Then it is
+/// skipped: a row whose transaction commits more than the timeout after a higher id was read is not delivered by this source (the key's
+/// next change, or the start-up load of an instance, delivers its state).
+/// </description></item>
+/// <item><description>
+/// Where writers take turns and ids are drawn inside the writer's turn (SQLite: one writer at a time, <c>AUTOINCREMENT</c> ids), a gap
+/// below a row the read sees can never fill: the transaction that drew the missing id ended before the one that drew the visible id
+/// began writing, so in the read's snapshot it is committed (and read) or gone for good. The source is then created with a gap timeout
+/// of zero (<see cref="GapsNeverFill"/>): nothing is waited for, nothing that can still commit is skipped.
+/// </description></item>
+/// </list>
 /// <para>Rows above the oldest gap are read again until it fills or expires; only the rows that fill a gap, and those above the highest id
 /// read so far, are returned, so each row is returned once.</para>
 /// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
@@ -21,6 +33,9 @@ namespace Signals.EntityFrameworkCore;
 /// </remarks>
 internal sealed class EfCoreOutboxSource : IOutboxSource
 {
+    /// <summary>The gap timeout of a database whose writers take turns: a missing id below a visible one never fills (SQLite).</summary>
+    public static readonly TimeSpan GapsNeverFill = TimeSpan.Zero;
+
     private readonly Func<CancellationToken, Task<ContextLease>> _leaseContextAsync;
     private readonly int _batchSize;
     private readonly TimeSpan _gapTimeout;
@@ -33,10 +48,15 @@ internal sealed class EfCoreOutboxSource : IOutboxSource
     /// <summary>Initializes a new instance.</summary>
     /// <param name="leaseContextAsync">Creates a context per read.</param>
     /// <param name="batchSize">The most rows per query (<see cref="SignalsOutboxOptions.BatchSize"/>).</param>
-    /// <param name="gapTimeout">How long a missing id is waited for (<see cref="SignalsOutboxOptions.GapTimeout"/>).</param>
+    /// <param name="gapTimeout">
+    /// How long a missing id is waited for (<see cref="SignalsOutboxOptions.GapTimeout"/>); <see cref="GapsNeverFill"/> where writers take turns.
+    /// </param>
     /// <param name="time">The clock that times gaps.</param>
-    public EfCoreOutboxSource(Func<CancellationToken, Task<ContextLease>> leaseContextAsync, int batchSize, TimeSpan gapTimeout, TimeProvider time)
+    /// <param name="kind">The dispatcher kind reported to logs and the health check (see <see cref="IOutboxSource.Kind"/>).</param>
+    public EfCoreOutboxSource(
+        Func<CancellationToken, Task<ContextLease>> leaseContextAsync, int batchSize, TimeSpan gapTimeout, TimeProvider time, string kind = "polling")
     {
+        Kind = kind;
         _leaseContextAsync = leaseContextAsync;
         _batchSize = batchSize;
         _gapTimeout = gapTimeout;
@@ -44,7 +64,7 @@ internal sealed class EfCoreOutboxSource : IOutboxSource
     }
 
     /// <inheritdoc/>
-    public string Kind => "polling";
+    public string Kind { get; }
 
     /// <inheritdoc/>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
@@ -137,46 +157,79 @@ internal sealed class EfCoreOutboxSource : IOutboxSource
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The oldest <paramref name="batchSize"/> rows by id are read, and those staged before <paramref name="cutoff"/> are compacted and
+    /// deleted with one save, in a transaction on relational providers (on SQLite it holds the write lock from its start, so instances
+    /// take turns). The cutoff is compared here, not in SQL: EF Core cannot translate a <see cref="DateTimeOffset"/> comparison on every
+    /// provider (SQLite stores it as text), while ordering by id translates everywhere; the cost is reading up to a batch of rows per
+    /// cleanup. Another instance deleting the same rows first (a concurrency failure of the save) means there is nothing to do: 0.
+    /// </remarks>
     public async Task<int> CleanupAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
     {
         ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
             DbContext context = lease.Context;
-            List<SignalOutboxEntry> doomed = await context.Set<SignalOutboxEntry>()
-                .OrderBy(e => e.Id)
-                .Take(batchSize)
-                .Where(e => e.CreatedAt < cutoff)
-                .ToListAsync(cancellationToken)
-                .ConfigureAwait(false);
-            if (doomed.Count == 0)
+            IDbContextTransaction? transaction = ContextFacts.Of(context).IsRelational
+                ? await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+                : null;
+            try
             {
-                return 0;
-            }
+                List<SignalOutboxEntry> oldest = await context.Set<SignalOutboxEntry>()
+                    .OrderBy(e => e.Id)
+                    .Take(batchSize)
+                    .ToListAsync(cancellationToken)
+                    .ConfigureAwait(false);
+                SignalOutboxEntry[] doomed = [.. oldest.Where(e => e.CreatedAt < cutoff)];
+                if (doomed.Length == 0)
+                {
+                    return 0;
+                }
 
-            SignalOutboxEntry[] latest = [.. doomed.GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.Id)!)];
-            string[] keys = [.. latest.Select(e => e.Key)];
-            Dictionary<string, SignalStateEntry> states = await context.Set<SignalStateEntry>()
-                .Where(s => keys.Contains(s.Key))
-                .ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken)
-                .ConfigureAwait(false);
-            foreach (SignalOutboxEntry row in latest)
+                SignalOutboxEntry[] latest = [.. doomed.GroupBy(e => e.Key).Select(g => g.MaxBy(e => e.Id)!)];
+                string[] keys = [.. latest.Select(e => e.Key)];
+                Dictionary<string, SignalStateEntry> states = await context.Set<SignalStateEntry>()
+                    .Where(s => keys.Contains(s.Key))
+                    .ToDictionaryAsync(s => s.Key, StringComparer.Ordinal, cancellationToken)
+                    .ConfigureAwait(false);
+                foreach (SignalOutboxEntry row in latest)
+                {
+                    if (!states.TryGetValue(row.Key, out SignalStateEntry? state))
+                    {
+                        context.Add(new SignalStateEntry { Key = row.Key, Version = row.Id, Hash = row.Hash, UpdatedAt = row.CreatedAt });
+                    }
+                    else if (state.Version < row.Id)
+                    {
+                        (state.Version, state.Hash, state.UpdatedAt) = (row.Id, row.Hash, row.CreatedAt);
+                    }
+                }
+
+                // Compaction and deletion commit together.
+                context.RemoveRange(doomed);
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // Another instance deleted some of these rows first: it compacted them, nothing is lost.
+                    return 0;
+                }
+
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return doomed.Length;
+            }
+            finally
             {
-                if (!states.TryGetValue(row.Key, out SignalStateEntry? state))
+                if (transaction is not null)
                 {
-                    context.Add(new SignalStateEntry { Key = row.Key, Version = row.Id, Hash = row.Hash, UpdatedAt = row.CreatedAt });
-                }
-                else if (state.Version < row.Id)
-                {
-                    (state.Version, state.Hash, state.UpdatedAt) = (row.Id, row.Hash, row.CreatedAt);
+                    await transaction.DisposeAsync().ConfigureAwait(false);
                 }
             }
-
-            // One save: compaction and deletion commit together. Another instance compacting the same rows makes this save fail
-            // (a row it deleted, a key it inserted): nothing is lost, this instance tries again at its next cleanup.
-            context.RemoveRange(doomed);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return doomed.Count;
         }
     }
 

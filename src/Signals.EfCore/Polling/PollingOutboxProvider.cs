@@ -6,12 +6,14 @@ namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// The provider-neutral <see cref="OutboxProvider"/>, used unless a provider package is selected: tracked outbox rows
-/// (<see cref="TrackedOutboxAppender"/>), LINQ polling (<see cref="EfCoreOutboxSource"/>, no wake-ups of its own), and in-process
-/// values on non-relational providers (<see cref="ChangeTrackerValueCommands"/>).
+/// (<see cref="TrackedOutboxAppender"/>), LINQ polling (<see cref="EfCoreOutboxSource"/>, no wake-ups of its own), and values with EF
+/// Core LINQ: <see cref="RelationalValueCommands"/> (a transaction per write, optimistic concurrency) on relational providers,
+/// <see cref="ChangeTrackerValueCommands"/> (one writer at a time in the process) on the in-memory provider.
 /// </summary>
 internal sealed class PollingOutboxProvider : OutboxProvider
 {
     private readonly ChangeTrackerValueCommands _inProcess = new();
+    private readonly RelationalValueCommands _relational = new();
 
     private PollingOutboxProvider()
     {
@@ -31,11 +33,6 @@ internal sealed class PollingOutboxProvider : OutboxProvider
         => new(new EfCoreOutboxSource(settings.LeaseContextAsync, settings.BatchSize, settings.GapTimeout, settings.Time), []);
 
     /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">The provider is relational: values need a provider package's commands.</exception>
     public override IValueCommands GetValueCommands(DbContext context)
-        => context.Database.IsRelational()
-            ? throw new NotSupportedException(
-                $"The EF Core value store supports PostgreSQL (Signals.EntityFrameworkCore.PostgreSql, UsePostgreSql()) and the in-memory " +
-                $"provider, not '{context.Database.ProviderName}'. Register another ISignalValueStore after AddEntityFrameworkCoreOutbox().")
-            : _inProcess;
+        => ContextFacts.Of(context).IsRelational ? _relational : _inProcess;
 }

@@ -16,7 +16,7 @@ namespace Signals.EntityFrameworkCore;
 /// calls <see cref="GetValueCommands"/>.
 /// </para>
 /// <para>
-/// The core ships the neutral provider (<see cref="PollingOutboxProvider"/>: tracked rows, LINQ polling, in-process values); a
+/// The core ships the neutral provider (<see cref="PollingOutboxProvider"/>: tracked rows, LINQ polling, LINQ values); a
 /// provider package ships its own and selects it with <c>UseSignals(s =&gt; s.UseX())</c> on a context's options and
 /// <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;().UseX()</c> in the application's services (which does the former for the
 /// context type). No folder of the core constructs a provider's types.
@@ -44,6 +44,33 @@ internal abstract class OutboxProvider
     /// <summary>Gets the value store's commands for a context.</summary>
     /// <param name="context">A context of the store's own.</param>
     /// <returns>The commands.</returns>
-    /// <exception cref="NotSupportedException">The provider cannot store values on the context's database.</exception>
     public abstract IValueCommands GetValueCommands(DbContext context);
+
+    /// <summary>
+    /// Tells whether an exception thrown by reading the outbox means the database lacks the Signals schema — a table, a column or the
+    /// id sequence is missing (never created, or created for an older model) — rather than a passing failure.
+    /// </summary>
+    /// <param name="exception">The exception, as the dispatcher caught it (the provider's error may be an inner exception).</param>
+    /// <returns><see langword="true"/> when it is the provider's error for a missing table, column or sequence.</returns>
+    /// <remarks>The neutral provider cannot tell (every provider has its own errors): it returns <see langword="false"/>.</remarks>
+    public virtual bool IsMissingSchema(Exception exception) => false;
+
+    /// <summary>
+    /// Gets how an application creates the Signals schema on this provider, as a clause completing "Create it: …", for the health
+    /// report and the log.
+    /// </summary>
+    public virtual string SchemaFixes
+        => "call context.Database.EnsureCreated() on a new database, or add a migration with modelBuilder.AddSignalsOutbox() in the " +
+           "model and apply it (dotnet ef migrations add, then context.Database.Migrate() or dotnet ef database update)";
+
+    /// <summary>Enumerates an exception and its inner exceptions, outermost first.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns>The chain.</returns>
+    protected static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
 }

@@ -17,10 +17,10 @@ namespace Signals.EntityFrameworkCore;
 /// </para>
 /// <para>
 /// Values: on PostgreSQL the value is <c>jsonb</c>, writes of one key are serialized by an advisory lock, and
-/// <see cref="IncrementAsync"/> computes the new count inside the database, so concurrent increments from any number of instances never
-/// lose one (the PostgreSQL provider's value commands). On the EF Core in-memory provider the store computes in process, one write at a
-/// time. Other providers are not supported by the value store (<see cref="NotSupportedException"/>); <see cref="InvalidateAsync"/>
-/// works on every provider.
+/// <see cref="IncrementAsync"/> computes the new count inside the database (the PostgreSQL provider's value commands). On every other
+/// relational provider (SQLite included) a write is a transaction that reads, computes in process, and updates the row only where it
+/// still holds the version it read, starting over when a concurrent writer got there first. Either way concurrent increments from any
+/// number of instances never lose one. On the EF Core in-memory provider the store computes in process, one write at a time.
 /// </para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
@@ -69,7 +69,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
     public async ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
@@ -87,7 +86,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
     /// <paramref name="propertyName"/> is an integer; nothing is written.
     /// </exception>
     /// <exception cref="OverflowException">The new count does not fit in 64 bits; nothing is written.</exception>
-    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
+    /// <exception cref="InvalidOperationException">The stored value has no integer <paramref name="propertyName"/>; nothing is written.</exception>
     public async ValueTask<SignalValue<JsonElement>> IncrementAsync(
         SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
     {
@@ -110,7 +109,6 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    /// <exception cref="NotSupportedException">The provider is neither PostgreSQL nor in-memory.</exception>
     public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);
@@ -141,7 +139,7 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
     {
         if (write.Changed)
         {
-            Published([write.Value.Version]);
+            Published([write.Value.State]);
         }
 
         return write.Value;

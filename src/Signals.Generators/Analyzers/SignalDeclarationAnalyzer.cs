@@ -5,14 +5,13 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Signals.Generators.Diagnostics;
-using Signals.Generators.Helpers;
 using Signals.Generators.Parsing;
 
 namespace Signals.Generators.Analyzers;
 
 /// <summary>
 /// Reports every <c>[Signal]</c>, <c>[SignalFamily]</c>, <c>[SignalValue]</c> and <c>[SignalNamespace]</c> declaration the generator
-/// cannot use (it parses each type with the generator's own parser), and, once the whole compilation is seen, keys declared twice or
+/// cannot use (it parses each type with the generator's own <see cref="SignalTypeParser"/>), and, once the whole compilation is seen, keys declared twice or
 /// templates that can give the same key.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -68,7 +67,7 @@ public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
 
         DiagnosticSink diagnostics = DiagnosticSink.Reporting();
         var declared = new List<DeclaredPattern>();
-        _ = SignalGenerator.Parser.Parse(type, annotations, context.Compilation, diagnostics, declared, context.CancellationToken);
+        _ = SignalTypeParser.Parse(type, annotations, context.Compilation, diagnostics, declared, context.CancellationToken);
         foreach (Diagnostic diagnostic in diagnostics.Diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
@@ -84,8 +83,8 @@ public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
     private static void RegisterAssemblyNamespaceCheck(CompilationStartAnalysisContext start)
     {
         if (Annotations.FindAssemblyNamespace(start.Compilation.Assembly) is not { ApplicationSyntaxReference: { } reference } attribute
-            || SignalGenerator.Parser.ReadStringArgument(attribute) is not { } name
-            || SignalGenerator.Parser.GetNamespaceError(name) is not { } error)
+            || SignalTypeParser.ReadStringArgument(attribute) is not { } name
+            || KeyTemplateParser.GetNamespaceError(name) is not { } error)
         {
             return;
         }

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Signals.Generators.Diagnostics;
 
 /// <summary>
-/// The diagnostics of <see cref="Analyzers.SignalDeclarationAnalyzer"/>. IDs are never renumbered or reused; each has a page in
+/// The diagnostics of the declaration analyzer (<c>Analyzers/SignalDeclarationAnalyzer</c>). IDs are never renumbered or reused; each has a page in
 /// <c>docs/diagnostics/</c> and a line in <c>AnalyzerReleases.Unshipped.md</c>. Messages say what is wrong and how to fix it.
 /// </summary>
 internal static class DiagnosticDescriptors
@@ -78,11 +78,14 @@ internal static class DiagnosticDescriptors
         "Invalid or conflicting key factory",
         "Cannot name the key factory of '{0}' on '{1}': {2}");
 
-    /// <summary><c>SIG0012</c>: "'{0}' gives keys of at least {1} UTF-8 bytes, but a key is at most 512: shorten its literal segments".</summary>
+    /// <summary>
+    /// <c>SIG0012</c>: "'{0}' gives keys of at least {1} UTF-8 bytes, but a key is at most 512: shorten its literal segments" (the limit is
+    /// <see cref="SignalKeyGrammar.MaxByteCount"/>).
+    /// </summary>
     public static readonly DiagnosticDescriptor KeyTooLong = Create(
         "SIG0012",
         "Signal key is too long",
-        "'{0}' gives keys of at least {1} UTF-8 bytes, but a key is at most 512: shorten its literal segments");
+        "'{0}' gives keys of at least {1} UTF-8 bytes, but a key is at most " + SignalKeyGrammar.MaxByteCount.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": shorten its literal segments");
 
     /// <summary><c>SIG0013</c>: "Placeholder '{{{0}}}' appears more than once in '{1}': ...".</summary>
     public static readonly DiagnosticDescriptor RepeatedPlaceholder = Create(

@@ -1,3 +1,5 @@
+using Signals.Generators.Helpers;
+
 namespace Signals.Generators.Models;
 
 /// <summary>
@@ -14,6 +16,9 @@ namespace Signals.Generators.Models;
 /// member that holds the wrapped value, formatted in its place; otherwise <see langword="null"/>.
 /// </param>
 /// <param name="IsReferenceWrapper">Whether the wrapper is a reference type, so the factory rejects <see langword="null"/> before reading it.</param>
+/// <param name="Kind">What the formatted argument is, for the catalog: a <c>Signals.SignalPlaceholderKind</c> member, e.g. <c>Guid</c>.</param>
+/// <param name="FormattedTypeName">The formatted type's full CLR name (a wrapper's wrapped type), e.g. <c>System.Guid</c>.</param>
+/// <param name="EnumMembers">An enum's member names in declaration order; empty for another kind.</param>
 internal readonly record struct SignalParameterModel(
     string PropertyName,
     string ParameterName,
@@ -22,4 +27,7 @@ internal readonly record struct SignalParameterModel(
     bool IsNullable,
     bool IsNullableValueType,
     string? WrapperMember,
-    bool IsReferenceWrapper);
+    bool IsReferenceWrapper,
+    string Kind,
+    string FormattedTypeName,
+    EquatableArray<string> EnumMembers);

@@ -1,4 +1,6 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Signals.Generators.Helpers;
 
 namespace Signals.Generators.Parsing;
 
@@ -9,6 +11,34 @@ internal static class PlaceholderTypes
     public const string Supported =
         "use string, Guid, an integer type, bool, an enum, DateOnly, DateTimeOffset, or a single-value wrapper of one of them "
         + "(a struct, record or sealed class with one property, e.g. 'readonly record struct RoomId(Guid Value)')";
+
+    /// <summary>The kind of a <see cref="string"/> argument (<c>Signals.SignalPlaceholderKind.String</c>).</summary>
+    public const string StringKind = "String";
+
+    /// <summary>
+    /// The <c>Signals.SignalPlaceholderKind</c> member describing a <see cref="IsPrimitive">primitive</see> type's formatted argument:
+    /// <c>String</c>, <c>Boolean</c>, <c>Integer</c>, <c>Enum</c>, <c>Guid</c>, <c>DateOnly</c> or <c>DateTimeOffset</c>.
+    /// </summary>
+    public static string GetKind(ITypeSymbol type) => type switch
+    {
+        { SpecialType: SpecialType.System_String } => StringKind,
+        { SpecialType: SpecialType.System_Boolean } => "Boolean",
+        { TypeKind: TypeKind.Enum } => "Enum",
+        { SpecialType: not SpecialType.None } => "Integer",
+        _ => type.MetadataName switch
+        {
+            "Guid" => "Guid",
+            "DateOnly" => "DateOnly",
+            "DateTimeOffset" => "DateTimeOffset",
+            _ => "Integer", // Int128, UInt128
+        },
+    };
+
+    /// <summary>An enum's member names in declaration order (what <c>Enum.ToString()</c> writes), or empty for another type.</summary>
+    public static EquatableArray<string> GetEnumMembers(ITypeSymbol type)
+        => type.TypeKind == TypeKind.Enum
+            ? type.GetMembers().OfType<IFieldSymbol>().Where(static f => f.HasConstantValue).Select(static f => f.Name).ToEquatableArray()
+            : EquatableArray<string>.Empty;
 
     /// <summary>Whether <paramref name="type"/> is formatted directly: string, bool, an integer type, an enum, Guid, DateOnly or DateTimeOffset.</summary>
     public static bool IsPrimitive(ITypeSymbol type)

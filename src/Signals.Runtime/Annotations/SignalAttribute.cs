@@ -3,8 +3,8 @@ namespace Signals;
 /// <summary>
 /// Declares that a type is a signal: changes to its instances bump one key, and the source generator emits its typed key
 /// (<c>Keys.All</c>), the entity-to-keys mapping used by the EF Core interceptor (an explicit <see cref="ISignalSource"/>
-/// implementation), its entry in the <see cref="SignalCatalog"/>, and a typed accessor on <see cref="Client.ISignalsClient"/>
-/// (<c>client.ChatMessage().All</c>).
+/// implementation), its entry in the <see cref="SignalCatalog"/>, and, when the assembly references the
+/// Signals.Client package, a typed accessor on <c>Signals.Client.ISignalsClient</c> (<c>client.ChatMessage().All</c>).
 /// </summary>
 /// <remarks>
 /// <para>The type must be a non-generic, <see langword="partial"/> class, record or struct (and so must the types that contain it).

@@ -9,7 +9,8 @@ namespace Signals;
 /// <see cref="string"/> per placeholder) and a <c>Values</c> class of typed accessors over an <see cref="ISignalValueStore"/>:
 /// <c>CreateDefault()</c>, <c>GetAsync</c>, <c>GetWithVersionAsync</c>, <c>SetAsync</c> (a value equal to the stored one bumps nothing),
 /// <c>DeleteAsync</c>, and for each public <see cref="int"/> or <see cref="long"/> property an atomic <c>Increment{Property}Async</c>;
-/// plus a typed client accessor returning a <see cref="Client.SignalValueReference{T}"/> (<c>client.Theme()</c>) and a catalog entry.</para>
+/// a catalog entry; and, when the assembly references the Signals.Client package, a typed client accessor returning a
+/// <c>Signals.Client.SignalValueReference&lt;T&gt;</c> (<c>client.Theme()</c>).</para>
 /// <para>The type must be a non-generic <see langword="partial"/> class, record or struct with a usable default, <c>new T()</c>, which is
 /// what readers see before anything was stored: a parameterless constructor, or a constructor whose parameters all have default values
 /// (<c>partial record Theme(string Mode = "dark")</c>). For a struct, <c>new T()</c> ignores such defaults, so a struct with one needs an

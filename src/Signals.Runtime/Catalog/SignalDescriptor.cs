@@ -1,3 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+
 namespace Signals;
 
 /// <summary>One declared signal: an entry of the <see cref="SignalCatalog"/>, emitted by the source generator.</summary>
@@ -7,13 +11,43 @@ namespace Signals;
 /// </param>
 /// <param name="ClrType">The full name of the declaring type, e.g. <c>Chat.ChatMessage</c>; nested types use <c>+</c>.</param>
 /// <param name="Kind">Whether this is a fixed signal, a family or a value signal.</param>
+/// <exception cref="ArgumentNullException"><paramref name="Pattern"/> is <see langword="null"/>.</exception>
+/// <remarks>
+/// Built with this constructor, every placeholder is described as <see cref="SignalPlaceholderKind.String"/> (any argument); the
+/// generator uses <see cref="SignalDescriptor(string, string, SignalKind, IReadOnlyList{SignalPlaceholder})"/> to describe each one.
+/// </remarks>
 public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind Kind)
 {
+    /// <summary>Initializes a new descriptor whose template's placeholders are described one by one.</summary>
+    /// <param name="pattern">The template (or key), namespace included.</param>
+    /// <param name="clrType">The full name of the declaring type.</param>
+    /// <param name="kind">Whether this is a fixed signal, a family or a value signal.</param>
+    /// <param name="placeholders">One description per placeholder of <paramref name="pattern"/>, in template order.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="placeholders"/> or one of them is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The placeholders' names are not those of <paramref name="pattern"/>, in order.</exception>
+    public SignalDescriptor(string pattern, string clrType, SignalKind kind, IReadOnlyList<SignalPlaceholder> placeholders)
+        : this(pattern, clrType, kind)
+    {
+        ArgumentNullException.ThrowIfNull(placeholders);
+        string[] names = PlaceholderNames(pattern);
+        if (!names.SequenceEqual(placeholders.Select(static p => p?.Name ?? throw new ArgumentNullException(nameof(placeholders))), StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The placeholders ({string.Join(", ", placeholders.Select(static p => p.Name))}) are not those of '{pattern}' ({string.Join(", ", names)}), in order.",
+                nameof(placeholders));
+        }
+
+        Placeholders = [.. placeholders];
+    }
+
     /// <summary>Gets the namespace: the pattern's first segment, e.g. <c>chat</c> (never a placeholder: the generator requires a literal).</summary>
     public string Namespace => Pattern.IndexOf(SignalKey.Separator, StringComparison.Ordinal) is var end and >= 0 ? Pattern[..end] : Pattern;
 
     /// <summary>Gets a value indicating whether <see cref="Pattern"/> holds placeholders (a family or a value family).</summary>
     public bool IsTemplate => Pattern.Contains('{', StringComparison.Ordinal);
+
+    /// <summary>Gets a description of each placeholder of <see cref="Pattern"/>, in template order; empty for a fixed key.</summary>
+    public IReadOnlyList<SignalPlaceholder> Placeholders { get; private init; } = [.. PlaceholderNames(Pattern).Select(static name => new SignalPlaceholder(name, SignalPlaceholderKind.String, "System.String"))];
 
     /// <summary>Tells whether a key belongs to this signal: equal to a fixed pattern, or matching a template segment by segment.</summary>
     /// <param name="key">The key to test.</param>
@@ -33,8 +67,7 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
             int valueEnd = value.IndexOf(SignalKey.Separator);
             ReadOnlySpan<char> patternSegment = patternEnd < 0 ? pattern : pattern[..patternEnd];
             ReadOnlySpan<char> valueSegment = valueEnd < 0 ? value : value[..valueEnd];
-            bool placeholder = patternSegment.Length > 2 && patternSegment[0] == '{' && patternSegment[^1] == '}';
-            if (!placeholder && !patternSegment.SequenceEqual(valueSegment))
+            if (!IsPlaceholder(patternSegment) && !patternSegment.SequenceEqual(valueSegment))
             {
                 return false;
             }
@@ -47,5 +80,69 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
             pattern = pattern[(patternEnd + 1)..];
             value = value[(valueEnd + 1)..];
         }
+    }
+
+    /// <summary>
+    /// Tells whether the declaration can produce <paramref name="key"/>: it <see cref="Matches(SignalKey)">matches</see> the pattern, and
+    /// each argument is one the generated key factory writes for a value of the placeholder's type (<see cref="SignalPlaceholder.Accepts"/>).
+    /// </summary>
+    /// <param name="key">The key to test.</param>
+    /// <param name="error">
+    /// When it cannot, why: the first argument's problem naming the expected form and the placeholder
+    /// (<c>'paid' is not a member of OrderStatus: Pending, Paid, Shipped (placeholder {Status} of 'shop:status:{Status}')</c>), or that
+    /// the key does not match the pattern; otherwise <see langword="null"/>.
+    /// </param>
+    /// <returns><see langword="true"/> when the key is one this declaration produces.</returns>
+    public bool Accepts(SignalKey key, [NotNullWhen(false)] out string? error)
+    {
+        if (!Matches(key))
+        {
+            error = $"'{key}' does not match '{Pattern}'.";
+            return false;
+        }
+
+        if (Placeholders.Count > 0)
+        {
+            IReadOnlyList<string> arguments = key.GetSegments();
+            string[] segments = Pattern.Split(SignalKey.Separator);
+            int placeholder = 0;
+            for (int i = 0; i < segments.Length; i++)
+            {
+                if (IsPlaceholder(segments[i]) && !Placeholders[placeholder++].Accepts(arguments[i], out string? argumentError))
+                {
+                    error = $"{argumentError} (placeholder {segments[i]} of '{Pattern}').";
+                    return false;
+                }
+            }
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(SignalDescriptor? other)
+        => other is not null && Pattern == other.Pattern && ClrType == other.ClrType && Kind == other.Kind && Placeholders.SequenceEqual(other.Placeholders);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Pattern, ClrType, Kind);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Pattern = {Pattern}, ClrType = {ClrType}, Kind = {Kind}");
+        if (Placeholders.Count > 0)
+        {
+            builder.Append(", Placeholders = [").AppendJoin(", ", Placeholders).Append(']');
+        }
+
+        return true;
+    }
+
+    private static bool IsPlaceholder(ReadOnlySpan<char> segment) => segment.Length > 2 && segment[0] == '{' && segment[^1] == '}';
+
+    private static string[] PlaceholderNames(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern, nameof(Pattern));
+        return [.. pattern.Split(SignalKey.Separator).Where(static s => IsPlaceholder(s)).Select(static s => s[1..^1])];
     }
 }

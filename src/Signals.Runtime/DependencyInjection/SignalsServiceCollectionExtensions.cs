@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Signals;
-using Signals.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,9 +9,8 @@ public static class SignalsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Signals hub, options, metrics (<see cref="SignalsMetrics"/>), the <see cref="SignalCatalog"/> (<see cref="SignalCatalog.Registered"/>
-    /// unless one was registered before), the in-memory <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/>, and the in-process
-    /// <see cref="EmbeddedSignalsClient"/> as the <see cref="ISignalsClient"/> (unless <c>AddSignalsClient()</c> registered the HTTP one)
-    /// to the specified <see cref="IServiceCollection"/>.
+    /// unless one was registered before), and the in-memory <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/> to the specified
+    /// <see cref="IServiceCollection"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder on which packages add their parts (e.g. the EF Core outbox and dispatcher).</returns>
@@ -40,11 +38,10 @@ public static class SignalsServiceCollectionExtensions
         services.TryAddSingleton<SignalsMetrics>();
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
+        services.TryAddSingleton<SignalSourceStatus>();
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
         services.TryAddSingleton<ISignalValueStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
-        services.TryAddSingleton(static sp => new EmbeddedSignalsClient(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<ISignalValueStore>()));
-        services.TryAddSingleton<ISignalsClient>(static sp => sp.GetRequiredService<EmbeddedSignalsClient>());
         return new SignalsBuilder(services);
     }
 

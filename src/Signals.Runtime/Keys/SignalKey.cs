@@ -24,10 +24,10 @@ namespace Signals;
 public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
 {
     /// <summary>The maximum length of a key, in UTF-8 bytes: 512.</summary>
-    public const int MaxByteCount = 512;
+    public const int MaxByteCount = SignalKeyGrammar.MaxByteCount;
 
     /// <summary>The character that separates segments: <c>:</c>.</summary>
-    public const char Separator = ':';
+    public const char Separator = SignalKeyGrammar.Separator;
 
     private readonly string? _value;
 
@@ -60,7 +60,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
     public static SignalKey Parse(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return Validate(value) is { } error ? throw new FormatException(error) : new SignalKey(value);
+        return SignalKeyGrammar.Validate(value) is { } error ? throw new FormatException(error) : new SignalKey(value);
     }
 
     /// <summary>Tries to parse a key in its canonical form.</summary>
@@ -76,7 +76,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
     /// <returns><see langword="true"/> when <paramref name="value"/> is a valid key.</returns>
     public static bool TryParse([NotNullWhen(true)] string? value, out SignalKey key, [NotNullWhen(false)] out string? error)
     {
-        error = value is null ? "A signal key must not be null." : Validate(value);
+        error = value is null ? "A signal key must not be null." : SignalKeyGrammar.Validate(value);
         key = error is null ? new SignalKey(value!) : default;
         return error is null;
     }
@@ -101,7 +101,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
     public static SignalKey Create(string prefix, params ReadOnlySpan<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        if (ValidateLiteral(prefix) is { } prefixError)
+        if (SignalKeyGrammar.ValidateLiteral(prefix) is { } prefixError)
         {
             throw new ArgumentException(prefixError, nameof(prefix));
         }
@@ -134,7 +134,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         }
 
         ArgumentNullException.ThrowIfNull(literal);
-        if (ValidateLiteral(literal) is { } literalError)
+        if (SignalKeyGrammar.ValidateLiteral(literal) is { } literalError)
         {
             throw new ArgumentException(literalError, nameof(literal));
         }
@@ -270,20 +270,12 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
     /// <returns><see langword="true"/> when <paramref name="left"/> sorts after or equal to <paramref name="right"/>.</returns>
     public static bool operator >=(SignalKey left, SignalKey right) => left.CompareTo(right) >= 0;
 
-    private static bool IsLiteralChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
-
-    private static bool MustEscape(char c) => c is Separator or '%' || char.IsControl(c);
-
-    private static string Describe(char c) => char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
-        ? string.Create(CultureInfo.InvariantCulture, $"U+{(int)c:X4}")
-        : string.Create(CultureInfo.InvariantCulture, $"'{c}' (U+{(int)c:X4})");
-
     /// <summary>Appends escaped arguments to a validated literal head and checks the result's length.</summary>
     private static SignalKey Compose(string head, ReadOnlySpan<string> arguments, string headParameterName)
     {
         if (arguments.IsEmpty)
         {
-            return CheckLength(head) is { } headError ? throw new ArgumentException(headError, headParameterName) : new SignalKey(head);
+            return SignalKeyGrammar.CheckLength(head) is { } headError ? throw new ArgumentException(headError, headParameterName) : new SignalKey(head);
         }
 
         var builder = new StringBuilder(head, head.Length + (arguments.Length * 16));
@@ -294,117 +286,8 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         }
 
         string value = builder.ToString();
-        return CheckLength(value) is { } error ? throw new ArgumentException(error, nameof(arguments)) : new SignalKey(value);
+        return SignalKeyGrammar.CheckLength(value) is { } error ? throw new ArgumentException(error, nameof(arguments)) : new SignalKey(value);
     }
-
-    private static string? CheckLength(string value)
-    {
-        int byteCount = Encoding.UTF8.GetByteCount(value);
-        return byteCount > MaxByteCount
-            ? string.Create(CultureInfo.InvariantCulture, $"A signal key is at most {MaxByteCount} UTF-8 bytes; this one is {byteCount}.")
-            : null;
-    }
-
-    private static string? ValidateLiteral(string literal)
-    {
-        if (literal.Length == 0)
-        {
-            return "A signal key must not be empty.";
-        }
-
-        for (int i = 0; i < literal.Length; i++)
-        {
-            char c = literal[i];
-            if (c == Separator)
-            {
-                if (i == 0 || i == literal.Length - 1 || literal[i - 1] == Separator)
-                {
-                    return string.Create(CultureInfo.InvariantCulture, $"Empty segment at position {i} in '{literal}': segments are joined by a single ':'.");
-                }
-            }
-            else if (!IsLiteralChar(c))
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"Invalid character {Describe(c)} at position {i}: a literal key segment may contain only A-Z, a-z, 0-9, '_', '.' and '-'.");
-            }
-        }
-
-        return null;
-    }
-
-    private static string? Validate(string value)
-    {
-        if (value.Length == 0)
-        {
-            return "A signal key must not be empty.";
-        }
-
-        if (CheckLength(value) is { } lengthError)
-        {
-            return lengthError;
-        }
-
-        int segment = 0;
-        int segmentStart = 0;
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            if (c == Separator)
-            {
-                if (i == segmentStart)
-                {
-                    return string.Create(CultureInfo.InvariantCulture, $"Empty segment at position {i}: segments are joined by a single ':'.");
-                }
-
-                segment++;
-                segmentStart = i + 1;
-                continue;
-            }
-
-            if (segment == 0 && !IsLiteralChar(c))
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"Invalid character {Describe(c)} at position {i}: the namespace (first segment) may contain only A-Z, a-z, 0-9, '_', '.' and '-'.");
-            }
-
-            if (c == '%')
-            {
-                if (i + 2 >= value.Length || !IsUpperHex(value[i + 1]) || !IsUpperHex(value[i + 2]))
-                {
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"Invalid escape at position {i}: '%' must be followed by two upper-case hexadecimal digits (e.g. %3A for ':').");
-                }
-
-                char escaped = (char)int.Parse(value.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                if (!MustEscape(escaped))
-                {
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"Non-canonical escape '{value.AsSpan(i, 3)}' at position {i}: only ':', '%' and control characters are escaped; write {Describe(escaped)} as it is.");
-                }
-
-                i += 2;
-            }
-            else if (char.IsControl(c))
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"Invalid character {Describe(c)} at position {i}: control characters must be percent-encoded (e.g. %0A for a line feed).");
-            }
-            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"Invalid character {Describe(c)} at position {i}: a lone surrogate is not text.");
-            }
-        }
-
-        return segmentStart == value.Length
-            ? string.Create(CultureInfo.InvariantCulture, $"Empty segment at position {value.Length}: a key must not end with ':'.")
-            : null;
-    }
-
-    private static bool IsUpperHex(char c) => char.IsAsciiDigit(c) || c is >= 'A' and <= 'F';
 
     private static void AppendEscaped(StringBuilder builder, string argument)
     {
@@ -417,7 +300,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         for (int i = 0; i < argument.Length; i++)
         {
             char c = argument[i];
-            if (MustEscape(c))
+            if (SignalKeyGrammar.MustEscape(c))
             {
                 builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
             }

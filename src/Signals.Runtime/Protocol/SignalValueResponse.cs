@@ -25,7 +25,7 @@ public sealed record SignalValueResponse(
     public static SignalValueResponse From(SignalKey key, SignalValue<JsonElement> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new(key, value.Version.Version, value.Version.Hash, value.Version.UpdatedAt.ToUnixTimeMilliseconds(), value.Value);
+        return new(key, value.Version, value.State.Hash, value.State.UpdatedAt.ToUnixTimeMilliseconds(), value.Value);
     }
 
     /// <summary>Converts the answer back to the key's state and stored value.</summary>

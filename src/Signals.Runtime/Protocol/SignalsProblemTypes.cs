@@ -6,6 +6,10 @@ namespace Signals.Protocol;
 /// <remarks>
 /// <para>Match on these, not on <c>title</c> or <c>detail</c>: the human messages may be reworded, the types never change.
 /// Every type is <c>https://signals.dev/problems/{name}</c>; the URIs identify the problem and are not guaranteed to resolve.</para>
+/// <para>Statuses the framework produces for the Signals endpoints (401, 403, 429 from the app's authorization and rate limiting, 404
+/// and 405 inside the prefix) carry these types too, when the app calls <c>AddHttpEndpoints()</c> (which <c>MapSignals()</c> requires).
+/// Any other empty error status of a Signals endpoint becomes problem+json with ASP.NET Core's default type for the status. Kestrel
+/// answers a request line or headers above its limits (414, 431) itself, before any app code runs, with no body.</para>
 /// </remarks>
 public static class SignalsProblemTypes
 {
@@ -40,11 +44,35 @@ public static class SignalsProblemTypes
     public const string NotAValueSignal = "https://signals.dev/problems/not-a-value-signal";
 
     /// <summary>
-    /// The caller may not read (or write) a key it named, or no tenant could be resolved for the request (status 403). The detail names
-    /// the key; it never reveals the key's version or value.
+    /// The caller may not read (or write) a key it named, no tenant could be resolved for the request, or the authorization the app
+    /// requires on the Signals endpoints (<c>RequireAuthorization(policy)</c>) denied the signed-in caller (status 403). The detail names
+    /// the key when there is one; it never reveals the key's version or value, nor whether the catalog declares it.
     /// </summary>
     public const string Forbidden = "https://signals.dev/problems/forbidden";
 
+    /// <summary>
+    /// The Signals endpoints require an authenticated caller (the app's <c>RequireAuthorization()</c> or fallback policy) and the request
+    /// has no valid credentials (status 401). The app's authentication scheme sets <c>WWW-Authenticate</c>.
+    /// </summary>
+    public const string Unauthorized = "https://signals.dev/problems/unauthorized";
+
+    /// <summary>No Signals endpoint is mapped at the request's path inside the Signals prefix (status 404); the detail lists the endpoints.</summary>
+    public const string NotFound = "https://signals.dev/problems/not-found";
+
+    /// <summary>The path is a Signals endpoint, but not for the request's method (status 405); the <c>Allow</c> header and the detail name the methods it takes.</summary>
+    public const string MethodNotAllowed = "https://signals.dev/problems/method-not-allowed";
+
+    /// <summary>The app's rate limiter (<c>RequireRateLimiting(…)</c> on the Signals group) refused the request (status 429).</summary>
+    public const string TooManyRequests = "https://signals.dev/problems/too-many-requests";
+
     /// <summary>No value is stored for the key (status 404): it was never set, or was deleted. Readers use their default.</summary>
     public const string ValueNotFound = "https://signals.dev/problems/value-not-found";
+
+    /// <summary>
+    /// The server cannot read the changes it serves, because its database lacks the Signals schema (status 503, with a
+    /// <c>Retry-After</c> header in seconds). Sync, events and values answer this instead of an empty "nothing changed" until the
+    /// operator creates the schema; the server then recovers by itself. The detail never names database objects; the server's health
+    /// check and log say what to do.
+    /// </summary>
+    public const string SourceUnavailable = "https://signals.dev/problems/source-unavailable";
 }

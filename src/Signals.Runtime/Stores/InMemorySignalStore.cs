@@ -27,7 +27,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
             DateTimeOffset now = timeProvider.GetUtcNow();
             for (int i = 0; i < distinct.Length; i++)
             {
-                versions[i] = new SignalVersion(distinct[i], ++cursor, _values.GetValueOrDefault(distinct[i])?.Version.Hash, now);
+                versions[i] = new SignalVersion(distinct[i], ++cursor, _values.GetValueOrDefault(distinct[i])?.State.Hash, now);
             }
 
             hub.Publish(versions);
@@ -96,7 +96,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     private SignalValue<JsonElement> Store(SignalKey key, JsonElement value)
     {
         string hash = SignalValueHash.Compute(value);
-        if (_values.TryGetValue(key, out SignalValue<JsonElement>? stored) && stored.Version.Hash == hash)
+        if (_values.TryGetValue(key, out SignalValue<JsonElement>? stored) && stored.State.Hash == hash)
         {
             return stored;
         }

@@ -12,7 +12,7 @@ public static class SignalValueStoreExtensions
     /// <param name="defaultValue">Creates the value readers see when nothing is stored.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The value and its version (version 0 with the default when nothing is stored).</returns>
-    /// <exception cref="JsonException">The stored JSON does not deserialize to <typeparamref name="T"/>.</exception>
+    /// <exception cref="SignalValueFormatException">The stored JSON does not deserialize to <typeparamref name="T"/>, or is <c>null</c>.</exception>
     public static async ValueTask<SignalValue<T>> GetAsync<T>(this ISignalValueStore store, SignalKey key, Func<T> defaultValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -32,7 +32,7 @@ public static class SignalValueStoreExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         SignalValue<JsonElement> stored = await store.SetAsync(key, Serialize(value), cancellationToken).ConfigureAwait(false);
-        return new SignalValue<T>(stored.Version, value);
+        return new SignalValue<T>(stored.State, value);
     }
 
     /// <summary>Adds to an integer property of a value of <typeparamref name="T"/>, atomically in the store.</summary>
@@ -46,7 +46,7 @@ public static class SignalValueStoreExtensions
     /// <returns>The new value and its version.</returns>
     /// <exception cref="InvalidOperationException">The stored value is not an object whose <paramref name="propertyName"/> is an integer.</exception>
     /// <exception cref="OverflowException">The sum does not fit in a 64-bit integer; nothing is stored.</exception>
-    /// <exception cref="JsonException">The new JSON does not deserialize to <typeparamref name="T"/>.</exception>
+    /// <exception cref="SignalValueFormatException">The new JSON does not deserialize to <typeparamref name="T"/>.</exception>
     public static async ValueTask<SignalValue<T>> IncrementAsync<T>(this ISignalValueStore store, SignalKey key, string propertyName, long delta, Func<T> defaultValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -65,11 +65,20 @@ public static class SignalValueStoreExtensions
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="value">The stored value.</param>
     /// <returns>The typed value with the same version.</returns>
-    /// <exception cref="JsonException">The JSON does not deserialize to <typeparamref name="T"/>, or is <c>null</c>.</exception>
+    /// <exception cref="SignalValueFormatException">The JSON does not deserialize to <typeparamref name="T"/>, or is <c>null</c>; the message names the key, the version and the type.</exception>
     public static SignalValue<T> Deserialize<T>(SignalValue<JsonElement> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        T typed = value.Value.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new JsonException($"The value of '{value.Version.Key}' is null.");
-        return new SignalValue<T>(value.Version, typed);
+        T? typed;
+        try
+        {
+            typed = value.Value.Deserialize<T>(JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            throw new SignalValueFormatException(value.State, typeof(T), exception);
+        }
+
+        return typed is null ? throw new SignalValueFormatException(value.State, typeof(T), null) : new SignalValue<T>(value.State, typed);
     }
 }

@@ -1,24 +1,33 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using Signals.Chaos.Tests.Model;
+using Signals.EntityFrameworkCore;
 
 namespace Signals.Chaos.Tests.Hosting;
 
 /// <summary>
-/// The test's own access to the shared database: schema, faults on the listeners, and the truth read back at the end. Every
-/// connection is unpooled, so none of them is a stale pooled connection after the server restarted.
+/// The database a chaos run shares between its instances: how an instance configures its context and Signals provider, and the test's
+/// own access — schema, and the truth read back at the end. Its connections are never pooled across a server restart.
 /// </summary>
-/// <param name="connectionString">The database.</param>
-internal sealed class ChaosDatabase(string connectionString)
+internal abstract class ChaosDatabase
 {
-    /// <summary>Sessions that are a Signals listener: its documented <c>application_name</c>, or a session whose last query was a <c>LISTEN</c>.</summary>
-    private const string ListenerSessions =
-        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
-        "AND (application_name = 'Signals listener' OR query LIKE 'LISTEN %')";
+    /// <summary>Gets the name of the database kind, for the report.</summary>
+    public abstract string Kind { get; }
 
-    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+    /// <summary>Configures an instance's context as an app on this database would (<c>UseNpgsql</c>, <c>UseSqlite</c>).</summary>
+    /// <param name="options">The context options.</param>
+    public abstract void ConfigureContext(DbContextOptionsBuilder options);
 
-    /// <summary>Creates the schema, with Signals on PostgreSQL as the app has it (so anything Signals adds to the model is created too).</summary>
+    /// <summary>Selects the database's Signals provider on an instance's outbox (<c>.UsePostgreSql()</c>, <c>.UseSqlite()</c>).</summary>
+    /// <param name="outbox">The outbox builder.</param>
+    public abstract void UseProvider(ISignalsOutboxBuilder outbox);
+
+    /// <summary>Tells whether both instances are connected to their wake-ups, after a fault or a restart.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when both are (always, on a database without wake-ups).</returns>
+    public virtual Task<bool> InstancesConnectedAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>Creates the schema, with Signals' provider as the app has it (so anything Signals adds to the model is created too).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the tables exist.</returns>
     public async Task CreateSchemaAsync(CancellationToken cancellationToken)
@@ -26,18 +35,6 @@ internal sealed class ChaosDatabase(string connectionString)
         await using ChaosDbContext db = CreateContext();
         await db.Database.EnsureCreatedAsync(cancellationToken);
     }
-
-    /// <summary>Terminates the backend of every Signals listener (<c>pg_terminate_backend</c>).</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>How many backends were terminated.</returns>
-    public Task<int> KillListenersAsync(CancellationToken cancellationToken)
-        => ScalarAsync("SELECT count(*)::int FROM (SELECT pg_terminate_backend(pid) AS killed " + ListenerSessions + ") t WHERE killed", cancellationToken);
-
-    /// <summary>Counts the Signals listeners connected now.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The count.</returns>
-    public Task<int> CountListenersAsync(CancellationToken cancellationToken)
-        => ScalarAsync("SELECT count(*)::int " + ListenerSessions, cancellationToken);
 
     /// <summary>Reads every committed outbox row.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -76,14 +73,7 @@ internal sealed class ChaosDatabase(string connectionString)
         return [.. await db.Notes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken)];
     }
 
-    private ChaosDbContext CreateContext()
-        => new(new DbContextOptionsBuilder<ChaosDbContext>().UseNpgsql(_connectionString).UseSignals(s => s.UsePostgreSql()).Options);
-
-    private async Task<int> ScalarAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    /// <summary>Creates a context of the test's own, with Signals' provider as the app has it.</summary>
+    /// <returns>The context.</returns>
+    protected abstract ChaosDbContext CreateContext();
 }

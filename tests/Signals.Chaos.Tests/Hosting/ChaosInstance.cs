@@ -11,8 +11,9 @@ using Signals.Chaos.Tests.Model;
 namespace Signals.Chaos.Tests.Hosting;
 
 /// <summary>
-/// One app instance as a user would write it: <c>AddDbContext(...UseNpgsql())</c>, <c>AddSignals()</c>,
-/// <c>AddEntityFrameworkCoreOutbox&lt;ChaosDbContext&gt;().UsePostgreSql()</c> and <c>MapSignals()</c>, on real Kestrel bound to a free loopback port.
+/// One app instance as a user would write it: <c>AddDbContext(...UseNpgsql())</c> (or <c>UseSqlite</c>), <c>AddSignals()</c>,
+/// <c>AddEntityFrameworkCoreOutbox&lt;ChaosDbContext&gt;().UsePostgreSql()</c> (or <c>.UseSqlite()</c>) and <c>MapSignals()</c>, on real
+/// Kestrel bound to a free loopback port.
 /// </summary>
 internal sealed class ChaosInstance : IAsyncDisposable
 {
@@ -37,17 +38,17 @@ internal sealed class ChaosInstance : IAsyncDisposable
 
     /// <summary>Starts an instance on the database.</summary>
     /// <param name="name">The instance name.</param>
-    /// <param name="connectionString">The shared database.</param>
+    /// <param name="database">The shared database.</param>
     /// <param name="log">Counts what the instance logs.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>The started instance.</returns>
-    public static async Task<ChaosInstance> StartAsync(string name, string connectionString, LogCounter log, CancellationToken cancellationToken)
+    public static async Task<ChaosInstance> StartAsync(string name, ChaosDatabase database, LogCounter log, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
-        builder.Services.AddDbContext<ChaosDbContext>(o => o.UseNpgsql(connectionString));
-        builder.Services.AddSignals(o => o.InstanceId = name).AddEntityFrameworkCoreOutbox<ChaosDbContext>().UsePostgreSql();
+        builder.Services.AddDbContext<ChaosDbContext>(database.ConfigureContext);
+        database.UseProvider(builder.Services.AddSignals(o => o.InstanceId = name).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ChaosDbContext>());
 
         WebApplication app = builder.Build();
         app.MapSignals("/signals");

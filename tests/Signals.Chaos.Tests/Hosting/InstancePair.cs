@@ -8,26 +8,26 @@ internal sealed class InstancePair : IAsyncDisposable
 {
     private static readonly string[] Names = ["A", "B"];
 
-    private readonly string _connectionString;
+    private readonly ChaosDatabase _database;
     private readonly ChaosInstance?[] _instances = new ChaosInstance?[2];
 
-    private InstancePair(string connectionString) => _connectionString = connectionString;
+    private InstancePair(ChaosDatabase database) => _database = database;
 
     /// <summary>Gets the log counts of each side (kept across restarts).</summary>
     public LogCounter[] Logs { get; } = [new(), new()];
 
     /// <summary>Starts both instances.</summary>
-    /// <param name="connectionString">The shared database (its schema must exist).</param>
+    /// <param name="database">The shared database (its schema must exist).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>The running pair.</returns>
-    public static async Task<InstancePair> StartAsync(string connectionString, CancellationToken cancellationToken)
+    public static async Task<InstancePair> StartAsync(ChaosDatabase database, CancellationToken cancellationToken)
     {
-        var pair = new InstancePair(connectionString);
+        var pair = new InstancePair(database);
         try
         {
             for (int side = 0; side < 2; side++)
             {
-                pair._instances[side] = await ChaosInstance.StartAsync(Names[side], connectionString, pair.Logs[side], cancellationToken);
+                pair._instances[side] = await ChaosInstance.StartAsync(Names[side], database, pair.Logs[side], cancellationToken);
             }
 
             return pair;
@@ -66,7 +66,7 @@ internal sealed class InstancePair : IAsyncDisposable
             await old.DisposeAsync();
         }
 
-        ChaosInstance fresh = await ChaosInstance.StartAsync(Names[side], _connectionString, Logs[side], cancellationToken);
+        ChaosInstance fresh = await ChaosInstance.StartAsync(Names[side], _database, Logs[side], cancellationToken);
         Volatile.Write(ref _instances[side], fresh);
     }
 

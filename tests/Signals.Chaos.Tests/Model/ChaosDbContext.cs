@@ -4,7 +4,7 @@ using Signals.EntityFrameworkCore;
 namespace Signals.Chaos.Tests.Model;
 
 /// <summary>The chaos test's application context: notes plus the Signals outbox.</summary>
-/// <param name="options">The context options (Npgsql, Signals on PostgreSQL).</param>
+/// <param name="options">The context options (Npgsql or SQLite, with Signals' provider for it).</param>
 public sealed class ChaosDbContext(DbContextOptions<ChaosDbContext> options) : DbContext(options)
 {
     /// <summary>Gets the notes.</summary>

@@ -37,10 +37,20 @@ internal sealed record ChaosProfile(
     /// <summary>The full profile: 16 writers, 100,000 commits, every fault.</summary>
     public static ChaosProfile Full { get; } = new("full", 16, 100_000, 4, 4, TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(60));
 
+    /// <summary>
+    /// The sized-for-CI profile on SQLite: 4 writers, 1,500 commits. SQLite's writers take turns on one lock (and a waiting
+    /// Microsoft.Data.Sqlite connection sleeps between tries, holding its thread), so more writers add waiting, not concurrency.
+    /// </summary>
+    public static ChaosProfile SqliteCi { get; } = new("ci", 4, 1_500, 4, 4, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
+
+    /// <summary>The full profile on SQLite: 4 writers, 20,000 commits.</summary>
+    public static ChaosProfile SqliteFull { get; } = new("full", 4, 20_000, 4, 4, TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(60));
+
     /// <summary>Reads the profile from <see cref="ProfileVariable"/>.</summary>
+    /// <param name="sqlite">Whether the run is on SQLite (its profiles have fewer writers).</param>
     /// <returns>The profile.</returns>
     /// <exception cref="InvalidOperationException">The variable holds something other than <c>ci</c> or <c>full</c>.</exception>
-    public static ChaosProfile FromEnvironment() => Parse(Environment.GetEnvironmentVariable(ProfileVariable));
+    public static ChaosProfile FromEnvironment(bool sqlite = false) => Parse(Environment.GetEnvironmentVariable(ProfileVariable), sqlite);
 
     /// <summary>Reads the seed from <see cref="SeedVariable"/>, or picks one.</summary>
     /// <returns>The seed.</returns>
@@ -49,13 +59,14 @@ internal sealed record ChaosProfile(
 
     /// <summary>Finds a profile by name.</summary>
     /// <param name="name"><c>ci</c>, <c>full</c>, or <see langword="null"/> or empty for <c>ci</c>.</param>
+    /// <param name="sqlite">Whether the run is on SQLite.</param>
     /// <returns>The profile.</returns>
     /// <exception cref="InvalidOperationException"><paramref name="name"/> is another value.</exception>
-    public static ChaosProfile Parse(string? name)
+    public static ChaosProfile Parse(string? name, bool sqlite = false)
         => name switch
         {
-            null or "" or "ci" => Ci,
-            "full" => Full,
+            null or "" or "ci" => sqlite ? SqliteCi : Ci,
+            "full" => sqlite ? SqliteFull : Full,
             _ => throw new InvalidOperationException($"{ProfileVariable} must be 'ci' or 'full'; got '{name}'."),
         };
 

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using Signals.Chaos.Tests.Hosting;
 using Signals.Chaos.Tests.Model;
 using Signals.Chaos.Tests.Verdict;
@@ -13,16 +13,16 @@ namespace Signals.Chaos.Tests.Workload;
 
 /// <summary>
 /// One chaos run: subscribers on both instances, the writers, and the faults, each applied once the writers reach a share of
-/// their commits (progress, not the clock, schedules them): subscribers switching instance with <c>Last-Event-ID</c>, the listeners'
-/// backends terminated, PostgreSQL crashed and restarted, instance A restarted, the listeners terminated again. Then the run waits
+/// their commits (progress, not the clock, schedules them): subscribers switching instance with <c>Last-Event-ID</c>, instance A
+/// restarted, and on PostgreSQL the listeners' backends terminated (twice) and PostgreSQL crashed and restarted. Then the run waits
 /// (bounded) until every subscriber has caught up with the last committed version of every key, and gathers the evidence.
 /// </summary>
 /// <param name="profile">The run's size.</param>
 /// <param name="seed">The writers' random seed.</param>
-/// <param name="server">The PostgreSQL server, restarted once.</param>
+/// <param name="server">The PostgreSQL server, restarted once; <see langword="null"/> on SQLite.</param>
 /// <param name="database">The shared database.</param>
 /// <param name="instances">The two app instances.</param>
-internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServer server, ChaosDatabase database, InstancePair instances)
+internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServer? server, ChaosDatabase database, InstancePair instances)
 {
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PostgresDowntime = TimeSpan.FromMilliseconds(500);
@@ -65,7 +65,11 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
 
             writers = [.. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i)))];
             await WriteWithFaultsAsync(writers, cancellationToken);
-            await WriteLateTailAsync(writers, cancellationToken);
+            if (database is PostgresChaosDatabase)
+            {
+                // SQLite's writers take turns: a transaction holding its write lock until a later one commits cannot happen there.
+                await WriteLateTailAsync(writers, cancellationToken);
+            }
 
             // Read again each time: dispatchers may still announce keys again after the writers stopped (a late commit).
             QuiescenceTime = await WaitUntilAsync(
@@ -144,8 +148,15 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
 
     private async Task WriteWithFaultsAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)
     {
-        (double At, string Name, Func<CancellationToken, Task<(bool, string)>> Apply)[] schedule =
-        [
+        (double At, string Name, Func<CancellationToken, Task<(bool, string)>> Apply)[] schedule = database is not PostgresChaosDatabase
+            ? [
+                (0.15, "subscribers switch instance", SwitchSubscribersAsync),
+                (0.35, "subscribers switch instance", SwitchSubscribersAsync),
+                (0.50, "instance A restarted", RestartInstanceAsync),
+                (0.65, "subscribers switch instance", SwitchSubscribersAsync),
+                (0.85, "subscribers switch instance", SwitchSubscribersAsync),
+            ]
+            : [
             (0.10, "subscribers switch instance", SwitchSubscribersAsync),
             (0.20, "listener backends terminated", KillListenersAsync),
             (0.30, "subscribers switch instance", SwitchSubscribersAsync),
@@ -155,7 +166,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             (0.70, "subscribers switch instance", SwitchSubscribersAsync),
             (0.80, "listener backends terminated", KillListenersAsync),
             (0.90, "subscribers switch instance", SwitchSubscribersAsync),
-        ];
+            ];
         ScheduledFaults = schedule.Length;
 
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -202,7 +213,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
 
     private async Task<(bool, string)> KillListenersAsync(CancellationToken cancellationToken)
     {
-        int killed = await database.KillListenersAsync(cancellationToken);
+        int killed = await ((PostgresChaosDatabase)database).KillListenersAsync(cancellationToken);
         TimeSpan? back = await WaitForListenersAsync(cancellationToken);
         return (killed > 0 && back is not null, $"{killed} backends terminated; {DescribeListeners(back)}");
     }
@@ -210,7 +221,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     private async Task<(bool, string)> RestartPostgresAsync(CancellationToken cancellationToken)
     {
         var down = Stopwatch.StartNew();
-        await server.StopAsync(PostgresStopMode.Immediate, cancellationToken);
+        await server!.StopAsync(PostgresStopMode.Immediate, cancellationToken);
         await Task.Delay(PostgresDowntime, cancellationToken);
         await server.StartAgainAsync(cancellationToken);
         TimeSpan downtime = down.Elapsed;
@@ -227,13 +238,13 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         return (back is not null, string.Create(CultureInfo.InvariantCulture, $"serving again after {took.TotalMilliseconds:F0} ms; {DescribeListeners(back)}"));
     }
 
-    /// <summary>Waits until both instances' listeners are connected again.</summary>
+    /// <summary>Waits until both instances' listeners are connected again (at once on a database without listeners).</summary>
     private Task<TimeSpan?> WaitForListenersAsync(CancellationToken cancellationToken)
-        => WaitUntilAsync(async () => await database.CountListenersAsync(cancellationToken) >= 2, cancellationToken);
+        => WaitUntilAsync(() => database.InstancesConnectedAsync(cancellationToken), cancellationToken);
 
-    private static string DescribeListeners(TimeSpan? back)
-        => back is { } time
-            ? string.Create(CultureInfo.InvariantCulture, $"both listeners back after {time.TotalMilliseconds:F0} ms")
+    private string DescribeListeners(TimeSpan? back)
+        => database is not PostgresChaosDatabase ? "no listeners (polling)"
+            : back is { } time ? string.Create(CultureInfo.InvariantCulture, $"both listeners back after {time.TotalMilliseconds:F0} ms")
             : $"the listeners were not both back within {RecoveryTimeout.TotalSeconds} s";
 
     /// <summary>Polls <paramref name="condition"/> until it holds (returns the time it took) or the bound passes (returns <see langword="null"/>).</summary>
@@ -257,7 +268,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             {
                 return null;
             }
-            catch (NpgsqlException)
+            catch (DbException)
             {
                 // The server is still coming back: ask again.
                 await Task.Delay(20, cancellationToken);

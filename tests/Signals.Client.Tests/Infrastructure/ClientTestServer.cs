@@ -76,7 +76,7 @@ public sealed class ClientTestServer : IAsyncDisposable
         {
             o.InstanceId = "client-tests";
             o.MaxKeysPerSubscription = MaxKeys;
-        }).AddHttpEndpoints(o =>
+        }).AddEmbeddedClient().AddHttpEndpoints(o =>
         {
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
             o.ReconnectionInterval = TimeSpan.FromMilliseconds(50);

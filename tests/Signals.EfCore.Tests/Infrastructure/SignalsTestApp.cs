@@ -2,14 +2,16 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
 
 /// <summary>
-/// One application instance: a generic host with <c>AddDbContext</c>, the hub and the outbox dispatcher. On PostgreSQL the context is
-/// registered the way the README shows (<c>UseNpgsql</c> only; <c>AddEntityFrameworkCoreOutbox().UsePostgreSql()</c> turns Signals on);
-/// in memory it also calls <c>UseSignals()</c>, so both ways of composing the options are exercised.
+/// One application instance: a generic host with <c>AddDbContext</c>, the hub and the outbox dispatcher. On PostgreSQL and SQLite the
+/// context is registered the way the README shows (<c>UseNpgsql</c>/<c>UseSqlite</c> only; <c>AddEntityFrameworkCoreOutbox()</c> with
+/// <c>.UsePostgreSql()</c>/<c>.UseSqlite()</c> turns Signals on); in memory it also calls <c>UseSignals()</c>, so both ways of composing
+/// the options are exercised.
 /// </summary>
 internal sealed class SignalsTestApp : IAsyncDisposable
 {
@@ -30,7 +32,7 @@ internal sealed class SignalsTestApp : IAsyncDisposable
 
     /// <summary>Starts an instance on PostgreSQL (<c>UsePostgreSql()</c>); <paramref name="outbox"/> adds to the outbox's registration.</summary>
     public static Task<SignalsTestApp> StartPostgresAsync(
-        string connectionString, Action<SignalsOutboxOptions>? configure = null, Action<ISignalsOutboxBuilder>? outbox = null)
+        string connectionString, Action<SignalsOutboxOptions>? configure = null, Action<ISignalsOutboxBuilder>? outbox = null, ILoggerProvider? logs = null)
         => StartAsync(
             o => o.UseNpgsql(connectionString),
             configure,
@@ -38,7 +40,13 @@ internal sealed class SignalsTestApp : IAsyncDisposable
             {
                 builder.UsePostgreSql();
                 outbox?.Invoke(builder);
-            });
+            },
+            logs);
+
+    /// <summary>Starts an instance on a SQLite file (<c>UseSqlite()</c>); <paramref name="outbox"/> adds to the outbox's registration.</summary>
+    public static Task<SignalsTestApp> StartSqliteAsync(
+        string connectionString, Action<SignalsOutboxOptions>? configure = null, ILoggerProvider? logs = null)
+        => StartAsync(o => o.UseSqlite(connectionString), configure, builder => builder.UseSqlite(), logs);
 
     /// <summary>Starts an instance on EF Core's in-memory database (the neutral provider).</summary>
     public static Task<SignalsTestApp> StartInMemoryAsync(
@@ -49,10 +57,16 @@ internal sealed class SignalsTestApp : IAsyncDisposable
         => StartAsync(o => o.UseInMemoryDatabase(databaseName, root).UseSignals(), configure, outbox);
 
     private static async Task<SignalsTestApp> StartAsync(
-        Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure, Action<ISignalsOutboxBuilder>? outbox)
+        Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure, Action<ISignalsOutboxBuilder>? outbox, ILoggerProvider? logs = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddLogging();
+        builder.Services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+            }
+        });
         builder.Services.AddDbContext<ChatDbContext>(provider);
         ISignalsOutboxBuilder signals = builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
         outbox?.Invoke(signals);
@@ -75,11 +89,11 @@ internal sealed class SignalsTestApp : IAsyncDisposable
     public Task<HealthReport> CheckHealthAsync()
         => _host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
 
-    /// <summary>Checks health until it reports <paramref name="expected"/>, within <see cref="HubAssert.DefaultTimeout"/>.</summary>
-    public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected)
+    /// <summary>Checks health until it reports <paramref name="expected"/>, within <paramref name="within"/> (<see cref="HubAssert.DefaultTimeout"/>).</summary>
+    public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(HubAssert.DefaultTimeout);
+        timeout.CancelAfter(within ?? HubAssert.DefaultTimeout);
         HealthReport report;
         while ((report = await CheckHealthAsync()).Status != expected)
         {

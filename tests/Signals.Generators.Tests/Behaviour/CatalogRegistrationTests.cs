@@ -12,14 +12,19 @@ public class CatalogRegistrationTests
 
         SignalDescriptor[] probe = [.. SignalCatalog.Registered.Descriptors.Where(d => d.Namespace == "probe")];
 
+        // Wrappers are described by what they hold: RoomId by its Guid, UserId (a reference type, so nullable) by its string.
+        var roomId = new SignalPlaceholder("RoomId", SignalPlaceholderKind.Guid, "System.Guid");
         Assert.Equal(
             [
-                new SignalDescriptor("probe:author:{AuthorId}:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:author:{AuthorId}:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family,
+                    [new SignalPlaceholder("AuthorId", SignalPlaceholderKind.String, "System.String", isNullable: true), roomId]),
                 new SignalDescriptor("probe:chat-message", "Probe.ChatMessage", SignalKind.Signal),
-                new SignalDescriptor("probe:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family),
+                new SignalDescriptor("probe:room:{RoomId}", "Probe.ChatMessage", SignalKind.Family, [roomId]),
                 new SignalDescriptor("probe:theme", "Probe.Theme", SignalKind.Value),
-                new SignalDescriptor("probe:thread:{ThreadId}", "Probe.ChatMessage", SignalKind.Family),
-                new SignalDescriptor("probe:timezone:{RoomId}", "Probe.RoomTimezone", SignalKind.Value),
+                new SignalDescriptor("probe:thread:{ThreadId}", "Probe.ChatMessage", SignalKind.Family,
+                    [new SignalPlaceholder("ThreadId", SignalPlaceholderKind.Guid, "System.Guid", isNullable: true)]),
+                new SignalDescriptor("probe:timezone:{RoomId}", "Probe.RoomTimezone", SignalKind.Value,
+                    [new SignalPlaceholder("RoomId", SignalPlaceholderKind.String, "System.String")]),
             ],
             probe);
     }

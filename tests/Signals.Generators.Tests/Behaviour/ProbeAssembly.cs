@@ -79,17 +79,17 @@ internal static class ProbeAssembly
             {
                 Theme theme = await client.Theme().GetAsync(cancellationToken);
                 SignalValue<RoomTimezone> zone = await client.RoomTimezone("lobby").GetWithVersionAsync(cancellationToken);
-                return $"{theme.Mode}/{theme.FontSize} {zone.Value.Zone}@{zone.Version.Version}";
+                return $"{theme.Mode}/{theme.FontSize} {zone.Value.Zone}@{zone.Version}";
             }
 
             public static async Task<string> Describe(ISignalValueStore store, CancellationToken cancellationToken)
             {
                 SignalValue<Theme> theme = await Theme.Values.GetWithVersionAsync(store, cancellationToken);
-                return $"{theme.Value.Mode}/{theme.Value.FontSize}@{theme.Version.Version}";
+                return $"{theme.Value.Mode}/{theme.Value.FontSize}@{theme.Version}";
             }
 
             public static async Task<long> SetTheme(ISignalValueStore store, string mode, CancellationToken cancellationToken)
-                => (await Theme.Values.SetAsync(store, new Theme(mode), cancellationToken)).Version.Version;
+                => (await Theme.Values.SetAsync(store, new Theme(mode), cancellationToken)).Version;
 
             public static async Task<string> GetTheme(ISignalValueStore store, CancellationToken cancellationToken)
             {
@@ -100,7 +100,7 @@ internal static class ProbeAssembly
             public static async Task<string> IncrementFontSize(ISignalValueStore store, long delta, CancellationToken cancellationToken)
             {
                 SignalValue<Theme> theme = await Theme.Values.IncrementFontSizeAsync(store, delta, cancellationToken);
-                return $"{theme.Value.Mode}/{theme.Value.FontSize}@{theme.Version.Version}";
+                return $"{theme.Value.Mode}/{theme.Value.FontSize}@{theme.Version}";
             }
 
             public static async Task<bool> DeleteTheme(ISignalValueStore store, CancellationToken cancellationToken)
@@ -112,7 +112,7 @@ internal static class ProbeAssembly
             public static async Task<string> SetZone(ISignalValueStore store, string roomId, string zone, CancellationToken cancellationToken)
             {
                 SignalValue<RoomTimezone> stored = await RoomTimezone.Values.SetAsync(store, roomId, new RoomTimezone { Zone = zone }, cancellationToken);
-                return $"{stored.Version.Key}={stored.Value.Zone}";
+                return $"{stored.Key}={stored.Value.Zone}";
             }
 
             public static async Task<string> GetZone(ISignalValueStore store, string roomId, CancellationToken cancellationToken)

@@ -52,8 +52,28 @@ public class IncrementalGeneratorTests
         Assert.Equal(3, run.Models.Count);
         Assert.All(run.Models, o => Assert.Contains(o.Reason, CachedOrUnchanged));
         Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        Assert.Equal((true, IncrementalStepRunReason.Unchanged), Assert.Single(run.HasClient));
         Assert.NotEmpty(run.Outputs);
         Assert.All(run.Outputs, reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+    }
+
+    [Fact]
+    public void Referencing_the_client_package_re_emits_the_type_files_and_keeps_models_and_catalog_cached()
+    {
+        CSharpCompilation first = GeneratorHarness.CompileWithoutClient(CartSource, ValueSource);
+        GeneratorDriver driver = GeneratorHarness.CreateTrackingDriver().RunGenerators(first, TestContext.Current.CancellationToken);
+        Assert.False(Assert.Single(Collect(driver).HasClient).Value);
+
+        driver = driver.RunGenerators(first.AddReferences(GeneratorHarness.ClientReference), TestContext.Current.CancellationToken);
+        Run run = Collect(driver);
+
+        Assert.Equal((true, IncrementalStepRunReason.Modified), Assert.Single(run.HasClient));
+        Assert.Equal(2, run.Models.Count);
+        Assert.All(run.Models, o => Assert.Contains(o.Reason, CachedOrUnchanged));
+        Assert.Contains(Assert.Single(run.Catalog).Reason, CachedOrUnchanged);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.All(result.GeneratedSources.Where(s => s.HintName != "Signals-Catalog.g.cs"),
+            s => Assert.Contains("SignalsClientExtensions", s.SourceText.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -112,6 +132,27 @@ public class IncrementalGeneratorTests
         (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
         Assert.Equal(IncrementalStepRunReason.Modified, reason);
         Assert.Equal("shop:notice", model.Value?.Key.Template);
+    }
+
+    [Fact]
+    public void Adding_a_member_to_a_placeholders_enum_modifies_the_model_and_the_catalog()
+    {
+        const string Status = "namespace Shop; public enum Status { Open, Paid }";
+        const string Order = """
+            using Signals;
+            namespace Shop;
+            [SignalFamily("shop:status:{State}")]
+            public partial class Order { public Status State { get; set; } }
+            """;
+
+        Run run = RunTwice([Status, Order], c => ReplaceSource(c, Status, Status.Replace("Paid }", "Paid, Shipped }", StringComparison.Ordinal)));
+
+        (SignalTypeModel model, IncrementalStepRunReason reason) = Assert.Single(run.Models);
+        Assert.Equal(IncrementalStepRunReason.Modified, reason);
+        Assert.Equal(["Open", "Paid", "Shipped"], Assert.Single(Assert.Single(model.Families).Parameters).EnumMembers);
+        (EquatableArray<CatalogEntryModel> catalog, IncrementalStepRunReason catalogReason) = Assert.Single(run.Catalog);
+        Assert.Equal(IncrementalStepRunReason.Modified, catalogReason);
+        Assert.Equal(["Open", "Paid", "Shipped"], Assert.Single(Assert.Single(catalog).Placeholders).EnumMembers);
     }
 
     [Fact]
@@ -178,15 +219,18 @@ public class IncrementalGeneratorTests
                 .Where(output => output.Value is not null) // a step yields null for the types another attribute's step owns
                 .Select(output => ((SignalTypeModel)output.Value, output.Reason))],
             [.. run.TrackedSteps[TrackingNames.Catalog].SelectMany(step => step.Outputs).Select(output => ((EquatableArray<CatalogEntryModel>)output.Value, output.Reason))],
+            [.. run.TrackedSteps[TrackingNames.HasClient].SelectMany(step => step.Outputs).Select(output => ((bool)output.Value, output.Reason))],
             [.. run.TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs).Select(output => output.Reason)]);
     }
 
     /// <summary>The outputs of the tracked steps of one run, with their reasons.</summary>
     /// <param name="Models">The per-type models.</param>
     /// <param name="Catalog">The catalog step's one output.</param>
+    /// <param name="HasClient">The client-reference step's one output.</param>
     /// <param name="Outputs">The reasons of the source-output steps.</param>
     private sealed record Run(
         List<(SignalTypeModel Model, IncrementalStepRunReason Reason)> Models,
         List<(EquatableArray<CatalogEntryModel> Entries, IncrementalStepRunReason Reason)> Catalog,
+        List<(bool Value, IncrementalStepRunReason Reason)> HasClient,
         List<IncrementalStepRunReason> Outputs);
 }

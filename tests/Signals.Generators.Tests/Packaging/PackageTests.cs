@@ -1,33 +1,21 @@
+using System.Text.Json;
 using Signals.Testing;
-using System.Diagnostics;
-using System.IO.Compression;
 
 namespace Signals.Generators.Tests.Packaging;
 
 /// <summary>
-/// The packages, packed from this repository's build, work in a fresh project outside the repository: <c>Signals</c> carries the
-/// generator under <c>analyzers/dotnet/cs</c> (typed keys, value accessors, the catalog); <c>Signals.EntityFrameworkCore</c> depends on
-/// neither Npgsql nor StackExchange.Redis, which come with <c>Signals.EntityFrameworkCore.PostgreSql</c> and <c>Signals.Redis</c>; and a
-/// context registered the README's way gets the PostgreSQL model parts and the Redis options.
+/// The packages as a user gets them (<see cref="PackedFeed"/>): <c>Signals</c> carries the generator under <c>analyzers/dotnet/cs</c>
+/// (typed keys, value accessors, the catalog, and no client accessors, which would not compile without the client), so a fresh project
+/// outside the repository gets them; <c>Signals.EntityFrameworkCore</c> depends on neither Npgsql, SQLite nor StackExchange.Redis, which
+/// come with <c>Signals.EntityFrameworkCore.PostgreSql</c>, <c>Signals.EntityFrameworkCore.Sqlite</c> and <c>Signals.Redis</c>, and a
+/// context registered the README's way gets the PostgreSQL model parts and the Redis options; a project that also references
+/// <c>Signals.Client</c> gets the typed client accessors;
+/// and every package carries its readme, licence, repository, SourceLink, symbols and a deterministic build.
 /// </summary>
-public class PackageTests
+public class PackageTests(PackedFeed packages) : IClassFixture<PackedFeed>
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
-
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
-    private const string AppSource = """
-        using Microsoft.EntityFrameworkCore;
-        using Microsoft.Extensions.DependencyInjection;
-        using Microsoft.Extensions.Options;
+    private const string Declarations = """
         using Signals;
-        using Signals.EntityFrameworkCore;
-        using Signals.EntityFrameworkCore.PostgreSql;
-        using Signals.Redis;
 
         namespace PackageProbe;
 
@@ -41,6 +29,18 @@ public class PackageTests
 
         [SignalValue("pkg:theme")]
         public partial record Theme(string Mode = "dark");
+        """;
+
+    private const string KeysProgram = """
+        using Microsoft.EntityFrameworkCore;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Options;
+        using Signals;
+        using Signals.EntityFrameworkCore;
+        using Signals.EntityFrameworkCore.PostgreSql;
+        using Signals.Redis;
+
+        namespace PackageProbe;
 
         public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
         {
@@ -82,157 +82,203 @@ public class PackageTests
         }
         """;
 
+    private const string ClientProgram = """
+        using Microsoft.Extensions.DependencyInjection;
+        using Signals.Client;
+
+        namespace PackageProbe;
+
+        public static class Program
+        {
+            public static void Main()
+            {
+                using ServiceProvider services = new ServiceCollection().AddSignalsClient(new Uri("http://127.0.0.1:5080")).Services.BuildServiceProvider();
+                ISignalsClient client = services.GetRequiredService<ISignalsClient>();
+                Console.WriteLine(client.GetType().FullName);
+                Console.WriteLine(client.Message().All.Key);
+                Console.WriteLine(client.Message().Room("a:b").Key);
+                Console.WriteLine(client.Theme().Key);
+            }
+        }
+        """;
+
     [Fact]
-    public async Task A_fresh_project_referencing_the_packages_gets_generated_keys_and_the_providers()
+    public async Task Fresh_projects_referencing_the_packages_get_generated_keys_the_providers_and_with_the_client_package_typed_accessors()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
-        string repository = RepositoryPaths.Root;
+        using (var package = new NuGetPackage(packages.PathOf("Signals")))
+        {
+            Assert.Contains("analyzers/dotnet/cs/Signals.Generators.dll", package.Files);
+            Assert.Contains("lib/net10.0/Signals.Runtime.dll", package.Files);
+            Assert.DoesNotContain(package.Files, static f => f.Contains("Signals.Client", StringComparison.Ordinal));
+        }
 
-        // Outside the repository, so neither its Directory.Build.props nor its central package versions apply; a version of its own
-        // and a private packages folder, so no run ever restores a stale package (the machine's cache serves the dependencies).
-        string work = Path.Combine(Path.GetTempPath(), "signals-package-" + Guid.NewGuid().ToString("N"));
-        string feed = Path.Combine(work, "feed");
-        string app = Path.Combine(work, "app");
-        string version = "0.0.0-packagetest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        // The client package: no analyzers of its own; it depends on Signals and Microsoft.Extensions.Http.
+        using (var client = new NuGetPackage(packages.PathOf("Signals.Client")))
+        {
+            Assert.Contains("lib/net10.0/Signals.Client.dll", client.Files);
+            Assert.DoesNotContain(client.Files, static f => f.StartsWith("analyzers/", StringComparison.Ordinal));
+            Assert.Contains("Signals", client.Dependencies);
+            Assert.Contains("Microsoft.Extensions.Http", client.Dependencies);
+        }
+
+        // The provider-neutral package brings neither Npgsql, SQLite nor StackExchange.Redis; the provider packages bring theirs.
+        using (var core = new NuGetPackage(packages.PathOf("Signals.EntityFrameworkCore")))
+        {
+            Assert.Contains("Signals", core.Dependencies);
+            Assert.DoesNotContain(core.Dependencies, static id => id.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("Microsoft.EntityFrameworkCore.Sqlite", core.Dependencies);
+            Assert.DoesNotContain("StackExchange.Redis", core.Dependencies);
+        }
+
+        using (var postgres = new NuGetPackage(packages.PathOf("Signals.EntityFrameworkCore.PostgreSql")))
+        {
+            Assert.Contains("Npgsql.EntityFrameworkCore.PostgreSQL", postgres.Dependencies);
+            Assert.Contains("Signals.EntityFrameworkCore", postgres.Dependencies);
+        }
+
+        using (var sqlite = new NuGetPackage(packages.PathOf("Signals.EntityFrameworkCore.Sqlite")))
+        {
+            Assert.Contains("Microsoft.EntityFrameworkCore.Sqlite", sqlite.Dependencies);
+            Assert.Contains("Signals.EntityFrameworkCore", sqlite.Dependencies);
+            Assert.DoesNotContain(sqlite.Dependencies, static id => id.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
+        }
+
+        using (var redis = new NuGetPackage(packages.PathOf("Signals.Redis")))
+        {
+            Assert.Contains("StackExchange.Redis", redis.Dependencies);
+            Assert.DoesNotContain(redis.Dependencies, static id => id.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase));
+        }
+
+        // Outside the repository, so neither its Directory.Build.props nor its central package versions apply; a private packages
+        // folder, so the package comes from the feed (the machine's cache serves the dependencies).
+        string work = packages.WorkDirectory;
+        string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        await File.WriteAllTextAsync(Path.Combine(work, "Directory.Build.props"), "<Project />\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(work, "Directory.Packages.props"), "<Project />\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(work, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(work, "packages")}" />
+              </config>
+              <packageSources>
+                <add key="signals-local" value="{packages.Feed}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <add key="machine" value="{userPackages}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """, cancellationToken);
+        string keys = await RunAppAsync(work, "KeysProbe", ["Signals", "Signals.EntityFrameworkCore.PostgreSql", "Signals.Redis"], KeysProgram, cancellationToken);
+        Assert.Equal(
+            [
+                "pkg:message",
+                "pkg:room:a%3Ab",
+                "pkg:theme",
+                "dark",
+                "pkg:message Signal PackageProbe.Message",
+                "pkg:room:{RoomId} Family PackageProbe.Message",
+                "pkg:theme Value PackageProbe.Theme",
+                "xid8",
+                "127.0.0.1:1",
+                "True",
+            ],
+            Lines(keys));
+
+        string accessors = await RunAppAsync(work, "ClientProbe", ["Signals", "Signals.Client"], ClientProgram, cancellationToken);
+        Assert.Equal(["Signals.Client.SignalsClient", "pkg:message", "pkg:room:a%3Ab", "pkg:theme"], Lines(accessors));
+    }
+
+    [Fact]
+    public void Packing_gives_no_warnings_and_one_package_with_symbols_per_project_with_a_readme()
+    {
+        // The convention (Directory.Build.props): every packable project under src/ has a README.md, or packing it fails.
+        string[] projectsWithReadme = [.. Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "src"), "README.md", SearchOption.AllDirectories)
+            .Where(static path => Directory.GetFiles(Path.GetDirectoryName(path)!, "*.csproj").Length == 1)];
+
+        Assert.DoesNotMatch(@"(?i)\bwarning\b", packages.PackOutput);
+        Assert.NotEmpty(projectsWithReadme);
+        Assert.Equal(projectsWithReadme.Length, Directory.GetFiles(packages.Feed, "*.nupkg").Length);
+        Assert.Equal(projectsWithReadme.Length, Directory.GetFiles(packages.Feed, "*.snupkg").Length);
+    }
+
+    [Fact]
+    public void Every_package_carries_readme_licence_repository_sourcelink_symbols_and_a_deterministic_build()
+    {
+        string[] nupkgs = Directory.GetFiles(packages.Feed, "*.nupkg");
+        Assert.NotEmpty(nupkgs);
+        foreach (string path in nupkgs)
+        {
+            using var package = new NuGetPackage(path);
+            string id = package.Metadata("id")!;
+
+            // The readme NuGet shows: the project's own README.md.
+            Assert.Equal("README.md", package.Metadata("readme"));
+            Assert.StartsWith("# ", package.ReadText("README.md"), StringComparison.Ordinal);
+
+            // A licence expression, not a file or a URL.
+            Assert.Equal("expression", package.Metadata("license", "type"));
+            Assert.Equal("MIT", package.Metadata("license"));
+
+            // The repository, with the commit the package was built from.
+            string repository = package.Metadata("repository", "url")!;
+            Assert.Matches(@"^https://github\.com/[^/]+/[^/]+$", repository);
+            Assert.Equal("git", package.Metadata("repository", "type"));
+            Assert.Equal(repository, package.Metadata("projectUrl"));
+            string commit = package.Metadata("repository", "commit")!;
+            Assert.Matches("^[0-9a-f]{40}$", commit);
+
+            // Every assembly is built deterministically; each library's PDB is in the symbol package, matches it, and maps the
+            // sources to the repository at that commit (SourceLink).
+            string[] assemblies = [.. package.Files.Where(static f => f.EndsWith(".dll", StringComparison.Ordinal))];
+            Assert.NotEmpty(assemblies);
+            using var symbols = new NuGetPackage(packages.PathOf(id, "snupkg"));
+            foreach (string assembly in assemblies)
+            {
+                (bool reproducible, Guid pdbId) = package.ReadDebugDirectory(assembly);
+                Assert.True(reproducible, $"{id}: {assembly} is not marked as a deterministic (reproducible) build.");
+                if (!assembly.StartsWith("lib/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                (Guid symbolsId, string? sourceLink) = symbols.ReadPdb(Path.ChangeExtension(assembly, ".pdb"));
+                Assert.Equal(pdbId, symbolsId);
+                Assert.NotNull(sourceLink);
+                string rawContent = repository.Replace("https://github.com/", "https://raw.githubusercontent.com/", StringComparison.Ordinal);
+                Assert.Contains(
+                    JsonDocument.Parse(sourceLink).RootElement.GetProperty("documents").EnumerateObject(),
+                    document => document.Value.GetString() == $"{rawContent}/{commit}/*");
+            }
+        }
+    }
+
+    private static string[] Lines(string output) => output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+
+    /// <summary>Builds and runs a fresh app outside the repository that references <paramref name="references"/> from the feed.</summary>
+    private async Task<string> RunAppAsync(string work, string name, string[] references, string program, CancellationToken cancellationToken)
+    {
+        string app = Path.Combine(work, name);
         Directory.CreateDirectory(app);
-        try
-        {
-            // The test project references these projects, so they are built (Signals.Runtime with the generator it packs) in this configuration.
-            foreach (string project in new[] { "Signals.Runtime", "Signals.EfCore", "Signals.EfCore.PostgreSql", "Signals.Redis" })
-            {
-                await DotnetAsync(repository, cancellationToken,
-                    "pack", Path.Combine("src", project, project + ".csproj"), "--no-build", "-c", Configuration, "-o", feed, $"-p:PackageVersion={version}");
-            }
-
-            using (ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"Signals.{version}.nupkg")))
-            {
-                Assert.Contains(package.Entries, e => e.FullName == "analyzers/dotnet/cs/Signals.Generators.dll");
-                Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/Signals.Runtime.dll");
-            }
-
-            // The provider-neutral package brings neither Npgsql nor StackExchange.Redis; the provider packages bring theirs.
-            string core = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.{version}.nupkg"), cancellationToken);
-            Assert.DoesNotContain("Npgsql", core, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("StackExchange.Redis", core, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("id=\"Signals\"", core, StringComparison.Ordinal);
-            string postgres = await NuspecAsync(Path.Combine(feed, $"Signals.EntityFrameworkCore.PostgreSql.{version}.nupkg"), cancellationToken);
-            Assert.Contains("id=\"Npgsql.EntityFrameworkCore.PostgreSQL\"", postgres, StringComparison.Ordinal);
-            Assert.Contains("id=\"Signals.EntityFrameworkCore\"", postgres, StringComparison.Ordinal);
-            string redis = await NuspecAsync(Path.Combine(feed, $"Signals.Redis.{version}.nupkg"), cancellationToken);
-            Assert.Contains("id=\"StackExchange.Redis\"", redis, StringComparison.Ordinal);
-            Assert.DoesNotContain("Npgsql", redis, StringComparison.OrdinalIgnoreCase);
-
-            string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            await File.WriteAllTextAsync(Path.Combine(work, "Directory.Build.props"), "<Project />\n", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(work, "Directory.Packages.props"), "<Project />\n", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(work, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <config>
-                    <add key="globalPackagesFolder" value="{Path.Combine(work, "packages")}" />
-                  </config>
-                  <packageSources>
-                    <add key="signals-local" value="{feed}" />
-                  </packageSources>
-                  <fallbackPackageFolders>
-                    <add key="machine" value="{userPackages}" />
-                  </fallbackPackageFolders>
-                </configuration>
-                """, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(app, "PackageProbe.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Signals" Version="{version}" />
-                    <PackageReference Include="Signals.EntityFrameworkCore.PostgreSql" Version="{version}" />
-                    <PackageReference Include="Signals.Redis" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppSource, cancellationToken);
-
-            string output = await DotnetAsync(app, cancellationToken, "run", "-c", Configuration);
-
-            Assert.Equal(
-                [
-                    "pkg:message",
-                    "pkg:room:a%3Ab",
-                    "pkg:theme",
-                    "dark",
-                    "pkg:message Signal PackageProbe.Message",
-                    "pkg:room:{RoomId} Family PackageProbe.Message",
-                    "pkg:theme Value PackageProbe.Theme",
-                    "xid8",
-                    "127.0.0.1:1",
-                    "True",
-                ],
-                output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
-
-    /// <summary>Reads the <c>.nuspec</c> of a package.</summary>
-    private static async Task<string> NuspecAsync(string package, CancellationToken cancellationToken)
-    {
-        using ZipArchive archive = ZipFile.OpenRead(package);
-        ZipArchiveEntry nuspec = Assert.Single(archive.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-        using var reader = new StreamReader(nuspec.Open());
-        return await reader.ReadToEndAsync(cancellationToken);
-    }
-
-    /// <summary>Runs the SDK that runs these tests, without the MSBuild settings the test host inherited, and returns its standard output.</summary>
-    private static async Task<string> DotnetAsync(string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var start = new ProcessStartInfo
-        {
-            FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (string variable in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToArray())
-        {
-            start.Environment.Remove(variable);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {CommandTimeout}.");
-        }
-
-        string output = await stdout;
-        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}.\n{output}\n{await stderr}");
-        return output;
+        string items = string.Join("\n", references.Select(p => $"""    <PackageReference Include="{p}" Version="{packages.Version}" />"""));
+        await File.WriteAllTextAsync(Path.Combine(app, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+            {items}
+              </ItemGroup>
+            </Project>
+            """, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Declarations.cs"), Declarations, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program, cancellationToken);
+        return await Dotnet.RunAsync(app, cancellationToken, "run", "-c", PackedFeed.Configuration);
     }
 }

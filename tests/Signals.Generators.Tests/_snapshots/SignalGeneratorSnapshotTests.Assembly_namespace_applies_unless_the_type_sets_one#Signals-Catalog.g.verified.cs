@@ -14,6 +14,9 @@ file static class SignalCatalogRegistration
     {
         new global::Signals.SignalDescriptor("billing:http-invoice", "Shop.HTTPInvoice", global::Signals.SignalKind.Signal),
         new global::Signals.SignalDescriptor("shop:cart-line", "Shop.CartLine", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("shop:cart:{CartId}", "Shop.CartLine", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("shop:cart:{CartId}", "Shop.CartLine", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("CartId", global::Signals.SignalPlaceholderKind.Guid, "System.Guid", isNullable: false),
+        }),
     });
 }

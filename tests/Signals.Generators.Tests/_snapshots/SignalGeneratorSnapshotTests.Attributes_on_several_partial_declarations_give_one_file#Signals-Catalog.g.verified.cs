@@ -12,9 +12,19 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("split:a:{A}", "Split.Part", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("split:b:{B}", "Split.Part", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("split:c:{A}:{B}", "Split.Part", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("split:a:{A}", "Split.Part", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("A", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("split:b:{B}", "Split.Part", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("B", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("split:c:{A}:{B}", "Split.Part", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("A", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+            new global::Signals.SignalPlaceholder("B", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
         new global::Signals.SignalDescriptor("split:part", "Split.Part", global::Signals.SignalKind.Signal),
     });
 }

@@ -13,8 +13,14 @@ file static class SignalCatalogRegistration
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
         new global::Signals.SignalDescriptor("shop:app:banner", "Shop.Banner", global::Signals.SignalKind.Value),
-        new global::Signals.SignalDescriptor("shop:basket:{Sku}", "Shop.Outer+Basket", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("shop:basket:{Sku}", "Shop.Outer+Basket", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Sku", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
         new global::Signals.SignalDescriptor("shop:order", "Shop.Order", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("shop:order:{Id}", "Shop.Order", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("shop:order:{Id}", "Shop.Order", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Id", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+        }),
     });
 }

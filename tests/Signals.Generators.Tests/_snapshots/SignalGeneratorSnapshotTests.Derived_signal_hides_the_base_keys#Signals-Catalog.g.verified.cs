@@ -14,6 +14,9 @@ file static class SignalCatalogRegistration
     {
         new global::Signals.SignalDescriptor("zoo:animal", "Zoo.Animal", global::Signals.SignalKind.Signal),
         new global::Signals.SignalDescriptor("zoo:cat", "Zoo.Cat", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("zoo:pen:{Pen}", "Zoo.Cat", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("zoo:pen:{Pen}", "Zoo.Cat", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Pen", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

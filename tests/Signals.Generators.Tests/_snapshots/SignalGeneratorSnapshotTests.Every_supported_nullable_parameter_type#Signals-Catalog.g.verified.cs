@@ -12,12 +12,34 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("t:b:{B}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:d:{D}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:e:{E}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:g:{G}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i32:{I32}:i64:{I64}", "Types.NullableTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:s:{S}", "Types.NullableTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:b:{B}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("B", global::Signals.SignalPlaceholderKind.Boolean, "System.Boolean", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("t:d:{D}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("D", global::Signals.SignalPlaceholderKind.DateOnly, "System.DateOnly", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Dto", global::Signals.SignalPlaceholderKind.DateTimeOffset, "System.DateTimeOffset", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("t:e:{E}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("E", global::Signals.SignalPlaceholderKind.Enum, "Types.Mood", isNullable: true, enumMembers: new string[] { "Happy", "Sad" }),
+        }),
+        new global::Signals.SignalDescriptor("t:g:{G}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("G", global::Signals.SignalPlaceholderKind.Guid, "System.Guid", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("t:i32:{I32}:i64:{I64}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("I32", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: true),
+            new global::Signals.SignalPlaceholder("I64", global::Signals.SignalPlaceholderKind.Integer, "System.Int64", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("t:s:{S}", "Types.NullableTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("S", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

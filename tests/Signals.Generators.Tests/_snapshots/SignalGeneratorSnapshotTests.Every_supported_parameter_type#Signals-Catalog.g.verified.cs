@@ -12,14 +12,50 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("t:b:{B}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:d:{D}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:e:{E}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:g:{G}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i32:{I32}:u32:{U32}:i64:{I64}:u64:{U64}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:i8:{I8}:u8:{U8}:i16:{I16}:u16:{U16}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:n:{N}:un:{UN}:i128:{I128}:u128:{U128}", "Types.AllTypes", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("t:s:{S}", "Types.AllTypes", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("t:b:{B}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("B", global::Signals.SignalPlaceholderKind.Boolean, "System.Boolean", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:d:{D}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("D", global::Signals.SignalPlaceholderKind.DateOnly, "System.DateOnly", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:dto:{Dto}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Dto", global::Signals.SignalPlaceholderKind.DateTimeOffset, "System.DateTimeOffset", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:e:{E}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("E", global::Signals.SignalPlaceholderKind.Enum, "Types.Mood", isNullable: false, enumMembers: new string[] { "Happy", "Sad" }),
+        }),
+        new global::Signals.SignalDescriptor("t:g:{G}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("G", global::Signals.SignalPlaceholderKind.Guid, "System.Guid", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:i32:{I32}:u32:{U32}:i64:{I64}:u64:{U64}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("I32", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+            new global::Signals.SignalPlaceholder("U32", global::Signals.SignalPlaceholderKind.Integer, "System.UInt32", isNullable: false),
+            new global::Signals.SignalPlaceholder("I64", global::Signals.SignalPlaceholderKind.Integer, "System.Int64", isNullable: false),
+            new global::Signals.SignalPlaceholder("U64", global::Signals.SignalPlaceholderKind.Integer, "System.UInt64", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:i8:{I8}:u8:{U8}:i16:{I16}:u16:{U16}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("I8", global::Signals.SignalPlaceholderKind.Integer, "System.SByte", isNullable: false),
+            new global::Signals.SignalPlaceholder("U8", global::Signals.SignalPlaceholderKind.Integer, "System.Byte", isNullable: false),
+            new global::Signals.SignalPlaceholder("I16", global::Signals.SignalPlaceholderKind.Integer, "System.Int16", isNullable: false),
+            new global::Signals.SignalPlaceholder("U16", global::Signals.SignalPlaceholderKind.Integer, "System.UInt16", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:n:{N}:un:{UN}:i128:{I128}:u128:{U128}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("N", global::Signals.SignalPlaceholderKind.Integer, "System.IntPtr", isNullable: false),
+            new global::Signals.SignalPlaceholder("UN", global::Signals.SignalPlaceholderKind.Integer, "System.UIntPtr", isNullable: false),
+            new global::Signals.SignalPlaceholder("I128", global::Signals.SignalPlaceholderKind.Integer, "System.Int128", isNullable: false),
+            new global::Signals.SignalPlaceholder("U128", global::Signals.SignalPlaceholderKind.Integer, "System.UInt128", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("t:s:{S}", "Types.AllTypes", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("S", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

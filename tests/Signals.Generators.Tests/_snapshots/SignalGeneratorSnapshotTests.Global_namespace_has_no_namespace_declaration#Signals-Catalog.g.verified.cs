@@ -13,6 +13,9 @@ file static class SignalCatalogRegistration
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
         new global::Signals.SignalDescriptor("counter", "Counter", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("counter:{Name}", "Counter", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("counter:{Name}", "Counter", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Name", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

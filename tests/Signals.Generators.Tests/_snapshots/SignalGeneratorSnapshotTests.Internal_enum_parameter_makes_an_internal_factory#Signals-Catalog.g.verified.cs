@@ -12,6 +12,9 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("jobs:stage:{Stage}", "Jobs.Job", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("jobs:stage:{Stage}", "Jobs.Job", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Stage", global::Signals.SignalPlaceholderKind.Enum, "Jobs.Stage", isNullable: false, enumMembers: new string[] { "Queued", "Running" }),
+        }),
     });
 }

@@ -12,7 +12,15 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("edge:class:{Class}:values:{Values}:keys:{Keys2}", "Edge.Odd", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("edge:k:{Key}", "Edge.Odd", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("edge:class:{Class}:values:{Values}:keys:{Keys2}", "Edge.Odd", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Class", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+            new global::Signals.SignalPlaceholder("Values", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+            new global::Signals.SignalPlaceholder("Keys2", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("edge:k:{Key}", "Edge.Odd", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Key", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

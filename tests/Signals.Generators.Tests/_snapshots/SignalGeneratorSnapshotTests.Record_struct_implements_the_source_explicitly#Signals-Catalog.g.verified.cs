@@ -12,7 +12,10 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("game:board:{Board}", "Game.Move", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("game:board:{Board}", "Game.Move", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Board", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+        }),
         new global::Signals.SignalDescriptor("game:move", "Game.Move", global::Signals.SignalKind.Signal),
     });
 }

@@ -13,9 +13,23 @@ file static class SignalCatalogRegistration
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
         new global::Signals.SignalDescriptor("chat:chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}:typing", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:thread:{RoomId}:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:user:{UserId}:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}:typing", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("chat:thread:{RoomId}:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+            new global::Signals.SignalPlaceholder("ThreadId", global::Signals.SignalPlaceholderKind.Integer, "System.Int64", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("chat:user:{UserId}:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("UserId", global::Signals.SignalPlaceholderKind.Integer, "System.Int32", isNullable: false),
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

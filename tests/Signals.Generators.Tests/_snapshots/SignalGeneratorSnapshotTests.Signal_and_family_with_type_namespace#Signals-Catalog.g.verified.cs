@@ -13,6 +13,9 @@ file static class SignalCatalogRegistration
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
         new global::Signals.SignalDescriptor("chat:chat-message", "Chat.ChatMessage", global::Signals.SignalKind.Signal),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
     });
 }

@@ -12,9 +12,21 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("chat:author:{AuthorId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:order:{Order}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
-        new global::Signals.SignalDescriptor("chat:thread:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family),
+        new global::Signals.SignalDescriptor("chat:author:{AuthorId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("AuthorId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: true),
+        }),
+        new global::Signals.SignalDescriptor("chat:order:{Order}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("Order", global::Signals.SignalPlaceholderKind.Integer, "System.Int64", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("chat:room:{RoomId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.Guid, "System.Guid", isNullable: false),
+        }),
+        new global::Signals.SignalDescriptor("chat:thread:{ThreadId}", "Chat.ChatMessage", global::Signals.SignalKind.Family, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("ThreadId", global::Signals.SignalPlaceholderKind.Guid, "System.Guid", isNullable: true),
+        }),
     });
 }

@@ -12,6 +12,10 @@ file static class SignalCatalogRegistration
     [global::System.Runtime.CompilerServices.ModuleInitializer]
     internal static void Register() => global::Signals.SignalCatalog.Register(new global::Signals.SignalDescriptor[]
     {
-        new global::Signals.SignalDescriptor("settings:timezone:{RoomId}:{Value}", "Settings.RoomTimezone", global::Signals.SignalKind.Value),
+        new global::Signals.SignalDescriptor("settings:timezone:{RoomId}:{Value}", "Settings.RoomTimezone", global::Signals.SignalKind.Value, new global::Signals.SignalPlaceholder[]
+        {
+            new global::Signals.SignalPlaceholder("RoomId", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: false),
+            new global::Signals.SignalPlaceholder("Value", global::Signals.SignalPlaceholderKind.String, "System.String", isNullable: false),
+        }),
     });
 }

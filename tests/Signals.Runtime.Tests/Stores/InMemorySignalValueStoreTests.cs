@@ -18,10 +18,10 @@ public class InMemorySignalValueStoreTests
         SignalValue<ThemeValue> read = await store.GetAsync(Theme, static () => new ThemeValue("dark"), ct);
 
         Assert.Equal(new ThemeValue("light"), read.Value);
-        Assert.Equal(1, set.Version.Version);
-        Assert.Equal(set.Version, read.Version);
-        Assert.Equal(set.Version, hub.GetVersion(Theme));
-        Assert.Matches("^[0-9a-f]{16}$", set.Version.Hash);
+        Assert.Equal(1, set.Version);
+        Assert.Equal(set.State, read.State);
+        Assert.Equal(set.State, hub.GetVersion(Theme));
+        Assert.Matches("^[0-9a-f]{16}$", set.State.Hash);
     }
 
     [Fact]
@@ -35,9 +35,9 @@ public class InMemorySignalValueStoreTests
         SignalValue<JsonElement> again = await store.SetAsync(Theme, JsonDocument.Parse("""{ "mode" : "light" }""").RootElement, ct);
         SignalValue<JsonElement> changed = await store.SetAsync(Theme, JsonDocument.Parse("""{"mode":"dark"}""").RootElement, ct);
 
-        Assert.Equal(first.Version, again.Version);
-        Assert.Equal(2, changed.Version.Version);
-        Assert.NotEqual(first.Version.Hash, changed.Version.Hash);
+        Assert.Equal(first.State, again.State);
+        Assert.Equal(2, changed.Version);
+        Assert.NotEqual(first.State.Hash, changed.State.Hash);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class InMemorySignalValueStoreTests
         SignalValue<ThemeValue> read = await store.GetAsync(Theme, static () => new ThemeValue("dark"), TestContext.Current.CancellationToken);
 
         Assert.Equal(new ThemeValue("dark"), read.Value);
-        Assert.Equal(SignalVersion.Initial(Theme), read.Version);
+        Assert.Equal(SignalVersion.Initial(Theme), read.State);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class InMemorySignalValueStoreTests
 
         SignalValue<CounterValue> read = await store.GetAsync(Counter, static () => new CounterValue(0), ct);
         Assert.Equal(200, read.Value.Count);
-        Assert.Equal(200, read.Version.Version);
+        Assert.Equal(200, read.Version);
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public class InMemorySignalValueStoreTests
         SignalValue<ThemeValue> set = await store.SetAsync(Theme, new ThemeValue("light"), ct);
         IReadOnlyList<SignalVersion> invalidated = await store.InvalidateAsync([Theme], ct);
 
-        Assert.Equal(2, set.Version.Version);
+        Assert.Equal(2, set.Version);
         Assert.Equal(3, invalidated[0].Version);
-        Assert.Equal(set.Version.Hash, invalidated[0].Hash);
+        Assert.Equal(set.State.Hash, invalidated[0].Hash);
     }
 
     [Fact]

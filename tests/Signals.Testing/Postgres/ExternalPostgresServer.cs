@@ -17,11 +17,16 @@ public sealed class ExternalPostgresServer : IPostgresServer
     public ExternalPostgresServer(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        ConnectionString = builder.ConnectionString;
+        Description = $"an existing server at {builder.Host}:{builder.Port}";
     }
 
     /// <inheritdoc/>
     public string ConnectionString { get; }
+
+    /// <inheritdoc/>
+    public string Description { get; }
 
     /// <inheritdoc/>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)

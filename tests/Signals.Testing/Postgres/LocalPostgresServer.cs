@@ -54,6 +54,9 @@ public sealed class LocalPostgresServer : IPostgresServer
     /// <inheritdoc/>
     public string ConnectionString { get; }
 
+    /// <inheritdoc/>
+    public string Description => $"a throwaway server from the local binaries ({_binDirectory}) on 127.0.0.1:{Port}";
+
     /// <summary>Gets a value indicating whether the server is running (started and not stopped by <see cref="StopAsync"/>).</summary>
     public bool IsRunning => Volatile.Read(ref _running);
 

@@ -4,36 +4,57 @@ namespace Signals.Testing;
 
 /// <summary>
 /// The PostgreSQL server of a test assembly: register it with <c>[assembly: AssemblyFixture(typeof(PostgresServer))]</c> and take it
-/// in a test class constructor. It connects to the server named by <see cref="ConnectionStringVariable"/> when that is set, and
-/// otherwise starts a <see cref="LocalPostgresServer"/>; one server per test assembly, stopped when the assembly's tests end.
+/// in a test class constructor. One server per test assembly, stopped when the assembly's tests end: the one named by
+/// <see cref="ConnectionStringVariable"/>, else a Testcontainers container where a Docker engine answers, else a throwaway server
+/// from the local binaries (<see cref="PostgresProviderChoice"/> has the rules; <c>SIGNALS_TEST_POSTGRES_PROVIDER</c> forces one).
 /// </summary>
 /// <remarks>
-/// Docker and Testcontainers are not available on the build machines; <see cref="StartAsync"/> is the seam where a container-backed
-/// <see cref="IPostgresServer"/> can be returned instead.
+/// Which server ran, and why, is written once per test assembly to the test output (an xUnit diagnostic message, shown by
+/// <c>dotnet test</c>) as a line starting with <see cref="ReportPrefix"/>.
 /// </remarks>
 public sealed class PostgresServer : IPostgresServer, IAsyncLifetime
 {
-    /// <summary>The environment variable that may hold the connection string of an existing server to use instead of a local one.</summary>
+    /// <summary>The environment variable that may hold the connection string of an existing server to use instead of a throwaway one.</summary>
     public const string ConnectionStringVariable = "SIGNALS_TEST_POSTGRES";
+
+    /// <summary>How the line that says which server ran starts.</summary>
+    public const string ReportPrefix = "PostgreSQL for these tests:";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
 
     private IPostgresServer? _server;
+    private PostgresProviderChoice? _choice;
 
     /// <summary>Gets the underlying server.</summary>
     /// <exception cref="InvalidOperationException">The fixture has not been initialized.</exception>
     public IPostgresServer Server => _server ?? throw new InvalidOperationException("The PostgreSQL fixture has not been initialized.");
 
+    /// <summary>Gets which provider was chosen, and why.</summary>
+    /// <exception cref="InvalidOperationException">The fixture has not been initialized.</exception>
+    public PostgresProviderChoice Choice => _choice ?? throw new InvalidOperationException("The PostgreSQL fixture has not been initialized.");
+
     /// <inheritdoc/>
     public string ConnectionString => Server.ConnectionString;
 
-    /// <summary>Starts (or connects to) a server: <see cref="ExternalPostgresServer"/> when <see cref="ConnectionStringVariable"/> is set, otherwise <see cref="LocalPostgresServer"/>.</summary>
+    /// <inheritdoc/>
+    public string Description => Server.Description;
+
+    /// <summary>Starts (or connects to) the server a choice names.</summary>
+    /// <param name="choice">The provider (<see cref="PostgresProviderChoice.ChooseAsync"/>).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>The server; dispose it to stop it.</returns>
-    public static async Task<IPostgresServer> StartAsync(CancellationToken cancellationToken = default)
-        => Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } connectionString
-            ? new ExternalPostgresServer(connectionString)
-            : await LocalPostgresServer.StartAsync(cancellationToken: cancellationToken);
+    /// <exception cref="ArgumentOutOfRangeException">The choice names no known provider.</exception>
+    public static async Task<IPostgresServer> StartAsync(PostgresProviderChoice choice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        return choice.Provider switch
+        {
+            PostgresProvider.External => new ExternalPostgresServer(Environment.GetEnvironmentVariable(ConnectionStringVariable)!),
+            PostgresProvider.Testcontainers => await ContainerPostgresServer.StartAsync(cancellationToken),
+            PostgresProvider.Local => await LocalPostgresServer.StartAsync(cancellationToken: cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(choice), choice.Provider, "Unknown PostgreSQL provider."),
+        };
+    }
 
     /// <inheritdoc/>
     public Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
@@ -43,7 +64,10 @@ public sealed class PostgresServer : IPostgresServer, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        _server = await StartAsync(timeout.Token);
+        PostgresProviderChoice choice = await PostgresProviderChoice.ChooseAsync(Environment.GetEnvironmentVariable, DockerEngine.DefaultProbeTimeout, timeout.Token);
+        _server = await StartAsync(choice, timeout.Token);
+        _choice = choice;
+        TestContext.Current.SendDiagnosticMessage($"{ReportPrefix} {_server.Description}, because {choice.Reason}.");
     }
 
     /// <inheritdoc/>

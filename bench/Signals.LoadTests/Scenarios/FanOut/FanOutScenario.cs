@@ -104,7 +104,7 @@ internal sealed class FanOutScenario : Scenario
     {
         FanOutVariant.Signals => new SseSubscribers(server.Address, "/signals/events?key=bench:item:1", server.GetCursorAsync, capacity, deadline),
         FanOutVariant.Sse => new SseSubscribers(server.Address, "/sse", null, capacity, deadline),
-        _ => new SignalRSubscribers(server.Address, capacity, deadline),
+        _ => new SignalRSubscribers(server.Address, capacity),
     };
 
     private static IEnumerable<string> Columns(string figure) => Variants.Select(v => $"{v.ToString().ToLowerInvariant()}_{figure}");
@@ -142,7 +142,7 @@ internal sealed class FanOutScenario : Scenario
                 $"each variant on its own server process (Kestrel, 127.0.0.1, server GC), subscribers opened by the harness process: {string.Join(" then ", sizes.Select(static s => s.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} connections, {rounds} changes at each count",
                 "Signals: GET /signals/events?key=bench:item:1 (heartbeat 15 s, the default); the change is a SaveChanges of the row, timed from just before the call (it includes the commit)",
                 "bare SSE: TypedResults.ServerSentEvents over a bounded channel (16, drop oldest) per connection; SignalR: MapHub + Clients.All.SendAsync, JSON protocol over WebSockets; both timed from just before the broadcast call",
-                "SSE clients: HttpClient + SseParser; SignalR clients: ClientWebSocket speaking the JSON hub protocol (handshake, then records), pinging every 10 s",
+                "SSE clients: HttpClient + SseParser; SignalR clients: the SignalR .NET client (HubConnection), WebSockets without negotiation, its default 15 s keep-alive pings",
                 "memory: (server RSS with N connections − RSS before any) / N, each after a full compacting GC in the server",
                 "'change call': how long SaveChanges (Signals) or the broadcast call took on the server; 'half the subscribers': until the median subscriber had the change",
             ],

@@ -26,9 +26,6 @@ internal abstract class Subscribers(int capacity) : IAsyncDisposable
     /// <summary>Gets the most connections this set will open.</summary>
     protected int Capacity { get; } = capacity;
 
-    /// <summary>Gets a gate held during a round, for background traffic (client pings) that must not overlap one.</summary>
-    protected SemaphoreSlim Quiet { get; } = new(1, 1);
-
     /// <summary>Opens connections until <paramref name="total"/> are open; each is subscribed when this returns.</summary>
     /// <param name="total">The number of open connections wanted, at most the capacity.</param>
     /// <param name="cancellationToken">The deadline.</param>
@@ -43,43 +40,31 @@ internal abstract class Subscribers(int capacity) : IAsyncDisposable
     /// <exception cref="TimeoutException">Some connections did not receive the change in time.</exception>
     public async Task<(double Last, double Median)> RunRoundAsync(Func<CancellationToken, Task<long>> trigger, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await Quiet.WaitAsync(cancellationToken);
+        _roundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _outstanding, Count);
+        Volatile.Write(ref _activeRound, ++_round);
+        long start = await trigger(cancellationToken);
         try
         {
-            _roundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _outstanding, Count);
-            Volatile.Write(ref _activeRound, ++_round);
-            long start = await trigger(cancellationToken);
-            try
-            {
-                await _roundDone.Task.WaitAsync(timeout, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"{Volatile.Read(ref _outstanding)} of {Count} connections did not receive change {_round} within {timeout.TotalSeconds} s.");
-            }
-            finally
-            {
-                Volatile.Write(ref _activeRound, 0);
-            }
-
-            long[] arrivals = _receivedAt[..Count];
-            Array.Sort(arrivals);
-            return (Latencies.ToMilliseconds(arrivals[^1] - start), Latencies.ToMilliseconds(arrivals[arrivals.Length / 2] - start));
+            await _roundDone.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Volatile.Read(ref _outstanding)} of {Count} connections did not receive change {_round} within {timeout.TotalSeconds} s.");
         }
         finally
         {
-            Quiet.Release();
+            Volatile.Write(ref _activeRound, 0);
         }
+
+        long[] arrivals = _receivedAt[..Count];
+        Array.Sort(arrivals);
+        return (Latencies.ToMilliseconds(arrivals[^1] - start), Latencies.ToMilliseconds(arrivals[arrivals.Length / 2] - start));
     }
 
     /// <summary>Closes every connection.</summary>
     /// <returns>A task that completes when they are closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await CloseAsync();
-        Quiet.Dispose();
-    }
+    public ValueTask DisposeAsync() => CloseAsync();
 
     /// <summary>Closes every connection and stops their readers.</summary>
     /// <returns>A task that completes when they are closed.</returns>

@@ -43,7 +43,7 @@ internal sealed class SyncScenario : Scenario
         {
             o.InstanceId = "bench";
             o.MaxKeysPerSubscription = ServerTimeKeys;
-        });
+        }).AddHttpEndpoints();
         WebApplication app = builder.Build();
         app.Use(serverTimes.Middleware);
         app.MapSignals();

@@ -1,0 +1,27 @@
+namespace Signals.AspNetCore.Tenancy;
+
+/// <summary>
+/// Options for tenant scoping (<c>AddTenantResolver(…)</c>): which key namespaces are shared by every tenant, all others being per
+/// tenant.
+/// </summary>
+/// <remarks>
+/// <para>Configure them with <c>AddTenantResolver(resolve, o =&gt; o.SharedNamespaces.Add("shop"))</c>, or in the <c>Signals:Tenancy</c>
+/// configuration section (<c>"SharedNamespaces": ["shop"]</c>). Read and validated once, when <c>MapSignals()</c> runs, and at start-up.
+/// They apply only when the app registers an <see cref="ISignalTenantResolver"/>.</para>
+/// </remarks>
+public sealed class SignalTenancyOptions
+{
+    /// <summary>
+    /// Gets the namespaces whose keys every tenant shares (a product list, app settings): a key of such a namespace reaches the hub
+    /// and the value store as the client names it, not scoped to the request's tenant.
+    /// </summary>
+    /// <remarks>
+    /// <para>Empty by default: every namespace is per tenant, so <c>chat:room:general</c> of tenant <c>acme</c> is
+    /// <c>chat:acme:room:general</c> (<see cref="SignalTenantKeys.Scope"/>). Each entry must be one literal key segment
+    /// (<c>[A-Za-z0-9_.-]+</c>); namespaces are compared ordinally.</para>
+    /// <para>Writers of shared keys use them unscoped (<c>Product.Keys.All</c>); the catalog (<c>GET {prefix}/catalog</c>) lists a shared
+    /// namespace's signals as declared, and a per-tenant namespace's signals as clients name them (without the tenant segment).
+    /// Reading a shared key is still authorized per key: a namespace policy or an <c>ISignalAuthorizer</c> applies as to any other key.</para>
+    /// </remarks>
+    public ISet<string> SharedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
+}

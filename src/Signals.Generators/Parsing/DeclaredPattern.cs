@@ -1,0 +1,9 @@
+using Microsoft.CodeAnalysis;
+
+namespace Signals.Generators.Parsing;
+
+/// <summary>A key or template declared in the compilation, kept by the analyzer to find duplicates and overlaps (never a pipeline model).</summary>
+/// <param name="Pattern">The key or template, namespace included.</param>
+/// <param name="TypeName">The declaring type, as messages show it.</param>
+/// <param name="Location">The declaring attribute.</param>
+internal sealed record DeclaredPattern(string Pattern, string TypeName, Location? Location);
