@@ -11,7 +11,8 @@ namespace Signals.LoadTests.Scenarios.WriteCost;
 /// <summary>
 /// Where a save's cost goes, counted rather than timed, so the figures hold on a busy machine too: statements, round trips,
 /// transactions, WAL and CPU per save, the dispatcher's reads and <c>NOTIFY</c>s per commit, <c>DetectChanges</c> runs and
-/// allocations per save — for the same saves as <c>write-overhead</c>, plain and with Signals (its dispatcher running).
+/// allocations per save — for the same saves as <c>write-overhead</c>, plain, plain with a hand-written outbox row (<see cref="OutboxFloor"/>)
+/// and with Signals (its dispatcher running).
 /// </summary>
 /// <remarks>
 /// Statements come from <c>pg_stat_statements</c>, which the throwaway server loads (an external server must load it too, or those
@@ -39,6 +40,7 @@ internal sealed class WriteCostScenario : Scenario
         BenchPostgres postgres = await context.GetPostgresAsync(cancellationToken);
         string connectionString = await postgres.CreateDatabaseAsync("write_cost", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(connectionString, SingleRowIds + (Writers * RowsPerWriter), cancellationToken);
+        await OutboxFloor.CreateTableAsync(connectionString, cancellationToken);
         ServerCounters server = await ServerCounters.OpenAsync(connectionString, cancellationToken);
         using var client = new ClientCounters();
 
@@ -49,6 +51,7 @@ internal sealed class WriteCostScenario : Scenario
             (string Name, IDbContextFactory<BenchDbContext> Contexts)[] variants =
             [
                 ("plain", new PooledDbContextFactory<BenchDbContext>(BenchDbContext.PlainOptions(connectionString))),
+                ("plain + outbox row", new PooledDbContextFactory<BenchDbContext>(OutboxFloor.Options(connectionString))),
                 ("Signals", app.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
             ];
             foreach ((_, IDbContextFactory<BenchDbContext> contexts) in variants)
@@ -80,7 +83,7 @@ internal sealed class WriteCostScenario : Scenario
             return new Measurement(
                 [
                     postgres.Description,
-                    "one process, one database, the same saves as write-overhead; plain first, then Signals with its LISTEN/NOTIFY dispatcher running",
+                    "one process, one database, the same saves as write-overhead; plain first, then plain + outbox row (write-overhead's floor: a hand-written outbox row in the save's batch, no Signals code), then Signals with its LISTEN/NOTIFY dispatcher running",
                     $"single-row: {singles:N0} sequential saves (one UPDATE each); {Writers} writers: {concurrent:N0} saves in all; batch: {batches} inserts of 1,000 rows with one key each",
                     "per save, over the whole phase: statements (pg_stat_statements, every backend of the database, DISCARD ALL included), round trips (Npgsql's db.client.operation.duration count: the writers' pool and the dispatcher's), transactions (pg_stat_database), write transactions (transaction ids drawn), WAL (pg_stat_wal records and syncs, insert position for bytes), CPU (this process; the server's processes from /proc)",
                     "dispatcher reads and NOTIFYs per commit: calls of the outbox read and of pg_notify; DetectChanges: EF Core's DetectChangesStarting events; saving thread: a synchronous SaveChanges on a thread of its own, GC.GetAllocatedBytesForCurrentThread and its CPU time (/proc/thread-self/schedstat)",
