@@ -118,7 +118,8 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             """;
 
         // The oldest rows by id (a bounded primary-key scan), of those the ones staged before the cutoff: latest per key into the
-        // state table (the compacting transaction's id marks the row for running dispatchers), then deleted.
+        // state table (the compacting transaction's id marks the row for running dispatchers), then deleted. The delete's redundant upper
+        // bound lets PostgreSQL find them by a range scan of the primary key: without it, it joins against a sequential scan of the outbox.
         _cleanupSql = $"""
             WITH doomed AS (
                 SELECT {outboxRow} FROM (SELECT {outboxRow} FROM {outbox.QuotedName} ORDER BY {id} LIMIT $1) oldest WHERE {createdAt} < $2
@@ -131,7 +132,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
                     {stateUpdatedAt} = excluded.{stateUpdatedAt}, {stateXid} = pg_current_xact_id()
                 WHERE s.{stateVersion} < excluded.{stateVersion}
             ), deleted AS (
-                DELETE FROM {outbox.QuotedName} WHERE {id} IN (SELECT {id} FROM doomed) RETURNING 1
+                DELETE FROM {outbox.QuotedName} WHERE {id} <= (SELECT max({id}) FROM doomed) AND {id} IN (SELECT {id} FROM doomed) RETURNING 1
             )
             SELECT count(*)::int FROM deleted
             """;
