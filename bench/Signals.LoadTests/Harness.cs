@@ -3,6 +3,7 @@ using Signals.LoadTests.Reporting;
 using Signals.LoadTests.Scenarios.CommitToEvent;
 using Signals.LoadTests.Scenarios.FanOut;
 using Signals.LoadTests.Scenarios.Sync;
+using Signals.LoadTests.Scenarios.WriteCost;
 using Signals.LoadTests.Scenarios.WriteOverhead;
 
 namespace Signals.LoadTests;
@@ -34,7 +35,7 @@ internal static class Harness
             return await FanOutServer.RunAsync(options);
         }
 
-        Scenario[] all = [new CommitToEventScenario(), new WriteOverheadScenario(), new SyncScenario(), new FanOutScenario()];
+        Scenario[] all = [new CommitToEventScenario(), new WriteOverheadScenario(), new WriteCostScenario(), new SyncScenario(), new FanOutScenario()];
         Scenario[] selected = options.Command switch
         {
             "all" => all,

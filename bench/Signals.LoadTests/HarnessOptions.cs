@@ -13,6 +13,7 @@ internal sealed class HarnessOptions
         commands:
           commit-to-event   SaveChanges on instance A -> SSE event on instance B at 1,000 commits/s, next to raw NOTIFY
           write-overhead    SaveChanges with Signals vs plain: single-row update, 1,000-row batch, 64 concurrent writers
+          write-cost        the same saves counted, not timed: statements, round trips, transactions, WAL, CPU, dispatcher reads and NOTIFYs, allocations
           sync              POST /sync req/s and latency for 1/100/1,000 known keys vs an empty endpoint (wrk); server time at 10,000 keys
           fan-out           one change to 1,000 and 10,000 SSE subscribers vs bare ASP.NET Core SSE and SignalR; memory per connection
           all               every scenario above, then report

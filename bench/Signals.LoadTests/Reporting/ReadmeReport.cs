@@ -7,10 +7,15 @@ namespace Signals.LoadTests.Reporting;
 /// Regenerates the generated parts of <c>bench/README.md</c> from the results directory: the figures table (between
 /// <c>&lt;!-- figures:begin --&gt;</c> and <c>&lt;!-- figures:end --&gt;</c>) and the micro-benchmark tables that
 /// <c>run-all.sh</c> copies to <c>results/micro</c> (between <c>&lt;!-- micro:begin --&gt;</c> and <c>&lt;!-- micro:end --&gt;</c>).
+/// A scenario that also has a result in <c>results/before</c> (the same harness run against an earlier version of the library,
+/// <c>run-all.sh --before &lt;git ref&gt;</c>) gets a <c>before</c> column beside the figures.
 /// </summary>
 internal static class ReadmeReport
 {
-    private static readonly string[] Order = ["commit-to-event", "write-overhead", "sync", "fan-out"];
+    /// <summary>The subdirectory of the results that holds the earlier version's results, shown in a <c>before</c> column.</summary>
+    public const string BeforeDirectory = "before";
+
+    private static readonly string[] Order = ["commit-to-event", "write-overhead", "write-cost", "sync", "fan-out"];
 
     /// <summary>Rewrites the generated parts of the README.</summary>
     /// <param name="results">The results.</param>
@@ -19,25 +24,24 @@ internal static class ReadmeReport
     public static void Update(ResultStore results, string readmePath)
     {
         string readme = File.ReadAllText(readmePath);
-        readme = Replace(readme, "figures", Figures(results.ReadAll()));
+        IReadOnlyDictionary<string, ScenarioResult> before = new ResultStore(Path.Combine(results.Directory, BeforeDirectory)).ReadAll();
+        readme = Replace(readme, "figures", Figures(results.ReadAll(), before, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(readmePath))!, "charts")));
         readme = Replace(readme, "micro", Micro(Path.Combine(results.Directory, "micro")));
         File.WriteAllText(readmePath, readme);
     }
 
-    private static string Figures(IReadOnlyDictionary<string, ScenarioResult> results)
+    private static string Figures(
+        IReadOnlyDictionary<string, ScenarioResult> results, IReadOnlyDictionary<string, ScenarioResult> before, string chartsDirectory)
     {
         var text = new StringBuilder();
         foreach (ScenarioResult result in Order.Where(results.ContainsKey).Select(name => results[name]))
         {
-            MachineInfo m = result.Machine;
             text.Append(CultureInfo.InvariantCulture, $"### {result.Title} (`{result.Scenario}`)\n\n");
-            text.Append(CultureInfo.InvariantCulture,
-                $"Measured {result.MeasuredAt:yyyy-MM-dd HH:mm} UTC in {result.Seconds:0} s{(result.Quick ? " with `--quick` (a smoke run: these figures only show that it works)" : "")}; " +
-                $"{m.Cpu}, {m.Cores} cores, {m.MemoryGiB} GiB, {m.Os}, {m.Runtime}, {m.Gc} GC; load average at start {m.LoadAverage}.\n\n");
-            if (double.TryParse(m.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double load) && load > m.Cores)
+            ScenarioResult? earlier = before.GetValueOrDefault(result.Scenario);
+            Describe(text, earlier is null ? "Measured" : "After: measured", result);
+            if (earlier is not null)
             {
-                text.Append("**The load average was above the core count: other work shared the machine, so these figures are distorted. " +
-                    "Re-run on a quiet machine before quoting them.**\n\n");
+                Describe(text, "Before (the same harness on the earlier library): measured", earlier);
             }
 
             foreach (string line in result.Setup)
@@ -45,17 +49,38 @@ internal static class ReadmeReport
                 text.Append(CultureInfo.InvariantCulture, $"- {line}\n");
             }
 
-            text.Append("\n| figure | measured | goal | |\n| --- | ---: | --- | --- |\n");
+            text.Append(earlier is null ? "\n| figure | measured | goal | |\n| --- | ---: | --- | --- |\n" : "\n| figure | before | after | goal | |\n| --- | ---: | ---: | --- | --- |\n");
             foreach (Figure figure in result.Figures)
             {
                 string met = figure.Met switch { true => "met", false => "**missed**", null => string.Empty };
-                text.Append(CultureInfo.InvariantCulture, $"| {figure.Name} | {Format(figure.Value)} {figure.Unit} | {figure.Goal} | {met} |\n");
+                string then = earlier is null
+                    ? string.Empty
+                    : earlier.Figures.FirstOrDefault(f => f.Name == figure.Name && f.Unit == figure.Unit) is { } old ? $" {Format(old.Value)} {old.Unit} |" : " |";
+                text.Append(CultureInfo.InvariantCulture, $"| {figure.Name} |{then} {Format(figure.Value)} {figure.Unit} | {figure.Goal} | {met} |\n");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"\n![{result.Title}](charts/{result.Scenario}.png)\n\n");
+            text.Append('\n');
+            if (File.Exists(Path.Combine(chartsDirectory, result.Scenario + ".gp")))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"![{result.Title}](charts/{result.Scenario}.png)\n\n");
+            }
         }
 
         return text.Length == 0 ? "No results yet: run `bench/run-all.sh`.\n" : text.ToString();
+    }
+
+    /// <summary>Says when, where and under what load a result was measured, and warns when the machine was busy.</summary>
+    private static void Describe(StringBuilder text, string lead, ScenarioResult result)
+    {
+        MachineInfo m = result.Machine;
+        text.Append(CultureInfo.InvariantCulture,
+            $"{lead} {result.MeasuredAt:yyyy-MM-dd HH:mm} UTC in {result.Seconds:0} s{(result.Quick ? " with `--quick` (a smoke run: these figures only show that it works)" : "")}; " +
+            $"{m.Cpu}, {m.Cores} cores, {m.MemoryGiB} GiB, {m.Os}, {m.Runtime}, {m.Gc} GC; load average at start {m.LoadAverage}.\n\n");
+        if (double.TryParse(m.LoadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double load) && load > m.Cores)
+        {
+            text.Append("**The load average was above the core count: other work shared the machine, so these figures are distorted. " +
+                "Re-run on a quiet machine before quoting them.**\n\n");
+        }
     }
 
     private static string Micro(string directory)

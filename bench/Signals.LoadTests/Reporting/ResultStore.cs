@@ -47,6 +47,17 @@ internal sealed class ResultStore(string directory)
         await File.WriteAllLinesAsync(Path.Combine(Directory, name + ".dat"), lines, cancellationToken);
     }
 
+    /// <summary>Writes a text file next to the results (e.g. a detail table a scenario keeps beside its figures).</summary>
+    /// <param name="name">The file name.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    public async Task WriteTextAsync(string name, string text, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        await File.WriteAllTextAsync(Path.Combine(Directory, name), text, cancellationToken);
+    }
+
     /// <summary>Reads every scenario result in the directory.</summary>
     /// <returns>The results, by scenario name.</returns>
     public IReadOnlyDictionary<string, ScenarioResult> ReadAll()

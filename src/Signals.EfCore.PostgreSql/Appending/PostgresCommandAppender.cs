@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace Signals.EntityFrameworkCore.PostgreSql;
 
@@ -34,6 +35,7 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     private const string CreatedAtParameter = "signals_created_at";
     private const string SqlAnnotation = "Signals:PostgresOutboxInsert";
 
+    private readonly CommandTextCache _commandText = new();
     private HashSet<SignalKey>? _keys;
     private bool _appended;
 
@@ -112,19 +114,16 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     }
 
     /// <summary>Appends the insert of one outbox row per key to a command of the save.</summary>
-    private static void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
+    private void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
     {
-        Statements statements = context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => new Statements(c!), context);
-        string text = command.CommandText.TrimEnd();
-        string insert = keys.Count == 1 ? statements.OneKey : statements.Keys;
-        command.CommandText = text.EndsWith(';') ? $"{text}\n{insert}" : $"{text};\n{insert}";
-
+        string insert = keys.Count == 1 ? Statements.For(context).OneKey : Statements.For(context).Keys;
+        command.CommandText = _commandText.Append(command.CommandText, insert);
         if (keys.Count == 1)
         {
             // The set's own enumerator, not LINQ's First(), which would box one on every save.
             foreach (SignalKey key in keys)
             {
-                command.Parameters.Add(CreateParameter(command, KeyParameter, key.Value));
+                command.Parameters.Add(new NpgsqlParameter<string>(KeyParameter, key.Value));
             }
         }
         else
@@ -136,18 +135,10 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
                 values[i++] = key.Value;
             }
 
-            command.Parameters.Add(CreateParameter(command, KeysParameter, values));
+            command.Parameters.Add(new NpgsqlParameter<string[]>(KeysParameter, values));
         }
 
-        command.Parameters.Add(CreateParameter(command, CreatedAtParameter, DateTimeOffset.UtcNow));
-    }
-
-    private static DbParameter CreateParameter(DbCommand command, string name, object value)
-    {
-        DbParameter parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        return parameter;
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>(CreatedAtParameter, DateTimeOffset.UtcNow));
     }
 
     /// <summary>
@@ -156,7 +147,7 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     /// </summary>
     private sealed class Statements
     {
-        public Statements(DbContext context)
+        private Statements(DbContext context)
         {
             string into = OutboxInsertStatements.InsertInto(context);
             const string Guard = "WHERE pg_current_xact_id_if_assigned() IS NOT NULL;";
@@ -167,5 +158,35 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
         public string OneKey { get; }
 
         public string Keys { get; }
+
+        /// <summary>Gets the statements of the context's model (built once per model).</summary>
+        public static Statements For(DbContext context)
+            => context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => new Statements(c!), context);
+    }
+
+    /// <summary>
+    /// The command text with the insert appended, remembered for the last short text seen: a context saves the same shapes again and
+    /// again (EF Core builds a new but equal string each time), and the concatenation is a small save's largest allocation of its own.
+    /// Long texts (large batches, where it matters little) are not kept: a pooled context would hold them for good.
+    /// </summary>
+    private sealed class CommandTextCache
+    {
+        private const int MaxLength = 2_048;
+        private string? _text;
+        private string? _insert;
+        private string? _appended;
+
+        public string Append(string text, string insert)
+        {
+            if (ReferenceEquals(insert, _insert) && string.Equals(text, _text, StringComparison.Ordinal))
+            {
+                return _appended!;
+            }
+
+            string trimmed = text.TrimEnd();
+            string appended = trimmed.EndsWith(';') ? $"{trimmed}\n{insert}" : $"{trimmed};\n{insert}";
+            (_text, _insert, _appended) = text.Length <= MaxLength ? (text, insert, appended) : (null, null, null);
+            return appended;
+        }
     }
 }

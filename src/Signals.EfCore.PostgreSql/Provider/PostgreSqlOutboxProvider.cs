@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -19,6 +20,9 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
 {
     /// <summary>The <c>application_name</c> of the dispatcher's pooled connections unless the connection string sets one.</summary>
     public const string ApplicationName = "Signals dispatcher";
+
+    /// <summary>How many statements the dispatcher's connections prepare: those of a read, the notification, cleanup, with room to spare.</summary>
+    private const int DispatcherStatements = 16;
 
     private PostgreSqlOutboxProvider()
     {
@@ -59,9 +63,7 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
         }
 
         SignalsPostgreSqlOptions options = settings.Services.GetRequiredService<IOptionsMonitor<SignalsPostgreSqlOptions>>().Get(settings.OptionsName);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        builder.ConnectionStringBuilder.ApplicationName ??= ApplicationName;
-        NpgsqlDataSource dataSource = builder.Build();
+        NpgsqlDataSource dataSource = CreateDataSource(connectionString);
         bool listen = !options.UsePollingDispatcher;
         var source = new PostgresOutboxSource(dataSource, SignalsTables.FromModel(context), listen ? "PostgreSQL LISTEN/NOTIFY" : "PostgreSQL polling");
         if (!listen)
@@ -76,6 +78,35 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
                     connectionString, options.NotificationChannel, options.ListenerTimeout, settings.MaxRetryDelay, settings.Signaler, settings.Status, settings.Logger),
                 new PostgresWakeupNotifier(dataSource, options.NotificationChannel, settings.Signaler.OpenWakeup(), settings.Logger),
             ]);
+    }
+
+    /// <summary>
+    /// The dispatcher's own pooled data source (reads, <c>pg_notify</c>, cleanup), named <see cref="ApplicationName"/> unless the
+    /// connection string names it. Its connections keep no session state between uses (no <c>SET</c>, no temporary tables, only
+    /// transaction-level advisory locks), so they are not reset when returned to the pool (<c>No Reset On Close</c>: no
+    /// <c>DISCARD ALL</c> before each read), and its few statements, run on every read, are prepared once per connection
+    /// (<c>Max Auto Prepare</c>) instead of parsed every time. Settings of the connection string win: behind PgBouncer older than 1.21 in
+    /// transaction mode (no prepared statements), set <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        NpgsqlConnectionStringBuilder settings = builder.ConnectionStringBuilder;
+
+        // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows; its canonical string holds only those set.
+        var set = new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
+        settings.ApplicationName ??= ApplicationName;
+        if (!set.ContainsKey("No Reset On Close"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        if (!set.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = DispatcherStatements;
+        }
+
+        return builder.Build();
     }
 
     /// <inheritdoc/>

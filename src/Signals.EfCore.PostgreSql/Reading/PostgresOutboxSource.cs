@@ -10,13 +10,13 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every read first reads the id sequence's last value, then takes a snapshot (<c>pg_current_snapshot()</c>, with the next transaction
-/// id), then reads the rows.
+/// Every read is one round trip of two statements: the id sequence's last value, then one statement that returns its own snapshot
+/// (<c>pg_current_snapshot()</c> is the statement's snapshot, with the next transaction id, read after the sequence) and the rows it
+/// sees, so the snapshot and the rows agree exactly.
 /// The next read asks only for rows whose writer was listed as running in that snapshot or has an id at or above its xmax (running or
 /// later: PostgreSQL's xmax is the latest completed id plus one, and it lists running ids only below it). Every other row's writer had
-/// ended, so the row was visible to that snapshot and the read after it returned it.
-/// Rows that became visible between the snapshot and the read come again in the next read (and never after it), which drops them: each
-/// row is returned once.
+/// ended, so the row was visible to that snapshot and that read returned it; a row it returned is never asked for again: each row is
+/// returned once.
 /// Compacted state rows carry the transaction id of the cleanup that wrote them and are read the same way, so a row that retention
 /// removed before this dispatcher read it still arrives.
 /// </para>
@@ -26,27 +26,43 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 internal sealed class PostgresOutboxSource : IOutboxSource
 {
     /// <summary>
-    /// The snapshot, and the next transaction id: <c>age(xid)</c> measures from it (PostgreSQL's <c>GetStableLatestTransactionId</c>),
-    /// so xmin plus the age of xmin is the next id, read without assigning one.
+    /// The first row of a read's rows: its snapshot (in the key column), and the next transaction id as the age of the snapshot's xmin
+    /// (in the id column): <c>age(xid)</c> measures from the next id (PostgreSQL's <c>GetStableLatestTransactionId</c>, read at its first
+    /// call in the transaction, so after the sequence), so xmin plus the age of xmin is the next id, read without assigning one.
     /// </summary>
-    private const string SnapshotSql = "SELECT s::text, age(xid(pg_snapshot_xmin(s))) FROM pg_current_snapshot() s";
+    private const string SnapshotRow =
+        "SELECT 2 AS part, age(xid(pg_snapshot_xmin(s)))::bigint AS id, s::text AS key, NULL::timestamptz, NULL::text, NULL::bigint FROM pg_current_snapshot() s";
+
+    /// <summary>
+    /// Settings for the rest of a read's transaction (local to it, so no session state is left on the connection, behind PgBouncer or
+    /// not): one generic plan for the prepared read, reused by every read on the connection, instead of a custom plan for each read's
+    /// values (PostgreSQL's choice while a custom plan looks cheaper to it), whose planning costs several times what running the read
+    /// does; and index scans of the <c>xid</c> indexes whatever the tables' size when the plan was made (a generic plan made while the
+    /// outbox was nearly empty would otherwise scan it sequentially for good).
+    /// </summary>
+    private const string IndexPlans = "set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
+
+    /// <summary>The <c>part</c> column of a read's rows: the snapshot (first), state rows, outbox rows (by id).</summary>
+    private const int SnapshotPart = 2;
+
+    private const int StatePart = 1;
+
+    private const int OutboxPart = 0;
 
     /// <summary>The first key of the cleanup's advisory lock (<c>'SIGC'</c>); the second is the hash of the outbox table's name.</summary>
     private const int CleanupLockClass = 0x53494743;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _outboxName;
+    private readonly string _loadAllocatedSql;
     private readonly string _allocatedSql;
-    private readonly string _stateSql;
-    private readonly string _latestSql;
-    private readonly string _changedStateSql;
-    private readonly string _changedSql;
+    private readonly string _loadSql;
+    private readonly string _changesSql;
     private readonly string _cleanupSql;
     private readonly string _compactedThroughSql;
     private readonly string _reannounceSql;
     private readonly SettledCursorTracker _settled = new();
     private PostgresSnapshot? _since;
-    private HashSet<long> _previousIds = [];
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="dataSource">The data source; disposed with this source.</param>
@@ -73,11 +89,23 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         string stateXid = state.Column(OutboxModel.TransactionIdProperty);
         string stateRow = $"{stateVersion}, {stateKey}, {stateUpdatedAt}, {stateHash}, NULL::bigint";
 
-        _allocatedSql = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name))}";
-        _stateSql = $"SELECT {stateRow} FROM {state.QuotedName}";
-        _latestSql = $"SELECT DISTINCT ON ({key}) {outboxRow} FROM {outbox.QuotedName} ORDER BY {key}, {id} DESC";
-        _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {stateXid} = ANY($1) OR {stateXid} >= $2";
-        _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {xid} = ANY($1) OR {xid} >= $2 ORDER BY {id}";
+        string allocated = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name))}";
+        _loadAllocatedSql = allocated;
+        _allocatedSql = allocated.Replace(" FROM ", $", {IndexPlans} FROM ", StringComparison.Ordinal);
+
+        // Start-up: every state row and the latest outbox row of every key. Then: what committed since the previous snapshot.
+        _loadSql = $"""
+            {SnapshotRow}
+            UNION ALL SELECT {StatePart}, {stateRow} FROM {state.QuotedName}
+            UNION ALL (SELECT DISTINCT ON ({key}) {OutboxPart}, {outboxRow} FROM {outbox.QuotedName} ORDER BY {key}, {id} DESC)
+            ORDER BY part DESC, id
+            """;
+        _changesSql = $"""
+            {SnapshotRow}
+            UNION ALL SELECT {StatePart}, {stateRow} FROM {state.QuotedName} WHERE {ChangedSince(stateXid)}
+            UNION ALL SELECT {OutboxPart}, {outboxRow} FROM {outbox.QuotedName} WHERE {ChangedSince(xid)}
+            ORDER BY part DESC, id
+            """;
         _compactedThroughSql = $"SELECT coalesce(max({stateVersion}), 0) FROM {state.QuotedName}";
         _reannounceSql = $"""
             WITH written AS (
@@ -90,7 +118,8 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             """;
 
         // The oldest rows by id (a bounded primary-key scan), of those the ones staged before the cutoff: latest per key into the
-        // state table (the compacting transaction's id marks the row for running dispatchers), then deleted.
+        // state table (the compacting transaction's id marks the row for running dispatchers), then deleted. The delete's redundant upper
+        // bound lets PostgreSQL find them by a range scan of the primary key: without it, it joins against a sequential scan of the outbox.
         _cleanupSql = $"""
             WITH doomed AS (
                 SELECT {outboxRow} FROM (SELECT {outboxRow} FROM {outbox.QuotedName} ORDER BY {id} LIMIT $1) oldest WHERE {createdAt} < $2
@@ -103,7 +132,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
                     {stateUpdatedAt} = excluded.{stateUpdatedAt}, {stateXid} = pg_current_xact_id()
                 WHERE s.{stateVersion} < excluded.{stateVersion}
             ), deleted AS (
-                DELETE FROM {outbox.QuotedName} WHERE {id} IN (SELECT {id} FROM doomed) RETURNING 1
+                DELETE FROM {outbox.QuotedName} WHERE {id} <= (SELECT max({id}) FROM doomed) AND {id} IN (SELECT {id} FROM doomed) RETURNING 1
             )
             SELECT count(*)::int FROM deleted
             """;
@@ -115,7 +144,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     /// <inheritdoc/>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _stateSql, _latestSql);
+        NpgsqlBatch batch = CreateBatch(_loadAllocatedSql, _loadSql);
         await using (batch.ConfigureAwait(false))
         {
             return await ReadAsync(batch, loading: true, publish, cancellationToken).ConfigureAwait(false);
@@ -126,16 +155,12 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     public async Task<OutboxProgress> ReadChangesAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         PostgresSnapshot since = _since ?? throw new InvalidOperationException("The outbox source has not loaded yet.");
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _changedStateSql, _changedSql);
+        NpgsqlBatch batch = CreateBatch(_allocatedSql, _changesSql);
         await using (batch.ConfigureAwait(false))
         {
-            for (int i = 2; i < batch.BatchCommands.Count; i++)
-            {
-                NpgsqlBatchCommand command = batch.BatchCommands[i];
-                command.Parameters.Add(new NpgsqlParameter<ulong[]> { TypedValue = since.InProgress, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Xid8 });
-                command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = since.Xmax, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            }
-
+            NpgsqlParameterCollection parameters = batch.BatchCommands[1].Parameters;
+            parameters.Add(new NpgsqlParameter<ulong[]> { TypedValue = since.InProgress, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Xid8 });
+            parameters.Add(new NpgsqlParameter<ulong> { TypedValue = since.Xmax, NpgsqlDbType = NpgsqlDbType.Xid8 });
             return await ReadAsync(batch, loading: false, publish, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -200,18 +225,16 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private NpgsqlBatch CreateBatch(params string[] statements)
+    /// <summary>A read: the sequence's last value first, then the rows (the snapshot, state rows, outbox rows).</summary>
+    private NpgsqlBatch CreateBatch(string allocated, string rows)
     {
         NpgsqlBatch batch = _dataSource.CreateBatch();
-        foreach (string statement in statements)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
-        }
-
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(allocated));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(rows));
         return batch;
     }
 
-    /// <summary>Runs a batch of: the sequence's last value, the snapshot and next transaction id, state rows, outbox rows; publishes the rows.</summary>
+    /// <summary>Runs a read (see <see cref="CreateBatch"/>) and publishes its rows.</summary>
     /// <param name="batch">The batch.</param>
     /// <param name="loading">Whether the batch is the start-up load (the latest row of every key) rather than a read of changes.</param>
     /// <param name="publish">Receives each row.</param>
@@ -224,44 +247,43 @@ internal sealed class PostgresOutboxSource : IOutboxSource
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             long allocated = reader.GetInt64(0);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            PostgresSnapshot snapshot = PostgresSnapshot.Parse(reader.GetString(0));
-            ulong nextXid = snapshot.Xmin + (ulong)reader.GetInt32(1);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.GetInt32(0) != SnapshotPart)
+            {
+                throw new InvalidOperationException("The outbox read returned no snapshot row first.");
+            }
 
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            PostgresSnapshot snapshot = PostgresSnapshot.Parse(reader.GetString(2));
+            ulong nextXid = snapshot.Xmin + (ulong)reader.GetInt64(1);
             long compacted = 0;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                OutboxRow row = ReadRow(reader, OutboxRowKind.State);
-                compacted = Math.Max(compacted, row.Id);
+                bool state = reader.GetInt32(0) == StatePart;
+                OutboxRow row = ReadRow(reader, state || loading ? OutboxRowKind.State : null);
+                if (state)
+                {
+                    compacted = Math.Max(compacted, row.Id);
+                }
+
                 publish(row);
             }
 
-            // A row that committed between the previous read's snapshot and its rows comes again now: it is dropped.
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            var ids = new HashSet<long>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                OutboxRow row = ReadRow(reader, loading ? OutboxRowKind.State : null);
-                ids.Add(row.Id);
-                if (!_previousIds.Contains(row.Id))
-                {
-                    publish(row);
-                }
-            }
-
-            _previousIds = ids;
             _since = snapshot;
             return new OutboxProgress(_settled.Observe(allocated, nextXid, snapshot), compacted, allocated);
         }
     }
 
-    /// <summary>Reads one row; its kind is <paramref name="kind"/>, or else a change or a reannouncement as its last column says.</summary>
+    /// <summary>
+    /// The filter of a read: rows written by a transaction listed as running in the previous snapshot (<c>$1</c>) or with an id at or
+    /// above its xmax (<c>$2</c>); read through the <c>xid</c> index (see <see cref="IndexPlans"/>).
+    /// </summary>
+    private static string ChangedSince(string xid) => $"{xid} = ANY($1) OR {xid} >= $2";
+
+    /// <summary>Reads one row (after its <c>part</c> column); its kind is <paramref name="kind"/>, or else a change or a reannouncement as its last column says.</summary>
     private static OutboxRow ReadRow(DbDataReader reader, OutboxRowKind? kind)
         => new(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetFieldValue<DateTimeOffset>(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            kind ?? (reader.IsDBNull(4) ? OutboxRowKind.Change : OutboxRowKind.Reannouncement));
+            reader.GetInt64(1),
+            reader.GetString(2),
+            reader.GetFieldValue<DateTimeOffset>(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            kind ?? (reader.IsDBNull(5) ? OutboxRowKind.Change : OutboxRowKind.Reannouncement));
 }

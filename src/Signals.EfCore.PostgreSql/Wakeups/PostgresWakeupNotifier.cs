@@ -9,7 +9,13 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// PostgreSQL's cluster-wide notify lock and serialize every such commit.
 /// </summary>
 /// <remarks>
-/// Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one. A failed notify is only logged: the listeners' safety poll still delivers the change.
+/// <para>Coalescing (see <see cref="OutboxWakeup.SendAsync"/>): requests arriving while a notify is in flight collapse into one. A failed notify is only logged: the listeners' safety poll still delivers the change.</para>
+/// <para>
+/// The notify commits asynchronously (<see cref="NotifySql"/>): PostgreSQL gives a notifying transaction an id (the queue entry
+/// records it), so it writes a commit record, and a synchronous commit would flush the WAL for it: one more WAL sync per commit,
+/// which the application's own commits queue behind. A notification is not durable anyway (a crash loses the queue), so nothing is
+/// given up.
+/// </para>
 /// </remarks>
 /// <param name="dataSource">The dispatcher's pooled data source.</param>
 /// <param name="channel">The channel to notify.</param>
@@ -22,9 +28,16 @@ internal sealed class PostgresWakeupNotifier(NpgsqlDataSource dataSource, string
     public Task RunAsync(CancellationToken cancellationToken)
         => wakeup.SendAsync(NotifyAsync, exception => PostgreSqlLog.NotifyFailed(logger, "PostgreSQL NOTIFY", exception), cancellationToken);
 
+    /// <summary>
+    /// The notify, in its own implicit transaction, with <c>synchronous_commit</c> off for that transaction only (<c>set_config</c> with
+    /// <c>is_local</c>: no session state is left on the connection, behind PgBouncer or not). PostgreSQL reads the setting at commit, so
+    /// its place in the select list does not matter.
+    /// </summary>
+    private const string NotifySql = "SELECT pg_notify($1, $2), set_config('synchronous_commit', 'off', true)";
+
     private async Task NotifyAsync(string payload, CancellationToken cancellationToken)
     {
-        NpgsqlCommand command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+        NpgsqlCommand command = dataSource.CreateCommand(NotifySql);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
