@@ -31,14 +31,20 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     /// </summary>
     private const string SnapshotSql = "SELECT s::text, age(xid(pg_snapshot_xmin(s))) FROM pg_current_snapshot() s";
 
+    /// <summary>
+    /// How many of the newest outbox rows the start-up read returns, so that the dispatcher knows the keys a change still in flight
+    /// at start-up can be late behind (see <see cref="LoadAsync"/>).
+    /// </summary>
+    internal const int TailRows = 1_000;
+
     /// <summary>The first key of the cleanup's advisory lock (<c>'SIGC'</c>); the second is the hash of the outbox table's name.</summary>
     private const int CleanupLockClass = 0x53494743;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _outboxName;
     private readonly string _allocatedSql;
-    private readonly string _stateSql;
-    private readonly string _latestSql;
+    private readonly string _noStateSql;
+    private readonly string _tailSql;
     private readonly string _changedStateSql;
     private readonly string _changedSql;
     private readonly string _cleanupSql;
@@ -74,8 +80,8 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         string stateRow = $"{stateVersion}, {stateKey}, {stateUpdatedAt}, {stateHash}, NULL::bigint";
 
         _allocatedSql = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name))}";
-        _stateSql = $"SELECT {stateRow} FROM {state.QuotedName}";
-        _latestSql = $"SELECT DISTINCT ON ({key}) {outboxRow} FROM {outbox.QuotedName} ORDER BY {key}, {id} DESC";
+        _noStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE false";
+        _tailSql = $"SELECT * FROM (SELECT {outboxRow} FROM {outbox.QuotedName} ORDER BY {id} DESC LIMIT {TailRows}) tail ORDER BY {id}";
         _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {stateXid} = ANY($1) OR {stateXid} >= $2";
         _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {xid} = ANY($1) OR {xid} >= $2 ORDER BY {id}";
         _compactedThroughSql = $"SELECT coalesce(max({stateVersion}), 0) FROM {state.QuotedName}";
@@ -113,9 +119,15 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     public string Kind { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the position — the sequence, the snapshot —
+    /// and the newest <see cref="TailRows"/> rows, so the time to start does not grow with the keys stored. The tail lets the dispatcher
+    /// find a change that commits late behind one of them; a late change behind an older row (a transaction open across more than
+    /// <see cref="TailRows"/> newer commits at this instance's start) is found by the instances that read that row, not by this one.
+    /// </remarks>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _stateSql, _latestSql);
+        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _noStateSql, _tailSql);
         await using (batch.ConfigureAwait(false))
         {
             return await ReadAsync(batch, loading: true, publish, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,9 @@ public static class SignalsModelBuilderExtensions
             entry.Property(e => e.CreatedAt).HasColumnName("created_at").IsRequired();
             entry.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength);
             entry.Property(e => e.ReannouncedId).HasColumnName("reannounced_id");
+
+            // The hub reads the versions of keys it does not hold by key: the latest id of each key.
+            entry.HasIndex(e => new { e.Key, e.Id });
             configure?.Invoke(entry);
             schema = entry.Metadata.GetSchema();
         });
