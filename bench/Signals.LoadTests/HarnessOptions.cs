@@ -15,6 +15,7 @@ internal sealed class HarnessOptions
           write-overhead    SaveChanges with Signals vs plain: single-row update, 1,000-row batch, 64 concurrent writers
           sync              POST /sync req/s and latency for 1/100/1,000 known keys vs an empty endpoint (wrk); server time at 10,000 keys
           fan-out           one change to 1,000 and 10,000 SSE subscribers vs bare ASP.NET Core SSE and SignalR; memory per connection
+          scale             start and RSS with 10,000,000 stored keys, sync of 1,000 cold keys, RSS after 1,000,000 keys asked, round trips per commit with 1-8 instances
           all               every scenario above, then report
           report            regenerate the figures table in bench/README.md from bench/results/*.json
 

@@ -45,6 +45,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Key", "Id");
+
                     b.ToTable("signals_outbox", (string)null);
                 });
 
