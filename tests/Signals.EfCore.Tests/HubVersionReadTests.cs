@@ -159,8 +159,8 @@ public sealed class HubVersionReadTests(PostgresServer server)
         Assert.Equal(0, stateless.Hub.Cursor);
     }
 
-    private static Task SaveMessageAsync(SignalsTestApp app, SignalKey room)
-        => app.WithContextAsync(context =>
+    private static async Task SaveMessageAsync(SignalsTestApp app, SignalKey room)
+        => await app.WithContextAsync(context =>
         {
             context.Messages.Add(new ChatMessage { RoomId = room.Value["chat:room:".Length..], Text = "hi" });
             return context.SaveChangesAsync(Cancel);

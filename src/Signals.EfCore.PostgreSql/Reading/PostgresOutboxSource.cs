@@ -43,7 +43,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _outboxName;
     private readonly string _allocatedSql;
-    private readonly string _noStateSql;
+    private readonly string _highestStateSql;
     private readonly string _tailSql;
     private readonly string _changedStateSql;
     private readonly string _changedSql;
@@ -80,7 +80,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         string stateRow = $"{stateVersion}, {stateKey}, {stateUpdatedAt}, {stateHash}, NULL::bigint";
 
         _allocatedSql = $"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name))}";
-        _noStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE false";
+        _highestStateSql = $"SELECT {stateRow} FROM {state.QuotedName} ORDER BY {stateVersion} DESC LIMIT 1";
         _tailSql = $"SELECT * FROM (SELECT {outboxRow} FROM {outbox.QuotedName} ORDER BY {id} DESC LIMIT {TailRows}) tail ORDER BY {id}";
         _changedStateSql = $"SELECT {stateRow} FROM {state.QuotedName} WHERE {stateXid} = ANY($1) OR {stateXid} >= $2";
         _changedSql = $"SELECT {outboxRow} FROM {outbox.QuotedName} WHERE {xid} = ANY($1) OR {xid} >= $2 ORDER BY {id}";
@@ -120,14 +120,15 @@ internal sealed class PostgresOutboxSource : IOutboxSource
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the position — the sequence, the snapshot —
-    /// and the newest <see cref="TailRows"/> rows, so the time to start does not grow with the keys stored. The tail lets the dispatcher
+    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the position — the sequence, the snapshot —,
+    /// the state row of the highest compacted version (the resume floor, by its index) and the newest <see cref="TailRows"/> rows, so
+    /// the time to start does not grow with the keys stored. The tail lets the dispatcher
     /// find a change that commits late behind one of them; a late change behind an older row (a transaction open across more than
     /// <see cref="TailRows"/> newer commits at this instance's start) is found by the instances that read that row, not by this one.
     /// </remarks>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
-        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _noStateSql, _tailSql);
+        NpgsqlBatch batch = CreateBatch(_allocatedSql, SnapshotSql, _highestStateSql, _tailSql);
         await using (batch.ConfigureAwait(false))
         {
             return await ReadAsync(batch, loading: true, publish, cancellationToken).ConfigureAwait(false);

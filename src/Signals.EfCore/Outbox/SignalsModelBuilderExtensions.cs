@@ -61,6 +61,9 @@ public static class SignalsModelBuilderExtensions
             state.Property(e => e.Version).HasColumnName("version");
             state.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength);
             state.Property(e => e.UpdatedAt).HasColumnName("updated_at");
+
+            // The highest compacted version (the resume floor) at a dispatcher's start, without reading every key.
+            state.HasIndex(e => e.Version);
         });
         modelBuilder.Entity<SignalValueEntry>(value =>
         {

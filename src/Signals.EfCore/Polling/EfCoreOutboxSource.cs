@@ -68,22 +68,24 @@ internal sealed class EfCoreOutboxSource : IOutboxSource
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the newest id, by the primary key, so the
-    /// time to start does not grow with the keys stored. The first read then returns the newest <see cref="SignalsOutboxOptions.BatchSize"/>
+    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the highest compacted version (the resume
+    /// floor) and the newest id, each by its index, so the time to start does not grow with the keys stored. The first read then returns the newest <see cref="SignalsOutboxOptions.BatchSize"/>
     /// rows, to find the gaps left by transactions in flight at start-up and the keys a late change can hide behind.
     /// </remarks>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
+        long compacted;
         ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
+            compacted = await lease.Context.Set<SignalStateEntry>().MaxAsync(s => (long?)s.Version, cancellationToken).ConfigureAwait(false) ?? 0;
             long newest = await lease.Context.Set<SignalOutboxEntry>().MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
             _position = Math.Max(0, newest - _batchSize);
             _seenThrough = _position;
             _loaded = true;
         }
 
-        return await ReadChangesAsync(publish, cancellationToken).ConfigureAwait(false);
+        return await ReadChangesAsync(publish, cancellationToken).ConfigureAwait(false) with { CompactedThrough = compacted };
     }
 
     /// <inheritdoc/>

@@ -12,7 +12,8 @@ internal interface IOutboxSource : IAsyncDisposable
 
     /// <summary>
     /// Positions the source at the head of the change feed, reading no key's state (the hub reads keys when asked), and returns the
-    /// newest rows, so the dispatcher knows the keys a change still in flight can be late behind; its time does not grow with the keys stored.
+    /// newest rows, so the dispatcher knows the keys a change still in flight can be late behind, and the highest compacted version (the
+    /// resume floor); its time does not grow with the keys stored.
     /// </summary>
     /// <param name="publish">Receives each row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -96,6 +96,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.HasKey("Key");
 
+                    b.HasIndex("Version");
+
                     b.HasIndex("TransactionId");
 
                     b.ToTable("signals_state", (string)null);

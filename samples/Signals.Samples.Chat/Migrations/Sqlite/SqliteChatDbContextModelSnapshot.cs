@@ -72,6 +72,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
 
                     b.HasKey("Key");
 
+                    b.HasIndex("Version");
+
                     b.ToTable("signals_state", (string)null);
                 });
 

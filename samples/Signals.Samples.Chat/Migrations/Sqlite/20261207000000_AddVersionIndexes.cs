@@ -5,7 +5,7 @@
 namespace Signals.Samples.Chat.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class AddOutboxKeyIndex : Migration
+    public partial class AddVersionIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,6 +14,11 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
                 name: "IX_signals_outbox_key_id",
                 table: "signals_outbox",
                 columns: new[] { "key", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_signals_state_version",
+                table: "signals_state",
+                column: "version");
         }
 
         /// <inheritdoc />
@@ -22,6 +27,10 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_signals_outbox_key_id",
                 table: "signals_outbox");
+
+            migrationBuilder.DropIndex(
+                name: "IX_signals_state_version",
+                table: "signals_state");
         }
     }
 }
