@@ -175,7 +175,8 @@ public class SignalHubCacheTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await hub.GetVersionsAsync([page], cancel));
         Assert.Equal(0, hub.HeldKeyCount);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await hub.SubscribeAsync([page], cancellationToken: cancel)).ConfigureAwait(false);
+        table.FailNextRead = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await hub.SubscribeAsync([page], cancellationToken: cancel));
         Assert.Equal(0, hub.GetWatcherCount(page));
 
         Assert.Equal(table.VersionOf(page), (await hub.GetVersionsAsync([page], cancel))[0].Version);
