@@ -278,12 +278,19 @@ public sealed partial class SignalHub
         foreach (KeyEntry entry in claimed)
         {
             SignalSubscription[] subscribers = [];
-            SignalVersion version = default;
+            SignalVersion version;
             lock (entry)
             {
-                if (byKey.TryGetValue(entry.Key, out version) && version.Version > entry.Current.Version)
+                if (byKey.TryGetValue(entry.Key, out SignalVersion fromDatabase) && fromDatabase.Version > entry.Current.Version)
                 {
-                    entry.Current = version;
+                    entry.Current = fromDatabase;
+                }
+
+                // Every subscriber gets the key's state now, also one that subscribed after a change was published into the entry
+                // while it was read (a subscriber that has it already drops it).
+                version = entry.Current;
+                if (version.Version > 0)
+                {
                     subscribers = entry.ShareSubscribers();
                 }
 

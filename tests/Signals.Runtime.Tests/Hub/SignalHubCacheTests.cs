@@ -163,6 +163,31 @@ public class SignalHubCacheTests
     }
 
     [Fact]
+    public async Task A_subscriber_joining_while_its_key_is_read_gets_a_change_published_meanwhile()
+    {
+        var table = new VersionTable();
+        SignalKey page = SignalKey.Parse("doc:page:joining");
+        SignalVersion before = table.Commit(page);
+        using var meters = new MeterScope();
+        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        var release = new TaskCompletionSource();
+        table.HoldReads(release.Task);
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+
+        ValueTask<SignalVersion[]> reading = hub.GetVersionsAsync([page], cancel);
+        SignalVersion after = new(page, before.Version + 5, null, At);
+        hub.Publish(after);
+        ValueTask<SignalSubscription> subscribing = hub.SubscribeAsync([page], cancellationToken: cancel);
+        release.SetResult();
+
+        using SignalSubscription subscription = await subscribing;
+        Assert.True(subscription.TryRead(out SignalVersion first));
+        Assert.Equal(after, first);
+        Assert.False(subscription.TryRead(out _));
+        Assert.Equal(after, (await reading)[0]);
+    }
+
+    [Fact]
     public async Task A_failed_read_is_thrown_keeps_nothing_and_the_next_read_tries_again()
     {
         var table = new VersionTable();
