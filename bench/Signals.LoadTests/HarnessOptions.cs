@@ -92,7 +92,7 @@ internal sealed class HarnessOptions
             }
         }
 
-        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variants", "variant", "connection-string"];
+        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variants", "variant", "connection-string", "max-cached-keys"];
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option '--{unknown}'.");

@@ -83,11 +83,11 @@ internal sealed class ScaleScenario : Scenario
             }
 
             _ = await ReadSyncTimesAsync(app, cancellationToken);
+            // The issue's goal: bounded by the cache size option, stated beside it (no fixed number).
             figures.Add(new Figure(
-                $"RSS after {asked:N0} distinct keys asked",
+                $"RSS after {asked:N0} distinct keys asked (cache {cache:N0} keys)",
                 await app.MeasureResidentBytesAsync(cancellationToken) / 1e6,
-                "MB",
-                $"bounded by the cache ({cache:N0} keys)"));
+                "MB"));
         }
 
         var perInstance = new Dictionary<int, double>();
@@ -108,16 +108,21 @@ internal sealed class ScaleScenario : Scenario
         long start = Stopwatch.GetTimestamp();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
-            INSERT INTO signals_state (key, version, hash, updated_at)
-                SELECT 'bench:item:' || i, i, NULL, now() FROM generate_series(1, $1::bigint) i;
-            SELECT setval('signals_outbox_id_seq', $1::bigint);
-            ANALYZE;
-            """,
-            connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue(keys);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    "INSERT INTO signals_state (key, version, hash, updated_at) SELECT 'bench:item:' || i, i, NULL, now() FROM generate_series(1, $1::bigint) i")
+                {
+                    Parameters = { new NpgsqlParameter<long> { TypedValue = keys } },
+                },
+                new NpgsqlBatchCommand("SELECT setval('signals_outbox_id_seq', $1::bigint)") { Parameters = { new NpgsqlParameter<long> { TypedValue = keys } } },
+                new NpgsqlBatchCommand("ANALYZE"),
+            },
+            Timeout = 0,
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         return Stopwatch.GetElapsedTime(start);
     }
 

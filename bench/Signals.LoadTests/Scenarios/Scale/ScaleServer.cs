@@ -50,6 +50,7 @@ internal static class ScaleServer
         npgsql.Start();
 
         WebApplicationBuilder builder = BenchApp.CreateBuilder();
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Error);
         builder.Configuration[$"{SignalHubOptions.SectionName}:{nameof(SignalHubOptions.MaxCachedKeys)}"] = cache;
         builder.AddSignalsOnPostgres(connectionString, $"scale-{Environment.ProcessId}");
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
@@ -72,7 +73,7 @@ internal static class ScaleServer
                 syncTimes.Add(elapsed);
             }
         });
-        app.MapSignals();
+        app.MapSignals().AllowAnonymous();
         app.MapPost("/bench/commit", CommitAsync);
         app.MapGet("/bench/cursor", static (SignalHub hub) => hub.Cursor.ToString(CultureInfo.InvariantCulture));
         app.MapGet("/bench/round-trips", () => Interlocked.Read(ref roundTrips).ToString(CultureInfo.InvariantCulture));
