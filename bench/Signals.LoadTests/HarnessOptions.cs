@@ -16,6 +16,7 @@ internal sealed class HarnessOptions
           write-cost        the same saves counted, not timed: statements, round trips, transactions, WAL, CPU, dispatcher reads and NOTIFYs, allocations
           sync              POST /sync req/s and latency for 1/100/1,000 known keys vs an empty endpoint (wrk); server time at 10,000 keys
           fan-out           one change to 1,000 and 10,000 SSE subscribers vs bare ASP.NET Core SSE and SignalR; memory per connection
+          scale             start and RSS with 10,000,000 stored keys, sync of 1,000 cold keys, RSS after 1,000,000 keys asked, round trips per commit with 1-8 instances
           all               every scenario above, then report
           report            regenerate the figures table in bench/README.md from bench/results/*.json
 
@@ -92,7 +93,7 @@ internal sealed class HarnessOptions
             }
         }
 
-        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variants", "variant", "connection-string"];
+        string[] known = ["results", "readme", "url", "empty-url", "connections", "rounds", "variants", "variant", "connection-string", "max-cached-keys"];
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option '--{unknown}'.");

@@ -9,6 +9,9 @@ internal abstract class Scenario
     /// <summary>Gets a readable title.</summary>
     public abstract string Title { get; }
 
+    /// <summary>Gets how long the scenario may run before it is stopped; 5 minutes unless a scenario needs more.</summary>
+    public virtual TimeSpan TimeLimit => TimeSpan.FromMinutes(5);
+
     /// <summary>Runs the scenario.</summary>
     /// <param name="context">The run's options and shared resources.</param>
     /// <param name="cancellationToken">The scenario's deadline.</param>

@@ -18,7 +18,8 @@ public sealed class MetricsTests
 
         Assert.Equal(
             [
-                ("signals.dispatcher.lag", "s"), ("signals.dispatcher.reannouncements", "{change}"), ("signals.outbox.depth", "{row}"),
+                ("signals.dispatcher.lag", "s"), ("signals.dispatcher.reannouncements", "{change}"),
+                ("signals.hub.evictions", "{key}"), ("signals.hub.version_reads", "{key}"), ("signals.outbox.depth", "{row}"),
                 ("signals.sse.connections", "{connection}"),
                 ("signals.sse.events", "{event}"), ("signals.sync.duration", "s"), ("signals.sync.requests", "{request}"),
             ],

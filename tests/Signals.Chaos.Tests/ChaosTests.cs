@@ -74,6 +74,11 @@ public sealed class ChaosTests
             failures.Add($"{run.Faults.Count(static f => f.Effective)} of {run.ScheduledFaults} faults were applied and recovered from");
         }
 
+        if (instances.Caches.Any(static c => c.Evictions == 0) || run.ColdSyncs == 0 || run.ColdPhantoms > 0)
+        {
+            failures.Add("an instance's hub never evicted, no sync of cold keys was answered, or a key nothing wrote came back changed");
+        }
+
         if (verdict.RolledBack == 0 || run.Subscribers.Any(static s => s.Resumes == 0))
         {
             failures.Add("the run had no rollbacks, or a subscriber never resumed with Last-Event-ID");
@@ -91,6 +96,7 @@ public sealed class ChaosTests
         text.AppendLine(run.QuiescenceTime is { } quiet
             ? string.Create(invariant, $"quiescence: every subscriber caught up {quiet.TotalMilliseconds:F0} ms after the last write")
             : string.Create(invariant, $"quiescence: the subscribers had not all caught up {profile.QuiescenceTimeout.TotalSeconds} s after the last write"));
+        text.AppendLine(invariant, $"hub cache: {ChaosInstance.MaxCachedKeys} keys; evicted A {instances.Caches[0].Evictions}, B {instances.Caches[1].Evictions}; {run.ColdSyncs} syncs of cold keys, {run.ColdPhantoms} phantom answers");
         text.AppendLine("faults:");
         foreach (FaultResult fault in run.Faults)
         {

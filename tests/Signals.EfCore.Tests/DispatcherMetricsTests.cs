@@ -32,6 +32,8 @@ public sealed class DispatcherMetricsTests(PostgresServer server)
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => depths.Enqueue(value));
         listener.Start();
 
+        // Watched first, so only the dispatcher can bring the versions the waits below see (not a read of keys the hub does not hold).
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("general"), ChatMessage.AnyMessage);
         await app.WithContextAsync(context =>
         {
             context.Messages.Add(new ChatMessage { RoomId = "general", Text = "measured" });

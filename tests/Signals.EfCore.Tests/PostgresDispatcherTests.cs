@@ -35,6 +35,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "rollbackhub");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("secret"), ChatMessage.AnyMessage);
 
         await app.WithContextAsync(async context =>
         {
@@ -52,8 +53,8 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
         });
         await HubAssert.WaitForVersionAsync(app.Hub, Ticket.AnyTicket);
 
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("secret")).Version);
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.AnyMessage).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("secret")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.AnyMessage).Version);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class RetentionTests(PostgresServer server)
         }
 
         await using SignalsTestApp fresh = await SignalsTestApp.StartPostgresAsync(db, o => o.RetentionPeriod = Timeout.InfiniteTimeSpan);
+        await fresh.WaitForHealthAsync(HealthStatus.Healthy);
         foreach (SignalOutboxEntry row in await TestDatabase.ReadOutboxAsync(db))
         {
             await HubAssert.WaitForVersionAsync(fresh.Hub, SignalKey.Parse(row.Key), row.Id);
@@ -86,6 +87,7 @@ public sealed class RetentionTests(PostgresServer server)
             },
             SignalsTestApp.PostgresPolling);
         await reader.WaitForHealthAsync(HealthStatus.Healthy);
+        using SignalSubscription watched = await HubAssert.WatchAsync(reader.Hub, ChatMessage.Room("compacted"));
 
         // Another writer commits an (aged) row, and another instance compacts it before the reader reads again.
         await using (ChatDbContext writer = TestDatabase.CreateContext(db))
@@ -101,7 +103,7 @@ public sealed class RetentionTests(PostgresServer server)
         }
 
         long version = await TestDatabase.ScalarAsync<long>(db, "SELECT version FROM signals_state WHERE key = 'chat:room:compacted'");
-        Assert.Equal(0, reader.Hub.GetVersion(ChatMessage.Room("compacted")).Version);
+        Assert.Equal(0, HubAssert.Held(reader.Hub, ChatMessage.Room("compacted")).Version);
         await reader.WithContextAsync(context =>
         {
             context.Messages.Add(new ChatMessage { RoomId = "trigger", Text = "wake up" });

@@ -108,6 +108,7 @@ public sealed class SqliteDispatcherTests
     {
         using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("writepath");
         await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("never"), Setting.ByName("never"));
         var ticket = new Ticket { Title = "printer" };
         await app.WithContextAsync(async context =>
         {
@@ -135,8 +136,8 @@ public sealed class SqliteDispatcherTests
             Assert.Equal(row.Id, (await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse(row.Key), row.Id)).Version);
         }
 
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("never")).Version);
-        Assert.Equal(0, app.Hub.GetVersion(Setting.ByName("never")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("never")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, Setting.ByName("never")).Version);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

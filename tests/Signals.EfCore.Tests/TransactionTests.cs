@@ -18,6 +18,7 @@ public sealed class TransactionTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "savepoint");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("dropped"));
 
         await app.WithContextAsync(async context =>
         {
@@ -33,7 +34,7 @@ public sealed class TransactionTests(PostgresServer server)
 
         Assert.Equal([ChatMessage.AnyMessage.Value, ChatMessage.Room("kept").Value], await TestDatabase.ReadOutboxKeysAsync(db));
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("kept"));
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("dropped")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("dropped")).Version);
     }
 
     [Theory]
@@ -75,6 +76,7 @@ public sealed class TransactionTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "scoperollback");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("abandoned"));
 
         await app.WithContextAsync(async context =>
         {
@@ -90,7 +92,7 @@ public sealed class TransactionTests(PostgresServer server)
         });
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("marker"));
 
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("abandoned")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("abandoned")).Version);
         Assert.DoesNotContain(ChatMessage.Room("abandoned").Value, await TestDatabase.ReadOutboxKeysAsync(db));
     }
 
@@ -184,6 +186,7 @@ public sealed class TransactionTests(PostgresServer server)
     {
         string db = await TestDatabase.CreateAsync(server, "invalidatetx");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("rolled-back"));
         await app.WithContextAsync(context =>
         {
             context.Notes.Add(new AuditNote { Text = "to delete" });
@@ -210,7 +213,7 @@ public sealed class TransactionTests(PostgresServer server)
 
         Assert.Equal([ChatMessage.Room("committed").Value], await TestDatabase.ReadOutboxKeysAsync(db));
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("committed"));
-        Assert.Equal(0, app.Hub.GetVersion(ChatMessage.Room("rolled-back")).Version);
+        Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("rolled-back")).Version);
         Assert.Equal(0, await app.WithContextAsync(context => context.Notes.CountAsync(TestContext.Current.CancellationToken)));
     }
 

@@ -34,4 +34,7 @@ internal static partial class SignalsEndpointLog
     [LoggerMessage(8, LogLevel.Warning, "No client can name these signals through the Signals endpoints: their namespace is per tenant, but the segment after the namespace is not a placeholder for the tenant: {Signals}. "
         + "Declare the namespace shared (AddTenantResolver(…, o => o.SharedNamespaces.Add(…)), or the Signals:Tenancy:SharedNamespaces setting), or put the tenant right after the namespace (e.g. shop:{{TenantId}}:products).")]
     public static partial void UnreachableTenantSignals(ILogger logger, string signals);
+
+    [LoggerMessage(9, LogLevel.Warning, "The versions of keys the hub does not hold could not be read from the database; the request got 503")]
+    public static partial void VersionsUnreadable(ILogger logger, Exception exception);
 }

@@ -109,9 +109,29 @@ internal static class EventsEndpoint
             after = 0;
         }
 
-        // Subscribe now, so the initial state is the state when the request arrived; the stream disposes the subscription
-        // when it ends, and the response does if the stream never runs.
-        SignalSubscription subscription = services.Hub.Subscribe(keys!.Stored, after);
+        if (services.Hub.IsStateless)
+        {
+            return services.Reject(Name, SignalsProblem.StreamsNotServed());
+        }
+
+        // Subscribe now, so the initial state is the state when the request arrived (keys the hub did not hold read from the database
+        // first); the stream disposes the subscription when it ends, and the response does if the stream never runs.
+        SignalSubscription subscription;
+        try
+        {
+            subscription = await services.Hub.SubscribeAsync(keys!.Stored, after, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Empty;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not ArgumentException)
+        {
+            SignalsEndpointLog.VersionsUnreadable(services.Logger, exception);
+            context.Response.Headers.RetryAfter = "1";
+            return services.Reject(Name, SignalsProblem.VersionsUnreadable());
+        }
+
         context.Response.RegisterForDispose(subscription);
 
         // TypedResults.ServerSentEvents sets Content-Type, Cache-Control (no-cache,no-store), Pragma and Content-Encoding

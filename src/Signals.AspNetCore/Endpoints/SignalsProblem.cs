@@ -115,6 +115,14 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
             "The server's database lacks the Signals schema, so it cannot tell what changed; it answers again once the schema is created. " +
             "Retry after the Retry-After delay.");
 
+    public static SignalsProblem VersionsUnreadable()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "Signals cannot read its changes now.",
+            "The server could not read the versions of keys it does not hold from its database; nothing was changed. Retry after the Retry-After delay.");
+
+    public static SignalsProblem StreamsNotServed()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "This instance serves no event streams.",
+            "The server runs stateless (no dispatcher feeds it changes): use sync with 'wait' (the long-poll) instead of the event stream.");
+
     /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
     public static string Quote(string text)
         => text.Length <= MaxQuotedLength ? $"\"{text}\"" : string.Concat("\"", text.AsSpan(0, MaxQuotedLength), "\"…");

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signals.AspNetCore.Authorization;
+using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;
@@ -112,7 +113,21 @@ internal static class SyncEndpoint
             }
         }
 
-        (IReadOnlyDictionary<SignalKey, SyncChange> changed, long highest) = Diff(hub, known, admitted, source);
+        IReadOnlyDictionary<SignalKey, SyncChange> changed;
+        long highest;
+        try
+        {
+            (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return TypedResults.Empty;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return Unreadable(context, services, exception);
+        }
+
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs);
         if (wait > options.MaxLongPollWait)
         {
@@ -148,8 +163,23 @@ internal static class SyncEndpoint
             {
                 // The app is stopping: answer with what is known now rather than dropping the request.
             }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return Unreadable(context, services, exception);
+            }
 
-            (changed, highest) = Diff(hub, known, admitted, source);
+            try
+            {
+                (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return TypedResults.Empty;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return Unreadable(context, services, exception);
+            }
         }
 
         var response = new SyncResponse
@@ -161,18 +191,27 @@ internal static class SyncEndpoint
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
 
+    /// <summary>Answers 503 <c>source-unavailable</c> when the versions of keys the hub does not hold cannot be read now.</summary>
+    private static ProblemHttpResult Unreadable(HttpContext context, SignalsEndpointServices services, Exception exception)
+    {
+        SignalsEndpointLog.VersionsUnreadable(services.Logger, exception);
+        context.Response.Headers.RetryAfter = "1";
+        return services.Reject(Name, SignalsProblem.VersionsUnreadable());
+    }
+
     /// <summary>
-    /// Compares the known versions (<c>known[i]</c> of <c>keys.Stored[i]</c>) with the hub's: the keys that differ (under the names the
-    /// client used) and the highest current version among the keys.
+    /// Compares the known versions (<c>known[i]</c> of <c>keys.Stored[i]</c>) with the hub's (the keys it does not hold read from the
+    /// database in one query): the keys that differ (under the names the client used) and the highest current version among the keys.
     /// </summary>
-    private static (IReadOnlyDictionary<SignalKey, SyncChange> Changed, long Highest) Diff(
-        SignalHub hub, IReadOnlyList<long> known, AdmittedKeys keys, string source)
+    private static async ValueTask<(IReadOnlyDictionary<SignalKey, SyncChange> Changed, long Highest)> DiffAsync(
+        SignalHub hub, IReadOnlyList<long> known, AdmittedKeys keys, string source, CancellationToken cancellationToken)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
         long highest = 0;
+        SignalVersion[] versions = known.Count == 0 ? [] : await hub.GetVersionsAsync(keys.Stored, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < known.Count; i++)
         {
-            SignalVersion current = hub.GetVersion(keys.Stored[i]);
+            SignalVersion current = versions[i];
             highest = Math.Max(highest, current.Version);
             if (current.Version != known[i])
             {

@@ -47,11 +47,11 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
     {
         ClientArguments.CheckSync(known, wait);
         CheckDeclared(known.Keys, nameof(known));
-        List<SignalVersion> changed = Diff(known);
+        List<SignalVersion> changed = await DiffAsync(known, cancellationToken).ConfigureAwait(false);
         if (changed.Count == 0 && wait > TimeSpan.Zero && known.Count > 0)
         {
             await _hub.WaitForChangeAsync(known, wait, cancellationToken).ConfigureAwait(false);
-            changed = Diff(known);
+            changed = await DiffAsync(known, cancellationToken).ConfigureAwait(false);
         }
 
         return changed;
@@ -114,10 +114,9 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
         using (SignalSubscription subscription = hub.Subscribe(keys))
         {
             var yielded = new Dictionary<SignalKey, long>(keys.Length);
-            foreach (SignalKey key in keys)
+            foreach (SignalVersion current in await hub.GetVersionsAsync(keys, cancellationToken).ConfigureAwait(false))
             {
-                SignalVersion current = hub.GetVersion(key);
-                yielded[key] = current.Version;
+                yielded[current.Key] = current.Version;
                 yield return current;
             }
 
@@ -132,15 +131,16 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
         }
     }
 
-    private List<SignalVersion> Diff(IReadOnlyDictionary<SignalKey, long> known)
+    private async ValueTask<List<SignalVersion>> DiffAsync(IReadOnlyDictionary<SignalKey, long> known, CancellationToken cancellationToken)
     {
         List<SignalVersion> changed = [];
-        foreach ((SignalKey key, long version) in known)
+        SignalKey[] keys = [.. known.Keys];
+        SignalVersion[] current = await _hub.GetVersionsAsync(keys, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < keys.Length; i++)
         {
-            SignalVersion current = _hub.GetVersion(key);
-            if (current.Version != version)
+            if (current[i].Version != known[keys[i]])
             {
-                changed.Add(current);
+                changed.Add(current[i]);
             }
         }
 

@@ -49,6 +49,12 @@ internal sealed class PostgresOutboxSource : IOutboxSource
 
     private const int OutboxPart = 0;
 
+    /// <summary>
+    /// How many of the newest outbox rows the start-up read returns, so that the dispatcher knows the keys a change still in flight
+    /// at start-up can be late behind (see <see cref="LoadAsync"/>).
+    /// </summary>
+    internal const int TailRows = 1_000;
+
     /// <summary>The first key of the cleanup's advisory lock (<c>'SIGC'</c>); the second is the hash of the outbox table's name.</summary>
     private const int CleanupLockClass = 0x53494743;
 
@@ -93,11 +99,12 @@ internal sealed class PostgresOutboxSource : IOutboxSource
         _loadAllocatedSql = allocated;
         _allocatedSql = allocated.Replace(" FROM ", $", {IndexPlans} FROM ", StringComparison.Ordinal);
 
-        // Start-up: every state row and the latest outbox row of every key. Then: what committed since the previous snapshot.
+        // Start-up: no key's state (the hub reads the keys it needs when they are asked for), only the state row of the highest
+        // compacted version (the resume floor) and the newest TailRows outbox rows. Then: what committed since the previous snapshot.
         _loadSql = $"""
             {SnapshotRow}
-            UNION ALL SELECT {StatePart}, {stateRow} FROM {state.QuotedName}
-            UNION ALL (SELECT DISTINCT ON ({key}) {OutboxPart}, {outboxRow} FROM {outbox.QuotedName} ORDER BY {key}, {id} DESC)
+            UNION ALL (SELECT {StatePart}, {stateRow} FROM {state.QuotedName} ORDER BY {stateVersion} DESC LIMIT 1)
+            UNION ALL (SELECT {OutboxPart}, {outboxRow} FROM {outbox.QuotedName} ORDER BY {id} DESC LIMIT {TailRows})
             ORDER BY part DESC, id
             """;
         _changesSql = $"""
@@ -142,6 +149,13 @@ internal sealed class PostgresOutboxSource : IOutboxSource
     public string Kind { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the position — the sequence, the snapshot —,
+    /// the state row of the highest compacted version (the resume floor, by its index) and the newest <see cref="TailRows"/> rows, so
+    /// the time to start does not grow with the keys stored. The tail lets the dispatcher
+    /// find a change that commits late behind one of them; a late change behind an older row (a transaction open across more than
+    /// <see cref="TailRows"/> newer commits at this instance's start) is found by the instances that read that row, not by this one.
+    /// </remarks>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
         NpgsqlBatch batch = CreateBatch(_loadAllocatedSql, _loadSql);
@@ -236,7 +250,7 @@ internal sealed class PostgresOutboxSource : IOutboxSource
 
     /// <summary>Runs a read (see <see cref="CreateBatch"/>) and publishes its rows.</summary>
     /// <param name="batch">The batch.</param>
-    /// <param name="loading">Whether the batch is the start-up load (the latest row of every key) rather than a read of changes.</param>
+    /// <param name="loading">Whether the batch is the start-up load (the resume floor and the newest rows) rather than a read of changes.</param>
     /// <param name="publish">Receives each row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     private async Task<OutboxProgress> ReadAsync(NpgsqlBatch batch, bool loading, Action<OutboxRow> publish, CancellationToken cancellationToken)

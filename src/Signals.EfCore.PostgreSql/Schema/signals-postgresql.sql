@@ -42,5 +42,11 @@ CREATE TABLE IF NOT EXISTS signals_values (
 CREATE INDEX IF NOT EXISTS "IX_signals_outbox_xid" ON signals_outbox (xid);
 CREATE INDEX IF NOT EXISTS "IX_signals_state_xid" ON signals_state (xid);
 
+-- The hub reads the version of a key it does not hold by key: the latest outbox id of each key.
+CREATE INDEX IF NOT EXISTS "IX_signals_outbox_key_id" ON signals_outbox (key, id);
+
+-- A dispatcher reads the highest compacted version (the resume floor) at start without reading every key.
+CREATE INDEX IF NOT EXISTS "IX_signals_state_version" ON signals_state (version);
+
 -- At most one reannouncement per late change, whichever instance writes it first; partial, so ordinary saves never touch it.
 CREATE UNIQUE INDEX IF NOT EXISTS "IX_signals_outbox_reannounced_id" ON signals_outbox (reannounced_id) WHERE reannounced_id IS NOT NULL;

@@ -14,7 +14,8 @@ namespace Signals.EntityFrameworkCore;
 /// </summary>
 /// <remarks>
 /// <para>
-/// On start it loads the latest version of every key (compacted state and outbox), then reads what committed since, each time it is
+/// On start it positions its source at the head of the change feed (reading only the newest rows, never every key: the hub reads the
+/// keys it needs when they are asked for), then reads what committed since, each time it is
 /// woken (a local save, another instance's wake-up, a reconnect) and at least every <see cref="SignalsOutboxOptions.PollInterval"/>,
 /// publishing <c>SignalVersion(key, id, hash, createdAt)</c>. After each read it advances the hub's <see cref="SignalHub.SettledCursor"/>
 /// (the source's proof that nothing at or below it can still commit) and <see cref="SignalHub.ResumeFloor"/>. Failures are logged and
@@ -67,6 +68,14 @@ internal sealed class OutboxDispatcher<TContext>(
     /// </remarks>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        if (optionsMonitor.Get(registration.OptionsName).Stateless)
+        {
+            // Stateless serving: no dispatcher; the hub reads every version from the database (SignalsOutboxOptions.Stateless).
+            Status.Starting("stateless");
+            Status.ReadSucceeded();
+            return Task.CompletedTask;
+        }
+
         // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor).
         hub.AdvanceSettledCursor(0);
         return base.StartAsync(cancellationToken);
@@ -167,6 +176,8 @@ internal sealed class OutboxDispatcher<TContext>(
                     }
                 }
 
+                late.ForgetSettled(progress.Settled);
+
                 if (!loaded)
                 {
                     loaded = true;
@@ -234,7 +245,7 @@ internal sealed class OutboxDispatcher<TContext>(
                 return;
             }
 
-            if (row.Id > hub.GetVersion(key).Version)
+            if (!hub.TryGetHeldVersion(key, out SignalVersion held) || row.Id > held.Version)
             {
                 metrics.RecordDispatcherLag(time.GetUtcNow() - row.CreatedAt);
             }
@@ -302,5 +313,21 @@ internal sealed class OutboxDispatcher<TContext>(
 
         /// <summary>Forgets every pending change once their reannouncement is written.</summary>
         public void Clear() => _pending.Clear();
+
+        /// <summary>
+        /// Forgets the keys whose highest id read is at or below the settled cursor, so memory follows the changes in flight, not every
+        /// key ever read: a row read later has an id above the cursor (every id at or below it that will ever be read has been), so
+        /// only a key read above the cursor can hide it. Keys still pending stay.
+        /// </summary>
+        public void ForgetSettled(long settled)
+        {
+            foreach ((SignalKey key, long highest) in _highestRead)
+            {
+                if (highest <= settled && !_pending.ContainsKey(key))
+                {
+                    _highestRead.Remove(key);
+                }
+            }
+        }
     }
 }

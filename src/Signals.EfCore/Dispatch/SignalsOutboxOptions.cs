@@ -32,6 +32,23 @@ public sealed class SignalsOutboxOptions : IValidatableObject
     [Range(typeof(TimeSpan), PositiveTimeSpan, MaxTimeSpan)]
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether this instance serves stateless: no dispatcher runs, and the hub holds nothing between requests. Sync reads
+    /// the versions of its keys from the database (one query), and a long-poll reads them again every <see cref="PollInterval"/>
+    /// (default 1 s) until one differs. For serverless hosts, where nothing runs between requests.
+    /// </summary>
+    /// <remarks>
+    /// <para>The default is <see langword="false"/>. Bound from <c>Signals:Outbox:Stateless</c>, so one build can run either way.</para>
+    /// <para>
+    /// What it trades: a long-poll learns of a change up to one poll interval after it committed (a dispatching instance: one
+    /// <c>NOTIFY</c> round trip, about a millisecond), and each waiting long-poll costs one query per interval. The event stream is
+    /// not served (503 <c>source-unavailable</c>: there is no dispatcher to feed it). No stateless instance cleans up the outbox or moves
+    /// the resume floor: run the cleanup on at least one dispatching instance (or keep rows forever). Writes made through a stateless
+    /// instance are committed and seen by every other instance as usual.
+    /// </para>
+    /// </remarks>
+    public bool Stateless { get; set; }
+
     /// <summary>Gets or sets the most outbox rows the polling source (the neutral provider) reads per query.</summary>
     /// <remarks>The default is 1,000. It reads batches until one comes back short. Must be at least 1.</remarks>
     [Range(1, int.MaxValue)]

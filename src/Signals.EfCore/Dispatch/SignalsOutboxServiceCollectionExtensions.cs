@@ -93,6 +93,12 @@ public static class SignalsOutboxServiceCollectionExtensions
             sp.GetRequiredService<SignalsMetrics>(),
             sp.GetRequiredService<ILogger<OutboxDispatcher<TContext>>>()));
         services.AddHostedService(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+
+        // The hub holds only the keys watched or asked for recently, and reads the others here (one source per hub: the first context's).
+        services.TryAddSingleton<ISignalVersionSource>(static sp => new OutboxVersionSource<TContext>(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
+            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>()));
         services.AddSingleton(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>().Status);
         if (!services.Any(static d => d.ServiceType == typeof(StoreRegistration)))
         {

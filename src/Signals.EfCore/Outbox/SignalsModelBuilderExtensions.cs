@@ -47,6 +47,9 @@ public static class SignalsModelBuilderExtensions
             entry.Property(e => e.CreatedAt).HasColumnName("created_at").IsRequired();
             entry.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength);
             entry.Property(e => e.ReannouncedId).HasColumnName("reannounced_id");
+
+            // The hub reads the versions of keys it does not hold by key: the latest id of each key.
+            entry.HasIndex(e => new { e.Key, e.Id });
             configure?.Invoke(entry);
             schema = entry.Metadata.GetSchema();
         });
@@ -58,6 +61,9 @@ public static class SignalsModelBuilderExtensions
             state.Property(e => e.Version).HasColumnName("version");
             state.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength);
             state.Property(e => e.UpdatedAt).HasColumnName("updated_at");
+
+            // The highest compacted version (the resume floor) at a dispatcher's start, without reading every key.
+            state.HasIndex(e => e.Version);
         });
         modelBuilder.Entity<SignalValueEntry>(value =>
         {

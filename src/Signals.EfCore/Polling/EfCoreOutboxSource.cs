@@ -28,8 +28,8 @@ namespace Signals.EntityFrameworkCore;
 /// </list>
 /// <para>Rows above the oldest gap are read again until it fills or expires; only the rows that fill a gap, and those above the highest id
 /// read so far, are returned, so each row is returned once.</para>
-/// <para>At start it loads the compacted state and the latest row of every key, then reads from <see cref="SignalsOutboxOptions.BatchSize"/>
-/// ids below the newest, so gaps left by transactions in flight at start-up are waited for like any other.</para>
+/// <para>At start it reads from <see cref="SignalsOutboxOptions.BatchSize"/> ids below the newest, so gaps left by transactions in
+/// flight at start-up are waited for like any other; it loads no key's state (the hub reads keys when they are asked for).</para>
 /// </remarks>
 internal sealed class EfCoreOutboxSource : IOutboxSource
 {
@@ -67,35 +67,21 @@ internal sealed class EfCoreOutboxSource : IOutboxSource
     public string Kind { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Reads no key's state (the hub reads the keys it needs when they are asked for): only the highest compacted version (the resume
+    /// floor) and the newest id, each by its index, so the time to start does not grow with the keys stored. The first read then returns the newest <see cref="SignalsOutboxOptions.BatchSize"/>
+    /// rows, to find the gaps left by transactions in flight at start-up and the keys a late change can hide behind.
+    /// </remarks>
     public async Task<OutboxProgress> LoadAsync(Action<OutboxRow> publish, CancellationToken cancellationToken)
     {
-        long compacted = 0;
+        long compacted;
         ContextLease lease = await _leaseContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            foreach (SignalStateEntry state in await lease.Context.Set<SignalStateEntry>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false))
-            {
-                compacted = Math.Max(compacted, state.Version);
-                publish(new OutboxRow(state.Version, state.Key, state.UpdatedAt, state.Hash, OutboxRowKind.State));
-            }
-
-            IQueryable<SignalOutboxEntry> outbox = lease.Context.Set<SignalOutboxEntry>().AsNoTracking();
-            IQueryable<long> latestIds = outbox.GroupBy(e => e.Key).Select(g => g.Max(e => e.Id));
-            long newest = 0;
-            foreach (OutboxRow row in await outbox
-                .Where(e => latestIds.Contains(e.Id))
-                .OrderBy(e => e.Id)
-                .Select(e => new OutboxRow(e.Id, e.Key, e.CreatedAt, e.Hash, OutboxRowKind.State))
-                .ToListAsync(cancellationToken)
-                .ConfigureAwait(false))
-            {
-                newest = row.Id;
-                publish(row);
-            }
-
-            // Re-read the recent tail to find gaps left by transactions in flight at start-up; the load covers the rows it has.
+            compacted = await lease.Context.Set<SignalStateEntry>().MaxAsync(s => (long?)s.Version, cancellationToken).ConfigureAwait(false) ?? 0;
+            long newest = await lease.Context.Set<SignalOutboxEntry>().MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false) ?? 0;
             _position = Math.Max(0, newest - _batchSize);
-            _seenThrough = newest;
+            _seenThrough = _position;
             _loaded = true;
         }
 

@@ -10,7 +10,11 @@ internal interface IOutboxSource : IAsyncDisposable
     /// <summary>Gets a short name of the dispatcher kind, for logs and health reports.</summary>
     string Kind { get; }
 
-    /// <summary>Reads the latest version of every key (compacted state and outbox) and positions the source after it.</summary>
+    /// <summary>
+    /// Positions the source at the head of the change feed, reading no key's state (the hub reads keys when asked), and returns the
+    /// newest rows, so the dispatcher knows the keys a change still in flight can be late behind, and the highest compacted version (the
+    /// resume floor); its time does not grow with the keys stored.
+    /// </summary>
     /// <param name="publish">Receives each row.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The progress after the read.</returns>

@@ -53,6 +53,44 @@ internal abstract class OutboxProvider
     public abstract IValueCommands GetValueCommands(DbContext context);
 
     /// <summary>
+    /// Reads the current version of each key — the latest of its compacted state row and its outbox rows — in one query, for the hub's
+    /// keys it does not hold (<c>ISignalVersionSource</c>).
+    /// </summary>
+    /// <param name="context">A context of the application's type, leased for the read.</param>
+    /// <param name="keys">The keys; distinct, at least one.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The version of each key that has one, in any order.</returns>
+    /// <remarks>
+    /// The neutral query is one LINQ statement: the keys' state rows <c>UNION ALL</c> each key's outbox row with no higher id of the same
+    /// key (an anti-join the <c>(key, id)</c> index answers per key), the keys as one collection parameter (PostgreSQL: an array, SQLite:
+    /// JSON), so a thousand keys are one round trip. Both rows of a key can come back; the higher version wins.
+    /// </remarks>
+    public virtual async Task<IReadOnlyList<SignalVersion>> ReadVersionsAsync(DbContext context, IReadOnlyList<SignalKey> keys, CancellationToken cancellationToken)
+    {
+        string[] texts = [.. keys.Select(static k => k.Value)];
+        IQueryable<SignalOutboxEntry> outbox = context.Set<SignalOutboxEntry>().AsNoTracking();
+        var rows = await context.Set<SignalStateEntry>().AsNoTracking()
+            .Where(s => texts.Contains(s.Key))
+            .Select(s => new { s.Key, s.Version, s.Hash, s.UpdatedAt })
+            .Concat(outbox
+                .Where(e => texts.Contains(e.Key) && !outbox.Any(o => o.Key == e.Key && o.Id > e.Id))
+                .Select(e => new { e.Key, Version = e.Id, e.Hash, UpdatedAt = e.CreatedAt }))
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+
+        var latest = new Dictionary<string, SignalVersion>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if ((!latest.TryGetValue(row.Key, out SignalVersion held) || held.Version < row.Version) && SignalKey.TryParse(row.Key, out SignalKey key, out _))
+            {
+                latest[row.Key] = new SignalVersion(key, row.Version, row.Hash, row.UpdatedAt);
+            }
+        }
+
+        return [.. latest.Values];
+    }
+
+    /// <summary>
     /// Tells whether an exception thrown by reading the outbox means the database lacks the Signals schema — a table, a column or the
     /// id sequence is missing (never created, or created for an older model) — rather than a passing failure.
     /// </summary>

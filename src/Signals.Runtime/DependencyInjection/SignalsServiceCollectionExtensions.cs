@@ -15,8 +15,8 @@ public static class SignalsServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <returns>A builder on which packages add their parts (e.g. the EF Core outbox and dispatcher).</returns>
     /// <remarks>
-    /// Idempotent: calling it again adds nothing twice. <see cref="SignalsOptions"/> binds the <c>Signals</c> configuration section
-    /// and is validated at start-up.
+    /// Idempotent: calling it again adds nothing twice. <see cref="SignalsOptions"/> binds the <c>Signals</c> configuration section,
+    /// <see cref="SignalHubOptions"/> the <c>Signals:Hub</c> section; both are validated at start-up.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public static ISignalsBuilder AddSignals(this IServiceCollection services)
@@ -37,7 +37,13 @@ public static class SignalsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<SignalsMetrics>();
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
-        services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
+        services.AddOptions<SignalHubOptions>().BindConfiguration(SignalHubOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalHubOptions>, SignalHubOptionsValidator>());
+        services.TryAddSingleton(static sp => new SignalHub(
+            sp.GetRequiredService<IOptions<SignalsOptions>>(),
+            sp.GetRequiredService<IOptions<SignalHubOptions>>(),
+            sp.GetService<ISignalVersionSource>(),
+            sp.GetRequiredService<SignalsMetrics>()));
         services.TryAddSingleton<SignalSourceStatus>();
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());

@@ -19,6 +19,8 @@ namespace Signals;
 /// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's outbox row being written (<see cref="SignalVersion.UpdatedAt"/>, inside the writer's transaction, so it includes the rest of that transaction) to its publication in this instance's hub; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: this instance's unsettled outbox backlog after each read: outbox ids drawn by writers (or read past a gap) above its settled cursor. It grows while the dispatcher falls behind or a transaction that wrote to the outbox stays open; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.dispatcher.reannouncements</c></term><description>counter, <c>{change}</c>: changes that committed after a newer version of their key had been published, which the dispatcher announced again under a new version; recorded by the EF Core dispatchers.</description></item>
+/// <item><term><c>signals.hub.evictions</c></term><description>counter, <c>{key}</c>: keys the hub's cache let go to stay within <see cref="SignalHubOptions.MaxCachedKeys"/> (with a database behind the hub).</description></item>
+/// <item><term><c>signals.hub.version_reads</c></term><description>counter, <c>{key}</c>: key versions the hub read from the database behind it because it did not hold them.</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -49,6 +51,8 @@ public sealed class SignalsMetrics
     private readonly Histogram<double> _dispatcherLag;
     private readonly Gauge<long> _outboxDepth;
     private readonly Counter<long> _reannouncements;
+    private readonly Counter<long> _hubEvictions;
+    private readonly Counter<long> _versionReads;
 
     /// <summary>Initializes the instruments on a meter created by <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The app's meter factory (registered by the host, or by <c>AddSignals()</c> through <c>AddMetrics()</c>).</param>
@@ -70,6 +74,8 @@ public sealed class SignalsMetrics
         _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Outbox ids above this instance's settled cursor: writes in flight or not yet read.");
         _reannouncements = Meter.CreateCounter<long>(
             "signals.dispatcher.reannouncements", "{change}", "Changes that committed after a newer version of their key had been published, announced again.");
+        _hubEvictions = Meter.CreateCounter<long>("signals.hub.evictions", "{key}", "Keys the hub's cache let go to stay within its bound.");
+        _versionReads = Meter.CreateCounter<long>("signals.hub.version_reads", "{key}", "Key versions the hub read from the database because it did not hold them.");
     }
 
     /// <summary>Gets the meter the instruments belong to.</summary>
@@ -104,4 +110,12 @@ public sealed class SignalsMetrics
     /// <summary>Records changes a dispatcher announced again under a new version. For dispatchers.</summary>
     /// <param name="count">How many late changes were announced again.</param>
     public void RecordReannouncements(int count) => _reannouncements.Add(count);
+
+    /// <summary>Records keys the hub's cache evicted.</summary>
+    /// <param name="count">How many keys.</param>
+    public void RecordHubEvictions(int count) => _hubEvictions.Add(count);
+
+    /// <summary>Records key versions the hub read from the database behind it.</summary>
+    /// <param name="count">How many keys were read (in one query).</param>
+    public void RecordVersionReads(int count) => _versionReads.Add(count);
 }

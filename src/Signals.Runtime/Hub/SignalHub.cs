@@ -4,15 +4,20 @@ using Microsoft.Extensions.Options;
 namespace Signals;
 
 /// <summary>
-/// The in-process fan-out: the current version of every key this instance has seen, the subscribers of each key,
-/// and long-poll waiters. Dispatchers <see cref="Publish(SignalVersion)"/> committed changes into it; endpoints read from it.
+/// The in-process fan-out: the current versions of keys, the subscribers of each key, and long-poll waiters. Dispatchers
+/// <see cref="Publish(SignalVersion)"/> committed changes into it; endpoints read from it.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe; one instance per app (registered as a singleton by <c>AddSignals()</c>).</para>
+/// <para>Without a database behind it (<c>AddSignals()</c> alone) it holds every key that changed. With one (the EF Core outbox) it
+/// holds only the keys someone watches (pinned: the dispatcher keeps them current) and, up to <see cref="SignalHubOptions.MaxCachedKeys"/>,
+/// keys asked for recently; it reads any other key's version from the database when asked (<see cref="GetVersionsAsync"/>: many
+/// keys in one query), and a change of a key it does not hold changes nothing in it. In stateless serving (no dispatcher) it holds
+/// nothing between requests.</para>
 /// <para>Versions are monotonic per key: publishing a version at or below the key's current one changes nothing, so replays
 /// after a reconnect and duplicates from several dispatch paths are harmless.</para>
 /// </remarks>
-public sealed class SignalHub
+public sealed partial class SignalHub
 {
     private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries;
     private readonly ConcurrentDictionary<SignalKey, KeyEntry>.AlternateLookup<ReadOnlySpan<char>> _entriesByText;
@@ -30,12 +35,26 @@ public sealed class SignalHub
     {
     }
 
-    /// <summary>Initializes a new instance.</summary>
+    /// <summary>Initializes a new instance that holds every key that changed (no database behind it).</summary>
     /// <param name="options">The Signals options; <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds subscriptions.</param>
     public SignalHub(IOptions<SignalsOptions> options)
+        : this(options, Options.Create(new SignalHubOptions()), source: null, metrics: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The Signals options; <see cref="SignalsOptions.MaxKeysPerSubscription"/> bounds subscriptions.</param>
+    /// <param name="hubOptions">The cache's bound, used when <paramref name="source"/> is given.</param>
+    /// <param name="source">Where versions live when the hub does not hold them; <see langword="null"/>: the hub holds every key.</param>
+    /// <param name="metrics">Records evictions and versions read; optional.</param>
+    internal SignalHub(IOptions<SignalsOptions> options, IOptions<SignalHubOptions> hubOptions, ISignalVersionSource? source, SignalsMetrics? metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hubOptions);
         _maxKeysPerSubscription = options.Value.MaxKeysPerSubscription;
+        _maxCachedKeys = hubOptions.Value.MaxCachedKeys;
+        _source = source;
+        _metrics = metrics;
         _entries = new ConcurrentDictionary<SignalKey, KeyEntry>(SignalKeyComparer.Instance);
         _entriesByText = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -179,8 +198,36 @@ public sealed class SignalHub
     /// <summary>Gets the current state of a key.</summary>
     /// <param name="key">The key.</param>
     /// <returns>The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed.</returns>
+    /// <remarks>
+    /// A key the hub does not hold is read from the database behind it, if any, and the calling thread waits for that read: on request
+    /// paths use <see cref="GetVersionsAsync"/>, which also reads many keys in one query.
+    /// </remarks>
     public SignalVersion GetVersion(SignalKey key)
-        => _entries.TryGetValue(key, out KeyEntry? entry) ? entry.Current : SignalVersion.Initial(key);
+    {
+        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded && _source is not { PublishesChanges: false })
+        {
+            entry.Referenced = true;
+            return entry.Current;
+        }
+
+        return _source is null ? SignalVersion.Initial(key) : GetVersionsAsync([key]).AsTask().GetAwaiter().GetResult()[0];
+    }
+
+    /// <summary>Gets the version the hub holds of a key, without reading the database behind it.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="version">The version held, or default.</param>
+    /// <returns><see langword="true"/> when the hub holds the key's version.</returns>
+    internal bool TryGetHeldVersion(SignalKey key, out SignalVersion version)
+    {
+        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded)
+        {
+            version = entry.Current;
+            return true;
+        }
+
+        version = default;
+        return false;
+    }
 
     /// <summary>Finds a key this hub holds by its text, without making a string: a request can name a key the hub knows for free.</summary>
     /// <param name="text">The key's canonical text.</param>
@@ -258,9 +305,26 @@ public sealed class SignalHub
     /// learns of later. <c>0</c> (the default) starts with every key that has ever changed; <see cref="long.MaxValue"/> yields nothing.
     /// </param>
     /// <returns>The subscription; dispose it to stop watching.</returns>
+    /// <remarks>
+    /// A watched key is pinned in the hub. The version of a key the hub did not hold is read from the database behind it, in the
+    /// background, and arrives as the subscription's first change of that key; <see cref="SubscribeAsync"/> waits for that read.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="keys"/> is empty, holds a default key, or holds more than <see cref="SignalsOptions.MaxKeysPerSubscription"/> keys.</exception>
     public SignalSubscription Subscribe(IEnumerable<SignalKey> keys, long after = 0)
     {
+        SignalSubscription subscription = SubscribeCore(keys, after, out List<KeyEntry>? cold);
+        if (cold is not null)
+        {
+            // Observed here: a failed read leaves the keys unread, and the next use of them reads again.
+            _ = EnsureLoadedAsync(cold).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+
+        return subscription;
+    }
+
+    private SignalSubscription SubscribeCore(IEnumerable<SignalKey> keys, long after, out List<KeyEntry>? cold)
+    {
+        cold = null;
         SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "subscribe to");
         if (distinct.Length == 0)
         {
@@ -278,7 +342,7 @@ public sealed class SignalHub
         {
             while (true)
             {
-                KeyEntry entry = _entries.GetOrAdd(key, static k => new KeyEntry(k));
+                KeyEntry entry = GetOrAddEntry(key);
                 lock (entry)
                 {
                     if (entry.Removed)
@@ -292,7 +356,12 @@ public sealed class SignalHub
                         (firstWatched ??= []).Add(key);
                     }
 
-                    if (entry.Current.Version > after)
+                    if (!entry.Loaded && IsCaching)
+                    {
+                        (cold ??= []).Add(entry);
+                    }
+
+                    if (entry.Loaded && entry.Current.Version > after)
                     {
                         subscription.Enqueue(entry.Current);
                         subscription.Wake();
@@ -318,9 +387,14 @@ public sealed class SignalHub
     {
         ArgumentNullException.ThrowIfNull(known);
         using SignalSubscription subscription = Subscribe(known.Keys);
-        if (known.Any(pair => GetVersion(pair.Key).Version != pair.Value))
+        if (await DiffersAsync(known, cancellationToken).ConfigureAwait(false))
         {
             return true;
+        }
+
+        if (_source is { PublishesChanges: false } stateless)
+        {
+            return await PollForChangeAsync(known, stateless.PollInterval, timeout, cancellationToken).ConfigureAwait(false);
         }
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -349,6 +423,7 @@ public sealed class SignalHub
     internal void Unsubscribe(SignalSubscription subscription)
     {
         List<SignalKey>? lastGone = null;
+        List<KeyEntry>? unwatched = null;
         foreach (SignalKey key in subscription.Keys)
         {
             if (!_entries.TryGetValue(key, out KeyEntry? entry))
@@ -363,14 +438,26 @@ public sealed class SignalHub
                     (lastGone ??= []).Add(key);
                 }
 
-                // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys.
-                if (entry.SubscriberCount == 0 && entry.Current.Version == 0)
+                if (entry.SubscriberCount > 0 || entry.Removed)
+                {
+                    continue;
+                }
+
+                // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys; with a
+                // database behind the hub, one whose version was never read, or any in stateless serving (nothing is kept).
+                if (IsCaching ? !entry.Loaded && entry.Loading is null : _source is not null || entry.Current.Version == 0)
                 {
                     entry.Removed = true;
                     _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
                 }
+                else if (IsCaching && entry.Loaded)
+                {
+                    (unwatched ??= []).Add(entry);
+                }
             }
         }
+
+        Admit(unwatched);
 
         RaiseWatchersChanged(lastGone, isWatched: false);
     }
@@ -399,11 +486,31 @@ public sealed class SignalHub
         SignalSubscription[] subscribers;
         while (true)
         {
-            KeyEntry entry = _entries.GetOrAdd(version.Key, static key => new KeyEntry(key));
+            KeyEntry? entry;
+            if (_source is not null)
+            {
+                // A key the hub does not hold stays out: its next use reads the database, which has this change.
+                if (!_entries.TryGetValue(version.Key, out entry))
+                {
+                    _ = AdvanceMax(ref _cursor, version.Version);
+                    return false;
+                }
+            }
+            else
+            {
+                entry = GetOrAddEntry(version.Key);
+            }
+
             lock (entry)
             {
                 if (entry.Removed)
                 {
+                    if (_source is not null)
+                    {
+                        _ = AdvanceMax(ref _cursor, version.Version);
+                        return false;
+                    }
+
                     continue;
                 }
 
@@ -453,78 +560,4 @@ public sealed class SignalHub
 
         return false;
     }
-
-    private sealed class KeyEntry(SignalKey key)
-    {
-        // A SignalVersion is wider than a machine word, and GetVersion reads it without the lock: each publish replaces the whole box,
-        // so a reader gets one version entire, never the version of one publish with the hash of another.
-        private VersionBox _current = new(SignalVersion.Initial(key));
-
-        public SignalVersion Current
-        {
-            get => Volatile.Read(ref _current).Value;
-            set => Volatile.Write(ref _current, new VersionBox(value));
-        }
-
-        // The key's subscribers are _subscribers[.._count], guarded by the entry's lock. Subscribing appends in place while the array
-        // has room and doubles it when full, so N subscriptions of one key cost O(N), not O(N²) as a copy per subscription would.
-        // A publisher iterates an array outside the lock, so an array it was given must never be written again: ShareSubscribers hands
-        // out only a full array (trimmed first if needed), and a full array is never written in place (adding grows into a new one,
-        // removing copies it first).
-        private SignalSubscription[] _subscribers = [];
-        private int _count;
-
-        public int SubscriberCount => _count;
-
-        public bool Removed { get; set; }
-
-        public void AddSubscriber(SignalSubscription subscription)
-        {
-            if (_count == _subscribers.Length)
-            {
-                Array.Resize(ref _subscribers, Math.Max(1, _count * 2));
-            }
-
-            _subscribers[_count++] = subscription;
-        }
-
-        /// <returns><see langword="true"/> when the subscription was a subscriber.</returns>
-        public bool RemoveSubscriber(SignalSubscription subscription)
-        {
-            int index = Array.IndexOf(_subscribers, subscription, 0, _count);
-            if (index < 0)
-            {
-                return false;
-            }
-
-            if (_count == _subscribers.Length)
-            {
-                _subscribers = (SignalSubscription[])_subscribers.Clone();
-            }
-
-            // Order does not matter: the last subscriber takes the slot.
-            _count--;
-            _subscribers[index] = _subscribers[_count];
-            _subscribers[_count] = null!;
-            if (_count == 0)
-            {
-                _subscribers = [];
-            }
-
-            return true;
-        }
-
-        /// <summary>Returns the subscribers as an array nobody writes again; the same array until they change.</summary>
-        public SignalSubscription[] ShareSubscribers()
-        {
-            if (_count != _subscribers.Length)
-            {
-                _subscribers = _subscribers[.._count];
-            }
-
-            return _subscribers;
-        }
-    }
-
-    private sealed record VersionBox(SignalVersion Value);
 }

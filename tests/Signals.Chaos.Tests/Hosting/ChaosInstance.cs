@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,6 +22,12 @@ internal sealed class ChaosInstance : IAsyncDisposable
     private readonly WebApplication _app;
     private int _disposed;
 
+    /// <summary>
+    /// The hub's cache bound: smaller than the keyspace (65 keys on PostgreSQL), so keys nobody watches on an instance (subscribers
+    /// switch instances) and the cold keys the run's syncs ask for are evicted and read from the database again during the run.
+    /// </summary>
+    public const int MaxCachedKeys = 16;
+
     private ChaosInstance(string name, WebApplication app, Uri baseAddress)
     {
         Name = name;
@@ -40,17 +48,22 @@ internal sealed class ChaosInstance : IAsyncDisposable
     /// <param name="name">The instance name.</param>
     /// <param name="database">The shared database.</param>
     /// <param name="log">Counts what the instance logs.</param>
+    /// <param name="cache">Counts what the instance's hub evicts.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>The started instance.</returns>
-    public static async Task<ChaosInstance> StartAsync(string name, ChaosDatabase database, LogCounter log, CancellationToken cancellationToken)
+    public static async Task<ChaosInstance> StartAsync(string name, ChaosDatabase database, LogCounter log, CacheCounter cache, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration[$"{SignalHubOptions.SectionName}:{nameof(SignalHubOptions.MaxCachedKeys)}"] = MaxCachedKeys.ToString(CultureInfo.InvariantCulture);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(log);
         builder.Services.AddDbContext<ChaosDbContext>(database.ConfigureContext);
         database.UseProvider(builder.Services.AddSignals(o => o.InstanceId = name).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ChaosDbContext>());
 
         WebApplication app = builder.Build();
+        app.Services.GetRequiredService<SignalHub>();
+        IDisposable evictions = cache.Listen(app.Services.GetRequiredService<IMeterFactory>());
+        app.Lifetime.ApplicationStopped.Register(evictions.Dispose);
         app.MapSignals("/signals");
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

@@ -16,6 +16,9 @@ internal sealed class InstancePair : IAsyncDisposable
     /// <summary>Gets the log counts of each side (kept across restarts).</summary>
     public LogCounter[] Logs { get; } = [new(), new()];
 
+    /// <summary>Gets what each side's hubs evicted, over restarts.</summary>
+    public CacheCounter[] Caches { get; } = [new(), new()];
+
     /// <summary>Starts both instances.</summary>
     /// <param name="database">The shared database (its schema must exist).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
@@ -27,7 +30,7 @@ internal sealed class InstancePair : IAsyncDisposable
         {
             for (int side = 0; side < 2; side++)
             {
-                pair._instances[side] = await ChaosInstance.StartAsync(Names[side], database, pair.Logs[side], cancellationToken);
+                pair._instances[side] = await ChaosInstance.StartAsync(Names[side], database, pair.Logs[side], pair.Caches[side], cancellationToken);
             }
 
             return pair;
@@ -66,7 +69,7 @@ internal sealed class InstancePair : IAsyncDisposable
             await old.DisposeAsync();
         }
 
-        ChaosInstance fresh = await ChaosInstance.StartAsync(Names[side], _database, Logs[side], cancellationToken);
+        ChaosInstance fresh = await ChaosInstance.StartAsync(Names[side], _database, Logs[side], Caches[side], cancellationToken);
         Volatile.Write(ref _instances[side], fresh);
     }
 

@@ -46,6 +46,12 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     /// <summary>Gets how long it took every subscriber to catch up after the last write, or <see langword="null"/> when they did not within the bound.</summary>
     public TimeSpan? QuiescenceTime { get; private set; }
 
+    /// <summary>Gets how many syncs of cold keys (beside the real ones) were answered while the writers ran.</summary>
+    public int ColdSyncs { get; private set; }
+
+    /// <summary>Gets how many times a sync answered a version for a key nothing ever wrote (must be 0).</summary>
+    public int ColdPhantoms { get; private set; }
+
     /// <summary>Gets the subscribers.</summary>
     public IReadOnlyList<ChaosSubscriber> Subscribers => _subscribers;
 
@@ -64,11 +70,23 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
                 ?? throw new TimeoutException($"The subscribers did not all connect within {RecoveryTimeout}.");
 
             writers = [.. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i)))];
-            await WriteWithFaultsAsync(writers, cancellationToken);
-            if (database is PostgresChaosDatabase)
+            using (var stopChurning = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                // SQLite's writers take turns: a transaction holding its write lock until a later one commits cannot happen there.
-                await WriteLateTailAsync(writers, cancellationToken);
+                Task churning = ChurnAsync(new Random(seed ^ 0x5CA1E), stopChurning.Token);
+                try
+                {
+                    await WriteWithFaultsAsync(writers, cancellationToken);
+                    if (database is PostgresChaosDatabase)
+                    {
+                        // SQLite's writers take turns: a transaction holding its write lock until a later one commits cannot happen there.
+                        await WriteLateTailAsync(writers, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    await stopChurning.CancelAsync();
+                    await churning;
+                }
             }
 
             // Read again each time: dispatchers may still announce keys again after the writers stopped (a late commit).
@@ -277,6 +295,56 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     }
 
     /// <summary>Asks an instance's sync endpoint for every key's version, as a client that knows nothing.</summary>
+    /// <summary>
+    /// While the writers run, syncs every key of the run with keys nothing writes, fresh ones each time, on either instance: more keys than
+    /// <see cref="ChaosInstance.MaxCachedKeys"/>, so each instance evicts (the run's keys that no subscriber there watches included) and
+    /// reads them from the database again. A key nothing writes must never come back changed. A sync refused while a fault is on is skipped.
+    /// </summary>
+    private async Task ChurnAsync(Random random, CancellationToken cancellationToken)
+    {
+        const int ColdBase = 2_000_000;
+        const int ColdPerSync = 24;
+        int next = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (instances.Pick(random.Next(2)) is { Instance: var instance })
+                {
+                    Dictionary<string, long> known = _keyspace.All.ToDictionary(static k => k, static _ => 0L, StringComparer.Ordinal);
+                    var cold = new HashSet<string>(StringComparer.Ordinal);
+                    for (int i = 0; i < ColdPerSync; i++)
+                    {
+                        string key = ChaosNote.Keys.Item(ColdBase + next++).Value;
+                        cold.Add(key);
+                        known[key] = 0;
+                    }
+
+                    try
+                    {
+                        using HttpResponseMessage response = await instance.Http.PostAsJsonAsync("/signals/sync", new { known }, JsonSerializerOptions.Web, cancellationToken);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            JsonObject changed = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["changed"]!.AsObject();
+                            ColdSyncs++;
+                            ColdPhantoms += changed.Count(p => cold.Contains(p.Key));
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The instance is restarting.
+                    }
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The writers are done.
+        }
+    }
+
     private async Task<IReadOnlyDictionary<string, long>> SyncAsync(int side, CancellationToken cancellationToken)
     {
         ChaosInstance instance = instances.Get(side) ?? throw new InvalidOperationException($"Instance {InstancePair.NameOf(side)} is not running.");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -33,8 +34,17 @@ internal sealed class SignalsTestApp : IAsyncDisposable
     /// <summary>Starts an instance on PostgreSQL (<c>UsePostgreSql()</c>); <paramref name="outbox"/> adds to the outbox's registration.</summary>
     public static Task<SignalsTestApp> StartPostgresAsync(
         string connectionString, Action<SignalsOutboxOptions>? configure = null, Action<ISignalsOutboxBuilder>? outbox = null, ILoggerProvider? logs = null)
+        => StartPostgresAsync(connectionString, [], configure, outbox, logs);
+
+    /// <summary>Starts an instance on PostgreSQL whose contexts also get <paramref name="interceptors"/>.</summary>
+    public static Task<SignalsTestApp> StartPostgresAsync(
+        string connectionString,
+        IInterceptor[] interceptors,
+        Action<SignalsOutboxOptions>? configure = null,
+        Action<ISignalsOutboxBuilder>? outbox = null,
+        ILoggerProvider? logs = null)
         => StartAsync(
-            o => o.UseNpgsql(connectionString),
+            o => o.UseNpgsql(connectionString).AddInterceptors(interceptors),
             configure,
             builder =>
             {
@@ -46,7 +56,12 @@ internal sealed class SignalsTestApp : IAsyncDisposable
     /// <summary>Starts an instance on a SQLite file (<c>UseSqlite()</c>); <paramref name="outbox"/> adds to the outbox's registration.</summary>
     public static Task<SignalsTestApp> StartSqliteAsync(
         string connectionString, Action<SignalsOutboxOptions>? configure = null, ILoggerProvider? logs = null)
-        => StartAsync(o => o.UseSqlite(connectionString), configure, builder => builder.UseSqlite(), logs);
+        => StartSqliteAsync(connectionString, [], configure, logs);
+
+    /// <summary>Starts an instance on a SQLite file whose contexts also get <paramref name="interceptors"/>.</summary>
+    public static Task<SignalsTestApp> StartSqliteAsync(
+        string connectionString, IInterceptor[] interceptors, Action<SignalsOutboxOptions>? configure = null, ILoggerProvider? logs = null)
+        => StartAsync(o => o.UseSqlite(connectionString).AddInterceptors(interceptors), configure, builder => builder.UseSqlite(), logs);
 
     /// <summary>Starts an instance on EF Core's in-memory database (the neutral provider).</summary>
     public static Task<SignalsTestApp> StartInMemoryAsync(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -88,13 +87,7 @@ internal static class FanOutServer
                 break;
         }
 
-        app.MapPost("/bench/gc", static () =>
-        {
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            return GC.GetTotalMemory(forceFullCollection: false).ToString(CultureInfo.InvariantCulture);
-        });
+        app.MapPost("/bench/gc", BenchApp.CollectGarbage);
 
         Uri address = await BenchApp.StartAsync(app, CancellationToken.None);
         Console.WriteLine(ReadyPrefix + address);

@@ -58,6 +58,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Key", "Id");
+
                     b.HasIndex("ReannouncedId")
                         .IsUnique()
                         .HasFilter("\"reannounced_id\" IS NOT NULL");
@@ -93,6 +95,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                         .HasColumnName("version");
 
                     b.HasKey("Key");
+
+                    b.HasIndex("Version");
 
                     b.HasIndex("TransactionId");
 

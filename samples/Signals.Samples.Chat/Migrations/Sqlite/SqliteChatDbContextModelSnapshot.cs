@@ -45,6 +45,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Key", "Id");
+
                     b.ToTable("signals_outbox", (string)null);
                 });
 
@@ -69,6 +71,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
                         .HasColumnName("version");
 
                     b.HasKey("Key");
+
+                    b.HasIndex("Version");
 
                     b.ToTable("signals_state", (string)null);
                 });
