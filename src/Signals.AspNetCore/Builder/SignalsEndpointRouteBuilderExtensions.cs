@@ -132,7 +132,10 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <para><c>PUT</c> takes a JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
     /// (413 beyond), as <c>application/json</c> (415 otherwise), that deserializes to the value signal's declared type
     /// (<see cref="SignalDescriptor.ValueType"/>; 400 <c>invalid-value</c> otherwise), and answers 200 with the stored value and its
-    /// version; a value equal to the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
+    /// version (its <c>ETag</c> is the version, <c>"42"</c>); a value equal to the stored one bumps no version. With
+    /// <c>If-Match: "42"</c> it stores only if the key is still at version 42 (<c>"0"</c>: only if nothing is stored), else answers 412
+    /// <c>version-conflict</c> and changes nothing; a malformed <c>If-Match</c> is 400. <c>DELETE</c> answers 204, or 404 when nothing
+    /// was stored.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>
@@ -149,6 +152,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .WithDisplayName(ValuesEndpoint.SetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
