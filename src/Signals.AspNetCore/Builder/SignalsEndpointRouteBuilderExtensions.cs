@@ -17,7 +17,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
-    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/client.js</c> (the browser client, an ES
+    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/mesh</c> (the live instances of the cluster,
+    /// <see cref="SignalMesh"/>), <c>GET {pattern}/client.js</c> (the browser client, an ES
     /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
     /// <c>GET {pattern}/keys.d.ts</c> (typed key builders and value types of the declared signals, generated from the catalog).
     /// </summary>
@@ -77,6 +78,8 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
+        group.MapGet("/mesh", (HttpContext context) => MeshEndpoint.Handle(context, services))
+            .WithDisplayName(MeshEndpoint.Name);
         var keys = new KeysEndpoint(services);
         group.MapGet(KeysEndpoint.ScriptPattern, keys.Script).WithDisplayName(KeysEndpoint.Name);
         group.MapGet(KeysEndpoint.DeclarationsPattern, keys.Declarations).WithDisplayName(KeysEndpoint.Name);
@@ -84,6 +87,7 @@ public static class SignalsEndpointRouteBuilderExtensions
         FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
         FallbackEndpoints.MapMethodNotAllowed(group, "/catalog", CatalogEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/mesh", MeshEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.ScriptPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.DeclarationsPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);

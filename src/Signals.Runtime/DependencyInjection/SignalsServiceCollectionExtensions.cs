@@ -39,6 +39,7 @@ public static class SignalsServiceCollectionExtensions
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.TryAddSingleton(static sp => new SignalHub(sp.GetRequiredService<IOptions<SignalsOptions>>()));
         services.TryAddSingleton<SignalSourceStatus>();
+        services.TryAddSingleton<SignalMesh>();
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
         services.TryAddSingleton<ISignalValueStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
