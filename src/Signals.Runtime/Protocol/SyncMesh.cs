@@ -14,9 +14,13 @@ public sealed class SyncMesh
     [JsonPropertyName("peers")]
     public IReadOnlyDictionary<string, string> Peers { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Gets when each of <see cref="Peers"/> last heartbeated, in Unix milliseconds (instance id → time); a Signals addition.</summary>
+    /// <summary>
+    /// Gets when each of <see cref="Peers"/> last heartbeated, in Unix milliseconds (instance id → time); a Signals addition, left out
+    /// (<see langword="null"/>) when there are no peers, so an instance alone answers exactly what Reality does.
+    /// </summary>
     [JsonPropertyName("lastSeen")]
-    public IReadOnlyDictionary<string, long> LastSeen { get; init; } = new Dictionary<string, long>();
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? LastSeen { get; init; }
 
     /// <summary>
     /// Gets the answering instance's position in the global change feed: it has every change up to this version (its
