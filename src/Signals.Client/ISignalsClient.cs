@@ -35,4 +35,23 @@ public interface ISignalsClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The value and its version, or <see langword="null"/> when nothing is stored.</returns>
     ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a value signal's value (over HTTP, <c>PUT {prefix}/values/{key}</c>, which the server maps with <c>MapSignalValueWrites()</c>).</summary>
+    /// <param name="key">The value signal's key.</param>
+    /// <param name="value">The value, as JSON.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The stored value and its version (unchanged when the value equals the stored one).</returns>
+    ValueTask<SignalValue<JsonElement>> SetValueAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a value signal's value only if the key is still at <paramref name="expectedVersion"/> (compare-and-set; over HTTP a
+    /// <c>PUT</c> with <c>If-Match: "&lt;version&gt;"</c>, answered 412 when the key moved on). Functional updates
+    /// (<see cref="SignalValueReference{T}.UpdateAsync"/>) are built on it.
+    /// </summary>
+    /// <param name="key">The value signal's key.</param>
+    /// <param name="value">The value, as JSON.</param>
+    /// <param name="expectedVersion">The version the caller read; <c>0</c> for "only if nothing is stored".</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The stored value and its version, or <see langword="null"/> when the key is not at <paramref name="expectedVersion"/> (nothing was written).</returns>
+    ValueTask<SignalValue<JsonElement>?> TrySetValueAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default);
 }

@@ -35,6 +35,40 @@ public readonly struct SignalValueReference<T>(ISignalsClient client, SignalKey 
         return stored is null ? new SignalValue<T>(SignalVersion.Initial(Key), _defaultValue()) : SignalValueStoreExtensions.Deserialize<T>(stored);
     }
 
+    /// <summary>Stores a value (over HTTP, <c>PUT {prefix}/values/{key}</c>, which the server maps with <c>MapSignalValueWrites()</c>).</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The stored value and its version (unchanged when the value equals the stored one).</returns>
+    public async ValueTask<SignalValue<T>> SetAsync(T value, CancellationToken cancellationToken = default)
+    {
+        SignalValue<JsonElement> stored = await Client.SetValueAsync(Key, SignalValueStoreExtensions.Serialize(value), cancellationToken).ConfigureAwait(false);
+        return new SignalValue<T>(stored.State, value);
+    }
+
+    /// <summary>
+    /// Updates the value from its current value (<c>current =&gt; current with { Mode = "light" }</c>) with optimistic concurrency: reads
+    /// the value and its version, applies <paramref name="update"/>, and stores the result only if the key is still at that version
+    /// (<see cref="ISignalsClient.TrySetValueAsync"/>, over HTTP <c>If-Match</c>); when another writer got there first, it starts over
+    /// from the new value after a short jittered wait, so concurrent updaters never lose an update.
+    /// </summary>
+    /// <param name="update">Computes the new value from the current one; it may run once per attempt, so it must not have side effects.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The stored value and its version.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SignalValueConflictException">The update lost to concurrent writers 100 times in a row; nothing was written.</exception>
+    /// <exception cref="SignalValueFormatException">The stored value does not deserialize to <typeparamref name="T"/>; nothing was written.</exception>
+    public ValueTask<SignalValue<T>> UpdateAsync(Func<T, T> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        SignalValueReference<T> reference = this;
+        return SignalValueUpdate.RunAsync(
+            Key,
+            reference.GetWithVersionAsync,
+            (value, expectedVersion, ct) => reference.Client.TrySetValueAsync(reference.Key, value, expectedVersion, ct),
+            update,
+            cancellationToken);
+    }
+
     /// <summary>Watches the value: yields the current value, then the new value after every change of the key's version.</summary>
     /// <param name="cancellationToken">Ends the watch.</param>
     /// <returns>The values, as they change.</returns>

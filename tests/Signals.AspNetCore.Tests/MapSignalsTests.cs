@@ -118,7 +118,8 @@ public sealed class MapSignalsTests
             [
                 "Signals (no such endpoint)", "Signals browser client", "Signals browser client (other methods)", "Signals catalog",
                 "Signals catalog (other methods)", "Signals events", "Signals events (other methods)", "Signals key builders", "Signals key builders",
-                "Signals key builders (other methods)", "Signals key builders (other methods)", "Signals sync", "Signals sync (other methods)",
+                "Signals key builders (other methods)", "Signals key builders (other methods)", "Signals mesh", "Signals mesh (other methods)",
+                "Signals sync", "Signals sync (other methods)",
                 "Signals value", "Signals value (other methods)",
             ],
             names);

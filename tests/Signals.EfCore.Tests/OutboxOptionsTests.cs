@@ -131,7 +131,11 @@ public sealed class OutboxOptionsTests
         using IHost host = builder.Build();
         IServiceProvider provider = host.Services;
 
-        Assert.Single(provider.GetServices<IHostedService>());
+        // One dispatcher, and the one mesh heartbeat of the app.
+        IHostedService[] hosted = [.. provider.GetServices<IHostedService>()];
+        Assert.Equal(2, hosted.Length);
+        Assert.Single(hosted.OfType<OutboxDispatcher<ChatDbContext>>());
+        Assert.Single(hosted.OfType<MeshHeartbeat<ChatDbContext>>());
         SignalsOutboxOptions options = provider.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>().Get(typeof(ChatDbContext).FullName);
         Assert.Equal(10, options.BatchSize);
         Assert.Equal(TimeSpan.FromSeconds(3), options.PollInterval);

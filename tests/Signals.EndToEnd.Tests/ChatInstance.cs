@@ -29,7 +29,8 @@ internal sealed class ChatInstance : IAsyncDisposable
     /// <param name="instanceId">The instance's name (<c>Signals:InstanceId</c>).</param>
     /// <param name="storage">Where the instance keeps its data.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    public static async Task<ChatInstance> StartAsync(string instanceId, ChatStorage storage, CancellationToken cancellationToken)
+    /// <param name="settings">More configuration, as <c>--Section:Key value</c> pairs.</param>
+    public static async Task<ChatInstance> StartAsync(string instanceId, ChatStorage storage, CancellationToken cancellationToken, params string[] settings)
     {
         List<string> args =
         [
@@ -39,6 +40,7 @@ internal sealed class ChatInstance : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
         ];
         args.AddRange(storage.Args);
+        args.AddRange(settings);
         WebApplication app = ChatApp.Build([.. args]);
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

@@ -39,6 +39,7 @@ public class NamingTests
     {
         Assert.Equal(WellKnownTypeNames.SignalAttribute, typeof(SignalAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.SignalFamilyAttribute, typeof(SignalFamilyAttribute).FullName);
+        Assert.Equal(WellKnownTypeNames.SignalSource, typeof(ISignalSource).FullName);
         Assert.Equal(WellKnownTypeNames.SignalNamespaceAttribute, typeof(SignalNamespaceAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.SignalValueAttribute, typeof(SignalValueAttribute).FullName);
         Assert.Equal(WellKnownTypeNames.JsonPropertyNameAttribute, typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute).FullName);

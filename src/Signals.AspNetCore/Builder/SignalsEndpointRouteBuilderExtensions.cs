@@ -17,7 +17,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
     /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
-    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/client.js</c> (the browser client, an ES
+    /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/mesh</c> (the live instances of the cluster,
+    /// <see cref="SignalMesh"/>), <c>GET {pattern}/client.js</c> (the browser client, an ES
     /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
     /// <c>GET {pattern}/keys.d.ts</c> (typed key builders and value types of the declared signals, generated from the catalog).
     /// </summary>
@@ -77,6 +78,8 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/catalog", () => CatalogEndpoint.Handle(services))
             .WithDisplayName(CatalogEndpoint.Name);
+        group.MapGet("/mesh", (HttpContext context) => MeshEndpoint.Handle(context, services))
+            .WithDisplayName(MeshEndpoint.Name);
         var keys = new KeysEndpoint(services);
         group.MapGet(KeysEndpoint.ScriptPattern, keys.Script).WithDisplayName(KeysEndpoint.Name);
         group.MapGet(KeysEndpoint.DeclarationsPattern, keys.Declarations).WithDisplayName(KeysEndpoint.Name);
@@ -84,6 +87,7 @@ public static class SignalsEndpointRouteBuilderExtensions
         FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
         FallbackEndpoints.MapMethodNotAllowed(group, "/catalog", CatalogEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/mesh", MeshEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.ScriptPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.DeclarationsPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);
@@ -132,7 +136,10 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// <para><c>PUT</c> takes a JSON value other than <c>null</c>, at most <see cref="SignalsEndpointOptions.MaxValueBodySize"/> bytes
     /// (413 beyond), as <c>application/json</c> (415 otherwise), that deserializes to the value signal's declared type
     /// (<see cref="SignalDescriptor.ValueType"/>; 400 <c>invalid-value</c> otherwise), and answers 200 with the stored value and its
-    /// version; a value equal to the stored one bumps no version. <c>DELETE</c> answers 204, or 404 when nothing was stored.</para>
+    /// version (its <c>ETag</c> is the version, <c>"42"</c>); a value equal to the stored one bumps no version. With
+    /// <c>If-Match: "42"</c> it stores only if the key is still at version 42 (<c>"0"</c>: only if nothing is stored), else answers 412
+    /// <c>version-conflict</c> and changes nothing; a malformed <c>If-Match</c> is 400. <c>DELETE</c> answers 204, or 404 when nothing
+    /// was stored.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="policyName"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="policyName"/> is empty or white space.</exception>
@@ -149,6 +156,7 @@ public static class SignalsEndpointRouteBuilderExtensions
             .WithDisplayName(ValuesEndpoint.SetName)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

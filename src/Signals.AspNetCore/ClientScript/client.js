@@ -116,6 +116,55 @@ export class SignalsClient {
   }
 
   /**
+   * PUT {prefix}/values/{key}: stores a value signal's value (the server maps writes with MapSignalValueWrites()). With `ifMatch`
+   * (the version the value was read at; 0 for "only if nothing is stored") the server stores it only if the key is still at that
+   * version, and otherwise rejects with a SignalsError of status 412 and type …/version-conflict, storing nothing.
+   * @template [T=unknown]
+   * @param {string | ValueKey<T>} key
+   * @param {T} value
+   * @param {{ifMatch?: number, signal?: AbortSignal}} [options]
+   * @returns {Promise<SignalValueAnswer<T>>} the stored value and its version
+   */
+  async setValue(key, value, { ifMatch, signal } = {}) {
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/json' };
+    if (ifMatch !== undefined) {
+      if (!Number.isSafeInteger(ifMatch) || ifMatch < 0) throw new RangeError(`ifMatch must be a version (an integer ≥ 0), not ${ifMatch}.`);
+      headers['if-match'] = `"${ifMatch}"`;
+    }
+    const response = await fetch(new URL(`values/${encodeURIComponent(key)}`, this.baseUrl), {
+      method: 'PUT', headers, body: JSON.stringify(value), cache: 'no-store', signal,
+    });
+    if (!response.ok) throw await SignalsError.from(response);
+    return response.json();
+  }
+
+  /**
+   * A functional update: reads the value and its version, stores update(current) with ifMatch, and starts over from the new value
+   * after a short jittered wait when another writer got there first (412), so concurrent updaters lose no update. `update` may run
+   * once per attempt: keep it free of side effects.
+   * @template [T=unknown]
+   * @param {string | ValueKey<T>} key
+   * @param {(current: T) => T} update
+   * @param {{defaultValue: T, signal?: AbortSignal, maxAttempts?: number}} options `defaultValue`: what update gets when nothing is
+   *   stored; `maxAttempts` (default 100): after that many lost attempts the last 412 SignalsError is thrown
+   * @returns {Promise<SignalValueAnswer<T>>} the stored value and its version
+   */
+  async updateValue(key, update, { defaultValue, signal, maxAttempts = 100 }) {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.getValue(key, { signal });
+      try {
+        return await this.setValue(key, update(current ? current.value : defaultValue), { ifMatch: current?.version ?? 0, signal });
+      } catch (error) {
+        if (!(error instanceof SignalsError) || error.status !== 412 || attempt >= maxAttempts) throw error;
+      }
+      const wait = Math.min(250, 10 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await new Promise(resolve => setTimeout(resolve, wait));
+      signal?.throwIfAborted();
+    }
+  }
+
+  /**
    * Calls onVersion({key, version, hash, updatedAt}) once for every key when the watch starts (version 0 when the key never
    * changed), then for every change, never with a version it already reported. Over Server-Sent Events; falls back to long-poll
    * sync while EventSource is missing or keeps failing.
@@ -282,6 +331,10 @@ export const sync = (known, options) => defaultClient().sync(known, options);
 export const watch = (keys, onVersion, options) => defaultClient().watch(keys, onVersion, options);
 /** @type {SignalsClient['getValue']} */
 export const getValue = (key, options) => defaultClient().getValue(key, options);
+/** @type {SignalsClient['setValue']} */
+export const setValue = (key, value, options) => defaultClient().setValue(key, value, options);
+/** @type {SignalsClient['updateValue']} */
+export const updateValue = (key, update, options) => defaultClient().updateValue(key, update, options);
 /** @type {SignalsClient['query']} */
 export const query = (keys, options) => defaultClient().query(keys, options);
 /** @type {SignalsClient['mutation']} */

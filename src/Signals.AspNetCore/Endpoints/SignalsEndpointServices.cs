@@ -25,6 +25,7 @@ internal sealed class SignalsEndpointServices
         Catalog = services.GetRequiredService<SignalCatalog>();
         Metrics = services.GetRequiredService<SignalsMetrics>();
         TimeProvider = services.GetRequiredService<TimeProvider>();
+        Mesh = services.GetRequiredService<SignalMesh>();
         Stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(SignalsEndpointLog.Category);
         Tenancy = services.GetService<IServiceProviderIsService>()?.IsService(typeof(ISignalTenantResolver)) == true
@@ -53,6 +54,9 @@ internal sealed class SignalsEndpointServices
     public SignalsMetrics Metrics { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets this instance's view of its cluster (empty unless something heartbeats, e.g. the EF Core outbox).</summary>
+    public SignalMesh Mesh { get; }
 
     /// <summary>Gets <see cref="IHostApplicationLifetime.ApplicationStopping"/>: long-polls answer and streams end when it fires.</summary>
     public CancellationToken Stopping { get; }

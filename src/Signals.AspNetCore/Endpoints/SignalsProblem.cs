@@ -61,6 +61,12 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.InvalidValue, "The value is not of the value signal's type.",
             $"The value for {Quote(key.Value)} is not a {type}: {error} Nothing was stored.");
 
+    /// <summary>A conditional value write whose key is not at the version of its <c>If-Match</c>; never names the current version.</summary>
+    public static SignalsProblem VersionConflict(SignalKey key, long expectedVersion)
+        => new(StatusCodes.Status412PreconditionFailed, SignalsProblemTypes.VersionConflict, "The value changed since it was read.",
+            string.Create(CultureInfo.InvariantCulture,
+                $"The key {Quote(key.Value)} is no longer at version {expectedVersion} (If-Match); nothing was stored. Read the value again, reapply the change and retry."));
+
     public static SignalsProblem NotAValueSignal(SignalKey key, SignalDescriptor descriptor)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.NotAValueSignal, "The key is not a value signal.",
             $"The key {Quote(key.Value)} belongs to {Quote(descriptor.Pattern)}, a {descriptor.Kind.ToString().ToLowerInvariant()} signal without a value; only value signals have values.");
@@ -86,7 +92,7 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem NotFound(string method, string path)
         => new(StatusCodes.Status404NotFound, SignalsProblemTypes.NotFound, "No Signals endpoint is at this path.",
             $"{method} {Quote(path)} matches no Signals endpoint. The endpoints are POST {{prefix}}/sync, GET {{prefix}}/events?key=…, "
-            + "GET {prefix}/values/{key}, GET {prefix}/catalog, GET {prefix}/client.js, GET {prefix}/keys.js and GET {prefix}/keys.d.ts "
+            + "GET {prefix}/values/{key}, GET {prefix}/catalog, GET {prefix}/mesh, GET {prefix}/client.js, GET {prefix}/keys.js and GET {prefix}/keys.d.ts "
             + "(PUT and DELETE {prefix}/values/{key} when the app maps value writes).");
 
     public static SignalsProblem MethodNotAllowed(string method, string path, string allowed)

@@ -185,7 +185,7 @@ internal static class SyncEndpoint
         var response = new SyncResponse
         {
             Changed = changed,
-            Mesh = new SyncMesh { ServerVersion = admitted.Tenant is null ? hub.SettledCursor : highest },
+            Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);

@@ -21,8 +21,12 @@ namespace Signals.AspNetCore.Endpoints;
 /// caller that may not read a key gets 403 whether or not a value is stored.</para>
 /// <para>A written value must deserialize to the value signal's declared type (<see cref="SignalDescriptor.ValueType"/>, checked as the
 /// typed readers read it), else 400 <c>invalid-value</c> names the type and the first error, and nothing is stored.</para>
-/// <para>Answers are <see cref="SignalValueResponse"/> (<c>{key, version, hash, updatedAt, value}</c>) with <c>Cache-Control: no-cache</c>;
-/// no stored value is 404 (<c>value-not-found</c>), so readers fall back to their default.</para>
+/// <para>Answers are <see cref="SignalValueResponse"/> (<c>{key, version, hash, updatedAt, value}</c>) with <c>Cache-Control: no-cache</c>
+/// and the version as a strong <c>ETag</c> (<c>"42"</c>); no stored value is 404 (<c>value-not-found</c>), so readers fall back to their
+/// default.</para>
+/// <para>A <c>PUT</c> with <c>If-Match: "42"</c> stores the value only if the key is still at version 42 (<c>"0"</c>: only if nothing is
+/// stored), as one compare-and-set in the store (<see cref="ISignalValueStore.TrySetAsync"/>); otherwise it answers 412
+/// <c>version-conflict</c> and changes nothing. A malformed <c>If-Match</c> is 400 <c>invalid-request</c> (see <see cref="IfMatch"/>).</para>
 /// </remarks>
 internal static class ValuesEndpoint
 {
@@ -63,6 +67,11 @@ internal static class ValuesEndpoint
                 return services.Reject(SetName, problem);
             }
 
+            if (!IfMatch.TryRead(context.Request, out long? expectedVersion, out string? ifMatchError))
+            {
+                return services.Reject(SetName, SignalsProblem.InvalidRequest(ifMatchError));
+            }
+
             (JsonValueBody? body, problem) = await JsonRequestBody.ReadAsync<JsonValueBody>(
                 context.Request, services.Options.MaxValueBodySize, nameof(SignalsEndpointOptions.MaxValueBodySize), ReadValue, context.RequestAborted)
                 .ConfigureAwait(false);
@@ -78,7 +87,15 @@ internal static class ValuesEndpoint
                 return services.Reject(SetName, SignalsProblem.InvalidValue(requested, valueType, error));
             }
 
-            SignalValue<JsonElement> value = await Store(context).SetAsync(stored, body!.Value, context.RequestAborted).ConfigureAwait(false);
+            ISignalValueStore store = Store(context);
+            SignalValue<JsonElement>? value = expectedVersion is { } expected
+                ? await store.TrySetAsync(stored, body!.Value, expected, context.RequestAborted).ConfigureAwait(false)
+                : await store.SetAsync(stored, body!.Value, context.RequestAborted).ConfigureAwait(false);
+            if (value is null)
+            {
+                return services.Reject(SetName, SignalsProblem.VersionConflict(requested, expectedVersion!.Value));
+            }
+
             SignalsEndpointLog.ValueSet(services.Logger, stored, value.Version);
             return Answer(context, requested, value);
         }
@@ -134,6 +151,7 @@ internal static class ValuesEndpoint
     private static JsonHttpResult<SignalValueResponse> Answer(HttpContext context, SignalKey requested, SignalValue<JsonElement> value)
     {
         context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers.ETag = IfMatch.ETag(value.Version);
         return TypedResults.Json(SignalValueResponse.From(requested, value), SignalsJsonSerializerContext.Default.SignalValueResponse);
     }
 

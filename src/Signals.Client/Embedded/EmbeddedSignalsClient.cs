@@ -75,15 +75,55 @@ public sealed class EmbeddedSignalsClient(SignalHub hub, ISignalValueStore value
     /// </exception>
     public ValueTask<SignalValue<JsonElement>?> GetValueAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
+        _ = CheckValueSignal(key);
+        return _values.GetAsync(key, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="key"/> is <c>default(SignalKey)</c>, not one the app declares, or declared but not as a value signal; or
+    /// <paramref name="value"/> does not deserialize to the declared value type. Nothing is stored.
+    /// </exception>
+    public ValueTask<SignalValue<JsonElement>> SetValueAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        return _values.SetAsync(key, value, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="key"/> is <c>default(SignalKey)</c>, not one the app declares, or declared but not as a value signal; or
+    /// <paramref name="value"/> does not deserialize to the declared value type. Nothing is stored.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedVersion"/> is negative.</exception>
+    public ValueTask<SignalValue<JsonElement>?> TrySetValueAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        CheckValue(key, value);
+        return _values.TrySetAsync(key, value, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Throws as the values endpoint refuses a write: a key that is not a declared value signal, a value not of its declared type.</summary>
+    private void CheckValue(SignalKey key, JsonElement value)
+    {
+        if (CheckValueSignal(key)?.ValueType is { } valueType && !valueType.Accepts(value, out string? error))
+        {
+            throw new ArgumentException($"The value for '{key}' is not a {valueType}: {error} Nothing was stored.", nameof(value));
+        }
+    }
+
+    /// <summary>Throws unless the catalog is empty or declares <paramref name="key"/> as a value signal.</summary>
+    private SignalDescriptor? CheckValueSignal(SignalKey key)
+    {
         SignalKey.ThrowIfDefault(key);
-        if (CheckDeclared([key], nameof(key)) is { Kind: not SignalKind.Value } descriptor)
+        SignalDescriptor? descriptor = CheckDeclared([key], nameof(key));
+        if (descriptor is { Kind: not SignalKind.Value })
         {
             throw new ArgumentException(
                 $"The key '{key}' belongs to '{descriptor.Pattern}', a {descriptor.Kind.ToString().ToLowerInvariant()} signal without a value; only value signals have values.",
                 nameof(key));
         }
 
-        return _values.GetAsync(key, cancellationToken);
+        return descriptor;
     }
 
     /// <summary>Throws unless the catalog is empty or a declared signal produces each key, as the endpoints check them.</summary>

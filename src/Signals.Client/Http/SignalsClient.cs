@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -114,6 +115,49 @@ public sealed class SignalsClient : ISignalsClient
         }, cancellationToken).ConfigureAwait(false);
 
         return body is { Version: > 0, Value.ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } ? body.ToValue() : null;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="HttpRequestException">
+    /// The server could not be reached, or answered with an error: 404/405 when it does not map value writes, 403 when the caller may not
+    /// write the key, 400 <c>invalid-value</c> when the value is not of the declared type (the message holds the server's detail).
+    /// </exception>
+    /// <exception cref="TimeoutException">The server did not answer within <see cref="SignalsClientOptions.RequestTimeout"/>.</exception>
+    public async ValueTask<SignalValue<JsonElement>> SetValueAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
+        => (await PutValueAsync(key, value, expectedVersion: null, cancellationToken).ConfigureAwait(false))!;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedVersion"/> is negative.</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, or answered with an error other than 412 <c>version-conflict</c>.</exception>
+    /// <exception cref="TimeoutException">The server did not answer within <see cref="SignalsClientOptions.RequestTimeout"/>.</exception>
+    public ValueTask<SignalValue<JsonElement>?> TrySetValueAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        return PutValueAsync(key, value, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Puts a value, with <c>If-Match: "&lt;version&gt;"</c> when <paramref name="expectedVersion"/> is set; <see langword="null"/> on 412 <c>version-conflict</c>.</summary>
+    private async ValueTask<SignalValue<JsonElement>?> PutValueAsync(SignalKey key, JsonElement value, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        SignalKey.ThrowIfDefault(key);
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_valuesUri, Uri.EscapeDataString(key.Value)))
+        {
+            Content = JsonContent.Create(value),
+        };
+        if (expectedVersion is { } version)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\""));
+        }
+
+        SignalValueResponse? body = await SendAsync(request, TimeSpan.Zero, static async (response, token) =>
+            await EnsureSuccessAsync(response, token, SignalsProblemTypes.VersionConflict).ConfigureAwait(false)
+                ? await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SignalValueResponse, token).ConfigureAwait(false)
+                    ?? throw new JsonException("The value answer was JSON null.")
+                : null,
+            cancellationToken).ConfigureAwait(false);
+        return body?.ToValue();
     }
 
     /// <summary>Posts a sync request and returns the whole answer (watches need <see cref="SyncMesh.ServerVersion"/> after a reset).</summary>

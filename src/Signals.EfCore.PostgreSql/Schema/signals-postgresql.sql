@@ -38,6 +38,16 @@ CREATE TABLE IF NOT EXISTS signals_values (
     CONSTRAINT "PK_signals_values" PRIMARY KEY (key)
 );
 
+-- The heartbeats of the app instances sharing this database (the mesh): one row per live instance.
+CREATE TABLE IF NOT EXISTS signals_instances (
+    id character varying(200) NOT NULL,
+    host character varying(255) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone NOT NULL,
+    health character varying(16) NOT NULL,
+    CONSTRAINT "PK_signals_instances" PRIMARY KEY (id)
+);
+
 -- The dispatchers read new rows by transaction id.
 CREATE INDEX IF NOT EXISTS "IX_signals_outbox_xid" ON signals_outbox (xid);
 CREATE INDEX IF NOT EXISTS "IX_signals_state_xid" ON signals_state (xid);

@@ -102,15 +102,24 @@ internal sealed class PostgresValueCommands : IValueCommands
     }
 
     /// <inheritdoc/>
-    public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
-        => LockedAsync(
+    /// <remarks>The expected version is compared with the row read under the key's advisory lock, so no writer can come in between.</remarks>
+    public Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+        => LockedAsync<(string? Next, SignalValue<JsonElement>? Stored, bool Same), ValueWrite?>(
             context,
             key,
             Command(_readForSet, key.Value, value.GetRawText()),
             (reader, ct) => ReadAsync(reader, key, ct),
-            async (connection, read, ct) => read.Same
-                ? new ValueWrite(read.Stored!, Changed: false)
-                : await WriteAsync(connection, key, read.Next!, now, ct).ConfigureAwait(false),
+            async (connection, read, ct) =>
+            {
+                if (expectedVersion is { } expected && (read.Stored?.Version ?? 0) != expected)
+                {
+                    return null;
+                }
+
+                return read.Same
+                    ? new ValueWrite(read.Stored!, Changed: false)
+                    : await WriteAsync(connection, key, read.Next!, now, ct).ConfigureAwait(false);
+            },
             cancellationToken);
 
     /// <inheritdoc/>

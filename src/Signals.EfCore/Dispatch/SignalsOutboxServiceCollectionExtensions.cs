@@ -38,6 +38,11 @@ public static class SignalsOutboxServiceCollectionExtensions
     /// <c>AddSignals()</c>; register another store after this call to use it instead. Add the health check with
     /// <c>services.AddHealthChecks().AddSignalsDispatcher()</c>.
     /// </para>
+    /// <para>
+    /// The first call also starts the mesh heartbeat: the instance records itself in <c>signals_instances</c> every
+    /// <see cref="SignalsMeshOptions.HeartbeatInterval"/> and lists the other live instances in <see cref="SignalMesh"/> (sync answers'
+    /// <c>mesh.peers</c>, <c>GET {prefix}/mesh</c>); options from <c>Signals:Mesh</c>, validated at start-up.
+    /// </para>
     /// <para>Idempotent per context type: calling it again only adds <paramref name="configure"/>. Options are validated at start-up.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
@@ -111,6 +116,11 @@ public static class SignalsOutboxServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>()));
             services.Replace(ServiceDescriptor.Singleton<ISignalValueStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
             services.Replace(ServiceDescriptor.Singleton<ISignalStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
+
+            // The mesh: this instance's heartbeat in signals_instances, and its view of the others (SignalMesh).
+            services.AddOptions<SignalsMeshOptions>().BindConfiguration(SignalsMeshOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsMeshOptions>, SignalsMeshOptionsValidator>());
+            services.AddHostedService<MeshHeartbeat<TContext>>();
         }
     }
 

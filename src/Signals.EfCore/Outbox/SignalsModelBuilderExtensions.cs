@@ -11,19 +11,20 @@ public static class SignalsModelBuilderExtensions
     /// <summary>
     /// Maps the Signals tables into the model: <see cref="SignalOutboxEntry"/> to <c>signals_outbox</c> (so version bumps commit or roll
     /// back with the application's own data), <see cref="SignalStateEntry"/> to <c>signals_state</c> (versions compacted by retention)
-    /// and <see cref="SignalValueEntry"/> to <c>signals_values</c> (the EF Core value store); names in <see cref="SignalsTableNames"/>.
+    /// <see cref="SignalValueEntry"/> to <c>signals_values</c> (the EF Core value store) and <see cref="SignalInstanceEntry"/> to
+    /// <c>signals_instances</c> (the instances' heartbeats, <see cref="SignalMesh"/>); names in <see cref="SignalsTableNames"/>.
     /// </summary>
     /// <param name="modelBuilder">The model builder, usually the one passed to <see cref="DbContext.OnModelCreating(ModelBuilder)"/>.</param>
     /// <param name="configure">
     /// Optionally changes the outbox mapping after the defaults are applied (e.g. <c>b =&gt; b.ToTable("outbox", "signals")</c>); the
-    /// state and value tables follow the outbox's schema. The dispatchers and stores read table and column names from the model, so
+    /// state, value and instance tables follow the outbox's schema. The dispatchers and stores read table and column names from the model, so
     /// renamed tables and columns keep working.
     /// </param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     /// <remarks>
     /// <para>
     /// The mapping is explicit (not a hidden model customizer) so that it shows up in migrations like any other entity: <c>dotnet ef
-    /// migrations add</c> picks the three tables up.
+    /// migrations add</c> picks the four tables up.
     /// </para>
     /// <para>
     /// The mapping is provider-neutral. A provider package adds what its database needs through a model convention that its
@@ -74,6 +75,16 @@ public static class SignalsModelBuilderExtensions
             value.Property(e => e.Hash).HasColumnName("hash").HasMaxLength(OutboxModel.HashMaxLength).IsRequired();
             value.Property(e => e.Version).HasColumnName("version");
             value.Property(e => e.UpdatedAt).HasColumnName("updated_at");
+        });
+        modelBuilder.Entity<SignalInstanceEntry>(instance =>
+        {
+            instance.ToTable(SignalsTableNames.Instances, schema);
+            instance.HasKey(e => e.Id);
+            instance.Property(e => e.Id).HasColumnName("id").HasMaxLength(SignalInstanceEntry.IdMaxLength);
+            instance.Property(e => e.Host).HasColumnName("host").HasMaxLength(SignalInstanceEntry.HostMaxLength).IsRequired();
+            instance.Property(e => e.StartedAt).HasColumnName("started_at");
+            instance.Property(e => e.LastSeenAt).HasColumnName("last_seen_at");
+            instance.Property(e => e.Health).HasColumnName("health").HasMaxLength(SignalInstanceEntry.HealthMaxLength).IsRequired();
         });
         return modelBuilder;
     }

@@ -15,6 +15,9 @@ public static class SignalsTableNames
     /// <summary>The value store: <c>signals_values</c>.</summary>
     public const string Values = "signals_values";
 
+    /// <summary>The heartbeats of the app instances (the mesh): <c>signals_instances</c>.</summary>
+    public const string Instances = "signals_instances";
+
     /// <summary>Names the sequence of an outbox table's ids, on providers that draw them from one (PostgreSQL).</summary>
     /// <param name="outboxTable">The outbox table's name.</param>
     /// <returns><c>{outboxTable}_id_seq</c>, e.g. <c>signals_outbox_id_seq</c>.</returns>

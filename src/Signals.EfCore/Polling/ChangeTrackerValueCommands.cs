@@ -21,13 +21,14 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
         => await FindAsync(context, key, tracked: false, cancellationToken).ConfigureAwait(false) is { } row ? ValueRows.ToValue(key, row) : null;
 
     /// <inheritdoc/>
-    public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, _ => value, cancellationToken);
+    public Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+        => WriteAsync(context, key, now, expectedVersion, _ => value, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ValueWrite> IncrementAsync(
+    public async Task<ValueWrite> IncrementAsync(
         DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken);
+        => (await WriteAsync(context, key, now, expectedVersion: null, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken)
+            .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
     public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
@@ -51,13 +52,18 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
         }
     }
 
-    private static async Task<ValueWrite> WriteAsync(
-        DbContext context, SignalKey key, DateTimeOffset now, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
+    private static async Task<ValueWrite?> WriteAsync(
+        DbContext context, SignalKey key, DateTimeOffset now, long? expectedVersion, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
     {
         await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             SignalValueEntry? row = await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false);
+            if (expectedVersion is { } expected && (row?.Version ?? 0) != expected)
+            {
+                return null;
+            }
+
             JsonElement value = compute(row is null ? null : ValueRows.ToValue(key, row).Value);
             string hash = SignalValueHash.Compute(value);
             if (row is not null && row.Hash == hash)

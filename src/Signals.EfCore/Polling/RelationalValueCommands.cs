@@ -35,13 +35,14 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
         => await ReadAsync(context, key, cancellationToken).ConfigureAwait(false) is { } row ? ValueRows.ToValue(key, row) : null;
 
     /// <inheritdoc/>
-    public Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, _ => value, cancellationToken);
+    public Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+        => WriteAsync(context, key, now, expectedVersion, _ => value, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ValueWrite> IncrementAsync(
+    public async Task<ValueWrite> IncrementAsync(
         DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken);
+        => (await WriteAsync(context, key, now, expectedVersion: null, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken)
+            .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
     public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
@@ -66,20 +67,30 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
         return result.Value;
     }
 
-    private async Task<ValueWrite> WriteAsync(
-        DbContext context, SignalKey key, DateTimeOffset now, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the computed value, or returns <see langword="null"/> when the key is not at <paramref name="expectedVersion"/>: the check
+    /// reads the same row the conditional update below is held to, so a writer that commits in between makes the update match nothing and
+    /// this attempt start over, and then fail the check.
+    /// </summary>
+    private async Task<ValueWrite?> WriteAsync(
+        DbContext context, SignalKey key, DateTimeOffset now, long? expectedVersion, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
     {
         DbUpdateException? failedInsert = null;
-        Attempt<ValueWrite> result = await RunAsync(
+        Attempt<ValueWrite?> result = await RunAsync<ValueWrite?>(
             context,
             async ct =>
             {
                 SignalValueEntry? stored = await ReadAsync(context, key, ct).ConfigureAwait(false);
+                if (expectedVersion is { } expected && (stored?.Version ?? 0) != expected)
+                {
+                    return new Attempt<ValueWrite?>(null);
+                }
+
                 JsonElement value = compute(stored is null ? null : ValueRows.ToValue(key, stored).Value);
                 string hash = SignalValueHash.Compute(value);
                 if (stored is not null && stored.Hash == hash)
                 {
-                    return new Attempt<ValueWrite>(new ValueWrite(ValueRows.ToValue(key, stored), Changed: false));
+                    return new Attempt<ValueWrite?>(new ValueWrite(ValueRows.ToValue(key, stored), Changed: false));
                 }
 
                 var row = new SignalValueEntry { Key = key.Value, Value = value.GetRawText(), Hash = hash, UpdatedAt = now };
@@ -114,11 +125,11 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
                 }
 
                 return written
-                    ? new Attempt<ValueWrite>(new ValueWrite(new SignalValue<JsonElement>(new SignalVersion(key, row.Version, hash, now), value), Changed: true))
-                    : Attempt<ValueWrite>.Conflict;
+                    ? new Attempt<ValueWrite?>(new ValueWrite(new SignalValue<JsonElement>(new SignalVersion(key, row.Version, hash, now), value), Changed: true))
+                    : Attempt<ValueWrite?>.Conflict;
             },
             cancellationToken).ConfigureAwait(false);
-        return result.Value!;
+        return result.Value;
     }
 
     /// <summary>

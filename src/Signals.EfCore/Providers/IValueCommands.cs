@@ -13,14 +13,19 @@ internal interface IValueCommands
     /// <returns>The value, or <see langword="null"/>.</returns>
     Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken);
 
-    /// <summary>Stores a value unless it equals the stored one; a change writes an outbox row with the value's hash in the same transaction.</summary>
+    /// <summary>
+    /// Stores a value unless it equals the stored one; a change writes an outbox row with the value's hash in the same transaction. With
+    /// <paramref name="expectedVersion"/>, only if the stored version (0 when nothing is stored) is that version, checked in the same
+    /// transaction as the write (see <see cref="ISignalValueStore.TrySetAsync"/>).
+    /// </summary>
     /// <param name="context">A context of the store's own.</param>
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>
+    /// <param name="expectedVersion">The version the key must be at, or <see langword="null"/> to store whatever it is at.</param>
     /// <param name="now">The timestamp of the change.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>The outcome.</returns>
-    Task<ValueWrite> SetAsync(DbContext context, SignalKey key, JsonElement value, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <returns>The outcome, or <see langword="null"/> when the key is not at <paramref name="expectedVersion"/> (nothing was written).</returns>
+    Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Adds to an integer property atomically (see <see cref="ISignalValueStore.IncrementAsync"/>).</summary>
     /// <param name="context">A context of the store's own.</param>

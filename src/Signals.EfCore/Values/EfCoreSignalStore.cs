@@ -22,6 +22,10 @@ namespace Signals.EntityFrameworkCore;
 /// still holds the version it read, starting over when a concurrent writer got there first. Either way concurrent increments from any
 /// number of instances never lose one. On the EF Core in-memory provider the store computes in process, one write at a time.
 /// </para>
+/// <para>
+/// <see cref="TrySetAsync"/> compares the stored version with the expected one inside the same transaction as the write (under the
+/// advisory lock on PostgreSQL, held to the conditional update elsewhere), so a compare-and-set never overwrites a concurrent write.
+/// </para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
 /// <param name="scopes">Creates the store's contexts.</param>
@@ -75,8 +79,22 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            ValueWrite write = await Commands(lease.Context).SetAsync(lease.Context, key, value, Now(), cancellationToken).ConfigureAwait(false);
+            ValueWrite write = (await Commands(lease.Context).SetAsync(lease.Context, key, value, expectedVersion: null, Now(), cancellationToken).ConfigureAwait(false))!;
             return Published(write);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public async ValueTask<SignalValue<JsonElement>?> TrySetAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        SignalKey.ThrowIfDefault(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            ValueWrite? write = await Commands(lease.Context).SetAsync(lease.Context, key, value, expectedVersion, Now(), cancellationToken).ConfigureAwait(false);
+            return write is null ? null : Published(write);
         }
     }
 

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Signals.Generators.Diagnostics;
 
 /// <summary>
-/// The diagnostics of the declaration analyzer (<c>Analyzers/SignalDeclarationAnalyzer</c>). IDs are never renumbered or reused; each has a page in
+/// The diagnostics of the analyzers (<c>Analyzers/SignalDeclarationAnalyzer</c>, and <c>Analyzers/BulkWriteAnalyzer</c> for SIG0015). IDs are never renumbered or reused; each has a page in
 /// <c>docs/diagnostics/</c> and a line in <c>AnalyzerReleases.Unshipped.md</c>. Messages say what is wrong and how to fix it.
 /// </summary>
 internal static class DiagnosticDescriptors
@@ -98,6 +98,22 @@ internal static class DiagnosticDescriptors
         "SIG0014",
         "Value signal also declares entity signals",
         "'{0}' has both [SignalValue] and [Signal] or [SignalFamily]: a value signal's key holds the value itself, so declare entity signals on another type");
+
+    /// <summary>
+    /// <c>SIG0015</c> (warning): "'{0}' on '{1}' bypasses the change tracker, so it bumps no signal of '{1}' and clients stay stale: call
+    /// InvalidateSignalsAsync with the affected keys in the same transaction, or turn on capture for '{1}' (HasSignalCapture(), see docs/capture.md)".
+    /// Reported by <c>Analyzers/BulkWriteAnalyzer</c> once the whole compilation is seen (an opt-in may come later in it).
+    /// </summary>
+    public static readonly DiagnosticDescriptor BulkWriteWithoutCapture = new(
+        "SIG0015",
+        "Bulk write of a signal entity without capture",
+        "'{0}' on '{1}' bypasses the change tracker, so it bumps no signal of '{1}' and clients stay stale: call InvalidateSignalsAsync with the affected keys in the same transaction, or turn on capture for '{1}' (HasSignalCapture(), see docs/capture.md)",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: null,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags)
         => new(

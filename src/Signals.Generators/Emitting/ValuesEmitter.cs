@@ -6,7 +6,7 @@ namespace Signals.Generators.Emitting;
 
 /// <summary>
 /// Writes a value signal type's members: its <c>Keys.Value</c> (a property, or a factory for a template) and its <c>Values</c> class of
-/// typed accessors over <c>ISignalValueStore</c> (<c>CreateDefault</c>, <c>GetAsync</c>, <c>SetAsync</c>, <c>DeleteAsync</c>, one
+/// typed accessors over <c>ISignalValueStore</c> (<c>CreateDefault</c>, <c>GetAsync</c>, <c>SetAsync</c>, <c>UpdateAsync</c>, <c>DeleteAsync</c>, one
 /// <c>Increment…Async</c> per counter).
 /// </summary>
 internal static class ValuesEmitter
@@ -79,6 +79,15 @@ internal static class ValuesEmitter
 
                     writer.WriteLine($"return {ValueStoreExtensions}.SetAsync<{type}>(store, {keyExpression}, value, cancellationToken);");
                 }
+
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>Updates the value from its current one (<c>current =&gt; current with { … }</c>), starting from <see cref=\"CreateDefault\"/> when nothing is stored: stores the result only if the value is still at the version read, and starts over when a concurrent writer on any instance got there first, so no update is lost.</summary>");
+                WriteStoreParameterDocs(writer, key, "Cancels the update.", "/// <param name=\"update\">Computes the new value from the current one; it may run once per attempt, so it must not have side effects.</param>");
+                writer.WriteLine("/// <returns>The stored value and its version.</returns>");
+                WriteStoreExceptionDocs(writer, readsJson: true);
+                writer.WriteLine("/// <exception cref=\"global::Signals.SignalValueConflictException\">The update lost to concurrent writers on every attempt; nothing was written.</exception>");
+                writer.WriteLine($"public static global::System.Threading.Tasks.ValueTask<global::Signals.SignalValue<{type}>> UpdateAsync({ValueStore} store, {keyParameters}global::System.Func<{type}, {type}> update, {CancellationTokenParameter})");
+                writer.WriteLine($"    => {ValueStoreExtensions}.UpdateAsync<{type}>(store, {keyExpression}, CreateDefault, update, cancellationToken);");
 
                 writer.WriteLine();
                 writer.WriteLine("/// <summary>Deletes the value, so readers see <see cref=\"CreateDefault\"/> again; bumps the version when a value was stored.</summary>");

@@ -18,6 +18,9 @@ internal static class WellKnownTypeNames
     /// <summary><c>Signals.SignalNamespaceAttribute</c>.</summary>
     public const string SignalNamespaceAttribute = "Signals.SignalNamespaceAttribute";
 
+    /// <summary><c>Signals.ISignalSource</c>: the interface the generator implements on every entity that declares signals.</summary>
+    public const string SignalSource = "Signals.ISignalSource";
+
     /// <summary><c>Signals.Client.ISignalsClient</c>, from the Signals.Client package: the type the typed client accessors extend.</summary>
     public const string SignalsClient = "Signals.Client.ISignalsClient";
 

@@ -16,6 +16,7 @@ namespace Signals.Protocol;
 [JsonSerializable(typeof(SyncHint))]
 [JsonSerializable(typeof(SignalValueResponse))]
 [JsonSerializable(typeof(SignalCatalogResponse))]
+[JsonSerializable(typeof(SignalMeshResponse))]
 internal sealed partial class SignalsJsonSerializerContext : JsonSerializerContext
 {
 }

@@ -16,7 +16,10 @@ public static class SignalsProblemTypes
     /// <summary>The body is not well-formed JSON (status 400).</summary>
     public const string MalformedJson = "https://signals.dev/problems/malformed-json";
 
-    /// <summary>A field is missing, has the wrong JSON type, or a value outside its range — other than a key or a version (status 400).</summary>
+    /// <summary>
+    /// A field is missing, has the wrong JSON type, or a value outside its range — other than a key or a version (status 400). Also a
+    /// malformed <c>If-Match</c> header on a value write (it must be one strong entity tag holding a version, <c>"42"</c>).
+    /// </summary>
     public const string InvalidRequest = "https://signals.dev/problems/invalid-request";
 
     /// <summary>A key breaks the key grammar; the detail names the key and the offending character and position (status 400).</summary>
@@ -51,6 +54,14 @@ public static class SignalsProblemTypes
     /// serializer's first error with its JSON path; nothing is stored.
     /// </summary>
     public const string InvalidValue = "https://signals.dev/problems/invalid-value";
+
+    /// <summary>
+    /// A conditional value write (<c>PUT {prefix}/values/{key}</c> with <c>If-Match: "&lt;version&gt;"</c>) found the key at another
+    /// version: another writer changed (or deleted) the value since the caller read it, or <c>"0"</c> was sent and a value is stored
+    /// (status 412). Nothing was written; read the value again (its <c>ETag</c> is the current version), reapply the change and retry.
+    /// The detail names the key and the version sent, never the current version.
+    /// </summary>
+    public const string VersionConflict = "https://signals.dev/problems/version-conflict";
 
     /// <summary>A values request names a key the app declares, but not as a value signal (status 400); the detail names the key.</summary>
     public const string NotAValueSignal = "https://signals.dev/problems/not-a-value-signal";

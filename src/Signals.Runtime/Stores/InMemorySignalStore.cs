@@ -60,6 +60,19 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<SignalValue<JsonElement>?> TrySetAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        SignalKey.ThrowIfDefault(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        lock (_lock)
+        {
+            long stored = _values.TryGetValue(key, out SignalValue<JsonElement>? current) ? current.Version : 0;
+            return ValueTask.FromResult(stored == expectedVersion ? Store(key, value.Clone()) : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<SignalValue<JsonElement>> IncrementAsync(SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
     {
         SignalKey.ThrowIfDefault(key);

@@ -23,6 +23,24 @@ public interface ISignalValueStore
     ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stores a value only if the key's stored value is still at <paramref name="expectedVersion"/> (compare-and-set on the version, the
+    /// building block of optimistic concurrency: <see cref="SignalValueStoreExtensions.UpdateAsync{T}"/> and <c>If-Match</c> on
+    /// <c>PUT {prefix}/values/{key}</c>). The comparison and the write are one atomic step in the store, on every instance.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="expectedVersion">
+    /// The version the caller read (<see cref="SignalValue{T}.Version"/>); <c>0</c> means "only if nothing is stored" (never set, or deleted).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>
+    /// The stored value with its new version (unchanged when the value equals the stored one), or <see langword="null"/> when the stored
+    /// version is not <paramref name="expectedVersion"/>: another writer got there first, and nothing was written.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedVersion"/> is negative.</exception>
+    ValueTask<SignalValue<JsonElement>?> TrySetAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Adds <paramref name="delta"/> to an integer property of the stored JSON object, atomically in the store (the database does the
     /// arithmetic, so concurrent increments from any number of instances never lose one).
     /// </summary>

@@ -36,6 +36,38 @@ public static class SignalValueStoreExtensions
         return new SignalValue<T>(stored.State, value);
     }
 
+    /// <summary>
+    /// Updates a value of <typeparamref name="T"/> from its current value (<c>current =&gt; current with { Mode = "light" }</c>) with optimistic
+    /// concurrency: reads the value and its version, applies <paramref name="update"/>, and stores the result only if the key is still at
+    /// that version (<see cref="ISignalValueStore.TrySetAsync"/>); when another writer on any instance got there first, it starts over
+    /// from the new value after a short jittered wait. So concurrent updaters never lose an update.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="store">The store.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="defaultValue">Creates the value to start from when nothing is stored.</param>
+    /// <param name="update">
+    /// Computes the new value from the current one. It may run more than once (once per attempt), so it must not have side effects; it
+    /// should return a new value rather than change the one it is given. A result equal to the current value stores nothing and bumps no version.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The stored value and its version.</returns>
+    /// <exception cref="SignalValueConflictException">The update lost to concurrent writers 100 times in a row; nothing was written.</exception>
+    /// <exception cref="SignalValueFormatException">The stored JSON does not deserialize to <typeparamref name="T"/>; nothing was written.</exception>
+    public static ValueTask<SignalValue<T>> UpdateAsync<T>(this ISignalValueStore store, SignalKey key, Func<T> defaultValue, Func<T, T> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(defaultValue);
+        ArgumentNullException.ThrowIfNull(update);
+        SignalKey.ThrowIfDefault(key);
+        return SignalValueUpdate.RunAsync(
+            key,
+            ct => store.GetAsync(key, defaultValue, ct),
+            (value, expectedVersion, ct) => store.TrySetAsync(key, value, expectedVersion, ct),
+            update,
+            cancellationToken);
+    }
+
     /// <summary>Adds to an integer property of a value of <typeparamref name="T"/>, atomically in the store.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="store">The store.</param>

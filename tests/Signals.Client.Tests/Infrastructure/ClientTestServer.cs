@@ -19,6 +19,9 @@ public sealed class ClientTestServer : IAsyncDisposable
 {
     public const int MaxKeys = 10;
 
+    /// <summary>The authorization policy for <c>MapSignalValueWrites</c>: every caller satisfies it.</summary>
+    public const string WritersPolicy = "anyone";
+
     private readonly Action<WebApplication>? _map;
     private readonly SignalCatalog _catalog;
     private WebApplication? _app;
@@ -75,6 +78,9 @@ public sealed class ClientTestServer : IAsyncDisposable
         // sample's signals in SignalCatalog.Registered. This server composes keys by hand, so it declares none unless a test gives a
         // catalog: an empty catalog accepts every well-formed key, whichever test ran first.
         builder.Services.AddSingleton(_catalog);
+
+        // Value writes (mapped by tests that write, with this policy) are open to every caller here.
+        builder.Services.AddAuthorization(o => o.AddPolicy(WritersPolicy, p => p.RequireAssertion(_ => true)));
         builder.Services.AddSignals(o =>
         {
             o.InstanceId = "client-tests";

@@ -34,4 +34,20 @@ internal sealed class RecordingSignalsClient : ISignalsClient
         ValueReads.Add(key);
         return ValueTask.FromResult(Values.GetValueOrDefault(key));
     }
+
+    public async ValueTask<SignalValue<JsonElement>> SetValueAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
+        => (await TrySetValueAsync(key, value, Values.GetValueOrDefault(key)?.Version ?? 0, cancellationToken))!;
+
+    public ValueTask<SignalValue<JsonElement>?> TrySetValueAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        long current = Values.GetValueOrDefault(key)?.Version ?? 0;
+        if (current != expectedVersion)
+        {
+            return ValueTask.FromResult<SignalValue<JsonElement>?>(null);
+        }
+
+        var stored = new SignalValue<JsonElement>(new SignalVersion(key, current + 1, null, DateTimeOffset.UnixEpoch), value);
+        Values[key] = stored;
+        return ValueTask.FromResult<SignalValue<JsonElement>?>(stored);
+    }
 }

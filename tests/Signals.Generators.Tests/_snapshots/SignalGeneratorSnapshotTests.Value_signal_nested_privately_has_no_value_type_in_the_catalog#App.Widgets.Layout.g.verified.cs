@@ -57,6 +57,17 @@ partial class Widgets
                 return global::Signals.SignalValueStoreExtensions.SetAsync<global::App.Widgets.Layout>(store, Keys.Value, value, cancellationToken);
             }
 
+            /// <summary>Updates the value from its current one (<c>current =&gt; current with { … }</c>), starting from <see cref="CreateDefault"/> when nothing is stored: stores the result only if the value is still at the version read, and starts over when a concurrent writer on any instance got there first, so no update is lost.</summary>
+            /// <param name="store">The value store.</param>
+            /// <param name="update">Computes the new value from the current one; it may run once per attempt, so it must not have side effects.</param>
+            /// <param name="cancellationToken">Cancels the update.</param>
+            /// <returns>The stored value and its version.</returns>
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
+            /// <exception cref="global::System.Text.Json.JsonException">The stored JSON does not deserialize to the value's type.</exception>
+            /// <exception cref="global::Signals.SignalValueConflictException">The update lost to concurrent writers on every attempt; nothing was written.</exception>
+            public static global::System.Threading.Tasks.ValueTask<global::Signals.SignalValue<global::App.Widgets.Layout>> UpdateAsync(global::Signals.ISignalValueStore store, global::System.Func<global::App.Widgets.Layout, global::App.Widgets.Layout> update, global::System.Threading.CancellationToken cancellationToken = default)
+                => global::Signals.SignalValueStoreExtensions.UpdateAsync<global::App.Widgets.Layout>(store, Keys.Value, CreateDefault, update, cancellationToken);
+
             /// <summary>Deletes the value, so readers see <see cref="CreateDefault"/> again; bumps the version when a value was stored.</summary>
             /// <param name="store">The value store.</param>
             /// <param name="cancellationToken">Cancels the write.</param>

@@ -64,6 +64,19 @@ partial class RoomTimezone
             return global::Signals.SignalValueStoreExtensions.SetAsync<global::Settings.RoomTimezone>(store, Keys.Value(roomId, valueArgument), value, cancellationToken);
         }
 
+        /// <summary>Updates the value from its current one (<c>current =&gt; current with { … }</c>), starting from <see cref="CreateDefault"/> when nothing is stored: stores the result only if the value is still at the version read, and starts over when a concurrent writer on any instance got there first, so no update is lost.</summary>
+        /// <param name="store">The value store.</param>
+        /// <param name="roomId">The <c>{RoomId}</c> argument.</param>
+        /// <param name="valueArgument">The <c>{Value}</c> argument.</param>
+        /// <param name="update">Computes the new value from the current one; it may run once per attempt, so it must not have side effects.</param>
+        /// <param name="cancellationToken">Cancels the update.</param>
+        /// <returns>The stored value and its version.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
+        /// <exception cref="global::System.Text.Json.JsonException">The stored JSON does not deserialize to the value's type.</exception>
+        /// <exception cref="global::Signals.SignalValueConflictException">The update lost to concurrent writers on every attempt; nothing was written.</exception>
+        public static global::System.Threading.Tasks.ValueTask<global::Signals.SignalValue<global::Settings.RoomTimezone>> UpdateAsync(global::Signals.ISignalValueStore store, string roomId, string valueArgument, global::System.Func<global::Settings.RoomTimezone, global::Settings.RoomTimezone> update, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::Signals.SignalValueStoreExtensions.UpdateAsync<global::Settings.RoomTimezone>(store, Keys.Value(roomId, valueArgument), CreateDefault, update, cancellationToken);
+
         /// <summary>Deletes the value, so readers see <see cref="CreateDefault"/> again; bumps the version when a value was stored.</summary>
         /// <param name="store">The value store.</param>
         /// <param name="roomId">The <c>{RoomId}</c> argument.</param>

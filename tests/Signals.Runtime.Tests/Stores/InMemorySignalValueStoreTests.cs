@@ -133,4 +133,31 @@ public class InMemorySignalValueStoreTests
     private sealed record ThemeValue(string Mode);
 
     private sealed record CounterValue(long Count);
+
+    [Fact]
+    public async Task Try_set_stores_only_at_the_expected_version_and_update_loses_nothing_under_concurrency()
+    {
+        var hub = new SignalHub();
+        var store = new InMemorySignalStore(hub, TimeProvider.System);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        SignalKey key = SignalKey.Parse("demo:tally");
+
+        SignalValue<JsonElement>? created = await store.TrySetAsync(key, JsonDocument.Parse("[]").RootElement, 0, ct);
+        Assert.NotNull(created);
+        Assert.Null(await store.TrySetAsync(key, JsonDocument.Parse("[1]").RootElement, 0, ct));
+        Assert.Equal(created.Version, hub.Cursor);
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(u => Task.Run(async () =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                int mark = (u * 10) + i;
+                await store.UpdateAsync<int[]>(key, static () => [], current => [.. current, mark], ct);
+            }
+        })));
+
+        SignalValue<int[]> final = await store.GetAsync<int[]>(key, static () => [], ct);
+        Assert.Equal(Enumerable.Range(0, 16).SelectMany(u => Enumerable.Range(0, 5).Select(i => (u * 10) + i)).Order(), final.Value.Order());
+        Assert.Equal(created.Version + 80, final.Version);
+    }
 }

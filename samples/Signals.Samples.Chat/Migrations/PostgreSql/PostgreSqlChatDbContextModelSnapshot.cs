@@ -24,6 +24,38 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             modelBuilder.HasSequence("signals_outbox_id_seq");
 
+            modelBuilder.Entity("Signals.EntityFrameworkCore.SignalInstanceEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Health")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("health");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("signals_instances", (string)null);
+                });
+
             modelBuilder.Entity("Signals.EntityFrameworkCore.SignalOutboxEntry", b =>
                 {
                     b.Property<long>("Id")

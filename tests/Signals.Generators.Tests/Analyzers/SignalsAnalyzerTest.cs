@@ -1,24 +1,27 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using Signals.Generators.Analyzers;
 
 namespace Signals.Generators.Tests.Analyzers;
 
 /// <summary>
-/// Runs <see cref="SignalDeclarationAnalyzer"/> with the Roslyn analyzer-testing framework the way a build does: over the compilation that
-/// already holds <see cref="SignalGenerator"/>'s output, at the latest language version with nullable enabled, against the same
-/// references as <see cref="GeneratorHarness"/>. Expected diagnostics name their locations with markup (<c>{|#0:Cart|}</c>).
+/// Runs a Signals analyzer with the Roslyn analyzer-testing framework the way a build does: over the compilation that already holds
+/// <see cref="SignalGenerator"/>'s output, at the latest language version with nullable enabled, against the same references as
+/// <see cref="GeneratorHarness"/> (plus any the test adds). Expected diagnostics name their locations with markup (<c>{|#0:Cart|}</c>).
 /// </summary>
 /// <remarks>
 /// The references come from the test host (the shared framework, the runtime, the client package) rather than a reference-assembly
 /// package the framework would download. Compiler diagnostics are not asserted (a malformed attribute is the compiler's to report); the
 /// framework's own checks still run: no diagnostic beyond the expected ones, and each one suppressible with <c>#pragma</c>.
 /// </remarks>
-internal sealed class SignalDeclarationAnalyzerTest : CSharpAnalyzerTest<SignalDeclarationAnalyzer, DefaultVerifier>
+/// <typeparam name="TAnalyzer">The analyzer.</typeparam>
+internal class SignalsAnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public SignalDeclarationAnalyzerTest(string source)
+    public SignalsAnalyzerTest(string source)
     {
         TestCode = source;
         ReferenceAssemblies = new ReferenceAssemblies("net10.0");
@@ -27,6 +30,17 @@ internal sealed class SignalDeclarationAnalyzerTest : CSharpAnalyzerTest<SignalD
         TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck; // the snapshot tests own the generated sources
     }
 
+    protected override IEnumerable<Type> GetSourceGenerators() => [typeof(SignalGenerator)];
+
+    protected override ParseOptions CreateParseOptions() => GeneratorHarness.ParseOptions;
+
+    protected override CompilationOptions CreateCompilationOptions()
+        => ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+}
+
+/// <summary>The harness for <see cref="SignalDeclarationAnalyzer"/>, whose diagnostics are all errors.</summary>
+internal sealed class SignalDeclarationAnalyzerTest(string source) : SignalsAnalyzerTest<SignalDeclarationAnalyzer>(source)
+{
     /// <summary>An expected error at markup location <paramref name="location"/> (<c>{|#0:…|}</c>) with exactly <paramref name="message"/>.</summary>
     /// <param name="id">The diagnostic ID, e.g. <c>SIG0001</c>.</param>
     /// <param name="location">The markup index of its location.</param>
@@ -37,11 +51,4 @@ internal sealed class SignalDeclarationAnalyzerTest : CSharpAnalyzerTest<SignalD
         DiagnosticResult result = new DiagnosticResult(id, DiagnosticSeverity.Error).WithLocation(location).WithMessage(message);
         return additionalLocation is { } other ? result.WithLocation(other) : result;
     }
-
-    protected override IEnumerable<Type> GetSourceGenerators() => [typeof(SignalGenerator)];
-
-    protected override ParseOptions CreateParseOptions() => GeneratorHarness.ParseOptions;
-
-    protected override CompilationOptions CreateCompilationOptions()
-        => ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
 }

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
+using Signals.EntityFrameworkCore.Tests.Model;
+using Signals.Testing;
+
+namespace Signals.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// Functional updates of value signals on the EF Core store, on PostgreSQL and on a SQLite file: compare-and-set on the version
+/// (<see cref="ISignalValueStore.TrySetAsync"/>) refuses a stale version and writes nothing, and <c>UpdateAsync</c> from 16 concurrent
+/// updaters on two instances loses no update.
+/// </summary>
+public sealed class ValueUpdateTests(PostgresServer server)
+{
+    private static readonly SignalKey Tally = SignalKey.Parse("demo:tally");
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Sixteen_concurrent_updaters_on_two_instances_lose_no_update_on_postgres()
+    {
+        string db = await TestDatabase.CreateAsync(server, "valueupdate");
+        await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db);
+        await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db);
+
+        await AssertNoUpdateLostAsync(first, second, async () => (await TestDatabase.ReadOutboxAsync(db)).Count(r => r.Key == Tally.Value));
+    }
+
+    [Fact]
+    public async Task Sixteen_concurrent_updaters_on_two_instances_lose_no_update_on_sqlite()
+    {
+        using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("valueupdate");
+        await using SignalsTestApp first = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
+        await using SignalsTestApp second = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
+
+        await AssertNoUpdateLostAsync(first, second, async () => (await db.ReadOutboxAsync()).Count(r => r.Key == Tally.Value));
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_refused_and_writes_nothing_on_postgres()
+    {
+        string db = await TestDatabase.CreateAsync(server, "valuecas");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db);
+
+        await AssertCompareAndSetAsync(app, async () => (await TestDatabase.ReadOutboxAsync(db)).Count);
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_refused_and_writes_nothing_on_sqlite()
+    {
+        using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("valuecas");
+        await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
+
+        await AssertCompareAndSetAsync(app, async () => (await db.ReadOutboxAsync()).Count);
+    }
+
+    private static async Task AssertNoUpdateLostAsync(SignalsTestApp first, SignalsTestApp second, Func<Task<int>> outboxRowsOfTally)
+    {
+        ISignalValueStore[] stores = [first.Services.GetRequiredService<ISignalValueStore>(), second.Services.GetRequiredService<ISignalValueStore>()];
+        Assert.IsType<EfCoreSignalStore<ChatDbContext>>(stores[0]);
+        const int Updaters = 16;
+        const int Each = 5;
+
+        // Each updater appends its own marks to a list: a lost update would drop marks, which a counter could hide.
+        await Task.WhenAll(Enumerable.Range(0, Updaters).Select(u => Task.Run(async () =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                string mark = $"{u}.{i}";
+                await stores[u % 2].UpdateAsync(Tally, static () => new TallyValue([]), current => current with { Marks = [.. current.Marks, mark] }, Cancel);
+            }
+        })));
+
+        SignalValue<TallyValue> final = await stores[1].GetAsync(Tally, static () => new TallyValue([]), Cancel);
+        Assert.Equal(Updaters * Each, final.Value.Marks.Length);
+        Assert.Equal(
+            Enumerable.Range(0, Updaters).SelectMany(u => Enumerable.Range(0, Each).Select(i => $"{u}.{i}")).Order(),
+            final.Value.Marks.Order());
+        Assert.Equal(Updaters * Each, await outboxRowsOfTally());
+        await HubAssert.WaitForVersionAsync(first.Hub, Tally, final.Version);
+        await HubAssert.WaitForVersionAsync(second.Hub, Tally, final.Version);
+    }
+
+    private static async Task AssertCompareAndSetAsync(SignalsTestApp app, Func<Task<int>> outboxRows)
+    {
+        ISignalValueStore store = app.Services.GetRequiredService<ISignalValueStore>();
+
+        SignalValue<JsonElement>? created = await store.TrySetAsync(Tally, Json("""{"marks":["a"]}"""), 0, Cancel);
+        Assert.NotNull(created);
+        Assert.Null(await store.TrySetAsync(Tally, Json("""{"marks":["b"]}"""), 0, Cancel));
+        Assert.Null(await store.TrySetAsync(Tally, Json("""{"marks":["b"]}"""), created.Version + 1000, Cancel));
+        SignalValue<JsonElement>? updated = await store.TrySetAsync(Tally, Json("""{"marks":["a","c"]}"""), created.Version, Cancel);
+        Assert.NotNull(updated);
+        Assert.True(updated.Version > created.Version);
+        Assert.Null(await store.TrySetAsync(Tally, Json("""{"marks":["d"]}"""), created.Version, Cancel));
+
+        // The same value at the current version stores nothing new; a stale version still refuses it.
+        SignalValue<JsonElement>? same = await store.TrySetAsync(Tally, Json("""{"marks":["a","c"]}"""), updated.Version, Cancel);
+        Assert.Equal(updated.State, same!.State);
+
+        SignalValue<JsonElement> stored = (await store.GetAsync(Tally, Cancel))!;
+        Assert.Equal(updated.State, stored.State);
+        Assert.Equal("""{"marks":["a","c"]}""", JsonSerializer.Serialize(stored.Value));
+        Assert.Equal(2, await outboxRows());
+        Assert.Equal(updated.Version, app.Hub.GetVersion(Tally).Version);
+
+        // After a delete, only "nothing stored" (0) matches again.
+        Assert.True(await store.DeleteAsync(Tally, Cancel));
+        Assert.Null(await store.TrySetAsync(Tally, Json("""{"marks":["e"]}"""), updated.Version, Cancel));
+        Assert.NotNull(await store.TrySetAsync(Tally, Json("""{"marks":["e"]}"""), 0, Cancel));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TrySetAsync(Tally, Json("{}"), -1, Cancel));
+    }
+
+    private static void Fast(SignalsOutboxOptions options) => options.PollInterval = TimeSpan.FromMilliseconds(50);
+
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    private sealed record TallyValue(string[] Marks);
+}
