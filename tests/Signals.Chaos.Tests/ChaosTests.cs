@@ -9,7 +9,7 @@ namespace Signals.Chaos.Tests;
 
 /// <summary>
 /// DESIGN.md "Guarantees" under concurrency and faults, on two real app instances and real SSE clients. On PostgreSQL: concurrent
-/// writers whose commits land out of id order, rollbacks, the listeners' backends terminated, PostgreSQL crashed and restarted, an
+/// writers whose commits land out of id order (one of them raw SQL on a captured table), rollbacks, the listeners' backends terminated, PostgreSQL crashed and restarted, an
 /// instance restarted, subscribers resuming on the other instance with <c>Last-Event-ID</c>. On a SQLite file: writers taking turns
 /// with rollbacks, an instance restarted, subscribers resuming. Nothing committed may be lost, nothing rolled back may appear, and no
 /// client may see a version go backwards. <c>SIGNALS_CHAOS_PROFILE=full</c> runs 100,000 commits on PostgreSQL, 20,000 on SQLite.

@@ -14,7 +14,7 @@ namespace Signals.EndToEnd.Tests;
 /// (PostgreSQL: LISTEN/NOTIFY; SQLite: B's polling dispatcher), and seen by a real SSE client and the sync endpoint of B.
 /// </summary>
 /// <param name="instances">The two instances.</param>
-public abstract class ChatEndToEndTests(TwoInstances instances)
+public abstract partial class ChatEndToEndTests(TwoInstances instances)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -19,12 +19,12 @@ public sealed class ChatMigrationsTests(PostgresServer server)
     public async Task PostgreSQL_migrations_match_the_model_keep_their_original_ids_and_a_started_instance_applies_them()
     {
         string db = await server.CreateDatabaseAsync("chatmigrate", Cancel);
-        string[] ids = ["20260101000000_InitialCreate", "20260102000000_AddParticipants", "20261207000000_AddVersionIndexes", "20261207010049_AddSignalsInstances"];
+        string[] ids = ["20260101000000_InitialCreate", "20260102000000_AddParticipants", "20261207000000_AddVersionIndexes", "20261207010049_AddSignalsInstances", "20261207013855_CaptureChat"];
         await using (PostgreSqlChatDbContext context = new PostgreSqlChatDbContextFactory().CreateDbContext([]))
         {
             Assert.False(context.Database.HasPendingModelChanges(), "The PostgreSQL model has changes its migrations do not have: add a migration.");
 
-            // The ids of the hand-written migrations they replace, so databases migrated with those have nothing pending.
+            // The first two keep the ids of the hand-written migrations they replace, so databases migrated with those have nothing pending.
             Assert.Equal(ids, context.Database.GetMigrations());
         }
 
@@ -43,7 +43,7 @@ public sealed class ChatMigrationsTests(PostgresServer server)
         await using (SqliteChatDbContext context = new SqliteChatDbContextFactory().CreateDbContext([]))
         {
             Assert.False(context.Database.HasPendingModelChanges(), "The SQLite model has changes its migrations do not have: add a migration.");
-            Assert.Equal(["20261206222136_InitialCreate", "20261207000000_AddVersionIndexes", "20261207010038_AddSignalsInstances"], context.Database.GetMigrations());
+            Assert.Equal(["20261206222136_InitialCreate", "20261207000000_AddVersionIndexes", "20261207010038_AddSignalsInstances", "20261207013838_CaptureChat"], context.Database.GetMigrations());
         }
 
         using var directory = new TempDirectory();
@@ -61,6 +61,10 @@ public sealed class ChatMigrationsTests(PostgresServer server)
         await connection.OpenAsync(Cancel);
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
         Assert.Contains("AUTOINCREMENT", await ScalarAsync(connection, "SELECT sql FROM sqlite_master WHERE name = 'signals_outbox'"), StringComparison.Ordinal);
+        Assert.Contains(
+            "signals_outbox",
+            await ScalarAsync(connection, "SELECT group_concat(sql) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'"),
+            StringComparison.Ordinal);
     }
 
     private static async Task<string> ScalarAsync(SqliteConnection connection, string sql)

@@ -3,9 +3,22 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.LoadTests.Model;
 
 /// <summary>The benchmark's data: <see cref="BenchItem"/> and <see cref="BenchEntry"/> rows and the Signals outbox.</summary>
-/// <param name="options">The context options (with or without Signals).</param>
-public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : DbContext(options)
+public class BenchDbContext : DbContext
 {
+    /// <summary>Initializes a new instance of the <see cref="BenchDbContext"/> class.</summary>
+    /// <param name="options">The context options (with or without Signals).</param>
+    public BenchDbContext(DbContextOptions<BenchDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Initializes a new instance for a derived context (<see cref="CapturedBenchDbContext"/>).</summary>
+    /// <param name="options">The derived context's options.</param>
+    protected BenchDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     /// <summary>Gets the items.</summary>
     public DbSet<BenchItem> Items => Set<BenchItem>();
 
@@ -25,10 +38,13 @@ public sealed class BenchDbContext(DbContextOptions<BenchDbContext> options) : D
     /// <param name="connectionString">The database (empty).</param>
     /// <param name="items">How many rows to create.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="captured">Whether to create the schema of <see cref="CapturedBenchDbContext"/> (with its capture triggers).</param>
     /// <returns>A task that completes when the rows exist.</returns>
-    public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken)
+    public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken, bool captured = false)
     {
-        await using (var schema = new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options))
+        await using (BenchDbContext schema = captured
+            ? new CapturedBenchDbContext(CapturedBenchDbContext.Options(connectionString))
+            : new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options))
         {
             await schema.Database.EnsureCreatedAsync(cancellationToken);
         }

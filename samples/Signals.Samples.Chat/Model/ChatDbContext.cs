@@ -45,6 +45,7 @@ public abstract class ChatDbContext(DbContextOptions options) : DbContext(option
             participant.Property(p => p.Id).HasMaxLength(64);
             participant.Property(p => p.Name).HasMaxLength(100);
         });
+        modelBuilder.HasSignalCapture(); // every entity above: triggers bump their keys, whoever writes (docs/capture.md)
         modelBuilder.AddSignalsOutbox();
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Chaos.Tests.Model;
@@ -70,8 +71,27 @@ internal abstract class ChaosDatabase
     public async Task<HashSet<Guid>> ReadNoteIdsAsync(CancellationToken cancellationToken)
     {
         await using ChaosDbContext db = CreateContext();
-        return [.. await db.Notes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken)];
+        return
+        [
+            .. await db.Notes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken),
+            .. await db.RawNotes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken),
+        ];
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the captured table's triggers write one outbox row per key and transaction (PostgreSQL's
+    /// statement triggers skip a key the transaction already bumped) rather than one per row and key (SQLite's row triggers).
+    /// </summary>
+    public abstract bool CaptureBumpsOncePerTransaction { get; }
+
+    /// <summary>Creates a connection of the provider's own ADO.NET client (not EF Core), not yet open, for the raw-SQL writer.</summary>
+    /// <returns>The connection.</returns>
+    public abstract DbConnection CreateRawConnection();
+
+    /// <summary>Gets the value a raw command binds for a <see cref="Guid"/> column, stored as EF Core stores it.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The parameter value.</returns>
+    public abstract object RawGuid(Guid id);
 
     /// <summary>Creates a context of the test's own, with Signals' provider as the app has it.</summary>
     /// <returns>The context.</returns>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -43,6 +44,15 @@ internal sealed class PostgresChaosDatabase(string connectionString) : ChaosData
     /// <returns>The count.</returns>
     public Task<int> CountListenersAsync(CancellationToken cancellationToken)
         => ScalarAsync("SELECT count(*)::int " + ListenerSessions, cancellationToken);
+
+    /// <inheritdoc/>
+    public override bool CaptureBumpsOncePerTransaction => true;
+
+    /// <inheritdoc/>
+    public override DbConnection CreateRawConnection() => new NpgsqlConnection(connectionString);
+
+    /// <inheritdoc/>
+    public override object RawGuid(Guid id) => id;
 
     /// <inheritdoc/>
     protected override ChaosDbContext CreateContext()

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,16 @@ internal sealed class SqliteChaosDatabase : ChaosDatabase, IDisposable
             // Left for the OS to clean.
         }
     }
+
+    /// <inheritdoc/>
+    public override bool CaptureBumpsOncePerTransaction => false;
+
+    /// <inheritdoc/>
+    public override DbConnection CreateRawConnection() => new SqliteConnection(_connectionString);
+
+    /// <inheritdoc/>
+    /// <remarks>EF Core stores a <see cref="Guid"/> as upper-case text on SQLite; Microsoft.Data.Sqlite would bind a blob.</remarks>
+    public override object RawGuid(Guid id) => id.ToString().ToUpperInvariant();
 
     /// <inheritdoc/>
     protected override ChaosDbContext CreateContext()

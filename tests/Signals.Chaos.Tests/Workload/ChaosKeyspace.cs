@@ -4,7 +4,8 @@ namespace Signals.Chaos.Tests.Workload;
 
 /// <summary>
 /// Which keys exist in a run: <c>chaos:all</c> (every transaction), the items each writer owns, and one ghost item per writer
-/// that only transactions which roll back ever touch — a subscriber that sees a ghost key saw a phantom.
+/// that only transactions which roll back ever touch — a subscriber that sees a ghost key saw a phantom. The raw-SQL writer (number
+/// <see cref="ChaosProfile.Writers"/>) has keys of its own in the captured table's families: <c>chaos:raw</c>, its items and its ghost.
 /// </summary>
 /// <param name="profile">The run's profile.</param>
 internal sealed class ChaosKeyspace(ChaosProfile profile)
@@ -28,8 +29,13 @@ internal sealed class ChaosKeyspace(ChaosProfile profile)
         ChaosNote.Keys.All.Value,
         .. Enumerable.Range(0, profile.Writers * profile.ItemsPerWriter).Select(static i => ChaosNote.Keys.Item(i + 1).Value),
         .. Enumerable.Range(0, profile.Writers).Select(static w => ChaosNote.Keys.Item(GhostItemId(w)).Value),
+        ChaosRawNote.Keys.All.Value,
+        .. Enumerable.Range(0, profile.ItemsPerWriter).Select(s => ChaosRawNote.Keys.RawItem((profile.Writers * profile.ItemsPerWriter) + s + 1).Value),
+        ChaosRawNote.Keys.RawItem(GhostItemId(profile.Writers)).Value,
     ];
 
     /// <summary>Gets the ghost keys.</summary>
-    public IReadOnlySet<string> Ghosts { get; } = Enumerable.Range(0, profile.Writers).Select(static w => ChaosNote.Keys.Item(GhostItemId(w)).Value).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlySet<string> Ghosts { get; } = Enumerable.Range(0, profile.Writers).Select(static w => ChaosNote.Keys.Item(GhostItemId(w)).Value)
+        .Append(ChaosRawNote.Keys.RawItem(GhostItemId(profile.Writers)).Value)
+        .ToHashSet(StringComparer.Ordinal);
 }

@@ -69,7 +69,11 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             _ = await WaitUntilAsync(() => Task.FromResult(_subscribers.All(static s => s.Connects > 0)), cancellationToken)
                 ?? throw new TimeoutException($"The subscribers did not all connect within {RecoveryTimeout}.");
 
-            writers = [.. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i)))];
+            writers =
+            [
+                .. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i))),
+                new ChaosWriter(profile.Writers, profile, _keyspace, instances, _progress, new Random(seed + profile.Writers), raw: database),
+            ];
             using (var stopChurning = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 Task churning = ChurnAsync(new Random(seed ^ 0x5CA1E), stopChurning.Token);

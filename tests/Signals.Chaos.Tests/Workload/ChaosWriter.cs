@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,9 @@ namespace Signals.Chaos.Tests.Workload;
 /// that one restarts). Each opens a transaction, saves one to <see cref="ChaosProfile.MaxNotesPerTransaction"/> notes, pauses up to
 /// <see cref="ChaosProfile.MaxCommitDelayMilliseconds"/> ms so that commits land out of id order, and commits — or, for
 /// <see cref="ChaosProfile.RollbackRate"/> of them, rolls back (those also touch the writer's ghost item). A failure is recorded
-/// with what is certain about it (<see cref="WriteOutcome"/>) and followed by a short back-off.
+/// with what is certain about it (<see cref="WriteOutcome"/>) and followed by a short back-off. A raw-SQL writer (given
+/// <c>raw</c>) does the same with one multi-row <c>INSERT</c> into the captured table through the provider's own connection, never
+/// EF Core: the database's triggers write its outbox rows.
 /// </summary>
 /// <param name="index">The writer's number.</param>
 /// <param name="profile">The run's profile.</param>
@@ -20,7 +24,9 @@ namespace Signals.Chaos.Tests.Workload;
 /// <param name="instances">The app instances.</param>
 /// <param name="progress">Counts commits over all writers.</param>
 /// <param name="random">This writer's random source.</param>
-internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace keyspace, InstancePair instances, ChaosProgress progress, Random random)
+/// <param name="raw">The database to write raw SQL to (a raw-SQL writer), or <see langword="null"/> to save through an instance's context.</param>
+internal sealed class ChaosWriter(
+    int index, ChaosProfile profile, ChaosKeyspace keyspace, InstancePair instances, ChaosProgress progress, Random random, ChaosDatabase? raw = null)
 {
     private enum Stage
     {
@@ -69,14 +75,17 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
     private async Task<WriteOutcome> WriteAndRecordAsync(ChaosNote[] notes, bool rollback, Func<CancellationToken, Task>? hold, CancellationToken cancellationToken)
     {
         (WriteOutcome outcome, long commitSent) = await WriteAsync(notes, rollback, hold, cancellationToken);
-        Records.Add(new WriteRecord(
-            index,
-            [.. notes.Select(static n => n.Id)],
-            [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)],
-            outcome,
-            commitSent));
+        Records.Add(new WriteRecord(index, [.. notes.Select(static n => n.Id)], OutboxKeys(notes), outcome, commitSent));
         return outcome;
     }
+
+    // One key per outbox row the transaction writes: the interceptor and PostgreSQL's statement triggers write each key once per
+    // transaction; SQLite's row triggers once per row.
+    private string[] OutboxKeys(ChaosNote[] notes)
+        => raw is null ? [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)]
+            : raw.CaptureBumpsOncePerTransaction
+                ? [ChaosRawNote.Keys.All.Value, .. notes.Select(static n => ChaosRawNote.Keys.RawItem(n.ItemId).Value).Distinct(StringComparer.Ordinal)]
+                : [.. notes.SelectMany(static n => new[] { ChaosRawNote.Keys.All.Value, ChaosRawNote.Keys.RawItem(n.ItemId).Value })];
 
     private ChaosNote[] NextNotes(bool rollback)
     {
@@ -102,37 +111,23 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
         long commitSent = 0;
         try
         {
-            if (instances.Pick(index % 2) is not { } target)
+            if (raw is not null)
             {
-                return (rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted, 0);
+                await using DbConnection connection = raw.CreateRawConnection();
+                await connection.OpenAsync(cancellationToken);
+                await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await InsertRawAsync(connection, transaction, notes, cancellationToken);
+                await FinishAsync(transaction.CommitAsync, transaction.RollbackAsync);
             }
-
-            await using AsyncServiceScope scope = target.Instance.Services.CreateAsyncScope();
-            ChaosDbContext db = scope.ServiceProvider.GetRequiredService<ChaosDbContext>();
-            await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.Notes.AddRange(notes);
-            await db.SaveChangesAsync(cancellationToken);
-
-            int delay = random.Next(ChaosProfile.MaxCommitDelayMilliseconds + 1);
-            if (hold is not null)
+            else if (instances.Pick(index % 2) is { } target)
             {
-                await hold(cancellationToken);
+                await using AsyncServiceScope scope = target.Instance.Services.CreateAsyncScope();
+                ChaosDbContext db = scope.ServiceProvider.GetRequiredService<ChaosDbContext>();
+                await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                db.Notes.AddRange(notes);
+                await db.SaveChangesAsync(cancellationToken);
+                await FinishAsync(transaction.CommitAsync, transaction.RollbackAsync);
             }
-            else if (delay > 0)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-
-            if (rollback)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return (WriteOutcome.RolledBack, 0);
-            }
-
-            stage = Stage.Committing;
-            commitSent = Stopwatch.GetTimestamp();
-            await transaction.CommitAsync(cancellationToken);
-            stage = Stage.Committed;
         }
         catch (Exception)
         {
@@ -147,6 +142,56 @@ internal sealed class ChaosWriter(int index, ChaosProfile profile, ChaosKeyspace
             _ => rollback ? WriteOutcome.RolledBack : WriteOutcome.NotCommitted,
         };
         return (outcome, commitSent);
+
+        // Pauses (or holds), then rolls back or commits, moving the stage.
+        async Task FinishAsync(Func<CancellationToken, Task> commit, Func<CancellationToken, Task> rollBack)
+        {
+            int delay = random.Next(ChaosProfile.MaxCommitDelayMilliseconds + 1);
+            if (hold is not null)
+            {
+                await hold(cancellationToken);
+            }
+            else if (delay > 0)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            if (rollback)
+            {
+                await rollBack(cancellationToken);
+                return;
+            }
+
+            stage = Stage.Committing;
+            commitSent = Stopwatch.GetTimestamp();
+            await commit(cancellationToken);
+            stage = Stage.Committed;
+        }
+    }
+
+    // One statement for every note: on PostgreSQL one firing of the statement trigger.
+    private async Task InsertRawAsync(DbConnection connection, DbTransaction transaction, ChaosNote[] notes, CancellationToken cancellationToken)
+    {
+        await using DbCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO chaos_raw_notes (\"Id\", \"ItemId\", \"Writer\") VALUES "
+            + string.Join(", ", notes.Select(static (_, i) => string.Create(CultureInfo.InvariantCulture, $"(@id{i}, @item{i}, @writer)")));
+        for (int i = 0; i < notes.Length; i++)
+        {
+            AddParameter(insert, string.Create(CultureInfo.InvariantCulture, $"id{i}"), raw!.RawGuid(notes[i].Id));
+            AddParameter(insert, string.Create(CultureInfo.InvariantCulture, $"item{i}"), notes[i].ItemId);
+        }
+
+        AddParameter(insert, "writer", index);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private async Task BackOffAsync(CancellationToken cancellationToken)

@@ -11,7 +11,9 @@ namespace Signals.LoadTests.Scenarios.WriteOverhead;
 /// <summary>
 /// What Signals adds to a save: the same <c>SaveChanges</c> through a plain context and through one with Signals (<c>UsePostgreSql()</c>), in
 /// one process against one database, alternating in blocks so both see the same machine; and, between them, the physical floor of any
-/// transactional outbox (<see cref="OutboxFloor"/>: the plain save plus a hand-written outbox row in its batch, no Signals code).
+/// transactional outbox (<see cref="OutboxFloor"/>: the plain save plus a hand-written outbox row in its batch, no Signals code). A
+/// fourth variant saves on a second database of the same server whose tables are captured (<see cref="CapturedBenchDbContext"/>): its
+/// triggers write the outbox rows, in their own database so that they fire for no other variant.
 /// </summary>
 /// <remarks>
 /// The Signals contexts come from the app's DI (a pooled factory, as <c>AddPooledDbContextFactory</c> gives), so every commit also
@@ -43,6 +45,8 @@ internal sealed class WriteOverheadScenario : Scenario
         string connectionString = await postgres.CreateDatabaseAsync("write_overhead", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(connectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
         await OutboxFloor.CreateTableAsync(connectionString, cancellationToken);
+        string capturedConnectionString = await postgres.CreateDatabaseAsync("write_overhead_captured", cancellationToken);
+        await BenchDbContext.CreateSchemaAsync(capturedConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken, captured: true);
 
         WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, "writer").Build();
         await BenchApp.StartAsync(app, cancellationToken);
@@ -53,6 +57,7 @@ internal sealed class WriteOverheadScenario : Scenario
                 new("plain", new PooledDbContextFactory<BenchDbContext>(BenchDbContext.PlainOptions(connectionString))),
                 new("plain + outbox row", new PooledDbContextFactory<BenchDbContext>(OutboxFloor.Options(connectionString))),
                 new("Signals", app.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
+                new("Signals + capture", new BaseFactory<CapturedBenchDbContext>(new PooledDbContextFactory<CapturedBenchDbContext>(CapturedBenchDbContext.Options(capturedConnectionString)))),
             ];
 
             // Warm-up: JIT, pools, prepared plans, the dispatcher's first reads.
@@ -93,7 +98,7 @@ internal sealed class WriteOverheadScenario : Scenario
                     $"batch/1 key {variant.BatchOneKey.Summarize()}; {variant.Commits / variant.Elapsed.TotalSeconds:0} commits/s at {ConcurrentWriters} writers");
             }
 
-            return await ReportAsync(context, postgres, variants[0], variants[1], variants[2], blocks * singlePerBlock, blocks * batchesPerBlock, throughputBlock * 2, cancellationToken);
+            return await ReportAsync(context, postgres, variants[0], variants[1], variants[2], variants[3], blocks * singlePerBlock, blocks * batchesPerBlock, throughputBlock * 2, cancellationToken);
         }
         finally
         {
@@ -159,7 +164,7 @@ internal sealed class WriteOverheadScenario : Scenario
     }
 
     private static async Task<Measurement> ReportAsync(
-        ScenarioContext context, BenchPostgres postgres, Variant plain, Variant floor, Variant signals, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
+        ScenarioContext context, BenchPostgres postgres, Variant plain, Variant floor, Variant signals, Variant captured, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
     {
         double singlePlain = plain.Single.Percentile(50);
         double singleSignals = signals.Single.Percentile(50);
@@ -173,6 +178,10 @@ internal sealed class WriteOverheadScenario : Scenario
         double batchFloor = floor.BatchPerKey.Percentile(50);
         double oneKeyFloor = floor.BatchOneKey.Percentile(50);
         double throughputFloor = floor.Commits / floor.Elapsed.TotalSeconds;
+        double singleCaptured = captured.Single.Percentile(50);
+        double batchCaptured = captured.BatchPerKey.Percentile(50);
+        double oneKeyCaptured = captured.BatchOneKey.Percentile(50);
+        double throughputCaptured = captured.Commits / captured.Elapsed.TotalSeconds;
 
         await context.Results.WriteChartDataAsync(
             "write-overhead",
@@ -193,6 +202,7 @@ internal sealed class WriteOverheadScenario : Scenario
                 $"plain + outbox row (the floor of any transactional outbox, no Signals code): the plain save with a hand-written INSERT of one row per key into {OutboxFloor.Table} (the outbox's shape, defaults and indexes) appended to its batch; nothing reads, notifies or wakes",
                 $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
                 $"1,000-row batch: {batches:N0} inserts of 1,000 new rows per variant; BenchItem has one key per row (1,000 outbox rows), BenchEntry one key for all (1 outbox row)",
+                "Signals + capture: HasSignalCapture() on both entities, in a second database of the same server (PostgreSQL statement triggers write the outbox rows; nothing is staged, woken or notified by the save); pooled factory with UsePostgreSql(), no dispatcher",
                 $"throughput: {ConcurrentWriters} concurrent writers, each updating its own {RowsPerWriter} rows in a loop, {throughputTime.TotalSeconds:0} s per variant",
             ],
             [
@@ -217,7 +227,24 @@ internal sealed class WriteOverheadScenario : Scenario
                 new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row", throughputFloor, "commits/s"),
                 new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row ÷ plain", 100 * throughputFloor / throughputPlain, "%"),
                 new Figure($"throughput at {ConcurrentWriters} writers, Signals ÷ plain + outbox row", 100 * throughputSignals / throughputFloor, "%"),
+                new Figure("single-row update p50, Signals + capture", singleCaptured, "ms"),
+                new Figure("single-row update, Signals + capture ÷ plain", singleCaptured / singlePlain, "×"),
+                new Figure("1,000-row batch (1,000 keys) p50, Signals + capture", batchCaptured, "ms"),
+                new Figure("1,000-row batch (1,000 keys), Signals + capture ÷ plain", batchCaptured / batchPlain, "×"),
+                new Figure("1,000-row batch (1 key) p50, Signals + capture", oneKeyCaptured, "ms"),
+                new Figure("1,000-row batch (1 key), Signals + capture ÷ plain", oneKeyCaptured / oneKeyPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture", throughputCaptured, "commits/s"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture ÷ plain", 100 * throughputCaptured / throughputPlain, "%"),
             ]);
+    }
+
+    /// <summary>A derived context's factory seen as a <see cref="BenchDbContext"/> factory (EF Core's factory interface is invariant).</summary>
+    private sealed class BaseFactory<TContext>(IDbContextFactory<TContext> contexts) : IDbContextFactory<BenchDbContext>
+        where TContext : BenchDbContext
+    {
+        public BenchDbContext CreateDbContext() => contexts.CreateDbContext();
+
+        public async Task<BenchDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => await contexts.CreateDbContextAsync(cancellationToken);
     }
 
     /// <summary>One way of saving, and what was measured with it.</summary>

@@ -197,6 +197,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                     b.HasIndex("RoomId", "Id");
 
                     b.ToTable("messages", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Participant", b =>
@@ -220,6 +222,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                     b.HasKey("RoomId", "Id");
 
                     b.ToTable("participants", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Room", b =>
@@ -236,6 +240,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.ToTable("rooms", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Room\",\"table\":\"rooms\",\"keys\":[[{\"literal\":\"chat:rooms\",\"format\":\"Text\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[]}");
                 });
 #pragma warning restore 612, 618
         }

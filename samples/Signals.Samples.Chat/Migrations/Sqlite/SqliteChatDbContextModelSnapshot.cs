@@ -169,6 +169,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
                     b.HasIndex("RoomId", "Id");
 
                     b.ToTable("messages", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Participant", b =>
@@ -192,6 +194,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
                     b.HasKey("RoomId", "Id");
 
                     b.ToTable("participants", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Room", b =>
@@ -208,6 +212,8 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("rooms", (string)null);
+
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Room\",\"table\":\"rooms\",\"keys\":[[{\"literal\":\"chat:rooms\",\"format\":\"Text\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"columns\":[]}");
                 });
 #pragma warning restore 612, 618
         }
