@@ -19,6 +19,8 @@ namespace Signals;
 /// <item><term><c>signals.dispatcher.lag</c></term><description>histogram, <c>s</c>: time from a change's outbox row being written (<see cref="SignalVersion.UpdatedAt"/>, inside the writer's transaction, so it includes the rest of that transaction) to its publication in this instance's hub; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.outbox.depth</c></term><description>gauge, <c>{row}</c>: this instance's unsettled outbox backlog after each read: outbox ids drawn by writers (or read past a gap) above its settled cursor. It grows while the dispatcher falls behind or a transaction that wrote to the outbox stays open; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.dispatcher.reannouncements</c></term><description>counter, <c>{change}</c>: changes that committed after a newer version of their key had been published, which the dispatcher announced again under a new version; recorded by the EF Core dispatchers.</description></item>
+/// <item><term><c>signals.producers.running</c></term><description>up-down counter, <c>{producer}</c>, tagged <c>signals.producer.template</c>: producers (<c>AddSignalProducer</c>) running on this instance; summed over the instances it is the number of copies running, at most one per key.</description></item>
+/// <item><term><c>signals.producers.failures</c></term><description>counter, <c>{failure}</c>, tagged <c>signals.producer.template</c>: producer runs that threw (each is restarted after a back-off).</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -41,6 +43,7 @@ public sealed class SignalsMetrics
     public const string SyncResultAborted = "aborted";
 
     private const string SyncResultTag = "signals.sync.result";
+    private const string ProducerTemplateTag = "signals.producer.template";
 
     private readonly Counter<long> _syncRequests;
     private readonly Histogram<double> _syncDuration;
@@ -49,6 +52,8 @@ public sealed class SignalsMetrics
     private readonly Histogram<double> _dispatcherLag;
     private readonly Gauge<long> _outboxDepth;
     private readonly Counter<long> _reannouncements;
+    private readonly UpDownCounter<long> _producersRunning;
+    private readonly Counter<long> _producerFailures;
 
     /// <summary>Initializes the instruments on a meter created by <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The app's meter factory (registered by the host, or by <c>AddSignals()</c> through <c>AddMetrics()</c>).</param>
@@ -70,6 +75,8 @@ public sealed class SignalsMetrics
         _outboxDepth = Meter.CreateGauge<long>("signals.outbox.depth", "{row}", "Outbox ids above this instance's settled cursor: writes in flight or not yet read.");
         _reannouncements = Meter.CreateCounter<long>(
             "signals.dispatcher.reannouncements", "{change}", "Changes that committed after a newer version of their key had been published, announced again.");
+        _producersRunning = Meter.CreateUpDownCounter<long>("signals.producers.running", "{producer}", "Producers running on this instance, by template.");
+        _producerFailures = Meter.CreateCounter<long>("signals.producers.failures", "{failure}", "Producer runs that threw, by template.");
     }
 
     /// <summary>Gets the meter the instruments belong to.</summary>
@@ -104,4 +111,13 @@ public sealed class SignalsMetrics
     /// <summary>Records changes a dispatcher announced again under a new version. For dispatchers.</summary>
     /// <param name="count">How many late changes were announced again.</param>
     public void RecordReannouncements(int count) => _reannouncements.Add(count);
+
+    /// <summary>Records that a producer of <paramref name="template"/> started running on this instance (<paramref name="delta"/> 1) or ended (-1).</summary>
+    /// <param name="template">The producer's template, e.g. <c>time:room:{RoomId}</c> (a tag of bounded cardinality, unlike keys).</param>
+    /// <param name="delta">+1 or -1.</param>
+    public void ProducersRunningChanged(string template, int delta) => _producersRunning.Add(delta, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
+
+    /// <summary>Records that a producer of <paramref name="template"/> threw (it is restarted after a back-off).</summary>
+    /// <param name="template">The producer's template.</param>
+    public void ProducerFailed(string template) => _producerFailures.Add(1, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
 }
