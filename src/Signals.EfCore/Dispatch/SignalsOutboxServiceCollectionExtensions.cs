@@ -105,6 +105,9 @@ public static class SignalsOutboxServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>()));
             services.Replace(ServiceDescriptor.Singleton<ISignalValueStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
             services.Replace(ServiceDescriptor.Singleton<ISignalStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
+
+            // Producers (AddSignalProducer) take the provider's locks, shared by every instance on the database.
+            services.Replace(ServiceDescriptor.Singleton<ProducerLocks>(static sp => EfCoreProducerLocks.Open<TContext>(sp)));
         }
     }
 

@@ -20,6 +20,10 @@ internal sealed class InProcessProducerLocks : ProducerLocks
         return ValueTask.FromResult<ProducerLease?>(_held.TryAdd(key, lease) ? lease : null);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Nothing to close: each lease holds its own lock.</remarks>
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     private sealed class Lease(InProcessProducerLocks locks, SignalKey key) : ProducerLease
     {
         public override CancellationToken Lost => CancellationToken.None;

@@ -18,6 +18,7 @@ internal abstract class ProducerLocks : IAsyncDisposable
     /// <exception cref="Exception">The lock's store failed (e.g. the database is down); the caller retries later.</exception>
     public abstract ValueTask<ProducerLease?> TryAcquireAsync(SignalKey key, CancellationToken cancellationToken);
 
-    /// <inheritdoc/>
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Closes what the locks hold open (a connection); leases still held are lost, which frees their locks.</summary>
+    /// <returns>A task that completes when the locks are closed.</returns>
+    public abstract ValueTask DisposeAsync();
 }
