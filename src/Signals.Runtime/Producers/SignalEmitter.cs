@@ -11,9 +11,10 @@ public sealed class SignalEmitter
     private readonly ISignalValueStore _values;
     private readonly ISignalStore _store;
 
-    internal SignalEmitter(SignalKey key, SignalDescriptor? descriptor, ISignalValueStore values, ISignalStore store)
+    internal SignalEmitter(SignalKey key, SignalDescriptor? descriptor, ISignalValueStore values, ISignalStore store, IServiceProvider services)
     {
         Key = key;
+        Services = services;
         _descriptor = descriptor;
         _values = values;
         _store = store;
@@ -21,6 +22,9 @@ public sealed class SignalEmitter
 
     /// <summary>Gets the key the producer produces, e.g. <c>time:room:general</c>.</summary>
     public SignalKey Key { get; }
+
+    /// <summary>Gets the app's services, for what the producer needs (create a scope for scoped services such as a <c>DbContext</c>).</summary>
+    public IServiceProvider Services { get; }
 
     /// <summary>Stores a new value of the key, a value signal (<c>[SignalValue]</c>), and publishes its new version.</summary>
     /// <typeparam name="T">The value's type, serialized as JSON (camelCase, the store's options).</typeparam>

@@ -70,7 +70,8 @@ public static class SignalProducerServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SignalProducerOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SignalsMetrics>(),
-            sp.GetRequiredService<ILogger<SignalProducers>>()));
+            sp.GetRequiredService<ILogger<SignalProducers>>(),
+            sp));
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SignalProducers>());
         return builder;
     }

@@ -30,6 +30,7 @@ public sealed partial class SignalProducers : BackgroundService
     private readonly SignalCatalog _catalog;
     private readonly IReadOnlyList<SignalProducerRegistration> _registrations;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IServiceProvider _services;
     private (SignalDescriptor Descriptor, Func<SignalKey, SignalEmitter, CancellationToken, Task> Produce)[] _producers = [];
 
     internal SignalProducers(
@@ -42,9 +43,11 @@ public sealed partial class SignalProducers : BackgroundService
         IOptions<SignalProducerOptions> options,
         TimeProvider time,
         SignalsMetrics metrics,
-        ILogger<SignalProducers> logger)
+        ILogger<SignalProducers> logger,
+        IServiceProvider services)
     {
         Hub = hub;
+        _services = services;
         _catalog = catalog;
         _registrations = [.. registrations];
         Locks = locks;
@@ -93,11 +96,15 @@ public sealed partial class SignalProducers : BackgroundService
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Stops every producer without waiting for it (an app disposed without being stopped); their locks die with the locks' connection.
+    /// May be called more than once: the service is registered both as itself and as a hosted service.
+    /// </remarks>
     public override void Dispose()
     {
+        // Canceled, never disposed: a run or the hub's event may still read its token (it holds no timer, so nothing leaks).
         Hub.WatchersChanged -= OnWatchersChanged;
         _stopping.Cancel();
-        _stopping.Dispose();
         base.Dispose();
     }
 
@@ -116,6 +123,7 @@ public sealed partial class SignalProducers : BackgroundService
 
         Hub.WatchersChanged -= OnWatchersChanged;
         await _stopping.CancelAsync().ConfigureAwait(false);
+
         Task[] running;
         lock (_runs)
         {
@@ -194,7 +202,7 @@ public sealed partial class SignalProducers : BackgroundService
                 }
                 else if (!_stopping.IsCancellationRequested)
                 {
-                    var emitter = new SignalEmitter(e.Key, descriptor.ClrType.Length > 0 ? descriptor : null, Values, Store);
+                    var emitter = new SignalEmitter(e.Key, descriptor.ClrType.Length > 0 ? descriptor : null, Values, Store, _services);
                     _runs.Add(e.Key, new ProducerRun(this, descriptor.Pattern, emitter, produce, _stopping.Token));
                 }
             }
