@@ -24,7 +24,7 @@ namespace Signals;
 /// with an <see cref="InvalidOperationException"/> that says why.
 /// </para>
 /// </remarks>
-public sealed partial class SignalProducers : BackgroundService
+public sealed partial class SignalProducers : BackgroundService, IAsyncDisposable
 {
     private readonly Dictionary<SignalKey, ProducerRun> _runs = new(SignalKeyComparer.Instance);
     private readonly SignalCatalog _catalog;
@@ -95,11 +95,17 @@ public sealed partial class SignalProducers : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Stops every producer and waits for it to end and release its lock (an app disposed without being stopped).</summary>
+    /// <returns>A task that completes when no producer of this instance runs any more.</returns>
+    /// <remarks>May be called more than once: the service is registered both as itself and as a hosted service.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        await StopRunsAsync().ConfigureAwait(false);
+        Dispose();
+    }
+
     /// <inheritdoc/>
-    /// <remarks>
-    /// Stops every producer without waiting for it (an app disposed without being stopped); their locks die with the locks' connection.
-    /// May be called more than once: the service is registered both as itself and as a hosted service.
-    /// </remarks>
+    /// <remarks>Stops every producer without waiting for it; <see cref="DisposeAsync"/> waits.</remarks>
     public override void Dispose()
     {
         // Canceled, never disposed: a run or the hub's event may still read its token (it holds no timer, so nothing leaks).
@@ -121,16 +127,7 @@ public sealed partial class SignalProducers : BackgroundService
             // The app is stopping: stop every producer and release its lock.
         }
 
-        Hub.WatchersChanged -= OnWatchersChanged;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-
-        Task[] running;
-        lock (_runs)
-        {
-            running = [.. _runs.Values.Select(static run => run.Task)];
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
+        await StopRunsAsync().ConfigureAwait(false);
     }
 
     /// <summary>Removes a run whose key nobody on this instance watches; called by the run as it ends.</summary>
@@ -148,6 +145,20 @@ public sealed partial class SignalProducers : BackgroundService
             _runs.Remove(run.Key);
             return true;
         }
+    }
+
+    /// <summary>Stops following the hub, cancels every run and waits for them to end.</summary>
+    private async Task StopRunsAsync()
+    {
+        Hub.WatchersChanged -= OnWatchersChanged;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Task[] running;
+        lock (_runs)
+        {
+            running = [.. _runs.Values.Select(static run => run.Task)];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
     private (SignalDescriptor, Func<SignalKey, SignalEmitter, CancellationToken, Task>) Check(SignalProducerRegistration registration)
