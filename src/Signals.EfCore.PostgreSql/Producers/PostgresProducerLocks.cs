@@ -17,7 +17,8 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// only by a collision (about one chance in 10^10 among a million keys), and the ids stay clear of small ids an application may use.
 /// </para>
 /// <para>
-/// The connection is probed every <see cref="ProbeInterval"/> (and TCP keepalive is on): when a probe or a lock command fails, every
+/// The connection is probed every <see cref="ProbeInterval"/>, each probe bounded by <see cref="CommandTimeoutSeconds"/> (and TCP
+/// keepalive is on): when a probe or a lock command fails, every
 /// lease taken on it is lost (<see cref="ProducerLease.Lost"/>), since the server may have ended the session and freed the locks; the
 /// next attempt opens a new connection. Session-level advisory locks are re-entrant within a session, which is harmless here: an
 /// instance asks for a key's lock only while it does not hold it.
@@ -30,6 +31,12 @@ internal sealed class PostgresProducerLocks : ProducerLocks
 
     /// <summary>How often the connection is probed while it holds locks: 1 second.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a probe or a lock command may take, in seconds (Npgsql's <c>CommandTimeout</c>): 2. A connection that goes silent (a
+    /// network cut: no reset, no close) fails its probe after it, plus Npgsql's <c>Cancellation Timeout</c> (2 s by default).
+    /// </summary>
+    public const int CommandTimeoutSeconds = 2;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
@@ -73,7 +80,7 @@ internal sealed class PostgresProducerLocks : ProducerLocks
         try
         {
             session = _session ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using NpgsqlCommand command = new("SELECT pg_try_advisory_lock($1)", session.Connection);
+            await using NpgsqlCommand command = new("SELECT pg_try_advisory_lock($1)", session.Connection) { CommandTimeout = CommandTimeoutSeconds };
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! ? new Lease(this, session, id) : null;
         }
@@ -146,7 +153,7 @@ internal sealed class PostgresProducerLocks : ProducerLocks
                         return;
                     }
 
-                    await using NpgsqlCommand probe = new("SELECT 1", session.Connection);
+                    await using NpgsqlCommand probe = new("SELECT 1", session.Connection) { CommandTimeout = CommandTimeoutSeconds };
                     await probe.ExecuteScalarAsync(session.Ended.Token).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -178,7 +185,7 @@ internal sealed class PostgresProducerLocks : ProducerLocks
                 return;
             }
 
-            await using NpgsqlCommand command = new("SELECT pg_advisory_unlock($1)", session.Connection);
+            await using NpgsqlCommand command = new("SELECT pg_advisory_unlock($1)", session.Connection) { CommandTimeout = CommandTimeoutSeconds };
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
             await command.ExecuteScalarAsync().ConfigureAwait(false);
         }
