@@ -31,7 +31,7 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
     private readonly IReadOnlyList<SignalProducerRegistration> _registrations;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IServiceProvider _services;
-    private (SignalDescriptor Descriptor, Func<SignalKey, SignalEmitter, CancellationToken, Task> Produce)[] _producers = [];
+    private BoundProducer[] _producers = [];
 
     internal SignalProducers(
         SignalHub hub,
@@ -161,7 +161,7 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private (SignalDescriptor, Func<SignalKey, SignalEmitter, CancellationToken, Task>) Check(SignalProducerRegistration registration)
+    private BoundProducer Check(SignalProducerRegistration registration)
     {
         string template = registration.Template;
         if (_registrations.Count(r => r.Template == template) > 1)
@@ -179,8 +179,9 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
                 (near.Length > 0 ? $": {near}." : "."));
         }
 
-        descriptor ??= new SignalDescriptor(template, "", template.Contains('{', StringComparison.Ordinal) ? SignalKind.Family : SignalKind.Signal);
-        return (descriptor, registration.Bind());
+        // An app that declares no signal: the template alone decides which keys it produces.
+        SignalDescriptor pattern = descriptor ?? new SignalDescriptor(template, "", template.Contains('{', StringComparison.Ordinal) ? SignalKind.Family : SignalKind.Signal);
+        return new BoundProducer(pattern, descriptor, registration.Bind());
     }
 
     private void OnWatchersChanged(object? sender, SignalWatchersChangedEventArgs e)
@@ -198,9 +199,9 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
             return;
         }
 
-        foreach ((SignalDescriptor descriptor, Func<SignalKey, SignalEmitter, CancellationToken, Task> produce) in _producers)
+        foreach (BoundProducer producer in _producers)
         {
-            if (!descriptor.Matches(e.Key))
+            if (!producer.Pattern.Matches(e.Key))
             {
                 continue;
             }
@@ -213,8 +214,8 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
                 }
                 else if (!_stopping.IsCancellationRequested)
                 {
-                    var emitter = new SignalEmitter(e.Key, descriptor.ClrType.Length > 0 ? descriptor : null, Values, Store, _services);
-                    _runs.Add(e.Key, new ProducerRun(this, descriptor.Pattern, emitter, produce, _stopping.Token));
+                    var emitter = new SignalEmitter(e.Key, producer.Declared, Values, Store, _services);
+                    _runs.Add(e.Key, new ProducerRun(this, producer.Pattern.Pattern, emitter, producer.Produce, _stopping.Token));
                 }
             }
 
@@ -224,4 +225,10 @@ public sealed partial class SignalProducers : BackgroundService, IAsyncDisposabl
 
     [LoggerMessage(1, LogLevel.Debug, "{Count} signal producers ready; exactly one copy per key through {Locks}.")]
     private static partial void LogStarted(ILogger logger, int count, string locks);
+
+    /// <summary>A producer checked against the catalog and bound to its argument type.</summary>
+    /// <param name="Pattern">What its keys match: the declared signal, or the bare template in an app that declares none.</param>
+    /// <param name="Declared">The declared signal, or <see langword="null"/> in an app that declares none.</param>
+    /// <param name="Produce">The producer as a function of the key.</param>
+    private sealed record BoundProducer(SignalDescriptor Pattern, SignalDescriptor? Declared, Func<SignalKey, SignalEmitter, CancellationToken, Task> Produce);
 }
