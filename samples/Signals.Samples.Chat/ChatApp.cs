@@ -53,8 +53,7 @@ public static class ChatApp
         }
 
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
-        builder.Services.AddSingleton<ClockProducer>();
-        builder.Services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
+        signals.AddClockProducer();
 
         WebApplication app = builder.Build();
         app.UseDefaultFiles();

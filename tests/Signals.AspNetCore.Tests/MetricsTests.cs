@@ -20,7 +20,7 @@ public sealed class MetricsTests
             [
                 ("signals.dispatcher.lag", "s"), ("signals.dispatcher.reannouncements", "{change}"),
                 ("signals.hub.evictions", "{key}"), ("signals.hub.version_reads", "{key}"), ("signals.outbox.depth", "{row}"),
-                ("signals.sse.connections", "{connection}"),
+                ("signals.producers.failures", "{failure}"), ("signals.producers.running", "{producer}"), ("signals.sse.connections", "{connection}"),
                 ("signals.sse.events", "{event}"), ("signals.sync.duration", "s"), ("signals.sync.requests", "{request}"),
             ],
             recorder.Instruments.Select(i => (i.Name, i.Unit ?? "")).Order());
@@ -79,6 +79,22 @@ public sealed class MetricsTests
 
         Assert.Equal([0, 0.25], recorder.Snapshot().Where(m => m.Instrument == "signals.dispatcher.lag").Select(m => m.Value).Order());
         Assert.Equal([42], recorder.Snapshot().Where(m => m.Instrument == "signals.outbox.depth").Select(m => m.Value));
+    }
+
+    [Fact]
+    public async Task Producer_runs_and_failures_are_recorded_by_template()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync();
+        using var recorder = new MetricRecorder(host);
+        SignalsMetrics metrics = host.App.Services.GetRequiredService<SignalsMetrics>();
+
+        metrics.ProducersRunningChanged("time:room:{RoomId}", 1);
+        metrics.ProducerFailed("time:room:{RoomId}");
+        metrics.ProducersRunningChanged("time:room:{RoomId}", -1);
+
+        Assert.Equal([1, -1], recorder.Snapshot().Where(m => m.Instrument == "signals.producers.running").Select(m => m.Value));
+        Measurement failure = Assert.Single(recorder.Snapshot(), m => m.Instrument == "signals.producers.failures");
+        Assert.Equal("time:room:{RoomId}", failure.Tags["signals.producer.template"]);
     }
 
     private sealed record Measurement(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);

@@ -57,6 +57,7 @@ internal sealed class SampleApp : IAsyncDisposable
             "--environment", "Development",
             "--Logging:LogLevel:Default", "Warning",
             "--ConnectionStrings:SignalsSqlite", $"Data Source={database}",
+            "--Signals:Producers:GracePeriod", "00:00:01",
         ]);
         // Runs before the endpoints (WebApplication adds routing first and the endpoints last), after the static files.
         var requests = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);

@@ -47,6 +47,16 @@ internal sealed class ChatInstance : IAsyncDisposable
         return new ChatInstance(app, new Uri(address));
     }
 
+    /// <summary>
+    /// Disposes the app without stopping it, as near as one process gets to an instance that dies: no hosted service is stopped; the
+    /// services are disposed, so its connections close (as the operating system closes a killed process's) and its work ends.
+    /// </summary>
+    public async ValueTask DisposeAbruptlyAsync()
+    {
+        Http.Dispose();
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -107,6 +108,20 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
         }
 
         return builder.Build();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Session-level advisory locks on a dedicated connection (<see cref="PostgresProducerLocks"/>).</remarks>
+    /// <exception cref="InvalidOperationException">The context has no connection string.</exception>
+    public override ProducerLocks? OpenProducerLocks(DbContext context, ILogger logger)
+    {
+        string connectionString = context.Database.GetConnectionString() ?? context.Database.GetDbConnection().ConnectionString;
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            throw new InvalidOperationException($"The Signals producer locks need the connection string of '{context.GetType().Name}', but the context has none.");
+        }
+
+        return new PostgresProducerLocks(connectionString, logger);
     }
 
     /// <inheritdoc/>

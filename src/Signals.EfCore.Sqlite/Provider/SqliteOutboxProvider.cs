@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Signals.EntityFrameworkCore.Sqlite;
 
@@ -64,6 +65,9 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
 
     /// <inheritdoc/>
     public override CaptureDialect Capture => SqliteCaptureDialect.Instance;
+    /// <remarks>Lock files beside the database file (<see cref="FileProducerLocks"/>); none for an in-memory database, which one process alone sees.</remarks>
+    public override ProducerLocks? OpenProducerLocks(DbContext context, ILogger logger)
+        => DatabaseOf(context) is var database && Path.IsPathFullyQualified(database) ? new FileProducerLocks(database + ".producers") : null;
 
     /// <inheritdoc/>
     /// <remarks>One set of commands per database file, each with its own in-process queue of writers (see <see cref="RelationalValueCommands"/>).</remarks>

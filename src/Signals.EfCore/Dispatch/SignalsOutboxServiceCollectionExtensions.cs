@@ -121,6 +121,9 @@ public static class SignalsOutboxServiceCollectionExtensions
             services.AddOptions<SignalsMeshOptions>().BindConfiguration(SignalsMeshOptions.SectionName).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsMeshOptions>, SignalsMeshOptionsValidator>());
             services.AddHostedService<MeshHeartbeat<TContext>>();
+
+            // Producers (AddSignalProducer) take the provider's locks, shared by every instance on the database.
+            services.Replace(ServiceDescriptor.Singleton<ProducerLocks>(static sp => EfCoreProducerLocks.Open<TContext>(sp)));
         }
     }
 

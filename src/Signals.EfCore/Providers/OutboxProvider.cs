@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Signals;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -89,6 +91,16 @@ internal abstract class OutboxProvider
 
         return [.. latest.Values];
     }
+
+    /// <summary>
+    /// Opens the locks that let one instance among those sharing the context's database run a key's producer (<c>AddSignalProducer</c>):
+    /// a lock the database or the operating system frees when its holder dies.
+    /// </summary>
+    /// <param name="context">A context of the outbox's type, for its connection (disposed after the call).</param>
+    /// <param name="logger">Logs the locks' connection failures.</param>
+    /// <returns>The locks, or <see langword="null"/> when the provider has none: the producers then take in-process locks (one copy per instance).</returns>
+    /// <remarks>The neutral provider has none: no lock that dies with its holder is common to every database.</remarks>
+    public virtual ProducerLocks? OpenProducerLocks(DbContext context, ILogger logger) => null;
 
     /// <summary>
     /// Tells whether an exception thrown by reading the outbox means the database lacks the Signals schema — a table, a column or the

@@ -21,6 +21,8 @@ namespace Signals;
 /// <item><term><c>signals.dispatcher.reannouncements</c></term><description>counter, <c>{change}</c>: changes that committed after a newer version of their key had been published, which the dispatcher announced again under a new version; recorded by the EF Core dispatchers.</description></item>
 /// <item><term><c>signals.hub.evictions</c></term><description>counter, <c>{key}</c>: keys the hub's cache let go to stay within <see cref="SignalHubOptions.MaxCachedKeys"/> (with a database behind the hub).</description></item>
 /// <item><term><c>signals.hub.version_reads</c></term><description>counter, <c>{key}</c>: key versions the hub read from the database behind it because it did not hold them.</description></item>
+/// <item><term><c>signals.producers.running</c></term><description>up-down counter, <c>{producer}</c>, tagged <c>signals.producer.template</c>: producers (<c>AddSignalProducer</c>) running on this instance; summed over the instances it is the number of copies running, at most one per key.</description></item>
+/// <item><term><c>signals.producers.failures</c></term><description>counter, <c>{failure}</c>, tagged <c>signals.producer.template</c>: producer runs that threw (each is restarted after a back-off).</description></item>
 /// </list>
 /// <para><c>signals.sync.result</c> is one of <see cref="SyncResultChanged"/>, <see cref="SyncResultUnchanged"/>,
 /// <see cref="SyncResultRejected"/> (a 4xx problem) and <see cref="SyncResultAborted"/> (the client went away).</para>
@@ -43,6 +45,7 @@ public sealed class SignalsMetrics
     public const string SyncResultAborted = "aborted";
 
     private const string SyncResultTag = "signals.sync.result";
+    private const string ProducerTemplateTag = "signals.producer.template";
 
     private readonly Counter<long> _syncRequests;
     private readonly Histogram<double> _syncDuration;
@@ -53,6 +56,8 @@ public sealed class SignalsMetrics
     private readonly Counter<long> _reannouncements;
     private readonly Counter<long> _hubEvictions;
     private readonly Counter<long> _versionReads;
+    private readonly UpDownCounter<long> _producersRunning;
+    private readonly Counter<long> _producerFailures;
 
     /// <summary>Initializes the instruments on a meter created by <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The app's meter factory (registered by the host, or by <c>AddSignals()</c> through <c>AddMetrics()</c>).</param>
@@ -76,6 +81,8 @@ public sealed class SignalsMetrics
             "signals.dispatcher.reannouncements", "{change}", "Changes that committed after a newer version of their key had been published, announced again.");
         _hubEvictions = Meter.CreateCounter<long>("signals.hub.evictions", "{key}", "Keys the hub's cache let go to stay within its bound.");
         _versionReads = Meter.CreateCounter<long>("signals.hub.version_reads", "{key}", "Key versions the hub read from the database because it did not hold them.");
+        _producersRunning = Meter.CreateUpDownCounter<long>("signals.producers.running", "{producer}", "Producers running on this instance, by template.");
+        _producerFailures = Meter.CreateCounter<long>("signals.producers.failures", "{failure}", "Producer runs that threw, by template.");
     }
 
     /// <summary>Gets the meter the instruments belong to.</summary>
@@ -118,4 +125,13 @@ public sealed class SignalsMetrics
     /// <summary>Records key versions the hub read from the database behind it.</summary>
     /// <param name="count">How many keys were read (in one query).</param>
     public void RecordVersionReads(int count) => _versionReads.Add(count);
+
+    /// <summary>Records that a producer of <paramref name="template"/> started running on this instance (<paramref name="delta"/> 1) or ended (-1).</summary>
+    /// <param name="template">The producer's template, e.g. <c>time:room:{RoomId}</c> (a tag of bounded cardinality, unlike keys).</param>
+    /// <param name="delta">+1 or -1.</param>
+    public void ProducersRunningChanged(string template, int delta) => _producersRunning.Add(delta, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
+
+    /// <summary>Records that a producer of <paramref name="template"/> threw (it is restarted after a back-off).</summary>
+    /// <param name="template">The producer's template.</param>
+    public void ProducerFailed(string template) => _producerFailures.Add(1, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
 }
