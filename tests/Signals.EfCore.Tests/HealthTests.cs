@@ -70,6 +70,9 @@ public sealed class HealthTests(PostgresServer server)
                 outbox => outbox.UsePostgreSql(p => p.ListenerTimeout = TimeSpan.FromSeconds(1)));
             await app.WaitForHealthAsync(HealthStatus.Healthy);
 
+            // Watched, so the hub holds the key and only the dispatcher's catch-up can move it (nothing is read through the frozen pool).
+            using SignalSubscription watch = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("during-partition"));
+
             // No FIN, no RST, no error: only the probe can tell the connection is gone (within ListenerTimeout).
             proxy.FreezeExisting();
             await using (ChatDbContext writer = TestDatabase.CreateContext(db))

@@ -27,6 +27,13 @@ internal static class HubAssert
     {
         CancellationToken testToken = TestContext.Current.CancellationToken;
         using SignalSubscription subscription = hub.Subscribe([key]);
+
+        // A change published before the subscription existed is not read from it: the version the hub holds may already be it.
+        if (hub.TryGetHeldVersion(key, out SignalVersion current) && current.Version >= atLeast)
+        {
+            return current;
+        }
+
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(testToken);
         timeoutSource.CancelAfter(timeout ?? DefaultTimeout);
         try
