@@ -156,8 +156,9 @@ internal sealed class PostgresProducerLocks : ProducerLocks
                     await using NpgsqlCommand probe = new("SELECT 1", session.Connection) { CommandTimeout = CommandTimeoutSeconds };
                     await probe.ExecuteScalarAsync(session.Ended.Token).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!session.Ended.IsCancellationRequested)
                 {
+                    // Any failure but the session's own end, a cancellation included (a timed-out command can end as one), loses its leases.
                     PostgreSqlLog.ProducerLocksLost(_logger, exception);
                     await EndAsync(session).ConfigureAwait(false);
                     return;
