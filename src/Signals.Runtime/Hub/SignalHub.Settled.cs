@@ -32,7 +32,7 @@ public sealed partial class SignalHub
 
     /// <summary>Records that every version at or below <paramref name="cursor"/> that will ever be published has been published.</summary>
     /// <param name="cursor">The settled cursor; it never moves back. A dispatcher calls it with 0 before it publishes anything.</param>
-    public void AdvanceSettledCursor(long cursor)
+    internal void AdvanceSettledCursor(long cursor)
     {
         Volatile.Write(ref _settledTracked, 1);
         if (!AdvanceMax(ref _settled, cursor))
@@ -113,5 +113,5 @@ public sealed partial class SignalHub
 
     /// <summary>Records that changes with versions at or below <paramref name="cursor"/> may no longer be retained one by one.</summary>
     /// <param name="cursor">The highest version that retention may have removed; the floor never moves back.</param>
-    public void AdvanceResumeFloor(long cursor) => _ = AdvanceMax(ref _resumeFloor, cursor);
+    internal void AdvanceResumeFloor(long cursor) => _ = AdvanceMax(ref _resumeFloor, cursor);
 }

@@ -81,12 +81,12 @@ public sealed partial class SignalHub
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
     /// <returns><see langword="true"/> when the version was newer and subscribers were told.</returns>
     /// <exception cref="ArgumentException"><paramref name="version"/> has a default key or a version below 1.</exception>
-    public bool Publish(SignalVersion version) => Publish(version, woken: null);
+    internal bool Publish(SignalVersion version) => Publish(version, woken: null);
 
     /// <summary>Publishes a batch of committed changes, in order.</summary>
     /// <param name="versions">The changes.</param>
     /// <returns>How many were newer than the keys' current versions.</returns>
-    public int Publish(IEnumerable<SignalVersion> versions)
+    internal int Publish(IEnumerable<SignalVersion> versions)
     {
         ArgumentNullException.ThrowIfNull(versions);
         int published = 0;
@@ -107,7 +107,7 @@ public sealed partial class SignalHub
     /// <param name="settledCursor">The settled cursor after the batch (see <see cref="AdvanceSettledCursor"/>).</param>
     /// <returns>How many were newer than the keys' current versions.</returns>
     /// <exception cref="ArgumentException">A version has a default key or a version below 1 (those before it are published).</exception>
-    public int Publish(IEnumerable<SignalVersion> versions, long settledCursor)
+    internal int Publish(IEnumerable<SignalVersion> versions, long settledCursor)
     {
         ArgumentNullException.ThrowIfNull(versions);
 
