@@ -17,10 +17,20 @@ public static class ClockApi
     /// <param name="TimeZone">An IANA time-zone id known to the server, e.g. <c>Asia/Tokyo</c>.</param>
     public sealed record SetTimeZone(string? TimeZone);
 
-    /// <summary>Maps the API under <c>/api/clock</c>.</summary>
+    /// <summary>Adds the clock sample's services: the <see cref="ClockProducer"/>, a hosted service that ticks every watched room's clock.</summary>
+    /// <param name="services">The app's services.</param>
+    /// <returns>The same services, to chain calls.</returns>
+    public static IServiceCollection AddClockSample(this IServiceCollection services)
+    {
+        services.AddSingleton<ClockProducer>();
+        services.AddHostedService(static services => services.GetRequiredService<ClockProducer>());
+        return services;
+    }
+
+    /// <summary>Maps the clock sample: its API under <c>/api/clock</c> (the page is <c>wwwroot/clock.html</c>); call <see cref="AddClockSample"/> too.</summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The API's route group.</returns>
-    public static RouteGroupBuilder MapClockApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapClockSample(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api/clock");
         api.MapGet("/{roomId}", GetAsync);
