@@ -29,10 +29,9 @@ public static class SignalsServiceCollectionExtensions
 
         services.AddSingleton<SignalsMarkerService>();
         services.AddOptions<SignalsOptions>()
-            .BindConfiguration("Signals")
-            .Validate(static o => !string.IsNullOrWhiteSpace(o.InstanceId), "Signals:InstanceId must not be empty.")
-            .Validate(static o => o.MaxKeysPerSubscription > 0, "Signals:MaxKeysPerSubscription must be at least 1.")
+            .BindConfiguration(SignalsOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsOptions>, SignalsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SignalsMetrics>();
