@@ -44,7 +44,7 @@ public static class SignalsServiceCollectionExtensions
             sp.GetService<ISignalVersionSource>(),
             sp.GetRequiredService<SignalsMetrics>()));
         services.TryAddSingleton<SignalSourceStatus>();
-        services.TryAddSingleton<SignalMesh>();
+        services.TryAddSingleton(static _ => new SignalMesh());
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
         services.TryAddSingleton<ISignalValueStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
