@@ -16,28 +16,25 @@ namespace Signals.Testing;
 /// The binaries come from <c>SIGNALS_TEST_POSTGRES_BIN</c>, else <c>/usr/lib/postgresql/15/bin</c>, else the newest
 /// <c>/usr/lib/postgresql/*/bin</c> (Debian: <c>apt-get install -y postgresql</c>).
 /// </remarks>
-public sealed class LocalPostgresServer : IPostgresServer
+public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
 {
     /// <summary>The environment variable that may name the directory of the PostgreSQL binaries.</summary>
     public const string BinDirectoryVariable = "SIGNALS_TEST_POSTGRES_BIN";
 
     private const string OsUser = "postgres";
+    private const string LogFileName = "server.log";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _binDirectory;
-    private readonly string _directory;
     private readonly bool _durable;
-    private readonly SemaphoreSlim _control = new(1, 1);
-    private bool _running = true;
-    private int _disposed;
+    private bool _running;
 
     private LocalPostgresServer(string binDirectory, string directory, int port, bool durable)
+        : base(directory, port)
     {
         _binDirectory = binDirectory;
-        _directory = directory;
         _durable = durable;
-        Port = port;
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
@@ -48,21 +45,20 @@ public sealed class LocalPostgresServer : IPostgresServer
         }.ConnectionString;
     }
 
-    /// <summary>Gets the loopback TCP port the server listens on.</summary>
-    public int Port { get; }
-
     /// <inheritdoc/>
     public string ConnectionString { get; }
 
     /// <inheritdoc/>
     public string Description => $"a throwaway server from the local binaries ({_binDirectory}) on 127.0.0.1:{Port}";
 
-    /// <summary>Gets a value indicating whether the server is running (started and not stopped by <see cref="StopAsync"/>).</summary>
-    public bool IsRunning => Volatile.Read(ref _running);
+    /// <inheritdoc/>
+    public override bool IsRunning => Volatile.Read(ref _running);
 
-    private string DataDirectory => Path.Combine(_directory, "data");
+    private protected override string ProductName => "PostgreSQL";
 
-    private string LogFile => Path.Combine(_directory, "server.log");
+    private string DataDirectory => Path.Combine(WorkDirectory, "data");
+
+    private string LogFile => Path.Combine(WorkDirectory, LogFileName);
 
     private static bool RunAsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 
@@ -88,41 +84,24 @@ public sealed class LocalPostgresServer : IPostgresServer
     public static async Task<LocalPostgresServer> StartAsync(bool durable, string? binDirectory = null, CancellationToken cancellationToken = default)
     {
         binDirectory ??= FindBinDirectory();
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("signals-pg-");
-        try
-        {
-            if (RunAsRoot)
+        return await StartOnFreePortAsync(
+            "signals-pg-",
+            async directory =>
             {
-                await RunAsync("chown", [$"{OsUser}:{OsUser}", directory.FullName], directory.FullName, asServerUser: false, cancellationToken);
-            }
-
-            await RunAsync(
-                Path.Combine(binDirectory, "initdb"),
-                ["-D", Path.Combine(directory.FullName, "data"), "-U", OsUser, "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "--no-sync"],
-                directory.FullName,
-                RunAsRoot,
-                cancellationToken);
-
-            for (int attempt = 1; ; attempt++)
-            {
-                var server = new LocalPostgresServer(binDirectory, directory.FullName, LoopbackPorts.FindFree(), durable);
-                try
+                if (RunAsRoot)
                 {
-                    await server.StartServerAsync(cancellationToken);
-                    AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
-                    return server;
+                    await RunAsync("chown", [$"{OsUser}:{OsUser}", directory], directory, asServerUser: false, cancellationToken);
                 }
-                catch (InvalidOperationException) when (attempt < 3)
-                {
-                    // Most likely someone took the port between probing and binding: try another one.
-                }
-            }
-        }
-        catch
-        {
-            TryDelete(directory.FullName);
-            throw;
-        }
+
+                await RunAsync(
+                    Path.Combine(binDirectory, "initdb"),
+                    ["-D", Path.Combine(directory, "data"), "-U", OsUser, "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust", "--no-sync"],
+                    directory,
+                    RunAsRoot,
+                    cancellationToken);
+            },
+            (directory, port) => new LocalPostgresServer(binDirectory, directory, port, durable),
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -151,71 +130,19 @@ public sealed class LocalPostgresServer : IPostgresServer
             PostgresStopMode.Immediate => "immediate",
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Expected PostgresStopMode.Fast or PostgresStopMode.Immediate."),
         };
-        await _control.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (!_running)
+        await StopExclusiveAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The PostgreSQL server on port {Port} is not running.");
-            }
-
-            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", modeName, "-w", "-t", "20", "stop"], cancellationToken);
-            Volatile.Write(ref _running, false);
-        }
-        finally
-        {
-            _control.Release();
-        }
+                await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", modeName, "-w", "-t", "20", "stop"], cancellationToken);
+                Volatile.Write(ref _running, false);
+            },
+            cancellationToken);
     }
 
-    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port and data directory, and waits until it accepts connections.</summary>
-    /// <param name="cancellationToken">Cancels start-up.</param>
-    /// <returns>A task that completes when a client can connect.</returns>
-    /// <exception cref="InvalidOperationException">The server is already running, or <c>pg_ctl</c> failed (e.g. another process took the port meanwhile; the message holds the server log).</exception>
-    /// <exception cref="TimeoutException">Start-up or the readiness check took too long.</exception>
-    /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
-    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    private protected override void OnDisposing() => NpgsqlConnection.ClearAllPools();
+
+    private protected override async Task StopForDisposeAsync()
     {
-        await _control.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_running)
-            {
-                throw new InvalidOperationException($"The PostgreSQL server on port {Port} is already running.");
-            }
-
-            try
-            {
-                await StartServerAsync(cancellationToken);
-            }
-            catch
-            {
-                // Leave no half-started server behind: it would outlive the directory Dispose deletes.
-                await StopOrKillAsync();
-                throw;
-            }
-
-            Volatile.Write(ref _running, true);
-        }
-        finally
-        {
-            _control.Release();
-        }
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        NpgsqlConnection.ClearAllPools();
-        await _control.WaitAsync();
         try
         {
             if (_running)
@@ -226,11 +153,12 @@ public sealed class LocalPostgresServer : IPostgresServer
         finally
         {
             Volatile.Write(ref _running, false);
-            _control.Release();
         }
-
-        TryDelete(_directory);
     }
+
+    private protected override Task AbandonFailedStartAsync() => StopOrKillAsync();
+
+    private protected override void Kill() => KillPostmaster();
 
     /// <summary>Finds the PostgreSQL binaries (see remarks on the type).</summary>
     /// <returns>The directory holding <c>initdb</c> and <c>pg_ctl</c>.</returns>
@@ -274,11 +202,11 @@ public sealed class LocalPostgresServer : IPostgresServer
         }
     }
 
-    private async Task StartServerAsync(CancellationToken cancellationToken)
+    private protected override async Task StartServerAsync(CancellationToken cancellationToken)
     {
         string serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} -c max_connections=200{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=200{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
 
         // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.
@@ -290,6 +218,7 @@ public sealed class LocalPostgresServer : IPostgresServer
             {
                 await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false;Timeout=5");
                 await connection.OpenAsync(ready.Token);
+                Volatile.Write(ref _running, true);
                 return;
             }
             catch (NpgsqlException) when (!ready.IsCancellationRequested)
@@ -298,13 +227,13 @@ public sealed class LocalPostgresServer : IPostgresServer
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"PostgreSQL on port {Port} did not accept connections within {ReadyTimeout}.\n{ReadLog()}");
+                throw new TimeoutException($"PostgreSQL on port {Port} did not accept connections within {ReadyTimeout}.\n{ReadLog(LogFileName)}");
             }
         }
     }
 
     private Task RunToolAsync(string tool, string[] arguments, CancellationToken cancellationToken)
-        => RunAsync(Path.Combine(_binDirectory, tool), arguments, _directory, RunAsRoot, cancellationToken, ReadLog);
+        => RunAsync(Path.Combine(_binDirectory, tool), arguments, WorkDirectory, RunAsRoot, cancellationToken, () => ReadLog(LogFileName));
 
     private static async Task RunAsync(
         string fileName, string[] arguments, string workingDirectory, bool asServerUser, CancellationToken cancellationToken, Func<string>? diagnostics = null)
@@ -367,32 +296,6 @@ public sealed class LocalPostgresServer : IPostgresServer
         }
     }
 
-    private string ReadLog()
-    {
-        try
-        {
-            return File.Exists(LogFile) ? "server.log:\n" + File.ReadAllText(LogFile) : string.Empty;
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return string.Empty;
-        }
-    }
-
-    /// <summary>Last resort when the test process exits without disposing the server: kill it and remove its directory.</summary>
-    private void OnProcessExit(object? sender, EventArgs e)
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            KillPostmaster();
-            TryDelete(_directory);
-        }
-    }
-
     private void KillPostmaster()
     {
         try
@@ -408,18 +311,6 @@ public sealed class LocalPostgresServer : IPostgresServer
         catch (Exception exception) when (exception is IOException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Already gone.
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Left in the temp directory; harmless.
         }
     }
 }
