@@ -34,11 +34,7 @@ public sealed class DispatcherMetricsTests(PostgresServer server)
 
         // Watched first, so only the dispatcher can bring the versions the waits below see (not a read of keys the hub does not hold).
         using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("general"), ChatMessage.AnyMessage);
-        await app.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "measured" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await app.SaveMessageAsync("general", "measured");
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("general"));
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.AnyMessage);
 

@@ -39,13 +39,8 @@ public sealed class InterceptorTests(PostgresServer server)
     public async Task Modified_entity_bumps_its_keys()
     {
         string db = await TestDatabase.CreateAsync(server, "modified");
-        var message = new ChatMessage { RoomId = "general", Text = "hi" };
-        await SeedAsync(db, message);
 
-        await using ChatDbContext context = TestDatabase.CreateContext(db);
-        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
-        loaded.Text = "edited";
-        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await ChangeSeededMessageAsync(db, static (_, loaded) => loaded.Text = "edited");
 
         Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
     }
@@ -54,13 +49,12 @@ public sealed class InterceptorTests(PostgresServer server)
     public async Task Deleted_entity_bumps_the_keys_of_its_original_values()
     {
         string db = await TestDatabase.CreateAsync(server, "deleted");
-        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
 
-        await using ChatDbContext context = TestDatabase.CreateContext(db);
-        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
-        loaded.RoomId = "random"; // changed, then deleted: the row that existed was in "general"
-        context.Messages.Remove(loaded);
-        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await ChangeSeededMessageAsync(db, static (context, loaded) =>
+        {
+            loaded.RoomId = "random"; // changed, then deleted: the row that existed was in "general"
+            context.Messages.Remove(loaded);
+        });
 
         Assert.Equal([AnyMessage, General], await TestDatabase.ReadOutboxKeysAsync(db));
     }
@@ -69,12 +63,8 @@ public sealed class InterceptorTests(PostgresServer server)
     public async Task Moving_a_message_between_rooms_bumps_both_rooms()
     {
         string db = await TestDatabase.CreateAsync(server, "move");
-        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
 
-        await using ChatDbContext context = TestDatabase.CreateContext(db);
-        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
-        loaded.RoomId = "random";
-        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await ChangeSeededMessageAsync(db, static (_, loaded) => loaded.RoomId = "random");
 
         Assert.Equal([AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
     }
@@ -83,14 +73,13 @@ public sealed class InterceptorTests(PostgresServer server)
     public async Task Changes_without_automatic_detection_are_still_seen()
     {
         string db = await TestDatabase.CreateAsync(server, "nodetect");
-        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
 
-        await using ChatDbContext context = TestDatabase.CreateContext(db);
-        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        loaded.RoomId = "random";
-        context.ChangeTracker.DetectChanges();
-        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        await ChangeSeededMessageAsync(db, static (context, loaded) =>
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = false;
+            loaded.RoomId = "random";
+            context.ChangeTracker.DetectChanges();
+        });
 
         Assert.Equal([AnyMessage, General, Random], await TestDatabase.ReadOutboxKeysAsync(db));
     }
@@ -322,11 +311,7 @@ public sealed class InterceptorTests(PostgresServer server)
         OutboxSignaler signalerB = b.Services.GetRequiredKeyedService<OutboxSignaler>(typeof(ChatDbContext));
 
         Assert.Same(await a.WithContextAsync(c => Task.FromResult(c.Model)), await b.WithContextAsync(c => Task.FromResult(c.Model)));
-        await a.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "from a" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await a.SaveMessageAsync("general", "from a");
 
         Assert.Equal(1, signalerA.Commits);
         Assert.Equal(0, signalerB.Commits);
@@ -342,6 +327,17 @@ public sealed class InterceptorTests(PostgresServer server)
 
         await using ChatDbContext cleanup = TestDatabase.CreateContext(db);
         await cleanup.Outbox.ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Seeds one message in "general" (its outbox rows removed), loads it in a new context, changes it and saves.</summary>
+    private static async Task ChangeSeededMessageAsync(string db, Action<ChatDbContext, ChatMessage> change)
+    {
+        await SeedAsync(db, new ChatMessage { RoomId = "general", Text = "hi" });
+
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        ChatMessage loaded = await context.Messages.SingleAsync(TestContext.Current.CancellationToken);
+        change(context, loaded);
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>Fails the <paramref name="n"/>th command a save sends, before it runs.</summary>

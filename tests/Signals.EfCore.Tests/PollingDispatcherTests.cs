@@ -46,11 +46,7 @@ public sealed class PollingDispatcherTests(PostgresServer server)
         // The first read after start-up may race the save; a second save proves the wake-up.
         for (int i = 0; i < 2; i++)
         {
-            await app.WithContextAsync(context =>
-            {
-                context.Messages.Add(new ChatMessage { RoomId = "general", Text = "wake" });
-                return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-            });
+            await app.SaveMessageAsync("general", "wake");
         }
 
         long latest = (await TestDatabase.ReadOutboxAsync(db)).Where(r => r.Key == ChatMessage.AnyMessage.Value).Max(r => r.Id);

@@ -16,11 +16,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
 
         DateTimeOffset before = DateTimeOffset.UtcNow;
-        await app.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "hi" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await app.SaveMessageAsync("general", "hi");
 
         SignalVersion version = await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("general"));
         SignalOutboxEntry row = (await TestDatabase.ReadOutboxAsync(db)).Single(r => r.Key == ChatMessage.Room("general").Value);
@@ -131,20 +127,12 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
         // Both listeners must be up before the save, or only the catch-up after LISTEN (not the notification) would deliver it.
         await WaitUntilListeningAsync(first, second);
 
-        await first.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "from-first", Text = "a" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await first.SaveMessageAsync("from-first", "a");
         SignalVersion seenByFirst = await HubAssert.WaitForVersionAsync(first.Hub, ChatMessage.Room("from-first"));
         SignalVersion seenBySecond = await HubAssert.WaitForVersionAsync(second.Hub, ChatMessage.Room("from-first"));
         Assert.Equal(seenByFirst.Version, seenBySecond.Version);
 
-        await second.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "from-second", Text = "b" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await second.SaveMessageAsync("from-second", "b");
         seenBySecond = await HubAssert.WaitForVersionAsync(second.Hub, ChatMessage.Room("from-second"));
         seenByFirst = await HubAssert.WaitForVersionAsync(first.Hub, ChatMessage.Room("from-second"));
         Assert.Equal(seenBySecond.Version, seenByFirst.Version);
@@ -184,11 +172,7 @@ public sealed class PostgresDispatcherTests(PostgresServer server)
         string db = await TestDatabase.CreateAsync(server, "safetypoll");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, o => o.PollInterval = TimeSpan.FromMilliseconds(200));
 
-        await using (ChatDbContext context = TestDatabase.CreateContext(db))
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "general", Text = "no DI, no wake-up" });
-            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
+        await TestDatabase.SaveMessageAsync(db, "general", "no DI, no wake-up");
 
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("general"));
     }

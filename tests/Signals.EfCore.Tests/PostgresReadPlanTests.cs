@@ -43,11 +43,7 @@ public sealed class PostgresReadPlanTests(PostgresServer server)
         for (int i = 0; i < 5; i++)
         {
             long before = app.Hub.GetVersion(ChatMessage.Room("plan")).Version;
-            await app.WithContextAsync(context =>
-            {
-                context.Messages.Add(new ChatMessage { RoomId = "plan", Text = "hi" });
-                return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-            });
+            await app.SaveMessageAsync("plan", "hi");
             await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("plan"), atLeast: before + 1);
         }
 

@@ -133,11 +133,7 @@ public sealed class RedisWakeupTests(PostgresServer server)
     /// <summary>Saves a message on <paramref name="app"/> and returns the version of its room key.</summary>
     private static async Task<long> SaveAsync(SignalsTestApp app, string db, string room)
     {
-        await app.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = room, Text = "hello" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await app.SaveMessageAsync(room, "hello");
         string key = ChatMessage.Room(room).Value;
         return (await TestDatabase.ReadOutboxAsync(db)).Where(r => r.Key == key).Max(r => r.Id);
     }

@@ -34,11 +34,7 @@ public sealed class RetentionTests(PostgresServer server)
 
         List<SignalOutboxEntry> old = await TestDatabase.ReadOutboxAsync(db);
         await TestDatabase.ExecuteAsync(db, "UPDATE signals_outbox SET created_at = now() - interval '2 hours'");
-        await using (ChatDbContext context = TestDatabase.CreateContext(db))
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "room0", Text = "young" });
-            await context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
+        await TestDatabase.SaveMessageAsync(db, "room0", "young");
 
         await using SignalsTestApp first = await SignalsTestApp.StartPostgresAsync(db, Retention);
         await using SignalsTestApp second = await SignalsTestApp.StartPostgresAsync(db, Retention);
@@ -104,11 +100,7 @@ public sealed class RetentionTests(PostgresServer server)
 
         long version = await TestDatabase.ScalarAsync<long>(db, "SELECT version FROM signals_state WHERE key = 'chat:room:compacted'");
         Assert.Equal(0, HubAssert.Held(reader.Hub, ChatMessage.Room("compacted")).Version);
-        await reader.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "trigger", Text = "wake up" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await reader.SaveMessageAsync("trigger", "wake up");
 
         Assert.Equal(version, (await HubAssert.WaitForVersionAsync(reader.Hub, ChatMessage.Room("compacted"), version)).Version);
         Assert.True(reader.Hub.ResumeFloor >= version);
@@ -122,11 +114,7 @@ public sealed class RetentionTests(PostgresServer server)
         SignalVersion general;
         await using (SignalsTestApp app = await SignalsTestApp.StartInMemoryAsync(name, root, Retention))
         {
-            await app.WithContextAsync(context =>
-            {
-                context.Messages.Add(new ChatMessage { RoomId = "general", Text = "in memory" });
-                return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-            });
+            await app.SaveMessageAsync("general", "in memory");
             general = await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("general"));
             await app.WithContextAsync(async context =>
             {

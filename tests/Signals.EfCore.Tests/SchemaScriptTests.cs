@@ -41,11 +41,7 @@ public sealed class SchemaScriptTests(PostgresServer server)
         await TestDatabase.ExecuteAsync(scripted, "CREATE TABLE \"Messages\" (\"Id\" uuid PRIMARY KEY, \"RoomId\" text NOT NULL, \"Text\" text NOT NULL)");
 
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(scripted);
-        await app.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "scripted", Text = "works" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await app.SaveMessageAsync("scripted", "works");
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("scripted"));
         SignalValue<long> value = await app.Services.GetRequiredService<ISignalValueStore>().SetAsync(SignalKey.Parse("app:answer"), 42L, TestContext.Current.CancellationToken);
         await HubAssert.WaitForVersionAsync(app.Hub, SignalKey.Parse("app:answer"), value.Version);

@@ -85,11 +85,7 @@ public sealed class TransactionTests(PostgresServer server)
             await context.SaveChangesAsync(TestContext.Current.CancellationToken);
         });
 
-        await app.WithContextAsync(context =>
-        {
-            context.Messages.Add(new ChatMessage { RoomId = "marker", Text = "after" });
-            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
-        });
+        await app.SaveMessageAsync("marker", "after");
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("marker"));
 
         Assert.Equal(0, HubAssert.Held(app.Hub, ChatMessage.Room("abandoned")).Version);

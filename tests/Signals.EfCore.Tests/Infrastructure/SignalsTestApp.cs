@@ -140,6 +140,14 @@ internal sealed class SignalsTestApp : IAsyncDisposable
             return true;
         });
 
+    /// <summary>Saves one chat message through a scoped context of this instance, as a request would (the save wakes this instance's dispatcher).</summary>
+    public Task SaveMessageAsync(string room, string text)
+        => WithContextAsync(context =>
+        {
+            context.Messages.Add(new ChatMessage { RoomId = room, Text = text });
+            return context.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)

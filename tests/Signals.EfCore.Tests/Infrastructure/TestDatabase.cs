@@ -24,6 +24,14 @@ internal static class TestDatabase
             .AddInterceptors(interceptors)
             .Options);
 
+    /// <summary>Saves one chat message through a context made with <c>new</c> (see <see cref="CreateContext"/>): its outbox rows are written, nobody is woken.</summary>
+    public static async Task SaveMessageAsync(string connectionString, string room, string text)
+    {
+        await using ChatDbContext context = CreateContext(connectionString);
+        context.Messages.Add(new ChatMessage { RoomId = room, Text = text });
+        await context.SaveChangesAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Reads every outbox row, in id order.</summary>
     public static async Task<List<SignalOutboxEntry>> ReadOutboxAsync(string connectionString)
     {
