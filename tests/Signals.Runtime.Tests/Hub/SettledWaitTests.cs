@@ -8,16 +8,20 @@ public class SettledWaitTests
 
     private static SignalVersion V(long version) => new(A, version, null, DateTimeOffset.UnixEpoch);
 
+    /// <summary>Asserts that a wait completed synchronously, without waiting for anything, and reported <see langword="true"/>.</summary>
+    private static async Task AssertTrueAtOnceAsync(ValueTask<bool> wait)
+    {
+        Assert.True(wait.IsCompletedSuccessfully);
+        Assert.True(await wait);
+    }
+
     [Fact]
     public async Task Without_a_dispatcher_it_returns_true_at_once_whatever_the_cursor()
     {
         var hub = new SignalHub();
         hub.Publish(V(3));
 
-        ValueTask<bool> wait = hub.WaitForSettledAsync(1_000, Long, TestContext.Current.CancellationToken);
-
-        Assert.True(wait.IsCompletedSuccessfully);
-        Assert.True(await wait);
+        await AssertTrueAtOnceAsync(hub.WaitForSettledAsync(1_000, Long, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -26,10 +30,7 @@ public class SettledWaitTests
         var hub = new SignalHub();
         hub.AdvanceSettledCursor(7);
 
-        ValueTask<bool> wait = hub.WaitForSettledAsync(7, Long, TestContext.Current.CancellationToken);
-
-        Assert.True(wait.IsCompletedSuccessfully);
-        Assert.True(await wait);
+        await AssertTrueAtOnceAsync(hub.WaitForSettledAsync(7, Long, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -144,17 +144,9 @@ public class SignalHubCacheTests
     [Fact]
     public async Task A_change_published_while_its_key_is_read_is_kept_over_the_older_version_read()
     {
-        var table = new VersionTable();
         SignalKey page = SignalKey.Parse("doc:page:racing");
-        SignalVersion before = table.Commit(page);
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
-        var release = new TaskCompletionSource();
-        table.HoldReads(release.Task);
-
-        ValueTask<SignalVersion[]> reading = hub.GetVersionsAsync([page], TestContext.Current.CancellationToken);
-        SignalVersion after = new(page, before.Version + 5, null, At);
-        hub.Publish(after);
+        (SignalHub hub, ValueTask<SignalVersion[]> reading, SignalVersion after, TaskCompletionSource release) = PublishWhileReading(meters, page);
         release.SetResult();
 
         Assert.Equal(after, (await reading)[0]);
@@ -165,19 +157,10 @@ public class SignalHubCacheTests
     [Fact]
     public async Task A_subscriber_joining_while_its_key_is_read_gets_a_change_published_meanwhile()
     {
-        var table = new VersionTable();
         SignalKey page = SignalKey.Parse("doc:page:joining");
-        SignalVersion before = table.Commit(page);
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
-        var release = new TaskCompletionSource();
-        table.HoldReads(release.Task);
-        CancellationToken cancel = TestContext.Current.CancellationToken;
-
-        ValueTask<SignalVersion[]> reading = hub.GetVersionsAsync([page], cancel);
-        SignalVersion after = new(page, before.Version + 5, null, At);
-        hub.Publish(after);
-        ValueTask<SignalSubscription> subscribing = hub.SubscribeAsync([page], cancellationToken: cancel);
+        (SignalHub hub, ValueTask<SignalVersion[]> reading, SignalVersion after, TaskCompletionSource release) = PublishWhileReading(meters, page);
+        ValueTask<SignalSubscription> subscribing = hub.SubscribeAsync([page], cancellationToken: TestContext.Current.CancellationToken);
         release.SetResult();
 
         using SignalSubscription subscription = await subscribing;
@@ -205,6 +188,25 @@ public class SignalHubCacheTests
         Assert.Equal(0, hub.GetWatcherCount(page));
 
         Assert.Equal(table.VersionOf(page), (await hub.GetVersionsAsync([page], cancel))[0].Version);
+    }
+
+    /// <summary>
+    /// Commits <paramref name="page"/>, starts a hub read of it that waits for <c>Release</c>, and publishes a newer change of the key
+    /// while the read is held (its snapshot has the older version).
+    /// </summary>
+    private static (SignalHub Hub, ValueTask<SignalVersion[]> Reading, SignalVersion Published, TaskCompletionSource Release) PublishWhileReading(
+        MeterScope meters, SignalKey page)
+    {
+        var table = new VersionTable();
+        SignalVersion before = table.Commit(page);
+        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        var release = new TaskCompletionSource();
+        table.HoldReads(release.Task);
+
+        ValueTask<SignalVersion[]> reading = hub.GetVersionsAsync([page], TestContext.Current.CancellationToken);
+        SignalVersion after = new(page, before.Version + 5, null, At);
+        hub.Publish(after);
+        return (hub, reading, after, release);
     }
 
     /// <summary>The committed versions of keys, as a database would answer them, counting the reads.</summary>
