@@ -11,8 +11,6 @@ namespace Signals.AspNetCore.Tests;
 /// </summary>
 public sealed class ClientScriptRefusalTests
 {
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task A_refused_key_fails_the_watch_once_with_the_expected_form_and_is_not_retried()
     {
@@ -30,37 +28,23 @@ public sealed class ClientScriptRefusalTests
             });
             app.MapSignals();
         });
-        string folder = await host.DownloadModulesAsync("client.js", "keys.js");
-        try
+        using JsonDocument result = await host.RunNodeDriverAsync(Driver, "client.js", "keys.js");
+        JsonElement root = result.RootElement;
+        Assert.Equal(["failed"], root.GetProperty("statuses").EnumerateArray().Select(s => s.GetString())); // never offline, never retried
+        foreach (string refusal in new[] { "watch", "value" })
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{ "type": "module" }""", Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "driver.js"), Driver, Token);
-
-            (int exitCode, string output) = await TypeScriptTool.RunAsync("node", ["driver.js", new Uri(host.BaseAddress, "/signals/").ToString()], folder, TimeSpan.FromMinutes(1));
-
-            Assert.True(exitCode == 0, output);
-            using JsonDocument result = JsonDocument.Parse(output);
-            JsonElement root = result.RootElement;
-            Assert.Equal(["failed"], root.GetProperty("statuses").EnumerateArray().Select(s => s.GetString())); // never offline, never retried
-            foreach (string refusal in new[] { "watch", "value" })
-            {
-                JsonElement error = root.GetProperty(refusal);
-                Assert.Equal("SignalsError", error.GetProperty("name").GetString());
-                Assert.Equal(400, error.GetProperty("status").GetInt32());
-                Assert.Equal(SignalsProblemTypes.UnknownSignal, error.GetProperty("type").GetString());
-                Assert.True(error.GetProperty("permanent").GetBoolean());
-            }
-
-            Assert.Contains("'paid' is not a member of OrderStatus: Pending, Paid, Shipped", root.GetProperty("watch").GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.Contains("'abc' is not an Int32", root.GetProperty("value").GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.Equal("RangeError: status: 'paid' is not a member of OrderStatus: Pending, Paid, Shipped.", root.GetProperty("builder").GetString());
-            Assert.Equal("shop:status:Paid", root.GetProperty("built").GetString());
-            Assert.Equal(1, Volatile.Read(ref syncs)); // the watch's first sync; nothing after it failed
+            JsonElement error = root.GetProperty(refusal);
+            Assert.Equal("SignalsError", error.GetProperty("name").GetString());
+            Assert.Equal(400, error.GetProperty("status").GetInt32());
+            Assert.Equal(SignalsProblemTypes.UnknownSignal, error.GetProperty("type").GetString());
+            Assert.True(error.GetProperty("permanent").GetBoolean());
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        Assert.Contains("'paid' is not a member of OrderStatus: Pending, Paid, Shipped", root.GetProperty("watch").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'abc' is not an Int32", root.GetProperty("value").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("RangeError: status: 'paid' is not a member of OrderStatus: Pending, Paid, Shipped.", root.GetProperty("builder").GetString());
+        Assert.Equal("shop:status:Paid", root.GetProperty("built").GetString());
+        Assert.Equal(1, Volatile.Read(ref syncs)); // the watch's first sync; nothing after it failed
     }
 
     /// <summary>Watches a refused key, waits a second after it failed, reads a refused value, calls a builder wrongly and rightly.</summary>

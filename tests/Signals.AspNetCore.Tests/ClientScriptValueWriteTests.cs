@@ -20,34 +20,20 @@ public sealed class ClientScriptValueWriteTests
         await using TestServerHost host = await TestServerHost.StartAsync(
             services: s => s.AddAuthorization(o => o.AddPolicy("anyone", p => p.RequireAssertion(_ => true))),
             map: app => app.MapSignals().MapSignalValueWrites("anyone"));
-        string folder = await host.DownloadModulesAsync("client.js");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{ "type": "module" }""", Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "driver.js"), Driver, Token);
+        using JsonDocument result = await host.RunNodeDriverAsync(Driver, "client.js");
+        JsonElement root = result.RootElement;
+        JsonElement conflict = root.GetProperty("conflict");
+        Assert.Equal(412, conflict.GetProperty("status").GetInt32());
+        Assert.Equal(SignalsProblemTypes.VersionConflict, conflict.GetProperty("type").GetString());
+        Assert.Equal("RangeError", root.GetProperty("badIfMatch").GetString());
+        long created = root.GetProperty("created").GetInt64();
+        Assert.True(root.GetProperty("updated").GetInt64() > created);
 
-            (int exitCode, string output) = await TypeScriptTool.RunAsync("node", ["driver.js", new Uri(host.BaseAddress, "/signals/").ToString()], folder, TimeSpan.FromMinutes(1));
-
-            Assert.True(exitCode == 0, output);
-            using JsonDocument result = JsonDocument.Parse(output);
-            JsonElement root = result.RootElement;
-            JsonElement conflict = root.GetProperty("conflict");
-            Assert.Equal(412, conflict.GetProperty("status").GetInt32());
-            Assert.Equal(SignalsProblemTypes.VersionConflict, conflict.GetProperty("type").GetString());
-            Assert.Equal("RangeError", root.GetProperty("badIfMatch").GetString());
-            long created = root.GetProperty("created").GetInt64();
-            Assert.True(root.GetProperty("updated").GetInt64() > created);
-
-            SignalValue<JsonElement> stored = (await host.App.Services.GetRequiredService<ISignalValueStore>().GetAsync(SignalKey.Parse("demo:tally"), Token))!;
-            Assert.Equal(
-                Enumerable.Range(0, 16).SelectMany(u => Enumerable.Range(0, 3).Select(i => $"{u}.{i}")).Order(StringComparer.Ordinal),
-                stored.Value.GetProperty("marks").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
-            Assert.Equal("b", stored.Value.GetProperty("first").GetString());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        SignalValue<JsonElement> stored = (await host.App.Services.GetRequiredService<ISignalValueStore>().GetAsync(SignalKey.Parse("demo:tally"), Token))!;
+        Assert.Equal(
+            Enumerable.Range(0, 16).SelectMany(u => Enumerable.Range(0, 3).Select(i => $"{u}.{i}")).Order(StringComparer.Ordinal),
+            stored.Value.GetProperty("marks").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal("b", stored.Value.GetProperty("first").GetString());
     }
 
     /// <summary>Creates the value with ifMatch 0, fails a stale write, updates it, then runs 16 updaters of 3 updates each.</summary>

@@ -142,6 +142,30 @@ public sealed partial class TestServerHost : IAsyncDisposable
         return folder;
     }
 
+    /// <summary>
+    /// Runs a Node.js driver script beside the browser modules as served (see <see cref="DownloadModulesAsync"/>), as an ES module with
+    /// this server's <c>/signals/</c> address as its argument, and parses the JSON it prints. Asserts that the driver exits with 0 (the
+    /// failure message is its output); the folder is deleted afterwards.
+    /// </summary>
+    public async Task<JsonDocument> RunNodeDriverAsync(string driver, params string[] modules)
+    {
+        string folder = await DownloadModulesAsync(modules);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{ "type": "module" }""", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, "driver.js"), driver, TestContext.Current.CancellationToken);
+
+            (int exitCode, string output) = await TypeScriptTool.RunAsync("node", ["driver.js", new Uri(BaseAddress, "/signals/").ToString()], folder, TimeSpan.FromMinutes(1));
+
+            Assert.True(exitCode == 0, output);
+            return JsonDocument.Parse(output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"from\s+'\./(?<module>[\w-]+\.js)'")]
     private static partial Regex ImportOf();
 
