@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Signals.EndToEnd.Tests;
 
@@ -29,7 +27,7 @@ internal sealed class ChatProcess : IDisposable
     /// <param name="settings">More configuration, as <c>--Section:Key value</c> pairs.</param>
     public static ChatProcess Start(string instanceId, ChatStorage storage, params string[] settings)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.FindFree()}");
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Signals.Samples.Chat"))
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -67,12 +65,5 @@ internal sealed class ChatProcess : IDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
