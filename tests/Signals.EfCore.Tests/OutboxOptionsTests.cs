@@ -1,10 +1,7 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration;
 using Signals.EntityFrameworkCore.PostgreSql;
-using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests;
 

@@ -1,9 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
-
 namespace Signals.EntityFrameworkCore.Tests;
 
 /// <summary>The PostgreSQL LISTEN/NOTIFY dispatcher, end to end on a real server.</summary>

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.EntityFrameworkCore.Sqlite;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 

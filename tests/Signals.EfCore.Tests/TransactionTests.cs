@@ -1,9 +1,5 @@
 using System.Transactions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 

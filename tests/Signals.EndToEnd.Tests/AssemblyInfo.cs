@@ -1,3 +1,1 @@
-using Signals.Testing;
-
 [assembly: AssemblyFixture(typeof(PostgresServer))]

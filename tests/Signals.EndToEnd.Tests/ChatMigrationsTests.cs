@@ -1,9 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.Samples.Chat.Model;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Signals.EntityFrameworkCore;
-using Signals.Samples.Chat.Model;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

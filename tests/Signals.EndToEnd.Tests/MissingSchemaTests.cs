@@ -6,16 +6,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Signals.AspNetCore.Authorization;
 using Signals.EntityFrameworkCore;
 using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.Protocol;
-using Signals.Samples.Chat.Model;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

@@ -2,10 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Signals.Samples.Chat.Counter;
-using Signals.Samples.Chat.Model;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

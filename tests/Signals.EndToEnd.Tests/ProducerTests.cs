@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Signals.Samples.Chat.Clock;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 

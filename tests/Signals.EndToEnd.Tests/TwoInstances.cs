@@ -1,5 +1,3 @@
-using Signals.Testing;
-
 namespace Signals.EndToEnd.Tests;
 
 /// <summary>Two instances of the chat sample (A and B) on one database, as two app servers behind a load balancer would be.</summary>

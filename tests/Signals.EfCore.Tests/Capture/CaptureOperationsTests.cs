@@ -1,14 +1,10 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests.Capture;
 

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests.Capture;
 

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
 
 namespace Signals.EntityFrameworkCore.Tests.Capture;

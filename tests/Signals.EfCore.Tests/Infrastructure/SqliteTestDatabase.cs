@@ -1,6 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
 

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Signals.EntityFrameworkCore.Tests.Model;
 
 /// <summary>The application context of the tests: data plus the Signals outbox.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Signals.EntityFrameworkCore.Tests.Model;
 
 /// <summary>A context that forgot <c>AddSignalsOutbox()</c>.</summary>

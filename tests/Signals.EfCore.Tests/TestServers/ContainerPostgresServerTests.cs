@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using DotNet.Testcontainers.Builders;
 using Npgsql;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests.TestServers;
 

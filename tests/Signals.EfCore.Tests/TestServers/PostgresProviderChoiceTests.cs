@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests.TestServers;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Signals.EntityFrameworkCore.Tests.Model.Capture;
 
 /// <summary>
