@@ -70,6 +70,49 @@ public abstract partial class ChatEndToEndTests
         Assert.Equal(untouchedVersion, await OutboxVersionAsync(untouchedKey));
     }
 
+    [Fact]
+    public async Task A_bulk_insert_of_100_000_rooms_outside_EF_Core_reaches_B_up_to_its_last_key()
+    {
+        const int Rows = 100_000;
+        string prefix = $"bulk-{Guid.NewGuid():N}"[..13];
+        SignalKey first = ChatMessage.Keys.Room(prefix + "-1");
+        SignalKey last = ChatMessage.Keys.Room(prefix + "-" + Rows);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
+        await using SseClient events = await SignalEvents.OpenAsync(instances.B.Http, [first, last], deadline.Token);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using (DbConnection raw = await OpenRawConnectionAsync())
+        {
+            // One statement, as a data fix or an import would write it: every message in a room of its own.
+            await using DbCommand insert = raw.CreateCommand();
+            insert.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows})
+                INSERT INTO messages ("RoomId", "Author", "Text", "SentAt") SELECT @prefix || '-' || i, 'importer', 'imported', @now FROM n
+                """;
+            AddParameter(insert, "prefix", prefix);
+            AddParameter(insert, "now", DateTimeOffset.UtcNow);
+            Assert.Equal(Rows, await insert.ExecuteNonQueryAsync(Cancel));
+        }
+
+        TimeSpan committed = watch.Elapsed;
+        var seen = new HashSet<string>();
+        while (seen.Count < 2)
+        {
+            SignalEvents.SignalEvent signal = await events.NextSignalAsync();
+            Assert.Contains(signal.Key, new[] { first.Value, last.Value });
+            Assert.Equal(await OutboxVersionAsync(signal.Key == first.Value ? first : last), signal.Version);
+            seen.Add(signal.Key);
+        }
+
+        TestContext.Current.SendDiagnosticMessage(
+            $"{GetType().Name}: {Rows:N0} rows, {Rows:N0} keys in one INSERT: committed after {committed.TotalMilliseconds:N0} ms, the last key's event on B {(watch.Elapsed - committed).TotalMilliseconds:N0} ms later");
+        await using AsyncServiceScope scope = instances.A.Services.CreateAsyncScope();
+        ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+        string rooms = ChatMessage.Keys.Room(prefix).Value + "-";
+        Assert.Equal(Rows, await db.Set<Signals.EntityFrameworkCore.SignalOutboxEntry>().Where(e => e.Key.StartsWith(rooms)).Select(e => e.Key).Distinct().CountAsync(Cancel));
+    }
+
     // Reads B's stream until both keys arrived (a key may come more than once: SQLite's row triggers add a row per row) and checks that
     // the latest version B sent for each is the outbox's, and that nothing else did.
     private async Task AssertBothBumpedAsync(SseClient events, long before, SignalKey left, SignalKey right)
