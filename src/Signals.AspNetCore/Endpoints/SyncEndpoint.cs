@@ -33,13 +33,13 @@ internal static class SyncEndpoint
 
     // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
     public static async ValueTask<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, bool offersCursor)
     {
         long started = Stopwatch.GetTimestamp();
         string result = SignalsMetrics.SyncResultAborted;
         try
         {
-            Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services).ConfigureAwait(false);
+            Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services, offersCursor).ConfigureAwait(false);
             result = response.Result switch
             {
                 JsonHttpResult<SyncResponse> json => json.Value!.Changed.Count > 0 ? SignalsMetrics.SyncResultChanged : SignalsMetrics.SyncResultUnchanged,
@@ -55,7 +55,7 @@ internal static class SyncEndpoint
     }
 
     private static async Task<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleCoreAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, bool offersCursor)
     {
         SignalsEndpointOptions options = services.Options;
         int maxKeys = services.Signals.MaxKeysPerSubscription;
@@ -115,8 +115,10 @@ internal static class SyncEndpoint
 
         IReadOnlyDictionary<SignalKey, SyncChange> changed;
         long highest;
+        long settled;
         try
         {
+            settled = hub.SettledCursor;
             (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -170,6 +172,7 @@ internal static class SyncEndpoint
 
             try
             {
+                settled = hub.SettledCursor;
                 (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -187,8 +190,20 @@ internal static class SyncEndpoint
             Changed = changed,
             Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Cursor = offersCursor && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
+    }
+
+    /// <summary>
+    /// The cursor of an answer, for the cursor form (<see cref="ChangesEndpoint"/>): the settled cursor read before the versions (every change
+    /// of the keys up to it is in the answer or known to the client), at most the keys' highest version with tenancy; and the highest
+    /// version the client may now have.
+    /// </summary>
+    private static string CursorAfter(long settled, long highest, long highestKnown, bool tenant)
+    {
+        long resume = tenant ? Math.Min(settled, highest) : settled;
+        return new StreamCursor(resume, Math.Max(resume, Math.Max(highest, highestKnown))).ToString();
     }
 
     /// <summary>Answers 503 <c>source-unavailable</c> when the versions of keys the hub does not hold cannot be read now.</summary>
