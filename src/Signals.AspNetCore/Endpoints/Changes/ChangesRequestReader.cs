@@ -54,11 +54,8 @@ internal static class ChangesRequestReader
                 }
             }
 
-            if (reader.Read())
-            {
-                return SignalsProblem.MalformedJson("The request body holds more than one JSON value.");
-            }
-
+            // The root object ended; Read() throws on trailing content (a second value or garbage).
+            reader.Read();
             if (keys is null)
             {
                 return SignalsProblem.InvalidRequest($"The field 'keys' is required: an array of the keys to watch, e.g. {Example}.");
