@@ -92,15 +92,7 @@ export class SignalsClient {
     /** @type {{known: Record<string, number>, wait?: number}} */
     const body = { known: known instanceof Map ? Object.fromEntries(known) : known };
     if (wait > 0) body.wait = Math.round(wait);
-    const response = await fetch(new URL('sync', this.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      cache: 'no-store',
-      signal,
-    });
-    if (!response.ok) throw await SignalsError.from(response);
-    return response.json();
+    return this.#postSync('sync', body, signal);
   }
 
   /**
@@ -116,7 +108,18 @@ export class SignalsClient {
     const body = { keys };
     if (cursor) body.cursor = cursor;
     if (wait > 0) body.waitMs = Math.round(wait);
-    const response = await fetch(new URL('changes', this.baseUrl), {
+    return this.#postSync('changes', body, signal);
+  }
+
+  /**
+   * POSTs a sync request (either form) as JSON, never from the browser's cache.
+   * @param {string} path the endpoint, relative to the prefix
+   * @param {object} body
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<SyncAnswer>}
+   */
+  async #postSync(path, body, signal) {
+    const response = await fetch(new URL(path, this.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),

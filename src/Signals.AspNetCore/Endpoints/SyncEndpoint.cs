@@ -26,6 +26,9 @@ namespace Signals.AspNetCore.Endpoints;
 /// a safe resume cursor (a client may open the event stream with it as <c>Last-Event-ID</c> after a full sync). When the app scopes
 /// keys per tenant it is the highest version among the request's keys instead, so a tenant does not learn how far the shared change
 /// feed has moved.</para>
+/// <para>An answer to the bare form (<c>known</c>, <c>wait</c>/<c>waitMs</c>) at <c>MapSignals()</c>' path also carries <c>cursor</c>, the offer
+/// of the cursor form (<see cref="ChangesEndpoint"/>); an answer to the Reality form, or at <c>MapRealityCompatibility()</c>' path, stays
+/// exactly Reality's superset.</para>
 /// </remarks>
 internal static class SyncEndpoint
 {
@@ -40,12 +43,7 @@ internal static class SyncEndpoint
         try
         {
             Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services, offersCursor).ConfigureAwait(false);
-            result = response.Result switch
-            {
-                JsonHttpResult<SyncResponse> json => json.Value!.Changed.Count > 0 ? SignalsMetrics.SyncResultChanged : SignalsMetrics.SyncResultUnchanged,
-                ProblemHttpResult => SignalsMetrics.SyncResultRejected,
-                _ => SignalsMetrics.SyncResultAborted,
-            };
+            result = SyncMetricResult.Of(response.Result);
             return response;
         }
         finally
@@ -190,7 +188,7 @@ internal static class SyncEndpoint
             Changed = changed,
             Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
-            Cursor = offersCursor && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
+            Cursor = offersCursor && !request.IsRealityForm && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }

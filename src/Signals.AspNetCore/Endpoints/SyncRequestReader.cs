@@ -132,7 +132,8 @@ internal static class SyncRequestReader
             return SignalsProblem.InvalidRequest("The field 'known' is required: an object of key → known version, e.g. {\"known\": {\"chat:room:general\": 5}}.");
         }
 
-        request = new SyncRequestBody(keys, versions, waitMs ?? wait ?? 0);
+        const int RealityFields = (1 << (int)Field.ClientId) | (1 << (int)Field.Mode) | (1 << (int)Field.Hint);
+        request = new SyncRequestBody(keys, versions, waitMs ?? wait ?? 0, (seen & RealityFields) != 0);
         return null;
     }
 

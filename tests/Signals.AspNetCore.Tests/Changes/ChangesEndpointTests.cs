@@ -48,7 +48,7 @@ public sealed class ChangesEndpointTests
     }
 
     [Fact]
-    public async Task The_native_sync_answer_offers_the_cursor_form_and_the_Reality_path_does_not()
+    public async Task The_native_sync_answer_offers_the_cursor_form_and_the_Reality_path_and_form_do_not()
     {
         await using TestServerHost host = await TestServerHost.StartAsync(map: app =>
         {
@@ -64,6 +64,11 @@ public sealed class ChangesEndpointTests
 
         using HttpResponseMessage reality = await host.SendAsync(HttpMethod.Post, "/reality/sync", """{"known": {"chat:room:a": 0}}""");
         Assert.False((await TestServerHost.ReadJsonAsync(reality)).TryGetProperty("cursor", out _));
+
+        // The Reality form gets Reality's answer at the native path too.
+        using HttpResponseMessage realityForm = await host.PostSyncAsync(
+            """{"known": {"chat:room:a": 0}, "clientId": "0f8fad5b-d9cb-469f-a165-70867728950e", "mode": "native", "hint": "mount"}""", Token);
+        Assert.False((await TestServerHost.ReadJsonAsync(realityForm)).TryGetProperty("cursor", out _));
 
         // The cursor from a key-list answer polls on: nothing changed since.
         using HttpResponseMessage poll = await PostAsync(host, $$"""{"keys": ["chat:room:a"], "cursor": "{{cursor}}"}""");

@@ -61,13 +61,7 @@ internal static class ChangesEndpoint
         {
             Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, StatusCodeHttpResult, EmptyHttpResult> response =
                 await HandleCoreAsync(context, services).ConfigureAwait(false);
-            result = response.Result switch
-            {
-                JsonHttpResult<SyncResponse> json => json.Value!.Changed.Count > 0 ? SignalsMetrics.SyncResultChanged : SignalsMetrics.SyncResultUnchanged,
-                StatusCodeHttpResult => SignalsMetrics.SyncResultUnchanged,
-                ProblemHttpResult => SignalsMetrics.SyncResultRejected,
-                _ => SignalsMetrics.SyncResultAborted,
-            };
+            result = SyncMetricResult.Of(response.Result);
             return response;
         }
         finally
