@@ -59,8 +59,9 @@ internal static class SyncEndpoint
         int maxKeys = services.Signals.MaxKeysPerSubscription;
         CancellationToken aborted = context.RequestAborted;
 
-        SyncRequestBody? request;
+        SyncRequest? request;
         AdmittedKeys? keys;
+        IReadOnlyList<long> known;
         SignalsProblem? problem;
         try
         {
@@ -68,14 +69,16 @@ internal static class SyncEndpoint
                 context.Request,
                 options.MaxRequestBodySize,
                 nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                (in ReadOnlySequence<byte> body, out SyncRequestBody? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
+                (in ReadOnlySequence<byte> body, out SyncRequest? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
                 aborted).ConfigureAwait(false);
             if (problem is not null)
             {
                 return services.Reject(Name, problem);
             }
 
-            (keys, problem) = await services.Gate.AdmitAsync(context, request!.Keys, SignalOperation.Read, valueSignalsOnly: false, Name)
+            // Keys and versions index by index (a dictionary enumerates its keys and values in the same order).
+            known = [.. request!.Known.Values];
+            (keys, problem) = await services.Gate.AdmitAsync(context, [.. request.Known.Keys], SignalOperation.Read, valueSignalsOnly: false, Name)
                 .ConfigureAwait(false);
             if (problem is not null)
             {
@@ -89,7 +92,6 @@ internal static class SyncEndpoint
 
         // The versions the client knows, index by index with the keys the hub knows (keys.Stored).
         AdmittedKeys admitted = keys!;
-        IReadOnlyList<long> known = request.Versions;
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
         long highestKnown = 0;
@@ -128,7 +130,7 @@ internal static class SyncEndpoint
             return Unreadable(context, services, exception);
         }
 
-        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs);
+        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
         {
             wait = options.MaxLongPollWait;
@@ -188,10 +190,13 @@ internal static class SyncEndpoint
             Changed = changed,
             Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
-            Cursor = offersCursor && !request.IsRealityForm && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
+            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
+
+    /// <summary>Whether the request has a field only the Reality form has (<c>clientId</c>, <c>mode</c>, <c>hint</c>): its answer stays Reality's.</summary>
+    private static bool IsRealityForm(SyncRequest request) => request.ClientId is not null || request.Mode is not null || request.Hint is not null;
 
     /// <summary>
     /// The cursor of an answer, for the cursor form (<see cref="ChangesEndpoint"/>): the settled cursor read before the versions (every change
