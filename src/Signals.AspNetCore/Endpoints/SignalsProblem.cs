@@ -129,6 +129,10 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
         => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "This instance serves no event streams.",
             "The server runs stateless (no dispatcher feeds it changes): use sync with 'wait' (the long-poll) instead of the event stream.");
 
+    public static SignalsProblem CursorFormNotServed()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "This instance serves no cursor form of sync.",
+            "The server runs stateless (it keeps no position in the change feed): use sync with 'known' (POST {prefix}/sync), whose answer then carries no 'cursor'.");
+
     /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
     public static string Quote(string text)
         => text.Length <= MaxQuotedLength ? $"\"{text}\"" : string.Concat("\"", text.AsSpan(0, MaxQuotedLength), "\"…");
