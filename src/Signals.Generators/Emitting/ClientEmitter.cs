@@ -35,7 +35,9 @@ internal static class ClientEmitter
             if (model.Key is not null)
             {
                 writer.WriteLine();
-                writer.WriteLine($"/// <summary>Gets the <c>{model.Key}</c> signal, bumped when any {model.TypeName} changes.</summary>");
+                writer.WriteLine(model.Computed is null
+                    ? $"/// <summary>Gets the <c>{model.Key}</c> signal, bumped when any {model.TypeName} changes.</summary>"
+                    : $"/// <summary>Gets the computed <c>{model.Key}</c> signal, moved whenever one of its inputs moves.</summary>");
                 writer.WriteLine($"public {SignalReference} All => new {SignalReference}(_client, {type}.Keys.All);");
             }
 
