@@ -127,6 +127,7 @@ public static class SignalsDbContextExtensions
                 "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
         }
 
-        return distinct.Length == 0 ? null : OutboxInsertStatements.Build(context, distinct);
+        // The computed signals the keys move are bumped by the same statements, so they commit with them.
+        return distinct.Length == 0 ? null : OutboxInsertStatements.Build(context, SignalCatalog.Registered.WithComputedKeys(distinct));
     }
 }

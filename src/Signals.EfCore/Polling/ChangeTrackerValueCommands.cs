@@ -97,6 +97,8 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
                 $"The in-process value commands need '{context.Database.ProviderName}' to generate outbox ids when a row is added (the in-memory provider does).");
         }
 
+        ValueRows.AddComputedRows(context, key, now);
+
         return outbox;
     }
 

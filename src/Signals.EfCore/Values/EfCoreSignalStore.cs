@@ -50,13 +50,15 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
+            // The computed keys the given ones move follow them, in the same save; the caller gets the given keys' versions.
+            SignalKey[] all = SignalCatalog.Registered.WithComputedKeys(distinct);
             DateTimeOffset now = Now();
-            SignalOutboxEntry[] rows = Array.ConvertAll(distinct, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
+            SignalOutboxEntry[] rows = Array.ConvertAll(all, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
             lease.Context.AddRange(rows);
             await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            SignalVersion[] versions = [.. rows.Select((row, i) => new SignalVersion(distinct[i], row.Id, null, now))];
+            SignalVersion[] versions = [.. rows.Select((row, i) => new SignalVersion(all[i], row.Id, null, now))];
             Published(versions);
-            return versions;
+            return versions.Length == distinct.Length ? versions : versions[..distinct.Length];
         }
     }
 

@@ -20,20 +20,22 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
     {
         SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
 
-        var versions = new SignalVersion[distinct.Length];
+        // The computed keys the given ones move come after them, in the same publication.
+        SignalKey[] all = SignalCatalog.Registered.WithComputedKeys(distinct);
+        var versions = new SignalVersion[all.Length];
         lock (_lock)
         {
             long cursor = hub.Cursor;
             DateTimeOffset now = timeProvider.GetUtcNow();
-            for (int i = 0; i < distinct.Length; i++)
+            for (int i = 0; i < all.Length; i++)
             {
-                versions[i] = new SignalVersion(distinct[i], ++cursor, _values.GetValueOrDefault(distinct[i])?.State.Hash, now);
+                versions[i] = new SignalVersion(all[i], ++cursor, _values.GetValueOrDefault(all[i])?.State.Hash, now);
             }
 
             hub.Publish(versions);
         }
 
-        return ValueTask.FromResult<IReadOnlyList<SignalVersion>>(versions);
+        return ValueTask.FromResult<IReadOnlyList<SignalVersion>>(all.Length == distinct.Length ? versions : versions[..distinct.Length]);
     }
 
     /// <inheritdoc/>
@@ -101,7 +103,7 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
                 return ValueTask.FromResult(false);
             }
 
-            hub.Publish(new SignalVersion(key, hub.Cursor + 1, null, timeProvider.GetUtcNow()));
+            PublishWithComputed(new SignalVersion(key, hub.Cursor + 1, null, timeProvider.GetUtcNow()));
             return ValueTask.FromResult(true);
         }
     }
@@ -115,7 +117,15 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
         }
 
         var version = new SignalVersion(key, hub.Cursor + 1, hash, timeProvider.GetUtcNow());
-        hub.Publish(version);
+        PublishWithComputed(version);
         return _values[key] = new SignalValue<JsonElement>(version, value);
+    }
+
+    /// <summary>Publishes a value key's new version, followed by those of the computed keys it moves (under the lock).</summary>
+    private void PublishWithComputed(SignalVersion version)
+    {
+        SignalKey[] keys = SignalCatalog.Registered.WithComputedKeys([version.Key]);
+        long cursor = version.Version;
+        hub.Publish([version, .. keys.Skip(1).Select(key => new SignalVersion(key, ++cursor, _values.GetValueOrDefault(key)?.State.Hash, version.UpdatedAt))]);
     }
 }
