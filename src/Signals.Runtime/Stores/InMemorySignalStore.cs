@@ -7,12 +7,39 @@ namespace Signals;
 /// from one counter that continues from the hub's <see cref="SignalHub.Cursor"/>. Suited to a single instance without a database, and
 /// to tests.
 /// </summary>
-/// <param name="hub">The hub to publish to.</param>
-/// <param name="timeProvider">The clock for <see cref="SignalVersion.UpdatedAt"/>.</param>
-public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider) : ISignalStore, ISignalValueStore
+/// <remarks>
+/// The store of a namespace mapped with <c>MapNamespace(name, ns =&gt; ns.UseInMemory())</c> is another instance of it, whose versions
+/// are on the instance-local line (microseconds of the wall clock, never moving <see cref="SignalHub.Cursor"/>).
+/// </remarks>
+public sealed class InMemorySignalStore : ISignalStore, ISignalValueStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<SignalKey, SignalValue<JsonElement>> _values = [];
+    private readonly SignalHub _hub;
+    private readonly TimeProvider _timeProvider;
+    private readonly SignalNamespaces? _localVersions;
+    private long _lastVersion;
+
+    /// <summary>Initializes a new instance whose versions continue from the hub's <see cref="SignalHub.Cursor"/>.</summary>
+    /// <param name="hub">The hub to publish to.</param>
+    /// <param name="timeProvider">The clock for <see cref="SignalVersion.UpdatedAt"/>.</param>
+    public InMemorySignalStore(SignalHub hub, TimeProvider timeProvider)
+        : this(hub, timeProvider, localVersions: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="hub">The hub to publish to.</param>
+    /// <param name="timeProvider">The clock for <see cref="SignalVersion.UpdatedAt"/> (and for local versions).</param>
+    /// <param name="localVersions">Draws instance-local versions (the store of in-memory namespaces); <see langword="null"/>: versions continue from the hub's cursor.</param>
+    internal InMemorySignalStore(SignalHub hub, TimeProvider timeProvider, SignalNamespaces? localVersions)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _hub = hub;
+        _timeProvider = timeProvider;
+        _localVersions = localVersions;
+    }
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">A key is <c>default(SignalKey)</c>.</exception>
@@ -23,14 +50,13 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
         var versions = new SignalVersion[distinct.Length];
         lock (_lock)
         {
-            long cursor = hub.Cursor;
-            DateTimeOffset now = timeProvider.GetUtcNow();
+            DateTimeOffset now = _timeProvider.GetUtcNow();
             for (int i = 0; i < distinct.Length; i++)
             {
-                versions[i] = new SignalVersion(distinct[i], ++cursor, _values.GetValueOrDefault(distinct[i])?.State.Hash, now);
+                versions[i] = new SignalVersion(distinct[i], NextVersion(now), _values.GetValueOrDefault(distinct[i])?.State.Hash, now);
             }
 
-            hub.Publish(versions);
+            _hub.Publish(versions);
         }
 
         return ValueTask.FromResult<IReadOnlyList<SignalVersion>>(versions);
@@ -101,7 +127,8 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
                 return ValueTask.FromResult(false);
             }
 
-            hub.Publish(new SignalVersion(key, hub.Cursor + 1, null, timeProvider.GetUtcNow()));
+            DateTimeOffset now = _timeProvider.GetUtcNow();
+            _hub.Publish(new SignalVersion(key, NextVersion(now), null, now));
             return ValueTask.FromResult(true);
         }
     }
@@ -114,8 +141,13 @@ public sealed class InMemorySignalStore(SignalHub hub, TimeProvider timeProvider
             return stored;
         }
 
-        var version = new SignalVersion(key, hub.Cursor + 1, hash, timeProvider.GetUtcNow());
-        hub.Publish(version);
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        var version = new SignalVersion(key, NextVersion(now), hash, now);
+        _hub.Publish(version);
         return _values[key] = new SignalValue<JsonElement>(version, value);
     }
+
+    /// <summary>The next version, under the lock: the local line's, or one above both the hub's cursor and the last drawn (not published yet).</summary>
+    private long NextVersion(DateTimeOffset now)
+        => _localVersions is { } local ? local.NextLocalVersion(now) : _lastVersion = Math.Max(_hub.Cursor, _lastVersion) + 1;
 }
