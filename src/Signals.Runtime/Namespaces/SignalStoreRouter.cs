@@ -64,6 +64,9 @@ internal sealed class SignalStoreRouter(ISignalStore store, ISignalValueStore va
     public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
         => For(key).DeleteAsync(key, cancellationToken);
 
+    public ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default)
+        => For(key).TryDeleteAsync(key, expectedVersion, cancellationToken);
+
     private static SignalStoreRouter? RouteOrNull<TStore>(IServiceProvider services, TStore persisted)
         where TStore : ISignalStore, ISignalValueStore
     {

@@ -118,14 +118,27 @@ public sealed class InMemorySignalStore : ISignalStore, ISignalValueStore
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
     public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+        => DeleteCoreAsync(key, expectedVersion: null);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        return DeleteCoreAsync(key, expectedVersion);
+    }
+
+    private ValueTask<bool> DeleteCoreAsync(SignalKey key, long? expectedVersion)
     {
         SignalKey.ThrowIfDefault(key);
         lock (_lock)
         {
-            if (!_values.Remove(key))
+            if (!_values.TryGetValue(key, out SignalValue<JsonElement>? stored) || (expectedVersion is { } expected && stored.Version != expected))
             {
                 return ValueTask.FromResult(false);
             }
+
+            _values.Remove(key);
 
             DateTimeOffset now = _timeProvider.GetUtcNow();
             _hub.Publish(new SignalVersion(key, NextVersion(now), null, now));
