@@ -1,7 +1,7 @@
 using Signals.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
-using Signals.Samples.Chat.Api;
+using Signals.Samples.Chat.Chat;
 using Signals.Samples.Chat.Clock;
 using Signals.Samples.Chat.Counter;
 using Signals.Samples.Chat.Model;
@@ -53,16 +53,17 @@ public static class ChatApp
         }
 
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
-        signals.AddClockProducer();
+        signals.AddClockSample();
 
         WebApplication app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapSignals("/signals").AllowAnonymous(); // a public demo: anyone may read every key
         app.MapHealthChecks("/health");
-        app.MapChatApi();
-        app.MapCounterApi();
-        app.MapClockApi();
+        // The three samples, each in its own folder with its own registration: lift one out with its folder and these lines.
+        app.MapChatSample();
+        app.MapCounterSample();
+        app.MapClockSample();
         return app;
     }
 

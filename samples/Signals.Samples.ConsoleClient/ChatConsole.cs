@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Signals.Client;
-using Signals.Samples.Chat.Api;
+using Signals.Samples.Chat.Chat;
 using Signals.Samples.Chat.Model;
 
 namespace Signals.Samples.ConsoleClient;

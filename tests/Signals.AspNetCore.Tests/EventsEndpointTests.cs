@@ -12,7 +12,7 @@ public sealed class EventsEndpointTests
     private static void AssertEvent(SseItem<string> item, string key, long version)
     {
         Assert.Equal("signal", item.EventType);
-        Assert.Equal(version.ToString(System.Globalization.CultureInfo.InvariantCulture), item.EventId);
+        Assert.Equal(version, SseEventId.Highest(item.EventId));
         using JsonDocument data = JsonDocument.Parse(item.Data);
         JsonElement root = data.RootElement;
         Assert.Equal(["hash", "key", "updatedAt", "version"], root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

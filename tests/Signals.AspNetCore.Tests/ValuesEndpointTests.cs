@@ -154,7 +154,7 @@ public sealed class ValuesEndpointTests
         Assert.Equal(SignalValueHash.Compute(JsonSerializer.SerializeToElement(new { mode = "light" })), written.GetProperty("hash").GetString());
 
         var pushed = await events.NextAsync();
-        Assert.Equal(version.ToString(System.Globalization.CultureInfo.InvariantCulture), pushed.EventId);
+        Assert.Equal(version, SseEventId.Highest(pushed.EventId));
 
         // The same value again (other whitespace) changes nothing.
         using HttpResponseMessage again = await host.SendAsync(HttpMethod.Put, "/signals/values/app:theme", """{"mode":"light"}""", user: "ada", roles: "writer");

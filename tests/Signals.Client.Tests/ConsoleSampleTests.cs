@@ -9,21 +9,18 @@ using Signals.Samples.ConsoleClient;
 
 namespace Signals.Client.Tests;
 
-/// <summary>The console sample against the chat sample (on a new SQLite file, on real Kestrel), as a user runs them side by side.</summary>
+/// <summary>The console sample against the chat sample (a fresh SQLite file, on real Kestrel), as a user runs them side by side.</summary>
 public sealed class ConsoleSampleTests
 {
     [Fact]
     public async Task Console_client_prints_the_messages_of_every_room_once_as_they_arrive()
     {
         using CancellationTokenSource deadline = Await.Deadline(30);
-        // A file of its own: the sample's default file (signals-chat.db in the content root) keeps earlier runs' messages.
-        string directory = Directory.CreateTempSubdirectory("signals-console-").FullName;
+        // A database of its own: the sample's default file would keep the messages of an earlier run.
+        string database = Path.Combine(Path.GetTempPath(), $"signals-console-{Guid.NewGuid():N}.db");
+        using var cleanup = new DeleteOnDispose(database);
         await using WebApplication chat = ChatApp.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            "--Logging:LogLevel:Default", "Warning",
-            "--ConnectionStrings:SignalsSqlite", $"Data Source={Path.Combine(directory, "chat.db")}",
-        ]);
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--ConnectionStrings:SignalsSqlite", $"Data Source={database}"]);
         await chat.StartAsync(deadline.Token);
         var address = new Uri(chat.Urls.Single() + "/");
         using var api = new HttpClient { BaseAddress = address };
@@ -54,6 +51,19 @@ public sealed class ConsoleSampleTests
     {
         using HttpResponseMessage posted = await api.PostAsJsonAsync($"api/rooms/{room}/messages", new { author, text }, cancellationToken);
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+    }
+
+    /// <summary>Deletes the test's SQLite file and its journal files.</summary>
+    private sealed class DeleteOnDispose(string database) : IDisposable
+    {
+        public void Dispose()
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (string file in (string[])[database, database + "-wal", database + "-shm"])
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     /// <summary>A writer that keeps every line and lets a test wait for one.</summary>

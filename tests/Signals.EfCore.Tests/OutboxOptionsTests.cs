@@ -81,6 +81,8 @@ public sealed class OutboxOptionsTests
             ["Signals:PostgreSql:ListenerTimeout"] = "00:00:09",
             ["Signals:Redis:Configuration"] = "localhost:1",
             ["Signals:Redis:Channel"] = "redis_from_config",
+            ["Signals:Mesh:HeartbeatInterval"] = "00:00:03",
+            ["Signals:Mesh:RemoveAfter"] = "00:02:00",
         });
         builder.Services.AddSignals()
             .AddEntityFrameworkCoreOutbox<ChatDbContext>(o => o.BatchSize = 8)
@@ -99,6 +101,28 @@ public sealed class OutboxOptionsTests
         Signals.Redis.SignalsRedisOptions redis = host.Services.GetRequiredService<IOptionsMonitor<Signals.Redis.SignalsRedisOptions>>().Get(name);
         Assert.Equal("localhost:1", redis.Configuration);
         Assert.Equal("redis_from_config", redis.Channel);
+        SignalsMeshOptions mesh = host.Services.GetRequiredService<IOptions<SignalsMeshOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(3), mesh.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromMinutes(2), mesh.RemoveAfter);
+        Assert.True(mesh.Enabled);
+    }
+
+    [Theory]
+    [InlineData("Outbox", nameof(SignalsOutboxOptions.BatchSize), "0")]
+    [InlineData("Mesh", nameof(SignalsMeshOptions.HeartbeatInterval), "00:00:00")]
+    [InlineData("Mesh", nameof(SignalsMeshOptions.RemoveAfter), "00:00:01")]
+    [InlineData("PostgreSql", nameof(SignalsPostgreSqlOptions.ListenerTimeout), "00:00:00")]
+    public async Task A_bad_value_in_configuration_fails_at_start_naming_the_option(string section, string option, string value)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"Signals:{section}:{option}"] = value });
+        builder.Services.AddLogging();
+        builder.Services.AddDbContext<ChatDbContext>(o => o.UseInMemoryDatabase(Guid.NewGuid().ToString("N")).UseSignals());
+        builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>().UsePostgreSql(o => o.UsePollingDispatcher = true);
+        using IHost host = builder.Build();
+
+        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,10 +17,19 @@ public static class ClockApi
     /// <param name="TimeZone">An IANA time-zone id known to the server, e.g. <c>Asia/Tokyo</c>.</param>
     public sealed record SetTimeZone(string? TimeZone);
 
-    /// <summary>Maps the API under <c>/api/clock</c>.</summary>
+    /// <summary>
+    /// Adds the clock sample's producer: <c>AddSignalProducer</c> over <c>time:room:{RoomId}</c>, ticking a room's clock once a second
+    /// while a page anywhere in the cluster watches it (<see cref="ClockProducer"/>).
+    /// </summary>
+    /// <param name="signals">The app's Signals builder.</param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    public static ISignalsBuilder AddClockSample(this ISignalsBuilder signals)
+        => signals.AddSignalProducer<ClockProducer.ClockRoom>(ClockProducer.Template, ClockProducer.TickAsync);
+
+    /// <summary>Maps the clock sample: its API under <c>/api/clock</c> (the page is <c>wwwroot/clock.html</c>); call <see cref="AddClockSample"/> too.</summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The API's route group.</returns>
-    public static RouteGroupBuilder MapClockApi(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapClockSample(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api/clock");
         api.MapGet("/{roomId}", GetAsync);

@@ -6,18 +6,16 @@ namespace Signals.Samples.Chat.Clock;
 
 /// <summary>
 /// The clock's producer: ticks <c>time:room:{RoomId}</c> once a second (a <see cref="ClockTick"/> in the room's <see cref="ClockZone"/>)
-/// while a page anywhere in the cluster watches it, as one copy across the app's instances (<c>AddSignalProducer</c>).
+/// while a page anywhere in the cluster watches it, as one copy across the app's instances (<c>AddSignalProducer</c>, registered by
+/// <see cref="ClockApi.AddClockSample"/>).
 /// </summary>
-public static class ClockProducer
+internal static class ClockProducer
 {
-    /// <summary>Adds the clock's producer.</summary>
-    /// <param name="signals">The app's Signals builder.</param>
-    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
-    public static ISignalsBuilder AddClockProducer(this ISignalsBuilder signals)
-        => signals.AddSignalProducer<ClockRoom>("time:room:{RoomId}", TickAsync);
+    /// <summary>The keys the producer serves, one per room.</summary>
+    public const string Template = "time:room:{RoomId}";
 
     /// <summary>Ticks a room's clock until the producer is stopped; a room that does not exist is not ticked, so made-up keys cost nothing.</summary>
-    private static async Task TickAsync(ClockRoom room, SignalEmitter emit, CancellationToken cancellationToken)
+    public static async Task TickAsync(ClockRoom room, SignalEmitter emit, CancellationToken cancellationToken)
     {
         await using (AsyncServiceScope scope = emit.Services.CreateAsyncScope())
         {
@@ -42,5 +40,5 @@ public static class ClockProducer
 
     /// <summary>The producer's arguments: the placeholder of <c>time:room:{RoomId}</c>.</summary>
     /// <param name="RoomId">The room.</param>
-    private sealed record ClockRoom(string RoomId);
+    public sealed record ClockRoom(string RoomId);
 }

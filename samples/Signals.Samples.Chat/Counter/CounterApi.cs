@@ -23,10 +23,11 @@ public static class CounterApi
     /// <param name="Amount">Between -<see cref="MaxAmount"/> and <see cref="MaxAmount"/>.</param>
     public sealed record AddToCounter(long? Amount);
 
-    /// <summary>Maps the API under <c>/api/counter</c>.</summary>
+    /// <summary>Maps the counter sample: its API under <c>/api/counter</c> (the page is <c>wwwroot/counter.html</c>).</summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The API's route group.</returns>
-    public static RouteGroupBuilder MapCounterApi(this IEndpointRouteBuilder endpoints)
+    /// <remarks>Needs Signals' value store (<c>AddSignals()</c>; the app's EF Core outbox keeps it in the database); no services of its own.</remarks>
+    public static RouteGroupBuilder MapCounterSample(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api/counter");
         api.MapGet("/", GetAsync);

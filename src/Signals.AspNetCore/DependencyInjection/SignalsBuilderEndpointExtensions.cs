@@ -34,10 +34,10 @@ public static class SignalsBuilderEndpointExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<SignalsEndpointOptions>) && d.ImplementationInstance is SignalsEndpointOptionsValidator))
+        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<SignalsEndpointOptions>) && d.ImplementationType == typeof(SignalsEndpointOptionsValidator)))
         {
-            services.AddOptions<SignalsEndpointOptions>().BindConfiguration("Signals:Endpoints").ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsEndpointOptions>>(SignalsEndpointOptionsValidator.Instance));
+            services.AddOptions<SignalsEndpointOptions>().BindConfiguration(SignalsEndpointOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsEndpointOptions>, SignalsEndpointOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, SignalsStatusCodeStartupFilter>());
             services.TryAddSingleton<SignalsHttpEndpointsMarkerService>();
         }
@@ -122,10 +122,10 @@ public static class SignalsBuilderEndpointExtensions
     {
         IServiceCollection services = builder.Services;
         services.Replace(resolver);
-        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<SignalTenancyOptions>) && d.ImplementationInstance is SignalTenancyOptionsValidator))
+        if (!services.Any(static d => d.ServiceType == typeof(IValidateOptions<SignalTenancyOptions>) && d.ImplementationType == typeof(SignalTenancyOptionsValidator)))
         {
-            services.AddOptions<SignalTenancyOptions>().BindConfiguration("Signals:Tenancy").ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalTenancyOptions>>(SignalTenancyOptionsValidator.Instance));
+            services.AddOptions<SignalTenancyOptions>().BindConfiguration(SignalTenancyOptions.SectionName).ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalTenancyOptions>, SignalTenancyOptionsValidator>());
         }
 
         if (configure is not null)

@@ -96,9 +96,9 @@ internal sealed class SignalsEndpointServices
                 "Unable to find the services of the Signals endpoints. Call 'builder.Services.AddSignals().AddHttpEndpoints()' in the application startup code before calling MapSignals().");
         }
 
+        // Reading the options runs their validators (registered by AddHttpEndpoints() and AddTenantResolver(…)), as at start-up;
+        // the constructor reads the tenancy options the same way.
         SignalsEndpointOptions options = services.GetRequiredService<IOptions<SignalsEndpointOptions>>().Value;
-        SignalsEndpointOptionsValidator.Instance.ThrowIfInvalid(options);
-        SignalTenancyOptionsValidator.Instance.ThrowIfInvalid(services.GetRequiredService<IOptions<SignalTenancyOptions>>().Value);
         if (options.NamespacePolicies.Count > 0 && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IAuthorizationService)) != true)
         {
             throw new InvalidOperationException(

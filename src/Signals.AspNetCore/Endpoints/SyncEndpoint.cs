@@ -61,8 +61,9 @@ internal static class SyncEndpoint
         int maxKeys = services.Signals.MaxKeysPerSubscription;
         CancellationToken aborted = context.RequestAborted;
 
-        SyncRequestBody? request;
+        SyncRequest? request;
         AdmittedKeys? keys;
+        IReadOnlyList<long> known;
         SignalsProblem? problem;
         try
         {
@@ -70,14 +71,16 @@ internal static class SyncEndpoint
                 context.Request,
                 options.MaxRequestBodySize,
                 nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                (in ReadOnlySequence<byte> body, out SyncRequestBody? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
+                (in ReadOnlySequence<byte> body, out SyncRequest? sync) => SyncRequestReader.Read(body, maxKeys, services.Hub, out sync),
                 aborted).ConfigureAwait(false);
             if (problem is not null)
             {
                 return services.Reject(Name, problem);
             }
 
-            (keys, problem) = await services.Gate.AdmitAsync(context, request!.Keys, SignalOperation.Read, valueSignalsOnly: false, Name)
+            // Keys and versions index by index (a dictionary enumerates its keys and values in the same order).
+            known = [.. request!.Known.Values];
+            (keys, problem) = await services.Gate.AdmitAsync(context, [.. request.Known.Keys], SignalOperation.Read, valueSignalsOnly: false, Name)
                 .ConfigureAwait(false);
             if (problem is not null)
             {
@@ -91,7 +94,6 @@ internal static class SyncEndpoint
 
         // The versions the client knows, index by index with the keys the hub knows (keys.Stored).
         AdmittedKeys admitted = keys!;
-        IReadOnlyList<long> known = request.Versions;
         string source = services.Signals.InstanceId;
         SignalHub hub = services.Hub;
         long highestKnown = 0;
@@ -132,7 +134,7 @@ internal static class SyncEndpoint
             return Unreadable(context, services, exception);
         }
 
-        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs);
+        TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
         if (wait > options.MaxLongPollWait)
         {
             wait = options.MaxLongPollWait;

@@ -9,22 +9,23 @@ using Signals.Protocol;
 namespace Signals.AspNetCore.Endpoints;
 
 /// <summary>
-/// Reads a sync request (the wire shape of <see cref="SyncRequest"/>) from a complete UTF-8 body with <see cref="Utf8JsonReader"/>,
-/// validating as it goes, so every error names the field (and the key, with <see cref="SignalKey"/>'s reason) instead of a serializer path.
+/// Reads a <see cref="SyncRequest"/>, the one schema of the sync body (the .NET client writes it with <see cref="SignalsJsonSerializerContext"/>),
+/// from a complete UTF-8 body with <see cref="Utf8JsonReader"/>, validating as it goes, so every error names the field (and the key, with
+/// <see cref="SignalKey"/>'s reason) instead of a serializer path.
 /// </summary>
 /// <remarks>
 /// <para>Accepts the bare <c>{"known": {…}}</c> form and the Reality form; <c>known</c> is the only required field; unknown fields are
 /// skipped; a field given twice, comments and trailing content are errors. At most <c>maxKeys</c> keys are read: the count is
 /// checked while reading, so an oversized request costs no more than the limit.</para>
-/// <para>Fields Signals does not use (<c>clientId</c>, <c>mode</c>, <c>hint</c>, <c>timestamp</c>) are validated, not kept. The known
-/// keys and versions are read into lists sized by a first pass over <c>known</c>, so a request allocates them once.</para>
+/// <para>The field names are <see cref="SyncRequest"/>'s JSON names (a test holds them equal). <c>known</c> is read into an
+/// <see cref="OrderedDictionary{TKey, TValue}"/> in the order of the body, sized by a first pass over it, so a request allocates it once.</para>
 /// </remarks>
 internal static class SyncRequestReader
 {
     private const int MaxQuotedValueLength = 40;
 
-    // The names of the fields read, in the order of Field.
-    private static readonly string[] FieldNames = ["known", "clientId", "mode", "hint", "timestamp", "wait", "waitMs"];
+    /// <summary>The JSON names of <see cref="SyncRequest"/>'s properties, in the order of <see cref="Field"/>.</summary>
+    internal static readonly string[] FieldNames = ["known", "clientId", "mode", "hint", "timestamp", "wait", "waitMs"];
 
     private enum Field
     {
@@ -44,7 +45,7 @@ internal static class SyncRequestReader
     /// <param name="hub">The hub: a key it holds is taken from it, without a string or a validation of its own.</param>
     /// <param name="request">The request, or <see langword="null"/> when a problem is returned.</param>
     /// <returns><see langword="null"/> when the body is a valid request; otherwise what is wrong with it.</returns>
-    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out SyncRequestBody? request)
+    public static SignalsProblem? Read(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out SyncRequest? request)
     {
         request = null;
         if (body.IsEmpty)
@@ -71,7 +72,7 @@ internal static class SyncRequestReader
         }
     }
 
-    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out SyncRequestBody? request)
+    private static SignalsProblem? ReadCore(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out SyncRequest? request)
     {
         request = null;
         reader.Read(); // Throws on a body without a JSON value (e.g. only whitespace).
@@ -81,8 +82,11 @@ internal static class SyncRequestReader
             return SignalsProblem.InvalidRequest($"The request body must be a JSON object such as {{\"known\": {{}}}}, not {Describe(ref reader)}.");
         }
 
-        List<SignalKey>? keys = null;
-        List<long>? versions = null;
+        OrderedDictionary<SignalKey, long>? known = null;
+        Guid? clientId = null;
+        SyncMode? mode = null;
+        SyncHint? hint = null;
+        long? timestamp = null;
         int? wait = null;
         int? waitMs = null;
         int seen = 0;
@@ -107,11 +111,11 @@ internal static class SyncRequestReader
             seen |= bit;
             SignalsProblem? problem = field switch
             {
-                Field.Known => ReadKnown(ref reader, maxKeys, hub, out keys, out versions),
-                Field.ClientId => ReadClientId(ref reader),
-                Field.Mode => ReadEnum(ref reader, "mode", ModeNames),
-                Field.Hint => ReadEnum(ref reader, "hint", HintNames),
-                Field.Timestamp => ReadTimestamp(ref reader),
+                Field.Known => ReadKnown(ref reader, maxKeys, hub, out known),
+                Field.ClientId => ReadClientId(ref reader, out clientId),
+                Field.Mode => ReadEnum(ref reader, "mode", ModeNames, out mode),
+                Field.Hint => ReadEnum(ref reader, "hint", HintNames, out hint),
+                Field.Timestamp => ReadTimestamp(ref reader, out timestamp),
                 Field.Wait => ReadWait(ref reader, "wait", out wait),
                 _ => ReadWait(ref reader, "waitMs", out waitMs),
             };
@@ -127,12 +131,21 @@ internal static class SyncRequestReader
             return SignalsProblem.MalformedJson("The request body holds more than one JSON value.");
         }
 
-        if (keys is null || versions is null)
+        if (known is null)
         {
             return SignalsProblem.InvalidRequest("The field 'known' is required: an object of key → known version, e.g. {\"known\": {\"chat:room:general\": 5}}.");
         }
 
-        request = new SyncRequestBody(keys, versions, waitMs ?? wait ?? 0);
+        request = new SyncRequest
+        {
+            Known = known,
+            ClientId = clientId,
+            Mode = mode,
+            Hint = hint,
+            Timestamp = timestamp,
+            Wait = wait,
+            WaitMs = waitMs,
+        };
         return null;
     }
 
@@ -154,19 +167,15 @@ internal static class SyncRequestReader
         return Field.Unknown;
     }
 
-    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out List<SignalKey>? keys, out List<long>? versions)
+    private static SignalsProblem? ReadKnown(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out OrderedDictionary<SignalKey, long>? known)
     {
-        keys = null;
-        versions = null;
+        known = null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return SignalsProblem.InvalidRequest($"The field 'known' must be an object of key → known version, not {Describe(ref reader)}.");
         }
 
-        int capacity = CountEntries(reader, maxKeys);
-        var readKeys = new List<SignalKey>(capacity);
-        var readVersions = new List<long>(capacity);
-        var distinct = new HashSet<SignalKey>(capacity);
+        var entries = new OrderedDictionary<SignalKey, long>(CountEntries(reader, maxKeys));
         Span<char> text = stackalloc char[SignalKey.MaxByteCount];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -177,7 +186,7 @@ internal static class SyncRequestReader
 
             string value = key.Value;
 
-            if (distinct.Count == maxKeys && !distinct.Contains(key))
+            if (entries.Count == maxKeys && !entries.ContainsKey(key))
             {
                 return SignalsProblem.TooManyKeys("'known'", maxKeys);
             }
@@ -189,17 +198,13 @@ internal static class SyncRequestReader
                     $"The version of key {SignalsProblem.Quote(value)} in 'known' must be a JSON integer between 0 and {long.MaxValue}, not {Describe(ref reader)}.");
             }
 
-            if (!distinct.Add(key))
+            if (!entries.TryAdd(key, version))
             {
                 return SignalsProblem.InvalidRequest($"The key {SignalsProblem.Quote(value)} appears more than once in 'known'.");
             }
-
-            readKeys.Add(key);
-            readVersions.Add(version);
         }
 
-        keys = readKeys;
-        versions = readVersions;
+        known = entries;
         return null;
     }
 
@@ -230,7 +235,7 @@ internal static class SyncRequestReader
 
     /// <summary>
     /// Counts the entries of the object the reader is at (a copy of it: the caller's position does not move), at most
-    /// <paramref name="limit"/>, so the lists can be allocated once; 0 when the object is malformed (reading it again reports why).
+    /// <paramref name="limit"/>, so the dictionary can be allocated once; 0 when the object is malformed (reading it again reports why).
     /// </summary>
     private static int CountEntries(Utf8JsonReader reader, int limit)
     {
@@ -252,23 +257,27 @@ internal static class SyncRequestReader
         return count;
     }
 
-    private static SignalsProblem? ReadClientId(ref Utf8JsonReader reader)
+    private static SignalsProblem? ReadClientId(ref Utf8JsonReader reader, out Guid? clientId)
     {
+        clientId = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.String || !Guid.TryParse(reader.GetString(), out _))
+        if (reader.TokenType != JsonTokenType.String || !Guid.TryParse(reader.GetString(), out Guid value))
         {
             return SignalsProblem.InvalidRequest($"The field 'clientId' must be a UUID string such as \"0f8fad5b-d9cb-469f-a165-70867728950e\", not {Describe(ref reader)}.");
         }
 
+        clientId = value;
         return null;
     }
 
-    private static SignalsProblem? ReadEnum(ref Utf8JsonReader reader, string field, string[] names)
+    private static SignalsProblem? ReadEnum<T>(ref Utf8JsonReader reader, string field, (string Name, T Value)[] names, out T? value)
+        where T : struct, Enum
     {
+        value = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -276,31 +285,34 @@ internal static class SyncRequestReader
 
         if (reader.TokenType == JsonTokenType.String)
         {
-            foreach (string name in names)
+            foreach ((string name, T named) in names)
             {
                 if (reader.ValueTextEquals(name))
                 {
+                    value = named;
                     return null;
                 }
             }
         }
 
         return SignalsProblem.InvalidRequest(
-            $"The field '{field}' must be one of {string.Join(", ", names.Select(static name => $"\"{name}\""))}, not {Describe(ref reader)}.");
+            $"The field '{field}' must be one of {string.Join(", ", names.Select(static name => $"\"{name.Name}\""))}, not {Describe(ref reader)}.");
     }
 
-    private static SignalsProblem? ReadTimestamp(ref Utf8JsonReader reader)
+    private static SignalsProblem? ReadTimestamp(ref Utf8JsonReader reader, out long? timestamp)
     {
+        timestamp = null;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out _))
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value))
         {
             return SignalsProblem.InvalidRequest($"The field 'timestamp' must be a JSON integer, not {Describe(ref reader)}.");
         }
 
+        timestamp = value;
         return null;
     }
 
@@ -349,11 +361,11 @@ internal static class SyncRequestReader
     }
 
     // The wire names come from the enums' [JsonStringEnumMemberName] attributes, through the same metadata that writes them.
-    private static readonly string[] ModeNames = WireNames(SignalsJsonSerializerContext.Default.SyncMode);
+    private static readonly (string Name, SyncMode Value)[] ModeNames = WireNames(SignalsJsonSerializerContext.Default.SyncMode);
 
-    private static readonly string[] HintNames = WireNames(SignalsJsonSerializerContext.Default.SyncHint);
+    private static readonly (string Name, SyncHint Value)[] HintNames = WireNames(SignalsJsonSerializerContext.Default.SyncHint);
 
-    private static string[] WireNames<T>(JsonTypeInfo<T> typeInfo)
+    private static (string Name, T Value)[] WireNames<T>(JsonTypeInfo<T> typeInfo)
         where T : struct, Enum
-        => [.. Enum.GetValues<T>().Select(value => JsonSerializer.Serialize(value, typeInfo).Trim('"'))];
+        => [.. Enum.GetValues<T>().Select(value => (JsonSerializer.Serialize(value, typeInfo).Trim('"'), value))];
 }

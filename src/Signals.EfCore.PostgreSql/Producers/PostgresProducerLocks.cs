@@ -18,9 +18,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// </para>
 /// <para>
 /// The connection is probed every <see cref="ProbeInterval"/>, each probe bounded by <see cref="CommandTimeoutSeconds"/> (and TCP
-/// keepalive is on): when a probe or a lock command fails, every
-/// lease taken on it is lost (<see cref="ProducerLease.Lost"/>), since the server may have ended the session and freed the locks; the
-/// next attempt opens a new connection. Session-level advisory locks are re-entrant within a session, which is harmless here: an
+/// keepalive is on; Npgsql's own <c>KeepAlive</c> query is off, as on the listener's connection, since it would hold a silent connection
+/// for its 30-second timeout and the probe would wait behind it): when a probe or a lock command fails, every lease taken on it is lost
+/// (<see cref="ProducerLease.Lost"/>), since the server may have ended the session and freed the locks; the next attempt opens a new
+/// connection. Session-level advisory locks are re-entrant within a session, which is harmless here: an
 /// instance asks for a key's lock only while it does not hold it.
 /// </para>
 /// </remarks>
@@ -51,7 +52,9 @@ internal sealed class PostgresProducerLocks : ProducerLocks
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= ApplicationName;
-        builder.ConnectionStringBuilder.KeepAlive = (int)ProbeInterval.TotalSeconds;
+        // TCP keepalive, not Npgsql's KeepAlive: the latter sends its own query from a timer and blocks the connection until that
+        // query's answer, so on a silent connection the probe would wait behind it for the 30-second default timeout.
+        builder.ConnectionStringBuilder.TcpKeepAlive = true;
         builder.ConnectionStringBuilder.Pooling = false;
         _dataSource = builder.Build();
         _logger = logger;

@@ -94,7 +94,7 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
 
     /// <summary>
     /// Tells whether the declaration can produce <paramref name="key"/>: it <see cref="Matches(SignalKey)">matches</see> the pattern, and
-    /// each argument is one the generated key factory writes for a value of the placeholder's type (<see cref="SignalPlaceholder.Accepts"/>).
+    /// each argument is one the generated key factory writes for a value of the placeholder's type (<see cref="SignalPlaceholder.Accepts(string, out string?)"/>).
     /// </summary>
     /// <param name="key">The key to test.</param>
     /// <param name="error">
@@ -111,19 +111,33 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
             return false;
         }
 
-        if (Placeholders.Count > 0)
+        // Segment by segment over the key's text: a sync can name thousands of keys, so nothing is split or allocated unless an argument
+        // is escaped or wrong.
+        ReadOnlySpan<char> pattern = Pattern;
+        ReadOnlySpan<char> value = key.Value;
+        int placeholder = 0;
+        while (placeholder < Placeholders.Count)
         {
-            IReadOnlyList<string> arguments = key.GetSegments();
-            string[] segments = Pattern.Split(SignalKey.Separator);
-            int placeholder = 0;
-            for (int i = 0; i < segments.Length; i++)
+            int patternEnd = pattern.IndexOf(SignalKey.Separator);
+            int valueEnd = value.IndexOf(SignalKey.Separator);
+            ReadOnlySpan<char> patternSegment = patternEnd < 0 ? pattern : pattern[..patternEnd];
+            if (IsPlaceholder(patternSegment))
             {
-                if (IsPlaceholder(segments[i]) && !Placeholders[placeholder++].Accepts(arguments[i], out string? argumentError))
+                ReadOnlySpan<char> argument = valueEnd < 0 ? value : value[..valueEnd];
+                if (!Placeholders[placeholder++].Accepts(argument.Contains('%') ? SignalKey.UnescapeArgument(argument) : argument, out string? argumentError))
                 {
-                    error = $"{argumentError} (placeholder {segments[i]} of '{Pattern}').";
+                    error = $"{argumentError} (placeholder {patternSegment} of '{Pattern}').";
                     return false;
                 }
             }
+
+            if (patternEnd < 0)
+            {
+                break;
+            }
+
+            pattern = pattern[(patternEnd + 1)..];
+            value = value[(valueEnd + 1)..];
         }
 
         error = null;

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Numerics;
 using System.Text;
 using System.Text.Json.Serialization;
 
@@ -102,26 +101,26 @@ public sealed record SignalPlaceholder
     public bool Accepts(string argument, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(argument);
-        string type = ShortTypeName;
-        error = Kind switch
+        return Accepts(argument.AsSpan(), out error);
+    }
+
+    /// <summary>The check of <see cref="Accepts(string, out string?)"/> on a span: allocates only to describe a rejected argument.</summary>
+    internal bool Accepts(ReadOnlySpan<char> argument, [NotNullWhen(false)] out string? error)
+    {
+        bool accepted = Kind switch
         {
-            SignalPlaceholderKind.String => argument.Length > 0 ? null : "an argument must not be empty",
-            SignalPlaceholderKind.Integer => IsCanonicalInteger(argument, Minimum!.Value, Maximum!.Value) ? null
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"'{argument}' is not {Article(type)} {type}: expected an integer from {Minimum} to {Maximum}, with no '+' or leading zeros"),
-            SignalPlaceholderKind.Boolean => argument is "true" or "false" ? null : $"'{argument}' is not a Boolean: expected 'true' or 'false'",
-            SignalPlaceholderKind.Guid => System.Guid.TryParseExact(argument, "D", out Guid guid) && guid.ToString("D", CultureInfo.InvariantCulture) == argument ? null
-                : $"'{argument}' is not a Guid: expected its 'D' form in lower case, e.g. 0f8fad5b-d9cb-469f-a165-70867728950e",
-            SignalPlaceholderKind.Enum => EnumMembers.Contains(argument, StringComparer.Ordinal) ? null
-                : $"'{argument}' is not a member of {type}: {string.Join(", ", EnumMembers)}",
-            SignalPlaceholderKind.DateOnly => System.DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null
-                : $"'{argument}' is not a DateOnly: expected yyyy-MM-dd, e.g. 2024-05-17",
+            SignalPlaceholderKind.String => !argument.IsEmpty,
+            SignalPlaceholderKind.Integer => IsCanonicalInteger(argument, Minimum!.Value, Maximum!.Value),
+            SignalPlaceholderKind.Boolean => argument is "true" or "false",
+            SignalPlaceholderKind.Guid => System.Guid.TryParseExact(argument, "D", out Guid guid) && IsFormattedAs(guid, argument, "D"),
+            SignalPlaceholderKind.Enum => IsMember(argument),
+            SignalPlaceholderKind.DateOnly => System.DateOnly.TryParseExact(argument, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             SignalPlaceholderKind.DateTimeOffset => System.DateTimeOffset.TryParseExact(argument, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset value)
-                && value.ToString("O", CultureInfo.InvariantCulture) == argument ? null
-                : $"'{argument}' is not a DateTimeOffset: expected the ISO 8601 round-trip form ('O'), e.g. 2024-05-17T08:30:00.0000000+02:00",
+                && IsFormattedAs(value, argument, "O"),
             _ => throw new InvalidOperationException($"Unknown placeholder kind {Kind}."),
         };
-        return error is null;
+        error = accepted ? null : Describe(argument.ToString());
+        return accepted;
     }
 
     /// <inheritdoc/>
@@ -148,11 +147,61 @@ public sealed record SignalPlaceholder
 
     private static string Article(string typeName) => typeName is "Int16" or "Int32" or "Int64" or "Int128" or "IntPtr" or "SByte" ? "an" : "a";
 
-    /// <summary>Whether <paramref name="text"/> is an integer in the range, written as the invariant culture writes it.</summary>
-    private static bool IsCanonicalInteger(string text, Int128 minimum, UInt128 maximum)
-        => BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out BigInteger value)
-           && value >= minimum && value <= maximum
-           && value.ToString(CultureInfo.InvariantCulture) == text;
+    /// <summary>Why <paramref name="argument"/> is not one this placeholder accepts, naming the expected form.</summary>
+    private string Describe(string argument)
+    {
+        string type = ShortTypeName;
+        return Kind switch
+        {
+            SignalPlaceholderKind.String => "an argument must not be empty",
+            SignalPlaceholderKind.Integer => string.Create(CultureInfo.InvariantCulture,
+                $"'{argument}' is not {Article(type)} {type}: expected an integer from {Minimum} to {Maximum}, with no '+' or leading zeros"),
+            SignalPlaceholderKind.Boolean => $"'{argument}' is not a Boolean: expected 'true' or 'false'",
+            SignalPlaceholderKind.Guid => $"'{argument}' is not a Guid: expected its 'D' form in lower case, e.g. 0f8fad5b-d9cb-469f-a165-70867728950e",
+            SignalPlaceholderKind.Enum => $"'{argument}' is not a member of {type}: {string.Join(", ", EnumMembers)}",
+            SignalPlaceholderKind.DateOnly => $"'{argument}' is not a DateOnly: expected yyyy-MM-dd, e.g. 2024-05-17",
+            _ => $"'{argument}' is not a DateTimeOffset: expected the ISO 8601 round-trip form ('O'), e.g. 2024-05-17T08:30:00.0000000+02:00",
+        };
+    }
+
+    private bool IsMember(ReadOnlySpan<char> argument)
+    {
+        foreach (string member in EnumMembers)
+        {
+            if (argument.SequenceEqual(member))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="value"/> formats (invariant culture) to exactly <paramref name="text"/>.</summary>
+    private static bool IsFormattedAs<T>(T value, ReadOnlySpan<char> text, string format)
+        where T : ISpanFormattable
+    {
+        Span<char> formatted = stackalloc char[64];
+        return value.TryFormat(formatted, out int written, format, CultureInfo.InvariantCulture) && formatted[..written].SequenceEqual(text);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is an integer in the range, written as the invariant culture writes it: an optional <c>-</c> and
+    /// digits, with no leading zero and no <c>-0</c>.
+    /// </summary>
+    private static bool IsCanonicalInteger(ReadOnlySpan<char> text, Int128 minimum, UInt128 maximum)
+    {
+        bool negative = text.StartsWith('-');
+        ReadOnlySpan<char> digits = negative ? text[1..] : text;
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9') || (digits[0] == '0' && (digits.Length > 1 || negative)))
+        {
+            return false;
+        }
+
+        return negative
+            ? Int128.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out Int128 value) && value >= minimum
+            : UInt128.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out UInt128 magnitude) && magnitude <= maximum;
+    }
 
     private static (Int128 Minimum, UInt128 Maximum)? IntegerRange(string typeName) => typeName switch
     {

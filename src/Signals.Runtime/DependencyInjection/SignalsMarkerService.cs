@@ -1,6 +1,6 @@
 namespace Signals;
 
 /// <summary>Marks that <c>AddSignals()</c> ran, so <c>MapSignals()</c> and other consumers can fail early with a clear message when it did not.</summary>
-public sealed class SignalsMarkerService
+internal sealed class SignalsMarkerService
 {
 }

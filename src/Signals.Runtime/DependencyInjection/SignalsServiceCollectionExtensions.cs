@@ -29,10 +29,9 @@ public static class SignalsServiceCollectionExtensions
 
         services.AddSingleton<SignalsMarkerService>();
         services.AddOptions<SignalsOptions>()
-            .BindConfiguration("Signals")
-            .Validate(static o => !string.IsNullOrWhiteSpace(o.InstanceId), "Signals:InstanceId must not be empty.")
-            .Validate(static o => o.MaxKeysPerSubscription > 0, "Signals:MaxKeysPerSubscription must be at least 1.")
+            .BindConfiguration(SignalsOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsOptions>, SignalsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SignalsMetrics>();
@@ -49,7 +48,7 @@ public static class SignalsServiceCollectionExtensions
             sp.GetRequiredService<SignalsMetrics>(),
             sp.GetRequiredService<SignalNamespaces>()));
         services.TryAddSingleton<SignalSourceStatus>();
-        services.TryAddSingleton<SignalMesh>();
+        services.TryAddSingleton(static _ => new SignalMesh());
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton(SignalStoreRouter.LocalStoreKey, static (sp, _) => new InMemorySignalStore(
             sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SignalNamespaces>()));

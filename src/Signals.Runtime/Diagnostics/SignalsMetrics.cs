@@ -91,7 +91,7 @@ public sealed class SignalsMetrics
     /// <summary>Records one answered sync request.</summary>
     /// <param name="result">One of the <c>SyncResult*</c> constants.</param>
     /// <param name="duration">From the request's arrival to its answer, long-poll wait included.</param>
-    public void SyncCompleted(string result, TimeSpan duration)
+    internal void SyncCompleted(string result, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>(SyncResultTag, result);
         _syncRequests.Add(1, tag);
@@ -100,38 +100,38 @@ public sealed class SignalsMetrics
 
     /// <summary>Records that an event stream opened (<paramref name="delta"/> 1) or closed (-1).</summary>
     /// <param name="delta">+1 or -1.</param>
-    public void SseConnectionsChanged(int delta) => _sseConnections.Add(delta);
+    internal void SseConnectionsChanged(int delta) => _sseConnections.Add(delta);
 
     /// <summary>Records change events written to an event stream.</summary>
     /// <param name="count">How many events.</param>
-    public void SseEventsSent(int count) => _sseEvents.Add(count);
+    internal void SseEventsSent(int count) => _sseEvents.Add(count);
 
     /// <summary>Records how long a committed change took to reach this instance's hub. For dispatchers.</summary>
     /// <param name="lag">The time from the change's outbox row being written to its publication; negative values (clock skew) are recorded as 0.</param>
-    public void RecordDispatcherLag(TimeSpan lag) => _dispatcherLag.Record(Math.Max(0, lag.TotalSeconds));
+    internal void RecordDispatcherLag(TimeSpan lag) => _dispatcherLag.Record(Math.Max(0, lag.TotalSeconds));
 
     /// <summary>Records this instance's unsettled outbox backlog. For dispatchers, after each read.</summary>
     /// <param name="depth">The number of outbox ids above the settled cursor (the highest id known minus the settled cursor).</param>
-    public void RecordOutboxDepth(long depth) => _outboxDepth.Record(depth);
+    internal void RecordOutboxDepth(long depth) => _outboxDepth.Record(depth);
 
     /// <summary>Records changes a dispatcher announced again under a new version. For dispatchers.</summary>
     /// <param name="count">How many late changes were announced again.</param>
-    public void RecordReannouncements(int count) => _reannouncements.Add(count);
+    internal void RecordReannouncements(int count) => _reannouncements.Add(count);
 
     /// <summary>Records keys the hub's cache evicted.</summary>
     /// <param name="count">How many keys.</param>
-    public void RecordHubEvictions(int count) => _hubEvictions.Add(count);
+    internal void RecordHubEvictions(int count) => _hubEvictions.Add(count);
 
     /// <summary>Records key versions the hub read from the database behind it.</summary>
     /// <param name="count">How many keys were read (in one query).</param>
-    public void RecordVersionReads(int count) => _versionReads.Add(count);
+    internal void RecordVersionReads(int count) => _versionReads.Add(count);
 
     /// <summary>Records that a producer of <paramref name="template"/> started running on this instance (<paramref name="delta"/> 1) or ended (-1).</summary>
     /// <param name="template">The producer's template, e.g. <c>time:room:{RoomId}</c> (a tag of bounded cardinality, unlike keys).</param>
     /// <param name="delta">+1 or -1.</param>
-    public void ProducersRunningChanged(string template, int delta) => _producersRunning.Add(delta, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
+    internal void ProducersRunningChanged(string template, int delta) => _producersRunning.Add(delta, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
 
     /// <summary>Records that a producer of <paramref name="template"/> threw (it is restarted after a back-off).</summary>
     /// <param name="template">The producer's template.</param>
-    public void ProducerFailed(string template) => _producerFailures.Add(1, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
+    internal void ProducerFailed(string template) => _producerFailures.Add(1, new KeyValuePair<string, object?>(ProducerTemplateTag, template));
 }

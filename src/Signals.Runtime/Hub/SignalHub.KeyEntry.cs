@@ -1,5 +1,6 @@
 namespace Signals;
 
+/// <content>The per-key entry: the key's latest version, its subscribers and its place in the cache.</content>
 public sealed partial class SignalHub
 {
     /// <summary>

@@ -209,7 +209,7 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         {
             if (segments[i].Contains('%', StringComparison.Ordinal))
             {
-                segments[i] = Unescape(segments[i]);
+                segments[i] = UnescapeArgument(segments[i]);
             }
         }
 
@@ -321,14 +321,15 @@ public readonly struct SignalKey : IEquatable<SignalKey>, IComparable<SignalKey>
         }
     }
 
-    private static string Unescape(string segment)
+    /// <summary>Unescapes one segment of a valid key (each <c>%XX</c> back to its character).</summary>
+    internal static string UnescapeArgument(ReadOnlySpan<char> segment)
     {
         var builder = new StringBuilder(segment.Length);
         for (int i = 0; i < segment.Length; i++)
         {
             if (segment[i] == '%')
             {
-                builder.Append((char)int.Parse(segment.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                builder.Append((char)int.Parse(segment.Slice(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
                 i += 2;
             }
             else

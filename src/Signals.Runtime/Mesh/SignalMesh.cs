@@ -13,6 +13,11 @@ public sealed class SignalMesh
 {
     private View _view = new(null, [], DateTimeOffset.MinValue);
 
+    /// <summary>Initializes an empty view; <c>AddSignals()</c> registers the one instance an app has.</summary>
+    internal SignalMesh()
+    {
+    }
+
     /// <summary>Gets this instance as it last recorded itself, or <see langword="null"/> before its first heartbeat (or without one).</summary>
     public SignalPeer? Self => Volatile.Read(ref _view).Self;
 

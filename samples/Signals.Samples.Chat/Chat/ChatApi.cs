@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Signals.Samples.Chat.Model;
 
-namespace Signals.Samples.Chat.Api;
+namespace Signals.Samples.Chat.Chat;
 
 /// <summary>The chat's JSON API. It knows nothing of Signals: saving through EF Core is what notifies clients.</summary>
 public static class ChatApi
@@ -39,10 +39,11 @@ public static class ChatApi
     /// <param name="JoinedAt">When they joined.</param>
     public sealed record ParticipantDto(string Id, string Name, DateTimeOffset JoinedAt);
 
-    /// <summary>Maps the API under <c>/api</c>.</summary>
+    /// <summary>Maps the chat sample: its API under <c>/api</c> (the page is <c>wwwroot/index.html</c>).</summary>
     /// <param name="endpoints">The app's endpoints.</param>
     /// <returns>The API's route group.</returns>
-    public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder endpoints)
+    /// <remarks>Needs the app's <see cref="ChatDbContext"/> with Signals (see <see cref="ChatApp.Build"/>); no services of its own.</remarks>
+    public static RouteGroupBuilder MapChatSample(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder api = endpoints.MapGroup("/api");
         api.MapGet("/rooms", ListRoomsAsync);

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Signals.AspNetCore.Tenancy;
 
 /// <summary>
@@ -6,11 +8,14 @@ namespace Signals.AspNetCore.Tenancy;
 /// </summary>
 /// <remarks>
 /// <para>Configure them with <c>AddTenantResolver(resolve, o =&gt; o.SharedNamespaces.Add("shop"))</c>, or in the <c>Signals:Tenancy</c>
-/// configuration section (<c>"SharedNamespaces": ["shop"]</c>). Read and validated once, when <c>MapSignals()</c> runs, and at start-up.
+/// configuration section (<c>"SharedNamespaces": ["shop"]</c>). Read once, when <c>MapSignals()</c> runs; validated at start-up and when first read.
 /// They apply only when the app registers an <see cref="ISignalTenantResolver"/>.</para>
 /// </remarks>
-public sealed class SignalTenancyOptions
+public sealed class SignalTenancyOptions : IValidatableObject
 {
+    /// <summary>The configuration section the options are bound from: <c>Signals:Tenancy</c>.</summary>
+    public const string SectionName = "Signals:Tenancy";
+
     /// <summary>
     /// Gets the namespaces whose keys every tenant shares (a product list, app settings): a key of such a namespace reaches the hub
     /// and the value store as the client names it, not scoped to the request's tenant.
@@ -24,4 +29,19 @@ public sealed class SignalTenancyOptions
     /// Reading a shared key is still authorized per key: a namespace policy or an <c>ISignalAuthorizer</c> applies as to any other key.</para>
     /// </remarks>
     public ISet<string> SharedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    /// <remarks>Checks that every <see cref="SharedNamespaces"/> entry is one literal key segment.</remarks>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (string? ns in SharedNamespaces)
+        {
+            if (ns is null || !SignalKey.TryParse(ns, out SignalKey key, out _) || key.Namespace != ns)
+            {
+                yield return new ValidationResult(
+                    $"{nameof(SignalTenancyOptions)}.{nameof(SharedNamespaces)} has \"{ns}\", which is not a namespace (one literal key segment, [A-Za-z0-9_.-]+).",
+                    [nameof(SharedNamespaces)]);
+            }
+        }
+    }
 }
