@@ -65,7 +65,7 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem VersionConflict(SignalKey key, long expectedVersion)
         => new(StatusCodes.Status412PreconditionFailed, SignalsProblemTypes.VersionConflict, "The value changed since it was read.",
             string.Create(CultureInfo.InvariantCulture,
-                $"The key {Quote(key.Value)} is no longer at version {expectedVersion} (If-Match); nothing was stored. Read the value again, reapply the change and retry."));
+                $"The key {Quote(key.Value)} is not at version {expectedVersion} (If-Match); nothing was stored or deleted. Read the value again, reapply the change and retry."));
 
     public static SignalsProblem NotAValueSignal(SignalKey key, SignalDescriptor descriptor)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.NotAValueSignal, "The key is not a value signal.",

@@ -97,7 +97,11 @@ internal static class SyncEndpoint
         long highestKnown = 0;
         for (int i = 0; i < known.Count; i++)
         {
-            highestKnown = Math.Max(highestKnown, known[i]);
+            // An instance-local key's version is on a line of its own, which no settled cursor follows: nothing to catch up with.
+            if (!hub.IsLocal(admitted.Stored[i]))
+            {
+                highestKnown = Math.Max(highestKnown, known[i]);
+            }
         }
 
         if (highestKnown > hub.SettledCursor)
@@ -230,7 +234,11 @@ internal static class SyncEndpoint
         for (int i = 0; i < known.Count; i++)
         {
             SignalVersion current = versions[i];
-            highest = Math.Max(highest, current.Version);
+            if (!hub.IsLocal(current.Key))
+            {
+                highest = Math.Max(highest, current.Version);
+            }
+
             if (current.Version != known[i])
             {
                 SignalVersion answer = current with { Key = keys.Requested[i] };

@@ -75,7 +75,7 @@ internal sealed class PostgresValueCommands : IValueCommands
             RETURNING {version}
             """;
         _delete = $"""
-            WITH d AS (DELETE FROM {values.QuotedName} WHERE {key} = $1 RETURNING {key})
+            WITH d AS (DELETE FROM {values.QuotedName} WHERE {key} = $1 AND ($3::bigint IS NULL OR {version} = $3) RETURNING {key})
             INSERT INTO {outbox.QuotedName} ({outboxKey}, {outboxCreatedAt}) SELECT {key}, $2 FROM d RETURNING {outboxId}
             """;
 
@@ -148,12 +148,13 @@ internal sealed class PostgresValueCommands : IValueCommands
             cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>The expected version is compared by the delete itself, under the key's advisory lock.</remarks>
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long? deleted = await LockedAsync(
             context,
             key,
-            Command(_delete, key.Value, now),
+            Command(_delete, key.Value, now, expectedVersion is { } expected ? expected : DBNull.Value),
             static async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,
             async (connection, version, ct) =>
             {

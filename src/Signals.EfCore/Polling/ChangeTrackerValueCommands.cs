@@ -31,12 +31,13 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
             .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row)
+            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row
+                || (expectedVersion is { } expected && row.Version != expected))
             {
                 return null;
             }

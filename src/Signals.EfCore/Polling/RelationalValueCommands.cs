@@ -45,13 +45,15 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
             .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Attempt<SignalVersion?> result = await RunAsync(
             context,
             async ct =>
             {
-                if (await ReadAsync(context, key, ct).ConfigureAwait(false) is not { } stored)
+                // The conditional delete below holds the check to this read: a writer in between makes the attempt start over.
+                if (await ReadAsync(context, key, ct).ConfigureAwait(false) is not { } stored
+                    || (expectedVersion is { } expected && stored.Version != expected))
                 {
                     return new Attempt<SignalVersion?>(null);
                 }

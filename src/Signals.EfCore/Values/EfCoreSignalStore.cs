@@ -129,13 +129,24 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+        => DeleteCoreAsync(key, expectedVersion: null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        return DeleteCoreAsync(key, expectedVersion, cancellationToken);
+    }
+
+    private async ValueTask<bool> DeleteCoreAsync(SignalKey key, long? expectedVersion, CancellationToken cancellationToken)
     {
         SignalKey.ThrowIfDefault(key);
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
+            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, expectedVersion, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
             {
                 return false;
             }
