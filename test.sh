@@ -8,9 +8,10 @@
 #                               chaos test always starts and restarts a local server of its own, so the binaries are needed anyway.
 #   Chromium                    /usr/bin/chromium (SIGNALS_CHROMIUM), for the browser tests.
 #   redis-server                /usr/bin/redis-server (SIGNALS_TEST_REDIS_SERVER), for the Redis accelerator tests.
+#   nginx                       /usr/sbin/nginx (SIGNALS_TEST_NGINX), the caching reverse proxy of the shared-cache long-poll test.
 #   npm (Node.js)               on the PATH, for the browser client's type check (it installs TypeScript into its own folder).
 # On Debian, as root or with password-less sudo, what is missing is installed with apt-get, and the services those packages start
-# (PostgreSQL on 5432, Redis on 6379) are stopped: the tests start their own servers on free ports. Otherwise the script says what
+# (PostgreSQL on 5432, Redis on 6379, nginx on 80) are stopped: the tests start their own servers on free ports. Otherwise the script says what
 # is missing and how to get it, and runs the tests anyway; those that need it fail with the same advice.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,6 +41,7 @@ need_package() {
 need_package postgresql SIGNALS_TEST_POSTGRES_BIN '/usr/lib/postgresql/*/bin/initdb' "PostgreSQL's server binaries"
 need_package chromium SIGNALS_CHROMIUM /usr/bin/chromium "Chromium"
 need_package redis-server SIGNALS_TEST_REDIS_SERVER /usr/bin/redis-server "redis-server"
+need_package nginx SIGNALS_TEST_NGINX /usr/sbin/nginx "nginx"
 command -v npm >/dev/null 2>&1 || need_package npm SIGNALS_NPM /usr/bin/npm "npm (Node.js)"
 
 # Runs a command as root: directly when root, through password-less sudo otherwise.
@@ -70,7 +72,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
     for package in "${missing[@]}"; do
       case "$package" in
-        postgresql | redis-server) stop_service "$package" ;;
+        postgresql | redis-server | nginx) stop_service "$package" ;;
       esac
     done
   else

@@ -29,12 +29,13 @@ public sealed class SignalGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // 1. One provider per attribute. Each transform reads every Signals attribute of the symbol, so the model is the whole type and holds
-        //    no symbol or syntax. A type is owned by one step ([SignalValue], else [Signal], else its first [SignalFamily]); the others
+        //    no symbol or syntax. A type is owned by one step ([SignalValue], else [SignalComputed], else [Signal], else its first [SignalFamily]); the others
         //    return null for it, so hint names stay unique without a Collect. The transform steps are the tracked ones (null for an invalid
         //    or foreign target), so tests see Unchanged when an edit reparses to an equal model.
         IncrementalValuesProvider<SignalTypeModel> signalTypes = ForAttribute(context, WellKnownTypeNames.SignalAttribute, SignalTypeParser.ParseSignalType);
         IncrementalValuesProvider<SignalTypeModel> familyOnlyTypes = ForAttribute(context, WellKnownTypeNames.SignalFamilyAttribute, SignalTypeParser.ParseFamilyOnlyType);
         IncrementalValuesProvider<SignalTypeModel> valueTypes = ForAttribute(context, WellKnownTypeNames.SignalValueAttribute, SignalTypeParser.ParseValueType);
+        IncrementalValuesProvider<SignalTypeModel> computedTypes = ForAttribute(context, WellKnownTypeNames.SignalComputedAttribute, SignalTypeParser.ParseComputedType);
 
         // 2. Whether the compilation can use the typed client accessors: they extend Signals.Client.ISignalsClient, which only the
         //    Signals.Client package brings. The compilation changes on every edit, so it is projected to a bool at once: an edit that
@@ -47,13 +48,15 @@ public sealed class SignalGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(signalTypes.Combine(hasClient), static (spc, type) => SignalTypeEmitter.Emit(spc, type.Left, type.Right));
         context.RegisterSourceOutput(familyOnlyTypes.Combine(hasClient), static (spc, type) => SignalTypeEmitter.Emit(spc, type.Left, type.Right));
         context.RegisterSourceOutput(valueTypes.Combine(hasClient), static (spc, type) => SignalTypeEmitter.Emit(spc, type.Left, type.Right));
+        context.RegisterSourceOutput(computedTypes.Combine(hasClient), static (spc, type) => SignalTypeEmitter.Emit(spc, type.Left, type.Right));
 
         // 4. One catalog per assembly, from each type's entries (recomputed only when that type's model changes), sorted like the runtime's
         //    SignalCatalog so the output is deterministic whatever order the types were found in.
         IncrementalValueProvider<EquatableArray<CatalogEntryModel>> catalog = CollectCatalogEntries(signalTypes)
             .Combine(CollectCatalogEntries(familyOnlyTypes))
             .Combine(CollectCatalogEntries(valueTypes))
-            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Concat(all.Right)
+            .Combine(CollectCatalogEntries(computedTypes))
+            .Select(static (all, _) => all.Left.Left.Left.Concat(all.Left.Left.Right).Concat(all.Left.Right).Concat(all.Right)
                 .SelectMany(static entries => entries)
                 .OrderBy(static e => e.Pattern, StringComparer.Ordinal)
                 .ThenBy(static e => e.ClrType, StringComparer.Ordinal)

@@ -117,7 +117,7 @@ public sealed class MapSignalsTests
         Assert.Equal(
             [
                 "Signals (no such endpoint)", "Signals browser client", "Signals browser client (other methods)", "Signals catalog",
-                "Signals catalog (other methods)", "Signals events", "Signals events (other methods)", "Signals key builders", "Signals key builders",
+                "Signals catalog (other methods)", "Signals changes", "Signals changes (other methods)", "Signals events", "Signals events (other methods)", "Signals key builders", "Signals key builders",
                 "Signals key builders (other methods)", "Signals key builders (other methods)", "Signals mesh", "Signals mesh (other methods)",
                 "Signals sync", "Signals sync (other methods)",
                 "Signals value", "Signals value (other methods)",

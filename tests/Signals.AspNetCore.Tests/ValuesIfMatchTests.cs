@@ -8,7 +8,8 @@ namespace Signals.AspNetCore.Tests;
 
 /// <summary>
 /// Conditional value writes over real HTTP: <c>ETag</c> on GET and PUT, <c>PUT</c> with <c>If-Match</c> stores only at the expected
-/// version, answers 412 <c>version-conflict</c> otherwise and changes nothing; a malformed <c>If-Match</c> is 400.
+/// version, answers 412 <c>version-conflict</c> otherwise and changes nothing; <c>DELETE</c> with <c>If-Match</c> likewise; a malformed
+/// <c>If-Match</c> is 400.
 /// </summary>
 public sealed class ValuesIfMatchTests
 {
@@ -39,6 +40,71 @@ public sealed class ValuesIfMatchTests
 
         TestAuthentication.Apply(request, "ada", "writer");
         return await host.Client.SendAsync(request, Token);
+    }
+
+    private static async Task<HttpResponseMessage> DeleteAsync(TestServerHost host, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Path);
+        if (ifMatch is not null)
+        {
+            Assert.True(request.Headers.TryAddWithoutValidation("If-Match", ifMatch));
+        }
+
+        TestAuthentication.Apply(request, "ada", "writer");
+        return await host.Client.SendAsync(request, Token);
+    }
+
+    [Fact]
+    public async Task Delete_with_the_current_version_deletes_and_a_stale_one_is_412_and_changes_nothing()
+    {
+        await using TestServerHost host = await StartAsync();
+        using HttpResponseMessage first = await PutAsync(host, """{"mode":"light"}""", ifMatch: null);
+        string stale = first.Headers.ETag!.Tag;
+        using HttpResponseMessage second = await PutAsync(host, """{"mode":"dark"}""", ifMatch: null);
+        string current = second.Headers.ETag!.Tag;
+        long cursor = host.Hub.Cursor;
+
+        // Stale (also as a bare number): 412 version-conflict, the value stays and no version moves.
+        using HttpResponseMessage staleDelete = await DeleteAsync(host, stale);
+        string detail = await TestServerHost.ReadProblemAsync(staleDelete, 412, SignalsProblemTypes.VersionConflict);
+        using HttpResponseMessage staleBare = await DeleteAsync(host, stale.Trim('"'));
+        await TestServerHost.ReadProblemAsync(staleBare, 412, SignalsProblemTypes.VersionConflict);
+        using HttpResponseMessage zero = await DeleteAsync(host, "\"0\"");
+        await TestServerHost.ReadProblemAsync(zero, 412, SignalsProblemTypes.VersionConflict);
+
+        Assert.Contains("\"app:theme\"", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(current.Trim('"'), detail, StringComparison.Ordinal);
+        Assert.Equal(cursor, host.Hub.Cursor);
+        Assert.Equal("dark", (await Store(host).GetAsync(Theme, Token))!.Value.GetProperty("mode").GetString());
+
+        // Current: deleted, and the version moves, so sync and streams see it.
+        using HttpResponseMessage deleted = await DeleteAsync(host, current);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Null(await Store(host).GetAsync(Theme, Token));
+        Assert.True(host.Hub.Cursor > cursor);
+
+        // Nothing stored now: a version is a conflict, "0" (only if nothing is stored) finds nothing to delete.
+        using HttpResponseMessage gone = await DeleteAsync(host, current);
+        await TestServerHost.ReadProblemAsync(gone, 412, SignalsProblemTypes.VersionConflict);
+        using HttpResponseMessage nothing = await DeleteAsync(host, "\"0\"");
+        await TestServerHost.ReadProblemAsync(nothing, 404, SignalsProblemTypes.ValueNotFound);
+    }
+
+    [Theory]
+    [InlineData("W/\"1\"")]
+    [InlineData("*")]
+    [InlineData("\"1\", \"2\"")]
+    public async Task A_malformed_if_match_on_delete_is_400_and_deletes_nothing(string ifMatch)
+    {
+        await using TestServerHost host = await StartAsync();
+        using HttpResponseMessage put = await PutAsync(host, """{"mode":"light"}""", ifMatch: null);
+        long cursor = host.Hub.Cursor;
+
+        using HttpResponseMessage response = await DeleteAsync(host, ifMatch);
+
+        Assert.Contains("If-Match", await TestServerHost.ReadProblemAsync(response, 400, SignalsProblemTypes.InvalidRequest), StringComparison.Ordinal);
+        Assert.Equal(cursor, host.Hub.Cursor);
+        Assert.NotNull(await Store(host).GetAsync(Theme, Token));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class PollingAdapterTests(Chromium chromium)
                 using var json = JsonDocument.Parse(body);
                 lock (waits)
                 {
-                    waits.Add(json.RootElement.TryGetProperty("wait", out JsonElement wait) ? wait.GetInt32() : null);
+                    waits.Add(json.RootElement.TryGetProperty("wait", out JsonElement wait) || json.RootElement.TryGetProperty("waitMs", out wait) ? wait.GetInt32() : null);
                 }
 
                 Interlocked.Increment(ref syncsOpen);
@@ -78,5 +78,7 @@ public sealed class PollingAdapterTests(Chromium chromium)
         }
     }
 
-    private static bool IsSync(IRequest request) => request.Method == "POST" && request.Url.EndsWith("/signals/sync", StringComparison.Ordinal);
+    // Either form of sync: the key-list form first, then the cursor form its answer offers.
+    private static bool IsSync(IRequest request)
+        => request.Method == "POST" && (request.Url.EndsWith("/signals/sync", StringComparison.Ordinal) || request.Url.EndsWith("/signals/changes", StringComparison.Ordinal));
 }

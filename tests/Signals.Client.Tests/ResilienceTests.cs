@@ -98,11 +98,11 @@ public sealed class ResilienceTests
         SignalVersion second = await server.ChangeAsync("chat:room:general");
         await watcher.UntilAsync("chat:room:general", second.Version);
 
-        // The start-up sync, the stream that shows nothing, then long-polling.
+        // The start-up sync, the stream that shows nothing, then long-polling (the cursor form the start-up sync offered).
         string[] requests = [.. proxy.Requests];
         Assert.Equal("POST /signals/sync", requests[0]);
         Assert.Equal("GET /signals/events", requests[1]);
-        Assert.Contains("POST /signals/sync", requests[2..]);
+        Assert.Contains("POST /signals/changes", requests[2..]);
         Assert.Single(requests, r => r == "GET /signals/events");
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model;
@@ -53,6 +54,33 @@ public sealed class ValueUpdateTests(PostgresServer server)
         await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
 
         await AssertCompareAndSetAsync(app, async () => (await db.ReadOutboxAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_delete_at_a_stale_version_is_refused_and_writes_nothing_on_postgres()
+    {
+        string db = await TestDatabase.CreateAsync(server, "valuecad");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db);
+
+        await AssertCompareAndDeleteAsync(app, async () => (await TestDatabase.ReadOutboxAsync(db)).Count);
+    }
+
+    [Fact]
+    public async Task A_delete_at_a_stale_version_is_refused_and_writes_nothing_on_sqlite()
+    {
+        using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("valuecad");
+        await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
+
+        await AssertCompareAndDeleteAsync(app, async () => (await db.ReadOutboxAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_delete_at_a_stale_version_is_refused_and_writes_nothing_on_the_in_memory_provider()
+    {
+        var root = new Microsoft.EntityFrameworkCore.Storage.InMemoryDatabaseRoot();
+        await using SignalsTestApp app = await SignalsTestApp.StartInMemoryAsync("valuecad", root, Fast);
+
+        await AssertCompareAndDeleteAsync(app, () => app.WithContextAsync(async context => await context.Outbox.CountAsync(Cancel)));
     }
 
     private static async Task AssertNoUpdateLostAsync(SignalsTestApp first, SignalsTestApp second, Func<Task<int>> outboxRowsOfTally)
@@ -110,6 +138,30 @@ public sealed class ValueUpdateTests(PostgresServer server)
         Assert.Null(await store.TrySetAsync(Tally, Json("""{"marks":["e"]}"""), updated.Version, Cancel));
         Assert.NotNull(await store.TrySetAsync(Tally, Json("""{"marks":["e"]}"""), 0, Cancel));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TrySetAsync(Tally, Json("{}"), -1, Cancel));
+    }
+
+    private static async Task AssertCompareAndDeleteAsync(SignalsTestApp app, Func<Task<int>> outboxRows)
+    {
+        ISignalValueStore store = app.Services.GetRequiredService<ISignalValueStore>();
+        SignalValue<JsonElement> first = await store.SetAsync(Tally, Json("""{"marks":["a"]}"""), Cancel);
+        SignalValue<JsonElement> second = await store.SetAsync(Tally, Json("""{"marks":["b"]}"""), Cancel);
+
+        // A stale version, or "nothing stored": nothing is deleted and no outbox row is written.
+        Assert.False(await store.TryDeleteAsync(Tally, first.Version, Cancel));
+        Assert.False(await store.TryDeleteAsync(Tally, 0, Cancel));
+        Assert.Equal(2, await outboxRows());
+        Assert.Equal(second.State, (await store.GetAsync(Tally, Cancel))!.State);
+
+        // The current version: deleted, with a new version every instance publishes.
+        Assert.True(await store.TryDeleteAsync(Tally, second.Version, Cancel));
+        Assert.Null(await store.GetAsync(Tally, Cancel));
+        Assert.Equal(3, await outboxRows());
+        Assert.True(app.Hub.GetVersion(Tally).Version > second.Version);
+
+        // Nothing stored any more: no version matches.
+        Assert.False(await store.TryDeleteAsync(Tally, second.Version, Cancel));
+        Assert.Equal(3, await outboxRows());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TryDeleteAsync(Tally, -1, Cancel));
     }
 
     private static void Fast(SignalsOutboxOptions options) => options.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -84,6 +84,47 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         Assert.True((await onB.NextSignalAsync()).Version > missed.Version);
     }
 
+    [Fact]
+    public async Task Cursor_form_poll_on_B_from_a_cursor_of_A_reports_only_the_key_A_changed_since()
+    {
+        string changed = ChatMessage.Keys.Room("random").Value;
+        string quiet = ChatMessage.Keys.Room("nobody-posts-here").Value;
+        string[] keys = [changed, quiet];
+        await PostAsync(instances.A, "random", "before");
+
+        // Poll A until its answer is empty: the cursor then covers the change above (a cursor stays below a version that has not
+        // settled yet, so the first answers may repeat it).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(15));
+        string? cursor = null;
+        JsonObject answer;
+        do
+        {
+            answer = await PostChangesAsync(instances.A, new { keys, cursor }, deadline.Token);
+            Assert.Null(answer["changed"]![quiet]);
+            cursor = (string)answer["cursor"]!;
+        }
+        while (answer["changed"]!.AsObject().Count > 0);
+
+        Task<JsonObject> pending = PostChangesAsync(instances.B, new { keys, cursor, waitMs = 20_000 }, deadline.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
+        Assert.False(pending.IsCompleted, "The long-poll answered before anything changed.");
+        await PostAsync(instances.A, "random", "cursor form");
+        answer = await pending.WaitAsync(deadline.Token);
+
+        Assert.Null(answer["reset"]);
+        Assert.Equal([changed], answer["changed"]!.AsObject().Select(static p => p.Key));
+        long version = (long)answer["changed"]![changed]!["version"]!;
+        Assert.True(version > long.Parse(cursor.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<JsonObject> PostChangesAsync(ChatInstance instance, object body, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await instance.Http.PostAsJsonAsync("/signals/changes", body, JsonSerializerOptions.Web, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
+    }
+
     private static async Task PostAsync(ChatInstance instance, string room, string text)
     {
         using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);

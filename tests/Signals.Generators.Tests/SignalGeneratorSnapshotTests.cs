@@ -331,4 +331,24 @@ public class SignalGeneratorSnapshotTests
             internal partial record Palette(string Accent = "blue");
         }
         """);
+
+    [Fact]
+    public void Computed_signals_over_families_and_over_each_other() => GeneratorHarness.Verify("""
+        using Signals;
+        namespace Shop;
+        [SignalNamespace("orders")]
+        [SignalFamily("tenant:{TenantId}:{Status}")]
+        public partial class Order { public int TenantId { get; set; } public string Status { get; set; } = ""; }
+
+        [SignalNamespace("invoices")]
+        [SignalFamily("tenant:{TenantId}")]
+        public partial class Invoice { public int TenantId { get; set; } }
+
+        [SignalNamespace("dashboard")]
+        [SignalComputed("tenant:{TenantId}", "orders:tenant:{TenantId}:{Status}", "invoices:tenant:{TenantId}")]
+        public partial class TenantDashboard { }
+
+        [SignalComputed("dashboard:overview", "dashboard:tenant:{TenantId}")]
+        public partial record Overview;
+        """);
 }

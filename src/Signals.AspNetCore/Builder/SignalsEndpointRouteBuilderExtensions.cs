@@ -16,7 +16,8 @@ public static class SignalsEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the Signals endpoints under <paramref name="pattern"/>: <c>POST {pattern}/sync</c> (the Reality-compatible sync and
-    /// long-poll endpoint), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
+    /// long-poll endpoint), <c>POST</c> and <c>GET {pattern}/changes</c> (the cursor form of sync, whose <c>GET</c> a shared cache can
+    /// collapse; see docs/endpoints.md), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
     /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/mesh</c> (the live instances of the cluster,
     /// <see cref="SignalMesh"/>), <c>GET {pattern}/client.js</c> (the browser client, an ES
     /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
@@ -62,7 +63,8 @@ public static class SignalsEndpointRouteBuilderExtensions
 
         var marker = new SignalsEndpointMetadata();
         RouteGroupBuilder group = endpoints.MapGroup(pattern).WithMetadata(marker);
-        MapSync(group, services, SyncEndpoint.Name);
+        MapSync(group, services, SyncEndpoint.Name, offersCursor: true);
+        MapChanges(group, services);
         group.MapGet("/events", (HttpContext context) => EventsEndpoint.HandleAsync(context, services))
             .WithDisplayName(EventsEndpoint.Name)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -118,7 +120,7 @@ public static class SignalsEndpointRouteBuilderExtensions
 
         var marker = new SignalsEndpointMetadata();
         RouteGroupBuilder group = endpoints.MapGroup(pattern).WithMetadata(marker);
-        MapSync(group, services, SyncEndpoint.Name + " (Reality)");
+        MapSync(group, services, SyncEndpoint.Name + " (Reality)", offersCursor: false);
         SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: false);
         return group;
     }
@@ -169,11 +171,11 @@ public static class SignalsEndpointRouteBuilderExtensions
         return group;
     }
 
-    private static void MapSync(RouteGroupBuilder group, SignalsEndpointServices services, string displayName)
+    private static void MapSync(RouteGroupBuilder group, SignalsEndpointServices services, string displayName, bool offersCursor)
     {
         // Produces/ProducesProblem only describe the responses (OpenAPI). There is deliberately no Accepts(...): its routing
         // policy would answer a wrong Content-Type with an empty 415 before the endpoint can explain it as problem+json.
-        group.MapPost("/sync", (HttpContext context) => SyncEndpoint.HandleAsync(context, services))
+        group.MapPost("/sync", (HttpContext context) => SyncEndpoint.HandleAsync(context, services, offersCursor))
             .WithDisplayName(displayName)
             .Produces<SyncResponse>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -182,5 +184,21 @@ public static class SignalsEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         FallbackEndpoints.MapMethodNotAllowed(group, "/sync", displayName);
+    }
+
+    private static void MapChanges(RouteGroupBuilder group, SignalsEndpointServices services)
+    {
+        // One handler for both forms: POST carries the keys in the body (a thousand keys do not fit a request line), GET in the query
+        // (for a shared cache). No Accepts(...), as for sync.
+        group.MapMethods("/changes", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => ChangesEndpoint.HandleAsync(context, services))
+            .WithDisplayName(ChangesEndpoint.Name)
+            .Produces<SyncResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        FallbackEndpoints.MapMethodNotAllowed(group, "/changes", ChangesEndpoint.Name);
     }
 }

@@ -85,6 +85,7 @@ internal static class KeysDeclarations
     {
         SignalKind.Family => "family",
         SignalKind.Value => "value signal",
+        SignalKind.Computed => "computed signal",
         _ => "signal",
     };
 

@@ -34,8 +34,11 @@ import { PollingAdapter, keyFromUrl } from './polling.js';
  * @typedef {{key: string, version: number, hash: string|null, updatedAt: number, value: T}} SignalValueAnswer
  */
 /**
- * The sync endpoint's answer.
- * @typedef {{changed: Record<string, SignalChange>, mesh?: {peers?: object, serverVersion?: number}, serverTime: number}} SyncAnswer
+ * The sync endpoint's answer. `cursor` (Signals' native endpoints only) offers the cursor form of sync: pass it to changes() to be told
+ * only what changed since. `reset` (cursor form only): the server could not answer from the cursor, so `changed` holds every key's
+ * version (0 = never changed) to replace what the caller knew.
+ * @typedef {{changed: Record<string, SignalChange>, mesh?: {peers?: object, serverVersion?: number}, serverTime: number,
+ *   cursor?: string, reset?: boolean}} SyncAnswer
  */
 
 const scriptBase = new URL('./', import.meta.url);
@@ -89,7 +92,34 @@ export class SignalsClient {
     /** @type {{known: Record<string, number>, wait?: number}} */
     const body = { known: known instanceof Map ? Object.fromEntries(known) : known };
     if (wait > 0) body.wait = Math.round(wait);
-    const response = await fetch(new URL('sync', this.baseUrl), {
+    return this.#postSync('sync', body, signal);
+  }
+
+  /**
+   * POST {prefix}/changes, the cursor form of sync: which of the keys changed since the cursor of an earlier answer (its `cursor`,
+   * or an event id of the stream). Offered when a sync answer carries a `cursor`.
+   * @param {string[]} keys the keys to watch
+   * @param {string|null} cursor the `cursor` of the last answer, as it was; null for none (every key that ever changed)
+   * @param {{wait?: number, signal?: AbortSignal}} [options] `wait`: long-poll up to this many ms until one of the keys changes
+   * @returns {Promise<SyncAnswer>} the changed keys and the next `cursor`; `reset` when the server could not answer from the cursor
+   */
+  async changes(keys, cursor, { wait = 0, signal } = {}) {
+    /** @type {{keys: string[], cursor?: string, waitMs?: number}} */
+    const body = { keys };
+    if (cursor) body.cursor = cursor;
+    if (wait > 0) body.waitMs = Math.round(wait);
+    return this.#postSync('changes', body, signal);
+  }
+
+  /**
+   * POSTs a sync request (either form) as JSON, never from the browser's cache.
+   * @param {string} path the endpoint, relative to the prefix
+   * @param {object} body
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<SyncAnswer>}
+   */
+  async #postSync(path, body, signal) {
+    const response = await fetch(new URL(path, this.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -327,6 +357,8 @@ const defaultClient = () => (shared ??= new SignalsClient());
 
 /** @type {SignalsClient['sync']} */
 export const sync = (known, options) => defaultClient().sync(known, options);
+/** @type {SignalsClient['changes']} */
+export const changes = (keys, cursor, options) => defaultClient().changes(keys, cursor, options);
 /** @type {SignalsClient['watch']} */
 export const watch = (keys, onVersion, options) => defaultClient().watch(keys, onVersion, options);
 /** @type {SignalsClient['getValue']} */

@@ -39,13 +39,17 @@ const sleep = (ms, ...signals) => new Promise(resolve => {
 
 /**
  * Follows a set of keys (see SignalsClient.watch): one sync, then Server-Sent Events resumed with their cursor, falling back to
- * long-poll sync; reports each key's versions, never one it already reported. close() stops it.
+ * long-poll sync; reports each key's versions, never one it already reported. close() stops it. When the server offers the cursor
+ * form of sync (its sync answer carries a `cursor`), long-polls send the keys and that cursor (or the stream's last event id) and are
+ * told only what changed since; a 404/405 from it returns the watch to the key-list form.
  */
 export class Watch {
   #client; #onVersion; #onStatus; #options;
   /** @type {Map<string, number>} key → the last version reported */
   #versions = new Map();
   #cursor = '';           // the id of the last event the stream sent (opaque): a new EventSource resumes after it
+  /** @type {string|null} the cursor of the cursor form of sync while the server offers it (the last answer's, or an event id) */
+  #pollCursor = null;
   /** @type {EventSource|null} */
   #events = null;
   #failures = 0;
@@ -121,6 +125,7 @@ export class Watch {
       const message = /** @type {MessageEvent<string>} */ (event);
       // EventSource resends the id itself when it reconnects; keep it for a new EventSource.
       if (message.lastEventId) this.#cursor = message.lastEventId;
+      if (message.lastEventId && this.#pollCursor !== null) this.#pollCursor = message.lastEventId;
       /** @type {SignalChange} */
       const change = JSON.parse(message.data);
       if (change.version > (this.#versions.get(change.key) ?? Infinity)) this.#report(change);
@@ -162,7 +167,7 @@ export class Watch {
     while (!this.closed && Date.now() < until) {
       const started = Date.now();
       this.#setStatus('polling');
-      if (!await this.#retry(() => this.#reconcile({ wait: pollWaitMs }))) return;
+      if (!await this.#retry(() => this.#pollCursor !== null ? this.#changesSince(pollWaitMs) : this.#reconcile({ wait: pollWaitMs }))) return;
       await sleep(pollIntervalMs - (Date.now() - started), this.#abort.signal, this.#wake.signal);
     }
     if (!this.closed) this.#stream();
@@ -199,8 +204,9 @@ export class Watch {
    */
   async #reconcile({ reportAll = false, wait = 0 } = {}) {
     const sent = Object.fromEntries(this.#versions);
-    const { changed, mesh } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
+    const { changed, mesh, cursor } = await this.#client.sync(sent, { wait, signal: this.#abort.signal });
     this.lastSyncAt = Date.now();
+    this.#pollCursor = cursor ?? null;
     // An event id is 'C' or 'C-H'; the server has every change up to serverVersion, so one below C means it lost changes.
     let wentBack = (mesh?.serverVersion ?? Infinity) < (Number.parseInt(this.#cursor, 10) || 0);
     for (const [key, version] of Object.entries(sent)) {
@@ -216,6 +222,31 @@ export class Watch {
     }
     if (wentBack) this.#cursor = '';
     return wentBack;
+  }
+
+  /**
+   * Long-polls the cursor form of sync and reports what changed since the cursor; after a reset (the server could not answer from
+   * the cursor), every key the server's version of which differs, lower ones included, as #reconcile does.
+   * @param {number} wait
+   */
+  async #changesSince(wait) {
+    let answer;
+    try {
+      answer = await this.#client.changes([...this.#versions.keys()], this.#pollCursor, { wait, signal: this.#abort.signal });
+    } catch (error) {
+      const status = /** @type {{status?: unknown}} */ (error)?.status;
+      if (status !== 404 && status !== 405) throw error;
+      this.#pollCursor = null; // offered but not reachable (a proxy that forwards only sync): the key-list form from now on
+      return;
+    }
+    this.lastSyncAt = Date.now();
+    this.#pollCursor = answer.cursor ?? null;
+    if (answer.reset) this.#cursor = '';
+    for (const [key, change] of Object.entries(answer.changed)) {
+      const known = this.#versions.get(key);
+      if (this.closed || known === undefined) continue;
+      if (answer.reset ? change.version !== known : change.version > known) this.#report(change);
+    }
   }
 
   /** @param {SignalChange} change */

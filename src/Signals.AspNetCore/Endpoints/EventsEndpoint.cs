@@ -296,7 +296,8 @@ internal static class EventsEndpoint
                     while (subscription.TryRead(out SignalVersion version))
                     {
                         string data = services.EventData.GetData(keys.ToRequested(version));
-                        cursor = cursor.After(subscription.ResumeCursor, version.Version);
+                        // An instance-local key's version is on a line of its own: it is not a version other instances must reach (H).
+                        cursor = cursor.After(subscription.ResumeCursor, services.Hub.IsLocal(version.Key) ? 0 : version.Version);
                         yield return new SseItem<string>(data, services.Options.EventType)
                         {
                             EventId = cursor.ToString(),

@@ -65,7 +65,7 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem VersionConflict(SignalKey key, long expectedVersion)
         => new(StatusCodes.Status412PreconditionFailed, SignalsProblemTypes.VersionConflict, "The value changed since it was read.",
             string.Create(CultureInfo.InvariantCulture,
-                $"The key {Quote(key.Value)} is no longer at version {expectedVersion} (If-Match); nothing was stored. Read the value again, reapply the change and retry."));
+                $"The key {Quote(key.Value)} is not at version {expectedVersion} (If-Match); nothing was stored or deleted. Read the value again, reapply the change and retry."));
 
     public static SignalsProblem NotAValueSignal(SignalKey key, SignalDescriptor descriptor)
         => new(StatusCodes.Status400BadRequest, SignalsProblemTypes.NotAValueSignal, "The key is not a value signal.",
@@ -128,6 +128,10 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem StreamsNotServed()
         => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "This instance serves no event streams.",
             "The server runs stateless (no dispatcher feeds it changes): use sync with 'wait' (the long-poll) instead of the event stream.");
+
+    public static SignalsProblem CursorFormNotServed()
+        => new(StatusCodes.Status503ServiceUnavailable, SignalsProblemTypes.SourceUnavailable, "This instance serves no cursor form of sync.",
+            "The server runs stateless (it keeps no position in the change feed): use sync with 'known' (POST {prefix}/sync), whose answer then carries no 'cursor'.");
 
     /// <summary>Quotes client-supplied text for a message: JSON-style quotes, at most 100 characters.</summary>
     public static string Quote(string text)

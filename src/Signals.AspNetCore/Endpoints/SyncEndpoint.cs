@@ -26,6 +26,9 @@ namespace Signals.AspNetCore.Endpoints;
 /// a safe resume cursor (a client may open the event stream with it as <c>Last-Event-ID</c> after a full sync). When the app scopes
 /// keys per tenant it is the highest version among the request's keys instead, so a tenant does not learn how far the shared change
 /// feed has moved.</para>
+/// <para>An answer to the bare form (<c>known</c>, <c>wait</c>/<c>waitMs</c>) at <c>MapSignals()</c>' path also carries <c>cursor</c>, the offer
+/// of the cursor form (<see cref="ChangesEndpoint"/>); an answer to the Reality form, or at <c>MapRealityCompatibility()</c>' path, stays
+/// exactly Reality's superset.</para>
 /// </remarks>
 internal static class SyncEndpoint
 {
@@ -33,19 +36,14 @@ internal static class SyncEndpoint
 
     // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
     public static async ValueTask<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, bool offersCursor)
     {
         long started = Stopwatch.GetTimestamp();
         string result = SignalsMetrics.SyncResultAborted;
         try
         {
-            Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services).ConfigureAwait(false);
-            result = response.Result switch
-            {
-                JsonHttpResult<SyncResponse> json => json.Value!.Changed.Count > 0 ? SignalsMetrics.SyncResultChanged : SignalsMetrics.SyncResultUnchanged,
-                ProblemHttpResult => SignalsMetrics.SyncResultRejected,
-                _ => SignalsMetrics.SyncResultAborted,
-            };
+            Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult> response = await HandleCoreAsync(context, services, offersCursor).ConfigureAwait(false);
+            result = SyncMetricResult.Of(response.Result);
             return response;
         }
         finally
@@ -55,7 +53,7 @@ internal static class SyncEndpoint
     }
 
     private static async Task<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, EmptyHttpResult>> HandleCoreAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, bool offersCursor)
     {
         SignalsEndpointOptions options = services.Options;
         int maxKeys = services.Signals.MaxKeysPerSubscription;
@@ -99,7 +97,11 @@ internal static class SyncEndpoint
         long highestKnown = 0;
         for (int i = 0; i < known.Count; i++)
         {
-            highestKnown = Math.Max(highestKnown, known[i]);
+            // An instance-local key's version is on a line of its own, which no settled cursor follows: nothing to catch up with.
+            if (!hub.IsLocal(admitted.Stored[i]))
+            {
+                highestKnown = Math.Max(highestKnown, known[i]);
+            }
         }
 
         if (highestKnown > hub.SettledCursor)
@@ -117,8 +119,10 @@ internal static class SyncEndpoint
 
         IReadOnlyDictionary<SignalKey, SyncChange> changed;
         long highest;
+        long settled;
         try
         {
+            settled = hub.SettledCursor;
             (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -172,6 +176,7 @@ internal static class SyncEndpoint
 
             try
             {
+                settled = hub.SettledCursor;
                 (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -189,8 +194,23 @@ internal static class SyncEndpoint
             Changed = changed,
             Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
+    }
+
+    /// <summary>Whether the request has a field only the Reality form has (<c>clientId</c>, <c>mode</c>, <c>hint</c>): its answer stays Reality's.</summary>
+    private static bool IsRealityForm(SyncRequest request) => request.ClientId is not null || request.Mode is not null || request.Hint is not null;
+
+    /// <summary>
+    /// The cursor of an answer, for the cursor form (<see cref="ChangesEndpoint"/>): the settled cursor read before the versions (every change
+    /// of the keys up to it is in the answer or known to the client), at most the keys' highest version with tenancy; and the highest
+    /// version the client may now have.
+    /// </summary>
+    private static string CursorAfter(long settled, long highest, long highestKnown, bool tenant)
+    {
+        long resume = tenant ? Math.Min(settled, highest) : settled;
+        return new StreamCursor(resume, Math.Max(resume, Math.Max(highest, highestKnown))).ToString();
     }
 
     /// <summary>Answers 503 <c>source-unavailable</c> when the versions of keys the hub does not hold cannot be read now.</summary>
@@ -214,7 +234,11 @@ internal static class SyncEndpoint
         for (int i = 0; i < known.Count; i++)
         {
             SignalVersion current = versions[i];
-            highest = Math.Max(highest, current.Version);
+            if (!hub.IsLocal(current.Key))
+            {
+                highest = Math.Max(highest, current.Version);
+            }
+
             if (current.Version != known[i])
             {
                 SignalVersion answer = current with { Key = keys.Requested[i] };

@@ -116,7 +116,24 @@ internal static class ValuesEndpoint
                 return services.Reject(DeleteName, problem);
             }
 
-            if (!await Store(context).DeleteAsync(stored, context.RequestAborted).ConfigureAwait(false))
+            if (!IfMatch.TryRead(context.Request, out long? expectedVersion, out string? ifMatchError))
+            {
+                return services.Reject(DeleteName, SignalsProblem.InvalidRequest(ifMatchError));
+            }
+
+            ISignalValueStore store = Store(context);
+            if (expectedVersion is { } expected)
+            {
+                if (!await store.TryDeleteAsync(stored, expected, context.RequestAborted).ConfigureAwait(false))
+                {
+                    // Not at the expected version: 412 as a PUT's conflict (naming no version). "0" (nothing stored) holds for a key
+                    // without a value, which then has nothing to delete: 404.
+                    bool nothingStored = expected == 0 && await store.GetAsync(stored, context.RequestAborted).ConfigureAwait(false) is null;
+                    return services.Reject(
+                        DeleteName, nothingStored ? SignalsProblem.ValueNotFound(requested) : SignalsProblem.VersionConflict(requested, expected));
+                }
+            }
+            else if (!await store.DeleteAsync(stored, context.RequestAborted).ConfigureAwait(false))
             {
                 return services.Reject(DeleteName, SignalsProblem.ValueNotFound(requested));
             }

@@ -28,6 +28,7 @@ public sealed class SignalsClient : ISignalsClient
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly Uri _syncUri;
+    private readonly Uri _changesUri;
     private readonly Uri _valuesUri;
     private long _streamBlockedUntil;
 
@@ -55,6 +56,7 @@ public sealed class SignalsClient : ISignalsClient
         string prefix = Options.PathPrefix.Trim('/');
         Uri endpoints = prefix.Length == 0 ? rootUri : new Uri(rootUri, prefix + "/");
         _syncUri = new Uri(endpoints, "sync");
+        _changesUri = new Uri(endpoints, "changes");
         EventsUri = new Uri(endpoints, "events");
         _valuesUri = new Uri(endpoints, "values/");
     }
@@ -172,12 +174,33 @@ public sealed class SignalsClient : ISignalsClient
         {
             Content = JsonContent.Create(body, SignalsJsonSerializerContext.Default.SyncRequest),
         };
-        return await SendAsync(request, wait, static async (response, token) =>
+        return await SendAsync(request, wait, ReadSyncResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Posts a request of the cursor form of sync (<c>POST {prefix}/changes</c>, offered by a server whose sync answers carry a
+    /// <see cref="SyncResponse.Cursor"/>): the answer holds only the keys changed since <paramref name="cursor"/>, and the next cursor.
+    /// </summary>
+    internal async Task<SyncResponse> SendChangesAsync(IReadOnlyList<SignalKey> keys, string cursor, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var body = new SyncChangesRequest
         {
-            await EnsureSuccessAsync(response, token).ConfigureAwait(false);
-            return await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SyncResponse, token).ConfigureAwait(false)
-                ?? throw new JsonException("The sync response was JSON null.");
-        }, cancellationToken).ConfigureAwait(false);
+            Keys = keys,
+            Cursor = cursor,
+            WaitMs = wait > TimeSpan.Zero ? (int)Math.Ceiling(wait.TotalMilliseconds) : null,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _changesUri)
+        {
+            Content = JsonContent.Create(body, SignalsJsonSerializerContext.Default.SyncChangesRequest),
+        };
+        return await SendAsync(request, wait, ReadSyncResponseAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SyncResponse> ReadSyncResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(SignalsJsonSerializerContext.Default.SyncResponse, cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException("The sync response was JSON null.");
     }
 
     /// <summary>Creates a client of the named <see cref="HttpClientName"/> client.</summary>

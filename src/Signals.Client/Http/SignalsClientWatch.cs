@@ -12,9 +12,13 @@ namespace Signals.Client;
 /// its key. Used by one enumeration at a time (its state is not shared).
 /// </summary>
 /// <remarks>
-/// It starts as the JavaScript client's <c>watch</c> does: one sync that reports every key's current version, 0 for a key that never
+/// <para>It starts as the JavaScript client's <c>watch</c> does: one sync that reports every key's current version, 0 for a key that never
 /// changed, then the stream (or long-polling) for what follows. The stream's own first events repeat versions the sync reported and
-/// are dropped as such.
+/// are dropped as such.</para>
+/// <para>When the server offers the cursor form of sync (its sync answer carries a <c>cursor</c>), long-polls send the keys and the
+/// cursor of the last answer (or the stream's last event id, the same kind of cursor) instead of every key's version, and the server
+/// answers only what changed since. An answer without a cursor, or a 404/405 from <c>{prefix}/changes</c>, returns the watch to the
+/// key-list form.</para>
 /// </remarks>
 internal sealed class SignalsClientWatch
 {
@@ -34,6 +38,9 @@ internal sealed class SignalsClientWatch
     private readonly Dictionary<SignalKey, long> _server = [];
     private readonly RetryBackoff _backoff;
     private string? _lastEventId;
+
+    // The cursor of the cursor form of sync, while the server offers it: the last answer's, or the stream's last event id.
+    private string? _cursor;
 
     public SignalsClientWatch(SignalsClient client, SignalKey[] keys)
     {
@@ -100,8 +107,17 @@ internal sealed class SignalsClientWatch
             IReadOnlyList<SignalVersion> changes;
             try
             {
-                SyncResponse response = await _client.SendSyncAsync(_server, wait, cancellationToken).ConfigureAwait(false);
+                SyncResponse response = _cursor is { } cursor
+                    ? await _client.SendChangesAsync(_keys, cursor, wait, cancellationToken).ConfigureAwait(false)
+                    : await _client.SendSyncAsync(_server, wait, cancellationToken).ConfigureAwait(false);
+                _cursor = response.Cursor;
                 changes = [.. response.Changed.Values.Select(static change => change.ToVersion())];
+            }
+            catch (HttpRequestException exception) when (_cursor is not null && exception.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            {
+                // Offered but not reachable (a proxy that forwards only /sync): the key-list form, for the rest of the watch.
+                _cursor = null;
+                continue;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsRetryable(exception, stream: false))
             {
@@ -174,10 +190,11 @@ internal sealed class SignalsClientWatch
             }
             else if (item.Data is { } version)
             {
-                // The id is opaque (the server's resume cursor): send it back as it is.
+                // The id is opaque (the server's resume cursor): send it back as it is, and poll on from it if the watch falls back.
                 if (!string.IsNullOrEmpty(item.EventId))
                 {
                     _lastEventId = item.EventId;
+                    _cursor = _cursor is null ? null : item.EventId;
                 }
 
                 yield return version;
@@ -194,6 +211,7 @@ internal sealed class SignalsClientWatch
             {
                 SyncResponse response = await _client.SendSyncAsync(_server, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 _backoff.Reset();
+                _cursor = response.Cursor;
                 return [.. _keys.Select(key => response.Changed.TryGetValue(key, out SyncChange? change) ? change.ToVersion() : SignalVersion.Initial(key))];
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsRetryable(exception, stream: false))
@@ -211,6 +229,7 @@ internal sealed class SignalsClientWatch
         Log.ResetReceived(_client.Logger, _lastEventId);
         Dictionary<SignalKey, long> nothingKnown = _keys.ToDictionary(static key => key, static _ => 0L);
         SyncResponse response = await _client.SendSyncAsync(nothingKnown, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        _cursor = response.Cursor;
 
         // Resume later connections from the server's position (it has every change up to it), so the next one is not reset again.
         _lastEventId = response.Mesh.ServerVersion > 0 ? response.Mesh.ServerVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;

@@ -34,6 +34,7 @@ internal sealed class PostgresValueCommands : IValueCommands
     private readonly string _readForIncrement;
     private readonly string _write;
     private readonly string _delete;
+    private readonly string _computed;
 
     private PostgresValueCommands(SignalsTables tables)
     {
@@ -74,9 +75,12 @@ internal sealed class PostgresValueCommands : IValueCommands
             RETURNING {version}
             """;
         _delete = $"""
-            WITH d AS (DELETE FROM {values.QuotedName} WHERE {key} = $1 RETURNING {key})
+            WITH d AS (DELETE FROM {values.QuotedName} WHERE {key} = $1 AND ($3::bigint IS NULL OR {version} = $3) RETURNING {key})
             INSERT INTO {outbox.QuotedName} ({outboxKey}, {outboxCreatedAt}) SELECT {key}, $2 FROM d RETURNING {outboxId}
             """;
+
+        // The computed keys the value key moves (SignalCatalog.AddComputedKeys), in the write's transaction.
+        _computed = $"INSERT INTO {outbox.QuotedName} ({outboxKey}, {outboxCreatedAt}) SELECT k, $2 FROM unnest($1::text[]) k";
     }
 
     /// <summary>Gets the commands for a context's model (built once per model).</summary>
@@ -144,14 +148,23 @@ internal sealed class PostgresValueCommands : IValueCommands
             cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>The expected version is compared by the delete itself, under the key's advisory lock.</remarks>
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long? deleted = await LockedAsync(
             context,
             key,
-            Command(_delete, key.Value, now),
+            Command(_delete, key.Value, now, expectedVersion is { } expected ? expected : DBNull.Value),
             static async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? reader.GetInt64(0) : (long?)null,
-            static (_, version, _) => Task.FromResult(version),
+            async (connection, version, ct) =>
+            {
+                if (version is not null)
+                {
+                    await WriteComputedAsync(connection, key, now, ct).ConfigureAwait(false);
+                }
+
+                return version;
+            },
             cancellationToken).ConfigureAwait(false);
         return deleted is { } version ? new SignalVersion(key, version, null, now) : null;
     }
@@ -212,7 +225,24 @@ internal sealed class PostgresValueCommands : IValueCommands
         await using (write.ConfigureAwait(false))
         {
             long version = (long)(await write.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            await WriteComputedAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
             return new ValueWrite(new SignalValue<JsonElement>(new SignalVersion(key, version, hash, now), value), Changed: true);
+        }
+    }
+
+    /// <summary>Inserts the outbox rows of the computed keys a written value key moves, if any, in the write's transaction.</summary>
+    private async Task WriteComputedAsync(NpgsqlConnection connection, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        SignalKey[] keys = SignalCatalog.Registered.WithComputedKeys([key]);
+        if (keys.Length == 1)
+        {
+            return;
+        }
+
+        var insert = new NpgsqlBatch(connection) { BatchCommands = { Command(_computed, keys[1..].Select(static k => k.Value).ToArray(), now) } };
+        await using (insert.ConfigureAwait(false))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -42,37 +42,34 @@ internal static class CaptureDescriber
             throw Refuse(entity, "the Signals catalog has no declaration for its type (is the source generator referenced by its project?)");
         }
 
+        // Each declaration's key, its placeholders read from their columns; then the computed signals the keys are inputs of
+        // (transitively), whose placeholders read the same columns as the input's (SIG0017 makes each one of the input's): the trigger
+        // bumps them in the same statement, as SignalCatalog.AddComputedKeys does for the interceptor.
         var keys = new List<IReadOnlyList<CapturePart>>();
+        var inputs = new Queue<(string Pattern, Dictionary<string, CapturePart> Columns)>();
         foreach (SignalDescriptor descriptor in descriptors)
         {
-            var parts = new List<CapturePart>();
-            string literal = string.Empty;
-            string[] segments = descriptor.Pattern.Split(SignalKey.Separator);
-            int placeholder = 0;
-            for (int i = 0; i < segments.Length; i++)
+            Dictionary<string, CapturePart> columns = descriptor.Placeholders.ToDictionary(
+                static p => p.Name, p => Column(type, store, p, descriptor.Pattern, dialect, typeMappings), StringComparer.Ordinal);
+            keys.Add(Parts(descriptor.Pattern, columns));
+            inputs.Enqueue((descriptor.Pattern, columns));
+        }
+
+        var computedKeys = new HashSet<string>(StringComparer.Ordinal);
+        while (inputs.TryDequeue(out (string Pattern, Dictionary<string, CapturePart> Columns) input))
+        {
+            foreach (SignalDescriptor computed in SignalCatalog.Registered.Descriptors.Where(d => d.Inputs?.Contains(input.Pattern) == true))
             {
-                string separator = i + 1 < segments.Length ? SignalKey.Separator.ToString() : string.Empty;
-                if (segments[i] is not ['{', .., '}'])
+                if (computedKeys.Add(computed.Pattern))
                 {
-                    literal += segments[i] + separator;
-                    continue;
+                    Dictionary<string, CapturePart> columns = computed.Placeholders.ToDictionary(
+                        static p => p.Name,
+                        p => input.Columns.GetValueOrDefault(p.Name) ?? throw Refuse(entity, $"the computed signal '{computed.Pattern}' has the placeholder {{{p.Name}}}, which its input '{input.Pattern}' does not have"),
+                        StringComparer.Ordinal);
+                    keys.Add(Parts(computed.Pattern, columns));
+                    inputs.Enqueue((computed.Pattern, columns));
                 }
-
-                if (literal.Length > 0)
-                {
-                    parts.Add(new CapturePart(literal));
-                }
-
-                parts.Add(Column(type, store, descriptor.Placeholders[placeholder++], descriptor.Pattern, dialect, typeMappings));
-                literal = separator;
             }
-
-            if (literal.Length > 0)
-            {
-                parts.Add(new CapturePart(literal));
-            }
-
-            keys.Add(parts);
         }
 
         string outboxTable = outbox.GetTableName()!;
@@ -91,12 +88,44 @@ internal static class CaptureDescriber
         return described;
     }
 
+    /// <summary>A key's parts: its literal text between placeholders, and each placeholder's column.</summary>
+    private static List<CapturePart> Parts(string pattern, Dictionary<string, CapturePart> columns)
+    {
+        var parts = new List<CapturePart>();
+        string literal = string.Empty;
+        string[] segments = pattern.Split(SignalKey.Separator);
+        for (int i = 0; i < segments.Length; i++)
+        {
+            string separator = i + 1 < segments.Length ? SignalKey.Separator.ToString() : string.Empty;
+            if (segments[i] is not ['{', .., '}'])
+            {
+                literal += segments[i] + separator;
+                continue;
+            }
+
+            if (literal.Length > 0)
+            {
+                parts.Add(new CapturePart(literal));
+            }
+
+            parts.Add(columns[segments[i][1..^1]]);
+            literal = separator;
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add(new CapturePart(literal));
+        }
+
+        return parts;
+    }
+
     /// <summary>The descriptors (fixed signals and families) of a type, or of its nearest base type that has some.</summary>
     private static List<SignalDescriptor> DescriptorsOf(Type clrType)
     {
         for (Type? current = clrType; current is not null; current = current.BaseType)
         {
-            List<SignalDescriptor> found = [.. SignalCatalog.Registered.Descriptors.Where(d => d.Kind != SignalKind.Value && d.ClrType == current.FullName)];
+            List<SignalDescriptor> found = [.. SignalCatalog.Registered.Descriptors.Where(d => d.Kind is SignalKind.Signal or SignalKind.Family && d.ClrType == current.FullName)];
             if (found.Count > 0)
             {
                 return found;

@@ -77,7 +77,7 @@ public static class SignalsOutboxServiceCollectionExtensions
 
         // The context's options get Signals, the provider chosen on the builder, and the link to this application's dispatcher.
         services.ConfigureDbContext<TContext>(
-            (_, options) => options.UseSignals(signals =>
+            (sp, options) => options.UseSignals(signals =>
             {
                 if (registration.Provider is { } provider)
                 {
@@ -85,6 +85,11 @@ public static class SignalsOutboxServiceCollectionExtensions
                 }
 
                 signals.WakeAfterCommit(registration.Signaler);
+                SignalNamespaces namespaces = sp.GetRequiredService<SignalNamespaces>();
+                if (namespaces.HasLocal)
+                {
+                    signals.RouteLocalNamespaces(new LocalNamespaces(namespaces, sp.GetRequiredKeyedService<InMemorySignalStore>(SignalStoreRouter.LocalStoreKey)));
+                }
             }),
             ServiceLifetime.Singleton);
 
@@ -114,8 +119,9 @@ public static class SignalsOutboxServiceCollectionExtensions
                 sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
                 sp.GetRequiredService<SignalHub>(),
                 sp.GetRequiredService<TimeProvider>()));
-            services.Replace(ServiceDescriptor.Singleton<ISignalValueStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
-            services.Replace(ServiceDescriptor.Singleton<ISignalStore>(static sp => sp.GetRequiredService<EfCoreSignalStore<TContext>>()));
+            // Keys of namespaces mapped to a store of their own go there (SignalStoreRouter), the others to the outbox.
+            services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Values(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
+            services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Store(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
 
             // The mesh: this instance's heartbeat in signals_instances, and its view of the others (SignalMesh).
             services.AddOptions<SignalsMeshOptions>().BindConfiguration(SignalsMeshOptions.SectionName).ValidateOnStart();

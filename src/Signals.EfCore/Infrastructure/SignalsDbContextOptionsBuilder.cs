@@ -31,6 +31,11 @@ public class SignalsDbContextOptionsBuilder
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     internal SignalsDbContextOptionsBuilder WakeAfterCommit(OutboxSignaler signaler) => With(e => e.WithSignaler(signaler));
 
+    /// <summary>Sets the application's instance-local namespaces (called by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>).</summary>
+    /// <param name="local">The namespaces and their store; <see langword="null"/> for none.</param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    internal SignalsDbContextOptionsBuilder RouteLocalNamespaces(LocalNamespaces? local) => With(e => e.WithLocalNamespaces(local));
+
     private SignalsDbContextOptionsBuilder With(Func<SignalsOptionsExtension, SignalsOptionsExtension> change)
     {
         SignalsOptionsExtension extension = OptionsBuilder.Options.FindExtension<SignalsOptionsExtension>() ?? new SignalsOptionsExtension();

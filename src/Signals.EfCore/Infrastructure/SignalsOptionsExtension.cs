@@ -29,14 +29,15 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
 
     /// <summary>Initializes a new instance with the neutral provider and no dispatcher link.</summary>
     public SignalsOptionsExtension()
-        : this(PollingOutboxProvider.Instance, signaler: null)
+        : this(PollingOutboxProvider.Instance, signaler: null, local: null)
     {
     }
 
-    private SignalsOptionsExtension(OutboxProvider provider, OutboxSignaler? signaler)
+    private SignalsOptionsExtension(OutboxProvider provider, OutboxSignaler? signaler, LocalNamespaces? local)
     {
         Provider = provider;
         Signaler = signaler;
+        Local = local;
     }
 
     /// <summary>Gets the provider that appends a save's rows (and supplies the dispatcher's reader and the value commands).</summary>
@@ -47,6 +48,12 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
     /// <see langword="null"/> for a context configured outside it (nobody is woken; the safety poll delivers).
     /// </summary>
     public OutboxSignaler? Signaler { get; }
+
+    /// <summary>
+    /// Gets the application's instance-local namespaces, set by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c> when it maps any
+    /// (data, like <see cref="Signaler"/>); <see langword="null"/> when none is mapped.
+    /// </summary>
+    public LocalNamespaces? Local { get; }
 
     /// <inheritdoc/>
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
@@ -60,12 +67,17 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
     /// <summary>Returns a copy that uses another provider.</summary>
     /// <param name="provider">The provider.</param>
     /// <returns>The copy.</returns>
-    public SignalsOptionsExtension WithProvider(OutboxProvider provider) => new(provider, Signaler);
+    public SignalsOptionsExtension WithProvider(OutboxProvider provider) => new(provider, Signaler, Local);
 
     /// <summary>Returns a copy that wakes another dispatcher after commits.</summary>
     /// <param name="signaler">The dispatcher's signaler.</param>
     /// <returns>The copy.</returns>
-    public SignalsOptionsExtension WithSignaler(OutboxSignaler? signaler) => new(Provider, signaler);
+    public SignalsOptionsExtension WithSignaler(OutboxSignaler? signaler) => new(Provider, signaler, Local);
+
+    /// <summary>Returns a copy that knows the application's instance-local namespaces.</summary>
+    /// <param name="local">The namespaces and their store; <see langword="null"/> for none.</param>
+    /// <returns>The copy.</returns>
+    public SignalsOptionsExtension WithLocalNamespaces(LocalNamespaces? local) => new(Provider, Signaler, local);
 
     /// <inheritdoc/>
     public void ApplyServices(IServiceCollection services)
@@ -73,7 +85,11 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
         // Scoped: one of each per context (kept with a pooled context), so per-save state needs no table keyed by context.
         services.TryAddScoped<OutboxSave>();
         services.TryAddScoped(static sp => new OutboxCommitWaker(sp.GetRequiredService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Signaler));
-        services.TryAddScoped<SignalsSaveChangesInterceptor>();
+        services.TryAddScoped(static sp => new SignalsSaveChangesInterceptor(
+            sp.GetRequiredService<OutboxSave>(),
+            sp.GetRequiredService<IOutboxAppender>(),
+            sp.GetRequiredService<OutboxCommitWaker>(),
+            sp.GetRequiredService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Local?.Namespaces ?? SignalNamespaces.None));
         new EntityFrameworkServicesBuilder(services)
             .TryAdd(typeof(IInterceptor), typeof(SignalsSaveChangesInterceptor), static sp => sp.GetRequiredService<SignalsSaveChangesInterceptor>())
             .TryAdd(typeof(IInterceptor), typeof(OutboxCommitWaker), static sp => sp.GetRequiredService<OutboxCommitWaker>())

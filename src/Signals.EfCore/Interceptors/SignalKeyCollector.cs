@@ -45,6 +45,9 @@ internal static class SignalKeyCollector
                     break;
             }
         }
+
+        // The computed signals the keys move commit with them, once per save (the set dedupes them across inputs).
+        SignalCatalog.Registered.AddComputedKeys(save.Keys);
     }
 
     /// <summary>Adds the keys of the deferred entries, whose generated values are real now that the data was saved.</summary>
@@ -69,6 +72,8 @@ internal static class SignalKeyCollector
                 save.Keys.Add(Validate(key, entry));
             }
         }
+
+        SignalCatalog.Registered.AddComputedKeys(save.Keys);
     }
 
     /// <summary>Adds the keys of one state of an entry (or defers the entry).</summary>

@@ -33,7 +33,12 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="save">The context's save state.</param>
 /// <param name="appender">The provider's appender.</param>
 /// <param name="waker">Wakes the dispatchers after the commit.</param>
-internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppender appender, OutboxCommitWaker waker) : ISaveChangesInterceptor
+/// <param name="namespaces">
+/// The application's instance-local namespaces: a save whose entities produce one of their keys fails before anything is written (a
+/// change of data in the database must reach every instance; see <see cref="LocalNamespaces.StagedByASave"/>).
+/// </param>
+internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppender appender, OutboxCommitWaker waker, SignalNamespaces namespaces)
+    : ISaveChangesInterceptor
 {
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">
@@ -46,7 +51,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
             return result;
         }
 
-        int saved = RunSynchronously(DeferredKeysSave.RunAsync(context, save, appender, async: false, CancellationToken.None));
+        int saved = RunSynchronously(DeferredKeysSave.RunAsync(context, save, appender, namespaces, async: false, CancellationToken.None));
         return InterceptionResult<int>.SuppressWithResult(Complete(context, saved));
     }
 
@@ -58,7 +63,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         => StageOrDefer(eventData, result) is { } context
             ? InterceptionResult<int>.SuppressWithResult(
-                Complete(context, await DeferredKeysSave.RunAsync(context, save, appender, async: true, cancellationToken).ConfigureAwait(false)))
+                Complete(context, await DeferredKeysSave.RunAsync(context, save, appender, namespaces, async: true, cancellationToken).ConfigureAwait(false)))
             : result;
 
     /// <inheritdoc/>
@@ -134,6 +139,8 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
             return null;
         }
 
+        ThrowIfLocal(namespaces, save);
+
         if (!facts.MapsOutbox)
         {
             throw OutboxModel.NotMapped(context, typeof(SignalOutboxEntry));
@@ -164,6 +171,23 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
         return Math.Max(0, result - rows);
     }
 
+    /// <exception cref="InvalidOperationException">A key of the save is in an instance-local namespace.</exception>
+    private static void ThrowIfLocal(SignalNamespaces namespaces, OutboxSave save)
+    {
+        if (!namespaces.HasLocal)
+        {
+            return;
+        }
+
+        foreach (SignalKey key in save.Keys)
+        {
+            if (namespaces.IsLocal(key))
+            {
+                throw LocalNamespaces.StagedByASave(key);
+            }
+        }
+    }
+
     private void Discard(DbContext? context)
     {
         if (context is not null && !save.Inner)
@@ -186,12 +210,12 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
         /// instead), because a retry could no longer insert them.
         /// </summary>
         /// <returns>The result of the save of the data.</returns>
-        public static async ValueTask<int> RunAsync(DbContext context, OutboxSave save, IOutboxAppender appender, bool async, CancellationToken cancellationToken)
+        public static async ValueTask<int> RunAsync(DbContext context, OutboxSave save, IOutboxAppender appender, SignalNamespaces namespaces, bool async, CancellationToken cancellationToken)
         {
             save.Inner = true;
             try
             {
-                var attempt = new Attempt(context, save, appender);
+                var attempt = new Attempt(context, save, appender, namespaces);
                 if (!ShouldOwnTransaction(context))
                 {
                     return await attempt.SaveAsync(async, cancellationToken).ConfigureAwait(false);
@@ -220,7 +244,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
                 && !ContextFacts.InTransaction(context);
 
         /// <summary>One run of the save; an execution strategy may start it again, unless its entities were already accepted.</summary>
-        private sealed class Attempt(DbContext context, OutboxSave save, IOutboxAppender appender)
+        private sealed class Attempt(DbContext context, OutboxSave save, IOutboxAppender appender, SignalNamespaces namespaces)
         {
             private bool _accepted;
 
@@ -272,6 +296,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
                     : context.SaveChanges(acceptAllChangesOnSuccess: true);
                 _accepted = true;
                 SignalKeyCollector.CollectDeferred(save);
+                ThrowIfLocal(namespaces, save);
                 await appender.WriteNowAsync(context, save.Keys, async, cancellationToken).ConfigureAwait(false);
                 return total;
             }

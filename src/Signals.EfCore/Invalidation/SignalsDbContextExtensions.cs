@@ -26,6 +26,10 @@ public static class SignalsDbContextExtensions
     /// transaction they are written in one of their own. The dispatchers are woken once the rows have committed; nothing is sent when
     /// they roll back. Call it in the same transaction as the bulk update, so both commit together:
     /// </para>
+    /// <para>
+    /// Keys of a namespace mapped to the instance-local in-memory store (<c>MapNamespace(…, ns =&gt; ns.UseInMemory())</c>) never touch
+    /// the database: that store records and publishes them at once, outside the transaction, to this instance's subscribers only.
+    /// </para>
     /// <code>
     /// await using var transaction = await db.Database.BeginTransactionAsync(ct);
     /// await db.Messages.Where(m =&gt; m.RoomId == "general").ExecuteDeleteAsync(ct);
@@ -66,7 +70,27 @@ public static class SignalsDbContextExtensions
     /// </summary>
     private static async ValueTask InvalidateAsync(DbContext context, IEnumerable<SignalKey> keys, bool async, CancellationToken cancellationToken)
     {
-        if (Prepare(context, keys) is not { } statements)
+        ArgumentNullException.ThrowIfNull(context);
+        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
+        if (context.GetService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Local is { } local
+            && distinct.Any(local.Namespaces.IsLocal))
+        {
+            // Keys of instance-local namespaces never touch the database: their store tells this instance's subscribers at once (they
+            // are not part of the transaction), the others are written below.
+            ValueTask<IReadOnlyList<SignalVersion>> told = local.Store.InvalidateAsync([.. distinct.Where(local.Namespaces.IsLocal)], cancellationToken);
+            if (async)
+            {
+                _ = await told.ConfigureAwait(false);
+            }
+            else
+            {
+                Debug.Assert(told.IsCompleted, "The in-memory store completes synchronously.");
+                _ = told.GetAwaiter().GetResult();
+            }
+            distinct = [.. distinct.Where(k => !local.Namespaces.IsLocal(k))];
+        }
+
+        if (Prepare(context, distinct) is not { } statements)
         {
             return;
         }
@@ -115,10 +139,12 @@ public static class SignalsDbContextExtensions
 
     /// <summary>Validates the arguments and builds the <c>INSERT</c> statements (provider-neutral SQL, one parameter per key).</summary>
     /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>
-    private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, IEnumerable<SignalKey> keys)
+    private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, SignalKey[] distinct)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
+        if (distinct.Length == 0)
+        {
+            return null;
+        }
 
         if (!context.Database.IsRelational())
         {
@@ -127,6 +153,7 @@ public static class SignalsDbContextExtensions
                 "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
         }
 
-        return distinct.Length == 0 ? null : OutboxInsertStatements.Build(context, distinct);
+        // The computed signals the keys move are bumped by the same statements, so they commit with them.
+        return OutboxInsertStatements.Build(context, SignalCatalog.Registered.WithComputedKeys(distinct));
     }
 }

@@ -31,12 +31,13 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
             .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row)
+            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row
+                || (expectedVersion is { } expected && row.Version != expected))
             {
                 return null;
             }
@@ -96,6 +97,8 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
             throw new NotSupportedException(
                 $"The in-process value commands need '{context.Database.ProviderName}' to generate outbox ids when a row is added (the in-memory provider does).");
         }
+
+        ValueRows.AddComputedRows(context, key, now);
 
         return outbox;
     }

@@ -45,13 +45,15 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
             .ConfigureAwait(false))!;
 
     /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Attempt<SignalVersion?> result = await RunAsync(
             context,
             async ct =>
             {
-                if (await ReadAsync(context, key, ct).ConfigureAwait(false) is not { } stored)
+                // The conditional delete below holds the check to this read: a writer in between makes the attempt start over.
+                if (await ReadAsync(context, key, ct).ConfigureAwait(false) is not { } stored
+                    || (expectedVersion is { } expected && stored.Version != expected))
                 {
                     return new Attempt<SignalVersion?>(null);
                 }
@@ -185,13 +187,19 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
     private static Task<SignalValueEntry?> ReadAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
         => context.Set<SignalValueEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
 
-    /// <summary>Inserts the change's outbox row and returns its id, drawn in the current transaction.</summary>
+    /// <summary>Inserts the change's outbox row (and those of the computed keys it moves) and returns its id, drawn in the current transaction.</summary>
     private static async Task<long> InsertOutboxRowAsync(DbContext context, SignalKey key, DateTimeOffset now, string? hash, CancellationToken cancellationToken)
     {
         var outbox = new SignalOutboxEntry { Key = key.Value, CreatedAt = now, Hash = hash };
         context.Add(outbox);
+        SignalOutboxEntry[] computed = ValueRows.AddComputedRows(context, key, now);
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         context.Entry(outbox).State = EntityState.Detached;
+        foreach (SignalOutboxEntry row in computed)
+        {
+            context.Entry(row).State = EntityState.Detached;
+        }
+
         return outbox.Id;
     }
 

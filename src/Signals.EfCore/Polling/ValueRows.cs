@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace Signals.EntityFrameworkCore;
 
-/// <summary>What the in-process value commands share: reading a stored row, and the increment's arithmetic.</summary>
+/// <summary>What the in-process value commands share: reading a stored row, the increment's arithmetic, and the computed keys' rows.</summary>
 internal static class ValueRows
 {
     /// <summary>Reads a stored row as the key's value and version.</summary>
@@ -28,4 +29,20 @@ internal static class ValueRows
         => stored => SignalValueIncrement.TryApply(stored ?? defaultValue, propertyName, delta, out JsonElement next)
             ? next
             : throw new InvalidOperationException($"The value of '{key}' is not an object with an integer property '{propertyName}'.");
+
+    /// <summary>
+    /// Adds (tracked) the outbox rows of the computed signals a value key moves (<see cref="SignalCatalog.AddComputedKeys"/>), so the
+    /// caller's next <c>SaveChanges</c> writes them in the value write's transaction.
+    /// </summary>
+    /// <param name="context">The context of the write.</param>
+    /// <param name="key">The value key written.</param>
+    /// <param name="now">The write's time.</param>
+    /// <returns>The rows added; empty when the key is no computed signal's input.</returns>
+    public static SignalOutboxEntry[] AddComputedRows(DbContext context, SignalKey key, DateTimeOffset now)
+    {
+        SignalKey[] keys = SignalCatalog.Registered.WithComputedKeys([key]);
+        SignalOutboxEntry[] rows = [.. keys.Skip(1).Select(computed => new SignalOutboxEntry { Key = computed.Value, CreatedAt = now })];
+        context.AddRange(rows);
+        return rows;
+    }
 }

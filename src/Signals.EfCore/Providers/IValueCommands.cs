@@ -44,8 +44,12 @@ internal interface IValueCommands
     /// <summary>Deletes a key's value; a deletion writes an outbox row (no hash) in the same transaction.</summary>
     /// <param name="context">A context of the store's own.</param>
     /// <param name="key">The key.</param>
+    /// <param name="expectedVersion">
+    /// Deletes only if the stored row is at this version, compared in the delete's own transaction (as <see cref="SetAsync"/> does);
+    /// <see langword="null"/>: whatever the version.
+    /// </param>
     /// <param name="now">The timestamp of the change.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>The new version, or <see langword="null"/> when nothing was stored.</returns>
-    Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <returns>The new version, or <see langword="null"/> when nothing was stored or it was at another version (nothing written).</returns>
+    Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken);
 }

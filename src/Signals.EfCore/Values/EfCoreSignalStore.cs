@@ -50,13 +50,15 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
+            // The computed keys the given ones move follow them, in the same save; the caller gets the given keys' versions.
+            SignalKey[] all = SignalCatalog.Registered.WithComputedKeys(distinct);
             DateTimeOffset now = Now();
-            SignalOutboxEntry[] rows = Array.ConvertAll(distinct, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
+            SignalOutboxEntry[] rows = Array.ConvertAll(all, key => new SignalOutboxEntry { Key = key.Value, CreatedAt = now });
             lease.Context.AddRange(rows);
             await lease.Context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            SignalVersion[] versions = [.. rows.Select((row, i) => new SignalVersion(distinct[i], row.Id, null, now))];
+            SignalVersion[] versions = [.. rows.Select((row, i) => new SignalVersion(all[i], row.Id, null, now))];
             Published(versions);
-            return versions;
+            return versions.Length == distinct.Length ? versions : versions[..distinct.Length];
         }
     }
 
@@ -127,13 +129,24 @@ internal sealed class EfCoreSignalStore<TContext>(IServiceScopeFactory scopes, O
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
-    public async ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
+        => DeleteCoreAsync(key, expectedVersion: null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    public ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        return DeleteCoreAsync(key, expectedVersion, cancellationToken);
+    }
+
+    private async ValueTask<bool> DeleteCoreAsync(SignalKey key, long? expectedVersion, CancellationToken cancellationToken)
     {
         SignalKey.ThrowIfDefault(key);
         ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
+            if (await Commands(lease.Context).DeleteAsync(lease.Context, key, expectedVersion, Now(), cancellationToken).ConfigureAwait(false) is not { } version)
             {
                 return false;
             }

@@ -10,9 +10,10 @@ using Signals.Generators.Parsing;
 namespace Signals.Generators.Analyzers;
 
 /// <summary>
-/// Reports every <c>[Signal]</c>, <c>[SignalFamily]</c>, <c>[SignalValue]</c> and <c>[SignalNamespace]</c> declaration the generator
-/// cannot use (it parses each type with the generator's own <see cref="SignalTypeParser"/>), and, once the whole compilation is seen, keys declared twice or
-/// templates that can give the same key.
+/// Reports every <c>[Signal]</c>, <c>[SignalFamily]</c>, <c>[SignalValue]</c>, <c>[SignalComputed]</c> and <c>[SignalNamespace]</c>
+/// declaration the generator cannot use (it parses each type with the generator's own <see cref="SignalTypeParser"/>), and, once the whole
+/// compilation is seen, keys declared twice, templates that can give the same key, and computed signals' unknown inputs and cycles
+/// (<see cref="ComputedSignalChecks"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
@@ -34,6 +35,10 @@ public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.KeyTooLong,
         DiagnosticDescriptors.RepeatedPlaceholder,
         DiagnosticDescriptors.ValueAndEntitySignal,
+        DiagnosticDescriptors.UnknownComputedInput,
+        DiagnosticDescriptors.UnsuppliedComputedPlaceholder,
+        DiagnosticDescriptors.ComputedCycle,
+        DiagnosticDescriptors.ComputedAndOtherSignal,
     ];
 
     /// <inheritdoc/>
@@ -141,6 +146,8 @@ public sealed class SignalDeclarationAnalyzer : DiagnosticAnalyzer
 
             earlier.Add(declaration);
         }
+
+        ComputedSignalChecks.Report(context, ordered);
     }
 
     private static IEnumerable<Location>? AdditionalLocations(DeclaredPattern other) => other.Location is { } location ? [location] : null;

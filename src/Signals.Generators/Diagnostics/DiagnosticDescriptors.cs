@@ -115,6 +115,37 @@ internal static class DiagnosticDescriptors
         helpLinkUri: null,
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>
+    /// <c>SIG0016</c>: "The computed signal '{0}' declared by '{1}' has an unknown input: {2}". Reported once the whole compilation is seen,
+    /// for a declaration without inputs and for an input no declaration of the compilation gives.
+    /// </summary>
+    public static readonly DiagnosticDescriptor UnknownComputedInput = Create(
+        "SIG0016",
+        "Unknown computed signal input",
+        "The computed signal '{0}' declared by '{1}' has an unknown input: {2}",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>
+    /// <c>SIG0017</c>: "The computed signal '{0}' declared by '{1}' has the placeholder '{{{2}}}', which its input '{3}' cannot supply: ...".
+    /// </summary>
+    public static readonly DiagnosticDescriptor UnsuppliedComputedPlaceholder = Create(
+        "SIG0017",
+        "Computed signal placeholder not supplied by an input",
+        "The computed signal '{0}' declared by '{1}' has the placeholder '{{{2}}}', which its input '{3}' cannot supply: every placeholder of a computed key must be a placeholder of each input, with the same name; remove it from the key or add it to the input");
+
+    /// <summary><c>SIG0018</c>: "The computed signal '{0}' declared by '{1}' depends on itself: {2}; remove an input of the cycle".</summary>
+    public static readonly DiagnosticDescriptor ComputedCycle = Create(
+        "SIG0018",
+        "Computed signals form a cycle",
+        "The computed signal '{0}' declared by '{1}' depends on itself: {2}; remove an input of the cycle",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary><c>SIG0019</c>: "'{0}' has [SignalComputed] and another signal attribute: ...".</summary>
+    public static readonly DiagnosticDescriptor ComputedAndOtherSignal = Create(
+        "SIG0019",
+        "Computed signal also declares other signals",
+        "'{0}' has [SignalComputed] and another signal attribute: a computed signal moves with its inputs, not with the type's instances, so declare it on a type of its own");
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, params string[] customTags)
         => new(
             id,

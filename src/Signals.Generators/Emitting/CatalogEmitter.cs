@@ -21,14 +21,15 @@ internal static class CatalogEmitter
     public static EquatableArray<CatalogEntryModel> GetEntries(SignalTypeModel model)
     {
         var entries = new List<CatalogEntryModel>();
+        EquatableArray<string>? inputs = model.Computed?.Inputs;
         if (model.Key is not null)
         {
-            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, "Signal", EquatableArray<PlaceholderModel>.Empty, ValueType: null));
+            entries.Add(new CatalogEntryModel(model.Key, model.ClrTypeName, inputs is null ? "Signal" : "Computed", EquatableArray<PlaceholderModel>.Empty, ValueType: null, inputs));
         }
 
         foreach (SignalFamilyModel family in model.Families)
         {
-            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, "Family", GetPlaceholders(family), ValueType: null));
+            entries.Add(new CatalogEntryModel(family.Template, model.ClrTypeName, inputs is null ? "Family" : "Computed", GetPlaceholders(family), ValueType: null, inputs));
         }
 
         if (model.Value is not null)
@@ -72,7 +73,9 @@ internal static class CatalogEmitter
             foreach (CatalogEntryModel entry in entries)
             {
                 string descriptor = $"new global::Signals.SignalDescriptor({Literal(entry.Pattern)}, {Literal(entry.ClrType)}, global::Signals.SignalKind.{entry.Kind}";
-                string valueType = entry.ValueType is null ? string.Empty : $" {{ ValueType = global::Signals.SignalValueType.Create<{entry.ValueType}>() }}";
+                string valueType = entry.ValueType is not null ? $" {{ ValueType = global::Signals.SignalValueType.Create<{entry.ValueType}>() }}"
+                    : entry.Inputs is { } inputs ? $" {{ Inputs = new string[] {{ {string.Join(", ", inputs.Select(Literal))} }} }}"
+                    : string.Empty;
                 if (entry.Placeholders.Count == 0)
                 {
                     writer.WriteLine($"    {descriptor}){valueType},");

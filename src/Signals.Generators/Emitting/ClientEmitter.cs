@@ -35,15 +35,19 @@ internal static class ClientEmitter
             if (model.Key is not null)
             {
                 writer.WriteLine();
-                writer.WriteLine($"/// <summary>Gets the <c>{model.Key}</c> signal, bumped when any {model.TypeName} changes.</summary>");
+                writer.WriteLine(model.Computed is null
+                    ? $"/// <summary>Gets the <c>{model.Key}</c> signal, bumped when any {model.TypeName} changes.</summary>"
+                    : $"/// <summary>Gets the computed <c>{model.Key}</c> signal, moved whenever one of its inputs moves.</summary>");
                 writer.WriteLine($"public {SignalReference} All => new {SignalReference}(_client, {type}.Keys.All);");
             }
 
             foreach (SignalFamilyModel family in model.Families)
             {
                 writer.WriteLine();
-                writer.WriteLine($"/// <summary>Gets the signal of the <c>{family.Template}</c> family for the given values.</summary>");
-                WriteParameterDocs(writer, family, PropertyDoc);
+                writer.WriteLine(model.Computed is null
+                    ? $"/// <summary>Gets the signal of the <c>{family.Template}</c> family for the given values.</summary>"
+                    : $"/// <summary>Gets the computed signal <c>{family.Template}</c> for the given arguments.</summary>");
+                WriteParameterDocs(writer, family, model.Computed is null ? PropertyDoc : PlaceholderDoc);
                 writer.WriteLine("/// <returns>The signal's reference.</returns>");
                 writer.WriteLine($"{family.Accessibility} {SignalReference} {family.MethodName}({Parameters(family)}) => new {SignalReference}(_client, {type}.Keys.{family.MethodName}({Arguments(family)}));");
             }

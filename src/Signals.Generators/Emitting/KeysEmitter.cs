@@ -17,7 +17,9 @@ internal static class KeysEmitter
     /// <summary>Writes the partial type with its <c>Keys</c> class and its <c>ISignalSource</c> implementation.</summary>
     public static void WriteSignalType(SourceWriter writer, SignalTypeModel model)
     {
-        writer.WriteLine($"partial {model.Keyword} {model.TypeName} : global::Signals.ISignalSource");
+        // A computed signal's type is no entity: its keys move with its inputs' keys, so it gets no ISignalSource.
+        bool computed = model.Computed is not null;
+        writer.WriteLine(computed ? $"partial {model.Keyword} {model.TypeName}" : $"partial {model.Keyword} {model.TypeName} : global::Signals.ISignalSource");
         using (writer.Block())
         {
             using (OpenStaticClass(writer, $"Typed keys of the signals declared on {model.TypeName}.", "Keys", model.HidesInheritedKeys))
@@ -25,7 +27,9 @@ internal static class KeysEmitter
                 bool first = true;
                 if (model.Key is not null)
                 {
-                    writer.WriteLine($"/// <summary>Gets the key <c>{model.Key}</c>, bumped when any {model.TypeName} changes.</summary>");
+                    writer.WriteLine(computed
+                        ? $"/// <summary>Gets the computed key <c>{model.Key}</c>, moved whenever one of its inputs moves.</summary>"
+                        : $"/// <summary>Gets the key <c>{model.Key}</c>, bumped when any {model.TypeName} changes.</summary>");
                     writer.WriteLine($"public static {SignalKey} All {{ get; }} = {SignalKey}.Create({Literal(model.Key)});");
                     first = false;
                 }
@@ -38,13 +42,18 @@ internal static class KeysEmitter
                     }
 
                     first = false;
-                    writer.WriteLine($"/// <summary>Gets the key of the <c>{family.Template}</c> family for the given values.</summary>");
-                    WriteFactory(writer, family, PropertyDoc);
+                    writer.WriteLine(computed
+                        ? $"/// <summary>Gets the key of the computed signal <c>{family.Template}</c> for the given arguments, spelled as its inputs' keys spell them.</summary>"
+                        : $"/// <summary>Gets the key of the <c>{family.Template}</c> family for the given values.</summary>");
+                    WriteFactory(writer, family, computed ? PlaceholderDoc : PropertyDoc);
                 }
             }
 
-            writer.WriteLine();
-            WriteAddSignalKeys(writer, model);
+            if (!computed)
+            {
+                writer.WriteLine();
+                WriteAddSignalKeys(writer, model);
+            }
         }
     }
 

@@ -13,9 +13,15 @@ namespace Signals.Generators.Models;
 /// <param name="Client">The typed client accessors, or <see langword="null"/> when the type is not visible outside its containing types.</param>
 /// <param name="HidesInheritedKeys">Whether a base type already has an accessible <c>Keys</c> member, so the generated one is declared <c>new</c>.</param>
 /// <param name="HidesInheritedValues">Whether a base type already has an accessible <c>Values</c> member, so the generated one is declared <c>new</c>.</param>
-/// <param name="Key">The full <c>[Signal]</c> key (e.g. <c>chat:chat-message</c>), or <see langword="null"/> when the type has no <c>[Signal]</c>.</param>
-/// <param name="Families">The <c>[SignalFamily]</c> families, in declaration order.</param>
+/// <param name="Key">
+/// The full <c>[Signal]</c> key (e.g. <c>chat:chat-message</c>), or a computed signal's fixed key; <see langword="null"/> when the type has
+/// neither.
+/// </param>
+/// <param name="Families">The <c>[SignalFamily]</c> families, in declaration order, or a computed signal's template.</param>
 /// <param name="Value">The <c>[SignalValue]</c> declaration, or <see langword="null"/> for an entity signal type.</param>
+/// <param name="Computed">
+/// The <c>[SignalComputed]</c> declaration (its key is <paramref name="Key"/> or the one family), or <see langword="null"/>.
+/// </param>
 internal sealed record SignalTypeModel(
     string HintName,
     string? Namespace,
@@ -29,4 +35,5 @@ internal sealed record SignalTypeModel(
     bool HidesInheritedValues,
     string? Key,
     EquatableArray<SignalFamilyModel> Families,
-    ValueSignalModel? Value);
+    ValueSignalModel? Value,
+    ComputedSignalModel? Computed = null);

@@ -6,11 +6,12 @@ namespace Signals.Generators.Parsing;
 /// <summary>The Signals attributes applied to one type, matched by metadata name (no compilation-wide symbol lookups).</summary>
 internal readonly struct Annotations
 {
-    private Annotations(AttributeData? signal, ImmutableArray<AttributeData> families, AttributeData? value, AttributeData? @namespace)
+    private Annotations(AttributeData? signal, ImmutableArray<AttributeData> families, AttributeData? value, AttributeData? computed, AttributeData? @namespace)
     {
         Signal = signal;
         Families = families;
         Value = value;
+        Computed = computed;
         Namespace = @namespace;
     }
 
@@ -23,23 +24,27 @@ internal readonly struct Annotations
     /// <summary>Gets the <c>[SignalValue]</c> attribute, if any.</summary>
     public AttributeData? Value { get; }
 
+    /// <summary>Gets the <c>[SignalComputed]</c> attribute, if any.</summary>
+    public AttributeData? Computed { get; }
+
     /// <summary>Gets the type's own <c>[SignalNamespace]</c> attribute, if any (the assembly's is read separately).</summary>
     public AttributeData? Namespace { get; }
 
     /// <summary>Gets a value indicating whether the type declares any signal.</summary>
-    public bool DeclaresSignals => Signal is not null || Families.Length > 0 || Value is not null;
+    public bool DeclaresSignals => Signal is not null || Families.Length > 0 || Value is not null || Computed is not null;
 
     /// <summary>
-    /// Gets the attribute whose generator step emits the type, so it is emitted once: its <c>[SignalValue]</c>, else its <c>[Signal]</c>,
-    /// else its first <c>[SignalFamily]</c>.
+    /// Gets the attribute whose generator step emits the type, so it is emitted once: its <c>[SignalValue]</c>, else its
+    /// <c>[SignalComputed]</c>, else its <c>[Signal]</c>, else its first <c>[SignalFamily]</c>.
     /// </summary>
-    public AttributeData? Owner => Value ?? Signal ?? (Families.Length > 0 ? Families[0] : null);
+    public AttributeData? Owner => Value ?? Computed ?? Signal ?? (Families.Length > 0 ? Families[0] : null);
 
     /// <summary>Reads the Signals attributes of <paramref name="type"/>.</summary>
     public static Annotations Read(INamedTypeSymbol type)
     {
         AttributeData? signal = null;
         AttributeData? value = null;
+        AttributeData? computed = null;
         AttributeData? @namespace = null;
         ImmutableArray<AttributeData>.Builder? families = null;
         foreach (AttributeData attribute in type.GetAttributes())
@@ -55,13 +60,16 @@ internal readonly struct Annotations
                 case WellKnownTypeNames.SignalValueAttribute:
                     value ??= attribute;
                     break;
+                case WellKnownTypeNames.SignalComputedAttribute:
+                    computed ??= attribute;
+                    break;
                 case WellKnownTypeNames.SignalNamespaceAttribute:
                     @namespace ??= attribute;
                     break;
             }
         }
 
-        return new Annotations(signal, families?.ToImmutable() ?? ImmutableArray<AttributeData>.Empty, value, @namespace);
+        return new Annotations(signal, families?.ToImmutable() ?? ImmutableArray<AttributeData>.Empty, value, computed, @namespace);
     }
 
     /// <summary>Finds the assembly's <c>[SignalNamespace]</c>.</summary>

@@ -11,7 +11,7 @@ using Signals.Generators.Models;
 namespace Signals.Generators.Parsing;
 
 /// <summary>
-/// Parses the keys declared on one type (<c>[Signal]</c>, <c>[SignalFamily]</c>, <c>[SignalValue]</c>); every problem goes to the sink,
+/// Parses the keys declared on one type (<c>[Signal]</c>, <c>[SignalFamily]</c>, <c>[SignalValue]</c>, <c>[SignalComputed]</c>); every problem goes to the sink,
 /// and every parse goes on after one to find the next.
 /// </summary>
 /// <param name="type">The annotated type.</param>
@@ -117,11 +117,20 @@ internal readonly partial struct KeyDeclarationParser(
             return null;
         }
 
-        string pattern = Declare(template, family);
+        string? explicitName = family.NamedArguments.FirstOrDefault(static a => a.Key == "Name").Value.Value as string;
+        return BuildFamily(family, Declare(template, family), segments, valueArguments: false, explicitName);
+    }
+
+    /// <summary>
+    /// Builds a template's factory model (a family's, or a computed signal's): the key expression, the parameters, and the factory's
+    /// name (<paramref name="explicitName"/>, or the literal segments in PascalCase).
+    /// </summary>
+    private SignalFamilyModel? BuildFamily(AttributeData family, string pattern, List<TemplateSegment> segments, bool valueArguments, string? explicitName)
+    {
         var keySegments = new List<KeySegmentModel>();
         var parameters = new List<SignalParameterModel>();
         bool valid = CheckLength(pattern, segments, family)
-            & TryBuildKey(segments, family, pattern, valueArguments: false, keySegments, parameters, out bool isPublic);
+            & TryBuildKey(segments, family, pattern, valueArguments, keySegments, parameters, out bool isPublic);
         var derivedName = new StringBuilder();
         foreach (TemplateSegment segment in segments)
         {
@@ -131,7 +140,6 @@ internal readonly partial struct KeyDeclarationParser(
             }
         }
 
-        string? explicitName = family.NamedArguments.FirstOrDefault(static a => a.Key == "Name").Value.Value as string;
         string name = explicitName ?? derivedName.ToString();
         string? nameError = name.Length == 0 && explicitName is null ? "its template has no literal segment to name the factory after; set Name"
             : !Naming.IsIdentifier(name) ? $"'{name}' is not a valid C# identifier; set Name to one"
@@ -245,10 +253,10 @@ internal readonly partial struct KeyDeclarationParser(
     }
 
     /// <summary>Prefixes the namespace, and records the pattern for the analyzer's duplicate and overlap checks.</summary>
-    private string Declare(string text, AttributeData attribute)
+    private string Declare(string text, AttributeData attribute, string[]? inputs = null)
     {
         string pattern = keyNamespace is null ? text : keyNamespace + ":" + text;
-        declarations?.Add(new DeclaredPattern(pattern, TypeNames.Display(type), Locations.Of(attribute)));
+        declarations?.Add(new DeclaredPattern(pattern, TypeNames.Display(type), Locations.Of(attribute), inputs));
         return pattern;
     }
 

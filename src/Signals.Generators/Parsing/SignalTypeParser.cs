@@ -28,6 +28,10 @@ internal static class SignalTypeParser
     public static SignalTypeModel? ParseValueType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         => ParseOwnedType(context, WellKnownTypeNames.SignalValueAttribute, cancellationToken);
 
+    /// <summary>Parses a type reached through its <c>[SignalComputed]</c> attribute.</summary>
+    public static SignalTypeModel? ParseComputedType(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        => ParseOwnedType(context, WellKnownTypeNames.SignalComputedAttribute, cancellationToken);
+
     /// <summary>Parses a type and everything declared on it.</summary>
     /// <param name="type">The annotated type.</param>
     /// <param name="annotations">Its Signals attributes.</param>
@@ -62,11 +66,24 @@ internal static class SignalTypeParser
             return null;
         }
 
+        if (annotations.Computed is { } computedAttribute && (isValue || annotations.Signal is not null || annotations.Families.Length > 0))
+        {
+            diagnostics.Report(DiagnosticDescriptors.ComputedAndOtherSignal, Locations.Of(computedAttribute), TypeNames.Display(type));
+            return null;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var parser = new KeyDeclarationParser(type, keyNamespace, compilation, diagnostics, declarations);
         string? key = annotations.Signal is { } signal ? parser.ParseSignalKey(signal) : null;
         EquatableArray<SignalFamilyModel> families = parser.ParseFamilies(annotations.Families, hasSignal: annotations.Signal is not null, cancellationToken);
         ValueSignalModel? value = annotations.Value is { } valueAttribute ? parser.ParseValue(valueAttribute) : null;
+        ComputedSignalModel? computed = null;
+        if (annotations.Computed is { } computedSignal)
+        {
+            computed = parser.ParseComputed(computedSignal, out key, out SignalFamilyModel? template);
+            families = template is null ? families : new[] { template }.ToEquatableArray();
+        }
+
         if (diagnostics.HasErrors)
         {
             return null;
@@ -85,7 +102,8 @@ internal static class SignalTypeParser
             HidesInheritedValues: isValue && TypeHierarchy.HidesInheritedMember(type, "Values", static a => a.Value is not null, compilation),
             Key: key,
             Families: families,
-            Value: value);
+            Value: value,
+            Computed: computed);
     }
 
     /// <summary>

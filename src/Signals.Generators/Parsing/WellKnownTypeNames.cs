@@ -15,6 +15,9 @@ internal static class WellKnownTypeNames
     /// <summary><c>Signals.SignalValueAttribute</c>.</summary>
     public const string SignalValueAttribute = "Signals.SignalValueAttribute";
 
+    /// <summary><c>Signals.SignalComputedAttribute</c>.</summary>
+    public const string SignalComputedAttribute = "Signals.SignalComputedAttribute";
+
     /// <summary><c>Signals.SignalNamespaceAttribute</c>.</summary>
     public const string SignalNamespaceAttribute = "Signals.SignalNamespaceAttribute";
 

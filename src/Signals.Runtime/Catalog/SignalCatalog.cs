@@ -136,6 +136,39 @@ public sealed class SignalCatalog
         return false;
     }
 
+    /// <summary>
+    /// Adds to <paramref name="keys"/> the keys of the computed signals (<see cref="SignalKind.Computed"/>) that they move, transitively
+    /// (a computed signal may be another's input); a key already in the set is not added twice.
+    /// </summary>
+    /// <param name="keys">The keys a write stages; the computed keys are added to it.</param>
+    /// <returns>How many keys were added: 0 when the catalog declares no computed signal.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="FormatException">A computed key would be longer than <see cref="SignalKey.MaxByteCount"/> bytes.</exception>
+    /// <remarks>
+    /// Every write path of Signals calls it on <see cref="Registered"/> before staging its keys, so a computed key commits in the same
+    /// transaction as its inputs, once per write. A custom <see cref="ISignalStore"/> should do the same. A key's arguments are copied
+    /// as they are spelled in the input key: <c>orders:tenant:7:open</c> moves <c>dashboard:tenant:7</c> for
+    /// <c>[SignalComputed("dashboard:tenant:{TenantId}", "orders:tenant:{TenantId}:{Status}")]</c>.
+    /// </remarks>
+    public int AddComputedKeys(ISet<SignalKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return Volatile.Read(ref _entries).Computed is { } computed && keys.Count > 0 ? computed.AddTo(keys) : 0;
+    }
+
+    /// <summary>The given distinct keys, followed by the computed keys they move (see <see cref="AddComputedKeys(ISet{SignalKey})"/>).</summary>
+    /// <returns><paramref name="keys"/> itself when they move no computed key.</returns>
+    internal SignalKey[] WithComputedKeys(SignalKey[] keys)
+    {
+        if (Volatile.Read(ref _entries).Computed is null || keys.Length == 0)
+        {
+            return keys;
+        }
+
+        var staged = new HashSet<SignalKey>(keys);
+        return AddComputedKeys(staged) == 0 ? keys : [.. keys, .. staged.Except(keys)];
+    }
+
     /// <summary>The descriptors and their lookups, swapped as a whole when <see cref="Registered"/> grows.</summary>
     private sealed class Entries
     {
@@ -147,7 +180,11 @@ public sealed class SignalCatalog
                 .GroupBy(static d => d.Namespace, StringComparer.Ordinal)
                 .ToDictionary(static g => g.Key, static g => g.ToArray(), StringComparer.Ordinal)
                 .GetAlternateLookup<ReadOnlySpan<char>>();
+            Computed = ComputedKeys.Create(Descriptors);
         }
+
+        /// <summary>Gets the computed signals indexed by their inputs, or <see langword="null"/> when there is none.</summary>
+        public ComputedKeys? Computed { get; }
 
         public IReadOnlyList<SignalDescriptor> Descriptors { get; }
 

@@ -11,7 +11,7 @@ namespace Signals;
 /// <c>{Name}</c> and stands for any one escaped argument.
 /// </param>
 /// <param name="ClrType">The full name of the declaring type, e.g. <c>Chat.ChatMessage</c>; nested types use <c>+</c>.</param>
-/// <param name="Kind">Whether this is a fixed signal, a family or a value signal.</param>
+/// <param name="Kind">Whether this is a fixed signal, a family, a value signal or a computed signal.</param>
 /// <exception cref="ArgumentNullException"><paramref name="Pattern"/> is <see langword="null"/>.</exception>
 /// <remarks>
 /// Built with this constructor, every placeholder is described as <see cref="SignalPlaceholderKind.String"/> (any argument); the
@@ -58,6 +58,18 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
     /// <remarks>Not part of the catalog's JSON: the value type is the declaring type, <see cref="ClrType"/>.</remarks>
     [JsonIgnore]
     public SignalValueType? ValueType { get; init; }
+
+    /// <summary>
+    /// Gets the full patterns of a computed signal's inputs (<see cref="SignalKind.Computed"/>, <c>[SignalComputed]</c>), or
+    /// <see langword="null"/> for any other kind.
+    /// </summary>
+    /// <remarks>
+    /// A key matching an input moves this signal's key: its arguments are copied by placeholder name (each placeholder of
+    /// <see cref="Pattern"/> is one of every input's), see <see cref="SignalCatalog.AddComputedKeys(ISet{SignalKey})"/>. On the wire
+    /// (<c>GET {prefix}/catalog</c>) as <c>"inputs"</c>, omitted when <see langword="null"/>.
+    /// </remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Inputs { get; init; }
 
     /// <summary>Tells whether a key belongs to this signal: equal to a fixed pattern, or matching a template segment by segment.</summary>
     /// <param name="key">The key to test.</param>
@@ -147,7 +159,7 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
     /// <inheritdoc/>
     public bool Equals(SignalDescriptor? other)
         => other is not null && Pattern == other.Pattern && ClrType == other.ClrType && Kind == other.Kind && Placeholders.SequenceEqual(other.Placeholders)
-           && Equals(ValueType, other.ValueType);
+           && Equals(ValueType, other.ValueType) && (Inputs ?? []).SequenceEqual(other.Inputs ?? [], StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Pattern, ClrType, Kind);
@@ -163,6 +175,11 @@ public sealed record SignalDescriptor(string Pattern, string ClrType, SignalKind
         if (ValueType is not null)
         {
             builder.Append(", ValueType = ").Append(ValueType);
+        }
+
+        if (Inputs is not null)
+        {
+            builder.Append(", Inputs = [").AppendJoin(", ", Inputs).Append(']');
         }
 
         return true;

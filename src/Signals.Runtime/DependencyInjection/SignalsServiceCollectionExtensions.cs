@@ -38,16 +38,22 @@ public static class SignalsServiceCollectionExtensions
         services.TryAddSingleton(static _ => SignalCatalog.Registered);
         services.AddOptions<SignalHubOptions>().BindConfiguration(SignalHubOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalHubOptions>, SignalHubOptionsValidator>());
+        services.AddOptions<SignalNamespacesOptions>().BindConfiguration(SignalNamespacesOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalNamespacesOptions>, SignalNamespacesOptionsValidator>());
+        services.TryAddSingleton(static sp => SignalNamespaces.From(sp.GetRequiredService<IOptions<SignalNamespacesOptions>>().Value));
         services.TryAddSingleton(static sp => new SignalHub(
             sp.GetRequiredService<IOptions<SignalsOptions>>(),
             sp.GetRequiredService<IOptions<SignalHubOptions>>(),
             sp.GetService<ISignalVersionSource>(),
-            sp.GetRequiredService<SignalsMetrics>()));
+            sp.GetRequiredService<SignalsMetrics>(),
+            sp.GetRequiredService<SignalNamespaces>()));
         services.TryAddSingleton<SignalSourceStatus>();
         services.TryAddSingleton(static _ => new SignalMesh());
         services.TryAddSingleton(static sp => new InMemorySignalStore(sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISignalStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
-        services.TryAddSingleton<ISignalValueStore>(static sp => sp.GetRequiredService<InMemorySignalStore>());
+        services.TryAddKeyedSingleton(SignalStoreRouter.LocalStoreKey, static (sp, _) => new InMemorySignalStore(
+            sp.GetRequiredService<SignalHub>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SignalNamespaces>()));
+        services.TryAddSingleton(static sp => SignalStoreRouter.Store(sp, sp.GetRequiredService<InMemorySignalStore>()));
+        services.TryAddSingleton(static sp => SignalStoreRouter.Values(sp, sp.GetRequiredService<InMemorySignalStore>()));
         return new SignalsBuilder(services);
     }
 

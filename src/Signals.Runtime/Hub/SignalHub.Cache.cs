@@ -64,7 +64,7 @@ public sealed partial class SignalHub
         for (int i = 0; i < keys.Count; i++)
         {
             SignalKey.ThrowIfDefault(keys[i]);
-            if (_source is null)
+            if (_source is null || IsLocal(keys[i]))
             {
                 versions[i] = _entries.TryGetValue(keys[i], out KeyEntry? held) ? held.Current : SignalVersion.Initial(keys[i]);
                 continue;
@@ -133,7 +133,7 @@ public sealed partial class SignalHub
     }
 
     private KeyEntry GetOrAddEntry(SignalKey key)
-        => _entries.GetOrAdd(key, static (k, loaded) => new KeyEntry(k, loaded), _source is null);
+        => _entries.GetOrAdd(key, static (k, loaded) => new KeyEntry(k, loaded), _source is null || IsLocal(key));
 
     /// <returns>Whether a key's current version differs from the known one.</returns>
     private async ValueTask<bool> DiffersAsync(IReadOnlyDictionary<SignalKey, long> known, CancellationToken cancellationToken)
@@ -178,7 +178,7 @@ public sealed partial class SignalHub
     private async Task ReadAllAsync(ISignalVersionSource source, IReadOnlyList<SignalKey> keys, SignalVersion[] versions, CancellationToken cancellationToken)
     {
         var read = new Dictionary<SignalKey, SignalVersion>(keys.Count, SignalKeyComparer.Instance);
-        SignalKey[] distinct = [.. keys.Distinct(SignalKeyComparer.Instance)];
+        SignalKey[] distinct = [.. keys.Distinct(SignalKeyComparer.Instance).Where(k => !IsLocal(k))];
         if (distinct.Length > 0)
         {
             foreach (SignalVersion version in await source.ReadVersionsAsync(distinct, cancellationToken).ConfigureAwait(false))
@@ -191,7 +191,9 @@ public sealed partial class SignalHub
 
         for (int i = 0; i < keys.Count; i++)
         {
-            versions[i] = read.TryGetValue(keys[i], out SignalVersion version) ? version : SignalVersion.Initial(keys[i]);
+            versions[i] = read.TryGetValue(keys[i], out SignalVersion version) ? version
+                : IsLocal(keys[i]) && _entries.TryGetValue(keys[i], out KeyEntry? held) ? held.Current
+                : SignalVersion.Initial(keys[i]);
         }
     }
 

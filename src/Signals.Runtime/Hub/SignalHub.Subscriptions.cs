@@ -35,7 +35,8 @@ public sealed partial class SignalHub
     /// <param name="after">
     /// A cursor the subscriber has already seen everything up to (e.g. an SSE <c>Last-Event-ID</c>): the subscription starts with the
     /// current state of every key whose version is greater than it, and never yields a version at or below it, even one this instance
-    /// learns of later. <c>0</c> (the default) starts with every key that has ever changed; <see cref="long.MaxValue"/> yields nothing.
+    /// learns of later (keys of instance-local namespaces excepted: their versions are on a line of their own, and they start with their
+    /// current state). <c>0</c> (the default) starts with every key that has ever changed; <see cref="long.MaxValue"/> yields nothing.
     /// </param>
     /// <returns>The subscription; dispose it to stop watching.</returns>
     /// <remarks>
@@ -94,7 +95,7 @@ public sealed partial class SignalHub
                         (cold ??= []).Add(entry);
                     }
 
-                    if (entry.Loaded && entry.Current.Version > after)
+                    if (entry.Loaded && entry.Current.Version > 0 && subscription.Takes(entry.Current))
                     {
                         subscription.Enqueue(entry.Current);
                         subscription.Wake();
@@ -178,12 +179,14 @@ public sealed partial class SignalHub
 
                 // A key that never changed and nobody watches is forgotten, so clients cannot grow the hub with made-up keys; with a
                 // database behind the hub, one whose version was never read, or any in stateless serving (nothing is kept).
-                if (IsCaching ? !entry.Loaded && entry.Loading is null : _source is not null || entry.Current.Version == 0)
+                // An instance-local key is never read back from anywhere: it is kept once it changed, like a key of a hub without a database.
+                bool local = IsLocal(key);
+                if (local ? entry.Current.Version == 0 : IsCaching ? !entry.Loaded && entry.Loading is null : _source is not null || entry.Current.Version == 0)
                 {
                     entry.Removed = true;
                     _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
                 }
-                else if (IsCaching && entry.Loaded)
+                else if (IsCaching && entry.Loaded && !local)
                 {
                     (unwatched ??= []).Add(entry);
                 }

@@ -22,6 +22,7 @@ public sealed partial class SignalHub
     private readonly ConcurrentDictionary<SignalKey, KeyEntry> _entries;
     private readonly ConcurrentDictionary<SignalKey, KeyEntry>.AlternateLookup<ReadOnlySpan<char>> _entriesByText;
     private readonly int _maxKeysPerSubscription;
+    private readonly SignalNamespaces _namespaces;
     private long _cursor;
 
     /// <summary>Initializes a new instance with default options.</summary>
@@ -42,7 +43,9 @@ public sealed partial class SignalHub
     /// <param name="hubOptions">The cache's bound, used when <paramref name="source"/> is given.</param>
     /// <param name="source">Where versions live when the hub does not hold them; <see langword="null"/>: the hub holds every key.</param>
     /// <param name="metrics">Records evictions and versions read; optional.</param>
-    internal SignalHub(IOptions<SignalsOptions> options, IOptions<SignalHubOptions> hubOptions, ISignalVersionSource? source, SignalsMetrics? metrics)
+    /// <param name="namespaces">The namespaces mapped to stores of their own; instance-local keys are held whatever <paramref name="source"/> is, on their own version line.</param>
+    internal SignalHub(
+        IOptions<SignalsOptions> options, IOptions<SignalHubOptions> hubOptions, ISignalVersionSource? source, SignalsMetrics? metrics, SignalNamespaces? namespaces = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(hubOptions);
@@ -50,11 +53,13 @@ public sealed partial class SignalHub
         _maxCachedKeys = hubOptions.Value.MaxCachedKeys;
         _source = source;
         _metrics = metrics;
+        _namespaces = namespaces ?? SignalNamespaces.None;
         _entries = new ConcurrentDictionary<SignalKey, KeyEntry>(SignalKeyComparer.Instance);
         _entriesByText = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Gets the highest version published so far: the hub's position in the global change feed.</summary>
+    /// <remarks>Keys of instance-local namespaces (<c>MapNamespace(name, ns =&gt; ns.UseInMemory())</c>) are on a version line of their own and never move it.</remarks>
     public long Cursor => Volatile.Read(ref _cursor);
 
     /// <summary>Gets the current state of a key.</summary>
@@ -66,13 +71,14 @@ public sealed partial class SignalHub
     /// </remarks>
     public SignalVersion GetVersion(SignalKey key)
     {
-        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded && _source is not { PublishesChanges: false })
+        bool local = IsLocal(key);
+        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded && (local || _source is not { PublishesChanges: false }))
         {
             entry.Referenced = true;
             return entry.Current;
         }
 
-        return _source is null ? SignalVersion.Initial(key) : GetVersionsAsync([key]).AsTask().GetAwaiter().GetResult()[0];
+        return _source is null || local ? SignalVersion.Initial(key) : GetVersionsAsync([key]).AsTask().GetAwaiter().GetResult()[0];
     }
 
     /// <summary>Gets the version the hub holds of a key, without reading the database behind it.</summary>
@@ -96,6 +102,14 @@ public sealed partial class SignalHub
     /// <param name="key">The key (valid: the hub holds only valid keys), or <c>default</c> when the hub does not hold it.</param>
     /// <returns><see langword="true"/> when the hub holds the key (it changed, or someone watches it).</returns>
     internal bool TryGetKey(ReadOnlySpan<char> text, out SignalKey key) => _entriesByText.TryGetValue(text, out key, out _);
+
+    /// <summary>
+    /// Gets whether a key is in an instance-local namespace: held here whatever the database holds, on a version line of its own that
+    /// never moves <see cref="Cursor"/>, <see cref="SettledCursor"/> or a resume cursor, and never waits for catch-up.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> for a key of a namespace mapped with <c>UseInMemory()</c>.</returns>
+    internal bool IsLocal(SignalKey key) => _namespaces.IsLocal(key);
 
     /// <summary>Publishes one committed change.</summary>
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
@@ -168,10 +182,11 @@ public sealed partial class SignalHub
         }
 
         SignalSubscription[] subscribers;
+        bool local = IsLocal(version.Key);
         while (true)
         {
             KeyEntry? entry;
-            if (_source is not null)
+            if (_source is not null && !local)
             {
                 // A key the hub does not hold stays out: its next use reads the database, which has this change.
                 if (!_entries.TryGetValue(version.Key, out entry))
@@ -189,7 +204,7 @@ public sealed partial class SignalHub
             {
                 if (entry.Removed)
                 {
-                    if (_source is not null)
+                    if (_source is not null && !local)
                     {
                         _ = AdvanceMax(ref _cursor, version.Version);
                         return false;
@@ -223,7 +238,11 @@ public sealed partial class SignalHub
         }
 
         // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
-        _ = AdvanceMax(ref _cursor, version.Version);
+        if (!local)
+        {
+            _ = AdvanceMax(ref _cursor, version.Version);
+        }
+
         return true;
     }
 

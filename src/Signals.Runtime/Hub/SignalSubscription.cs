@@ -50,10 +50,16 @@ public sealed class SignalSubscription : IDisposable
     /// misses no change: every change not read yet has a higher version. It never decreases; 0 before the first read.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// Changes of instance-local keys (namespaces mapped with <c>UseInMemory()</c>) do not move it: their versions are on a line of their
+    /// own, and a subscription resumed from any cursor starts with those keys' current state.
+    /// </para>
+    /// <para>
     /// It equals the version read whenever nothing is in flight below it; while a transaction that may still commit a lower version is
     /// open, it stays below that version, and a subscription resumed from it may repeat changes the reader already has (never older ones).
     /// On another instance, whose settled cursor may lag, resume after <see cref="SignalHub.WaitForSettledAsync"/> with the highest
     /// version read, so that instance does not repeat an older version of a key than the one read.
+    /// </para>
     /// </remarks>
     public long ResumeCursor { get; private set; }
 
@@ -107,7 +113,11 @@ public sealed class SignalSubscription : IDisposable
         }
 
         version = _batch[_batchIndex++];
-        ResumeCursor = Math.Max(ResumeCursor, Math.Min(version.Version, _batchSettled));
+        if (!_hub.IsLocal(version.Key))
+        {
+            ResumeCursor = Math.Max(ResumeCursor, Math.Min(version.Version, _batchSettled));
+        }
+
         return true;
     }
 
@@ -139,7 +149,7 @@ public sealed class SignalSubscription : IDisposable
     /// <returns><see langword="true"/> when the change is pending now.</returns>
     internal bool Enqueue(SignalVersion version)
     {
-        if (version.Version <= _after)
+        if (!Takes(version))
         {
             return false;
         }
@@ -162,6 +172,12 @@ public sealed class SignalSubscription : IDisposable
 
         return true;
     }
+
+    /// <summary>
+    /// Gets whether the subscription yields <paramref name="version"/> at all: one above the cursor it started after, or any version of an
+    /// instance-local key (on a line of its own, which the cursor does not cover: a resumed subscription starts with their current state).
+    /// </summary>
+    internal bool Takes(SignalVersion version) => version.Version > _after || _hub.IsLocal(version.Key);
 
     /// <summary>Wakes a reader waiting in <see cref="WaitToReadAsync"/>.</summary>
     internal void Wake() => _doorbell.Writer.TryWrite(true);

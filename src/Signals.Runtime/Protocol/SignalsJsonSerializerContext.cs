@@ -10,6 +10,7 @@ namespace Signals.Protocol;
 /// </remarks>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SyncRequest))]
+[JsonSerializable(typeof(SyncChangesRequest))]
 [JsonSerializable(typeof(SyncResponse))]
 [JsonSerializable(typeof(SignalEvent))]
 [JsonSerializable(typeof(SyncMode))]

@@ -59,4 +59,18 @@ public interface ISignalValueStore
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><see langword="true"/> when a value was stored and is now deleted.</returns>
     ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a key's value only if it is still at <paramref name="expectedVersion"/> (compare-and-delete, the building block of
+    /// <c>If-Match</c> on <c>DELETE {prefix}/values/{key}</c>); the comparison and the delete are one atomic step in the store.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="expectedVersion">The version the caller read (<see cref="SignalValue{T}.Version"/>).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>
+    /// <see langword="true"/> when the value was at <paramref name="expectedVersion"/> and is now deleted (its version bumped);
+    /// <see langword="false"/> when nothing is stored or the stored version is another one: nothing was written.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedVersion"/> is negative.</exception>
+    ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default);
 }

@@ -68,8 +68,20 @@ internal sealed class SignalsTestApp : IAsyncDisposable
         Action<ISignalsOutboxBuilder>? outbox = null)
         => StartAsync(o => o.UseInMemoryDatabase(databaseName, root).UseSignals(), configure, outbox);
 
+    /// <summary>Starts an app on PostgreSQL after <paramref name="services"/> added to its services (e.g. a catalog, <c>MapNamespace</c>).</summary>
+    public static Task<SignalsTestApp> StartPostgresAsync(string connectionString, Action<IServiceCollection> services)
+        => StartAsync(o => o.UseNpgsql(connectionString), configure: null, outbox => outbox.UsePostgreSql(), services: services);
+
+    /// <summary>Starts an app on a SQLite file after <paramref name="services"/> added to its services (e.g. a catalog, <c>MapNamespace</c>).</summary>
+    public static Task<SignalsTestApp> StartSqliteAsync(string connectionString, Action<IServiceCollection> services)
+        => StartAsync(o => o.UseSqlite(connectionString), configure: null, outbox => outbox.UseSqlite(), services: services);
+
     private static async Task<SignalsTestApp> StartAsync(
-        Action<DbContextOptionsBuilder> provider, Action<SignalsOutboxOptions>? configure, Action<ISignalsOutboxBuilder>? outbox, ILoggerProvider? logs = null)
+        Action<DbContextOptionsBuilder> provider,
+        Action<SignalsOutboxOptions>? configure,
+        Action<ISignalsOutboxBuilder>? outbox,
+        ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging(logging =>
@@ -79,6 +91,7 @@ internal sealed class SignalsTestApp : IAsyncDisposable
                 logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
             }
         });
+        services?.Invoke(builder.Services);
         builder.Services.AddDbContext<ChatDbContext>(provider);
         ISignalsOutboxBuilder signals = builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ChatDbContext>(configure);
         outbox?.Invoke(signals);

@@ -11,6 +11,10 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     public DbSet<Setting> Settings => Set<Setting>();
 
+    public DbSet<Computed.Order> Orders => Set<Computed.Order>();
+
+    public DbSet<Computed.Invoice> Invoices => Set<Computed.Invoice>();
+
     public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
 
     public DbSet<SignalStateEntry> State => Set<SignalStateEntry>();

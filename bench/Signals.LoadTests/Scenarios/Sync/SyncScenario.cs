@@ -9,8 +9,9 @@ using Signals.LoadTests.Reporting;
 namespace Signals.LoadTests.Scenarios.Sync;
 
 /// <summary>
-/// Sync throughput: <c>POST /signals/sync</c> with 1, 100 and 1,000 known keys against an empty endpoint (reads the body, answers
-/// a constant sync response) in the same process and run, both driven by wrk; then the server time of one request with 10,000 keys.
+/// Sync throughput: <c>POST /signals/sync</c> with 1, 100 and 1,000 known keys, and the cursor form (<c>POST /signals/changes</c>) with
+/// 1,000 keys, against an empty endpoint (reads the body, answers a constant sync response) in the same process and run, both driven by
+/// wrk; then the server time of one request with 10,000 keys; then 1,000 identical long-polls through nginx's cache (<see cref="CachedPolls"/>).
 /// </summary>
 /// <remarks>
 /// <para>The target is a parameter (<c>--url</c>), so any server speaking the sync protocol can be measured with the same bodies
@@ -25,6 +26,7 @@ internal sealed class SyncScenario : Scenario
     private const int Connections = 64;
     private const int ServerTimeKeys = 10_000;
     private static readonly int[] KnownKeyCounts = [1, 100, 1_000];
+    private const int CursorFormKeys = 1_000;
     private static readonly byte[] EmptyResponse = """{"changed":{},"mesh":{"peers":{},"serverVersion":0},"serverTime":0}"""u8.ToArray();
 
     public override string Name => "sync";
@@ -38,6 +40,7 @@ internal sealed class SyncScenario : Scenario
         int serverTimeRequests = context.Pick(200, 30);
 
         var serverTimes = new ServerTimes();
+        var cachedPolls = new CachedPolls();
         WebApplicationBuilder builder = BenchApp.CreateBuilder();
         builder.Services.AddSignals(o =>
         {
@@ -46,6 +49,7 @@ internal sealed class SyncScenario : Scenario
         }).AddHttpEndpoints();
         WebApplication app = builder.Build();
         app.Use(serverTimes.Middleware);
+        app.Use(cachedPolls.Middleware);
         app.MapSignals();
         app.MapPost("/empty", EmptyAsync);
         Uri address = await BenchApp.StartAsync(app, cancellationToken);
@@ -80,18 +84,31 @@ internal sealed class SyncScenario : Scenario
                 runs.Add((keys, e, s));
             }
 
+            // The cursor form, where nothing changed since the client's cursor (the common poll); a Reality server has no such form.
+            WrkResult? cursorEmpty = null, cursorForm = null;
+            if (!external)
+            {
+                string body = await WriteCursorBodyAsync(bodies, CursorFormKeys, hub.SettledCursor, cancellationToken);
+                cursorForm = await Wrk.RunAsync(new Uri(address, "/signals/changes"), body, seconds, Connections, cancellationToken);
+                cursorEmpty = await Wrk.RunAsync(empty, body, seconds, Connections, cancellationToken);
+                Console.WriteLine($"   {CursorFormKeys} keys, cursor form: empty {cursorEmpty}; sync {cursorForm}");
+            }
+
             string allCurrent = await WriteBodyAsync(bodies, ServerTimeKeys, current, cancellationToken);
             string allChanged = await WriteBodyAsync(bodies, ServerTimeKeys, static _ => 0, cancellationToken);
             Latencies currentTimes = await TimeRequestsAsync(target, allCurrent, serverTimeRequests, serverTimes, external, cancellationToken);
             Latencies changedTimes = await TimeRequestsAsync(target, allChanged, serverTimeRequests, serverTimes, external, cancellationToken);
             Console.WriteLine($"   {ServerTimeKeys} keys: all current {currentTimes.Summarize()}; all changed {changedTimes.Summarize()}");
+            (int Upstream, int Delivered)? cached = external ? null : await cachedPolls.RunAsync(address, hub, Key(1), cancellationToken);
+            Console.WriteLine($"   {CachedPolls.Clients} identical polls through nginx's cache: {cached}");
 
             await context.Results.WriteChartDataAsync(
                 "sync",
                 ["keys", "empty_rps", "sync_rps", "empty_p99_ms", "sync_p99_ms"],
                 runs.Select(static r => (IReadOnlyList<object>)[r.Keys, r.Empty.RequestsPerSecond, r.Signals.RequestsPerSecond, r.Empty.P99 / 1000, r.Signals.P99 / 1000]),
                 cancellationToken);
-            return Report(target, empty, external, seconds, serverTimeRequests, runs, currentTimes, changedTimes);
+            Measurement measured = Report(target, empty, external, seconds, serverTimeRequests, runs, currentTimes, changedTimes);
+            return external ? measured : WithCursorForm(measured, cursorEmpty!, cursorForm!, cached!.Value);
         }
         finally
         {
@@ -137,6 +154,45 @@ internal sealed class SyncScenario : Scenario
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
         return file;
+    }
+
+    /// <summary>Writes a request of the cursor form: keys <c>bench:item:1..keys</c> and the cursor.</summary>
+    private static async Task<string> WriteCursorBodyAsync(string directory, int keys, long cursor, CancellationToken cancellationToken)
+    {
+        string file = Path.Combine(directory, $"cursor-{keys}.json");
+        await using FileStream stream = File.Create(file);
+        await using var json = new Utf8JsonWriter(stream);
+        json.WriteStartObject();
+        json.WriteStartArray("keys");
+        for (int i = 1; i <= keys; i++)
+        {
+            json.WriteStringValue(Key(i).Value);
+        }
+
+        json.WriteEndArray();
+        json.WriteString("cursor", cursor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+        return file;
+    }
+
+    /// <summary>Adds the cursor form's figures and the shared cache's to the measurement.</summary>
+    private static Measurement WithCursorForm(Measurement measured, WrkResult empty, WrkResult cursorForm, (int Upstream, int Delivered) cached)
+    {
+        double share = 100 * cursorForm.RequestsPerSecond / empty.RequestsPerSecond;
+        return new Measurement(
+            [
+                .. measured.Setup,
+                $"cursor form: POST /signals/changes with {CursorFormKeys:N0} keys and the hub's settled cursor (nothing changed since), against the empty endpoint with the same body",
+                $"shared cache: {CachedPolls.Clients:N0} concurrent identical GET /signals/changes long-polls (waitMs 20,000) through nginx (proxy_cache, proxy_cache_lock), all waiting at the proxy before one key changes; requests counted by a middleware in the app",
+            ],
+            [
+                .. measured.Figures,
+                new Figure($"{CursorFormKeys:N0} keys (cursor form): sync", cursorForm.RequestsPerSecond, "req/s"),
+                Figure.AtLeast($"{CursorFormKeys:N0} keys (cursor form): sync ÷ empty", share, "%", 50),
+                Figure.AtMost($"{CachedPolls.Clients:N0} identical polls through the cache: upstream requests", cached.Upstream, "requests", 5),
+                Figure.AtLeast($"{CachedPolls.Clients:N0} identical polls through the cache: clients that got the change", cached.Delivered, "clients", CachedPolls.Clients),
+            ]);
     }
 
     /// <summary>Sends one request at a time and times each: on the server (in-process target) or as the client sees it (any other).</summary>

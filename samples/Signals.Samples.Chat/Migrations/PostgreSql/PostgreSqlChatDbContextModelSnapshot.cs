@@ -90,13 +90,13 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Key", "Id");
-
                     b.HasIndex("ReannouncedId")
                         .IsUnique()
                         .HasFilter("\"reannounced_id\" IS NOT NULL");
 
                     b.HasIndex("TransactionId");
+
+                    b.HasIndex("Key", "Id");
 
                     b.ToTable("signals_outbox", (string)null);
                 });
@@ -128,9 +128,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.HasKey("Key");
 
-                    b.HasIndex("Version");
-
                     b.HasIndex("TransactionId");
+
+                    b.HasIndex("Version");
 
                     b.ToTable("signals_state", (string)null);
                 });
@@ -198,7 +198,7 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.ToTable("messages", (string)null);
 
-                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Participant", b =>
@@ -223,7 +223,7 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.ToTable("participants", (string)null);
 
-                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Room", b =>

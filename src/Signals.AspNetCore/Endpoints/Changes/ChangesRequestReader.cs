@@ -1,0 +1,287 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Signals.Protocol;
+
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>
+/// Reads a request of the cursor form of sync: the <c>POST</c> body (<see cref="SyncChangesRequest"/>'s wire shape, with
+/// <see cref="Utf8JsonReader"/>, so every error names its field) or the <c>GET</c> query (<c>key</c>, <c>cursor</c>, <c>waitMs</c>,
+/// <c>live</c>). Keys are checked against the key grammar (a key the hub holds is taken from it), distinct, at least one, at most
+/// <c>maxKeys</c>; the cursor is an SSE event id (<see cref="StreamCursor"/>).
+/// </summary>
+internal static class ChangesRequestReader
+{
+    private const string Example = "{\"keys\": [\"chat:room:general\"], \"cursor\": \"1842\", \"waitMs\": 25000}";
+
+    /// <summary>Reads a <c>POST</c> body: <c>keys</c> required; <c>cursor</c> and <c>waitMs</c> optional (or null); unknown fields skipped.</summary>
+    /// <returns><see langword="null"/> when the body is a valid request; otherwise what is wrong with it.</returns>
+    public static SignalsProblem? ReadBody(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out ChangesRequest? request)
+    {
+        request = null;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return SignalsProblem.InvalidRequest($"The request body must be a JSON object such as {Example}.");
+            }
+
+            List<SignalKey>? keys = null;
+            string? cursorText = null;
+            bool cursorSeen = false;
+            int? waitMs = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string field = reader.GetString()!;
+                reader.Read();
+                SignalsProblem? problem = field switch
+                {
+                    "keys" when keys is not null => Twice(field),
+                    "keys" => ReadKeys(ref reader, maxKeys, hub, out keys),
+                    "cursor" when cursorSeen => Twice(field),
+                    "cursor" => ReadCursorText(ref reader, out cursorText, out cursorSeen),
+                    "waitMs" when waitMs is not null => Twice(field),
+                    "waitMs" => ReadWait(ref reader, out waitMs),
+                    _ => Skip(ref reader),
+                };
+                if (problem is not null)
+                {
+                    return problem;
+                }
+            }
+
+            // The root object ended; Read() throws on trailing content (a second value or garbage).
+            reader.Read();
+            if (keys is null)
+            {
+                return SignalsProblem.InvalidRequest($"The field 'keys' is required: an array of the keys to watch, e.g. {Example}.");
+            }
+
+            return Complete(keys, cursorText, "The field 'cursor'", waitMs ?? 0, live: null, out request);
+        }
+        catch (JsonException exception)
+        {
+            return SignalsProblem.MalformedJson(string.Create(CultureInfo.InvariantCulture,
+                $"The request body is not well-formed JSON at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}."));
+        }
+        catch (InvalidOperationException exception)
+        {
+            return SignalsProblem.MalformedJson($"The request body is not valid UTF-8 JSON: {exception.Message}");
+        }
+    }
+
+    /// <summary>Reads a <c>GET</c> query: <c>key</c> (repeated, at least one), <c>cursor</c>, <c>waitMs</c> and <c>live</c> (each at most once); other parameters are ignored.</summary>
+    /// <returns><see langword="null"/> when the query is a valid request; otherwise what is wrong with it.</returns>
+    public static SignalsProblem? ReadQuery(QueryString query, int maxKeys, SignalHub hub, out ChangesRequest? request)
+    {
+        request = null;
+        var keys = new List<SignalKey>();
+        var distinct = new HashSet<SignalKey>();
+        string? cursor = null;
+        string? wait = null;
+        string? live = null;
+        foreach (QueryStringEnumerable.EncodedNameValuePair pair in new QueryStringEnumerable(query.Value))
+        {
+            ReadOnlySpan<char> name = pair.DecodeName().Span;
+            if (name.SequenceEqual("key"))
+            {
+                ReadOnlySpan<char> value = pair.DecodeValue().Span;
+                if (!KeyText.TryParse(value, hub, out SignalKey key, out string? error))
+                {
+                    return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(value.ToString())} in the 'key' query parameter: {error}");
+                }
+
+                if (AddKey(keys, distinct, key, maxKeys, "The 'key' query parameter") is { } problem)
+                {
+                    return problem;
+                }
+
+                continue;
+            }
+
+            string? parameter = name switch
+            {
+                "cursor" => "cursor",
+                "waitMs" => "waitMs",
+                "live" => "live",
+                _ => null,
+            };
+            if (parameter is null)
+            {
+                continue;
+            }
+
+            string text = pair.DecodeValue().ToString();
+            bool twice = parameter switch
+            {
+                "cursor" => Set(ref cursor, text),
+                "waitMs" => Set(ref wait, text),
+                _ => Set(ref live, text),
+            };
+            if (twice)
+            {
+                return SignalsProblem.InvalidRequest($"The query parameter '{parameter}' is given more than once.");
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return SignalsProblem.InvalidRequest("The query must name at least one key, e.g. '?key=chat:room:general&key=user:profile:123'.");
+        }
+
+        int waitMs = 0;
+        if (wait is not null && !int.TryParse(wait, NumberStyles.None, CultureInfo.InvariantCulture, out waitMs))
+        {
+            return SignalsProblem.InvalidRequest($"The query parameter 'waitMs' must be an integer of milliseconds between 0 and {int.MaxValue}; got {SignalsProblem.Quote(wait)}.");
+        }
+
+        long? liveValue = null;
+        if (live is not null)
+        {
+            if (!long.TryParse(live, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed))
+            {
+                return SignalsProblem.InvalidRequest($"The query parameter 'live' must be the 'live' of the previous answer, an integer >= 0; got {SignalsProblem.Quote(live)}.");
+            }
+
+            liveValue = parsed;
+        }
+
+        return Complete(keys, cursor, "The 'cursor' query parameter", waitMs, liveValue, out request);
+    }
+
+    private static SignalsProblem? Complete(List<SignalKey> keys, string? cursorText, string cursorSource, int waitMs, long? live, out ChangesRequest? request)
+    {
+        request = null;
+        StreamCursor? cursor = null;
+        if (cursorText is not null)
+        {
+            if (!StreamCursor.TryParse(cursorText, out StreamCursor parsed))
+            {
+                return SignalsProblem.InvalidCursor(
+                    $"{cursorSource} must be the 'cursor' of an answer from this server: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}; got {SignalsProblem.Quote(cursorText)}.");
+            }
+
+            cursor = parsed;
+        }
+
+        request = new ChangesRequest(keys, cursor, waitMs, live);
+        return null;
+    }
+
+    private static SignalsProblem? ReadKeys(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out List<SignalKey>? keys)
+    {
+        keys = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return SignalsProblem.InvalidRequest($"The field 'keys' must be an array of key strings, e.g. {Example}.");
+        }
+
+        var read = new List<SignalKey>();
+        var distinct = new HashSet<SignalKey>();
+        Span<char> buffer = stackalloc char[SignalKey.MaxByteCount];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return SignalsProblem.InvalidKey("Every entry of 'keys' must be a key string.");
+            }
+
+            // Unescaped, a string has at most as many characters as it has bytes.
+            long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            ReadOnlySpan<char> text = length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : reader.GetString();
+            if (!KeyText.TryParse(text, hub, out SignalKey key, out string? error))
+            {
+                return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(text.ToString())} in 'keys': {error}");
+            }
+
+            if (AddKey(read, distinct, key, maxKeys, "'keys'") is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        if (read.Count == 0)
+        {
+            return SignalsProblem.InvalidRequest($"The field 'keys' must name at least one key, e.g. {Example}.");
+        }
+
+        keys = read;
+        return null;
+    }
+
+    private static SignalsProblem? AddKey(List<SignalKey> keys, HashSet<SignalKey> distinct, SignalKey key, int maxKeys, string where)
+    {
+        if (!distinct.Add(key))
+        {
+            return SignalsProblem.InvalidRequest($"The key {SignalsProblem.Quote(key.Value)} appears more than once in {where}.");
+        }
+
+        if (keys.Count == maxKeys)
+        {
+            return SignalsProblem.TooManyKeys(where, maxKeys);
+        }
+
+        keys.Add(key);
+        return null;
+    }
+
+    private static SignalsProblem? ReadCursorText(ref Utf8JsonReader reader, out string? cursor, out bool seen)
+    {
+        seen = true;
+        cursor = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return SignalsProblem.InvalidCursor("The field 'cursor' must be the 'cursor' string of an answer from this server (or null), e.g. \"1842-1845\".");
+        }
+
+        cursor = reader.GetString();
+        return null;
+    }
+
+    private static SignalsProblem? ReadWait(ref Utf8JsonReader reader, out int? waitMs)
+    {
+        waitMs = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            waitMs = 0;
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int value) || value < 0)
+        {
+            return SignalsProblem.InvalidRequest($"The field 'waitMs' must be a JSON integer of milliseconds between 0 and {int.MaxValue}.");
+        }
+
+        waitMs = value;
+        return null;
+    }
+
+    private static SignalsProblem? Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>Sets a parameter read once; <see langword="true"/> when it was already set.</summary>
+    private static bool Set(ref string? slot, string value)
+    {
+        if (slot is not null)
+        {
+            return true;
+        }
+
+        slot = value;
+        return false;
+    }
+
+    private static SignalsProblem Twice(string field) => SignalsProblem.InvalidRequest($"The field '{field}' is given more than once.");
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Signals.Samples.Chat.Model;
+using Signals.Testing;
+
+namespace Signals.EndToEnd.Tests;
+
+/// <summary>
+/// The sample's computed signal <c>chat:room-activity:{RoomId}</c> (<see cref="RoomActivity"/>, over a room's messages and participants)
+/// across two instances on one database: it reaches sync and SSE on the instance that did not write, and a stream that resumes after
+/// missing an input's change sees it moved.
+/// </summary>
+/// <param name="instances">The two instances.</param>
+public abstract class ComputedSignalTests(TwoInstances instances)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_input_change_on_A_moves_the_computed_key_over_SSE_and_long_poll_sync_on_B()
+    {
+        string room = await CreateRoomAsync(instances.A, "Computed live");
+        SignalKey activity = RoomActivity.Keys.RoomActivity(room);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [activity], deadline.Token);
+        Task<HttpResponseMessage> longPoll = instances.B.Http.PostAsJsonAsync(
+            "/signals/sync", new { known = new Dictionary<string, long> { [activity.Value] = 0 }, wait = 20_000 }, JsonSerializerOptions.Web, Cancel);
+
+        await JoinAsync(instances.A, room, "ada");
+
+        SignalEvents.SignalEvent streamed = await onB.NextSignalAsync();
+        Assert.Equal(activity.Value, streamed.Key);
+        Assert.True(streamed.Version > 0);
+        using HttpResponseMessage synced = await longPoll.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        JsonObject json = (await synced.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+        Assert.True((long)json["changed"]![activity.Value]!["version"]! >= streamed.Version);
+
+        // Another input of the same room moves it again, to a version above its input's (its own outbox row, drawn after the input's).
+        await PostAsync(instances.A, room, "hello");
+        SignalEvents.SignalEvent again = await onB.NextSignalAsync();
+        Assert.True(again.Version > streamed.Version, $"The computed key went from {streamed.Version} to {again.Version}.");
+    }
+
+    [Fact]
+    public async Task A_stream_resumed_on_B_after_a_missed_input_change_sees_the_computed_key_changed()
+    {
+        string room = await CreateRoomAsync(instances.A, "Computed resume");
+        SignalKey activity = RoomActivity.Keys.RoomActivity(room);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        long seenOnA;
+        await using (SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [activity], deadline.Token))
+        {
+            await JoinAsync(instances.A, room, "ada");
+            seenOnA = (await onA.NextSignalAsync()).Version;
+        }
+
+        // Away: a message (an input) changes; the client resumes on B with the last id it saw on A.
+        await PostAsync(instances.A, room, "while you were away");
+        await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [activity], deadline.Token, lastEventId: seenOnA);
+        SignalEvents.SignalEvent missed = await onB.NextSignalAsync();
+        Assert.Equal(activity.Value, missed.Key);
+        Assert.True(missed.Version > seenOnA, $"B replayed {missed.Version}, at or before the cursor {seenOnA}.");
+    }
+
+    [Fact]
+    public async Task The_catalog_lists_the_computed_signal_with_its_inputs()
+    {
+        JsonObject catalog = (await instances.B.Http.GetFromJsonAsync<JsonObject>("/signals/catalog", Cancel))!;
+
+        JsonNode entry = catalog["signals"]!.AsArray().Single(s => (string)s!["pattern"]! == "chat:room-activity:{RoomId}")!;
+        Assert.Equal("computed", (string)entry["kind"]!);
+        Assert.Equal(["chat:room:{RoomId}", "chat:participants:{RoomId}"], entry["inputs"]!.AsArray().Select(i => (string)i!));
+    }
+
+    private static async Task<string> CreateRoomAsync(ChatInstance instance, string prefix)
+    {
+        string name = $"{prefix} {Guid.NewGuid():N}";
+        using HttpResponseMessage created = await instance.Http.PostAsJsonAsync("/api/rooms", new { name }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (string)(await created.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["id"]!;
+    }
+
+    private static async Task JoinAsync(ChatInstance instance, string room, string participant)
+    {
+        using HttpResponseMessage joined = await instance.Http.PutAsJsonAsync($"/api/rooms/{room}/participants/{participant}", new { name = participant }, Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, joined.StatusCode);
+    }
+
+    private static async Task PostAsync(ChatInstance instance, string room, string text)
+    {
+        using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+    }
+}
+
+/// <summary>The computed signal across instances on PostgreSQL (<c>LISTEN/NOTIFY</c>).</summary>
+/// <param name="instances">Two instances on one PostgreSQL database.</param>
+public sealed class ComputedSignalOnPostgreSqlTests(PostgreSqlTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<PostgreSqlTwoInstances>;
+
+/// <summary>The computed signal across instances on one SQLite file (each instance's polling dispatcher).</summary>
+/// <param name="instances">Two instances on one SQLite file.</param>
+public sealed class ComputedSignalOnSqliteTests(SqliteTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<SqliteTwoInstances>;
