@@ -87,10 +87,12 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
     [Fact]
     public async Task Cursor_form_poll_on_B_from_a_cursor_of_A_reports_only_the_key_A_changed_since()
     {
-        string changed = ChatMessage.Keys.Room("random").Value;
+        // A room of its own: another test of the class posts to "random", and B may still be applying that when this one polls.
+        string room = $"cursor-{Guid.NewGuid():N}"[..15];
+        string changed = ChatMessage.Keys.Room(room).Value;
         string quiet = ChatMessage.Keys.Room("nobody-posts-here").Value;
         string[] keys = [changed, quiet];
-        await PostAsync(instances.A, "random", "before");
+        await PostAsync(instances.A, room, "before");
 
         // Poll A until its answer is empty: the cursor then covers the change above (a cursor stays below a version that has not
         // settled yet, so the first answers may repeat it).
@@ -109,7 +111,7 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         Task<JsonObject> pending = PostChangesAsync(instances.B, new { keys, cursor, waitMs = 20_000 }, deadline.Token);
         await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
         Assert.False(pending.IsCompleted, "The long-poll answered before anything changed.");
-        await PostAsync(instances.A, "random", "cursor form");
+        await PostAsync(instances.A, room, "cursor form");
         answer = await pending.WaitAsync(deadline.Token);
 
         Assert.Null(answer["reset"]);

@@ -6,6 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Signals.AspNetCore.Authorization;
 using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
+using SyncResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Signals.Protocol.SyncResponse>,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.EmptyHttpResult>;
 
 namespace Signals.AspNetCore.Endpoints;
 
@@ -117,21 +121,10 @@ internal static class SyncEndpoint
             }
         }
 
-        IReadOnlyDictionary<SignalKey, SyncChange> changed;
-        long highest;
-        long settled;
-        try
+        (Diff diff, SyncResult? stop) = await ReadDiffAsync(context, services, known, admitted, source).ConfigureAwait(false);
+        if (stop is not null)
         {
-            settled = hub.SettledCursor;
-            (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            return TypedResults.Empty;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return Unreadable(context, services, exception);
+            return stop;
         }
 
         TimeSpan wait = TimeSpan.FromMilliseconds(request.WaitMs ?? request.Wait ?? 0);
@@ -140,7 +133,7 @@ internal static class SyncEndpoint
             wait = options.MaxLongPollWait;
         }
 
-        if (changed.Count == 0 && wait > TimeSpan.Zero)
+        if (diff.Changed.Count == 0 && wait > TimeSpan.Zero)
         {
             using var waitSource = CancellationTokenSource.CreateLinkedTokenSource(aborted, services.Stopping);
             try
@@ -174,27 +167,19 @@ internal static class SyncEndpoint
                 return Unreadable(context, services, exception);
             }
 
-            try
+            (diff, stop) = await ReadDiffAsync(context, services, known, admitted, source).ConfigureAwait(false);
+            if (stop is not null)
             {
-                settled = hub.SettledCursor;
-                (changed, highest) = await DiffAsync(hub, known, admitted, source, aborted).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                return TypedResults.Empty;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                return Unreadable(context, services, exception);
+                return stop;
             }
         }
 
         var response = new SyncResponse
         {
-            Changed = changed,
-            Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : highest),
+            Changed = diff.Changed,
+            Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : diff.Highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
-            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(settled, highest, highestKnown, admitted.Tenant is not null) : null,
+            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(diff.Settled, diff.Highest, highestKnown, admitted.Tenant is not null) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
@@ -219,6 +204,30 @@ internal static class SyncEndpoint
         SignalsEndpointLog.VersionsUnreadable(services.Logger, exception);
         context.Response.Headers.RetryAfter = "1";
         return services.Reject(Name, SignalsProblem.VersionsUnreadable());
+    }
+
+    /// <summary>
+    /// Reads the settled cursor, then the versions (<see cref="DiffAsync"/>); or the answer to give instead: none when the client went
+    /// away, 503 when the versions of keys the hub does not hold cannot be read now.
+    /// </summary>
+    private static async Task<(Diff Diff, SyncResult? Stop)> ReadDiffAsync(
+        HttpContext context, SignalsEndpointServices services, IReadOnlyList<long> known, AdmittedKeys keys, string source)
+    {
+        try
+        {
+            long settled = services.Hub.SettledCursor;
+            (IReadOnlyDictionary<SignalKey, SyncChange> changed, long highest) =
+                await DiffAsync(services.Hub, known, keys, source, context.RequestAborted).ConfigureAwait(false);
+            return (new Diff(changed, highest, settled), null);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return (default, TypedResults.Empty);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return (default, Unreadable(context, services, exception));
+        }
     }
 
     /// <summary>
@@ -248,4 +257,7 @@ internal static class SyncEndpoint
 
         return (changed ?? (IReadOnlyDictionary<SignalKey, SyncChange>)ReadOnlyDictionary<SignalKey, SyncChange>.Empty, highest);
     }
+
+    /// <summary>What a sync answers: the keys that differ, the highest current version among the keys, and the settled cursor read before them.</summary>
+    private readonly record struct Diff(IReadOnlyDictionary<SignalKey, SyncChange> Changed, long Highest, long Settled);
 }

@@ -5,7 +5,7 @@ namespace Signals.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL server in a Docker container, started by Testcontainers (<see cref="PostgreSqlContainer"/>) with the same
-/// settings as <see cref="LocalPostgresServer"/> (<c>max_connections=200</c>, durability off). Disposing it removes the container.
+/// settings as <see cref="LocalPostgresServer"/> (<c>max_connections=400</c>, durability off). Disposing it removes the container.
 /// </summary>
 /// <remarks>
 /// The image is <c>SIGNALS_TEST_POSTGRES_IMAGE</c>, else <see cref="DefaultImage"/> (the major version of the local binaries the
@@ -44,7 +44,7 @@ public sealed class ContainerPostgresServer : IPostgresServer
     {
         string image = Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } configured ? configured : DefaultImage;
         PostgreSqlContainer container = new PostgreSqlBuilder(image)
-            .WithCommand("-c", "max_connections=200", "-c", "fsync=off", "-c", "full_page_writes=off")
+            .WithCommand("-c", "max_connections=400", "-c", "fsync=off", "-c", "full_page_writes=off")
             .Build();
         try
         {

@@ -206,7 +206,7 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
     {
         string serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=200{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=400{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
 
         // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.
