@@ -92,6 +92,11 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         string changed = ChatMessage.Keys.Room(room).Value;
         string quiet = ChatMessage.Keys.Room("nobody-posts-here").Value;
         string[] keys = [changed, quiet];
+        using (HttpResponseMessage created = await instances.A.Http.PostAsJsonAsync("/api/rooms", new { name = room }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
         await PostAsync(instances.A, room, "before");
 
         // Poll A until its answer is empty: the cursor then covers the change above (a cursor stays below a version that has not
