@@ -10,7 +10,7 @@ public sealed class CursorFormTests
     [Theory]
     [InlineData(SignalsClientMode.LongPoll)]
     [InlineData(SignalsClientMode.Polling)]
-    public async Task Polls_send_the_cursor_after_the_first_sync_and_deliver_every_change(SignalsClientMode mode)
+    public async Task Sync_modes_deliver_every_change_without_the_event_stream_polling_from_the_cursor_after_the_first_sync(SignalsClientMode mode)
     {
         using CancellationTokenSource deadline = Await.Deadline();
         await using ClientHarness harness = await ClientHarness.StartAsync(ClientKind.Http, o => o.Mode = mode);
@@ -23,7 +23,8 @@ public sealed class CursorFormTests
         SignalVersion general = await harness.Server.ChangeAsync("chat:room:general");
         await watcher.UntilAsync("chat:room:general", general.Version);
 
-        // One key-list sync at the start (its answer offers the cursor form), then only polls from the cursor.
+        // No event stream; one key-list sync at the start (its answer offers the cursor form), then only polls from the cursor.
+        Assert.Empty(harness.Server.RequestsTo("GET", "/signals/events"));
         Assert.Single(harness.Server.RequestsTo("POST", "/signals/sync"));
         Assert.True(harness.Server.RequestsTo("POST", "/signals/changes").Count() >= 2);
         watcher.AssertMonotonic();

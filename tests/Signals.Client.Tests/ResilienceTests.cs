@@ -137,27 +137,6 @@ public sealed class ResilienceTests
         await watcher.DisposeAsync();
     }
 
-    [Theory]
-    [InlineData(SignalsClientMode.LongPoll)]
-    [InlineData(SignalsClientMode.Polling)]
-    public async Task Sync_modes_deliver_changes_without_the_event_stream(SignalsClientMode mode)
-    {
-        using CancellationTokenSource deadline = Await.Deadline();
-        await using ClientHarness harness = await ClientHarness.StartAsync(ClientKind.Http, o => o.Mode = mode);
-        SignalVersion first = await harness.Server.ChangeAsync("chat:room:general");
-        await using var watcher = new Watcher(harness.Client, deadline.Token, "chat:room:general", "chat:room:random");
-        await watcher.UntilAsync("chat:room:general", first.Version);
-
-        SignalVersion random = await harness.Server.ChangeAsync("chat:room:random");
-        await watcher.UntilAsync("chat:room:random", random.Version);
-        SignalVersion general = await harness.Server.ChangeAsync("chat:room:general");
-        await watcher.UntilAsync("chat:room:general", general.Version);
-
-        Assert.Empty(harness.Server.RequestsTo("GET", "/signals/events"));
-        Assert.NotEmpty(harness.Server.RequestsTo("POST", "/signals/sync"));
-        watcher.AssertMonotonic();
-    }
-
     [Fact]
     public async Task Reset_event_makes_the_watch_sync_in_full_and_resume_from_the_servers_position()
     {
