@@ -31,6 +31,11 @@ internal sealed class ChatInstance : IAsyncDisposable
     /// <param name="settings">More configuration, as <c>--Section:Key value</c> pairs.</param>
     public static async Task<ChatInstance> StartAsync(string instanceId, ChatStorage storage, CancellationToken cancellationToken, params string[] settings)
     {
+        if (storage.Environment is { Count: > 0 })
+        {
+            throw new ArgumentException("An instance in the test process reads the test process's environment: start a ChatProcess for storage chosen by environment variables.", nameof(storage));
+        }
+
         List<string> args =
         [
             "--urls", "http://127.0.0.1:0",

@@ -41,6 +41,11 @@ internal sealed class ChatProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        foreach ((string name, string value) in storage.Environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException("The chat sample did not start.");
         process.OutputDataReceived += static (_, _) => { };
         process.ErrorDataReceived += static (_, _) => { };
