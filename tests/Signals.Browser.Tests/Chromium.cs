@@ -21,7 +21,7 @@ public sealed class Chromium : IAsyncLifetime
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException(
-                $"Chromium was not found at {ExecutablePath}. Install Debian's package (apt-get install chromium; .ci/run does) or set SIGNALS_CHROMIUM to a Chromium executable.");
+                $"Chromium was not found at {ExecutablePath}. Install Debian's package (apt-get install chromium; ./test.sh installs it) or set SIGNALS_CHROMIUM to a Chromium executable.");
         }
 
         // Generous bounds for a loaded 2-core machine: they catch what never happens, not what is slow.
