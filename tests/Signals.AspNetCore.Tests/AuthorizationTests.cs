@@ -176,6 +176,8 @@ public sealed class AuthorizationTests
         {
             (HttpMethod.Post, "/signals/sync", "/signals/sync", """{"known": {"secret:plan": 0}}"""),
             (HttpMethod.Get, "/signals/events?key=secret:plan", "/signals/events?key=secret:ghost", null),
+            (HttpMethod.Post, "/signals/changes", "/signals/changes", """{"keys": ["secret:plan"]}"""),
+            (HttpMethod.Get, "/signals/changes?key=secret:plan", "/signals/changes?key=secret:ghost", null),
             (HttpMethod.Get, "/signals/values/secret:plan", "/signals/values/secret:ghost", null),
         })
         {

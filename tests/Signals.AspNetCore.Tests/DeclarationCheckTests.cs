@@ -58,6 +58,8 @@ public sealed class DeclarationCheckTests
             (HttpMethod.Post, "/signals/sync", JsonSerializer.Serialize(new { known = new Dictionary<string, long> { ["shop:orders"] = 0, [key] = 0 } })),
             (HttpMethod.Post, "/reality/sync", JsonSerializer.Serialize(new { known = new Dictionary<string, long> { [key] = 0 } })),
             (HttpMethod.Get, $"/signals/events?key=shop:orders&key={Uri.EscapeDataString(key)}", null),
+            (HttpMethod.Post, "/signals/changes", JsonSerializer.Serialize(new { keys = new[] { "shop:orders", key } })),
+            (HttpMethod.Get, $"/signals/changes?key=shop:orders&key={Uri.EscapeDataString(key)}", null),
             (HttpMethod.Get, $"/signals/values/{escaped}", null),
             (HttpMethod.Put, $"/signals/values/{escaped}", "{}"),
             (HttpMethod.Delete, $"/signals/values/{escaped}", null),
@@ -109,8 +111,11 @@ public sealed class DeclarationCheckTests
             (HttpMethod.Post, "/signals/sync", """{"known": {"KEY": 0}}"""),
             (HttpMethod.Post, "/reality/sync", """{"known": {"KEY": 0}}"""),
             (HttpMethod.Get, "/signals/events?key=KEY", null),
+            (HttpMethod.Post, "/signals/changes", """{"keys": ["KEY"]}"""),
+            (HttpMethod.Get, "/signals/changes?key=KEY", null),
             (HttpMethod.Get, "/signals/values/KEY", null),
             (HttpMethod.Put, "/signals/values/KEY", "{}"),
+            (HttpMethod.Delete, "/signals/values/KEY", null),
         })
         {
             // secret:order:{Id} is an Int32: 42 is a key of it, abc is not.
