@@ -16,7 +16,7 @@ using Signals.Protocol;
 namespace Signals.EndToEnd.Tests;
 
 /// <summary>
-/// A new app whose database has no Signals schema yet, over real HTTP: sync, events and values answer 503 problem+json with
+/// A new app whose database has no Signals schema yet, over real HTTP: sync (both forms), events and values answer 503 problem+json with
 /// <c>Retry-After</c> (not an empty "nothing changed"), the health endpoint is Unhealthy, and once the schema is created — the
 /// PostgreSQL script, or <c>EnsureCreated()</c> on SQLite — both recover by themselves. The 503 comes after authorization and the key
 /// checks: a refused caller hears nothing of the outage.
@@ -121,6 +121,11 @@ public sealed class MissingSchemaTests(PostgresServer server)
             await AssertUnavailableAsync(sync);
         }
 
+        using (HttpResponseMessage changes = await ChangesAsync(http))
+        {
+            await AssertUnavailableAsync(changes);
+        }
+
         using (HttpResponseMessage events = await http.GetAsync("/signals/events?key=chat:rooms", HttpCompletionOption.ResponseHeadersRead, Cancel))
         {
             await AssertUnavailableAsync(events);
@@ -140,6 +145,12 @@ public sealed class MissingSchemaTests(PostgresServer server)
         {
             Assert.Equal(HttpStatusCode.OK, sync.StatusCode);
             Assert.NotNull((await sync.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["changed"]);
+        }
+
+        using (HttpResponseMessage changes = await ChangesAsync(http))
+        {
+            Assert.Equal(HttpStatusCode.OK, changes.StatusCode);
+            Assert.NotNull((await changes.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["cursor"]);
         }
 
         using (HttpResponseMessage value = await http.GetAsync("/signals/values/counter:clicks", Cancel))
@@ -173,6 +184,9 @@ public sealed class MissingSchemaTests(PostgresServer server)
 
     private static Task<HttpResponseMessage> SyncAsync(HttpClient http)
         => http.PostAsJsonAsync("/signals/sync", new { known = new Dictionary<string, long> { ["chat:rooms"] = 0 } }, Cancel);
+
+    private static Task<HttpResponseMessage> ChangesAsync(HttpClient http)
+        => http.PostAsJsonAsync("/signals/changes", new { keys = new[] { "chat:rooms" } }, Cancel);
 
     private static async Task WaitForHealthAsync(HttpClient http, HttpStatusCode status, string body)
     {
