@@ -10,7 +10,8 @@ namespace Signals.EntityFrameworkCore.Tests;
 /// <summary>
 /// Functional updates of value signals on the EF Core store, on PostgreSQL and on a SQLite file: compare-and-set on the version
 /// (<see cref="ISignalValueStore.TrySetAsync"/>) refuses a stale version and writes nothing, and <c>UpdateAsync</c> from 16 concurrent
-/// updaters on two instances loses no update.
+/// updaters on two instances loses no update; stored data that is not the type (another writer's, an older shape) fails a typed read
+/// or update with <see cref="SignalValueFormatException"/> and is left as it was.
 /// </summary>
 public sealed class ValueUpdateTests(PostgresServer server)
 {
@@ -81,6 +82,24 @@ public sealed class ValueUpdateTests(PostgresServer server)
         await using SignalsTestApp app = await SignalsTestApp.StartInMemoryAsync("valuecad", root, Fast);
 
         await AssertCompareAndDeleteAsync(app, () => app.WithContextAsync(async context => await context.Outbox.CountAsync(Cancel)));
+    }
+
+    [Fact]
+    public async Task Typed_reads_and_updates_of_stored_data_that_is_not_the_type_fail_clearly_and_write_nothing_on_postgres()
+    {
+        string db = await TestDatabase.CreateAsync(server, "valuebad");
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db);
+
+        await AssertBadStoredDataAsync(app, async () => (await TestDatabase.ReadOutboxAsync(db)).Count);
+    }
+
+    [Fact]
+    public async Task Typed_reads_and_updates_of_stored_data_that_is_not_the_type_fail_clearly_and_write_nothing_on_sqlite()
+    {
+        using SqliteTestDatabase db = await SqliteTestDatabase.CreateAsync("valuebad");
+        await using SignalsTestApp app = await SignalsTestApp.StartSqliteAsync(db.ConnectionString, Fast);
+
+        await AssertBadStoredDataAsync(app, async () => (await db.ReadOutboxAsync()).Count);
     }
 
     private static async Task AssertNoUpdateLostAsync(SignalsTestApp first, SignalsTestApp second, Func<Task<int>> outboxRowsOfTally)
@@ -162,6 +181,31 @@ public sealed class ValueUpdateTests(PostgresServer server)
         Assert.False(await store.TryDeleteAsync(Tally, second.Version, Cancel));
         Assert.Equal(3, await outboxRows());
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TryDeleteAsync(Tally, -1, Cancel));
+    }
+
+    private static async Task AssertBadStoredDataAsync(SignalsTestApp app, Func<Task<int>> outboxRows)
+    {
+        ISignalValueStore store = app.Services.GetRequiredService<ISignalValueStore>();
+        SignalValue<JsonElement> stored = await store.SetAsync(Tally, Json("""{"marks":"not a list"}"""), Cancel);
+
+        // The typed read names the key, its version, the type and where the JSON went wrong, instead of a bare JsonException.
+        SignalValueFormatException read = await Assert.ThrowsAsync<SignalValueFormatException>(
+            async () => await store.GetAsync(Tally, static () => new TallyValue([]), Cancel));
+        Assert.Equal(Tally, read.Key);
+        Assert.Equal(stored.State, read.State);
+        Assert.Equal(typeof(TallyValue), read.ValueType);
+        Assert.Contains($"'{Tally.Value}' (version {stored.Version})", read.Message, StringComparison.Ordinal);
+        Assert.Contains("Path: $.marks", read.Message, StringComparison.Ordinal);
+
+        SignalValueFormatException update = await Assert.ThrowsAsync<SignalValueFormatException>(
+            async () => await store.UpdateAsync(Tally, static () => new TallyValue([]), static current => current with { Marks = [.. current.Marks, "x"] }, Cancel));
+        Assert.Equal(stored.State, update.State);
+
+        // Nothing was written: the data and its version are as they were, and no outbox row was added.
+        SignalValue<JsonElement> after = (await store.GetAsync(Tally, Cancel))!;
+        Assert.Equal(stored.State, after.State);
+        Assert.Equal("""{"marks":"not a list"}""", JsonSerializer.Serialize(after.Value));
+        Assert.Equal(1, await outboxRows());
     }
 
     private static void Fast(SignalsOutboxOptions options) => options.PollInterval = TimeSpan.FromMilliseconds(50);
