@@ -273,6 +273,7 @@ internal sealed class CommitToEventScenario : Scenario
                 $"instance B: {Keys / KeysPerStream} SSE streams × {KeysPerStream} keys, read with SseParser; both instances in the harness process",
                 "latency: from the SaveChanges call on A to the first parsed event on B with the commit's version (read from the outbox) or a later one; it includes the commit",
                 "event after commit: commit → event p50 minus SaveChanges p50 of the same run, what delivery adds once the save has returned",
+                "the tail: SaveChanges p99 and B's dispatcher lag p99 beside commit → event p99 say whether the slowest events were slow commits, slow reads on B, or slow delivery after publication",
                 "where it goes, from instance B's signals.dispatcher.lag (outbox row written on A → published in B's hub, the rest of A's commit included): commit → published on B ≈ lag p50 − SaveChanges p50 (A's pg_notify, B's listener, B's read); published → parsed ≈ commit → event p50 − lag p50 (B's hub, the SSE write, loopback HTTP, the client's parse); differences of medians, so approximate",
                 $"raw NOTIFY: {count:N0} pg_notify calls (autocommit) at the same rate from one connection to a LISTEN connection in a WaitAsync loop",
                 .. redis is null
@@ -295,6 +296,8 @@ internal sealed class CommitToEventScenario : Scenario
                 new Figure("outbox row written → published on B p50 (B's dispatcher lag)", lagP50, "ms"),
                 new Figure("≈ commit → published on B (wake-up and read), p50", lagP50 - saveP50, "ms"),
                 new Figure("≈ published on B → event parsed (hub, SSE write, client), p50", s.P50 - lagP50, "ms"),
+                new Figure("SaveChanges p99 (on A)", signals.Saves.Percentile(99), "ms"),
+                new Figure("outbox row written → published on B p99 (B's dispatcher lag)", signals.LagOnB.Percentile(99), "ms"),
                 .. redis is null ? (Figure[])[] : RedisFigures(redis),
             ]);
     }
