@@ -12,6 +12,12 @@ internal static class TypeScriptTool
     /// <summary>The folder of the pinned install (<c>package.json</c>, <c>tsconfig.json</c>, <c>node_modules</c>).</summary>
     public static readonly string Folder = Path.Combine(RepositoryPaths.Root, "tests", "Signals.AspNetCore.Tests", "TypeScript");
 
+    /// <summary>
+    /// One install at a time: test classes run in parallel, and on a fresh clone each would start its own <c>npm ci</c> into the same
+    /// <c>node_modules</c>, one deleting and rewriting <c>tsc</c> while another runs it (ETXTBSY, or files missing).
+    /// </summary>
+    private static readonly SemaphoreSlim Installing = new(1, 1);
+
     /// <summary>Runs <c>tsc</c> with the arguments, after installing it if needed; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunTscAsync(params string[] arguments)
     {
@@ -58,16 +64,27 @@ internal static class TypeScriptTool
         return (process.ExitCode, await output + await errors);
     }
 
-    /// <summary>Runs <c>npm ci</c> unless the pinned TypeScript is installed already (its lock file is npm's record of what it installed).</summary>
+    /// <summary>
+    /// Runs <c>npm ci</c> unless the pinned TypeScript is installed already (its lock file is npm's record of what it installed); a
+    /// caller arriving during another's install waits for it.
+    /// </summary>
     private static async Task InstallAsync()
     {
-        string installed = Path.Combine(Folder, "node_modules", ".package-lock.json");
-        if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json")))
+        await Installing.WaitAsync(TestContext.Current.CancellationToken);
+        try
         {
-            return;
-        }
+            string installed = Path.Combine(Folder, "node_modules", ".package-lock.json");
+            if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(Folder, "package-lock.json")))
+            {
+                return;
+            }
 
-        (int exitCode, string output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], Folder, TimeSpan.FromMinutes(5));
-        Assert.True(exitCode == 0, $"npm ci failed (exit code {exitCode}):\n{output}");
+            (int exitCode, string output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", Folder], Folder, TimeSpan.FromMinutes(5));
+            Assert.True(exitCode == 0, $"npm ci failed (exit code {exitCode}):\n{output}");
+        }
+        finally
+        {
+            Installing.Release();
+        }
     }
 }
