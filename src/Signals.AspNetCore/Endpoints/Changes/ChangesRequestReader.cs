@@ -162,7 +162,7 @@ internal static class ChangesRequestReader
             if (!StreamCursor.TryParse(cursorText, out StreamCursor parsed))
             {
                 return SignalsProblem.InvalidCursor(
-                    $"{cursorSource} must be the 'cursor' of an answer from this server: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}; got {SignalsProblem.Quote(cursorText)}.");
+                    $"{cursorSource} must be the 'cursor' of an answer from this server: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}, optionally followed by '.E' (the server's epoch, lowercase letters and digits); got {SignalsProblem.Quote(cursorText)}.");
             }
 
             cursor = parsed;
