@@ -78,6 +78,9 @@ public sealed class BadInputTests(BadInputTests.Host fixture) : IClassFixture<Ba
         { "cursor highest missing", "?key=a:b", "5-", SignalsProblemTypes.InvalidCursor, "\"5-\"" },
         { "cursor resume missing", "?key=a:b", "-5", SignalsProblemTypes.InvalidCursor, "\"-5\"" },
         { "cursor with three parts", "?key=a:b", "1-2-3", SignalsProblemTypes.InvalidCursor, "\"1-2-3\"" },
+        { "cursor with an empty epoch", "?key=a:b", "5.", SignalsProblemTypes.InvalidCursor, "\"5.\"" },
+        { "cursor with a malformed epoch", "?key=a:b", "5-6.AB-c", SignalsProblemTypes.InvalidCursor, "'.E' (the server's epoch" },
+        { "cursor with the epoch first", "?key=a:b", "ab12.5", SignalsProblemTypes.InvalidCursor, "\"ab12.5\"" },
         { "cursor with a space", "?key=a:b", "1- 2", SignalsProblemTypes.InvalidCursor, "Last-Event-ID" },
         { "cursor highest too large (query)", "?key=a:b&lastEventId=1-99999999999999999999", null, SignalsProblemTypes.InvalidCursor, "'lastEventId'" },
     };

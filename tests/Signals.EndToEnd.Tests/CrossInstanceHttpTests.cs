@@ -122,7 +122,7 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         Assert.Null(answer["reset"]);
         Assert.Equal([changed], answer["changed"]!.AsObject().Select(static p => p.Key));
         long version = (long)answer["changed"]![changed]!["version"]!;
-        Assert.True(version > long.Parse(cursor.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(version > long.Parse(SseEventId.Numbers(cursor).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<JsonObject> PostChangesAsync(ChatInstance instance, object body, CancellationToken cancellationToken)

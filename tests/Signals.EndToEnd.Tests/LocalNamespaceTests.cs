@@ -188,7 +188,7 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
             }
 
             SignalEvent signal = JsonSerializer.Deserialize<SignalEvent>(item.Data, JsonSerializerOptions.Web)!;
-            string[] parts = item.EventId!.Split('-');
+            string[] parts = SseEventId.Numbers(item.EventId).Split('-');
             long resume = long.Parse(parts[0], CultureInfo.InvariantCulture);
             long highest = parts.Length > 1 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : resume;
             if (match is null || match(signal))

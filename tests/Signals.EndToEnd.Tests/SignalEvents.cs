@@ -28,7 +28,7 @@ internal static class SignalEvents
             if (item.EventType == "signal")
             {
                 SignalEvent signal = JsonSerializer.Deserialize<SignalEvent>(item.Data, JsonSerializerOptions.Web)!;
-                string[] parts = item.EventId!.Split('-');
+                string[] parts = SseEventId.Numbers(item.EventId).Split('-');
                 long resume = long.Parse(parts[0], CultureInfo.InvariantCulture);
                 Assert.InRange(resume, 0, signal.Version);
                 if (parts.Length > 1)

@@ -15,7 +15,7 @@ internal static class ReadmeReport
     /// <summary>The subdirectory of the results that holds the earlier version's results, shown in a <c>before</c> column.</summary>
     public const string BeforeDirectory = "before";
 
-    private static readonly string[] Order = ["commit-to-event", "write-overhead", "write-cost", "sync", "fan-out"];
+    private static readonly string[] Order = ["commit-to-event", "write-overhead", "write-cost", "sync", "fan-out", "scale"];
 
     /// <summary>Rewrites the generated parts of the README.</summary>
     /// <param name="results">The results.</param>

@@ -23,7 +23,7 @@ namespace Signals.AspNetCore.Endpoints;
 /// express a comment, so the heartbeat (<c>: ping</c>) is written to the response body by the event source itself, while the
 /// formatter waits for its next item: <see cref="SseFormatter"/> writes and flushes each event before it asks for the next one,
 /// so the two never write at once and a ping never lands inside an event.</para>
-/// <para>An event id is <see cref="StreamCursor"/>: <c>C</c> or <c>C-H</c>. <c>C</c> is the resume cursor (the stream's
+/// <para>An event id is <see cref="StreamCursor"/>: <c>C</c> or <c>C-H</c>, then <c>.E</c> (the epoch). <c>C</c> is the resume cursor (the stream's
 /// <see cref="SignalSubscription.ResumeCursor"/>, at least the one it resumed from): it stays below a version that may still commit out
 /// of order, so a client resuming from it misses nothing (and may see a version again). <c>H</c>, sent when above <c>C</c>, is the
 /// highest version the client may have seen (on this stream or the ones it resumed). A stream resumed with <c>H</c> above 0 first
@@ -32,7 +32,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// would otherwise send a key's older version than the one the client saw there.</para>
 /// <para>A cursor below the hub's <see cref="SignalHub.ResumeFloor"/> (outbox retention compacted changes after it) is too old: the
 /// stream starts with <c>event: reset</c> (data <c>{"resumeFloor":N}</c>, no id), then sends the current state of every requested
-/// key, as for a new client; the client drops what it knew and resyncs.</para>
+/// key, as for a new client; the client drops what it knew and resyncs. So is a cursor whose epoch is not this deployment's
+/// (<see cref="SignalHub.Epoch"/>: it counts another database's changes); one without an epoch is taken as this deployment's.</para>
 /// <para>Event data is serialized with <see cref="SignalsJsonSerializerContext"/> and handed over as a string, so the app's JSON
 /// options cannot change the wire shape; each change is serialized once for all streams (<see cref="SignalEventDataCache"/>).</para>
 /// <para>An open stream holds as little as it can, since a server holds thousands of them: one iterator (its state is the stream's
@@ -88,6 +89,13 @@ internal static class EventsEndpoint
             return services.Reject(Name, problem);
         }
 
+        // A cursor of another deployment counts on another version line: start over, as for one below the resume floor.
+        bool foreign = resumed.IsForeign(services.Hub);
+        if (foreign)
+        {
+            resumed = default;
+        }
+
         // Another instance may have shown the client versions this one has not read yet: let it catch up first (bounded).
         if (resumed.Highest > 0)
         {
@@ -103,7 +111,7 @@ internal static class EventsEndpoint
 
         long after = resumed.Resume;
         long resumeFloor = services.Hub.ResumeFloor;
-        bool reset = after > 0 && after < resumeFloor;
+        bool reset = foreign || (after > 0 && after < resumeFloor);
         if (reset)
         {
             after = 0;
@@ -139,7 +147,7 @@ internal static class EventsEndpoint
         context.Response.Headers["X-Accel-Buffering"] = "no";
 
         SignalsEndpointLog.StreamOpened(services.Logger, keys.Stored.Count, after);
-        return TypedResults.ServerSentEvents(StreamAsync(context, subscription, keys, services, reset ? resumeFloor : null, new StreamCursor(after, resumed.Highest)));
+        return TypedResults.ServerSentEvents(StreamAsync(context, subscription, keys, services, reset ? resumeFloor : null, new StreamCursor(after, resumed.Highest, services.Hub.Epoch ?? resumed.Epoch)));
     }
 
     /// <summary>
@@ -210,7 +218,7 @@ internal static class EventsEndpoint
         return StreamCursor.TryParse(value, out cursor)
             ? null
             : SignalsProblem.InvalidCursor(
-                $"{source} must be the id of an event from this stream: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}; got {SignalsProblem.Quote(value)}.");
+                $"{source} must be the id of an event from this stream: 'C' or 'C-H', integers with 0 <= C <= H <= {long.MaxValue}, optionally followed by '.E' (the server's epoch, lowercase letters and digits); got {SignalsProblem.Quote(value)}.");
     }
 
     /// <summary>The stream: its parameters and locals are the stream's whole state.</summary>

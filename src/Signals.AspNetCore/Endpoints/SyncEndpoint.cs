@@ -179,7 +179,7 @@ internal static class SyncEndpoint
             Changed = diff.Changed,
             Mesh = SyncMesh.From(services.Mesh, admitted.Tenant is null ? hub.SettledCursor : diff.Highest),
             ServerTime = services.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
-            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(diff.Settled, diff.Highest, highestKnown, admitted.Tenant is not null) : null,
+            Cursor = offersCursor && !IsRealityForm(request) && !hub.IsStateless ? CursorAfter(diff.Settled, diff.Highest, highestKnown, admitted.Tenant is not null, hub.Epoch) : null,
         };
         return TypedResults.Json(response, SignalsJsonSerializerContext.Default.SyncResponse);
     }
@@ -190,12 +190,12 @@ internal static class SyncEndpoint
     /// <summary>
     /// The cursor of an answer, for the cursor form (<see cref="ChangesEndpoint"/>): the settled cursor read before the versions (every change
     /// of the keys up to it is in the answer or known to the client), at most the keys' highest version with tenancy; and the highest
-    /// version the client may now have.
+    /// version the client may now have; with the hub's epoch.
     /// </summary>
-    private static string CursorAfter(long settled, long highest, long highestKnown, bool tenant)
+    private static string CursorAfter(long settled, long highest, long highestKnown, bool tenant, string? epoch)
     {
         long resume = tenant ? Math.Min(settled, highest) : settled;
-        return new StreamCursor(resume, Math.Max(resume, Math.Max(highest, highestKnown))).ToString();
+        return new StreamCursor(resume, Math.Max(resume, Math.Max(highest, highestKnown)), epoch).ToString();
     }
 
     /// <summary>Answers 503 <c>source-unavailable</c> when the versions of keys the hub does not hold cannot be read now.</summary>

@@ -15,7 +15,7 @@ public static class SignalsSchema
     /// Gets the idempotent PostgreSQL script (<c>Schema/signals-postgresql.sql</c> in the package source) that creates the tables
     /// <c>modelBuilder.AddSignalsOutbox()</c> maps, with what <c>UsePostgreSql()</c> adds to them, under their default names
     /// (<see cref="SignalsTableNames"/>) in the connection's default schema: <c>signals_outbox</c> (with its id sequence and
-    /// transaction-id index), <c>signals_state</c>, <c>signals_values</c> and <c>signals_instances</c>.
+    /// transaction-id index), <c>signals_state</c>, <c>signals_values</c>, <c>signals_instances</c> and <c>signals_deployment</c>.
     /// </summary>
     /// <remarks>
     /// Every statement is <c>IF NOT EXISTS</c>, so running it again changes nothing; it creates exactly what EF Core migrations create

@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS signals_instances (
     CONSTRAINT "PK_signals_instances" PRIMARY KEY (id)
 );
 
+-- The identity of this deployment's version line: one row, written by the first dispatcher to start (a random epoch that every
+-- cursor the endpoints hand out carries, so a cursor from another database gets a reset).
+CREATE TABLE IF NOT EXISTS signals_deployment (
+    id integer NOT NULL,
+    epoch character varying(32) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT "PK_signals_deployment" PRIMARY KEY (id)
+);
+
 -- The dispatchers read new rows by transaction id.
 CREATE INDEX IF NOT EXISTS "IX_signals_outbox_xid" ON signals_outbox (xid);
 CREATE INDEX IF NOT EXISTS "IX_signals_state_xid" ON signals_state (xid);

@@ -44,4 +44,8 @@ internal static partial class Log
 
     [LoggerMessage(115, LogLevel.Debug, "The Signals schema of {Context} is still missing; retrying in {Delay}.")]
     public static partial void SchemaStillMissing(ILogger logger, string context, TimeSpan delay);
+
+    [LoggerMessage(125, LogLevel.Warning,
+        "The Signals table {Table} of {Context} is missing (apply the migration that adds it): cursors carry no epoch until the next start after it exists, so a cursor from another deployment is answered as one of this deployment.")]
+    public static partial void EpochTableMissing(ILogger logger, string context, string table);
 }

@@ -57,6 +57,8 @@ internal sealed class OutboxDispatcher<TContext>(
     ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
     where TContext : DbContext
 {
+    private bool _epochMissingLogged;
+
     /// <summary>Gets what the dispatcher is doing, for the health check.</summary>
     public OutboxDispatcherStatus Status { get; } = new(typeof(TContext).Name, time);
 
@@ -155,6 +157,9 @@ internal sealed class OutboxDispatcher<TContext>(
                 {
                     // Before the first read: a captured table whose triggers do not match the model would lose or fail writes.
                     await CheckCaptureAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
+
+                    // And before any cursor this instance hands out can count on its versions: which deployment's they are.
+                    await ReadEpochAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
                 }
 
                 var batch = new PublishBatch(hub, metrics, time, logger, late, detectLate: loaded);
@@ -218,6 +223,36 @@ internal sealed class OutboxDispatcher<TContext>(
         {
             (string[] captured, string[] notCaptured) = await CaptureCheck.RunAsync(lease.Context, provider.Capture, stoppingToken).ConfigureAwait(false);
             Status.CaptureChecked(captured, notCaptured);
+        }
+    }
+
+    /// <summary>
+    /// Gives the hub the epoch of the database's version line (<see cref="DeploymentEpoch"/>). A database whose schema predates
+    /// <c>signals_deployment</c> (its migration not applied yet) keeps working as before epochs: cursors carry none, and a warning says so.
+    /// </summary>
+    private async Task ReadEpochAsync(OutboxProvider provider, IServiceScopeFactory scopes, CancellationToken stoppingToken)
+    {
+        if (hub.Epoch is not null)
+        {
+            return;
+        }
+
+        ContextLease lease = await ContextLease.CreateAsync<TContext>(scopes, stoppingToken).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
+        {
+            try
+            {
+                hub.SetEpoch(await DeploymentEpoch.ReadOrCreateAsync(lease.Context, time, stoppingToken).ConfigureAwait(false));
+            }
+            catch (Exception exception) when (provider.IsMissingSchema(exception))
+            {
+                // Tried again before each first read until one succeeds; said once.
+                if (!_epochMissingLogged)
+                {
+                    _epochMissingLogged = true;
+                    Log.EpochTableMissing(logger, typeof(TContext).Name, SignalsTableNames.Deployment);
+                }
+            }
         }
     }
 

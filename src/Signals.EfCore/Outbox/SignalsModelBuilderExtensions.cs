@@ -12,19 +12,20 @@ public static class SignalsModelBuilderExtensions
     /// Maps the Signals tables into the model: <see cref="SignalOutboxEntry"/> to <c>signals_outbox</c> (so version bumps commit or roll
     /// back with the application's own data), <see cref="SignalStateEntry"/> to <c>signals_state</c> (versions compacted by retention)
     /// <see cref="SignalValueEntry"/> to <c>signals_values</c> (the EF Core value store) and <see cref="SignalInstanceEntry"/> to
-    /// <c>signals_instances</c> (the instances' heartbeats, <see cref="SignalMesh"/>); names in <see cref="SignalsTableNames"/>.
+    /// <c>signals_instances</c> (the instances' heartbeats, <see cref="SignalMesh"/>) and <see cref="SignalDeploymentEntry"/> to
+    /// <c>signals_deployment</c> (the epoch of the deployment's version line, which cursors carry); names in <see cref="SignalsTableNames"/>.
     /// </summary>
     /// <param name="modelBuilder">The model builder, usually the one passed to <see cref="DbContext.OnModelCreating(ModelBuilder)"/>.</param>
     /// <param name="configure">
     /// Optionally changes the outbox mapping after the defaults are applied (e.g. <c>b =&gt; b.ToTable("outbox", "signals")</c>); the
-    /// state, value and instance tables follow the outbox's schema. The dispatchers and stores read table and column names from the model, so
+    /// state, value, instance and deployment tables follow the outbox's schema. The dispatchers and stores read table and column names from the model, so
     /// renamed tables and columns keep working.
     /// </param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     /// <remarks>
     /// <para>
     /// The mapping is explicit (not a hidden model customizer) so that it shows up in migrations like any other entity: <c>dotnet ef
-    /// migrations add</c> picks the four tables up.
+    /// migrations add</c> picks the five tables up.
     /// </para>
     /// <para>
     /// The mapping is provider-neutral. A provider package adds what its database needs through a model convention that its
@@ -85,6 +86,14 @@ public static class SignalsModelBuilderExtensions
             instance.Property(e => e.StartedAt).HasColumnName("started_at");
             instance.Property(e => e.LastSeenAt).HasColumnName("last_seen_at");
             instance.Property(e => e.Health).HasColumnName("health").HasMaxLength(SignalInstanceEntry.HealthMaxLength).IsRequired();
+        });
+        modelBuilder.Entity<SignalDeploymentEntry>(deployment =>
+        {
+            deployment.ToTable(SignalsTableNames.Deployment, schema);
+            deployment.HasKey(e => e.Id);
+            deployment.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
+            deployment.Property(e => e.Epoch).HasColumnName("epoch").HasMaxLength(SignalDeploymentEntry.EpochMaxLength).IsRequired();
+            deployment.Property(e => e.CreatedAt).HasColumnName("created_at");
         });
         return modelBuilder;
     }

@@ -18,6 +18,9 @@ public static class SignalsTableNames
     /// <summary>The heartbeats of the app instances (the mesh): <c>signals_instances</c>.</summary>
     public const string Instances = "signals_instances";
 
+    /// <summary>The identity of the deployment's version line (the epoch cursors carry): <c>signals_deployment</c>.</summary>
+    public const string Deployment = "signals_deployment";
+
     /// <summary>Names the sequence of an outbox table's ids, on providers that draw them from one (PostgreSQL).</summary>
     /// <param name="outboxTable">The outbox table's name.</param>
     /// <returns><c>{outboxTable}_id_seq</c>, e.g. <c>signals_outbox_id_seq</c>.</returns>

@@ -139,6 +139,7 @@ public sealed class ChangesEndpointTests
     [InlineData("""{"keys": ["a:one"], "cursor": "abc"}""", SignalsProblemTypes.InvalidCursor, "'C' or 'C-H'")]
     [InlineData("""{"keys": ["a:one"], "cursor": "5-3"}""", SignalsProblemTypes.InvalidCursor, "0 <= C <= H")]
     [InlineData("""{"keys": ["a:one"], "cursor": "-1"}""", SignalsProblemTypes.InvalidCursor, "got \"-1\"")]
+    [InlineData("""{"keys": ["a:one"], "cursor": "5.Not-An-Epoch"}""", SignalsProblemTypes.InvalidCursor, "'.E' (the server's epoch")]
     [InlineData("""{"keys": ["a:one"], "cursor": 5}""", SignalsProblemTypes.InvalidCursor, "'cursor' string")]
     [InlineData("""{"keys": []}""", SignalsProblemTypes.InvalidRequest, "at least one key")]
     [InlineData("""{"cursor": "5"}""", SignalsProblemTypes.InvalidRequest, "'keys' is required")]

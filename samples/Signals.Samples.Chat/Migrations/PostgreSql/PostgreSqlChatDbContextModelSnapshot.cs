@@ -24,6 +24,27 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             modelBuilder.HasSequence("signals_outbox_id_seq");
 
+            modelBuilder.Entity("Signals.EntityFrameworkCore.SignalDeploymentEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Epoch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("epoch");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("signals_deployment", (string)null);
+                });
+
             modelBuilder.Entity("Signals.EntityFrameworkCore.SignalInstanceEntry", b =>
                 {
                     b.Property<string>("Id")

@@ -17,6 +17,27 @@ namespace Signals.Samples.Chat.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Signals.EntityFrameworkCore.SignalDeploymentEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Epoch")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("epoch");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("signals_deployment", (string)null);
+                });
+
             modelBuilder.Entity("Signals.EntityFrameworkCore.SignalInstanceEntry", b =>
                 {
                     b.Property<string>("Id")

@@ -23,7 +23,7 @@ namespace Signals.AspNetCore.Endpoints;
 /// be the same URL and a cache would serve it this answer again at once, for up to <c>max-age</c>. So every answer carries <c>live</c>, a
 /// number of 20-second periods since the Unix epoch, always above the request's own <c>live</c>; the client sends it back, which changes
 /// the URL. Clients answered together compute nothing themselves and send the same value, so their polls still collapse.</para>
-/// <para><b>ETag.</b> A weak tag of the answer's cursor and <c>live</c>: <c>W/"1850-1851.88412"</c>. An <c>If-None-Match</c> that matches
+/// <para><b>ETag.</b> A weak tag of the answer's cursor and <c>live</c>: <c>W/"1850-1851.3f9a0c1d2e4b5a69.88412"</c>. An <c>If-None-Match</c> that matches
 /// gets <c>304 Not Modified</c> (a cache revalidating a stale entry).</para>
 /// </remarks>
 internal static class ChangesCaching

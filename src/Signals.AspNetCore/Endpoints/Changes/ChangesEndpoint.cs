@@ -28,7 +28,9 @@ namespace Signals.AspNetCore.Endpoints;
 /// <para><b>Reset.</b> A cursor this instance cannot answer from gets <c>"reset": true</c> and the current version of every key (0 for one
 /// that never changed), for the client to replace what it knew: one below <see cref="SignalHub.ResumeFloor"/> (retention passed it, as the
 /// event stream's <c>event: reset</c>), and one ahead of every change the instance knows even after the catch-up wait (another
-/// deployment's, a restarted in-memory app's, or forged). A cursor that is not <c>C</c> or <c>C-H</c> is a 400 <c>invalid-cursor</c>.</para>
+/// deployment's, a restarted in-memory app's, or forged); and one whose epoch is not this deployment's (<see cref="SignalHub.Epoch"/>: it
+/// counts another database's changes), without waiting for it. A cursor without an epoch (from before epochs) is taken as this
+/// deployment's. A cursor that is not <c>C</c> or <c>C-H</c> (then optionally <c>.E</c>) is a 400 <c>invalid-cursor</c>.</para>
 /// <para><b>Caching.</b> The <c>GET</c> form's answer carries an <c>ETag</c> and <c>Cache-Control</c> (<see cref="ChangesCaching"/>) so that a
 /// shared cache collapses identical polls into one request here.</para>
 /// <para>With tenancy the answer's <c>C</c> is at most the highest version among the request's keys, so a tenant does not learn how far
@@ -114,7 +116,8 @@ internal static class ChangesEndpoint
             }
 
             StreamCursor? cursor = request.Cursor;
-            if (cursor is { Highest: > 0 } resumed && resumed.Highest > hub.SettledCursor)
+            bool foreign = cursor is { } given && given.IsForeign(hub);
+            if (!foreign && cursor is { Highest: > 0 } resumed && resumed.Highest > hub.SettledCursor)
             {
                 // The client saw a version this instance has not settled yet (another instance is ahead): let it catch up first (bounded).
                 await hub.WaitForSettledAsync(resumed.Highest, services.Options.CatchUpTimeout, aborted).ConfigureAwait(false);
@@ -124,7 +127,7 @@ internal static class ChangesEndpoint
             SyncResponse response;
             try
             {
-                response = await AnswerAsync(services, admitted!, cursor, wait, aborted).ConfigureAwait(false);
+                response = await AnswerAsync(services, admitted!, cursor, foreign, wait, aborted).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -151,13 +154,14 @@ internal static class ChangesEndpoint
     }
 
     private static async Task<SyncResponse> AnswerAsync(
-        SignalsEndpointServices services, AdmittedKeys keys, StreamCursor? cursor, TimeSpan wait, CancellationToken aborted)
+        SignalsEndpointServices services, AdmittedKeys keys, StreamCursor? cursor, bool foreign, TimeSpan wait, CancellationToken aborted)
     {
         SignalHub hub = services.Hub;
         long settled = hub.SettledCursor;
         Scope scope = cursor switch
         {
             null => Scope.Everything,
+            _ when foreign => Scope.Reset,
             { } c when c.Resume > settled || c.Highest > Math.Max(settled, hub.Cursor) || (c.Resume > 0 && c.Resume < hub.ResumeFloor) => Scope.Reset,
             _ => Scope.Since,
         };
@@ -173,14 +177,14 @@ internal static class ChangesEndpoint
                 // Nothing settled since the cursor, so none of the keys has a version above it that this answer could report.
                 if (wait <= TimeSpan.Zero || !await hub.WaitForSettledAsync(after + 1, wait, waitSource.Token).ConfigureAwait(false))
                 {
-                    return Answer(services, keys, [], [], settled, cursor!.Value, reset: false);
+                    return Answer(services, keys, [], [], settled, cursor!.Value with { Epoch = hub.Epoch ?? cursor.Value.Epoch }, reset: false);
                 }
             }
         }
         catch (OperationCanceledException) when (services.Stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             // The app is stopping: answer with what is known now rather than dropping the request.
-            return Answer(services, keys, [], [], settled, cursor!.Value, reset: false);
+            return Answer(services, keys, [], [], settled, cursor!.Value with { Epoch = hub.Epoch ?? cursor.Value.Epoch }, reset: false);
         }
 
         settled = hub.SettledCursor;
@@ -218,7 +222,7 @@ internal static class ChangesEndpoint
         // Every change of the keys up to the settled cursor read before the versions is in them. With tenancy, stay at or below the keys'
         // own versions, so the cursor does not tell how far the shared change feed moved.
         long resume = Math.Max(after, keys.Tenant is null ? settled : Math.Min(settled, highest));
-        var next = new StreamCursor(resume, Math.Max(resume, Math.Max(seen, highest)));
+        var next = new StreamCursor(resume, Math.Max(resume, Math.Max(seen, highest)), hub.Epoch);
         return Answer(services, keys, versions, changed, keys.Tenant is null ? settled : highest, next, scope == Scope.Reset);
     }
 
