@@ -36,7 +36,8 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// </remarks>
 internal sealed class PostgresCaptureDialect : CaptureDialect
 {
-    private const string Marker = "signals-capture:";
+    /// <summary>The prefix of the description in a trigger function's comment.</summary>
+    internal const string Marker = "signals-capture:";
 
     /// <summary>The transaction-local setting that marks a transaction whose triggers have bumped keys, holding the outbox id floor.</summary>
     private const string FloorSetting = "signals.capture_floor";
@@ -114,6 +115,12 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             $signals$
             """,
         };
+        if (table.Revision is null)
+        {
+            statements.AddRange(PostgresFirstRevisionCapture.CreateStatements(table, helpers));
+            return statements;
+        }
+
         foreach ((string name, string _, string[] sources) in Operations)
         {
             foreach (bool again in (bool[])[false, true])
@@ -146,7 +153,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         }
 
         // Revision 1's function, whose triggers the statements above replaced.
-        statements.Add($"DROP FUNCTION IF EXISTS {FirstRevisionFunctionName(table)}()");
+        statements.Add($"DROP FUNCTION IF EXISTS {PostgresFirstRevisionCapture.FunctionName(table)}()");
         return statements;
     }
 
@@ -159,7 +166,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         [
             .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP TRIGGER IF EXISTS {TriggerName(o.Name, again)} ON {target}"),
             .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP FUNCTION IF EXISTS {FunctionName(table, o.Name, again)}()"),
-            $"DROP FUNCTION IF EXISTS {FirstRevisionFunctionName(table)}()",
+            $"DROP FUNCTION IF EXISTS {PostgresFirstRevisionCapture.FunctionName(table)}()",
         ];
     }
 
@@ -187,7 +194,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
                 connection);
             command.Parameters.Add(new NpgsqlParameter { Value = FunctionName(table, Operations[0].Name, again: false) + "()" });
             command.Parameters.Add(new NpgsqlParameter { Value = Qualified(table.Schema, table.Table) });
-            command.Parameters.Add(new NpgsqlParameter { Value = FirstRevisionFunctionName(table) + "()" });
+            command.Parameters.Add(new NpgsqlParameter { Value = PostgresFirstRevisionCapture.FunctionName(table) + "()" });
             await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             string? comment = reader.IsDBNull(0) ? null : reader.GetString(0);
@@ -213,7 +220,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     }
 
     /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
-    private static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers)
+    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers)
         => string.Join(" || ", key.Select(part => part.Literal is { } literal ? Literal(literal) : Argument(part, $"{source}.{Quote(part.Column!)}", helpers)));
 
     /// <summary>The SQL expression that formats a column as <see cref="SignalKey.FormatArgument{T}(T)"/> and escapes it.</summary>
@@ -304,14 +311,13 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
 
     private static string TriggerName(string operation, bool again) => $"signals_capture_{operation}{(again ? "_again" : string.Empty)}";
 
-    /// <summary>Revision 1's one function for all three operations.</summary>
-    private static string FirstRevisionFunctionName(CapturedTable table) => Qualified(table.Schema, "signals_capture_" + table.Table);
-
     /// <summary><c>"schema"."name"</c>, <c>"name"</c>, or for an empty name the schema prefix (<c>"schema".</c> or nothing).</summary>
-    private static string Qualified(string? schema, string name)
+    internal static string Qualified(string? schema, string name)
         => name.Length == 0 ? (schema is null ? string.Empty : Quote(schema) + ".") : (schema is null ? Quote(name) : $"{Quote(schema)}.{Quote(name)}");
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary><c>"identifier"</c>, quotes doubled.</summary>
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary><c>'text'</c>, quotes doubled.</summary>
+    internal static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
