@@ -14,9 +14,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// per statement: the first capturing statement of a transaction inserts its keys and records the outbox sequence's last value in the
 /// transaction-local setting <c>signals.capture_floor</c>; a later statement of the same transaction skips the keys it already bumped,
 /// looked up by key above that floor on the outbox's (key, id) index, so a save of several statements bumps each key once per commit.
-/// Two helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
-/// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>, and <c>signals_key_too_long</c>) are created or replaced with every
-/// capture and never dropped. Each function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
+/// Three helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
+/// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>: a SQL function the planner inlines, one regular expression test per
+/// argument, calling the PL/pgSQL <c>signals_key_escaped</c> only for an empty argument or one to escape; and <c>signals_key_too_long</c>)
+/// are created or replaced with every capture and never dropped. Each function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,8 +25,9 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// cached plan, PL/pgSQL's included, so a trigger's statements are analysed and planned again on the first write of nearly every save.
 /// That cost grows with each statement and expression the trigger evaluates: one function per operation needs no <c>TG_OP</c> test; the
 /// <c>WHEN</c> clause (an expression the executor prepares, outside the plan cache) decides whether a statement needs the look-up of keys
-/// bumped earlier, whose anti-join is the costliest part to plan; and a key that cannot exceed <see cref="SignalKey.MaxByteCount"/> bytes
-/// is not measured.
+/// bumped earlier, whose anti-join is the costliest part to plan; a key that cannot exceed <see cref="SignalKey.MaxByteCount"/> bytes
+/// is not measured; and a text argument is escaped by an inlined expression, not a PL/pgSQL call per row (whose own statements
+/// <c>DISCARD ALL</c> would send to the planner again).
 /// </para>
 /// <para>
 /// Keys bumped in the transaction before its first capturing statement (by <c>InvalidateSignalsAsync</c> or the interceptor, for a computed
@@ -93,18 +95,21 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         var statements = new List<string>
         {
             $"""
-            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_escaped(argument text) RETURNS text
             LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$
             BEGIN
                 IF argument = '' THEN
                     RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';
                 END IF;
-                IF argument !~ '[%:\u0001-\u001f\u007f-\u009f]' THEN
-                    RETURN argument;
-                END IF;
                 RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\u0001-\u001f\u007f-\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)
                         FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));
             END
+            $signals$
+            """,
+            $"""
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
+            SELECT CASE WHEN argument !~ '^[^%:\u0001-\u001f\u007f-\u009f]+$' THEN {helpers}signals_key_escaped(argument) ELSE argument END
             $signals$
             """,
             $"""

@@ -12,7 +12,7 @@ using Signals.Samples.Chat.Model;
 namespace Signals.Samples.Chat.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlChatDbContext))]
-    [Migration("20261207070204_CaptureTriggersRevision2")]
+    [Migration("20261207071519_CaptureTriggersRevision2")]
     partial class CaptureTriggersRevision2
     {
         /// <inheritdoc />

@@ -88,7 +88,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"signals_capture_rooms\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
@@ -142,7 +144,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"signals_capture_messages\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
@@ -196,7 +200,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"signals_capture_participants\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
@@ -332,7 +338,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"signals_capture_rooms\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
@@ -352,7 +360,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("CREATE TRIGGER signals_capture_delete AFTER DELETE ON \"messages\" REFERENCING OLD TABLE AS signals_old FOR EACH STATEMENT EXECUTE FUNCTION \"signals_capture_messages\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
@@ -372,7 +382,9 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
             migrationBuilder.Sql("CREATE TRIGGER signals_capture_delete AFTER DELETE ON \"participants\" REFERENCING OLD TABLE AS signals_old FOR EACH STATEMENT EXECUTE FUNCTION \"signals_capture_participants\"()");
 
-            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    IF argument !~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN\n        RETURN argument;\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_escaped(argument text) RETURNS text\nLANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$\nBEGIN\n    IF argument = '' THEN\n        RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';\n    END IF;\n    RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\\u0001-\\u001f\\u007f-\\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)\n            FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));\nEND\n$signals$");
+
+            migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_argument(argument text) RETURNS text\nLANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$\nSELECT CASE WHEN argument !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN signals_key_escaped(argument) ELSE argument END\n$signals$");
 
             migrationBuilder.Sql("CREATE OR REPLACE FUNCTION signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$\nBEGIN\n    RAISE EXCEPTION 'A signal key is at most 512 UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';\nEND\n$signals$");
 
