@@ -8,26 +8,50 @@ using Npgsql;
 namespace Signals.EntityFrameworkCore.PostgreSql;
 
 /// <summary>
-/// PostgreSQL's capture triggers: per captured table one PL/pgSQL function and three <c>AFTER … FOR EACH STATEMENT</c> triggers (insert,
-/// update, delete) with transition tables, so a statement that writes 100,000 rows runs one <c>INSERT … SELECT DISTINCT</c> into the
-/// outbox, in the writer's transaction. A key the transaction has already bumped (same <c>xid</c>) is skipped, so a save of several
-/// statements bumps each key once per commit. Two helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
-/// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>, and <c>signals_key_too_long</c>) are created or replaced with every
-/// capture and never dropped. The function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
+/// PostgreSQL's capture triggers: per captured table and operation (insert, update, delete) two <c>AFTER … FOR EACH STATEMENT</c>
+/// triggers with transition tables, each calling a PL/pgSQL function of one <c>INSERT … SELECT DISTINCT</c> into the outbox, in the
+/// writer's transaction, so a statement that writes 100,000 rows runs one insert. The trigger's <c>WHEN</c> clause picks one of the two
+/// per statement: the first capturing statement of a transaction inserts its keys and records the outbox sequence's last value in the
+/// transaction-local setting <c>signals.capture_floor</c>; a later statement of the same transaction skips the keys it already bumped,
+/// looked up by key above that floor on the outbox's (key, id) index, so a save of several statements bumps each key once per commit.
+/// Three helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
+/// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>: a SQL function the planner inlines, one regular expression test per
+/// argument, calling the PL/pgSQL <c>signals_key_escaped</c> only for an empty argument or one to escape; and <c>signals_key_too_long</c>)
+/// are created or replaced with every capture and never dropped. Each function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
 /// </summary>
 /// <remarks>
-/// Transition tables need PostgreSQL 10 (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires no row
-/// trigger and bumps nothing.
+/// <para>
+/// Why this shape (docs/capture.md, "What it costs"): Npgsql resets a pooled connection with <c>DISCARD ALL</c>, which invalidates every
+/// cached plan, PL/pgSQL's included, so a trigger's statements are analysed and planned again on the first write of nearly every save.
+/// That cost grows with each statement and expression the trigger evaluates: one function per operation needs no <c>TG_OP</c> test; the
+/// <c>WHEN</c> clause (an expression the executor prepares, outside the plan cache) decides whether a statement needs the look-up of keys
+/// bumped earlier, whose anti-join is the costliest part to plan; a key that cannot exceed <see cref="SignalKey.MaxByteCount"/> bytes
+/// is not measured; and a text argument is escaped by an inlined expression, not a PL/pgSQL call per row (whose own statements
+/// <c>DISCARD ALL</c> would send to the planner again).
+/// </para>
+/// <para>
+/// Keys bumped in the transaction before its first capturing statement (by <c>InvalidateSignalsAsync</c> or the interceptor, for a computed
+/// key shared with an uncaptured entity) are not looked up: such a key can be bumped twice in one commit, which costs a version, not a
+/// change. Transition tables need PostgreSQL 10 (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires
+/// no row trigger and bumps nothing.
+/// </para>
 /// </remarks>
 internal sealed class PostgresCaptureDialect : CaptureDialect
 {
-    private const string Marker = "signals-capture:";
+    /// <summary>The prefix of the description in a trigger function's comment.</summary>
+    internal const string Marker = "signals-capture:";
 
-    private static readonly (string Name, string Operation, string[] Sources)[] Triggers =
+    /// <summary>The transaction-local setting that marks a transaction whose triggers have bumped keys, holding the outbox id floor.</summary>
+    private const string FloorSetting = "signals.capture_floor";
+
+    /// <summary>The longest argument, in UTF-8 bytes, of each bounded format (<see langword="null"/>: unbounded, measured in SQL).</summary>
+    private const int LongestBoundedArgument = 64;
+
+    private static readonly (string Name, string Operation, string[] Sources)[] Operations =
     [
-        ("signals_capture_insert", "INSERT", ["signals_new"]),
-        ("signals_capture_update", "UPDATE", ["signals_old", "signals_new"]),
-        ("signals_capture_delete", "DELETE", ["signals_old"]),
+        ("insert", "INSERT", ["signals_new"]),
+        ("update", "UPDATE", ["signals_old", "signals_new"]),
+        ("delete", "DELETE", ["signals_old"]),
     ];
 
     private PostgresCaptureDialect()
@@ -39,6 +63,10 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
 
     /// <inheritdoc/>
     public override string Name => "PostgreSQL";
+
+    /// <inheritdoc/>
+    /// <remarks>Revision 2: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.</remarks>
+    public override int? Revision => 2;
 
     /// <inheritdoc/>
     public override string? Unsupported(CaptureFormat format, IReadOnlyProperty property, CoreTypeMapping mapping)
@@ -62,31 +90,26 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     public override IReadOnlyList<string> CreateStatements(CapturedTable table)
     {
         string helpers = Qualified(table.OutboxSchema, string.Empty);
-        string function = FunctionName(table);
-        var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture, $"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $signals$\nBEGIN\n");
-        for (int i = 0; i < Triggers.Length; i++)
-        {
-            body.Append(i == 0 ? "    IF" : "    ELSIF").Append(CultureInfo.InvariantCulture, $" TG_OP = '{Triggers[i].Operation}' THEN\n");
-            AppendInsert(body, table, helpers, Triggers[i].Sources);
-        }
-
-        body.Append("    END IF;\n    RETURN NULL;\nEND\n$signals$");
+        string target = Qualified(table.Schema, table.Table);
+        string comment = Literal(Marker + table.ToJson());
         var statements = new List<string>
         {
             $"""
-            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_escaped(argument text) RETURNS text
             LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$
             BEGIN
                 IF argument = '' THEN
                     RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';
                 END IF;
-                IF argument !~ '[%:\u0001-\u001f\u007f-\u009f]' THEN
-                    RETURN argument;
-                END IF;
                 RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\u0001-\u001f\u007f-\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)
                         FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));
             END
+            $signals$
+            """,
+            $"""
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
+            SELECT CASE WHEN argument !~ '^[^%:\u0001-\u001f\u007f-\u009f]+$' THEN {helpers}signals_key_escaped(argument) ELSE argument END
             $signals$
             """,
             $"""
@@ -96,25 +119,60 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             END
             $signals$
             """,
-            body.ToString(),
-            $"COMMENT ON FUNCTION {function}() IS {Literal(Marker + table.ToJson())}",
         };
-        string target = Qualified(table.Schema, table.Table);
-        foreach ((string name, string operation, string[] sources) in Triggers)
+        if (table.Revision is null)
         {
-            string referencing = string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
-            statements.Add($"DROP TRIGGER IF EXISTS {name} ON {target}");
-            statements.Add($"CREATE TRIGGER {name} AFTER {operation} ON {target} REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()");
+            statements.AddRange(PostgresFirstRevisionCapture.CreateStatements(table, helpers));
+            return statements;
         }
 
+        foreach ((string name, string _, string[] sources) in Operations)
+        {
+            foreach (bool again in (bool[])[false, true])
+            {
+                string function = FunctionName(table, name, again);
+                statements.Add($"""
+                    CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $signals$
+                    BEGIN
+                    {(again ? InsertAgain(table, helpers, sources) : InsertFirst(table, helpers, sources))}
+                        RETURN NULL;
+                    END
+                    $signals$
+                    """);
+                statements.Add($"COMMENT ON FUNCTION {function}() IS {comment}");
+            }
+        }
+
+        foreach ((string name, string operation, string[] sources) in Operations)
+        {
+            string referencing = string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
+            foreach (bool again in (bool[])[false, true])
+            {
+                string trigger = TriggerName(name, again);
+                string when = again
+                    ? $"current_setting('{FloorSetting}', true) <> ''"
+                    : $"coalesce(current_setting('{FloorSetting}', true), '') = ''";
+                statements.Add($"DROP TRIGGER IF EXISTS {trigger} ON {target}");
+                statements.Add($"CREATE TRIGGER {trigger} AFTER {operation} ON {target} REFERENCING {referencing} FOR EACH STATEMENT WHEN ({when}) EXECUTE FUNCTION {FunctionName(table, name, again)}()");
+            }
+        }
+
+        // Revision 1's function, whose triggers the statements above replaced.
+        statements.Add($"DROP FUNCTION IF EXISTS {PostgresFirstRevisionCapture.FunctionName(table)}()");
         return statements;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Drops what any revision created, so the description of an earlier one drops its triggers too.</remarks>
     public override IReadOnlyList<string> DropStatements(CapturedTable table)
     {
         string target = Qualified(table.Schema, table.Table);
-        return [.. Triggers.Select(t => $"DROP TRIGGER IF EXISTS {t.Name} ON {target}"), $"DROP FUNCTION IF EXISTS {FunctionName(table)}()"];
+        return
+        [
+            .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP TRIGGER IF EXISTS {TriggerName(o.Name, again)} ON {target}"),
+            .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP FUNCTION IF EXISTS {FunctionName(table, o.Name, again)}()"),
+            $"DROP FUNCTION IF EXISTS {PostgresFirstRevisionCapture.FunctionName(table)}()",
+        ];
     }
 
     /// <inheritdoc/>
@@ -132,21 +190,29 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         {
             await using var command = new NpgsqlCommand(
                 """
-                SELECT obj_description(to_regprocedure($1), 'pg_proc'),
-                       (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = to_regclass($2) AND t.tgname LIKE 'signals\_capture\_%' AND t.tgfoid = to_regprocedure($1)),
+                WITH f AS (SELECT coalesce(obj_description(to_regprocedure($1), 'pg_proc'), obj_description(to_regprocedure($3), 'pg_proc')) AS comment)
+                SELECT f.comment,
+                       (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = to_regclass($2) AND t.tgname LIKE 'signals\_capture\_%' AND obj_description(t.tgfoid, 'pg_proc') LIKE 'signals-capture:%'),
                        array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($2) AND attnum > 0 AND NOT attisdropped)
+                FROM f
                 """,
                 connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = FunctionName(table) + "()" });
+            command.Parameters.Add(new NpgsqlParameter { Value = FunctionName(table, Operations[0].Name, again: false) + "()" });
             command.Parameters.Add(new NpgsqlParameter { Value = Qualified(table.Schema, table.Table) });
+            command.Parameters.Add(new NpgsqlParameter { Value = PostgresFirstRevisionCapture.FunctionName(table) + "()" });
             await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             string? comment = reader.IsDBNull(0) ? null : reader.GetString(0);
             long triggers = reader.GetInt64(1);
             string[] columns = reader.GetFieldValue<string[]>(2);
-            CapturedTable? installed = triggers == Triggers.Length && comment is not null && comment.StartsWith(Marker, StringComparison.Ordinal)
+            CapturedTable? installed = comment is not null && comment.StartsWith(Marker, StringComparison.Ordinal)
                 ? CapturedTable.FromJson(comment[Marker.Length..])
                 : null;
+            if (installed is not null && triggers != (installed.Revision is null ? Operations.Length : 2 * Operations.Length))
+            {
+                installed = null;
+            }
+
             return (installed, columns);
         }
         finally
@@ -159,7 +225,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     }
 
     /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
-    private static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers)
+    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers)
         => string.Join(" || ", key.Select(part => part.Literal is { } literal ? Literal(literal) : Argument(part, $"{source}.{Quote(part.Column!)}", helpers)));
 
     /// <summary>The SQL expression that formats a column as <see cref="SignalKey.FormatArgument{T}(T)"/> and escapes it.</summary>
@@ -173,41 +239,90 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         _ => $"replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), ':', '%3A') || '0+00%3A00'",
     };
 
-    private static void AppendInsert(StringBuilder body, CapturedTable table, string helpers, string[] sources)
+    /// <summary>The insert of the first capturing statement of a transaction: its keys, and the floor it records for the later ones.</summary>
+    private static string InsertFirst(CapturedTable table, string helpers, string[] sources)
     {
-        var selects = new List<string>();
-        foreach (IReadOnlyList<CapturePart> parts in table.Keys)
-        {
-            foreach (string source in sources)
-            {
-                selects.Add(parts.All(static p => p.Literal is not null)
-                    ? $"(SELECT {KeyExpression(parts, source, helpers)} FROM {source} LIMIT 1)"
-                    : $"SELECT {KeyExpression(parts, source, helpers)} FROM {source}");
-            }
-        }
-
-        string outbox = Qualified(table.OutboxSchema, table.Outbox);
-        string key = Quote(table.OutboxKey);
-        string skipBumped = table.OutboxTransactionId is { } xid
-            ? $"\n        WHERE NOT EXISTS (SELECT 1 FROM {outbox} o WHERE o.{Quote(xid)} = pg_current_xact_id() AND o.{key} = d.k)"
-            : string.Empty;
-        body.Append(CultureInfo.InvariantCulture, $"""
-                    INSERT INTO {outbox} ({key}, {Quote(table.OutboxCreatedAt)})
-                    SELECT CASE WHEN octet_length(d.k) <= {SignalKey.MaxByteCount} THEN d.k ELSE {helpers}signals_key_too_long(d.k) END, now()
-                    FROM (SELECT DISTINCT k FROM (
-                        {string.Join("\n            UNION ALL ", selects)}
-                    ) AS s(k) WHERE k IS NOT NULL) AS d{skipBumped};
-
-            """);
+        string sequence = Literal(Qualified(table.OutboxSchema, SignalsTableNames.IdSequence(table.Outbox)));
+        return $"""
+                INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
+                SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
+                FROM set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value({sequence})::text, '0'), true) AS floor,
+                     ({KeySelects(table, sources, helpers)}) AS s(k)
+                WHERE s.k IS NOT NULL;
+            """;
     }
 
-    private static string FunctionName(CapturedTable table) => Qualified(table.Schema, "signals_capture_" + table.Table);
+    /// <summary>
+    /// The insert of a later capturing statement of the transaction: its keys that no outbox row of the transaction above the floor has.
+    /// The look-up is written so that only the (key, id) index serves it, probed by key from the floor up: the floor as a row comparison
+    /// <c>(key, id) &gt; (k, floor)</c> (which the id primary key cannot serve; with <c>key = k</c> it means <c>id &gt; floor</c>), and the
+    /// transaction id with <c>IS NOT DISTINCT FROM</c> (the same for a column that is never null, and served by no index). Otherwise the
+    /// planner may read every row of the transaction, from the xid index or every id above the floor from the primary key, on each
+    /// statement: quadratic in an EF Core save of n rows, which sends n statements.
+    /// </summary>
+    private static string InsertAgain(CapturedTable table, string helpers, string[] sources)
+    {
+        string outbox = Qualified(table.OutboxSchema, table.Outbox);
+        string xid = table.OutboxTransactionId ?? throw new InvalidOperationException($"The outbox of {table.Entity} maps no transaction id column, which PostgreSQL's capture needs.");
+        string id = table.OutboxId ?? throw new InvalidOperationException($"The outbox of {table.Entity} maps no id column, which PostgreSQL's capture needs.");
+        string key = Quote(table.OutboxKey);
+        return $"""
+                INSERT INTO {outbox} ({key}, {Quote(table.OutboxCreatedAt)})
+                SELECT d.k, now()
+                FROM (SELECT DISTINCT {Checked(table, "s.k", helpers)} FROM ({KeySelects(table, sources, helpers)}) AS s(k) WHERE s.k IS NOT NULL) AS d(k)
+                WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE o.{key} = d.k AND (o.{key}, o.{Quote(id)}) > (d.k, current_setting('{FloorSetting}')::bigint)
+                                  AND o.{Quote(xid)} IS NOT DISTINCT FROM pg_current_xact_id());
+            """;
+    }
+
+    /// <summary>Every key of every row of the transition tables, one <c>SELECT</c> per key and table (one row for a key of literal text only).</summary>
+    private static string KeySelects(CapturedTable table, string[] sources, string helpers)
+        => string.Join(
+            "\n             UNION ALL ",
+            table.Keys.SelectMany(_ => sources, (parts, source) => parts.All(static p => p.Literal is not null)
+                ? $"(SELECT {KeyExpression(parts, source, helpers)} FROM {source} LIMIT 1)"
+                : $"SELECT {KeyExpression(parts, source, helpers)} FROM {source}"));
+
+    /// <summary>
+    /// The key <paramref name="k"/>, or an error when it is over <see cref="SignalKey.MaxByteCount"/> UTF-8 bytes; just
+    /// <paramref name="k"/> when none of the table's keys can be (no text argument, whose length only the row knows).
+    /// </summary>
+    private static string Checked(CapturedTable table, string k, string helpers)
+        => table.Keys.All(static key => MaxByteCount(key) <= SignalKey.MaxByteCount)
+            ? k
+            : $"CASE WHEN octet_length({k}) <= {SignalKey.MaxByteCount} THEN {k} ELSE {helpers}signals_key_too_long({k}) END";
+
+    /// <summary>The most UTF-8 bytes a key can have, or <see cref="int.MaxValue"/> when a text argument makes it unbounded.</summary>
+    private static int MaxByteCount(IReadOnlyList<CapturePart> key)
+    {
+        long total = 0;
+        foreach (CapturePart part in key)
+        {
+            total += part switch
+            {
+                { Literal: { } literal } => Encoding.UTF8.GetByteCount(literal),
+                { Format: CaptureFormat.Text } => int.MaxValue,
+                { Format: CaptureFormat.EnumNumber, EnumMembers: { } members } => Math.Max(LongestBoundedArgument, members.Max(static m => Encoding.UTF8.GetByteCount(m.Value))),
+                _ => LongestBoundedArgument,
+            };
+        }
+
+        return (int)Math.Min(total, int.MaxValue);
+    }
+
+    /// <summary>The trigger function of an operation (first or later statement of a transaction).</summary>
+    private static string FunctionName(CapturedTable table, string operation, bool again)
+        => Qualified(table.Schema, $"signals_capture_{table.Table}_{operation}{(again ? "_again" : string.Empty)}");
+
+    private static string TriggerName(string operation, bool again) => $"signals_capture_{operation}{(again ? "_again" : string.Empty)}";
 
     /// <summary><c>"schema"."name"</c>, <c>"name"</c>, or for an empty name the schema prefix (<c>"schema".</c> or nothing).</summary>
-    private static string Qualified(string? schema, string name)
+    internal static string Qualified(string? schema, string name)
         => name.Length == 0 ? (schema is null ? string.Empty : Quote(schema) + ".") : (schema is null ? Quote(name) : $"{Quote(schema)}.{Quote(name)}");
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary><c>"identifier"</c>, quotes doubled.</summary>
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary><c>'text'</c>, quotes doubled.</summary>
+    internal static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

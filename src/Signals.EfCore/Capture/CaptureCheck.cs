@@ -46,6 +46,8 @@ internal static class CaptureCheck
                 string[] stale = [.. installed.Columns.Select(static p => p.Column!).Except(expected.Columns.Select(static p => p.Column!)).Order(StringComparer.Ordinal)];
                 problems.Add(stale.Length > 0
                     ? $"the capture triggers of table '{name}' read column{(stale.Length > 1 ? "s" : string.Empty)} '{string.Join("', '", stale)}', which the model no longer maps to a key of {expected.Entity} (it reads '{string.Join("', '", expected.Columns.Select(static p => p.Column))}')"
+                    : installed.Revision != expected.Revision
+                    ? $"the capture triggers of table '{name}' have the layout of another Signals version (revision {installed.Revision ?? 1}; this one writes revision {expected.Revision ?? 1}): add a migration, which replaces them"
                     : $"the capture triggers of table '{name}' were made for another model of {expected.Entity} (keys {Describe(installed)}; the model's are {Describe(expected)})");
             }
         }

@@ -74,6 +74,7 @@ internal static class CaptureDescriber
 
         string outboxTable = outbox.GetTableName()!;
         var outboxStore = StoreObjectIdentifier.Table(outboxTable, outbox.GetSchema());
+        string? transactionId = outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore);
         var described = new CapturedTable(
             entity,
             table,
@@ -83,7 +84,9 @@ internal static class CaptureDescriber
             outbox.GetSchema(),
             outbox.FindProperty(nameof(SignalOutboxEntry.Key))!.GetColumnName(outboxStore)!,
             outbox.FindProperty(nameof(SignalOutboxEntry.CreatedAt))!.GetColumnName(outboxStore)!,
-            outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore));
+            transactionId,
+            transactionId is null ? null : outbox.FindProperty(nameof(SignalOutboxEntry.Id))!.GetColumnName(outboxStore),
+            dialect.Revision);
         CaptureProbe.Check(type, described, typeMappings);
         return described;
     }

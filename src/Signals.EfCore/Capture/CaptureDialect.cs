@@ -13,6 +13,13 @@ internal abstract class CaptureDialect
     /// <summary>Gets the provider's name, for messages.</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// Gets the revision of the provider's trigger layout, or <see langword="null"/> for its first. Stored in every
+    /// <see cref="CapturedTable"/> it describes: a new revision gives existing models pending changes, whose migration replaces the
+    /// triggers, and makes the start-up check report triggers of an earlier layout.
+    /// </summary>
+    public virtual int? Revision => null;
+
     /// <summary>Tells why a column cannot be formatted in SQL exactly as the key factory formats its property, or <see langword="null"/> when it can.</summary>
     /// <param name="format">The argument's form.</param>
     /// <param name="property">The entity property.</param>

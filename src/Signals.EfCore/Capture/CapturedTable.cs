@@ -21,6 +21,14 @@ namespace Signals.EntityFrameworkCore;
 /// The outbox's transaction id column where the provider maps one (PostgreSQL's <c>xid</c>), with which a trigger skips a key its
 /// transaction has already bumped; otherwise <see langword="null"/>.
 /// </param>
+/// <param name="OutboxId">
+/// The outbox's id column where the provider maps a transaction id too (PostgreSQL: from revision 2 its triggers look for a key bumped earlier in
+/// the transaction by key and id), otherwise <see langword="null"/>.
+/// </param>
+/// <param name="Revision">
+/// The provider's trigger layout (<see cref="CaptureDialect.Revision"/>), or <see langword="null"/> for its first. Part of the description,
+/// so a model built by a Signals version whose triggers differ has pending changes, and its migration drops and recreates the triggers.
+/// </param>
 internal sealed record CapturedTable(
     string Entity,
     string Table,
@@ -30,7 +38,9 @@ internal sealed record CapturedTable(
     string? OutboxSchema,
     string OutboxKey,
     string OutboxCreatedAt,
-    string? OutboxTransactionId)
+    string? OutboxTransactionId,
+    string? OutboxId = null,
+    int? Revision = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

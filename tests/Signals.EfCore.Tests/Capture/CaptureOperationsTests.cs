@@ -50,8 +50,8 @@ public sealed class CaptureOperationsTests(PostgresServer server)
     public async Task Triggers_made_for_another_model_are_an_error_naming_the_column_they_read()
     {
         string db = await PostgresCaptureTests.CreateDatabaseAsync(server, "capstale");
-        await TestDatabase.ExecuteAsync(db, "COMMENT ON FUNCTION signals_capture_captured_items() IS " +
-            "'signals-capture:{\"entity\":\"CapturedItem\",\"table\":\"captured_items\",\"keys\":[[{\"literal\":\"cap:s:\"},{\"column\":\"old_name\",\"format\":\"Text\",\"property\":\"Name\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\"}'");
+        await TestDatabase.ExecuteAsync(db, "COMMENT ON FUNCTION signals_capture_captured_items_insert() IS " +
+            "'signals-capture:{\"entity\":\"CapturedItem\",\"table\":\"captured_items\",\"keys\":[[{\"literal\":\"cap:s:\"},{\"column\":\"old_name\",\"format\":\"Text\",\"property\":\"Name\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"revision\":2}'");
         using IHost host = await StartAsync(db);
 
         HealthReport report = await WaitForAsync(host, HealthStatus.Unhealthy);
@@ -83,11 +83,17 @@ public sealed class CaptureOperationsTests(PostgresServer server)
         Assert.True(differ.HasDifferences(off, on));
         string[] enable = [.. differ.GetDifferences(off, on).Select(o => Assert.IsType<SqlOperation>(o).Sql)];
         Assert.Contains(enable, sql => sql.StartsWith("CREATE TRIGGER signals_capture_insert AFTER INSERT ON \"CapturedMoment\"", StringComparison.Ordinal));
-        Assert.Contains(enable, sql => sql.StartsWith("CREATE OR REPLACE FUNCTION \"signals_capture_CapturedMoment\"()", StringComparison.Ordinal));
+        Assert.Contains(enable, sql => sql.StartsWith("CREATE OR REPLACE FUNCTION \"signals_capture_CapturedMoment_insert\"()", StringComparison.Ordinal));
+        Assert.Contains(enable, sql => sql.StartsWith("CREATE TRIGGER signals_capture_update_again AFTER UPDATE ON \"CapturedMoment\"", StringComparison.Ordinal));
         string[] disable = [.. differ.GetDifferences(on, off).Select(o => Assert.IsType<SqlOperation>(o).Sql)];
         Assert.Equal(
-            ["DROP TRIGGER IF EXISTS signals_capture_insert ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_update ON \"CapturedMoment\"",
-             "DROP TRIGGER IF EXISTS signals_capture_delete ON \"CapturedMoment\"", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment\"()"],
+            ["DROP TRIGGER IF EXISTS signals_capture_insert ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_insert_again ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_update ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_update_again ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_delete ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_delete_again ON \"CapturedMoment\"",
+             "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_insert\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_insert_again\"()",
+             "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_update\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_update_again\"()",
+             "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_delete\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_delete_again\"()",
+             "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment\"()"],
             disable);
         Assert.False(differ.HasDifferences(on, on));
     }

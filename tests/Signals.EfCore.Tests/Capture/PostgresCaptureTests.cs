@@ -9,6 +9,10 @@ namespace Signals.EntityFrameworkCore.Tests.Capture;
 /// </summary>
 public sealed class PostgresCaptureTests(PostgresServer server)
 {
+    private const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
+
+    private const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     internal static CaptureDbContext CreateContext(string connectionString)
@@ -65,6 +69,57 @@ public sealed class PostgresCaptureTests(PostgresServer server)
         Assert.Single(keys, "cap:items");
         Assert.Single(keys, "cap:s:same");
         Assert.Equal(keys.Distinct().Count(), keys.Length);
+    }
+
+    [Fact]
+    public async Task Statements_of_one_transaction_bump_each_key_once_and_a_savepoint_rolled_back_takes_its_bumps_with_it()
+    {
+        string db = await CreateDatabaseAsync(server, "capstatements");
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'start', {ItemValues})");
+
+        // The first statement records the floor; the later ones look for their keys above it; the savepoint's bump goes with it.
+        long before = await MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, $"""
+            BEGIN;
+            UPDATE captured_items SET name = 'a' WHERE id = 1;
+            UPDATE captured_items SET name = 'a' WHERE id = 1;
+            SAVEPOINT s;
+            UPDATE captured_items SET name = 'b' WHERE id = 1;
+            ROLLBACK TO SAVEPOINT s;
+            UPDATE captured_items SET name = 'c' WHERE id = 1;
+            DELETE FROM captured_items WHERE id = 1;
+            INSERT INTO captured_items {ItemColumns} VALUES (1, 'a', {ItemValues});
+            COMMIT;
+            """);
+        string[] keys = await KeysAfterAsync(db, before, distinct: false);
+        Assert.Equal(keys.Distinct().Count(), keys.Length);
+        Assert.Contains("cap:items", keys);
+        Assert.Contains("cap:s:start", keys);
+        Assert.Contains("cap:s:a", keys);
+        Assert.Contains("cap:s:c", keys);
+        Assert.DoesNotContain("cap:s:b", keys);
+
+        // The transaction's first capturing statement rolled back to a savepoint: the next one is the first again, and bumps its keys.
+        before = await MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, """
+            BEGIN;
+            SAVEPOINT s;
+            UPDATE captured_items SET name = 'x' WHERE id = 1;
+            ROLLBACK TO SAVEPOINT s;
+            UPDATE captured_items SET name = 'y' WHERE id = 1;
+            UPDATE captured_items SET name = 'y' WHERE id = 1;
+            COMMIT;
+            """);
+        keys = await KeysAfterAsync(db, before, distinct: false);
+        Assert.Equal(keys.Distinct().Count(), keys.Length);
+        Assert.Contains("cap:s:a", keys);
+        Assert.Contains("cap:s:y", keys);
+        Assert.DoesNotContain("cap:s:x", keys);
+
+        // The next transaction starts without the floor: its statement bumps the keys again.
+        before = await MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'y' WHERE id = 1");
+        Assert.Contains("cap:s:y", await KeysAfterAsync(db, before));
     }
 
     [Fact]
