@@ -124,7 +124,7 @@ public sealed class SqliteValueStoreTests
 
         Assert.Equal([stored.Version, max.Version], (await db.ReadOutboxAsync()).Select(r => r.Id));
         Assert.Equal(max.State, (await store.GetAsync(Counter, Cancel))!.State);
-        Assert.Equal(max.State, app.Hub.GetVersion(Counter));
+        Assert.Equal(max.State, await app.Hub.GetVersionAsync(Counter, Cancel));
     }
 
     private static void Fast(SignalsOutboxOptions options) => options.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -53,7 +53,7 @@ public sealed class NoSetupSampleTests
 
             (await first.Http.PutAsJsonAsync("/api/clock/kept/zone", new { timeZone = "Asia/Tokyo" }, Cancel)).EnsureSuccessStatusCode().Dispose();
             counterVersion = (await first.Http.GetFromJsonAsync<CounterApi.CounterDto>("/api/counter", Cancel))!.Version;
-            roomsVersion = first.Services.GetRequiredService<SignalHub>().GetVersion(Room.Keys.All).Version;
+            roomsVersion = (await first.Services.GetRequiredService<SignalHub>().GetVersionAsync(Room.Keys.All, Cancel)).Version;
         }
 
         SqliteConnection.ClearAllPools();

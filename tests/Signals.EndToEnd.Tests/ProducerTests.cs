@@ -124,9 +124,9 @@ public abstract class ProducerTests : IAsyncLifetime
         Assert.True(unwatched.Elapsed >= GracePeriod * 0.8, $"The producer stopped {unwatched.Elapsed} after its last watcher left, within the grace period ({GracePeriod}).");
         Assert.Equal(0, Volatile.Read(ref _running));
 
-        long last = b.Services.GetRequiredService<SignalHub>().GetVersion(Key).Version;
+        long last = (await b.Services.GetRequiredService<SignalHub>().GetVersionAsync(Key, Cancel)).Version;
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel);
-        Assert.Equal(last, b.Services.GetRequiredService<SignalHub>().GetVersion(Key).Version);
+        Assert.Equal(last, (await b.Services.GetRequiredService<SignalHub>().GetVersionAsync(Key, Cancel)).Version);
         Assert.Equal(1, Volatile.Read(ref _starts));
 
         // A watcher on A later starts it again, on A.

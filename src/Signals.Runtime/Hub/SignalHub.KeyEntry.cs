@@ -11,7 +11,7 @@ public sealed partial class SignalHub
     /// <param name="loaded">Whether <see cref="Current"/> is the key's version already (no database to read it from, or it was read).</param>
     private sealed class KeyEntry(SignalKey key, bool loaded)
     {
-        // A SignalVersion is wider than a machine word, and GetVersion reads it without the lock: each publish replaces the whole box,
+        // A SignalVersion is wider than a machine word, and readers take it without the lock: each publish replaces the whole box,
         // so a reader gets one version entire, never the version of one publish with the hash of another.
         private VersionBox _current = new(SignalVersion.Initial(key));
 

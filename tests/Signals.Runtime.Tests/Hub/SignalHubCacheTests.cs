@@ -171,6 +171,38 @@ public class SignalHubCacheTests
     }
 
     [Fact]
+    public async Task One_cold_key_is_read_without_blocking_the_caller_and_a_peek_never_reads()
+    {
+        var table = new VersionTable();
+        SignalKey page = SignalKey.Parse("doc:page:single");
+        table.Commit(page);
+        using var meters = new MeterScope();
+        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        var release = new TaskCompletionSource();
+        table.HoldReads(release.Task);
+
+        Assert.False(hub.TryGetHeldVersion(page, out _));
+        Assert.Equal(0, table.Reads);
+
+        // The read is held: the caller gets an incomplete task back instead of a blocked thread.
+        ValueTask<SignalVersion> reading = hub.GetVersionAsync(page, TestContext.Current.CancellationToken);
+        Assert.False(reading.IsCompleted);
+        release.SetResult();
+        Assert.Equal(table.VersionOf(page), (await reading).Version);
+
+        // Held now: answered at once, without another read.
+        ValueTask<SignalVersion> again = hub.GetVersionAsync(page, TestContext.Current.CancellationToken);
+        Assert.True(again.IsCompletedSuccessfully);
+        Assert.True(hub.TryGetHeldVersion(page, out SignalVersion held));
+        Assert.Equal(await again, held);
+        Assert.Equal(1, table.Reads);
+
+        Assert.Throws<ArgumentException>(() => hub.TryGetHeldVersion(default, out _));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await hub.GetVersionAsync(default, TestContext.Current.CancellationToken));
+        Assert.Equal(1, table.Reads);
+    }
+
+    [Fact]
     public async Task A_failed_read_is_thrown_keeps_nothing_and_the_next_read_tries_again()
     {
         var table = new VersionTable();

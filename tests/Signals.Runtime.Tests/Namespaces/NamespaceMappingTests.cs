@@ -25,7 +25,7 @@ public class NamespaceMappingTests
         Assert.Equal(1, room.Version);
         Assert.Equal(1, hub.Cursor); // the local version did not move the cursor
         Assert.InRange(typing.Version, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds() * 1000, long.MaxValue);
-        Assert.Equal(typing, hub.GetVersion(Typing));
+        Assert.Equal(typing, await hub.GetVersionAsync(Typing, TestContext.Current.CancellationToken));
         Assert.True(hub.IsLocal(Typing));
         Assert.False(hub.IsLocal(Room));
     }
