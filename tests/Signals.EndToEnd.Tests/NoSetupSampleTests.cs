@@ -20,8 +20,7 @@ public sealed class NoSetupSampleTests
         using var directory = new TempDirectory();
         await using ChatInstance app = await ChatInstance.StartAsync("solo", ChatStorage.Default(directory.Path), Cancel);
         SignalKey key = ChatMessage.Keys.Room("general");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        using CancellationTokenSource deadline = TestDeadline.Start(10);
         await using SseClient events = await SignalEvents.OpenAsync(app.Http, [key], deadline.Token);
 
         HttpResponseMessage posted = await app.Http.PostAsJsonAsync("/api/rooms/general/messages", new { author = "ada", text = "no set-up needed" }, Cancel);
