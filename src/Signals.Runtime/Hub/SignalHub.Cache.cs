@@ -19,6 +19,11 @@ namespace Signals;
 /// again. An exact LRU would take a lock on every use, and a sync names up to a thousand keys.
 /// </para>
 /// <para>
+/// <b>Locks.</b> A read of a key the hub holds takes no lock (see <see cref="KeyEntry"/>: the version is read whole, after the
+/// entry's loaded mark). A cold read takes each entry's lock once to claim it for its query (an entry another read claimed is
+/// joined without the lock) and once to apply the version read, which also admits the entry to the clock.
+/// </para>
+/// <para>
 /// A key evicted between a client's two syncs is read from the database again at the second: its answer is the key's latest
 /// committed version, never an older one than the first sync gave (that version is committed, so the read sees it or a newer one).
 /// </para>
