@@ -136,7 +136,7 @@ public sealed class FuzzTests
             if (SignalKey.TryParse(candidate, out SignalKey key))
             {
                 SignalValue<JsonElement>? value = await values.GetAsync(key, cancellationToken);
-                snapshot.Append(CultureInfo.InvariantCulture, $"{key} {host.Hub.GetVersion(key).Version} {value?.Version} {value?.Value.GetRawText()}\n");
+                snapshot.Append(CultureInfo.InvariantCulture, $"{key} {(await host.Hub.GetVersionAsync(key, TestContext.Current.CancellationToken)).Version} {value?.Version} {value?.Value.GetRawText()}\n");
             }
         }
 
@@ -262,7 +262,7 @@ public sealed class FuzzTests
         2 => "99999999999999999999",
         3 => Pick(random, ["\"5\"", "null", "true", "{}", "1e3"]),
         4 => "0",
-        _ => (SignalKey.TryParse(key, out SignalKey parsed) ? hub.GetVersion(parsed).Version + random.Next(-1, 2) : random.Next(100)).ToString(CultureInfo.InvariantCulture),
+        _ => (SignalKey.TryParse(key, out SignalKey parsed) && hub.TryGetHeldVersion(parsed, out SignalVersion held) ? held.Version + random.Next(-1, 2) : random.Next(100)).ToString(CultureInfo.InvariantCulture),
     };
 
     private static string RandomKey(Random random)

@@ -178,7 +178,7 @@ public sealed class ValuesEndpointTests
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await TestServerHost.ReadProblemAsync(again, 404, SignalsProblemTypes.ValueNotFound);
         await TestServerHost.ReadProblemAsync(read, 404, SignalsProblemTypes.ValueNotFound);
-        Assert.True(host.Hub.GetVersion(SignalKey.Parse("app:theme")).Version > stored.Version);
+        Assert.True((await host.Hub.GetVersionAsync(SignalKey.Parse("app:theme"), TestContext.Current.CancellationToken)).Version > stored.Version);
     }
 
     public static TheoryData<string, string?, string, int, string, string> BadWrites => new()

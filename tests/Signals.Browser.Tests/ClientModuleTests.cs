@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Signals.Client;
+using Signals.Testing;
 using static Signals.Samples.Chat.Counter.CounterApi;
 
 namespace Signals.Browser.Tests;
@@ -15,8 +16,7 @@ public sealed class ClientModuleTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
 
         // A page written against Reality's compat layer: only the import changes. The URL's path names the key, as in Reality.
         await page.EvaluateAsync("""
@@ -50,8 +50,7 @@ public sealed class ClientModuleTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
         (await app.Http.PostAsync("/api/counter/increment", null, TestContext.Current.CancellationToken)).Dispose();
 
         long version = await page.EvaluateAsync<long>("""
@@ -77,8 +76,7 @@ public sealed class ClientModuleTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
         int syncRequests = 0;
         page.Request += (_, request) => syncRequests += request.Url.EndsWith("/signals/sync", StringComparison.Ordinal) ? 1 : 0;
 
@@ -102,10 +100,8 @@ public sealed class ClientModuleTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
+        using CancellationTokenSource deadline = TestDeadline.Start(30);
 
         // Seeded rooms (changed), the counter (never changed in a new app) and a room nobody used (never changed).
         string[] keys = ["chat:rooms", "counter:clicks", "chat:room:quiet"];

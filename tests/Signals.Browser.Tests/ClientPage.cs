@@ -13,10 +13,18 @@ namespace Signals.Browser.Tests;
 /// </summary>
 internal static class ClientPage
 {
-    public static async Task<IPage> OpenAsync(BrowserSession browser, SampleApp app)
+    /// <summary>Opens a page on the app's origin that runs nothing of its own (its stylesheet), for a test that imports the module itself.</summary>
+    public static async Task<IPage> OpenOriginAsync(BrowserSession browser, SampleApp app)
     {
         IPage page = await browser.NewPageAsync();
         await page.GotoAsync(app.Url("/site.css").ToString());
+        return page;
+    }
+
+    /// <summary>Opens a page on the app's origin with the module, the app's API helper and <c>window.record</c> set up (see the class).</summary>
+    public static async Task<IPage> OpenAsync(BrowserSession browser, SampleApp app)
+    {
+        IPage page = await OpenOriginAsync(browser, app);
         await page.EvaluateAsync("""
             async () => {
               window.signals = await import('/signals/client.js');

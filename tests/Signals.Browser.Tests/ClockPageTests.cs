@@ -48,8 +48,8 @@ public sealed class ClockPageTests(Chromium chromium)
         await Pages.WaitUntilAsync(() => !producers.IsRunning(key), "the clock of room general to stop");
 
         Assert.Equal(0, hub.GetWatcherCount(key));
-        long last = hub.GetVersion(key).Version;
+        long last = (await hub.GetVersionAsync(key, TestContext.Current.CancellationToken)).Version;
         await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
-        Assert.Equal(last, hub.GetVersion(key).Version);
+        Assert.Equal(last, (await hub.GetVersionAsync(key, TestContext.Current.CancellationToken)).Version);
     }
 }

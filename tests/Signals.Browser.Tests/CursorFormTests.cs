@@ -13,8 +13,7 @@ public sealed class CursorFormTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
 
         await page.EvaluateAsync("""
             async () => {
@@ -43,8 +42,7 @@ public sealed class CursorFormTests(Chromium chromium)
     {
         await using SampleApp app = await SampleApp.StartAsync();
         await using BrowserSession browser = chromium.NewSession();
-        IPage page = await browser.NewPageAsync();
-        await page.GotoAsync(app.Url("/site.css").ToString());
+        IPage page = await ClientPage.OpenOriginAsync(browser, app);
 
         string cursor = await page.EvaluateAsync<string>("""
             async () => {

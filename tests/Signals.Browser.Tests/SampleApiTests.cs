@@ -34,21 +34,21 @@ public sealed class SampleApiTests
 
         await AssertProblemAsync(refused, HttpStatusCode.BadRequest, "Mars/Olympus_Mons");
         Assert.Equal(HttpStatusCode.NotFound, noRoom.StatusCode);
-        AssertNeverChanged(app, ClockZone.Keys.Value("general"), ClockZone.Keys.Value("no-such-room"));
+        await AssertNeverChangedAsync(app, ClockZone.Keys.Value("general"), ClockZone.Keys.Value("no-such-room"));
     }
 
     [Fact]
     public async Task Rooms_refuse_a_name_without_letters_and_a_name_taken_already()
     {
         await using SampleApp app = await SampleApp.StartAsync();
-        long rooms = app.GetRequiredService<SignalHub>().GetVersion(Room.Keys.All).Version;
+        long rooms = (await app.GetRequiredService<SignalHub>().GetVersionAsync(Room.Keys.All, Cancel)).Version;
 
         using HttpResponseMessage empty = await app.Http.PostAsJsonAsync("/api/rooms", new { name = " -- " }, Cancel);
         using HttpResponseMessage taken = await app.Http.PostAsJsonAsync("/api/rooms", new { name = "GENERAL" }, Cancel);
 
         await AssertProblemAsync(empty, HttpStatusCode.BadRequest, "at least one letter or digit");
         await AssertProblemAsync(taken, HttpStatusCode.Conflict, "The room 'general' exists already.");
-        Assert.Equal(rooms, app.GetRequiredService<SignalHub>().GetVersion(Room.Keys.All).Version);
+        Assert.Equal(rooms, (await app.GetRequiredService<SignalHub>().GetVersionAsync(Room.Keys.All, Cancel)).Version);
         Assert.Equal(2, (await app.Http.GetFromJsonAsync<Room[]>("/api/rooms", Cancel))!.Length);
     }
 
@@ -64,7 +64,7 @@ public sealed class SampleApiTests
         await AssertProblemAsync(badId, HttpStatusCode.BadRequest, "participant id");
         await AssertProblemAsync(noName, HttpStatusCode.BadRequest, "participant id");
         Assert.Equal(HttpStatusCode.NotFound, noRoom.StatusCode);
-        AssertNeverChanged(app, Participant.Keys.Participants("general"), Participant.Keys.Participants("nowhere"));
+        await AssertNeverChangedAsync(app, Participant.Keys.Participants("general"), Participant.Keys.Participants("nowhere"));
         Assert.Equal("[]", await app.Http.GetStringAsync("/api/rooms/general/participants", Cancel));
     }
 
@@ -75,9 +75,9 @@ public sealed class SampleApiTests
         Assert.Contains(message, await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
-    private static void AssertNeverChanged(SampleApp app, params SignalKey[] keys)
+    private static async Task AssertNeverChangedAsync(SampleApp app, params SignalKey[] keys)
     {
         var hub = app.GetRequiredService<SignalHub>();
-        Assert.All(keys, key => Assert.Equal(0, hub.GetVersion(key).Version));
+        Assert.All(await hub.GetVersionsAsync(keys, Cancel), version => Assert.Equal(0, version.Version));
     }
 }

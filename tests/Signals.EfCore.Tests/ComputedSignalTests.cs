@@ -1,10 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
 using Signals.EntityFrameworkCore.Tests.Model.Computed;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 

@@ -1,9 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -151,10 +146,11 @@ public sealed class HubVersionReadTests(PostgresServer server)
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(15), Cancel));
         long second = (await readOutbox()).Where(r => r.Key == room.Value).Max(r => r.Id);
         Assert.True(second > first);
-        Assert.Equal(second, stateless.Hub.GetVersion(room).Version);
+        Assert.Equal(second, (await stateless.Hub.GetVersionAsync(room, Cancel)).Version);
 
         // Nothing is held between requests, and nothing was dispatched into the stateless hub.
         Assert.Equal(0, stateless.Hub.HeldKeyCount);
+        Assert.False(stateless.Hub.TryGetHeldVersion(room, out _));
         Assert.True(stateless.Hub.IsStateless);
         Assert.Equal(0, stateless.Hub.Cursor);
     }

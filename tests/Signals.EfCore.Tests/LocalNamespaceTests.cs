@@ -63,7 +63,7 @@ public sealed class LocalNamespaceTests(PostgresServer postgres)
         await app.WithContextAsync(db => db.InvalidateSignalsAsync([room, Typing], Cancel));
 
         Assert.Equal(["chat:room:general"], await TestDatabase.ReadOutboxKeysAsync(connectionString));
-        SignalVersion typing = app.Hub.GetVersion(Typing);
+        SignalVersion typing = await app.Hub.GetVersionAsync(Typing, Cancel);
         Assert.True(typing.Version > 1_000_000_000_000_000, $"The local version {typing.Version} is not on the clock line.");
         long outboxId = (await TestDatabase.ReadOutboxAsync(connectionString)).Single().Id;
         SignalVersion delivered = await HubAssert.WaitForVersionAsync(app.Hub, room, outboxId);

@@ -89,8 +89,7 @@ public sealed class MeshHeartbeatTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource timeout = TestDeadline.Start();
         while (!condition())
         {
             await Task.Delay(20, timeout.Token);

@@ -39,7 +39,7 @@ public sealed class PostgresReadPlanTests(PostgresServer server)
 
         for (int i = 0; i < 5; i++)
         {
-            long before = app.Hub.GetVersion(ChatMessage.Room("plan")).Version;
+            long before = (await app.Hub.GetVersionAsync(ChatMessage.Room("plan"), TestContext.Current.CancellationToken)).Version;
             await app.SaveMessageAsync("plan", "hi");
             await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("plan"), atLeast: before + 1);
         }

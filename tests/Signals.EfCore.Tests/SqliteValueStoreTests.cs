@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -124,7 +120,7 @@ public sealed class SqliteValueStoreTests
 
         Assert.Equal([stored.Version, max.Version], (await db.ReadOutboxAsync()).Select(r => r.Id));
         Assert.Equal(max.State, (await store.GetAsync(Counter, Cancel))!.State);
-        Assert.Equal(max.State, app.Hub.GetVersion(Counter));
+        Assert.Equal(max.State, await app.Hub.GetVersionAsync(Counter, Cancel));
     }
 
     private static void Fast(SignalsOutboxOptions options) => options.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -31,7 +26,7 @@ public sealed class ValueStoreTests(PostgresServer server)
         Assert.Matches("^[0-9a-f]{16}$", set.State.Hash);
         SignalOutboxEntry row = Assert.Single(await TestDatabase.ReadOutboxAsync(db));
         Assert.Equal((Theme.Value, set.Version, set.State.Hash), (row.Key, row.Id, row.Hash));
-        Assert.Equal(set.State, first.Hub.GetVersion(Theme));
+        Assert.Equal(set.State, await first.Hub.GetVersionAsync(Theme, TestContext.Current.CancellationToken));
         SignalVersion dispatched = await HubAssert.WaitForVersionAsync(second.Hub, Theme, set.Version);
         Assert.Equal(set.State.Hash, dispatched.Hash);
     }
@@ -121,7 +116,7 @@ public sealed class ValueStoreTests(PostgresServer server)
         Assert.False(await store.DeleteAsync(Theme, TestContext.Current.CancellationToken));
 
         Assert.Null(await store.GetAsync(Theme, TestContext.Current.CancellationToken));
-        SignalVersion deleted = app.Hub.GetVersion(Theme);
+        SignalVersion deleted = await app.Hub.GetVersionAsync(Theme, TestContext.Current.CancellationToken);
         Assert.True(deleted.Version > set.Version);
         Assert.Null(deleted.Hash);
         Assert.Equal(2, (await TestDatabase.ReadOutboxAsync(db)).Count);
@@ -139,7 +134,7 @@ public sealed class ValueStoreTests(PostgresServer server)
         Assert.Equal(
             (await TestDatabase.ReadOutboxAsync(db)).Select(r => (r.Key, r.Id)).Order(),
             versions.Select(v => (v.Key.Value, v.Version)).Order());
-        Assert.All(versions, v => Assert.Equal(v, app.Hub.GetVersion(v.Key)));
+        Assert.Equal(versions, await app.Hub.GetVersionsAsync([.. versions.Select(v => v.Key)], TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.InvalidateAsync([default], TestContext.Current.CancellationToken));
     }
 

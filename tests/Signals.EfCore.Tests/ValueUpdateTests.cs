@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Signals.EntityFrameworkCore.Tests.Infrastructure;
-using Signals.EntityFrameworkCore.Tests.Model;
-using Signals.Testing;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -150,7 +145,7 @@ public sealed class ValueUpdateTests(PostgresServer server)
         Assert.Equal(updated.State, stored.State);
         Assert.Equal("""{"marks":["a","c"]}""", JsonSerializer.Serialize(stored.Value));
         Assert.Equal(2, await outboxRows());
-        Assert.Equal(updated.Version, app.Hub.GetVersion(Tally).Version);
+        Assert.Equal(updated.Version, (await app.Hub.GetVersionAsync(Tally, Cancel)).Version);
 
         // After a delete, only "nothing stored" (0) matches again.
         Assert.True(await store.DeleteAsync(Tally, Cancel));
@@ -175,7 +170,7 @@ public sealed class ValueUpdateTests(PostgresServer server)
         Assert.True(await store.TryDeleteAsync(Tally, second.Version, Cancel));
         Assert.Null(await store.GetAsync(Tally, Cancel));
         Assert.Equal(3, await outboxRows());
-        Assert.True(app.Hub.GetVersion(Tally).Version > second.Version);
+        Assert.True((await app.Hub.GetVersionAsync(Tally, Cancel)).Version > second.Version);
 
         // Nothing stored any more: no version matches.
         Assert.False(await store.TryDeleteAsync(Tally, second.Version, Cancel));

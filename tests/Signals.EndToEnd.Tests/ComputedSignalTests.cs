@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Signals.Samples.Chat.Model;
-using Signals.Testing;
 
 namespace Signals.EndToEnd.Tests;
 
@@ -22,13 +20,12 @@ public abstract class ComputedSignalTests(TwoInstances instances)
     {
         string room = await CreateRoomAsync(instances.A, "Computed live");
         SignalKey activity = RoomActivity.Keys.RoomActivity(room);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [activity], deadline.Token);
         Task<HttpResponseMessage> longPoll = instances.B.Http.PostAsJsonAsync(
             "/signals/sync", new { known = new Dictionary<string, long> { [activity.Value] = 0 }, wait = 20_000 }, JsonSerializerOptions.Web, Cancel);
 
-        await JoinAsync(instances.A, room, "ada");
+        await instances.A.JoinAsync(room, "ada");
 
         SignalEvents.SignalEvent streamed = await onB.NextSignalAsync();
         Assert.Equal(activity.Value, streamed.Key);
@@ -38,7 +35,7 @@ public abstract class ComputedSignalTests(TwoInstances instances)
         Assert.True((long)json["changed"]![activity.Value]!["version"]! >= streamed.Version);
 
         // Another input of the same room moves it again, to a version above its input's (its own outbox row, drawn after the input's).
-        await PostAsync(instances.A, room, "hello");
+        await instances.A.PostMessageAsync(room, "hello");
         SignalEvents.SignalEvent again = await onB.NextSignalAsync();
         Assert.True(again.Version > streamed.Version, $"The computed key went from {streamed.Version} to {again.Version}.");
     }
@@ -48,17 +45,16 @@ public abstract class ComputedSignalTests(TwoInstances instances)
     {
         string room = await CreateRoomAsync(instances.A, "Computed resume");
         SignalKey activity = RoomActivity.Keys.RoomActivity(room);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         long seenOnA;
         await using (SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [activity], deadline.Token))
         {
-            await JoinAsync(instances.A, room, "ada");
+            await instances.A.JoinAsync(room, "ada");
             seenOnA = (await onA.NextSignalAsync()).Version;
         }
 
         // Away: a message (an input) changes; the client resumes on B with the last id it saw on A.
-        await PostAsync(instances.A, room, "while you were away");
+        await instances.A.PostMessageAsync(room, "while you were away");
         await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [activity], deadline.Token, lastEventId: seenOnA);
         SignalEvents.SignalEvent missed = await onB.NextSignalAsync();
         Assert.Equal(activity.Value, missed.Key);
@@ -75,25 +71,7 @@ public abstract class ComputedSignalTests(TwoInstances instances)
         Assert.Equal(["chat:room:{RoomId}", "chat:participants:{RoomId}"], entry["inputs"]!.AsArray().Select(i => (string)i!));
     }
 
-    private static async Task<string> CreateRoomAsync(ChatInstance instance, string prefix)
-    {
-        string name = $"{prefix} {Guid.NewGuid():N}";
-        using HttpResponseMessage created = await instance.Http.PostAsJsonAsync("/api/rooms", new { name }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (string)(await created.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["id"]!;
-    }
-
-    private static async Task JoinAsync(ChatInstance instance, string room, string participant)
-    {
-        using HttpResponseMessage joined = await instance.Http.PutAsJsonAsync($"/api/rooms/{room}/participants/{participant}", new { name = participant }, Cancel);
-        Assert.Equal(HttpStatusCode.NoContent, joined.StatusCode);
-    }
-
-    private static async Task PostAsync(ChatInstance instance, string room, string text)
-    {
-        using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
-    }
+    private static Task<string> CreateRoomAsync(ChatInstance instance, string prefix) => instance.CreateRoomAsync($"{prefix} {Guid.NewGuid():N}");
 }
 
 /// <summary>The computed signal across instances on PostgreSQL (<c>LISTEN/NOTIFY</c>).</summary>

@@ -17,8 +17,7 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
     {
         foreach (ChatInstance instance in new[] { instances.A, instances.B })
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            using CancellationTokenSource deadline = TestDeadline.Start(10);
             string body;
             HttpStatusCode status;
             do
@@ -49,7 +48,7 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
         Assert.False(pending.IsCompleted, "The long-poll answered before anything changed.");
 
-        await PostAsync(instances.A, "general", "wake up");
+        await instances.A.PostMessageAsync("general", "wake up");
         using HttpResponseMessage response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
         stopwatch.Stop();
 
@@ -65,22 +64,21 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
     public async Task Cursor_from_a_stream_on_A_resumes_on_B()
     {
         SignalKey key = ChatMessage.Keys.Room("random");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         long seenOnA;
         await using (SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [key], deadline.Token))
         {
-            await PostAsync(instances.A, "random", "one");
+            await instances.A.PostMessageAsync("random", "one");
             seenOnA = (await onA.NextSignalAsync()).Version;
         }
 
         // The client was away while this was committed; it reconnects to B with the last id it saw on A.
-        await PostAsync(instances.A, "random", "two");
+        await instances.A.PostMessageAsync("random", "two");
         await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [key], deadline.Token, lastEventId: seenOnA);
         SignalEvents.SignalEvent missed = await onB.NextSignalAsync();
         Assert.True(missed.Version > seenOnA, $"B replayed {missed.Version}, at or before the cursor {seenOnA}.");
 
-        await PostAsync(instances.A, "random", "three");
+        await instances.A.PostMessageAsync("random", "three");
         Assert.True((await onB.NextSignalAsync()).Version > missed.Version);
     }
 
@@ -92,17 +90,13 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         string changed = ChatMessage.Keys.Room(room).Value;
         string quiet = ChatMessage.Keys.Room("nobody-posts-here").Value;
         string[] keys = [changed, quiet];
-        using (HttpResponseMessage created = await instances.A.Http.PostAsJsonAsync("/api/rooms", new { name = room }, Cancel))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
+        Assert.Equal(room, await instances.A.CreateRoomAsync(room));
 
-        await PostAsync(instances.A, room, "before");
+        await instances.A.PostMessageAsync(room, "before");
 
         // Poll A until its answer is empty: the cursor then covers the change above (a cursor stays below a version that has not
         // settled yet, so the first answers may repeat it).
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(15));
+        using CancellationTokenSource deadline = TestDeadline.Start(15);
         string? cursor = null;
         JsonObject answer;
         do
@@ -116,7 +110,7 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         Task<JsonObject> pending = PostChangesAsync(instances.B, new { keys, cursor, waitMs = 20_000 }, deadline.Token);
         await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
         Assert.False(pending.IsCompleted, "The long-poll answered before anything changed.");
-        await PostAsync(instances.A, room, "cursor form");
+        await instances.A.PostMessageAsync(room, "cursor form");
         answer = await pending.WaitAsync(deadline.Token);
 
         Assert.Null(answer["reset"]);
@@ -130,12 +124,6 @@ public abstract class CrossInstanceHttpTests(TwoInstances instances)
         using HttpResponseMessage response = await instance.Http.PostAsJsonAsync("/signals/changes", body, JsonSerializerOptions.Web, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
-    }
-
-    private static async Task PostAsync(ChatInstance instance, string room, string text)
-    {
-        using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
     }
 }
 

@@ -33,9 +33,8 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
     public async Task Ephemeral_changes_reach_only_this_instance_and_never_touch_the_database()
     {
         SignalKey room = ChatMessage.Keys.Room("local-1");
-        await CreateRoomAsync("local-1");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await instances.A.CreateRoomAsync("local-1");
+        using CancellationTokenSource deadline = TestDeadline.Start(30);
         await using SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [Clicks, room], deadline.Token);
         await using SseClient onB = await SignalEvents.OpenAsync(instances.B.Http, [Clicks, room], deadline.Token);
         long before = (await CounterAsync(instances.A)).Count;
@@ -60,7 +59,7 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
 
         // A persisted change afterwards: the count sees its statements (so it can see them), and B's first event is that change — the
         // ephemeral one never reached B.
-        await PostAsync(instances.A, "local-1", "hello");
+        await instances.A.PostMessageAsync("local-1", "hello");
         using (HttpResponseMessage zone = await instances.A.Http.PutAsJsonAsync("/api/clock/local-1/zone", new { timeZone = "Europe/Paris" }, Cancel))
         {
             Assert.True(zone.IsSuccessStatusCode, $"Setting the clock's zone answered {(int)zone.StatusCode}.");
@@ -75,15 +74,14 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
     public async Task A_mixed_stream_keeps_ephemeral_versions_out_of_its_cursor_and_resumes_on_the_other_instance_without_waiting()
     {
         SignalKey room = ChatMessage.Keys.Room("local-2");
-        await CreateRoomAsync("local-2");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await instances.A.CreateRoomAsync("local-2");
+        using CancellationTokenSource deadline = TestDeadline.Start(30);
         string lastId;
         long persisted;
         long ephemeral;
         await using (SseClient onA = await SignalEvents.OpenAsync(instances.A.Http, [room, Clicks], deadline.Token))
         {
-            await PostAsync(instances.A, "local-2", "one");
+            await instances.A.PostMessageAsync("local-2", "one");
             (SignalEvent change, (long resume, long highest)) = await NextAsync(onA, e => e.Key == room.Value);
             persisted = change.Version;
             Assert.Equal(persisted, highest);
@@ -105,7 +103,7 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
         {
             stopwatch.Stop();
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"Resuming on B took {stopwatch.Elapsed} (the catch-up hold is 5 s).");
-            await PostAsync(instances.A, "local-2", "two");
+            await instances.A.PostMessageAsync("local-2", "two");
             (SignalEvent next, _) = await NextAsync(onB);
             Assert.Equal(room.Value, next.Key);
             Assert.True(next.Version > persisted);
@@ -123,8 +121,8 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
     public async Task Sync_with_mixed_keys_answers_each_instance_from_its_own_store_without_waiting()
     {
         SignalKey room = ChatMessage.Keys.Room("local-3");
-        await CreateRoomAsync("local-3");
-        await PostAsync(instances.A, "local-3", "one");
+        await instances.A.CreateRoomAsync("local-3");
+        await instances.A.PostMessageAsync("local-3", "one");
         using (HttpResponseMessage clicked = await instances.A.Http.PostAsync("/api/counter/increment", null, Cancel))
         {
             Assert.Equal(HttpStatusCode.OK, clicked.StatusCode);
@@ -163,18 +161,6 @@ public sealed class LocalNamespaceTests(LocalNamespaceInstances instances) : ICl
 
     private static async Task<CounterApi.CounterDto> CounterAsync(ChatInstance instance)
         => (await instance.Http.GetFromJsonAsync<CounterApi.CounterDto>("/api/counter", JsonSerializerOptions.Web, Cancel))!;
-
-    private async Task CreateRoomAsync(string name)
-    {
-        using HttpResponseMessage created = await instances.A.Http.PostAsJsonAsync("/api/rooms", new { name }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-    }
-
-    private static async Task PostAsync(ChatInstance instance, string room, string text)
-    {
-        using HttpResponseMessage posted = await instance.Http.PostAsJsonAsync($"/api/rooms/{room}/messages", new { author = "ada", text }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
-    }
 
     /// <summary>Reads signal events until one matches, with its event id parsed as <c>C</c> or <c>C-H</c>.</summary>
     private static async Task<(SignalEvent Event, (long Resume, long Highest) Id)> NextAsync(SseClient events, Func<SignalEvent, bool>? match = null)

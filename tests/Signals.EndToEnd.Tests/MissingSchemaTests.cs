@@ -190,8 +190,7 @@ public sealed class MissingSchemaTests(PostgresServer server)
 
     private static async Task WaitForHealthAsync(HttpClient http, HttpStatusCode status, string body)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using CancellationTokenSource deadline = TestDeadline.Start();
         while (true)
         {
             using HttpResponseMessage response = await http.GetAsync("/health", deadline.Token);

@@ -20,8 +20,7 @@ public sealed class NoSetupSampleTests
         using var directory = new TempDirectory();
         await using ChatInstance app = await ChatInstance.StartAsync("solo", ChatStorage.Default(directory.Path), Cancel);
         SignalKey key = ChatMessage.Keys.Room("general");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        using CancellationTokenSource deadline = TestDeadline.Start(10);
         await using SseClient events = await SignalEvents.OpenAsync(app.Http, [key], deadline.Token);
 
         HttpResponseMessage posted = await app.Http.PostAsJsonAsync("/api/rooms/general/messages", new { author = "ada", text = "no set-up needed" }, Cancel);
@@ -53,7 +52,7 @@ public sealed class NoSetupSampleTests
 
             (await first.Http.PutAsJsonAsync("/api/clock/kept/zone", new { timeZone = "Asia/Tokyo" }, Cancel)).EnsureSuccessStatusCode().Dispose();
             counterVersion = (await first.Http.GetFromJsonAsync<CounterApi.CounterDto>("/api/counter", Cancel))!.Version;
-            roomsVersion = first.Services.GetRequiredService<SignalHub>().GetVersion(Room.Keys.All).Version;
+            roomsVersion = (await first.Services.GetRequiredService<SignalHub>().GetVersionAsync(Room.Keys.All, Cancel)).Version;
         }
 
         SqliteConnection.ClearAllPools();

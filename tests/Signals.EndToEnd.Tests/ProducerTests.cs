@@ -74,8 +74,7 @@ public abstract class ProducerTests : IAsyncLifetime
     public async Task One_copy_runs_while_both_instances_watch_and_it_moves_to_the_other_when_its_owner_dies()
     {
         ChatInstance a = _instances[0], b = _instances[1];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource deadline = TestDeadline.Start(60);
         await using SseClient onA = await SignalEvents.OpenAsync(a.Http, [Key], deadline.Token);
         await using SseClient onB = await SignalEvents.OpenAsync(b.Http, [Key], deadline.Token);
 
@@ -106,8 +105,7 @@ public abstract class ProducerTests : IAsyncLifetime
     public async Task Producer_stops_a_grace_period_after_the_last_watcher_anywhere_left()
     {
         ChatInstance a = _instances[0], b = _instances[1];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource deadline = TestDeadline.Start(60);
         Assert.False(Producers(a).IsRunning(Key) || Producers(b).IsRunning(Key));
 
         // A subscriber on B starts it (on B: nobody on A watches, so A never competes).
@@ -124,9 +122,9 @@ public abstract class ProducerTests : IAsyncLifetime
         Assert.True(unwatched.Elapsed >= GracePeriod * 0.8, $"The producer stopped {unwatched.Elapsed} after its last watcher left, within the grace period ({GracePeriod}).");
         Assert.Equal(0, Volatile.Read(ref _running));
 
-        long last = b.Services.GetRequiredService<SignalHub>().GetVersion(Key).Version;
+        long last = (await b.Services.GetRequiredService<SignalHub>().GetVersionAsync(Key, Cancel)).Version;
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel);
-        Assert.Equal(last, b.Services.GetRequiredService<SignalHub>().GetVersion(Key).Version);
+        Assert.Equal(last, (await b.Services.GetRequiredService<SignalHub>().GetVersionAsync(Key, Cancel)).Version);
         Assert.Equal(1, Volatile.Read(ref _starts));
 
         // A watcher on A later starts it again, on A.
@@ -192,8 +190,7 @@ public sealed class ProducerOnPostgreSqlTests(PostgresServer postgres) : Produce
     [Fact]
     public async Task Owner_whose_lock_connection_is_killed_stops_and_the_key_is_produced_again()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource deadline = TestDeadline.Start(60);
         (SseClient onA, SseClient onB) = await WatchOnBothAsync(deadline.Token);
         await using (onA)
         await using (onB)

@@ -61,15 +61,11 @@ internal static class ValuesEndpoint
     {
         try
         {
-            (SignalKey requested, SignalKey stored, SignalsProblem? problem) = await AdmitAsync(context, key, SignalOperation.Write, SetName, services).ConfigureAwait(false);
+            (SignalKey requested, SignalKey stored, long? expectedVersion, SignalsProblem? problem) = await AdmitWriteAsync(context, key, SetName, services)
+                .ConfigureAwait(false);
             if (problem is not null)
             {
                 return services.Reject(SetName, problem);
-            }
-
-            if (!IfMatch.TryRead(context.Request, out long? expectedVersion, out string? ifMatchError))
-            {
-                return services.Reject(SetName, SignalsProblem.InvalidRequest(ifMatchError));
             }
 
             (JsonValueBody? body, problem) = await JsonRequestBody.ReadAsync<JsonValueBody>(
@@ -110,15 +106,11 @@ internal static class ValuesEndpoint
     {
         try
         {
-            (SignalKey requested, SignalKey stored, SignalsProblem? problem) = await AdmitAsync(context, key, SignalOperation.Write, DeleteName, services).ConfigureAwait(false);
+            (SignalKey requested, SignalKey stored, long? expectedVersion, SignalsProblem? problem) = await AdmitWriteAsync(context, key, DeleteName, services)
+                .ConfigureAwait(false);
             if (problem is not null)
             {
                 return services.Reject(DeleteName, problem);
-            }
-
-            if (!IfMatch.TryRead(context.Request, out long? expectedVersion, out string? ifMatchError))
-            {
-                return services.Reject(DeleteName, SignalsProblem.InvalidRequest(ifMatchError));
             }
 
             ISignalValueStore store = Store(context);
@@ -163,6 +155,22 @@ internal static class ValuesEndpoint
         (AdmittedKeys? keys, SignalsProblem? problem) = await services.Gate.AdmitAsync(context, [key], operation, valueSignalsOnly: true, endpoint)
             .ConfigureAwait(false);
         return problem is not null ? (key, default, problem) : (key, keys!.Stored[0], null);
+    }
+
+    /// <summary>Admits a write of the key in the path (see <see cref="AdmitAsync"/>) and reads its <c>If-Match</c> precondition.</summary>
+    private static async ValueTask<(SignalKey Requested, SignalKey Stored, long? ExpectedVersion, SignalsProblem? Problem)> AdmitWriteAsync(
+        HttpContext context, string value, string endpoint, SignalsEndpointServices services)
+    {
+        (SignalKey requested, SignalKey stored, SignalsProblem? problem) = await AdmitAsync(context, value, SignalOperation.Write, endpoint, services)
+            .ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return (requested, stored, null, problem);
+        }
+
+        return IfMatch.TryRead(context.Request, out long? expectedVersion, out string? error)
+            ? (requested, stored, expectedVersion, null)
+            : (requested, stored, null, SignalsProblem.InvalidRequest(error));
     }
 
     private static JsonHttpResult<SignalValueResponse> Answer(HttpContext context, SignalKey requested, SignalValue<JsonElement> value)

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace Signals.Client;
 
 /// <summary>
@@ -14,14 +12,13 @@ namespace Signals.Client;
 /// data in one change. On failure: the optimistic updates are rolled back at once,
 /// <see cref="SignalMutationOptions{TArgument, TResult}.OnError"/> runs, every affected query is resynced (refetched only if its
 /// key moved), and <see cref="RunAsync"/> rethrows.</para>
-/// <para>State changes are told like <see cref="SignalQuery{T}"/>'s (<see cref="PropertyChanged"/>, then <see cref="Changed"/>, on the
+/// <para>State changes are told like <see cref="SignalQuery{T}"/>'s (<see cref="SignalObservableObject.PropertyChanged"/>, then <see cref="SignalObservableObject.Changed"/>, on the
 /// <see cref="SynchronizationContext"/> current at creation). Several runs may overlap. Thread-safe.</para>
 /// </remarks>
-public sealed class SignalMutation<TArgument, TResult> : INotifyPropertyChanged
+public sealed class SignalMutation<TArgument, TResult> : SignalObservableObject
 {
     private readonly Func<TArgument, CancellationToken, Task<TResult>> _mutate;
     private readonly SignalMutationOptions<TArgument, TResult> _options;
-    private readonly ChangeNotifier _notifier;
     private readonly Lock _lock = new();
     private int _pending;
     private Exception? _error;
@@ -36,21 +33,6 @@ public sealed class SignalMutation<TArgument, TResult> : INotifyPropertyChanged
         ArgumentNullException.ThrowIfNull(mutate);
         _mutate = mutate;
         _options = options ?? new SignalMutationOptions<TArgument, TResult>();
-        _notifier = new ChangeNotifier(this);
-    }
-
-    /// <inheritdoc/>
-    public event PropertyChangedEventHandler? PropertyChanged
-    {
-        add => _notifier.PropertyChanged += value;
-        remove => _notifier.PropertyChanged -= value;
-    }
-
-    /// <summary>Occurs once after every change of the mutation's state, after its <see cref="PropertyChanged"/> events.</summary>
-    public event EventHandler? Changed
-    {
-        add => _notifier.Changed += value;
-        remove => _notifier.Changed -= value;
     }
 
     /// <summary>Gets whether a run is in progress (until the affected queries are up to date).</summary>
@@ -173,6 +155,6 @@ public sealed class SignalMutation<TArgument, TResult> : INotifyPropertyChanged
             }
         }
 
-        _notifier.Raise(changed);
+        RaiseChanged(changed);
     }
 }

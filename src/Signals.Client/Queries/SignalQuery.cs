@@ -15,20 +15,19 @@ namespace Signals.Client;
 /// after <see cref="SignalQueryOptions{T}.ErrorRetryInterval"/>. One fetch runs at a
 /// time; versions and <see cref="InvalidateAsync"/> calls that arrive during a fetch are coalesced into one refetch after it, and
 /// <see cref="SignalQueryOptions{T}.DedupeInterval"/> spaces version-driven refetches further.</para>
-/// <para>Changes are told as <see cref="INotifyPropertyChanged.PropertyChanged"/> (one per changed property) followed by one
-/// <see cref="Changed"/>, raised on the <see cref="SynchronizationContext"/> current when the query was created (a UI thread,
+/// <para>Changes are told as <see cref="SignalObservableObject.PropertyChanged"/> (one per changed property) followed by one
+/// <see cref="SignalObservableObject.Changed"/>, raised on the <see cref="SynchronizationContext"/> current when the query was created (a UI thread,
 /// Blazor's renderer) or, without one, on the thread that made the change; and as an <see cref="IAsyncEnumerable{T}"/>
 /// (<see cref="WatchAsync"/>). Handlers must not throw.</para>
 /// <para>Optimistic updates (<see cref="ApplyOptimisticUpdate"/>, or a <see cref="SignalMutation{TArgument, TResult}"/>) are layers over
 /// the fetched data: they stay on top of refetched data until rolled back or released. Thread-safe; dispose to stop watching.</para>
 /// </remarks>
-public sealed partial class SignalQuery<T> : ISignalQuery
+public sealed partial class SignalQuery<T> : SignalObservableObject, ISignalQuery
 {
     private readonly ISignalsClient _client;
     private readonly Func<CancellationToken, Task<T>> _fetcher;
     private readonly SignalQueryOptions<T> _options;
     private readonly TimeProvider _time;
-    private readonly ChangeNotifier _notifier;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _lock = new();
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -90,23 +89,8 @@ public sealed partial class SignalQuery<T> : ISignalQuery
         Key = key;
         _fetcher = fetcher;
         _time = _options.TimeProvider;
-        _notifier = new ChangeNotifier(this);
         _data = _options.FallbackValue;
         _running = Task.Run(() => RunAsync(_disposed.Token));
-    }
-
-    /// <inheritdoc/>
-    public event PropertyChangedEventHandler? PropertyChanged
-    {
-        add => _notifier.PropertyChanged += value;
-        remove => _notifier.PropertyChanged -= value;
-    }
-
-    /// <summary>Occurs once after every change of the query's state, after its <see cref="PropertyChanged"/> events.</summary>
-    public event EventHandler? Changed
-    {
-        add => _notifier.Changed += value;
-        remove => _notifier.Changed -= value;
     }
 
     /// <inheritdoc/>
@@ -362,7 +346,7 @@ public sealed partial class SignalQuery<T> : ISignalQuery
             }
         }
 
-        _notifier.Raise(changed);
+        RaiseChanged(changed);
     }
 
     private static void AddIf(List<string> names, bool condition, string name)

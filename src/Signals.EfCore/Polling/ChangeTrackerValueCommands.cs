@@ -12,31 +12,17 @@ namespace Signals.EntityFrameworkCore;
 /// in-memory database: coarser than needed, never wrong). Outbox ids are generated when the row is added (not temporary), so the value
 /// row records its version in the same save.
 /// </remarks>
-internal sealed class ChangeTrackerValueCommands : IValueCommands
+internal sealed class ChangeTrackerValueCommands : InProcessValueCommands
 {
     private static readonly SemaphoreSlim Writer = new(1, 1);
 
     /// <inheritdoc/>
-    public async Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
-        => await FindAsync(context, key, tracked: false, cancellationToken).ConfigureAwait(false) is { } row ? ValueRows.ToValue(key, row) : null;
-
-    /// <inheritdoc/>
-    public Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, expectedVersion, _ => value, cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<ValueWrite> IncrementAsync(
-        DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => (await WriteAsync(context, key, now, expectedVersion: null, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken)
-            .ConfigureAwait(false))!;
-
-    /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false) is not { } row
+            if (await FindAsync(context, key, cancellationToken).ConfigureAwait(false) is not { } row
                 || (expectedVersion is { } expected && row.Version != expected))
             {
                 return null;
@@ -53,23 +39,24 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
         }
     }
 
-    private static async Task<ValueWrite?> WriteAsync(
+    /// <inheritdoc/>
+    protected override async Task<ValueWrite?> WriteAsync(
         DbContext context, SignalKey key, DateTimeOffset now, long? expectedVersion, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
     {
         await Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            SignalValueEntry? row = await FindAsync(context, key, tracked: true, cancellationToken).ConfigureAwait(false);
+            SignalValueEntry? row = await FindAsync(context, key, cancellationToken).ConfigureAwait(false);
             if (expectedVersion is { } expected && (row?.Version ?? 0) != expected)
             {
                 return null;
             }
 
-            JsonElement value = compute(row is null ? null : ValueRows.ToValue(key, row).Value);
+            JsonElement value = compute(row is null ? null : ToValue(key, row).Value);
             string hash = SignalValueHash.Compute(value);
             if (row is not null && row.Hash == hash)
             {
-                return new ValueWrite(ValueRows.ToValue(key, row), Changed: false);
+                return new ValueWrite(ToValue(key, row), Changed: false);
             }
 
             SignalOutboxEntry outbox = AddOutboxRow(context, key, now, hash);
@@ -81,7 +68,7 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
 
             (row.Value, row.Hash, row.Version, row.UpdatedAt) = (value.GetRawText(), hash, outbox.Id, now);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return new ValueWrite(ValueRows.ToValue(key, row), Changed: true);
+            return new ValueWrite(ToValue(key, row), Changed: true);
         }
         finally
         {
@@ -98,14 +85,12 @@ internal sealed class ChangeTrackerValueCommands : IValueCommands
                 $"The in-process value commands need '{context.Database.ProviderName}' to generate outbox ids when a row is added (the in-memory provider does).");
         }
 
-        ValueRows.AddComputedRows(context, key, now);
+        AddComputedRows(context, key, now);
 
         return outbox;
     }
 
-    private static Task<SignalValueEntry?> FindAsync(DbContext context, SignalKey key, bool tracked, CancellationToken cancellationToken)
-    {
-        IQueryable<SignalValueEntry> values = context.Set<SignalValueEntry>();
-        return (tracked ? values : values.AsNoTracking()).FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
-    }
+    /// <summary>Reads a key's stored row, tracked, for the write to change or remove it.</summary>
+    private static Task<SignalValueEntry?> FindAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
+        => context.Set<SignalValueEntry>().FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
 }

@@ -25,27 +25,13 @@ namespace Signals.EntityFrameworkCore;
 /// </para>
 /// </remarks>
 /// <param name="writerGate">Admits one value write of this process at a time, or <see langword="null"/> for none.</param>
-internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) : IValueCommands
+internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) : InProcessValueCommands
 {
     /// <summary>How many times a write starts over after losing to a concurrent writer before it gives up: 50.</summary>
     public const int MaxAttempts = 50;
 
     /// <inheritdoc/>
-    public async Task<SignalValue<JsonElement>?> GetAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
-        => await ReadAsync(context, key, cancellationToken).ConfigureAwait(false) is { } row ? ValueRows.ToValue(key, row) : null;
-
-    /// <inheritdoc/>
-    public Task<ValueWrite?> SetAsync(DbContext context, SignalKey key, JsonElement value, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
-        => WriteAsync(context, key, now, expectedVersion, _ => value, cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<ValueWrite> IncrementAsync(
-        DbContext context, SignalKey key, string propertyName, long delta, JsonElement defaultValue, DateTimeOffset now, CancellationToken cancellationToken)
-        => (await WriteAsync(context, key, now, expectedVersion: null, ValueRows.Increment(key, propertyName, delta, defaultValue), cancellationToken)
-            .ConfigureAwait(false))!;
-
-    /// <inheritdoc/>
-    public async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<SignalVersion?> DeleteAsync(DbContext context, SignalKey key, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Attempt<SignalVersion?> result = await RunAsync(
             context,
@@ -74,7 +60,7 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
     /// reads the same row the conditional update below is held to, so a writer that commits in between makes the update match nothing and
     /// this attempt start over, and then fail the check.
     /// </summary>
-    private async Task<ValueWrite?> WriteAsync(
+    protected override async Task<ValueWrite?> WriteAsync(
         DbContext context, SignalKey key, DateTimeOffset now, long? expectedVersion, Func<JsonElement?, JsonElement> compute, CancellationToken cancellationToken)
     {
         DbUpdateException? failedInsert = null;
@@ -88,11 +74,11 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
                     return new Attempt<ValueWrite?>(null);
                 }
 
-                JsonElement value = compute(stored is null ? null : ValueRows.ToValue(key, stored).Value);
+                JsonElement value = compute(stored is null ? null : ToValue(key, stored).Value);
                 string hash = SignalValueHash.Compute(value);
                 if (stored is not null && stored.Hash == hash)
                 {
-                    return new Attempt<ValueWrite?>(new ValueWrite(ValueRows.ToValue(key, stored), Changed: false));
+                    return new Attempt<ValueWrite?>(new ValueWrite(ToValue(key, stored), Changed: false));
                 }
 
                 var row = new SignalValueEntry { Key = key.Value, Value = value.GetRawText(), Hash = hash, UpdatedAt = now };
@@ -184,15 +170,12 @@ internal sealed class RelationalValueCommands(SemaphoreSlim? writerGate = null) 
         }
     }
 
-    private static Task<SignalValueEntry?> ReadAsync(DbContext context, SignalKey key, CancellationToken cancellationToken)
-        => context.Set<SignalValueEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Key == key.Value, cancellationToken);
-
     /// <summary>Inserts the change's outbox row (and those of the computed keys it moves) and returns its id, drawn in the current transaction.</summary>
     private static async Task<long> InsertOutboxRowAsync(DbContext context, SignalKey key, DateTimeOffset now, string? hash, CancellationToken cancellationToken)
     {
         var outbox = new SignalOutboxEntry { Key = key.Value, CreatedAt = now, Hash = hash };
         context.Add(outbox);
-        SignalOutboxEntry[] computed = ValueRows.AddComputedRows(context, key, now);
+        SignalOutboxEntry[] computed = AddComputedRows(context, key, now);
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         context.Entry(outbox).State = EntityState.Detached;
         foreach (SignalOutboxEntry row in computed)

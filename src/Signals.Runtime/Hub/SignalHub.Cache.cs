@@ -19,6 +19,11 @@ namespace Signals;
 /// again. An exact LRU would take a lock on every use, and a sync names up to a thousand keys.
 /// </para>
 /// <para>
+/// <b>Locks.</b> A read of a key the hub holds takes no lock (see <see cref="KeyEntry"/>: the version is read whole, after the
+/// entry's loaded mark). A cold read takes each entry's lock once to claim it for its query (an entry another read claimed is
+/// joined without the lock) and once to apply the version read, which also admits the entry to the clock.
+/// </para>
+/// <para>
 /// A key evicted between a client's two syncs is read from the database again at the second: its answer is the key's latest
 /// committed version, never an older one than the first sync gave (that version is committed, so the read sees it or a newer one).
 /// </para>
@@ -209,20 +214,17 @@ public sealed partial class SignalHub
         var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         foreach (KeyEntry entry in entries)
         {
+            // Without the lock first: an entry another caller loaded meanwhile needs nothing, and one it is loading is joined. Many
+            // requests naming the same cold keys at once then meet only at the claim.
+            if (LoadedOrJoined(entry))
+            {
+                continue;
+            }
+
             lock (entry)
             {
-                if (entry.Loaded)
+                if (LoadedOrJoined(entry))
                 {
-                    continue;
-                }
-
-                if (entry.Loading is { } loading)
-                {
-                    if (loading != read.Task)
-                    {
-                        (others ??= []).Add(loading);
-                    }
-
                     continue;
                 }
 
@@ -239,6 +241,26 @@ public sealed partial class SignalHub
         if (others is not null)
         {
             await Task.WhenAll(others).ConfigureAwait(false);
+        }
+
+        bool LoadedOrJoined(KeyEntry entry)
+        {
+            if (entry.Loaded)
+            {
+                return true;
+            }
+
+            if (entry.Loading is not { } loading)
+            {
+                return false;
+            }
+
+            if (loading != read.Task)
+            {
+                (others ??= []).Add(loading);
+            }
+
+            return true;
         }
     }
 
@@ -276,7 +298,7 @@ public sealed partial class SignalHub
             byKey[version.Key] = version;
         }
 
-        List<KeyEntry>? unwatched = null;
+        List<KeyEntry>? queued = null;
         foreach (KeyEntry entry in claimed)
         {
             SignalSubscription[] subscribers = [];
@@ -296,11 +318,12 @@ public sealed partial class SignalHub
                     subscribers = entry.ShareSubscribers();
                 }
 
+                // Current before Loaded: a lock-free reader that sees the entry loaded reads this version (see KeyEntry).
                 entry.Loaded = true;
                 entry.Loading = null;
-                if (entry.SubscriberCount == 0)
+                if (TryQueue(entry))
                 {
-                    (unwatched ??= []).Add(entry);
+                    (queued ??= []).Add(entry);
                 }
             }
 
@@ -315,34 +338,39 @@ public sealed partial class SignalHub
         }
 
         read.SetResult();
-        Admit(unwatched);
+        AddToClock(queued);
     }
 
-    /// <summary>Puts entries that were read and that nobody watches into the clock, then evicts down to the bound.</summary>
-    private void Admit(List<KeyEntry>? entries)
+    /// <summary>
+    /// Marks an entry for the clock when it was read and nobody watches it, under the entry's lock (the caller holds it), so that the
+    /// lock taken to load or let go of the entry also admits it; <see cref="AddToClock"/> then puts it there.
+    /// </summary>
+    /// <returns><see langword="true"/> when the caller must pass the entry to <see cref="AddToClock"/>.</returns>
+    private static bool TryQueue(KeyEntry entry)
     {
-        if (entries is null)
+        if (entry.Queued || entry.Removed || entry.Pinned)
+        {
+            return false;
+        }
+
+        entry.Queued = true;
+        return true;
+    }
+
+    /// <summary>Puts entries marked by <see cref="TryQueue"/> into the clock, then evicts down to the bound.</summary>
+    private void AddToClock(List<KeyEntry>? queued)
+    {
+        if (queued is null)
         {
             return;
         }
 
-        foreach (KeyEntry entry in entries)
+        foreach (KeyEntry entry in queued)
         {
-            lock (entry)
-            {
-                if (entry.Queued || entry.Removed || entry.Pinned)
-                {
-                    continue;
-                }
-
-                entry.Queued = true;
-            }
-
             _clock.Enqueue(entry);
-            Interlocked.Increment(ref _queued);
         }
 
-        if (Volatile.Read(ref _queued) > _maxCachedKeys)
+        if (Interlocked.Add(ref _queued, queued.Count) > _maxCachedKeys)
         {
             Evict();
         }

@@ -4,14 +4,21 @@ namespace Signals;
 public sealed partial class SignalHub
 {
     /// <summary>
-    /// One key the hub holds: its current version, its subscribers, and its place in the cache. Guarded by its own lock, except
-    /// <see cref="Current"/> (read without it) and <see cref="Referenced"/> (a hint).
+    /// One key the hub holds: its current version, its subscribers, and its place in the cache. Written under its own lock; read
+    /// without it on the hot paths: <see cref="Current"/>, <see cref="Loaded"/>, <see cref="Removed"/> and <see cref="Loading"/> are
+    /// volatile, and <see cref="Referenced"/> is a hint.
     /// </summary>
+    /// <remarks>
+    /// A lock-free read of a cached version checks <see cref="Loaded"/> and then reads <see cref="Current"/>. A writer sets
+    /// <see cref="Current"/> before <see cref="Loaded"/> (each a volatile write, so in that order on every processor), so a reader that
+    /// sees the entry loaded reads the version that was loaded or a newer one a publish put there since, never the initial version 0
+    /// it held before. An entry evicted meanwhile keeps the version it had: current when the reader checked <see cref="Removed"/>.
+    /// </remarks>
     /// <param name="key">The key.</param>
     /// <param name="loaded">Whether <see cref="Current"/> is the key's version already (no database to read it from, or it was read).</param>
     private sealed class KeyEntry(SignalKey key, bool loaded)
     {
-        // A SignalVersion is wider than a machine word, and GetVersion reads it without the lock: each publish replaces the whole box,
+        // A SignalVersion is wider than a machine word, and readers take it without the lock: each publish replaces the whole box,
         // so a reader gets one version entire, never the version of one publish with the hash of another.
         private VersionBox _current = new(SignalVersion.Initial(key));
 
@@ -22,6 +29,9 @@ public sealed partial class SignalHub
         // removing copies it first).
         private SignalSubscription[] _subscribers = [];
         private int _count;
+        private bool _loaded = loaded;
+        private bool _removed;
+        private Task? _loading;
 
         public SignalKey Key => key;
 
@@ -34,17 +44,29 @@ public sealed partial class SignalHub
         public int SubscriberCount => _count;
 
         /// <summary>Gets or sets whether the entry left the hub's table: whoever finds it so takes a new one.</summary>
-        public bool Removed { get; set; }
+        public bool Removed
+        {
+            get => Volatile.Read(ref _removed);
+            set => Volatile.Write(ref _removed, value);
+        }
 
         /// <summary>
         /// Gets or sets whether <see cref="Current"/> is at least the key's latest committed version as of the hub's table holding the
         /// entry: set when it is created without a database, or once its version has been read there (changes published since were
         /// applied to it as they came).
         /// </summary>
-        public bool Loaded { get; set; } = loaded;
+        public bool Loaded
+        {
+            get => Volatile.Read(ref _loaded);
+            set => Volatile.Write(ref _loaded, value);
+        }
 
-        /// <summary>Gets or sets the read of the entry's version in progress, or <see langword="null"/>.</summary>
-        public Task? Loading { get; set; }
+        /// <summary>Gets or sets the read of the entry's version in progress, or <see langword="null"/>; a reader may join it without the lock.</summary>
+        public Task? Loading
+        {
+            get => Volatile.Read(ref _loading);
+            set => Volatile.Write(ref _loading, value);
+        }
 
         /// <summary>Gets or sets whether the entry is in the cache's clock (held without being watched).</summary>
         public bool Queued { get; set; }

@@ -157,7 +157,7 @@ public sealed partial class SignalHub
     internal void Unsubscribe(SignalSubscription subscription)
     {
         List<SignalKey>? lastGone = null;
-        List<KeyEntry>? unwatched = null;
+        List<KeyEntry>? queued = null;
         foreach (SignalKey key in subscription.Keys)
         {
             if (!_entries.TryGetValue(key, out KeyEntry? entry))
@@ -186,14 +186,14 @@ public sealed partial class SignalHub
                     entry.Removed = true;
                     _entries.TryRemove(new KeyValuePair<SignalKey, KeyEntry>(key, entry));
                 }
-                else if (IsCaching && entry.Loaded && !local)
+                else if (IsCaching && entry.Loaded && !local && TryQueue(entry))
                 {
-                    (unwatched ??= []).Add(entry);
+                    (queued ??= []).Add(entry);
                 }
             }
         }
 
-        Admit(unwatched);
+        AddToClock(queued);
 
         RaiseWatchersChanged(lastGone, isWatched: false);
     }

@@ -62,34 +62,69 @@ public sealed partial class SignalHub
     /// <remarks>Keys of instance-local namespaces (<c>MapNamespace(name, ns =&gt; ns.UseInMemory())</c>) are on a version line of their own and never move it.</remarks>
     public long Cursor => Volatile.Read(ref _cursor);
 
-    /// <summary>Gets the current state of a key.</summary>
+    /// <summary>Gets the current state of a key, reading it from the database behind the hub when the hub does not hold it.</summary>
     /// <param name="key">The key.</param>
-    /// <returns>The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed.</returns>
+    /// <param name="cancellationToken">Cancels the wait (a read that other callers share goes on).</param>
+    /// <returns>
+    /// The key's latest version, or <see cref="SignalVersion.Initial(SignalKey)"/> (version 0) when it has never changed; completed
+    /// at once, without allocating, when the hub holds the key.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled while the version was read.</exception>
     /// <remarks>
-    /// A key the hub does not hold is read from the database behind it, if any, and the calling thread waits for that read: on request
-    /// paths use <see cref="GetVersionsAsync"/>, which also reads many keys in one query.
+    /// A failed database read is thrown as it is (e.g. a <see cref="System.Data.Common.DbException"/>). To read many keys use
+    /// <see cref="GetVersionsAsync"/> (one query for all the keys the hub does not hold); to look without ever reading the database
+    /// use <see cref="TryGetHeldVersion"/>.
     /// </remarks>
-    public SignalVersion GetVersion(SignalKey key)
+    public ValueTask<SignalVersion> GetVersionAsync(SignalKey key, CancellationToken cancellationToken = default)
     {
-        bool local = IsLocal(key);
-        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded && (local || _source is not { PublishesChanges: false }))
+        SignalKey.ThrowIfDefault(key);
+        if (TryGetHeld(key, markUsed: true, out SignalVersion held))
         {
-            entry.Referenced = true;
-            return entry.Current;
+            return new ValueTask<SignalVersion>(held);
         }
 
-        return _source is null || local ? SignalVersion.Initial(key) : GetVersionsAsync([key]).AsTask().GetAwaiter().GetResult()[0];
+        return ReadVersionAsync(key, cancellationToken);
+
+        async ValueTask<SignalVersion> ReadVersionAsync(SignalKey key, CancellationToken cancellationToken)
+            => (await GetVersionsAsync([key], cancellationToken).ConfigureAwait(false))[0];
     }
 
-    /// <summary>Gets the version the hub holds of a key, without reading the database behind it.</summary>
+    /// <summary>Gets the version the hub holds of a key, without reading the database behind it: never does I/O, never waits.</summary>
     /// <param name="key">The key.</param>
-    /// <param name="version">The version held, or default.</param>
-    /// <returns><see langword="true"/> when the hub holds the key's version.</returns>
-    internal bool TryGetHeldVersion(SignalKey key, out SignalVersion version)
+    /// <param name="version">The key's current version when the method returns <see langword="true"/>; otherwise default.</param>
+    /// <returns>
+    /// <see langword="true"/> when the hub knows the key's current version: always without a database behind it (a key that never
+    /// changed is at <see cref="SignalVersion.Initial(SignalKey)"/>) and for a key of an instance-local namespace; with one, when the
+    /// key is watched or cached and its version has been read. <see langword="false"/> for any other key, and for every other key in
+    /// stateless serving (the hub holds nothing between requests): <see cref="GetVersionAsync"/> reads it.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is <c>default(SignalKey)</c>.</exception>
+    /// <remarks>A look does not count as a use for the cache's eviction (a key only looked at this way may be evicted first).</remarks>
+    public bool TryGetHeldVersion(SignalKey key, out SignalVersion version)
     {
-        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded)
+        SignalKey.ThrowIfDefault(key);
+        return TryGetHeld(key, markUsed: false, out version);
+    }
+
+    /// <summary>See <see cref="TryGetHeldVersion"/>; <paramref name="markUsed"/> marks the entry as used for the cache's clock.</summary>
+    private bool TryGetHeld(SignalKey key, bool markUsed, out SignalVersion version)
+    {
+        bool local = IsLocal(key);
+        if (_entries.TryGetValue(key, out KeyEntry? entry) && entry.Loaded && !entry.Removed && (local || !IsStateless))
         {
+            if (markUsed)
+            {
+                entry.Referenced = true;
+            }
+
             version = entry.Current;
+            return true;
+        }
+
+        if (_source is null || local)
+        {
+            version = SignalVersion.Initial(key);
             return true;
         }
 

@@ -52,6 +52,6 @@ internal static class HubAssert
         }
 
         throw new TimeoutException(
-            $"The hub did not see '{key}' at version {atLeast} or later within {timeout ?? DefaultTimeout}; it has version {hub.GetVersion(key).Version}.");
+            $"The hub did not see '{key}' at version {atLeast} or later within {timeout ?? DefaultTimeout}; it has version {(await hub.GetVersionAsync(key, TestContext.Current.CancellationToken)).Version}.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Signals.Testing;
 
 namespace Signals.Generators.Tests.Packaging;
 
@@ -19,9 +20,6 @@ internal static class Dotnet
         {
             FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
         foreach (string argument in arguments)
         {
@@ -37,24 +35,9 @@ internal static class Dotnet
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {CommandTimeout}.");
-        }
-
-        string output = await stdout;
-        Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}.\n{output}\n{await stderr}");
+        CommandResult run = await Command.RunAsync(start, CommandTimeout, cancellationToken);
+        string output = await run.StandardOutput;
+        Assert.True(run.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {run.ExitCode}.\n{output}\n{await run.StandardError}");
         return output;
     }
 }

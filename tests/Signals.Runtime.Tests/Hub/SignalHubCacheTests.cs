@@ -50,15 +50,9 @@ public class SignalHubCacheTests
     [Fact]
     public async Task Many_cold_keys_are_read_in_one_query_and_the_cache_keeps_to_its_bound()
     {
-        var table = new VersionTable();
         SignalKey[] keys = [.. Enumerable.Range(0, 1_000).Select(i => SignalKey.Parse($"doc:page:{i}"))];
-        foreach (SignalKey key in keys.Where((_, i) => i % 2 == 0))
-        {
-            table.Commit(key);
-        }
-
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 100);
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 100, [.. keys.Where((_, i) => i % 2 == 0)]);
 
         SignalVersion[] versions = await hub.GetVersionsAsync(keys, TestContext.Current.CancellationToken);
 
@@ -73,11 +67,9 @@ public class SignalHubCacheTests
     [Fact]
     public async Task A_key_evicted_between_two_reads_answers_its_latest_version_at_the_second()
     {
-        var table = new VersionTable();
         SignalKey page = SignalKey.Parse("doc:page:evicted");
-        table.Commit(page);
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 2);
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 2, page);
         CancellationToken cancel = TestContext.Current.CancellationToken;
 
         long first = (await hub.GetVersionsAsync([page], cancel))[0].Version;
@@ -98,11 +90,9 @@ public class SignalHubCacheTests
     [Fact]
     public async Task Watched_keys_are_pinned_and_kept_current_however_many_keys_pass_through()
     {
-        var table = new VersionTable();
         SignalKey room = SignalKey.Parse("chat:room:pinned");
-        table.Commit(room);
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 3);
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 3, room);
         CancellationToken cancel = TestContext.Current.CancellationToken;
 
         using SignalSubscription subscription = await hub.SubscribeAsync([room], cancellationToken: cancel);
@@ -124,10 +114,9 @@ public class SignalHubCacheTests
     [Fact]
     public async Task Keys_asked_for_again_outlive_keys_asked_for_once()
     {
-        var table = new VersionTable();
         SignalKey hot = SignalKey.Parse("doc:page:hot");
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        (SignalHub hub, _) = meters.CreateHub(maxCachedKeys: 10);
         CancellationToken cancel = TestContext.Current.CancellationToken;
 
         await hub.GetVersionsAsync([hot], cancel);
@@ -171,13 +160,41 @@ public class SignalHubCacheTests
     }
 
     [Fact]
+    public async Task One_cold_key_is_read_without_blocking_the_caller_and_a_peek_never_reads()
+    {
+        SignalKey page = SignalKey.Parse("doc:page:single");
+        using var meters = new MeterScope();
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 10, page);
+        var release = new TaskCompletionSource();
+        table.HoldReads(release.Task);
+
+        Assert.False(hub.TryGetHeldVersion(page, out _));
+        Assert.Equal(0, table.Reads);
+
+        // The read is held: the caller gets an incomplete task back instead of a blocked thread.
+        ValueTask<SignalVersion> reading = hub.GetVersionAsync(page, TestContext.Current.CancellationToken);
+        Assert.False(reading.IsCompleted);
+        release.SetResult();
+        Assert.Equal(table.VersionOf(page), (await reading).Version);
+
+        // Held now: answered at once, without another read.
+        ValueTask<SignalVersion> again = hub.GetVersionAsync(page, TestContext.Current.CancellationToken);
+        Assert.True(again.IsCompletedSuccessfully);
+        Assert.True(hub.TryGetHeldVersion(page, out SignalVersion held));
+        Assert.Equal(await again, held);
+        Assert.Equal(1, table.Reads);
+
+        Assert.Throws<ArgumentException>(() => hub.TryGetHeldVersion(default, out _));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await hub.GetVersionAsync(default, TestContext.Current.CancellationToken));
+        Assert.Equal(1, table.Reads);
+    }
+
+    [Fact]
     public async Task A_failed_read_is_thrown_keeps_nothing_and_the_next_read_tries_again()
     {
-        var table = new VersionTable();
         SignalKey page = SignalKey.Parse("doc:page:failing");
-        table.Commit(page);
         using var meters = new MeterScope();
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 10, page);
         CancellationToken cancel = TestContext.Current.CancellationToken;
         table.FailNextRead = true;
 
@@ -197,14 +214,12 @@ public class SignalHubCacheTests
     private static (SignalHub Hub, ValueTask<SignalVersion[]> Reading, SignalVersion Published, TaskCompletionSource Release) PublishWhileReading(
         MeterScope meters, SignalKey page)
     {
-        var table = new VersionTable();
-        SignalVersion before = table.Commit(page);
-        SignalHub hub = meters.CreateHub(table, maxCachedKeys: 10);
+        (SignalHub hub, VersionTable table) = meters.CreateHub(maxCachedKeys: 10, page);
         var release = new TaskCompletionSource();
         table.HoldReads(release.Task);
 
         ValueTask<SignalVersion[]> reading = hub.GetVersionsAsync([page], TestContext.Current.CancellationToken);
-        SignalVersion after = new(page, before.Version + 5, null, At);
+        SignalVersion after = new(page, table.VersionOf(page) + 5, null, At);
         hub.Publish(after);
         return (hub, reading, after, release);
     }
@@ -265,8 +280,18 @@ public class SignalHubCacheTests
 
         public MetricCollector<long> VersionReads { get; }
 
-        public SignalHub CreateHub(ISignalVersionSource source, int maxCachedKeys)
-            => new(Options.Create(new SignalsOptions()), Options.Create(new SignalHubOptions { MaxCachedKeys = maxCachedKeys }), source, _metrics);
+        /// <summary>Creates a hub over a new table of versions holding a committed version of each of <paramref name="committed"/>.</summary>
+        public (SignalHub Hub, VersionTable Table) CreateHub(int maxCachedKeys, params SignalKey[] committed)
+        {
+            var table = new VersionTable();
+            foreach (SignalKey key in committed)
+            {
+                table.Commit(key);
+            }
+
+            var options = Options.Create(new SignalHubOptions { MaxCachedKeys = maxCachedKeys });
+            return (new SignalHub(Options.Create(new SignalsOptions()), options, table, _metrics), table);
+        }
 
         public void Dispose()
         {

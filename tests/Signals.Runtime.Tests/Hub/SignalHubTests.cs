@@ -12,16 +12,18 @@ public class SignalHubTests
     private static SignalVersion V(SignalKey key, long version) => new(key, version, null, Now);
 
     [Fact]
-    public void Unknown_keys_are_at_version_zero()
+    public async Task Unknown_keys_are_at_version_zero()
     {
         var hub = new SignalHub();
 
-        Assert.Equal(SignalVersion.Initial(General), hub.GetVersion(General));
+        Assert.Equal(SignalVersion.Initial(General), await hub.GetVersionAsync(General, TestContext.Current.CancellationToken));
+        Assert.True(hub.TryGetHeldVersion(General, out SignalVersion held));
+        Assert.Equal(SignalVersion.Initial(General), held);
         Assert.Equal(0, hub.Cursor);
     }
 
     [Fact]
-    public void Publish_is_monotonic_per_key_and_advances_the_cursor()
+    public async Task Publish_is_monotonic_per_key_and_advances_the_cursor()
     {
         var hub = new SignalHub();
 
@@ -30,8 +32,8 @@ public class SignalHubTests
         Assert.False(hub.Publish(V(General, 5)));
         Assert.True(hub.Publish(V(Random, 4)));
 
-        Assert.Equal(5, hub.GetVersion(General).Version);
-        Assert.Equal(4, hub.GetVersion(Random).Version);
+        Assert.Equal(5, (await hub.GetVersionAsync(General, TestContext.Current.CancellationToken)).Version);
+        Assert.Equal(4, (await hub.GetVersionAsync(Random, TestContext.Current.CancellationToken)).Version);
         Assert.Equal(5, hub.Cursor);
     }
 
@@ -52,7 +54,7 @@ public class SignalHubTests
         int torn = 0;
         while (!publisher.IsCompleted)
         {
-            SignalVersion read = hub.GetVersion(General);
+            SignalVersion read = await hub.GetVersionAsync(General, TestContext.Current.CancellationToken);
             if (read.Version > 0 && (read.Hash != read.Version.ToString(CultureInfo.InvariantCulture) || read.UpdatedAt != Now.AddTicks(read.Version)))
             {
                 torn++;
@@ -61,7 +63,7 @@ public class SignalHubTests
 
         await publisher;
         Assert.Equal(0, torn);
-        Assert.Equal(Publishes, hub.GetVersion(General).Version);
+        Assert.Equal(Publishes, (await hub.GetVersionAsync(General, TestContext.Current.CancellationToken)).Version);
     }
 
     [Fact]

@@ -16,8 +16,7 @@ public class InstanceLocalKeyTests
     [Fact]
     public async Task Local_versions_follow_the_clock_in_microseconds_and_still_increase_when_it_stands_still()
     {
-        SignalNamespaces namespaces = Presence();
-        var (_, local) = Stores(Hub(namespaces), namespaces, new FixedClock(Noon));
+        var (_, _, _, local) = PresenceSetup.Create(new FixedClock(Noon));
 
         IReadOnlyList<SignalVersion> first = await local.InvalidateAsync([Typing], TestContext.Current.CancellationToken);
         IReadOnlyList<SignalVersion> second = await local.InvalidateAsync([Typing], TestContext.Current.CancellationToken);
@@ -33,9 +32,7 @@ public class InstanceLocalKeyTests
     [Fact]
     public async Task A_local_change_moves_neither_the_cursor_nor_the_settled_cursor_nor_a_resume_cursor()
     {
-        SignalNamespaces namespaces = Presence();
-        SignalHub hub = Hub(namespaces);
-        var (persisted, local) = Stores(hub, namespaces, TimeProvider.System);
+        var (_, hub, persisted, local) = PresenceSetup.Create();
         await persisted.InvalidateAsync([Room], TestContext.Current.CancellationToken);
         using SignalSubscription subscription = hub.Subscribe([Room, Typing]);
         Assert.True(subscription.TryRead(out SignalVersion room));
@@ -53,9 +50,7 @@ public class InstanceLocalKeyTests
     [Fact]
     public async Task A_subscription_resumed_after_any_cursor_starts_with_the_local_keys_current_state()
     {
-        SignalNamespaces namespaces = Presence();
-        SignalHub hub = Hub(namespaces);
-        var (persisted, local) = Stores(hub, namespaces, TimeProvider.System);
+        var (_, hub, persisted, local) = PresenceSetup.Create();
         await persisted.InvalidateAsync([Room], TestContext.Current.CancellationToken);
         SignalVersion typing = (await local.InvalidateAsync([Typing], TestContext.Current.CancellationToken))[0];
 
@@ -71,9 +66,7 @@ public class InstanceLocalKeyTests
     public async Task A_bounded_hub_holds_local_keys_without_reading_the_database_and_keeps_them_when_unwatched()
     {
         var database = new CountingSource();
-        SignalNamespaces namespaces = Presence();
-        var hub = new SignalHub(Options.Create(new SignalsOptions()), Options.Create(new SignalHubOptions { MaxCachedKeys = 1 }), database, null, namespaces);
-        var (_, local) = Stores(hub, namespaces, TimeProvider.System);
+        var (_, hub, _, local) = PresenceSetup.Create(database: database, maxCachedKeys: 1);
 
         SignalVersion published = (await local.InvalidateAsync([Typing], TestContext.Current.CancellationToken))[0];
         using (SignalSubscription watching = await hub.SubscribeAsync([Typing], cancellationToken: TestContext.Current.CancellationToken))
@@ -94,9 +87,7 @@ public class InstanceLocalKeyTests
     [Fact]
     public async Task The_router_keeps_values_of_the_two_stores_apart()
     {
-        SignalNamespaces namespaces = Presence();
-        SignalHub hub = Hub(namespaces);
-        var (persisted, local) = Stores(hub, namespaces, TimeProvider.System);
+        var (namespaces, hub, persisted, local) = PresenceSetup.Create();
         var router = new SignalStoreRouter(persisted, persisted, local, namespaces);
         JsonElement yes = JsonSerializer.SerializeToElement(new { typing = true });
 
@@ -115,18 +106,27 @@ public class InstanceLocalKeyTests
         Assert.Equal(1, hub.Cursor);
     }
 
-    private static SignalNamespaces Presence()
+    /// <summary>A hub with the <c>presence</c> namespace mapped to the in-memory store, the app's store and the namespace's own.</summary>
+    /// <param name="Namespaces">The mapping.</param>
+    /// <param name="Hub">The hub both stores publish into.</param>
+    /// <param name="Persisted">The app's store (a stand-in for the database's).</param>
+    /// <param name="Local">The namespace's instance-local store.</param>
+    private sealed record PresenceSetup(SignalNamespaces Namespaces, SignalHub Hub, InMemorySignalStore Persisted, InMemorySignalStore Local)
     {
-        var options = new SignalNamespacesOptions();
-        options.Namespaces["presence"] = new SignalNamespaceOptions { Store = SignalNamespaceStore.InMemory };
-        return SignalNamespaces.From(options);
+        /// <param name="clock">The stores' clock; the system's by default.</param>
+        /// <param name="database">The database behind a bounded hub, or <see langword="null"/> for a hub that holds every key.</param>
+        /// <param name="maxCachedKeys">The bounded hub's cache size; the default option's when <see langword="null"/>.</param>
+        public static PresenceSetup Create(TimeProvider? clock = null, ISignalVersionSource? database = null, int? maxCachedKeys = null)
+        {
+            var options = new SignalNamespacesOptions();
+            options.Namespaces["presence"] = new SignalNamespaceOptions { Store = SignalNamespaceStore.InMemory };
+            var namespaces = SignalNamespaces.From(options);
+            SignalHubOptions hubOptions = maxCachedKeys is { } bound ? new() { MaxCachedKeys = bound } : new();
+            var hub = new SignalHub(Options.Create(new SignalsOptions()), Options.Create(hubOptions), database, metrics: null, namespaces);
+            clock ??= TimeProvider.System;
+            return new(namespaces, hub, new InMemorySignalStore(hub, clock), new InMemorySignalStore(hub, clock, namespaces));
+        }
     }
-
-    private static SignalHub Hub(SignalNamespaces namespaces)
-        => new(Options.Create(new SignalsOptions()), Options.Create(new SignalHubOptions()), source: null, metrics: null, namespaces);
-
-    private static (InMemorySignalStore Persisted, InMemorySignalStore Local) Stores(SignalHub hub, SignalNamespaces namespaces, TimeProvider clock)
-        => (new InMemorySignalStore(hub, clock), new InMemorySignalStore(hub, clock, namespaces));
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -25,7 +25,7 @@ public class NamespaceMappingTests
         Assert.Equal(1, room.Version);
         Assert.Equal(1, hub.Cursor); // the local version did not move the cursor
         Assert.InRange(typing.Version, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds() * 1000, long.MaxValue);
-        Assert.Equal(typing, hub.GetVersion(Typing));
+        Assert.Equal(typing, await hub.GetVersionAsync(Typing, TestContext.Current.CancellationToken));
         Assert.True(hub.IsLocal(Typing));
         Assert.False(hub.IsLocal(Room));
     }
@@ -54,40 +54,35 @@ public class NamespaceMappingTests
     [Fact]
     public async Task A_namespace_no_signal_declares_fails_at_start_naming_it_and_the_declared_ones()
     {
-        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => StartAsync(signals => signals.MapNamespace("presense", ns => ns.UseInMemory())));
+        string error = await StartFailureAsync(signals => signals.MapNamespace("presense", ns => ns.UseInMemory()));
 
-        Assert.Contains("'presense'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("declared: chat, presence", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'presense'", error, StringComparison.Ordinal);
+        Assert.Contains("declared: chat, presence", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_namespace_mapped_twice_fails_at_start()
     {
-        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => StartAsync(signals => signals.MapNamespace("presence", ns => ns.UseInMemory()).MapNamespace("presence", ns => ns.UseInMemory())));
+        string error = await StartFailureAsync(signals => signals.MapNamespace("presence", ns => ns.UseInMemory()).MapNamespace("presence", ns => ns.UseInMemory()));
 
-        Assert.Contains("'presence' is mapped twice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'presence' is mapped twice", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_namespace_mapped_in_configuration_and_in_code_fails_at_start()
     {
-        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => StartAsync(
-                signals => signals.MapNamespace("presence", ns => ns.UseInMemory()),
-                new() { ["Signals:Namespaces:presence:Store"] = "InMemory" }));
+        string error = await StartFailureAsync(
+            signals => signals.MapNamespace("presence", ns => ns.UseInMemory()), new() { ["Signals:Namespaces:presence:Store"] = "InMemory" });
 
-        Assert.Contains("'presence' is mapped twice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'presence' is mapped twice", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_mapping_without_a_store_fails_at_start()
     {
-        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => StartAsync(signals => signals.MapNamespace("presence", _ => { })));
+        string error = await StartFailureAsync(signals => signals.MapNamespace("presence", _ => { }));
 
-        Assert.Contains("Signals:Namespaces:presence:Store is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Signals:Namespaces:presence:Store is not set", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -110,11 +105,14 @@ public class NamespaceMappingTests
     [Fact]
     public async Task An_invalid_name_in_configuration_fails_at_start()
     {
-        OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => StartAsync(configuration: new() { ["Signals:Namespaces:pres ence:Store"] = "InMemory" }));
+        string error = await StartFailureAsync(configuration: new() { ["Signals:Namespaces:pres ence:Store"] = "InMemory" });
 
-        Assert.Contains("'pres ence' is not a namespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'pres ence' is not a namespace", error, StringComparison.Ordinal);
     }
+
+    /// <summary>Starts a host whose Signals options must fail validation at start, and returns the failure's message.</summary>
+    private static async Task<string> StartFailureAsync(Action<ISignalsBuilder>? map = null, Dictionary<string, string?>? configuration = null)
+        => (await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(map, configuration))).Message;
 
     private static async Task<IHost> StartAsync(Action<ISignalsBuilder>? map = null, Dictionary<string, string?>? configuration = null)
     {

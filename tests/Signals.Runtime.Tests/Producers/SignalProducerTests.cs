@@ -89,7 +89,7 @@ public sealed class SignalProducerTests
         using (hub.Subscribe([key]))
         {
             Assert.Equal(new DeskArgs(deskId, 3, new DateOnly(2026, 12, 7)), await started.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel));
-            await WaitUntilAsync(() => hub.GetVersion(key).Version > 0 && producers.IsRunning(key));
+            await WaitUntilAsync(() => hub.TryGetHeldVersion(key, out SignalVersion held) && held.Version > 0 && producers.IsRunning(key));
         }
 
         // Unwatched: it stops after the grace period (50 ms here).
@@ -121,7 +121,7 @@ public sealed class SignalProducerTests
 
         using (hub.Subscribe([key]))
         {
-            await WaitUntilAsync(() => hub.GetVersion(key).Version > 0);
+            await WaitUntilAsync(() => hub.TryGetHeldVersion(key, out SignalVersion held) && held.Version > 0);
         }
 
         // Waits of 200, 400 and 800 ms, each jittered to between half and all of it.
@@ -160,7 +160,7 @@ public sealed class SignalProducerTests
             Assert.StartsWith("'desk:1:0f8fad5b-d9cb-469f-a165-70867728950e:2026-12-07' is declared by Sample.Desk as a family signal", error.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, hub.GetVersion(key).Version);
+        Assert.Equal(0, (await hub.GetVersionAsync(key, Cancel)).Version);
         await host.StopAsync(Cancel);
     }
 

@@ -20,7 +20,7 @@ public class InMemorySignalValueStoreTests
         Assert.Equal(new ThemeValue("light"), read.Value);
         Assert.Equal(1, set.Version);
         Assert.Equal(set.State, read.State);
-        Assert.Equal(set.State, hub.GetVersion(Theme));
+        Assert.Equal(set.State, await hub.GetVersionAsync(Theme, TestContext.Current.CancellationToken));
         Assert.Matches("^[0-9a-f]{16}$", set.State.Hash);
     }
 
@@ -94,8 +94,8 @@ public class InMemorySignalValueStoreTests
         Assert.False(await store.DeleteAsync(Theme, ct));
 
         Assert.Null(await store.GetAsync(Theme, ct));
-        Assert.Equal(2, hub.GetVersion(Theme).Version);
-        Assert.Null(hub.GetVersion(Theme).Hash);
+        Assert.Equal(2, (await hub.GetVersionAsync(Theme, TestContext.Current.CancellationToken)).Version);
+        Assert.Null((await hub.GetVersionAsync(Theme, TestContext.Current.CancellationToken)).Hash);
     }
 
     [Fact]

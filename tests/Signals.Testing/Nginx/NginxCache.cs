@@ -15,36 +15,45 @@ namespace Signals.Testing;
 /// The binary comes from <c>SIGNALS_TEST_NGINX</c>, else <c>/usr/sbin/nginx</c> (Debian: <c>apt-get install -y nginx</c>; the
 /// package's own service is not used). <see cref="GetActiveConnectionsAsync"/> reads nginx's <c>stub_status</c>.
 /// </remarks>
-public sealed partial class NginxCache : IAsyncDisposable
+public sealed partial class NginxCache : ThrowawayServer
 {
     /// <summary>The environment variable that may name the <c>nginx</c> binary.</summary>
     public const string BinaryVariable = "SIGNALS_TEST_NGINX";
 
     private const string DefaultBinary = "/usr/sbin/nginx";
+    private const string LogFileName = "error.log";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Process _process;
-    private readonly string _directory;
+    private readonly string _binary;
+    private readonly Uri _upstream;
+    private readonly string _prefix;
+    private readonly TimeSpan _maxWait;
+    private Process? _process;
 
-    private NginxCache(Process process, string directory, int port)
+    private NginxCache(string binary, Uri upstream, string prefix, TimeSpan maxWait, string directory, int port)
+        : base(directory, port)
     {
-        _process = process;
-        _directory = directory;
+        (_binary, _upstream, _prefix, _maxWait) = (binary, upstream, prefix, maxWait);
         BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
     }
 
     /// <summary>Gets the proxy's address: <c>http://127.0.0.1:{port}/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <inheritdoc/>
+    public override bool IsRunning => Volatile.Read(ref _process) is not null;
+
+    private protected override string ProductName => "nginx";
+
     /// <summary>Starts nginx in front of <paramref name="upstream"/> and waits until it accepts connections.</summary>
     /// <param name="upstream">The app's address (<c>http://127.0.0.1:{port}/</c>).</param>
     /// <param name="prefix">The Signals route prefix, e.g. <c>/signals</c>.</param>
     /// <param name="maxWait">The longest long-poll the app holds: the cache lock and the upstream read wait at least this long.</param>
-    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <param name="cancellationToken">Cancels start-up (the directory is removed).</param>
     /// <returns>The running proxy.</returns>
     /// <exception cref="InvalidOperationException">The binary is missing, or nginx exited (the message holds its log).</exception>
     /// <exception cref="TimeoutException">nginx did not accept connections within 10 seconds.</exception>
-    public static async Task<NginxCache> StartAsync(Uri upstream, string prefix, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public static Task<NginxCache> StartAsync(Uri upstream, string prefix, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
         string binary = Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } configured ? configured : DefaultBinary;
         if (!File.Exists(binary))
@@ -52,41 +61,20 @@ public sealed partial class NginxCache : IAsyncDisposable
             throw new InvalidOperationException($"'{binary}' not found. Install nginx (Debian: 'apt-get install -y nginx') or set {BinaryVariable} to the nginx binary.");
         }
 
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("signals-nginx-");
-        try
-        {
-            if (!OperatingSystem.IsWindows())
+        return StartOnFreePortAsync(
+            "signals-nginx-",
+            static directory =>
             {
-                // nginx's workers run as an unprivileged user when started as root: let them use the directory.
-                File.SetUnixFileMode(directory.FullName, (UnixFileMode)0b111_111_111);
-            }
-            int port = LoopbackPorts.FindFree();
-            string config = Path.Combine(directory.FullName, "nginx.conf");
-            await File.WriteAllTextAsync(config, Configuration(directory.FullName, port, upstream, prefix, maxWait), cancellationToken);
-            var process = Process.Start(new ProcessStartInfo(binary)
-            {
-                ArgumentList = { "-p", directory.FullName, "-c", config, "-e", Path.Combine(directory.FullName, "error.log"), "-g", "daemon off;" },
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            }) ?? throw new InvalidOperationException($"'{binary}' did not start.");
-            var proxy = new NginxCache(process, directory.FullName, port);
-            try
-            {
-                await proxy.WaitUntilReadyAsync(port, cancellationToken);
-                return proxy;
-            }
-            catch
-            {
-                await proxy.DisposeAsync();
-                throw;
-            }
-        }
-        catch
-        {
-            TryDelete(directory.FullName);
-            throw;
-        }
+                if (!OperatingSystem.IsWindows())
+                {
+                    // nginx's workers run as an unprivileged user when started as root: let them use the directory.
+                    File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+                }
+
+                return Task.CompletedTask;
+            },
+            (directory, port) => new NginxCache(binary, upstream, prefix, maxWait, directory, port),
+            cancellationToken);
     }
 
     /// <summary>Reads how many client connections nginx holds now (<c>stub_status</c>'s "Active connections", this request included).</summary>
@@ -99,29 +87,37 @@ public sealed partial class NginxCache : IAsyncDisposable
         return int.Parse(ActiveConnections().Match(status).Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Stops nginx and deletes its directory.</summary>
-    /// <returns>A task that completes when nginx has exited.</returns>
-    public async ValueTask DisposeAsync()
+    private protected override async Task StartServerAsync(CancellationToken cancellationToken)
     {
+        string config = Path.Combine(WorkDirectory, "nginx.conf");
+        await File.WriteAllTextAsync(config, Configuration(WorkDirectory, Port, _upstream, _prefix, _maxWait), cancellationToken);
+        Process process = Process.Start(new ProcessStartInfo(_binary)
+        {
+            ArgumentList = { "-p", WorkDirectory, "-c", config, "-e", Path.Combine(WorkDirectory, LogFileName), "-g", "daemon off;" },
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException($"'{_binary}' did not start.");
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
+            await WaitUntilReadyAsync(process, cancellationToken);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException)
+        catch
         {
-            // Already gone, or it did not exit in time: nothing more to do here.
+            await KillAsync(process);
+            throw;
         }
-        finally
+
+        Volatile.Write(ref _process, process);
+    }
+
+    private protected override async Task StopForDisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _process, null) is { } process)
         {
-            _process.Dispose();
-            TryDelete(_directory);
+            await KillAsync(process);
         }
     }
+
+    private protected override void Kill() => KillNow(Interlocked.Exchange(ref _process, null));
 
     private static string Configuration(string directory, int port, Uri upstream, string prefix, TimeSpan maxWait)
     {
@@ -167,23 +163,21 @@ public sealed partial class NginxCache : IAsyncDisposable
             """;
     }
 
-    private async Task WaitUntilReadyAsync(int port, CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(Process process, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ReadyTimeout);
         while (true)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                string log = Path.Combine(_directory, "error.log");
-                throw new InvalidOperationException(
-                    $"nginx exited with code {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)} {(File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : "")}");
+                throw new InvalidOperationException($"nginx on port {Port} exited with code {process.ExitCode}.\n{ReadLog(LogFileName)}");
             }
 
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+                await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
                 return;
             }
             catch (SocketException)
@@ -192,22 +186,8 @@ public sealed partial class NginxCache : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"nginx did not accept connections on port {port} within {ReadyTimeout}.");
+                throw new TimeoutException($"nginx did not accept connections on port {Port} within {ReadyTimeout}.\n{ReadLog(LogFileName)}");
             }
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 

@@ -242,9 +242,6 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
         {
             FileName = asServerUser ? "runuser" : fileName,
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
         if (asServerUser)
         {
@@ -259,27 +256,12 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
             start.ArgumentList.Add(argument);
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
-        try
+        CommandResult run = await Command.RunAsync(start, CommandTimeout, cancellationToken);
+        if (run.ExitCode != 0)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'{fileName} {string.Join(' ', arguments)}' did not finish within {CommandTimeout}.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            string output = await Collect(stdout) + await Collect(stderr);
+            string output = await Collect(run.StandardOutput) + await Collect(run.StandardError);
             throw new InvalidOperationException(
-                $"'{fileName} {string.Join(' ', arguments)}' exited with code {process.ExitCode}.\n{output}\n{diagnostics?.Invoke()}");
+                $"'{fileName} {string.Join(' ', arguments)}' exited with code {run.ExitCode}.\n{output}\n{diagnostics?.Invoke()}");
         }
     }
 

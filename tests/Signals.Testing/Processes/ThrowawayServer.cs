@@ -1,13 +1,16 @@
+using System.Diagnostics;
+
 namespace Signals.Testing;
 
 /// <summary>
-/// What every throwaway server of the tests shares (<see cref="LocalPostgresServer"/>, <see cref="RedisServer"/>): a child process on
+/// What every throwaway server of the tests shares (<see cref="LocalPostgresServer"/>, <see cref="RedisServer"/>, <see cref="NginxCache"/>): a child process on
 /// a free loopback port, its files in a temporary directory, stop and start again on the same port, exclusive control of those
 /// transitions, and clean-up on dispose or, as a last resort, when the test process exits.
 /// </summary>
 public abstract class ThrowawayServer : IAsyncDisposable
 {
     private const int PortAttempts = 3;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _control = new(1, 1);
     private int _disposed;
@@ -177,6 +180,34 @@ public abstract class ThrowawayServer : IAsyncDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return string.Empty;
+        }
+    }
+
+    /// <summary>Kills a server process this class started, with its children, waits up to 10 seconds for it to exit, and disposes it.</summary>
+    /// <param name="process">The process; exited already is fine.</param>
+    /// <returns>A task that completes when the process has exited.</returns>
+    /// <exception cref="OperationCanceledException">The process did not exit within 10 seconds.</exception>
+    private protected static async Task KillAsync(Process process)
+    {
+        using (process)
+        {
+            KillNow(process);
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            await process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    /// <summary>Kills a server process this class started, with its children, without waiting (the last resort of <see cref="Kill"/>).</summary>
+    /// <param name="process">The process, or <see langword="null"/> for none; exited already is fine.</param>
+    private protected static void KillNow(Process? process)
+    {
+        try
+        {
+            process?.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
         }
     }
 

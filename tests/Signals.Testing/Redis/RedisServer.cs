@@ -24,7 +24,6 @@ public sealed class RedisServer : ThrowawayServer
     private const string DefaultServerPath = "/usr/bin/redis-server";
     private const string LogFileName = "redis.log";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _serverPath;
     private Process? _process;
@@ -181,36 +180,5 @@ public sealed class RedisServer : ThrowawayServer
         }
     }
 
-    private protected override void Kill()
-    {
-        if (Interlocked.Exchange(ref _process, null) is { } process)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
-        }
-    }
-
-    private static async Task KillAsync(Process process)
-    {
-        using (process)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
-
-            using var timeout = new CancellationTokenSource(StopTimeout);
-            await process.WaitForExitAsync(timeout.Token);
-        }
-    }
+    private protected override void Kill() => KillNow(Interlocked.Exchange(ref _process, null));
 }
