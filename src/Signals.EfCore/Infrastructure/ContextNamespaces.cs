@@ -41,7 +41,7 @@ internal sealed record ContextNamespaces(SignalNamespaces Namespaces, ISignalSto
         string what = invalidation ? "InvalidateSignals" : "The save";
         string where = line is null
             ? "the app's own outbox context"
-            : $"the context mapped to it (MapNamespace(\"{line}\", ns => ns.UseEntityFrameworkCore<…>()))";
+            : $"the namespace '{line}', on a context of its own (MapNamespace(\"{line}\", ns => ns.UseEntityFrameworkCore<…>()))";
         string mine = Line is null ? "the app's own outbox context" : $"mapped to the namespace '{Line}'";
         throw new InvalidOperationException(
             $"{what} on '{ContextType.Name}' ({mine}) would record a change of '{key}', which belongs to {where}: its versions are that "
