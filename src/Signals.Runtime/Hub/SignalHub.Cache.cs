@@ -112,12 +112,12 @@ public sealed partial class SignalHub
     /// <exception cref="ArgumentException">See <see cref="Subscribe"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <remarks>
-    /// A failed database read is thrown as it is, and the subscription is disposed. Resumed from a cursor (<paramref name="after"/> above 0),
-    /// it first reads the held keys of namespaces on databases of their own again, so they start with their current version.
+    /// A failed database read is thrown as it is, and the subscription is disposed. It first reads the held keys of namespaces on
+    /// databases of their own again, so they start with their current version whatever the cursor (which does not cover them).
     /// </remarks>
     public async ValueTask<SignalSubscription> SubscribeAsync(IEnumerable<SignalKey> keys, long after = 0, CancellationToken cancellationToken = default)
     {
-        if (after > 0)
+        if (HasDatabaseLines)
         {
             keys = [.. keys];
             await RereadHeldDatabaseKeysAsync(keys, cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed partial class SignalHub
     internal async ValueTask<SignalVersion[]> GetVersionsAtLeastAsync(IReadOnlyList<SignalKey> keys, IReadOnlyList<long> known, CancellationToken cancellationToken)
     {
         SignalVersion[] versions = await GetVersionsAsync(keys, cancellationToken).ConfigureAwait(false);
-        if (_namespaces.Databases.Count == 0 || !IsCaching)
+        if (!HasDatabaseLines)
         {
             return versions;
         }
@@ -45,16 +45,20 @@ public sealed partial class SignalHub
         return await GetVersionsAsync(keys, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Gets whether some keys are on databases of their own, read through the hub's source (not in stateless serving, which reads every key).</summary>
+    private bool HasDatabaseLines => _namespaces.Databases.Count > 0 && IsCaching;
+
     /// <summary>
-    /// Before a subscription resumes from a cursor: reads the keys of namespaces on databases of their own that the hub holds again from
-    /// their database, so the subscription starts with their current version, not an older one this instance's dispatcher of that
-    /// database has not replaced yet (the cursor does not cover them; see <see cref="SignalSubscription.Takes"/>).
+    /// Before a subscription starts (resumed from a cursor or not): reads the keys of namespaces on databases of their own that the hub
+    /// holds again from their database, so the subscription starts with their current version, not an older one this instance's
+    /// dispatcher of that database has not replaced yet (no cursor covers them; see <see cref="SignalSubscription.Takes"/>). One query
+    /// per stream opened, for its held keys of such namespaces only.
     /// </summary>
     /// <param name="keys">The keys about to be watched.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     private async ValueTask RereadHeldDatabaseKeysAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken)
     {
-        if (_namespaces.Databases.Count == 0 || !IsCaching)
+        if (!HasDatabaseLines)
         {
             return;
         }
