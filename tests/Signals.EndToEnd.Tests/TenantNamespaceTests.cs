@@ -108,6 +108,53 @@ public sealed class TenantNamespaceTests(PostgresServer postgres)
         Assert.Empty((await SyncAsync(restarted, new() { [doc.Value] = known }))["changed"]!.AsObject());
     }
 
+    [Fact]
+    public async Task A_cursor_form_poll_repeats_the_tenant_key_keeps_its_id_out_of_the_cursor_and_a_long_poll_wakes_on_its_change()
+    {
+        (string main, string tenant) = await CreateDatabasesAsync("tenant_cursor");
+        await using TenantInstance a = await TenantInstance.StartAsync("app-a", main, tenant, tenantHearsOthers: true, Cancel);
+        await using TenantInstance b = await TenantInstance.StartAsync("app-b", main, tenant, tenantHearsOthers: true, Cancel);
+        SignalKey doc = TenantInstance.Doc.Key("d1");
+        SignalKey note = TenantInstance.Note.Key("n1");
+        for (int i = 0; i < 3; i++)
+        {
+            await a.SaveNoteAsync("other" + i, Cancel);
+        }
+
+        await a.SaveNoteAsync("n1", Cancel);
+        await a.SaveDocAsync("d1", "v1", Cancel);
+        long noteVersion = await ScalarAsync<long>(main, "SELECT max(id) FROM signals_outbox WHERE key = 'main:note:n1'");
+        long docVersion = await ScalarAsync<long>(tenant, "SELECT max(id) FROM signals_outbox");
+
+        JsonObject first = await ChangesAsync(a, [doc, note], cursor: null, waitMs: 0);
+        Assert.Equal(docVersion, (long)first["changed"]![doc.Value]!["version"]!);
+        Assert.Equal(noteVersion, (long)first["changed"]![note.Value]!["version"]!);
+        string cursor = (string)first["cursor"]!;
+        Assert.Equal(noteVersion, cursor.Split('-').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).Max());
+
+        // The next poll, on B: no reset, the app's key not repeated, the tenant key repeated at its current version.
+        JsonObject second = await ChangesAsync(b, [doc, note], cursor, waitMs: 0);
+        Assert.True(second["reset"] is null || !second["reset"]!.GetValue<bool>(), "The poll on B was answered with a reset.");
+        Assert.False(second["changed"]!.AsObject().ContainsKey(note.Value), "The app's key was repeated below the cursor.");
+        Assert.Equal(docVersion, (long)second["changed"]![doc.Value]!["version"]!);
+
+        // A long-poll from there waits, and ends when the tenant key changes (on A) while it waits.
+        Task<JsonObject> polling = ChangesAsync(b, [doc, note], (string)second["cursor"]!, waitMs: 20_000);
+        await Task.Delay(500, Cancel);
+        Assert.False(polling.IsCompleted, "The long-poll answered at once although nothing changed.");
+        await a.SaveDocAsync("d1", "v2", Cancel);
+        JsonObject woken = await polling.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        Assert.Equal(await ScalarAsync<long>(tenant, "SELECT max(id) FROM signals_outbox"), (long)woken["changed"]![doc.Value]!["version"]!);
+    }
+
+    private static async Task<JsonObject> ChangesAsync(TenantInstance instance, SignalKey[] keys, string? cursor, int waitMs)
+    {
+        var body = new { keys = keys.Select(k => k.Value).ToArray(), cursor, waitMs };
+        using HttpResponseMessage response = await instance.Http.PostAsJsonAsync("/signals/changes", body, JsonSerializerOptions.Web, Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+    }
+
     private async Task<(string Main, string Tenant)> CreateDatabasesAsync(string name)
     {
         string main = await postgres.CreateDatabaseAsync(name + "_main", Cancel);
