@@ -134,19 +134,12 @@ public static class SignalsOutboxServiceCollectionExtensions
         }
 
         // The hub holds only the keys watched or asked for recently, and reads the others here (one source per hub: the first context's).
-        services.TryAddSingleton<ISignalVersionSource>(static sp => new OutboxVersionSource<TContext>(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
-            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>()));
+        services.TryAddSingleton<ISignalVersionSource>(static sp => VersionSource<TContext>(sp));
         if (!services.Any(static d => d.ServiceType == typeof(StoreRegistration)))
         {
             // The in-memory stores AddSignals() registers number versions on their own, which collide with outbox ids: replace them.
             services.AddSingleton<StoreRegistration>();
-            services.AddSingleton(static sp => new EfCoreSignalStore<TContext>(
-                sp.GetRequiredService<IServiceScopeFactory>(),
-                sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
-                sp.GetRequiredService<SignalHub>(),
-                sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(static sp => Store<TContext>(sp));
             // Keys of namespaces mapped to a store of their own go there (SignalStoreRouter), the others to the outbox.
             services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Values(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
             services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Store(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
@@ -168,18 +161,28 @@ public static class SignalsOutboxServiceCollectionExtensions
     private static void RegisterNamespaceStores<TContext>(IServiceCollection services, string serviceKey)
         where TContext : DbContext
     {
-        services.AddKeyedSingleton<ISignalVersionSource>(serviceKey, static (sp, _) => new OutboxVersionSource<TContext>(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
-            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>()));
-        services.AddKeyedSingleton(serviceKey, static (sp, _) => new EfCoreSignalStore<TContext>(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
-            sp.GetRequiredService<SignalHub>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ISignalVersionSource>(serviceKey, static (sp, _) => VersionSource<TContext>(sp));
+        services.AddKeyedSingleton(serviceKey, static (sp, _) => Store<TContext>(sp));
         services.AddKeyedSingleton<ISignalStore>(serviceKey, static (sp, key) => sp.GetRequiredKeyedService<EfCoreSignalStore<TContext>>(key));
         services.AddKeyedSingleton<ISignalValueStore>(serviceKey, static (sp, key) => sp.GetRequiredKeyedService<EfCoreSignalStore<TContext>>(key));
     }
+
+    /// <summary>The hub's reads of the context's database.</summary>
+    private static OutboxVersionSource<TContext> VersionSource<TContext>(IServiceProvider sp)
+        where TContext : DbContext
+        => new(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
+            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>());
+
+    /// <summary>The EF Core stores of the context's database.</summary>
+    private static EfCoreSignalStore<TContext> Store<TContext>(IServiceProvider sp)
+        where TContext : DbContext
+        => new(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
+            sp.GetRequiredService<SignalHub>(),
+            sp.GetRequiredService<TimeProvider>());
 
     /// <summary>Marks that the EF Core stores are registered (for the first context type).</summary>
     private sealed class StoreRegistration;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -97,7 +98,7 @@ public class InstanceLocalKeyTests
         SignalNamespaces namespaces = Presence();
         SignalHub hub = Hub(namespaces);
         var (persisted, local) = Stores(hub, namespaces, TimeProvider.System);
-        var router = new SignalStoreRouter(persisted, persisted, local, namespaces);
+        var router = new SignalStoreRouter(new(persisted, persisted), local, FrozenDictionary<string, SignalStoreRouter.Target>.Empty, namespaces);
         JsonElement yes = JsonSerializer.SerializeToElement(new { typing = true });
 
         await router.SetAsync(Typing, yes, TestContext.Current.CancellationToken);

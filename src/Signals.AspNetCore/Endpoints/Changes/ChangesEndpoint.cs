@@ -173,7 +173,7 @@ internal static class ChangesEndpoint
         long deadline = services.TimeProvider.GetTimestamp() + (long)(wait.TotalSeconds * services.TimeProvider.TimestampFrequency);
         try
         {
-            if (scope == Scope.Since && after >= settled && keys.Tenant is null && !keys.Stored.Any(hub.IsOwnLine))
+            if (scope == Scope.Since && after >= settled && keys.Tenant is null && !AnyOwnLine(hub, keys.Stored))
             {
                 // Nothing settled since the cursor, so none of the keys has a version above it that this answer could report.
                 if (wait <= TimeSpan.Zero || !await hub.WaitForSettledAsync(after + 1, wait, waitSource.Token).ConfigureAwait(false))
@@ -194,7 +194,7 @@ internal static class ChangesEndpoint
         TimeSpan remaining = services.TimeProvider.GetElapsedTime(services.TimeProvider.GetTimestamp(), deadline);
 
         // Keys on a version line of their own are in every answer; only a change on the app's line, or any change during the wait, ends it.
-        if (changed.TrueForAll(i => hub.IsOwnLine(versions[i].Key)) && scope != Scope.Reset && remaining > TimeSpan.Zero)
+        if (!ChangesAppLine(hub, versions, changed) && scope != Scope.Reset && remaining > TimeSpan.Zero)
         {
             var known = new Dictionary<SignalKey, long>(versions.Length);
             foreach (SignalVersion version in versions)
@@ -230,6 +230,34 @@ internal static class ChangesEndpoint
         long resume = Math.Max(after, keys.Tenant is null ? settled : Math.Min(settled, highest));
         var next = new StreamCursor(resume, Math.Max(resume, Math.Max(seen, highest)));
         return Answer(services, keys, versions, changed, keys.Tenant is null ? settled : highest, next, scope == Scope.Reset);
+    }
+
+    /// <summary>Whether a key is on a version line of its own (a mapped namespace): the settled cursor says nothing about it.</summary>
+    private static bool AnyOwnLine(SignalHub hub, IReadOnlyList<SignalKey> keys)
+    {
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (hub.IsOwnLine(keys[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a reported version is on the app's line: one that ends a long-poll at once (a mapped namespace's key is in every answer).</summary>
+    private static bool ChangesAppLine(SignalHub hub, SignalVersion[] versions, List<int> changed)
+    {
+        foreach (int i in changed)
+        {
+            if (!hub.IsOwnLine(versions[i].Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
