@@ -35,6 +35,11 @@ namespace Signals.EntityFrameworkCore;
 /// first read the dispatcher compares the database's capture triggers with the model (<see cref="CaptureCheck"/>); a mismatch is
 /// reported the same way, naming the table and the column, and checked again until it is fixed.
 /// </para>
+/// <para>
+/// The outbox of a namespace on a database of its own (<c>MapNamespace(name, ns =&gt; ns.UseEntityFrameworkCore&lt;TContext&gt;())</c>,
+/// <see cref="OutboxRegistration.Namespace"/>) is a version line of its own: its dispatcher publishes the same way but moves neither the
+/// hub's settled cursor nor its resume floor, and each dispatcher skips (and logs) a row whose key belongs to another line.
+/// </para>
 /// <para>Alongside the read loop run the wake-ups and the retention cleanup.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
