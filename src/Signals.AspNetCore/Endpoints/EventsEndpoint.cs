@@ -304,8 +304,8 @@ internal static class EventsEndpoint
                     while (subscription.TryRead(out SignalVersion version))
                     {
                         string data = services.EventData.GetData(keys.ToRequested(version));
-                        // An instance-local key's version is on a line of its own: it is not a version other instances must reach (H).
-                        cursor = cursor.After(subscription.ResumeCursor, services.Hub.IsLocal(version.Key) ? 0 : version.Version);
+                        // A mapped namespace's version is on a line of its own: it is not a version other instances must reach (H).
+                        cursor = cursor.After(subscription.ResumeCursor, services.Hub.IsOwnLine(version.Key) ? 0 : version.Version);
                         yield return new SseItem<string>(data, services.Options.EventType)
                         {
                             EventId = cursor.ToString(),

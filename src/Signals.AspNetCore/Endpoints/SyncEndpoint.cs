@@ -101,8 +101,9 @@ internal static class SyncEndpoint
         long highestKnown = 0;
         for (int i = 0; i < known.Count; i++)
         {
-            // An instance-local key's version is on a line of its own, which no settled cursor follows: nothing to catch up with.
-            if (!hub.IsLocal(admitted.Stored[i]))
+            // A key of a mapped namespace has versions on a line of their own, which no settled cursor follows: nothing to catch up with
+            // (a key on a database of its own is read again from there when the client knows a newer version; see DiffAsync).
+            if (!hub.IsOwnLine(admitted.Stored[i]))
             {
                 highestKnown = Math.Max(highestKnown, known[i]);
             }
@@ -232,18 +233,19 @@ internal static class SyncEndpoint
 
     /// <summary>
     /// Compares the known versions (<c>known[i]</c> of <c>keys.Stored[i]</c>) with the hub's (the keys it does not hold read from the
-    /// database in one query): the keys that differ (under the names the client used) and the highest current version among the keys.
+    /// database in one query; a key on a database of its own that the hub holds below the known version read there again): the keys that
+    /// differ (under the names the client used) and the highest current version among the keys on the app's version line.
     /// </summary>
     private static async ValueTask<(IReadOnlyDictionary<SignalKey, SyncChange> Changed, long Highest)> DiffAsync(
         SignalHub hub, IReadOnlyList<long> known, AdmittedKeys keys, string source, CancellationToken cancellationToken)
     {
         Dictionary<SignalKey, SyncChange>? changed = null;
         long highest = 0;
-        SignalVersion[] versions = known.Count == 0 ? [] : await hub.GetVersionsAsync(keys.Stored, cancellationToken).ConfigureAwait(false);
+        SignalVersion[] versions = known.Count == 0 ? [] : await hub.GetVersionsAtLeastAsync(keys.Stored, known, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < known.Count; i++)
         {
             SignalVersion current = versions[i];
-            if (!hub.IsLocal(current.Key))
+            if (!hub.IsOwnLine(current.Key))
             {
                 highest = Math.Max(highest, current.Version);
             }

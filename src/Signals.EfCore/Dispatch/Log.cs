@@ -23,6 +23,11 @@ internal static partial class Log
     [LoggerMessage(108, LogLevel.Warning, "The Signals outbox cleanup failed; it runs again in {Delay}.")]
     public static partial void CleanupFailed(ILogger logger, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(118, LogLevel.Warning,
+        "Skipping outbox row {Id} of {Context}: its key '{Key}' is on the version line of {Line}, not of this outbox (a row written by hand or " +
+        "by a capture trigger of an entity declared in another namespace); write it through the context of its namespace.")]
+    public static partial void OtherLine(ILogger logger, long id, string context, string key, string line);
+
     [LoggerMessage(112, LogLevel.Information, "Announced {Count} keys again: their changes committed after a newer version of the key had been published.")]
     public static partial void Reannounced(ILogger logger, int count);
 

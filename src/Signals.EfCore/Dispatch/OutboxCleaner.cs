@@ -8,7 +8,10 @@ namespace Signals.EntityFrameworkCore;
 /// then moves the hub's <see cref="SignalHub.ResumeFloor"/> to the highest compacted version, whichever instance compacted it.
 /// </summary>
 /// <param name="source">The dispatcher's source.</param>
-/// <param name="hub">The hub whose resume floor to advance.</param>
+/// <param name="hub">
+/// The hub whose resume floor to advance; <see langword="null"/> for the outbox of a namespace on a database of its own, whose versions
+/// are on a line of their own that no resume floor follows.
+/// </param>
 /// <param name="options">The dispatcher's options.</param>
 /// <param name="time">The clock that dates the cutoff.</param>
 /// <param name="logger">The logger.</param>
@@ -16,7 +19,7 @@ namespace Signals.EntityFrameworkCore;
 /// Tells a failure caused by a missing Signals schema, which the dispatcher reports once: the cleanup then fails quietly (Debug).
 /// </param>
 internal sealed class OutboxCleaner(
-    IOutboxSource source, SignalHub hub, SignalsOutboxOptions options, TimeProvider time, ILogger logger, Func<Exception, bool> isMissingSchema)
+    IOutboxSource source, SignalHub? hub, SignalsOutboxOptions options, TimeProvider time, ILogger logger, Func<Exception, bool> isMissingSchema)
 {
     /// <summary>Cleans up until <paramref name="cancellationToken"/> is canceled; failures are logged and retried at the next run.</summary>
     /// <param name="cancellationToken">Stops the loop.</param>
@@ -72,6 +75,9 @@ internal sealed class OutboxCleaner(
             }
         }
 
-        hub.AdvanceResumeFloor(await source.ReadCompactedThroughAsync(cancellationToken).ConfigureAwait(false));
+        if (hub is not null)
+        {
+            hub.AdvanceResumeFloor(await source.ReadCompactedThroughAsync(cancellationToken).ConfigureAwait(false));
+        }
     }
 }

@@ -35,6 +35,11 @@ namespace Signals.EntityFrameworkCore;
 /// first read the dispatcher compares the database's capture triggers with the model (<see cref="CaptureCheck"/>); a mismatch is
 /// reported the same way, naming the table and the column, and checked again until it is fixed.
 /// </para>
+/// <para>
+/// The outbox of a namespace on a database of its own (<c>MapNamespace(name, ns =&gt; ns.UseEntityFrameworkCore&lt;TContext&gt;())</c>,
+/// <see cref="OutboxRegistration.Namespace"/>) is a version line of its own: its dispatcher publishes the same way but moves neither the
+/// hub's settled cursor nor its resume floor, and each dispatcher skips (and logs) a row whose key belongs to another line.
+/// </para>
 /// <para>Alongside the read loop run the wake-ups and the retention cleanup.</para>
 /// </remarks>
 /// <typeparam name="TContext">The application's context type.</typeparam>
@@ -78,8 +83,13 @@ internal sealed class OutboxDispatcher<TContext>(
             return Task.CompletedTask;
         }
 
-        // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor).
-        hub.AdvanceSettledCursor(0);
+        // From now on the hub's settled cursor is this dispatcher's to move (see SignalHub.SettledCursor); a namespace's own database
+        // is on a version line of its own, which no settled cursor follows.
+        if (registration.Namespace is null)
+        {
+            hub.AdvanceSettledCursor(0);
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
@@ -119,7 +129,7 @@ internal sealed class OutboxDispatcher<TContext>(
         // Woken by other instances (NOTIFY, Redis), the dispatcher polls only as a safety net.
         TimeSpan pollInterval = options.PollInterval
             ?? (wakeups.Count > 0 ? SignalsOutboxOptions.DefaultSafetyPollInterval : SignalsOutboxOptions.DefaultPollingInterval);
-        var cleaner = new OutboxCleaner(source, hub, options, time, logger, provider.IsMissingSchema);
+        var cleaner = new OutboxCleaner(source, registration.Namespace is null ? hub : null, options, time, logger, provider.IsMissingSchema);
         Log.DispatcherStarted(logger, typeof(TContext).Name, source.Kind);
         await using (source.ConfigureAwait(false))
         {
@@ -147,6 +157,7 @@ internal sealed class OutboxDispatcher<TContext>(
         bool loaded = false;
         var schema = new MissingSchemaReport(provider, sources, Status, registration.OptionsName, typeof(TContext).Name, options.MaxRetryDelay, logger);
         var late = new LateChangeDetector();
+        SignalNamespaces namespaces = services.GetRequiredService<SignalNamespaces>();
         var backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, options.MaxRetryDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -162,11 +173,15 @@ internal sealed class OutboxDispatcher<TContext>(
                     await ReadEpochAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
                 }
 
-                var batch = new PublishBatch(hub, metrics, time, logger, late, detectLate: loaded);
+                var batch = new PublishBatch(hub, namespaces, registration, metrics, time, logger, late, detectLate: loaded);
                 OutboxProgress progress = loaded
                     ? await source.ReadChangesAsync(batch.Add, stoppingToken).ConfigureAwait(false)
                     : await source.LoadAsync(batch.Add, stoppingToken).ConfigureAwait(false);
-                hub.AdvanceResumeFloor(progress.CompactedThrough);
+                if (registration.Namespace is null)
+                {
+                    hub.AdvanceResumeFloor(progress.CompactedThrough);
+                }
+
                 int published = batch.Complete(progress.Settled);
                 metrics.RecordOutboxDepth(Math.Max(0, progress.Head - progress.Settled));
                 if (late.TakeStillLate() is { Count: > 0 } stillLate)
@@ -258,15 +273,27 @@ internal sealed class OutboxDispatcher<TContext>(
 
     /// <summary>
     /// The rows of one read, published to the hub in chunks; the last chunk goes with the read's settled cursor, so subscribers are woken
-    /// only once the cursor covers it (see <see cref="SignalHub.Publish(IEnumerable{SignalVersion}, long)"/>).
+    /// only once the cursor covers it (see <see cref="SignalHub.Publish(IEnumerable{SignalVersion}, long)"/>). The outbox of a namespace
+    /// on a database of its own moves no settled cursor: its last chunk is published like the others. A row whose key is on another
+    /// version line than the outbox's is skipped (logged): its id means nothing on that line.
     /// </summary>
     /// <param name="hub">The hub.</param>
+    /// <param name="namespaces">Which version line each key is on.</param>
+    /// <param name="registration">The outbox's registration: its version line (<see cref="OutboxRegistration.Namespace"/>).</param>
     /// <param name="metrics">Records <c>signals.dispatcher.lag</c> for rows this hub has not seen yet.</param>
     /// <param name="time">The clock the lag is measured with.</param>
     /// <param name="logger">Logs rows whose key is invalid.</param>
     /// <param name="late">Sees every row, and collects late changes.</param>
     /// <param name="detectLate">Whether a row can be a late change: not while loading, whose rows come in no order.</param>
-    private sealed class PublishBatch(SignalHub hub, SignalsMetrics metrics, TimeProvider time, ILogger logger, LateChangeDetector late, bool detectLate)
+    private sealed class PublishBatch(
+        SignalHub hub,
+        SignalNamespaces namespaces,
+        OutboxRegistration registration,
+        SignalsMetrics metrics,
+        TimeProvider time,
+        ILogger logger,
+        LateChangeDetector late,
+        bool detectLate)
     {
         private const int ChunkSize = 10_000;
         private readonly List<SignalVersion> _pending = [];
@@ -277,6 +304,12 @@ internal sealed class OutboxDispatcher<TContext>(
             if (!SignalKey.TryParse(row.Key, out SignalKey key, out string? error))
             {
                 Log.InvalidKey(logger, row.Id, error);
+                return;
+            }
+
+            if (namespaces.HasOwnLines && namespaces.LineOf(key) is var line && !string.Equals(line, registration.Namespace, StringComparison.Ordinal))
+            {
+                Log.OtherLine(logger, row.Id, registration.ContextType.Name, row.Key, line is null ? "the app's own outbox" : $"the namespace '{line}'");
                 return;
             }
 
@@ -297,7 +330,7 @@ internal sealed class OutboxDispatcher<TContext>(
 
         /// <summary>Publishes the rest and advances the settled cursor.</summary>
         /// <returns>How many rows were newer than the hub's versions.</returns>
-        public int Complete(long settled) => _published + hub.Publish(_pending, settled);
+        public int Complete(long settled) => _published + (registration.Namespace is null ? hub.Publish(_pending, settled) : hub.Publish(_pending));
     }
 
     /// <summary>

@@ -27,6 +27,16 @@ internal sealed class OutboxRegistration(Type contextType)
     /// </summary>
     public OutboxProvider? Provider { get; set; }
 
+    /// <summary>
+    /// Gets or sets the namespace whose database this context is (<c>MapNamespace(name, ns =&gt; ns.UseEntityFrameworkCore&lt;TContext&gt;())</c>):
+    /// its outbox ids are that namespace's version line, which moves no settled cursor or resume floor of the hub. <see langword="null"/>
+    /// for the app's own outbox.
+    /// </summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Gets or sets whether <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c> made this context the app's own outbox.</summary>
+    public bool IsAppOutbox { get; set; }
+
     /// <summary>Gets the wake-ups added beside the provider's own (Redis): each creates its transport when the dispatcher starts.</summary>
     public List<Func<OutboxReaderSettings, IOutboxWakeupTransport>> Wakeups { get; } = [];
 

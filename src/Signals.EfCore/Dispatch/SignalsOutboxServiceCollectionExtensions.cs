@@ -50,13 +50,31 @@ public static class SignalsOutboxServiceCollectionExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        IServiceCollection services = builder.Services;
-        var outbox = new SignalsOutboxBuilder(services, typeof(TContext));
+        AddOutbox<TContext>(builder.Services, line: null, configure).IsAppOutbox = true;
+        return BuilderFor(builder.Services, typeof(TContext));
+    }
+
+    /// <summary>Gets the builder of a registered outbox, to choose its provider and add wake-ups.</summary>
+    internal static ISignalsOutboxBuilder BuilderFor(IServiceCollection services, Type contextType) => new SignalsOutboxBuilder(services, contextType);
+
+    /// <summary>
+    /// Registers the outbox of <typeparamref name="TContext"/> once (its dispatcher, version source and stores), on the app's version line
+    /// or on a namespace's (<paramref name="line"/>), and adds <paramref name="configure"/>.
+    /// </summary>
+    /// <returns>The context type's registration.</returns>
+    internal static OutboxRegistration AddOutbox<TContext>(IServiceCollection services, string? line, Action<SignalsOutboxOptions>? configure)
+        where TContext : DbContext
+    {
         OutboxRegistration? registration = OutboxRegistration.Find(services, typeof(TContext));
         if (registration is null)
         {
-            registration = new OutboxRegistration(typeof(TContext));
+            registration = new OutboxRegistration(typeof(TContext)) { Namespace = line };
             Register<TContext>(services, registration);
+        }
+        else if (line is not null)
+        {
+            // Already the app's outbox, or another namespace's: start-up fails (NamespaceOutboxValidator, SignalNamespacesOptionsValidator).
+            registration.Namespace ??= line;
         }
 
         if (configure is not null)
@@ -64,13 +82,15 @@ public static class SignalsOutboxServiceCollectionExtensions
             services.AddOptions<SignalsOutboxOptions>(registration.OptionsName).Configure(configure);
         }
 
-        return outbox;
+        return registration;
     }
 
     private static void Register<TContext>(IServiceCollection services, OutboxRegistration registration)
         where TContext : DbContext
     {
         services.AddKeyedSingleton<OutboxRegistration>(typeof(TContext), registration);
+        services.AddSingleton(registration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalNamespacesOptions>, NamespaceOutboxValidator>());
         services.AddKeyedSingleton<OutboxSignaler>(typeof(TContext), registration.Signaler);
         services.AddOptions<SignalsOutboxOptions>(registration.OptionsName).BindConfiguration(SignalsOutboxOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalsOutboxOptions>, SignalsOutboxOptionsValidator>());
@@ -86,9 +106,11 @@ public static class SignalsOutboxServiceCollectionExtensions
 
                 signals.WakeAfterCommit(registration.Signaler);
                 SignalNamespaces namespaces = sp.GetRequiredService<SignalNamespaces>();
-                if (namespaces.HasLocal)
+                if (namespaces.HasOwnLines)
                 {
-                    signals.RouteLocalNamespaces(new LocalNamespaces(namespaces, sp.GetRequiredKeyedService<InMemorySignalStore>(SignalStoreRouter.LocalStoreKey)));
+                    // Which keys a save may stage in this context's outbox, and where InvalidateSignals sends instance-local keys.
+                    InMemorySignalStore? local = namespaces.HasLocal ? sp.GetRequiredKeyedService<InMemorySignalStore>(SignalStoreRouter.LocalStoreKey) : null;
+                    signals.UseNamespaces(new ContextNamespaces(namespaces, local, registration.Namespace, typeof(TContext)));
                 }
             }),
             ServiceLifetime.Singleton);
@@ -104,21 +126,20 @@ public static class SignalsOutboxServiceCollectionExtensions
             sp.GetRequiredService<ILogger<OutboxDispatcher<TContext>>>()));
         services.AddHostedService(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
 
-        // The hub holds only the keys watched or asked for recently, and reads the others here (one source per hub: the first context's).
-        services.TryAddSingleton<ISignalVersionSource>(static sp => new OutboxVersionSource<TContext>(
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
-            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>()));
         services.AddSingleton(static sp => sp.GetRequiredService<OutboxDispatcher<TContext>>().Status);
+        if (registration.Namespace is { } line)
+        {
+            RegisterNamespaceStores<TContext>(services, SignalNamespaces.ServiceKey(line));
+            return;
+        }
+
+        // The hub holds only the keys watched or asked for recently, and reads the others here (one source per hub: the first context's).
+        services.TryAddSingleton<ISignalVersionSource>(static sp => VersionSource<TContext>(sp));
         if (!services.Any(static d => d.ServiceType == typeof(StoreRegistration)))
         {
             // The in-memory stores AddSignals() registers number versions on their own, which collide with outbox ids: replace them.
             services.AddSingleton<StoreRegistration>();
-            services.AddSingleton(static sp => new EfCoreSignalStore<TContext>(
-                sp.GetRequiredService<IServiceScopeFactory>(),
-                sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
-                sp.GetRequiredService<SignalHub>(),
-                sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(static sp => Store<TContext>(sp));
             // Keys of namespaces mapped to a store of their own go there (SignalStoreRouter), the others to the outbox.
             services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Values(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
             services.Replace(ServiceDescriptor.Singleton(static sp => SignalStoreRouter.Store(sp, sp.GetRequiredService<EfCoreSignalStore<TContext>>())));
@@ -132,6 +153,36 @@ public static class SignalsOutboxServiceCollectionExtensions
             services.Replace(ServiceDescriptor.Singleton<ProducerLocks>(static sp => EfCoreProducerLocks.Open<TContext>(sp)));
         }
     }
+
+    /// <summary>
+    /// Registers what a namespace on <typeparamref name="TContext"/>'s database reads and writes through, under the namespace's service key:
+    /// the hub's version source of its keys and its stores (<see cref="SignalStoreRouter"/> sends the namespace's keys there).
+    /// </summary>
+    private static void RegisterNamespaceStores<TContext>(IServiceCollection services, string serviceKey)
+        where TContext : DbContext
+    {
+        services.AddKeyedSingleton<ISignalVersionSource>(serviceKey, static (sp, _) => VersionSource<TContext>(sp));
+        services.AddKeyedSingleton(serviceKey, static (sp, _) => Store<TContext>(sp));
+        services.AddKeyedSingleton<ISignalStore>(serviceKey, static (sp, key) => sp.GetRequiredKeyedService<EfCoreSignalStore<TContext>>(key));
+        services.AddKeyedSingleton<ISignalValueStore>(serviceKey, static (sp, key) => sp.GetRequiredKeyedService<EfCoreSignalStore<TContext>>(key));
+    }
+
+    /// <summary>The hub's reads of the context's database.</summary>
+    private static OutboxVersionSource<TContext> VersionSource<TContext>(IServiceProvider sp)
+        where TContext : DbContext
+        => new(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredKeyedService<OutboxRegistration>(typeof(TContext)),
+            sp.GetRequiredService<IOptionsMonitor<SignalsOutboxOptions>>());
+
+    /// <summary>The EF Core stores of the context's database.</summary>
+    private static EfCoreSignalStore<TContext> Store<TContext>(IServiceProvider sp)
+        where TContext : DbContext
+        => new(
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredKeyedService<OutboxSignaler>(typeof(TContext)),
+            sp.GetRequiredService<SignalHub>(),
+            sp.GetRequiredService<TimeProvider>());
 
     /// <summary>Marks that the EF Core stores are registered (for the first context type).</summary>
     private sealed class StoreRegistration;

@@ -31,10 +31,10 @@ public class SignalsDbContextOptionsBuilder
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
     internal SignalsDbContextOptionsBuilder WakeAfterCommit(OutboxSignaler signaler) => With(e => e.WithSignaler(signaler));
 
-    /// <summary>Sets the application's instance-local namespaces (called by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>).</summary>
-    /// <param name="local">The namespaces and their store; <see langword="null"/> for none.</param>
+    /// <summary>Sets the application's mapped namespaces as this context sees them (called by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c>).</summary>
+    /// <param name="namespaces">The namespaces; <see langword="null"/> for none.</param>
     /// <returns>The same builder instance so that multiple calls can be chained.</returns>
-    internal SignalsDbContextOptionsBuilder RouteLocalNamespaces(LocalNamespaces? local) => With(e => e.WithLocalNamespaces(local));
+    internal SignalsDbContextOptionsBuilder UseNamespaces(ContextNamespaces? namespaces) => With(e => e.WithNamespaces(namespaces));
 
     private SignalsDbContextOptionsBuilder With(Func<SignalsOptionsExtension, SignalsOptionsExtension> change)
     {

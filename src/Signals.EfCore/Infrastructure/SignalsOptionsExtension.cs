@@ -29,15 +29,15 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
 
     /// <summary>Initializes a new instance with the neutral provider and no dispatcher link.</summary>
     public SignalsOptionsExtension()
-        : this(PollingOutboxProvider.Instance, signaler: null, local: null)
+        : this(PollingOutboxProvider.Instance, signaler: null, namespaces: null)
     {
     }
 
-    private SignalsOptionsExtension(OutboxProvider provider, OutboxSignaler? signaler, LocalNamespaces? local)
+    private SignalsOptionsExtension(OutboxProvider provider, OutboxSignaler? signaler, ContextNamespaces? namespaces)
     {
         Provider = provider;
         Signaler = signaler;
-        Local = local;
+        Namespaces = namespaces;
     }
 
     /// <summary>Gets the provider that appends a save's rows (and supplies the dispatcher's reader and the value commands).</summary>
@@ -50,10 +50,11 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
     public OutboxSignaler? Signaler { get; }
 
     /// <summary>
-    /// Gets the application's instance-local namespaces, set by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c> when it maps any
+    /// Gets the application's mapped namespaces as this context sees them, set by <c>AddEntityFrameworkCoreOutbox&lt;TContext&gt;()</c> (or
+    /// <c>UseEntityFrameworkCore&lt;TContext&gt;()</c>) when it maps any
     /// (data, like <see cref="Signaler"/>); <see langword="null"/> when none is mapped.
     /// </summary>
-    public LocalNamespaces? Local { get; }
+    public ContextNamespaces? Namespaces { get; }
 
     /// <inheritdoc/>
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
@@ -67,17 +68,17 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
     /// <summary>Returns a copy that uses another provider.</summary>
     /// <param name="provider">The provider.</param>
     /// <returns>The copy.</returns>
-    public SignalsOptionsExtension WithProvider(OutboxProvider provider) => new(provider, Signaler, Local);
+    public SignalsOptionsExtension WithProvider(OutboxProvider provider) => new(provider, Signaler, Namespaces);
 
     /// <summary>Returns a copy that wakes another dispatcher after commits.</summary>
     /// <param name="signaler">The dispatcher's signaler.</param>
     /// <returns>The copy.</returns>
-    public SignalsOptionsExtension WithSignaler(OutboxSignaler? signaler) => new(Provider, signaler, Local);
+    public SignalsOptionsExtension WithSignaler(OutboxSignaler? signaler) => new(Provider, signaler, Namespaces);
 
-    /// <summary>Returns a copy that knows the application's instance-local namespaces.</summary>
-    /// <param name="local">The namespaces and their store; <see langword="null"/> for none.</param>
+    /// <summary>Returns a copy that knows the application's mapped namespaces.</summary>
+    /// <param name="namespaces">The namespaces as this context sees them; <see langword="null"/> for none.</param>
     /// <returns>The copy.</returns>
-    public SignalsOptionsExtension WithLocalNamespaces(LocalNamespaces? local) => new(Provider, Signaler, local);
+    public SignalsOptionsExtension WithNamespaces(ContextNamespaces? namespaces) => new(Provider, Signaler, namespaces);
 
     /// <inheritdoc/>
     public void ApplyServices(IServiceCollection services)
@@ -89,7 +90,7 @@ internal sealed class SignalsOptionsExtension : IDbContextOptionsExtension
             sp.GetRequiredService<OutboxSave>(),
             sp.GetRequiredService<IOutboxAppender>(),
             sp.GetRequiredService<OutboxCommitWaker>(),
-            sp.GetRequiredService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Local?.Namespaces ?? SignalNamespaces.None));
+            sp.GetRequiredService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Namespaces));
         new EntityFrameworkServicesBuilder(services)
             .TryAdd(typeof(IInterceptor), typeof(SignalsSaveChangesInterceptor), static sp => sp.GetRequiredService<SignalsSaveChangesInterceptor>())
             .TryAdd(typeof(IInterceptor), typeof(OutboxCommitWaker), static sp => sp.GetRequiredService<OutboxCommitWaker>())

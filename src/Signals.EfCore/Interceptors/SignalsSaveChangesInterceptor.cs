@@ -34,10 +34,11 @@ namespace Signals.EntityFrameworkCore;
 /// <param name="appender">The provider's appender.</param>
 /// <param name="waker">Wakes the dispatchers after the commit.</param>
 /// <param name="namespaces">
-/// The application's instance-local namespaces: a save whose entities produce one of their keys fails before anything is written (a
-/// change of data in the database must reach every instance; see <see cref="LocalNamespaces.StagedByASave"/>).
+/// The application's mapped namespaces as this context sees them (<see langword="null"/>: none mapped): a save whose entities produce a
+/// key of another version line (an instance-local namespace, or a namespace of another context) fails before anything is written (see
+/// <see cref="ContextNamespaces.ThrowIfNotOurs"/>).
 /// </param>
-internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppender appender, OutboxCommitWaker waker, SignalNamespaces namespaces)
+internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppender appender, OutboxCommitWaker waker, ContextNamespaces? namespaces)
     : ISaveChangesInterceptor
 {
     /// <inheritdoc/>
@@ -139,7 +140,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
             return null;
         }
 
-        ThrowIfLocal(namespaces, save);
+        ThrowIfNotOurs(namespaces, save);
 
         if (!facts.MapsOutbox)
         {
@@ -171,20 +172,17 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
         return Math.Max(0, result - rows);
     }
 
-    /// <exception cref="InvalidOperationException">A key of the save is in an instance-local namespace.</exception>
-    private static void ThrowIfLocal(SignalNamespaces namespaces, OutboxSave save)
+    /// <exception cref="InvalidOperationException">A key of the save is on another version line (see <see cref="ContextNamespaces.ThrowIfNotOurs"/>).</exception>
+    private static void ThrowIfNotOurs(ContextNamespaces? namespaces, OutboxSave save)
     {
-        if (!namespaces.HasLocal)
+        if (namespaces is null)
         {
             return;
         }
 
         foreach (SignalKey key in save.Keys)
         {
-            if (namespaces.IsLocal(key))
-            {
-                throw LocalNamespaces.StagedByASave(key);
-            }
+            namespaces.ThrowIfNotOurs(key, invalidation: false);
         }
     }
 
@@ -210,7 +208,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
         /// instead), because a retry could no longer insert them.
         /// </summary>
         /// <returns>The result of the save of the data.</returns>
-        public static async ValueTask<int> RunAsync(DbContext context, OutboxSave save, IOutboxAppender appender, SignalNamespaces namespaces, bool async, CancellationToken cancellationToken)
+        public static async ValueTask<int> RunAsync(DbContext context, OutboxSave save, IOutboxAppender appender, ContextNamespaces? namespaces, bool async, CancellationToken cancellationToken)
         {
             save.Inner = true;
             try
@@ -244,7 +242,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
                 && !ContextFacts.InTransaction(context);
 
         /// <summary>One run of the save; an execution strategy may start it again, unless its entities were already accepted.</summary>
-        private sealed class Attempt(DbContext context, OutboxSave save, IOutboxAppender appender, SignalNamespaces namespaces)
+        private sealed class Attempt(DbContext context, OutboxSave save, IOutboxAppender appender, ContextNamespaces? namespaces)
         {
             private bool _accepted;
 
@@ -296,7 +294,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
                     : context.SaveChanges(acceptAllChangesOnSuccess: true);
                 _accepted = true;
                 SignalKeyCollector.CollectDeferred(save);
-                ThrowIfLocal(namespaces, save);
+                ThrowIfNotOurs(namespaces, save);
                 await appender.WriteNowAsync(context, save.Keys, async, cancellationToken).ConfigureAwait(false);
                 return total;
             }

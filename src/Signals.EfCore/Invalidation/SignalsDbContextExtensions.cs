@@ -29,6 +29,8 @@ public static class SignalsDbContextExtensions
     /// <para>
     /// Keys of a namespace mapped to the instance-local in-memory store (<c>MapNamespace(…, ns =&gt; ns.UseInMemory())</c>) never touch
     /// the database: that store records and publishes them at once, outside the transaction, to this instance's subscribers only.
+    /// A key of a namespace mapped to another context's database (<c>MapNamespace(…, ns =&gt; ns.UseEntityFrameworkCore&lt;TOther&gt;())</c>)
+    /// belongs in that context's outbox: the call throws before writing anything.
     /// </para>
     /// <code>
     /// await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -42,7 +44,7 @@ public static class SignalsDbContextExtensions
     /// <exception cref="NotSupportedException">
     /// The provider is not relational (EF Core in-memory): it has no transactions to join. Use <see cref="ISignalStore"/> there.
     /// </exception>
-    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    /// <exception cref="InvalidOperationException">The model has no outbox, or a key is on another context's version line; nothing is written.</exception>
     public static Task InvalidateSignalsAsync(this DbContext context, IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
         => InvalidateAsync(context, keys, async: true, cancellationToken).AsTask();
 
@@ -56,7 +58,7 @@ public static class SignalsDbContextExtensions
     /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="keys"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="keys"/> holds <c>default(SignalKey)</c>; nothing is written.</exception>
     /// <exception cref="NotSupportedException">The provider is not relational (EF Core in-memory).</exception>
-    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    /// <exception cref="InvalidOperationException">The model has no outbox, or a key is on another context's version line; nothing is written.</exception>
     public static void InvalidateSignals(this DbContext context, IEnumerable<SignalKey> keys)
     {
         ValueTask invalidated = InvalidateAsync(context, keys, async: false, CancellationToken.None);
@@ -72,22 +74,31 @@ public static class SignalsDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
-        if (context.GetService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Local is { } local
-            && distinct.Any(local.Namespaces.IsLocal))
+        if (context.GetService<IDbContextOptions>().FindExtension<SignalsOptionsExtension>()?.Namespaces is { } namespaces)
         {
-            // Keys of instance-local namespaces never touch the database: their store tells this instance's subscribers at once (they
-            // are not part of the transaction), the others are written below.
-            ValueTask<IReadOnlyList<SignalVersion>> told = local.Store.InvalidateAsync([.. distinct.Where(local.Namespaces.IsLocal)], cancellationToken);
-            if (async)
+            // Before anything is written: a key of another context's namespace fails the whole call.
+            foreach (SignalKey key in distinct)
             {
-                _ = await told.ConfigureAwait(false);
+                namespaces.ThrowIfNotOurs(key, invalidation: true);
             }
-            else
+
+            if (namespaces.LocalStore is { } local && distinct.Any(namespaces.Namespaces.IsLocal))
             {
-                Debug.Assert(told.IsCompleted, "The in-memory store completes synchronously.");
-                _ = told.GetAwaiter().GetResult();
+                // Keys of instance-local namespaces never touch the database: their store tells this instance's subscribers at once (they
+                // are not part of the transaction), the others are written below.
+                ValueTask<IReadOnlyList<SignalVersion>> told = local.InvalidateAsync([.. distinct.Where(namespaces.Namespaces.IsLocal)], cancellationToken);
+                if (async)
+                {
+                    _ = await told.ConfigureAwait(false);
+                }
+                else
+                {
+                    Debug.Assert(told.IsCompleted, "The in-memory store completes synchronously.");
+                    _ = told.GetAwaiter().GetResult();
+                }
+
+                distinct = [.. distinct.Where(k => !namespaces.Namespaces.IsLocal(k))];
             }
-            distinct = [.. distinct.Where(k => !local.Namespaces.IsLocal(k))];
         }
 
         if (Prepare(context, distinct) is not { } statements)

@@ -44,7 +44,7 @@ public static class SignalsServiceCollectionExtensions
         services.TryAddSingleton(static sp => new SignalHub(
             sp.GetRequiredService<IOptions<SignalsOptions>>(),
             sp.GetRequiredService<IOptions<SignalHubOptions>>(),
-            sp.GetService<ISignalVersionSource>(),
+            sp.GetRequiredService<SignalNamespaces>().VersionSource(sp.GetService<ISignalVersionSource>(), sp.GetRequiredKeyedService<ISignalVersionSource>),
             sp.GetRequiredService<SignalsMetrics>(),
             sp.GetRequiredService<SignalNamespaces>()));
         services.TryAddSingleton<SignalSourceStatus>();

@@ -116,9 +116,18 @@ public sealed partial class SignalHub
     /// <returns>The subscription; dispose it to stop watching.</returns>
     /// <exception cref="ArgumentException">See <see cref="Subscribe"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    /// <remarks>A failed database read is thrown as it is, and the subscription is disposed.</remarks>
+    /// <remarks>
+    /// A failed database read is thrown as it is, and the subscription is disposed. It first reads the held keys of namespaces on
+    /// databases of their own again, so they start with their current version whatever the cursor (which does not cover them).
+    /// </remarks>
     public async ValueTask<SignalSubscription> SubscribeAsync(IEnumerable<SignalKey> keys, long after = 0, CancellationToken cancellationToken = default)
     {
+        if (HasDatabaseLines)
+        {
+            keys = [.. keys];
+            await RereadHeldDatabaseKeysAsync(keys, cancellationToken).ConfigureAwait(false);
+        }
+
         SignalSubscription subscription = SubscribeCore(keys, after, out List<KeyEntry>? cold);
         if (cold is null)
         {

@@ -35,7 +35,7 @@ public sealed partial class SignalHub
     /// <param name="after">
     /// A cursor the subscriber has already seen everything up to (e.g. an SSE <c>Last-Event-ID</c>): the subscription starts with the
     /// current state of every key whose version is greater than it, and never yields a version at or below it, even one this instance
-    /// learns of later (keys of instance-local namespaces excepted: their versions are on a line of their own, and they start with their
+    /// learns of later (keys of namespaces mapped to a store of their own excepted: their versions are on a line of their own, and they start with their
     /// current state). <c>0</c> (the default) starts with every key that has ever changed; <see cref="long.MaxValue"/> yields nothing.
     /// </param>
     /// <returns>The subscription; dispose it to stop watching.</returns>

@@ -59,7 +59,7 @@ public sealed partial class SignalHub
     }
 
     /// <summary>Gets the highest version published so far: the hub's position in the global change feed.</summary>
-    /// <remarks>Keys of instance-local namespaces (<c>MapNamespace(name, ns =&gt; ns.UseInMemory())</c>) are on a version line of their own and never move it.</remarks>
+    /// <remarks>Keys of namespaces mapped to a store of their own (<c>MapNamespace(name, ns =&gt; ns.UseInMemory())</c>, or a database of their own) are on a version line of their own and never move it.</remarks>
     public long Cursor => Volatile.Read(ref _cursor);
 
     /// <summary>Gets the current state of a key, reading it from the database behind the hub when the hub does not hold it.</summary>
@@ -146,6 +146,15 @@ public sealed partial class SignalHub
     /// <returns><see langword="true"/> for a key of a namespace mapped with <c>UseInMemory()</c>.</returns>
     internal bool IsLocal(SignalKey key) => _namespaces.IsLocal(key);
 
+    /// <summary>
+    /// Gets whether a key's versions are on a line of their own (a namespace mapped to a store of its own: in memory, or a database of its
+    /// own): they never move <see cref="Cursor"/>, <see cref="SettledCursor"/> or a resume cursor, never wait for catch-up, and a resumed
+    /// subscription starts with the key's current state.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> for a key of a mapped namespace.</returns>
+    internal bool IsOwnLine(SignalKey key) => _namespaces.IsOwnLine(key);
+
     /// <summary>Publishes one committed change.</summary>
     /// <param name="version">The key's new state; ignored unless newer than the key's current version.</param>
     /// <returns><see langword="true"/> when the version was newer and subscribers were told.</returns>
@@ -218,6 +227,7 @@ public sealed partial class SignalHub
 
         SignalSubscription[] subscribers;
         bool local = IsLocal(version.Key);
+        bool ownLine = local || IsOwnLine(version.Key);
         while (true)
         {
             KeyEntry? entry;
@@ -226,7 +236,7 @@ public sealed partial class SignalHub
                 // A key the hub does not hold stays out: its next use reads the database, which has this change.
                 if (!_entries.TryGetValue(version.Key, out entry))
                 {
-                    _ = AdvanceMax(ref _cursor, version.Version);
+                    AdvanceCursor(version, ownLine);
                     return false;
                 }
             }
@@ -241,7 +251,7 @@ public sealed partial class SignalHub
                 {
                     if (_source is not null && !local)
                     {
-                        _ = AdvanceMax(ref _cursor, version.Version);
+                        AdvanceCursor(version, ownLine);
                         return false;
                     }
 
@@ -273,12 +283,17 @@ public sealed partial class SignalHub
         }
 
         // After the subscribers have it: a reader that sees the cursor (or SettledCursor, which follows it) has the change pending.
-        if (!local)
+        AdvanceCursor(version, ownLine);
+        return true;
+    }
+
+    /// <summary>Moves <see cref="Cursor"/> to a published version, unless the version is on a line of its own.</summary>
+    private void AdvanceCursor(SignalVersion version, bool ownLine)
+    {
+        if (!ownLine)
         {
             _ = AdvanceMax(ref _cursor, version.Version);
         }
-
-        return true;
     }
 
     /// <returns><see langword="true"/> when <paramref name="value"/> moved the location forward.</returns>

@@ -51,8 +51,8 @@ public sealed class SignalSubscription : IDisposable
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Changes of instance-local keys (namespaces mapped with <c>UseInMemory()</c>) do not move it: their versions are on a line of their
-    /// own, and a subscription resumed from any cursor starts with those keys' current state.
+    /// Changes of keys on a version line of their own (namespaces mapped to a store of their own: <c>UseInMemory()</c>, or a database of
+    /// their own) do not move it, and a subscription resumed from any cursor starts with those keys' current state.
     /// </para>
     /// <para>
     /// It equals the version read whenever nothing is in flight below it; while a transaction that may still commit a lower version is
@@ -113,7 +113,7 @@ public sealed class SignalSubscription : IDisposable
         }
 
         version = _batch[_batchIndex++];
-        if (!_hub.IsLocal(version.Key))
+        if (!_hub.IsOwnLine(version.Key))
         {
             ResumeCursor = Math.Max(ResumeCursor, Math.Min(version.Version, _batchSettled));
         }
@@ -175,9 +175,9 @@ public sealed class SignalSubscription : IDisposable
 
     /// <summary>
     /// Gets whether the subscription yields <paramref name="version"/> at all: one above the cursor it started after, or any version of an
-    /// instance-local key (on a line of its own, which the cursor does not cover: a resumed subscription starts with their current state).
+    /// key on a version line of its own (which the cursor does not cover: a resumed subscription starts with their current state).
     /// </summary>
-    internal bool Takes(SignalVersion version) => version.Version > _after || _hub.IsLocal(version.Key);
+    internal bool Takes(SignalVersion version) => version.Version > _after || _hub.IsOwnLine(version.Key);
 
     /// <summary>Wakes a reader waiting in <see cref="WaitToReadAsync"/>.</summary>
     internal void Wake() => _doorbell.Writer.TryWrite(true);

@@ -12,4 +12,13 @@ public enum SignalNamespaceStore
     /// subscribers. Everything is lost when the process ends.
     /// </summary>
     InMemory = 1,
+
+    /// <summary>
+    /// An EF Core <c>DbContext</c> of its own (another database, e.g. one tenant's), chosen in code with
+    /// <c>MapNamespace(name, ns =&gt; ns.UseEntityFrameworkCore&lt;TContext&gt;())</c> (package Signals.EntityFrameworkCore): the namespace's
+    /// changes are outbox rows of that database, written in the same transaction as its data, and every instance hears of them through
+    /// that database's dispatcher. Its versions are that outbox's ids, a persisted version line of its own (see docs/namespaces.md).
+    /// </summary>
+    /// <remarks>Configuration cannot name a context type: an entry with this store and no context mapped in code fails at start-up.</remarks>
+    EntityFrameworkCore = 2,
 }

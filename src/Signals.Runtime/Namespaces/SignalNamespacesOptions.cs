@@ -9,7 +9,8 @@ namespace Signals;
 /// <c>AddSignals().MapNamespace("presence", ns =&gt; ns.UseInMemory())</c> does.</para>
 /// <para>Start-up fails (an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming each problem) when a mapped name is
 /// not a valid namespace (<c>[A-Za-z0-9_.-]+</c>), when no declared signal (<see cref="SignalCatalog"/>) is in the namespace, when a
-/// namespace is mapped twice (in code twice, or in code and in configuration), or when an entry names no store.</para>
+/// namespace is mapped twice (in code twice, or in code and in configuration), when an entry names no store, when an entry names
+/// <c>EntityFrameworkCore</c> without a context mapped in code, or when one context type is mapped to two namespaces.</para>
 /// </remarks>
 public sealed class SignalNamespacesOptions
 {
@@ -23,9 +24,9 @@ public sealed class SignalNamespacesOptions
     internal List<string> Duplicates { get; } = [];
 
     /// <summary>Maps <paramref name="name"/>, or records it as a duplicate when it is mapped already.</summary>
-    internal void Map(string name, SignalNamespaceStore store)
+    internal void Map(string name, SignalNamespaceStore store, Type? context)
     {
-        if (!Namespaces.TryAdd(name, new SignalNamespaceOptions { Store = store }))
+        if (!Namespaces.TryAdd(name, new SignalNamespaceOptions { Store = store, Context = context }))
         {
             Duplicates.Add(name);
         }

@@ -14,6 +14,13 @@ internal sealed class SignalNamespacesOptionsValidator(SignalCatalog catalog) : 
             failures.Add($"Signals:Namespaces: the namespace '{duplicate}' is mapped twice (MapNamespace called twice for it, or in code and in configuration); map each namespace once.");
         }
 
+        foreach (IGrouping<Type, string> shared in options.Namespaces.Where(static e => e.Value?.Context is not null)
+            .GroupBy(static e => e.Value.Context!, static e => e.Key).Where(static g => g.Count() > 1))
+        {
+            failures.Add($"Signals:Namespaces: the context '{shared.Key.Name}' is mapped to several namespaces ({string.Join(", ", shared.Order(StringComparer.Ordinal))}); "
+                + "a context's outbox is one namespace's version line: give each namespace a context type of its own.");
+        }
+
         HashSet<string>? declared = null;
         foreach ((string ns, SignalNamespaceOptions entry) in options.Namespaces)
         {
@@ -25,11 +32,16 @@ internal sealed class SignalNamespacesOptionsValidator(SignalCatalog catalog) : 
 
             if (entry is null || entry.Store == SignalNamespaceStore.Default)
             {
-                failures.Add($"Signals:Namespaces:{ns}:Store is not set: name the namespace's store (InMemory).");
+                failures.Add($"Signals:Namespaces:{ns}:Store is not set: name the namespace's store (InMemory, or EntityFrameworkCore mapped in code).");
             }
             else if (!Enum.IsDefined(entry.Store))
             {
-                failures.Add($"Signals:Namespaces:{ns}:Store '{entry.Store}' is not a store Signals knows (InMemory).");
+                failures.Add($"Signals:Namespaces:{ns}:Store '{entry.Store}' is not a store Signals knows (InMemory, or EntityFrameworkCore mapped in code).");
+            }
+            else if (entry.Store == SignalNamespaceStore.EntityFrameworkCore && entry.Context is null)
+            {
+                failures.Add($"Signals:Namespaces:{ns}:Store is EntityFrameworkCore but names no context: configuration cannot name a DbContext type; "
+                    + $"map it in code with MapNamespace(\"{ns}\", ns => ns.UseEntityFrameworkCore<TContext>()).");
             }
 
             declared ??= [.. catalog.Descriptors.Select(static d => d.Namespace)];

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,9 +6,15 @@ namespace Signals;
 
 /// <summary>
 /// The <see cref="ISignalStore"/> and <see cref="ISignalValueStore"/> of an app that maps namespaces (<see cref="SignalNamespacesBuilderExtensions.MapNamespace"/>):
-/// each key goes to its namespace's store, every other key to the app's store (the EF Core outbox, or the in-memory store).
+/// each key goes to its namespace's store (the in-memory one, or the namespace's own database), every other key to the app's store
+/// (the EF Core outbox, or the in-memory store).
 /// </summary>
-internal sealed class SignalStoreRouter(ISignalStore store, ISignalValueStore values, InMemorySignalStore local, SignalNamespaces namespaces)
+/// <param name="app">The app's store.</param>
+/// <param name="local">The store of the instance-local namespaces.</param>
+/// <param name="databases">The store of each namespace on a database of its own.</param>
+/// <param name="namespaces">Which namespace is stored where.</param>
+internal sealed class SignalStoreRouter(
+    SignalStoreRouter.Target app, InMemorySignalStore local, FrozenDictionary<string, SignalStoreRouter.Target> databases, SignalNamespaces namespaces)
     : ISignalStore, ISignalValueStore
 {
     /// <summary>The service key of the in-memory namespaces' store (an <see cref="InMemorySignalStore"/> on the local version line).</summary>
@@ -32,49 +39,68 @@ internal sealed class SignalStoreRouter(ISignalStore store, ISignalValueStore va
     public async ValueTask<IReadOnlyList<SignalVersion>> InvalidateAsync(IEnumerable<SignalKey> keys, CancellationToken cancellationToken = default)
     {
         SignalKey[] distinct = SignalKey.DistinctOrThrow(keys, "invalidate");
-        SignalKey[] ephemeral = [.. distinct.Where(namespaces.IsLocal)];
-        if (ephemeral.Length == 0)
+        if (!distinct.Any(namespaces.IsOwnLine))
         {
-            return await store.InvalidateAsync(distinct, cancellationToken).ConfigureAwait(false);
+            return await app.Invalidate.InvalidateAsync(distinct, cancellationToken).ConfigureAwait(false);
         }
 
-        IReadOnlyList<SignalVersion> instanceLocal = await local.InvalidateAsync(ephemeral, cancellationToken).ConfigureAwait(false);
-        if (ephemeral.Length == distinct.Length)
+        // One call per store, in turn: each store's keys commit together, the stores do not (they are different databases).
+        var versions = new List<SignalVersion>(distinct.Length);
+        foreach (IGrouping<ISignalStore, SignalKey> group in distinct.GroupBy(k => For(k).Invalidate))
         {
-            return instanceLocal;
+            versions.AddRange(await group.Key.InvalidateAsync([.. group], cancellationToken).ConfigureAwait(false));
         }
 
-        IReadOnlyList<SignalVersion> persisted = await store.InvalidateAsync([.. distinct.Where(k => !namespaces.IsLocal(k))], cancellationToken).ConfigureAwait(false);
-        return [.. persisted, .. instanceLocal];
+        return versions;
     }
 
     public ValueTask<SignalValue<JsonElement>?> GetAsync(SignalKey key, CancellationToken cancellationToken = default)
-        => For(key).GetAsync(key, cancellationToken);
+        => For(key).Values.GetAsync(key, cancellationToken);
 
     public ValueTask<SignalValue<JsonElement>> SetAsync(SignalKey key, JsonElement value, CancellationToken cancellationToken = default)
-        => For(key).SetAsync(key, value, cancellationToken);
+        => For(key).Values.SetAsync(key, value, cancellationToken);
 
     public ValueTask<SignalValue<JsonElement>?> TrySetAsync(SignalKey key, JsonElement value, long expectedVersion, CancellationToken cancellationToken = default)
-        => For(key).TrySetAsync(key, value, expectedVersion, cancellationToken);
+        => For(key).Values.TrySetAsync(key, value, expectedVersion, cancellationToken);
 
     public ValueTask<SignalValue<JsonElement>> IncrementAsync(
         SignalKey key, string propertyName, long delta, JsonElement defaultValue, CancellationToken cancellationToken = default)
-        => For(key).IncrementAsync(key, propertyName, delta, defaultValue, cancellationToken);
+        => For(key).Values.IncrementAsync(key, propertyName, delta, defaultValue, cancellationToken);
 
     public ValueTask<bool> DeleteAsync(SignalKey key, CancellationToken cancellationToken = default)
-        => For(key).DeleteAsync(key, cancellationToken);
+        => For(key).Values.DeleteAsync(key, cancellationToken);
 
     public ValueTask<bool> TryDeleteAsync(SignalKey key, long expectedVersion, CancellationToken cancellationToken = default)
-        => For(key).TryDeleteAsync(key, expectedVersion, cancellationToken);
+        => For(key).Values.TryDeleteAsync(key, expectedVersion, cancellationToken);
 
     private static SignalStoreRouter? RouteOrNull<TStore>(IServiceProvider services, TStore persisted)
         where TStore : ISignalStore, ISignalValueStore
     {
         SignalNamespaces namespaces = services.GetRequiredService<SignalNamespaces>();
-        return namespaces.HasLocal
-            ? new SignalStoreRouter(persisted, persisted, services.GetRequiredKeyedService<InMemorySignalStore>(LocalStoreKey), namespaces)
-            : null;
+        if (!namespaces.HasOwnLines)
+        {
+            return null;
+        }
+
+        FrozenDictionary<string, Target> databases = namespaces.Databases.ToFrozenDictionary(
+            static ns => ns,
+            ns => new Target(
+                services.GetRequiredKeyedService<ISignalStore>(SignalNamespaces.ServiceKey(ns)),
+                services.GetRequiredKeyedService<ISignalValueStore>(SignalNamespaces.ServiceKey(ns))),
+            StringComparer.Ordinal);
+        return new SignalStoreRouter(
+            new Target(persisted, persisted), services.GetRequiredKeyedService<InMemorySignalStore>(LocalStoreKey), databases, namespaces);
     }
 
-    private ISignalValueStore For(SignalKey key) => namespaces.IsLocal(key) ? local : values;
+    private Target For(SignalKey key) => namespaces.StoreOf(key) switch
+    {
+        SignalNamespaceStore.InMemory => new Target(local, local),
+        SignalNamespaceStore.EntityFrameworkCore => databases[key.Namespace],
+        _ => app,
+    };
+
+    /// <summary>One store, as both interfaces.</summary>
+    /// <param name="Invalidate">Its <see cref="ISignalStore"/>.</param>
+    /// <param name="Values">Its <see cref="ISignalValueStore"/>.</param>
+    internal readonly record struct Target(ISignalStore Invalidate, ISignalValueStore Values);
 }

@@ -143,6 +143,13 @@ internal sealed class SignalsTestApp : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<ChatDbContext>());
     }
 
+    /// <summary>Runs work on a scoped tenant context (an app that registered <see cref="TenantDbContext"/>), as a request would.</summary>
+    public async Task WithTenantAsync(Func<TenantDbContext, Task> work)
+    {
+        await using AsyncServiceScope scope = _host.Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<TenantDbContext>());
+    }
+
     public Task WithContextAsync(Func<ChatDbContext, Task> work)
         => WithContextAsync(async context =>
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -88,7 +89,7 @@ public class InstanceLocalKeyTests
     public async Task The_router_keeps_values_of_the_two_stores_apart()
     {
         var (namespaces, hub, persisted, local) = PresenceSetup.Create();
-        var router = new SignalStoreRouter(persisted, persisted, local, namespaces);
+        var router = new SignalStoreRouter(new(persisted, persisted), local, FrozenDictionary<string, SignalStoreRouter.Target>.Empty, namespaces);
         JsonElement yes = JsonSerializer.SerializeToElement(new { typing = true });
 
         await router.SetAsync(Typing, yes, TestContext.Current.CancellationToken);

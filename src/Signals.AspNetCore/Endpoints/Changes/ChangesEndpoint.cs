@@ -33,6 +33,11 @@ namespace Signals.AspNetCore.Endpoints;
 /// deployment's. A cursor that is not <c>C</c> or <c>C-H</c> (then optionally <c>.E</c>) is a 400 <c>invalid-cursor</c>.</para>
 /// <para><b>Caching.</b> The <c>GET</c> form's answer carries an <c>ETag</c> and <c>Cache-Control</c> (<see cref="ChangesCaching"/>) so that a
 /// shared cache collapses identical polls into one request here.</para>
+/// <para><b>Mapped namespaces.</b> A key of a namespace mapped to a store of its own (<c>MapNamespace</c>) has versions on a line of their own,
+/// which the cursor does not cover: every answer reports its current version (once it ever changed), the cursor's <c>C</c> and <c>H</c>
+/// ignore it, and a long-poll ends on a change of it that happens during the wait. A change of it between two polls is in the next
+/// answer, which a long-poll holds until something else changes or its wait ends: for prompt delivery of such keys use the event stream
+/// or the known-versions sync.</para>
 /// <para>With tenancy the answer's <c>C</c> is at most the highest version among the request's keys, so a tenant does not learn how far
 /// the shared change feed moved (<c>mesh.serverVersion</c> does the same); such polls always read their keys' versions.</para>
 /// </remarks>
@@ -172,7 +177,7 @@ internal static class ChangesEndpoint
         long deadline = services.TimeProvider.GetTimestamp() + (long)(wait.TotalSeconds * services.TimeProvider.TimestampFrequency);
         try
         {
-            if (scope == Scope.Since && after >= settled && keys.Tenant is null)
+            if (scope == Scope.Since && after >= settled && keys.Tenant is null && !AnyOwnLine(hub, keys.Stored))
             {
                 // Nothing settled since the cursor, so none of the keys has a version above it that this answer could report.
                 if (wait <= TimeSpan.Zero || !await hub.WaitForSettledAsync(after + 1, wait, waitSource.Token).ConfigureAwait(false))
@@ -189,9 +194,11 @@ internal static class ChangesEndpoint
 
         settled = hub.SettledCursor;
         SignalVersion[] versions = await hub.GetVersionsAsync(keys.Stored, aborted).ConfigureAwait(false);
-        List<int> changed = Changed(versions, scope, after);
+        List<int> changed = Changed(hub, versions, scope, after);
         TimeSpan remaining = services.TimeProvider.GetElapsedTime(services.TimeProvider.GetTimestamp(), deadline);
-        if (changed.Count == 0 && scope != Scope.Reset && remaining > TimeSpan.Zero)
+
+        // Keys on a version line of their own are in every answer; only a change on the app's line, or any change during the wait, ends it.
+        if (!ChangesAppLine(hub, versions, changed) && scope != Scope.Reset && remaining > TimeSpan.Zero)
         {
             var known = new Dictionary<SignalKey, long>(versions.Length);
             foreach (SignalVersion version in versions)
@@ -210,13 +217,16 @@ internal static class ChangesEndpoint
 
             settled = hub.SettledCursor;
             versions = await hub.GetVersionsAsync(keys.Stored, aborted).ConfigureAwait(false);
-            changed = Changed(versions, scope, after);
+            changed = Changed(hub, versions, scope, after);
         }
 
         long highest = 0;
         foreach (SignalVersion version in versions)
         {
-            highest = Math.Max(highest, version.Version);
+            if (!hub.IsOwnLine(version.Key))
+            {
+                highest = Math.Max(highest, version.Version);
+            }
         }
 
         // Every change of the keys up to the settled cursor read before the versions is in them. With tenancy, stay at or below the keys'
@@ -226,13 +236,45 @@ internal static class ChangesEndpoint
         return Answer(services, keys, versions, changed, keys.Tenant is null ? settled : highest, next, scope == Scope.Reset);
     }
 
-    /// <summary>The indexes of the versions the answer reports: above the cursor, every one that ever changed, or all of them (reset).</summary>
-    private static List<int> Changed(SignalVersion[] versions, Scope scope, long after)
+    /// <summary>Whether a key is on a version line of its own (a mapped namespace): the settled cursor says nothing about it.</summary>
+    private static bool AnyOwnLine(SignalHub hub, IReadOnlyList<SignalKey> keys)
+    {
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (hub.IsOwnLine(keys[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a reported version is on the app's line: one that ends a long-poll at once (a mapped namespace's key is in every answer).</summary>
+    private static bool ChangesAppLine(SignalHub hub, SignalVersion[] versions, List<int> changed)
+    {
+        foreach (int i in changed)
+        {
+            if (!hub.IsOwnLine(versions[i].Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The indexes of the versions the answer reports: above the cursor, every one that ever changed, or all of them (reset). A key on a
+    /// version line of its own (a mapped namespace), which the cursor does not cover, is reported whenever it ever changed: a repeat of
+    /// its current version, never a loss.
+    /// </summary>
+    private static List<int> Changed(SignalHub hub, SignalVersion[] versions, Scope scope, long after)
     {
         var changed = new List<int>();
         for (int i = 0; i < versions.Length; i++)
         {
-            if (scope == Scope.Reset || versions[i].Version > after)
+            if (scope == Scope.Reset || versions[i].Version > after || (versions[i].Version > 0 && hub.IsOwnLine(versions[i].Key)))
             {
                 changed.Add(i);
             }
