@@ -130,7 +130,7 @@ public sealed class TenantNamespaceTests(PostgresServer postgres)
         Assert.Equal(docVersion, (long)first["changed"]![doc.Value]!["version"]!);
         Assert.Equal(noteVersion, (long)first["changed"]![note.Value]!["version"]!);
         string cursor = (string)first["cursor"]!;
-        Assert.Equal(noteVersion, cursor.Split('-').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).Max());
+        Assert.Equal(noteVersion, SseEventId.Numbers(cursor).Split('-').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).Max());
 
         // The next poll, on B: no reset, the app's key not repeated, the tenant key repeated at its current version.
         JsonObject second = await ChangesAsync(b, [doc, note], cursor, waitMs: 0);
@@ -181,7 +181,7 @@ public sealed class TenantNamespaceTests(PostgresServer postgres)
             SseItem<string> item = await events.NextAsync();
             if (item.EventType == "signal")
             {
-                string[] parts = item.EventId!.Split('-');
+                string[] parts = SseEventId.Numbers(item.EventId).Split('-');
                 long resume = long.Parse(parts[0], CultureInfo.InvariantCulture);
                 return (JsonSerializer.Deserialize<Event>(item.Data, JsonSerializerOptions.Web)!,
                     (resume, parts.Length > 1 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : resume));

@@ -169,8 +169,12 @@ internal sealed class OutboxDispatcher<TContext>(
                     // Before the first read: a captured table whose triggers do not match the model would lose or fail writes.
                     await CheckCaptureAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
 
-                    // And before any cursor this instance hands out can count on its versions: which deployment's they are.
-                    await ReadEpochAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
+                    // And before any cursor this instance hands out can count on its versions: which deployment's they are. The
+                    // cursors count the app's version line only, so a namespace's own database does not name it.
+                    if (registration.Namespace is null)
+                    {
+                        await ReadEpochAsync(provider, scopes, stoppingToken).ConfigureAwait(false);
+                    }
                 }
 
                 var batch = new PublishBatch(hub, namespaces, registration, metrics, time, logger, late, detectLate: loaded);
