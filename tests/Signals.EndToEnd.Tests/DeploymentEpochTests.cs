@@ -110,9 +110,10 @@ public abstract class DeploymentEpochTests(TwoDeployments deployments)
     private static async Task<(SignalKey Key, string Cursor)> CatchUpAsync(ChatInstance instance, long highest)
     {
         (SignalKey key, string room) = await ChangeRoomAsync(instance, "y");
+        string cursor = "";
         for (int i = 0; i < 50; i++)
         {
-            string cursor = (string)(await PostChangesAsync(instance, new { keys = new[] { key.Value } }))["cursor"]!;
+            cursor = (string)(await PostChangesAsync(instance, new { keys = new[] { key.Value } }))["cursor"]!;
             if (long.Parse(SseEventId.Numbers(cursor).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture) >= highest)
             {
                 return (key, cursor);
@@ -121,7 +122,7 @@ public abstract class DeploymentEpochTests(TwoDeployments deployments)
             await PostMessageAsync(instance, room);
         }
 
-        throw new InvalidOperationException($"The deployment's cursor did not reach {highest} after 50 changes.");
+        throw new InvalidOperationException($"The deployment's cursor did not reach {highest} after 50 changes (its last: {cursor}).");
     }
 
     private static async Task<long> CurrentVersionAsync(ChatInstance instance, SignalKey key)

@@ -28,6 +28,12 @@ internal sealed class OutboxSave
     /// <summary>Gets or sets a value indicating whether the interceptor is running its own inner saves (it must not re-enter).</summary>
     public bool Inner { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the save changes a row of a captured table: its triggers write the outbox rows, and the dispatchers are
+    /// woken after the commit as for a staged save, instead of finding the rows at their next safety poll.
+    /// </summary>
+    public bool Captured { get; set; }
+
     /// <summary>Forgets the save in progress.</summary>
     public void Clear()
     {
@@ -35,5 +41,6 @@ internal sealed class OutboxSave
         Keys.Clear();
         Deferred.Clear();
         Staged = false;
+        Captured = false;
     }
 }

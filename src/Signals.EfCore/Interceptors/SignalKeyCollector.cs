@@ -19,9 +19,15 @@ internal static class SignalKeyCollector
         // Entries() runs DetectChanges first when AutoDetectChangesEnabled is on: SavingChanges runs before EF's own detection.
         foreach (EntityEntry entry in context.ChangeTracker.Entries())
         {
-            // A captured table's triggers bump its keys in the same transaction: staging them too would bump each key twice.
-            if (entry.Entity is not ISignalSource source || CapturedTables.IsCaptured(entry.Metadata))
+            if (entry.Entity is not ISignalSource source)
             {
+                continue;
+            }
+
+            // A captured table's triggers bump its keys in the same transaction: staging them too would bump each key twice.
+            if (CapturedTables.IsCaptured(entry.Metadata))
+            {
+                save.Captured |= entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted;
                 continue;
             }
 

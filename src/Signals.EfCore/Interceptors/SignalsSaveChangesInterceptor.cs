@@ -161,7 +161,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
     /// <returns><paramref name="result"/> without the appender's tracked rows.</returns>
     private int Complete(DbContext context, int result)
     {
-        bool wrote = save.Staged ? appender.Wrote : save.Keys.Count > 0;
+        bool wrote = (save.Staged ? appender.Wrote : save.Keys.Count > 0) || save.Captured;
         int rows = appender.Unstage(context);
         save.Clear();
         if (wrote)
