@@ -104,7 +104,7 @@ internal static class ChangesEndpoint
                     context.Request,
                     services.Options.MaxRequestBodySize,
                     nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                    (in ReadOnlySequence<byte> body, out ChangesRequest? read) => ChangesRequestReader.ReadBody(body, maxKeys, hub, out read),
+                    (in ReadOnlySequence<byte> body, out ChangesRequest? read) => ChangesRequestReader.ReadBody(body, maxKeys, hub, services.KeyArrays, out read),
                     aborted).ConfigureAwait(false);
             }
 

@@ -17,61 +17,110 @@ internal static class ChangesRequestReader
 {
     private const string Example = "{\"keys\": [\"chat:room:general\"], \"cursor\": \"1842\", \"waitMs\": 25000}";
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
+
+    /// <summary>A reader's state right after the <c>keys</c> array of a body, which is a field of the root object.</summary>
+    private static readonly JsonReaderState AfterKeysArray = StateAfter("{\"keys\":[]"u8);
+
     /// <summary>Reads a <c>POST</c> body: <c>keys</c> required; <c>cursor</c> and <c>waitMs</c> optional (or null); unknown fields skipped.</summary>
+    /// <param name="body">The whole body.</param>
+    /// <param name="maxKeys">The most keys a request may name.</param>
+    /// <param name="hub">The hub, to take the keys it holds from it.</param>
+    /// <param name="arrays">The key arrays of recent polls: a <c>keys</c> array read before is not read again, and one read now is kept.</param>
+    /// <param name="request">The request, when the body is valid.</param>
     /// <returns><see langword="null"/> when the body is a valid request; otherwise what is wrong with it.</returns>
-    public static SignalsProblem? ReadBody(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, out ChangesRequest? request)
+    public static SignalsProblem? ReadBody(in ReadOnlySequence<byte> body, int maxKeys, SignalHub hub, ChangesKeyArrays arrays, out ChangesRequest? request)
     {
-        request = null;
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        if (body.IsSingleSegment)
+        {
+            return ReadBody(body.FirstSpan, maxKeys, hub, arrays, out request);
+        }
+
+        // One span for the reader (faster than a sequence) and for comparing the keys array with the kept ones.
+        int length = checked((int)body.Length);
+        byte[] copy = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return SignalsProblem.InvalidRequest($"The request body must be a JSON object such as {Example}.");
-            }
+            body.CopyTo(copy);
+            return ReadBody(copy.AsSpan(0, length), maxKeys, hub, arrays, out request);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
 
-            List<SignalKey>? keys = null;
-            string? cursorText = null;
-            bool cursorSeen = false;
-            int? waitMs = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string field = reader.GetString()!;
-                reader.Read();
-                SignalsProblem? problem = field switch
-                {
-                    "keys" when keys is not null => Twice(field),
-                    "keys" => ReadKeys(ref reader, maxKeys, hub, out keys),
-                    "cursor" when cursorSeen => Twice(field),
-                    "cursor" => ReadCursorText(ref reader, out cursorText, out cursorSeen),
-                    "waitMs" when waitMs is not null => Twice(field),
-                    "waitMs" => ReadWait(ref reader, out waitMs),
-                    _ => Skip(ref reader),
-                };
-                if (problem is not null)
-                {
-                    return problem;
-                }
-            }
+    private static SignalsProblem? ReadBody(ReadOnlySpan<byte> body, int maxKeys, SignalHub hub, ChangesKeyArrays arrays, out ChangesRequest? request)
+    {
+        try
+        {
+            return Read(body, maxKeys, hub, arrays, out request);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            // Read again without kept arrays: past a kept array the reader starts anew, so its error would name the wrong position.
+        }
 
-            // The root object ended; Read() throws on trailing content (a second value or garbage).
-            reader.Read();
-            if (keys is null)
-            {
-                return SignalsProblem.InvalidRequest($"The field 'keys' is required: an array of the keys to watch, e.g. {Example}.");
-            }
-
-            return Complete(keys, cursorText, "The field 'cursor'", waitMs ?? 0, live: null, out request);
+        try
+        {
+            return Read(body, maxKeys, hub, arrays: null, out request);
         }
         catch (JsonException exception)
         {
+            request = null;
             return SignalsProblem.MalformedJson(string.Create(CultureInfo.InvariantCulture,
                 $"The request body is not well-formed JSON at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}."));
         }
         catch (InvalidOperationException exception)
         {
+            request = null;
             return SignalsProblem.MalformedJson($"The request body is not valid UTF-8 JSON: {exception.Message}");
         }
+    }
+
+    /// <exception cref="JsonException">The body is not well-formed JSON.</exception>
+    /// <exception cref="InvalidOperationException">A string of the body is not valid UTF-8.</exception>
+    private static SignalsProblem? Read(ReadOnlySpan<byte> body, int maxKeys, SignalHub hub, ChangesKeyArrays? arrays, out ChangesRequest? request)
+    {
+        request = null;
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return SignalsProblem.InvalidRequest($"The request body must be a JSON object such as {Example}.");
+        }
+
+        IReadOnlyList<SignalKey>? keys = null;
+        string? cursorText = null;
+        bool cursorSeen = false;
+        int? waitMs = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string field = reader.GetString()!;
+            reader.Read();
+            SignalsProblem? problem = field switch
+            {
+                "keys" when keys is not null => Twice(field),
+                "keys" => ReadKeys(body, ref reader, maxKeys, hub, arrays, out keys),
+                "cursor" when cursorSeen => Twice(field),
+                "cursor" => ReadCursorText(ref reader, out cursorText, out cursorSeen),
+                "waitMs" when waitMs is not null => Twice(field),
+                "waitMs" => ReadWait(ref reader, out waitMs),
+                _ => Skip(ref reader),
+            };
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        // The root object ended; Read() throws on trailing content (a second value or garbage).
+        reader.Read();
+        if (keys is null)
+        {
+            return SignalsProblem.InvalidRequest($"The field 'keys' is required: an array of the keys to watch, e.g. {Example}.");
+        }
+
+        return Complete(keys, cursorText, "The field 'cursor'", waitMs ?? 0, live: null, out request);
     }
 
     /// <summary>Reads a <c>GET</c> query: <c>key</c> (repeated, at least one), <c>cursor</c>, <c>waitMs</c> and <c>live</c> (each at most once); other parameters are ignored.</summary>
@@ -153,7 +202,7 @@ internal static class ChangesRequestReader
         return Complete(keys, cursor, "The 'cursor' query parameter", waitMs, liveValue, out request);
     }
 
-    private static SignalsProblem? Complete(List<SignalKey> keys, string? cursorText, string cursorSource, int waitMs, long? live, out ChangesRequest? request)
+    private static SignalsProblem? Complete(IReadOnlyList<SignalKey> keys, string? cursorText, string cursorSource, int waitMs, long? live, out ChangesRequest? request)
     {
         request = null;
         StreamCursor? cursor = null;
@@ -172,12 +221,23 @@ internal static class ChangesRequestReader
         return null;
     }
 
-    private static SignalsProblem? ReadKeys(ref Utf8JsonReader reader, int maxKeys, SignalHub hub, out List<SignalKey>? keys)
+    /// <summary>Reads the <c>keys</c> array the reader is at, from <paramref name="arrays"/> when it holds the same bytes; a new one is kept there.</summary>
+    private static SignalsProblem? ReadKeys(
+        ReadOnlySpan<byte> body, ref Utf8JsonReader reader, int maxKeys, SignalHub hub, ChangesKeyArrays? arrays, out IReadOnlyList<SignalKey>? keys)
     {
         keys = null;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             return SignalsProblem.InvalidRequest($"The field 'keys' must be an array of key strings, e.g. {Example}.");
+        }
+
+        int start = checked((int)reader.TokenStartIndex);
+        if (arrays is not null && arrays.TryGet(body[start..], out SignalKey[] kept, out int length))
+        {
+            // The same bytes as an array read, checked and found valid before: go on past it with a reader in the state that array left.
+            reader = new Utf8JsonReader(body[(start + length)..], isFinalBlock: true, AfterKeysArray);
+            keys = kept;
+            return null;
         }
 
         // Sized once from a first pass over the array: growing them key by key was half of a 1,000-key request's parse (profile in
@@ -194,8 +254,7 @@ internal static class ChangesRequestReader
             }
 
             // Unescaped, a string has at most as many characters as it has bytes.
-            long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-            ReadOnlySpan<char> text = length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : reader.GetString();
+            ReadOnlySpan<char> text = reader.ValueSpan.Length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : reader.GetString();
             if (!KeyText.TryParse(text, hub, out SignalKey key, out string? error))
             {
                 return SignalsProblem.InvalidKey($"Invalid key {SignalsProblem.Quote(text.ToString())} in 'keys': {error}");
@@ -212,7 +271,9 @@ internal static class ChangesRequestReader
             return SignalsProblem.InvalidRequest($"The field 'keys' must name at least one key, e.g. {Example}.");
         }
 
-        keys = read;
+        SignalKey[] array = [.. read];
+        arrays?.Add(body[start..checked((int)reader.BytesConsumed)], array);
+        keys = array;
         return null;
     }
 
@@ -307,6 +368,16 @@ internal static class ChangesRequestReader
 
         slot = value;
         return false;
+    }
+
+    private static JsonReaderState StateAfter(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, new JsonReaderState(ReaderOptions));
+        while (reader.Read())
+        {
+        }
+
+        return reader.CurrentState;
     }
 
     private static SignalsProblem Twice(string field) => SignalsProblem.InvalidRequest($"The field '{field}' is given more than once.");

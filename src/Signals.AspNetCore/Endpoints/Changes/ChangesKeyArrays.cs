@@ -1,0 +1,83 @@
+namespace Signals.AspNetCore.Endpoints;
+
+/// <summary>
+/// The <c>keys</c> arrays of recent cursor-form polls, as their exact UTF-8 bytes, each with the keys read from it: a client polls with
+/// the same array every time, so a body that starts its array with the same bytes as one read before has the same keys, already
+/// checked against the key grammar and for duplicates, and <see cref="ChangesRequestReader"/> takes them without reading the array again.
+/// </summary>
+/// <remarks>
+/// <para>Only what the bytes alone decide is reused: the JSON tokens, the key grammar, distinctness and the key limit (one per app).
+/// Every request's keys still go through <see cref="SignalKeyGate"/> (tenancy, authorization, the catalog, the sources). A hit is an
+/// exact byte comparison with the kept array, never a hash alone.</para>
+/// <para>Bounded: <see cref="Slots"/> arrays of <see cref="MinKeys"/> keys or more and at most <see cref="MaxBytes"/> bytes each (smaller
+/// arrays read in a few microseconds; larger ones would hold too much); a new array replaces the one in its slot. Reads and writes take
+/// no lock: an entry is immutable and a slot is replaced whole.</para>
+/// </remarks>
+internal sealed class ChangesKeyArrays
+{
+    /// <summary>The fewest keys an array must hold to be kept.</summary>
+    public const int MinKeys = 32;
+
+    /// <summary>The most bytes an array may take to be kept.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>How many arrays are kept at most.</summary>
+    public const int Slots = 64;
+
+    /// <summary>How many bytes at each end of an array's head choose its slot.</summary>
+    private const int SampledBytes = 64;
+
+    private readonly Entry?[] _slots = new Entry?[Slots];
+
+    /// <summary>Finds a kept array that the body continues with.</summary>
+    /// <param name="rest">The body from the array's <c>[</c> to its end.</param>
+    /// <param name="keys">The array's keys, in order, when the method returns <see langword="true"/>.</param>
+    /// <param name="length">The array's length in bytes (its <c>]</c> included), when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when <paramref name="rest"/> starts with the exact bytes of a kept array.</returns>
+    public bool TryGet(ReadOnlySpan<byte> rest, out SignalKey[] keys, out int length)
+    {
+        if (Volatile.Read(ref _slots[Slot(rest)]) is { } entry && rest.StartsWith(entry.Bytes))
+        {
+            keys = entry.Keys;
+            length = entry.Bytes.Length;
+            return true;
+        }
+
+        keys = [];
+        length = 0;
+        return false;
+    }
+
+    /// <summary>Keeps an array that was read and checked, when it is within the bounds.</summary>
+    /// <param name="array">The array's exact bytes, from its <c>[</c> to its <c>]</c>.</param>
+    /// <param name="keys">The keys read from it: valid and distinct.</param>
+    public void Add(ReadOnlySpan<byte> array, SignalKey[] keys)
+    {
+        if (keys.Length >= MinKeys && array.Length <= MaxBytes)
+        {
+            Volatile.Write(ref _slots[Slot(array)], new Entry(array.ToArray(), keys));
+        }
+    }
+
+    /// <summary>
+    /// The slot of the array <paramref name="rest"/> starts with, from the bytes up to its first <c>]</c> (the array's end, unless a key
+    /// holds one): the same for the array alone and for a body that continues with it. Only picks the slot; a hit compares every byte.
+    /// </summary>
+    private static int Slot(ReadOnlySpan<byte> rest)
+    {
+        int close = rest.IndexOf((byte)']');
+        ReadOnlySpan<byte> head = close < 0 ? rest : rest[..(close + 1)];
+        var hash = default(HashCode);
+        hash.Add(head.Length);
+        hash.AddBytes(head[..Math.Min(SampledBytes, head.Length)]);
+        hash.AddBytes(head[Math.Max(0, head.Length - SampledBytes)..]);
+        return (int)((uint)hash.ToHashCode() % Slots);
+    }
+
+    private sealed class Entry(byte[] bytes, SignalKey[] keys)
+    {
+        public byte[] Bytes { get; } = bytes;
+
+        public SignalKey[] Keys { get; } = keys;
+    }
+}
