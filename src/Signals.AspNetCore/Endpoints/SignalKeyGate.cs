@@ -41,10 +41,15 @@ internal sealed class SignalKeyGate(
     /// <param name="operation">Whether the request reads or writes them.</param>
     /// <param name="valueSignalsOnly">Whether each key must be a value signal (when the catalog declares any signal).</param>
     /// <param name="endpoint">The endpoint's name, for the log.</param>
+    /// <param name="verdict">
+    /// For a list of keys the caller reuses across requests: whether the catalog accepted it before (then its keys are not checked against
+    /// the same declarations again), recorded when it does now. Used only without a tenant and when <paramref name="valueSignalsOnly"/> is
+    /// <see langword="false"/>.
+    /// </param>
     /// <returns>The admitted keys, or the problem to answer with.</returns>
     /// <exception cref="OperationCanceledException">The client went away.</exception>
     public async ValueTask<(AdmittedKeys? Keys, SignalsProblem? Problem)> AdmitAsync(
-        HttpContext context, IReadOnlyList<SignalKey> keys, SignalOperation operation, bool valueSignalsOnly, string endpoint)
+        HttpContext context, IReadOnlyList<SignalKey> keys, SignalOperation operation, bool valueSignalsOnly, string endpoint, CatalogVerdict? verdict = null)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         IServiceProvider services = context.RequestServices;
@@ -80,7 +85,10 @@ internal sealed class SignalKeyGate(
         }
 
         IReadOnlyList<SignalKey> stored = scoped ?? keys;
-        for (int i = 0; !catalog.IsEmpty && i < keys.Count; i++)
+        verdict = tenant is null && !valueSignalsOnly ? verdict : null;
+        object generation = catalog.Generation;
+        bool accepted = verdict?.IsAccepted(catalog) == true;
+        for (int i = 0; !accepted && !catalog.IsEmpty && i < keys.Count; i++)
         {
             if (!catalog.Accepts(stored[i], out SignalDescriptor? descriptor, out string? error))
             {
@@ -92,6 +100,8 @@ internal sealed class SignalKeyGate(
                 return (null, SignalsProblem.NotAValueSignal(keys[i], descriptor));
             }
         }
+
+        verdict?.Accepted(generation);
 
         if (sources.IsUnavailable(out TimeSpan retryAfter))
         {

@@ -43,6 +43,12 @@ public sealed class SignalCatalog
     /// <summary>Gets a value indicating whether no signal is declared, in which case every well-formed key is accepted.</summary>
     public bool IsEmpty => Descriptors.Count == 0;
 
+    /// <summary>
+    /// Gets the declarations as they are now, as an object that changes whenever they do (an assembly registers more): a verdict of
+    /// <see cref="Accepts(SignalKey, out SignalDescriptor?, out string?)"/> holds while it is the same object.
+    /// </summary>
+    internal object Generation => Volatile.Read(ref _entries);
+
     /// <summary>Adds an assembly's declared signals to <see cref="Registered"/>. Called by generated code; not meant for apps.</summary>
     /// <param name="descriptors">The assembly's signals.</param>
     /// <exception cref="ArgumentNullException"><paramref name="descriptors"/> is <see langword="null"/>.</exception>

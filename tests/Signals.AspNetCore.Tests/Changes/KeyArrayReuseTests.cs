@@ -45,6 +45,24 @@ public sealed class KeyArrayReuseTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    [Fact]
+    public async Task A_repeated_keys_array_is_checked_against_the_catalog_until_it_was_accepted()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync(services: s =>
+            s.AddSingleton(new SignalCatalog([new SignalDescriptor("app:{Id}", "Tests.App", SignalKind.Signal)])));
+        string declared = $$"""{"keys": {{KeysArray("app")}}, "cursor": "0"}""";
+        string undeclared = $$"""{"keys": {{KeysArray("app")[..^1]}},"zzz:k41"], "cursor": "0"}""";
+
+        for (int poll = 0; poll < 3; poll++)
+        {
+            using HttpResponseMessage refused = await host.SendAsync(HttpMethod.Post, "/signals/changes", undeclared);
+            Assert.Contains("zzz:k41", await TestServerHost.ReadProblemAsync(refused, 400, SignalsProblemTypes.UnknownSignal), StringComparison.Ordinal);
+
+            using HttpResponseMessage accepted = await host.SendAsync(HttpMethod.Post, "/signals/changes", declared);
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+    }
+
     [Theory]
     [InlineData("""{"keys": ARRAY, "cursor": }""", SignalsProblemTypes.MalformedJson)]
     [InlineData("""{"keys": ARRAY} {}""", SignalsProblemTypes.MalformedJson)]

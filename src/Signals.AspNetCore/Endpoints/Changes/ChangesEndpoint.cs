@@ -113,7 +113,7 @@ internal static class ChangesEndpoint
                 return services.Reject(Name, problem);
             }
 
-            (admitted, problem) = await services.Gate.AdmitAsync(context, request!.Keys, SignalOperation.Read, valueSignalsOnly: false, Name)
+            (admitted, problem) = await services.Gate.AdmitAsync(context, request!.Keys, SignalOperation.Read, valueSignalsOnly: false, Name, request.Verdict)
                 .ConfigureAwait(false);
             if (problem is not null)
             {

@@ -1,14 +1,18 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Signals.AspNetCore.Endpoints;
 
 /// <summary>
 /// The <c>keys</c> arrays of recent cursor-form polls, as their exact UTF-8 bytes, each with the keys read from it: a client polls with
 /// the same array every time, so a body that starts its array with the same bytes as one read before has the same keys, already
-/// checked against the key grammar and for duplicates, and <see cref="ChangesRequestReader"/> takes them without reading the array again.
+/// checked against the key grammar and for duplicates, and <see cref="ChangesRequestReader"/> takes them without reading the array again;
+/// and once <see cref="SignalKeyGate"/> found them all declared, it does not check them against the same declarations again
+/// (<see cref="CatalogVerdict"/>).
 /// </summary>
 /// <remarks>
 /// <para>Only what the bytes alone decide is reused: the JSON tokens, the key grammar, distinctness and the key limit (one per app).
-/// Every request's keys still go through <see cref="SignalKeyGate"/> (tenancy, authorization, the catalog, the sources). A hit is an
-/// exact byte comparison with the kept array, never a hash alone.</para>
+/// Every request's keys still go through <see cref="SignalKeyGate"/> (tenancy, authorization, the sources, and the catalog whenever
+/// its declarations changed or a tenant scopes the keys). A hit is an exact byte comparison with the kept array, never a hash alone.</para>
 /// <para>Bounded: <see cref="Slots"/> arrays of <see cref="MinKeys"/> keys or more and at most <see cref="MaxBytes"/> bytes each (smaller
 /// arrays read in a few microseconds; larger ones would hold too much); a new array replaces the one in its slot. Reads and writes take
 /// no lock: an entry is immutable and a slot is replaced whole.</para>
@@ -33,30 +37,38 @@ internal sealed class ChangesKeyArrays
     /// <param name="rest">The body from the array's <c>[</c> to its end.</param>
     /// <param name="keys">The array's keys, in order, when the method returns <see langword="true"/>.</param>
     /// <param name="length">The array's length in bytes (its <c>]</c> included), when the method returns <see langword="true"/>.</param>
+    /// <param name="verdict">Whether the catalog accepted the array's keys, when the method returns <see langword="true"/>.</param>
     /// <returns><see langword="true"/> when <paramref name="rest"/> starts with the exact bytes of a kept array.</returns>
-    public bool TryGet(ReadOnlySpan<byte> rest, out SignalKey[] keys, out int length)
+    public bool TryGet(ReadOnlySpan<byte> rest, out SignalKey[] keys, out int length, [NotNullWhen(true)] out CatalogVerdict? verdict)
     {
         if (Volatile.Read(ref _slots[Slot(rest)]) is { } entry && rest.StartsWith(entry.Bytes))
         {
             keys = entry.Keys;
             length = entry.Bytes.Length;
+            verdict = entry.Verdict;
             return true;
         }
 
         keys = [];
         length = 0;
+        verdict = null;
         return false;
     }
 
     /// <summary>Keeps an array that was read and checked, when it is within the bounds.</summary>
     /// <param name="array">The array's exact bytes, from its <c>[</c> to its <c>]</c>.</param>
     /// <param name="keys">The keys read from it: valid and distinct.</param>
-    public void Add(ReadOnlySpan<byte> array, SignalKey[] keys)
+    /// <returns>Where to record whether the catalog accepted the keys, when the array is kept; otherwise <see langword="null"/>.</returns>
+    public CatalogVerdict? Add(ReadOnlySpan<byte> array, SignalKey[] keys)
     {
-        if (keys.Length >= MinKeys && array.Length <= MaxBytes)
+        if (keys.Length < MinKeys || array.Length > MaxBytes)
         {
-            Volatile.Write(ref _slots[Slot(array)], new Entry(array.ToArray(), keys));
+            return null;
         }
+
+        var entry = new Entry(array.ToArray(), keys);
+        Volatile.Write(ref _slots[Slot(array)], entry);
+        return entry.Verdict;
     }
 
     /// <summary>
@@ -79,5 +91,7 @@ internal sealed class ChangesKeyArrays
         public byte[] Bytes { get; } = bytes;
 
         public SignalKey[] Keys { get; } = keys;
+
+        public CatalogVerdict Verdict { get; } = new();
     }
 }

@@ -90,6 +90,7 @@ internal static class ChangesRequestReader
         }
 
         IReadOnlyList<SignalKey>? keys = null;
+        CatalogVerdict? verdict = null;
         string? cursorText = null;
         bool cursorSeen = false;
         int? waitMs = null;
@@ -100,7 +101,7 @@ internal static class ChangesRequestReader
             SignalsProblem? problem = field switch
             {
                 "keys" when keys is not null => Twice(field),
-                "keys" => ReadKeys(body, ref reader, maxKeys, hub, arrays, out keys),
+                "keys" => ReadKeys(body, ref reader, maxKeys, hub, arrays, out keys, out verdict),
                 "cursor" when cursorSeen => Twice(field),
                 "cursor" => ReadCursorText(ref reader, out cursorText, out cursorSeen),
                 "waitMs" when waitMs is not null => Twice(field),
@@ -120,7 +121,7 @@ internal static class ChangesRequestReader
             return SignalsProblem.InvalidRequest($"The field 'keys' is required: an array of the keys to watch, e.g. {Example}.");
         }
 
-        return Complete(keys, cursorText, "The field 'cursor'", waitMs ?? 0, live: null, out request);
+        return Complete(keys, cursorText, "The field 'cursor'", waitMs ?? 0, live: null, verdict, out request);
     }
 
     /// <summary>Reads a <c>GET</c> query: <c>key</c> (repeated, at least one), <c>cursor</c>, <c>waitMs</c> and <c>live</c> (each at most once); other parameters are ignored.</summary>
@@ -199,10 +200,11 @@ internal static class ChangesRequestReader
             liveValue = parsed;
         }
 
-        return Complete(keys, cursor, "The 'cursor' query parameter", waitMs, liveValue, out request);
+        return Complete(keys, cursor, "The 'cursor' query parameter", waitMs, liveValue, verdict: null, out request);
     }
 
-    private static SignalsProblem? Complete(IReadOnlyList<SignalKey> keys, string? cursorText, string cursorSource, int waitMs, long? live, out ChangesRequest? request)
+    private static SignalsProblem? Complete(
+        IReadOnlyList<SignalKey> keys, string? cursorText, string cursorSource, int waitMs, long? live, CatalogVerdict? verdict, out ChangesRequest? request)
     {
         request = null;
         StreamCursor? cursor = null;
@@ -217,22 +219,29 @@ internal static class ChangesRequestReader
             cursor = parsed;
         }
 
-        request = new ChangesRequest(keys, cursor, waitMs, live);
+        request = new ChangesRequest(keys, cursor, waitMs, live, verdict);
         return null;
     }
 
     /// <summary>Reads the <c>keys</c> array the reader is at, from <paramref name="arrays"/> when it holds the same bytes; a new one is kept there.</summary>
     private static SignalsProblem? ReadKeys(
-        ReadOnlySpan<byte> body, ref Utf8JsonReader reader, int maxKeys, SignalHub hub, ChangesKeyArrays? arrays, out IReadOnlyList<SignalKey>? keys)
+        ReadOnlySpan<byte> body,
+        ref Utf8JsonReader reader,
+        int maxKeys,
+        SignalHub hub,
+        ChangesKeyArrays? arrays,
+        out IReadOnlyList<SignalKey>? keys,
+        out CatalogVerdict? verdict)
     {
         keys = null;
+        verdict = null;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             return SignalsProblem.InvalidRequest($"The field 'keys' must be an array of key strings, e.g. {Example}.");
         }
 
         int start = checked((int)reader.TokenStartIndex);
-        if (arrays is not null && arrays.TryGet(body[start..], out SignalKey[] kept, out int length))
+        if (arrays is not null && arrays.TryGet(body[start..], out SignalKey[] kept, out int length, out verdict))
         {
             // The same bytes as an array read, checked and found valid before: go on past it with a reader in the state that array left.
             reader = new Utf8JsonReader(body[(start + length)..], isFinalBlock: true, AfterKeysArray);
@@ -272,7 +281,7 @@ internal static class ChangesRequestReader
         }
 
         SignalKey[] array = [.. read];
-        arrays?.Add(body[start..checked((int)reader.BytesConsumed)], array);
+        verdict = arrays?.Add(body[start..checked((int)reader.BytesConsumed)], array);
         keys = array;
         return null;
     }
