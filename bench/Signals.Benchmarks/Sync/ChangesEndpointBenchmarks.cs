@@ -12,6 +12,8 @@ namespace Signals.Benchmarks.Sync;
 /// The cursor form of sync's server work for <see cref="Keys"/> watched keys when nothing changed since the cursor (the common poll):
 /// the request delegate that <c>MapSignals()</c> maps for <c>POST /signals/changes</c>, called with an in-memory request whose cursor
 /// is the hub's settled cursor — reading and checking the body, admitting the keys, and writing the empty answer — without Kestrel.
+/// As in the <c>sync</c> load scenario, the keys are declared (<c>bench:item:{Id}</c>), so the catalog is checked, and every call
+/// repeats the same body, as a client's polls do.
 /// </summary>
 [MemoryDiagnoser]
 public class ChangesEndpointBenchmarks
@@ -29,6 +31,7 @@ public class ChangesEndpointBenchmarks
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSignals(o => o.MaxKeysPerSubscription = Math.Max(Keys, 1_000)).AddHttpEndpoints();
+        builder.Services.AddSingleton(new SignalCatalog([new SignalDescriptor("bench:item:{Id}", "Bench.Item", SignalKind.Family)]));
         _app = builder.Build();
         _app.MapSignals();
         _changes = ((IEndpointRouteBuilder)_app).DataSources
