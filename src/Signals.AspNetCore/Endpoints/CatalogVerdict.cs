@@ -13,10 +13,10 @@ internal sealed class CatalogVerdict
 {
     private object? _acceptedBy;
 
-    /// <summary>Gets whether the catalog accepted the keys in its current declarations.</summary>
-    /// <param name="catalog">The catalog.</param>
+    /// <summary>Gets whether the catalog accepted the keys in the given declarations.</summary>
+    /// <param name="generation">The catalog's <see cref="SignalCatalog.Generation"/>.</param>
     /// <returns><see langword="true"/> when <see cref="Accepted"/> was called for the same declarations.</returns>
-    public bool IsAccepted(SignalCatalog catalog) => ReferenceEquals(Volatile.Read(ref _acceptedBy), catalog.Generation);
+    public bool IsAccepted(object generation) => ReferenceEquals(Volatile.Read(ref _acceptedBy), generation);
 
     /// <summary>Records that the catalog accepted every key of the list.</summary>
     /// <param name="generation">The catalog's <see cref="SignalCatalog.Generation"/> read before the keys were checked.</param>

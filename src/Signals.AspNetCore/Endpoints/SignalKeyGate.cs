@@ -87,7 +87,7 @@ internal sealed class SignalKeyGate(
         IReadOnlyList<SignalKey> stored = scoped ?? keys;
         verdict = tenant is null && !valueSignalsOnly ? verdict : null;
         object generation = catalog.Generation;
-        bool accepted = verdict?.IsAccepted(catalog) == true;
+        bool accepted = verdict?.IsAccepted(generation) == true;
         for (int i = 0; !accepted && !catalog.IsEmpty && i < keys.Count; i++)
         {
             if (!catalog.Accepts(stored[i], out SignalDescriptor? descriptor, out string? error))
