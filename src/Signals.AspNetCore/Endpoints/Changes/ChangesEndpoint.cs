@@ -22,7 +22,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// <see cref="SignalsEndpointOptions.CatchUpTimeout"/> (<see cref="SignalHub.WaitForSettledAsync"/>), so a lagging instance does not report a
 /// key's older version than the client saw elsewhere.</para>
 /// <para><b>Cost.</b> When nothing settled since the cursor (<c>C</c> equals the settled cursor), the answer is empty without reading a
-/// single version: a poll where nothing changed costs the parse and the authorization of its keys. Otherwise the versions are read as
+/// single version: a poll where nothing changed costs the parse and the authorization of its keys, and a poll that repeats a recent
+/// <c>keys</c> array not even the parse (<see cref="ChangesKeyArrays"/>). Otherwise the versions are read as
 /// sync reads them (<see cref="SignalHub.GetVersionsAsync"/>: held keys from memory, the others from the database in one query). A
 /// long-poll on an unchanged cursor waits on the settled cursor alone, and subscribes to its keys only once something settled.</para>
 /// <para><b>Reset.</b> A cursor this instance cannot answer from gets <c>"reset": true</c> and the current version of every key (0 for one
