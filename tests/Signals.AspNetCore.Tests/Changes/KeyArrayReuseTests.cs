@@ -35,8 +35,12 @@ public sealed class KeyArrayReuseTests
         });
         string body = $$"""{"keys": {{KeysArray("secret")}}, "cursor": "0"}""";
 
-        using HttpResponseMessage agent = await host.SendAsync(HttpMethod.Post, "/signals/changes", body, user: "ann", roles: "agent");
-        Assert.Equal(HttpStatusCode.OK, agent.StatusCode);
+        // Read twice, the array is kept.
+        for (int poll = 0; poll < 2; poll++)
+        {
+            using HttpResponseMessage agent = await host.SendAsync(HttpMethod.Post, "/signals/changes", body, user: "ann", roles: "agent");
+            Assert.Equal(HttpStatusCode.OK, agent.StatusCode);
+        }
 
         using HttpResponseMessage other = await host.SendAsync(HttpMethod.Post, "/signals/changes", body, user: "bob");
         Assert.Contains("secret:k01", await TestServerHost.ReadProblemAsync(other, 403, SignalsProblemTypes.Forbidden), StringComparison.Ordinal);
@@ -79,8 +83,12 @@ public sealed class KeyArrayReuseTests
         // The reference: the same body with an array of other keys of the same length, never read before.
         string reference = await ProblemAsync(host, Body(template, "zzz"), type);
 
-        using HttpResponseMessage kept = await host.SendAsync(HttpMethod.Post, "/signals/changes", $$"""{"keys": {{KeysArray("app")}}, "cursor": "0"}""");
-        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        // Read twice, the array is kept.
+        for (int poll = 0; poll < 2; poll++)
+        {
+            using HttpResponseMessage kept = await host.SendAsync(HttpMethod.Post, "/signals/changes", $$"""{"keys": {{KeysArray("app")}}, "cursor": "0"}""");
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
         string detail = await ProblemAsync(host, Body(template, "app"), type);
 
         Assert.Equal(reference.Replace("zzz:", "app:", StringComparison.Ordinal), detail);

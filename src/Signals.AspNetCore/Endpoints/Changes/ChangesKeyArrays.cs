@@ -14,7 +14,7 @@ namespace Signals.AspNetCore.Endpoints;
 /// Every request's keys still go through <see cref="SignalKeyGate"/> (tenancy, authorization, the sources, and the catalog whenever
 /// its declarations changed or a tenant scopes the keys). A hit is an exact byte comparison with the kept array, never a hash alone.</para>
 /// <para>Bounded: <see cref="Slots"/> arrays of <see cref="MinKeys"/> keys or more and at most <see cref="MaxBytes"/> bytes each (smaller
-/// arrays read in a few microseconds; larger ones would hold too much); a new array replaces the one in its slot. Reads and writes take
+/// arrays read in a few microseconds; larger ones would hold too much); an array read twice in a row in its slot replaces the one kept there. Reads and writes take
 /// no lock: an entry is immutable and a slot is replaced whole.</para>
 /// </remarks>
 internal sealed class ChangesKeyArrays
@@ -33,6 +33,9 @@ internal sealed class ChangesKeyArrays
 
     private readonly Entry?[] _slots = new Entry?[Slots];
 
+    /// <summary>The hash of the last array read per slot, kept or not: an array is kept on its second reading.</summary>
+    private readonly int[] _seen = new int[Slots];
+
     /// <summary>Finds a kept array that the body continues with.</summary>
     /// <param name="rest">The body from the array's <c>[</c> to its end.</param>
     /// <param name="keys">The array's keys, in order, when the method returns <see langword="true"/>.</param>
@@ -41,7 +44,7 @@ internal sealed class ChangesKeyArrays
     /// <returns><see langword="true"/> when <paramref name="rest"/> starts with the exact bytes of a kept array.</returns>
     public bool TryGet(ReadOnlySpan<byte> rest, out SignalKey[] keys, out int length, [NotNullWhen(true)] out CatalogVerdict? verdict)
     {
-        if (Volatile.Read(ref _slots[Slot(rest)]) is { } entry && rest.StartsWith(entry.Bytes))
+        if (Volatile.Read(ref _slots[(int)((uint)Hash(rest) % Slots)]) is { } entry && rest.StartsWith(entry.Bytes))
         {
             keys = entry.Keys;
             length = entry.Bytes.Length;
@@ -55,27 +58,42 @@ internal sealed class ChangesKeyArrays
         return false;
     }
 
-    /// <summary>Keeps an array that was read and checked, when it is within the bounds.</summary>
+    /// <summary>
+    /// Keeps an array that was read and checked, when it is within the bounds and was seen before (the same length and ends in its
+    /// slot): an array seen once, as from a client that polls with arrays of its own each time, costs no copy.
+    /// </summary>
     /// <param name="array">The array's exact bytes, from its <c>[</c> to its <c>]</c>.</param>
     /// <param name="keys">The keys read from it: valid and distinct.</param>
-    /// <returns>Where to record whether the catalog accepted the keys, when the array is kept; otherwise <see langword="null"/>.</returns>
-    public CatalogVerdict? Add(ReadOnlySpan<byte> array, SignalKey[] keys)
+    /// <param name="kept">The kept copy of <paramref name="keys"/>, when the method returns <see langword="true"/>.</param>
+    /// <param name="verdict">Where to record whether the catalog accepted the keys, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when the array is kept.</returns>
+    public bool TryKeep(ReadOnlySpan<byte> array, List<SignalKey> keys, out SignalKey[] kept, [NotNullWhen(true)] out CatalogVerdict? verdict)
     {
-        if (keys.Length < MinKeys || array.Length > MaxBytes)
+        kept = [];
+        verdict = null;
+        if (keys.Count < MinKeys || array.Length > MaxBytes)
         {
-            return null;
+            return false;
         }
 
-        var entry = new Entry(array.ToArray(), keys);
-        Volatile.Write(ref _slots[Slot(array)], entry);
-        return entry.Verdict;
+        int hash = Hash(array);
+        int slot = (int)((uint)hash % Slots);
+        if (Interlocked.Exchange(ref _seen[slot], hash) != hash)
+        {
+            return false;
+        }
+
+        var entry = new Entry(array.ToArray(), [.. keys]);
+        Volatile.Write(ref _slots[slot], entry);
+        (kept, verdict) = (entry.Keys, entry.Verdict);
+        return true;
     }
 
     /// <summary>
-    /// The slot of the array <paramref name="rest"/> starts with, from the bytes up to its first <c>]</c> (the array's end, unless a key
+    /// A hash of the array <paramref name="rest"/> starts with, from the bytes up to its first <c>]</c> (the array's end, unless a key
     /// holds one): the same for the array alone and for a body that continues with it. Only picks the slot; a hit compares every byte.
     /// </summary>
-    private static int Slot(ReadOnlySpan<byte> rest)
+    private static int Hash(ReadOnlySpan<byte> rest)
     {
         int close = rest.IndexOf((byte)']');
         ReadOnlySpan<byte> head = close < 0 ? rest : rest[..(close + 1)];
@@ -83,7 +101,7 @@ internal sealed class ChangesKeyArrays
         hash.Add(head.Length);
         hash.AddBytes(head[..Math.Min(SampledBytes, head.Length)]);
         hash.AddBytes(head[Math.Max(0, head.Length - SampledBytes)..]);
-        return (int)((uint)hash.ToHashCode() % Slots);
+        return hash.ToHashCode();
     }
 
     private sealed class Entry(byte[] bytes, SignalKey[] keys)

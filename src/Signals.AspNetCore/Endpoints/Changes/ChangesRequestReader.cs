@@ -280,9 +280,7 @@ internal static class ChangesRequestReader
             return SignalsProblem.InvalidRequest($"The field 'keys' must name at least one key, e.g. {Example}.");
         }
 
-        SignalKey[] array = [.. read];
-        verdict = arrays?.Add(body[start..checked((int)reader.BytesConsumed)], array);
-        keys = array;
+        keys = arrays is not null && arrays.TryKeep(body[start..checked((int)reader.BytesConsumed)], read, out SignalKey[] copy, out verdict) ? copy : read;
         return null;
     }
 
