@@ -14,8 +14,8 @@ namespace Signals.AspNetCore.Endpoints;
 /// Every request's keys still go through <see cref="SignalKeyGate"/> (tenancy, authorization, the sources, and the catalog whenever
 /// its declarations changed or a tenant scopes the keys). A hit is an exact byte comparison with the kept array, never a hash alone.</para>
 /// <para>Bounded: <see cref="Slots"/> arrays of <see cref="MinKeys"/> keys or more and at most <see cref="MaxBytes"/> bytes each (smaller
-/// arrays read in a few microseconds; larger ones would hold too much); an array read twice in a row in its slot replaces the one kept there. Reads and writes take
-/// no lock: an entry is immutable and a slot is replaced whole.</para>
+/// arrays read in a few microseconds; larger ones would hold too much); an array read twice in a row in its slot replaces the one kept
+/// there, so arrays each read once cost no copy. Reads and writes take no lock: an entry is immutable and a slot is replaced whole.</para>
 /// </remarks>
 internal sealed class ChangesKeyArrays
 {
