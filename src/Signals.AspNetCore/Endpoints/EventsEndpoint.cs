@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Signals.AspNetCore.Authorization;
-using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
 
 namespace Signals.AspNetCore.Endpoints;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Signals.AspNetCore.Authorization;
-using Signals.AspNetCore.Diagnostics;
 using Signals.AspNetCore.Tenancy;
 
 namespace Signals.AspNetCore.Endpoints;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Signals.AspNetCore.Diagnostics;
 using Signals.AspNetCore.Tenancy;
 
 namespace Signals.AspNetCore.Endpoints;

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Signals.AspNetCore.Authorization;
-using Signals.AspNetCore.Diagnostics;
 using Signals.Protocol;
 using SyncResult = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Signals.Protocol.SyncResponse>,

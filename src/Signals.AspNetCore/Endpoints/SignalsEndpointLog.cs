@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Signals.AspNetCore.Diagnostics;
+namespace Signals.AspNetCore.Endpoints;
 
 /// <summary>The endpoints' log messages (category <see cref="Category"/>), through the logging source generator.</summary>
 internal static partial class SignalsEndpointLog
