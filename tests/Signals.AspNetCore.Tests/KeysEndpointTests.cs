@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,6 +95,46 @@ public sealed partial class KeysEndpointTests
         Assert.DoesNotContain("rooms", declarations, StringComparison.Ordinal); // a per-tenant key no client can name
         Assert.Contains("\"room\": (roomId) => join([\"chat\", \"room\", integer(\"roomId\", roomId, \"Int32\", \"-2147483648\", \"2147483647\")]),", script, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Computed_signals_get_builders_that_build_the_keys_of_their_dotnet_factories()
+    {
+        await using TestServerHost host = await TestServerHost.StartAsync(services: s => s.AddSingleton(new SignalCatalog(
+        [
+            new SignalDescriptor("orders:tenant:{TenantId}", "Shop.Order", SignalKind.Family, [new SignalPlaceholder("TenantId", SignalPlaceholderKind.Integer, "System.Int32")]),
+
+            // As the generator describes a computed signal: each placeholder a string, the argument spelled as its inputs' keys spell it.
+            new SignalDescriptor("dashboard:tenant:{TenantId}", "Shop.TenantDashboard", SignalKind.Computed, [new SignalPlaceholder("TenantId", SignalPlaceholderKind.String, "System.String")])
+            {
+                Inputs = ["orders:tenant:{TenantId}"],
+            },
+            new SignalDescriptor("dashboard:overview", "Shop.Overview", SignalKind.Computed) { Inputs = ["dashboard:tenant:{TenantId}"] },
+        ])));
+
+        string declarations = await host.Client.GetStringAsync("/signals/keys.d.ts", Token);
+        using JsonDocument built = await host.RunNodeDriverAsync(ComputedDriver, "keys.js");
+
+        Assert.Contains("`dashboard:tenant:{TenantId}`: the computed signal of `Shop.TenantDashboard`.", declarations, StringComparison.Ordinal);
+        Assert.Contains("tenant(tenantId: string): string;", declarations, StringComparison.Ordinal);
+        Assert.Contains("overview(): string;", declarations, StringComparison.Ordinal);
+
+        // The generated factory of a computed key: SignalKey.Create("dashboard:tenant", SignalKey.FormatArgument(tenantId)).
+        Assert.Equal(SignalKey.Create("dashboard:tenant", SignalKey.FormatArgument("a:b%c")).Value, built.RootElement.GetProperty("escaped").GetString());
+        Assert.Equal("dashboard:tenant:42", built.RootElement.GetProperty("tenant").GetString());
+        Assert.Equal("orders:tenant:42", built.RootElement.GetProperty("input").GetString());
+        Assert.Equal("dashboard:overview", built.RootElement.GetProperty("overview").GetString());
+    }
+
+    /// <summary>Builds the computed keys (and an input's) with keys.js in Node.js, as a page does.</summary>
+    private const string ComputedDriver = """
+        import { keys } from './keys.js';
+        console.log(JSON.stringify({
+          escaped: keys.dashboard.tenant('a:b%c'),
+          tenant: keys.dashboard.tenant('42'),
+          input: keys.orders.tenant(42),
+          overview: keys.dashboard.overview(),
+        }));
+        """;
 
     [GeneratedRegex(@"(?<file>[\w.-]+\.(?:ts|js))\((?<line>\d+),\d+\): error TS\d+")]
     private static partial Regex ErrorLocation();

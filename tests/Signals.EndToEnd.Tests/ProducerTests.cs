@@ -134,6 +134,36 @@ public abstract class ProducerTests : IAsyncLifetime
         Assert.Equal(1, Volatile.Read(ref _maxRunning));
     }
 
+    [Fact]
+    public async Task When_the_owners_last_watcher_leaves_the_instance_still_watching_takes_the_key_over_after_the_grace_period()
+    {
+        using CancellationTokenSource deadline = TestDeadline.Start(60);
+        (SseClient onA, SseClient onB) = await WatchOnBothAsync(deadline.Token);
+        int owner = IsRunning(0) ? 0 : 1, other = 1 - owner;
+        Assert.True(IsRunning(owner));
+        await using SseClient staying = owner == 0 ? onB : onA;
+
+        // The owner's subscriber leaves; the other instance's still watches, so the key is still watched in the cluster: the owner
+        // keeps it for its grace period, then stops and releases the lock, and the other instance takes it over.
+        await (owner == 0 ? onA : onB).DisposeAsync();
+        var left = Stopwatch.StartNew();
+        await WaitUntilAsync(() => IsRunning(other), "the instance still watching to take the producer over");
+        Assert.True(left.Elapsed >= GracePeriod * 0.8, $"The owner handed the key over {left.Elapsed} after its last watcher left, within the grace period ({GracePeriod}).");
+        Assert.False(IsRunning(owner));
+
+        // Ticks go on for the subscriber that stayed, from the new owner, and never from two copies at once.
+        long atTakeover = (await _instances[other].Services.GetRequiredService<SignalHub>().GetVersionAsync(Key, Cancel)).Version;
+        SignalEvents.SignalEvent tick;
+        do
+        {
+            tick = await staying.NextSignalAsync();
+        }
+        while (tick.Version <= atTakeover);
+
+        Assert.Equal(1, Volatile.Read(ref _maxRunning));
+        Assert.Equal(2, Starts);
+    }
+
     /// <summary>Creates the database both instances share.</summary>
     private protected abstract Task<ChatStorage> CreateStorageAsync(CancellationToken cancellationToken);
 

@@ -9,14 +9,19 @@ namespace Signals.EndToEnd.Tests;
 /// <summary>
 /// One instance of a small app on real Kestrel with two PostgreSQL databases: the app's own (<see cref="MainDb"/>, namespace <c>main</c>)
 /// and one tenant's (<see cref="AcmeDb"/>, namespace <c>acme</c>, mapped with <c>MapNamespace("acme", ns =&gt; ns.UseEntityFrameworkCore&lt;AcmeDb&gt;())</c>).
+/// Value writes are mapped (<c>MapSignalValueWrites</c>, a policy every caller satisfies) for a value signal in each namespace.
 /// </summary>
 internal sealed class TenantInstance : IAsyncDisposable
 {
-    /// <summary>The declared signals: one family per namespace.</summary>
+    /// <summary>The declared signals: one family and one value signal per namespace.</summary>
     public static readonly SignalCatalog Catalog = new([
         new SignalDescriptor("main:note:{Id}", "Tests.Note", SignalKind.Family),
+        new SignalDescriptor("main:theme", "Tests.Theme", SignalKind.Value),
         new SignalDescriptor("acme:doc:{Id}", "Tests.Doc", SignalKind.Family),
+        new SignalDescriptor("acme:setting:{Name}", "Tests.Setting", SignalKind.Value),
     ]);
+
+    private const string Writers = "anyone";
 
     private readonly WebApplication _app;
 
@@ -46,6 +51,7 @@ internal sealed class TenantInstance : IAsyncDisposable
         builder.Services.AddSingleton(Catalog);
         builder.Services.AddDbContext<MainDb>(o => o.UseNpgsql(main));
         builder.Services.AddDbContext<AcmeDb>(o => o.UseNpgsql(tenant));
+        builder.Services.AddAuthorization(o => o.AddPolicy(Writers, p => p.RequireAssertion(static _ => true)));
         builder.Services.AddSignals().AddHttpEndpoints()
             .MapNamespace("acme", ns =>
             {
@@ -60,7 +66,7 @@ internal sealed class TenantInstance : IAsyncDisposable
             })
             .AddEntityFrameworkCoreOutbox<MainDb>().UsePostgreSql();
         WebApplication app = builder.Build();
-        app.MapSignals("/signals").AllowAnonymous();
+        app.MapSignals("/signals").AllowAnonymous().MapSignalValueWrites(Writers);
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new TenantInstance(app, new Uri(address));

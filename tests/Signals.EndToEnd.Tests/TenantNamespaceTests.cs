@@ -5,6 +5,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Signals.Protocol;
 
 namespace Signals.EndToEnd.Tests;
 
@@ -145,6 +146,42 @@ public sealed class TenantNamespaceTests(PostgresServer postgres)
         await a.SaveDocAsync("d1", "v2", Cancel);
         JsonObject woken = await polling.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
         Assert.Equal(await ScalarAsync<long>(tenant, "SELECT max(id) FROM signals_outbox"), (long)woken["changed"]![doc.Value]!["version"]!);
+    }
+
+    [Fact]
+    public async Task A_stale_if_match_on_the_other_instance_is_412_and_changes_nothing_in_the_app_or_the_tenant_database()
+    {
+        (string main, string tenant) = await CreateDatabasesAsync("tenant_ifmatch");
+        await using TenantInstance a = await TenantInstance.StartAsync("app-a", main, tenant, tenantHearsOthers: true, Cancel);
+        await using TenantInstance b = await TenantInstance.StartAsync("app-b", main, tenant, tenantHearsOthers: true, Cancel);
+
+        // The app's value is stored in the app's database, the tenant's in the tenant's: the compare-and-set runs in that database.
+        foreach ((string key, string home, string other) in new[] { ("main:theme", main, tenant), ("acme:setting:font", tenant, main) })
+        {
+            using HttpResponseMessage created = await PutAsync(a, key, 12, "\"0\"");
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            using HttpResponseMessage stale = await PutAsync(b, key, 13, "\"0\""); // B has not seen A's write: only the database can refuse it
+            Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+            Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(SignalsProblemTypes.VersionConflict, (string?)(await stale.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["type"]);
+            using HttpResponseMessage updated = await PutAsync(b, key, 14, created.Headers.ETag!.Tag);
+            Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+            using HttpResponseMessage lost = await PutAsync(a, key, 15, created.Headers.ETag!.Tag);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, lost.StatusCode);
+
+            long version = long.Parse(updated.Headers.ETag!.Tag.Trim('"'), CultureInfo.InvariantCulture);
+            Assert.Equal(14, await ScalarAsync<int>(home, $"SELECT (value->>'size')::int FROM signals_values WHERE key = '{key}'"));
+            Assert.Equal(version, await ScalarAsync<long>(home, $"SELECT max(id) FROM signals_outbox WHERE key = '{key}'"));
+            Assert.Equal(2L, await ScalarAsync<long>(home, $"SELECT count(*) FROM signals_outbox WHERE key = '{key}'")); // the two refusals wrote nothing
+            Assert.Equal(0L, await ScalarAsync<long>(other, $"SELECT count(*) FROM signals_values WHERE key = '{key}'"));
+        }
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(TenantInstance instance, string key, int size, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/signals/values/" + key) { Content = JsonContent.Create(new { size }) };
+        Assert.True(request.Headers.TryAddWithoutValidation("If-Match", ifMatch));
+        return await instance.Http.SendAsync(request, Cancel);
     }
 
     private static async Task<JsonObject> ChangesAsync(TenantInstance instance, SignalKey[] keys, string? cursor, int waitMs)
