@@ -157,6 +157,17 @@ public sealed class MissingSchemaTests(PostgresServer server)
         {
             Assert.Equal(HttpStatusCode.NotFound, value.StatusCode);
         }
+
+        // Events recover too: a stream opened now is served and hears the next committed change.
+        SignalKey rooms = SignalKey.Parse("chat:rooms");
+        using CancellationTokenSource deadline = TestDeadline.Start(10);
+        await using SseClient stream = await SignalEvents.OpenAsync(http, [rooms], deadline.Token);
+        await using (AsyncServiceScope scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ChatDbContext>().InvalidateSignalsAsync([rooms], Cancel);
+        }
+
+        Assert.Equal(rooms.Value, (await stream.NextSignalAsync()).Key);
     }
 
     private static async Task AssertUnavailableAsync(HttpResponseMessage response)
