@@ -29,8 +29,12 @@ internal sealed class FanOutScenario : Scenario
     /// </summary>
     private const int WarmUpRounds = 100;
 
-    /// <summary>After <see cref="WarmUpRounds"/>, the warm-up goes on until the server compiled no method during this many changes in a row…</summary>
-    private const int QuietWarmUpRounds = 5;
+    /// <summary>
+    /// After <see cref="WarmUpRounds"/>, the warm-up goes on until the server compiled no method during this many changes in a row…: more
+    /// than the 30 calls a method called once per change needs to reach its next tier once its calls are counted (the runtime delays
+    /// counting while it compiles other methods), so a quiet streak this long leaves none of them halfway.
+    /// </summary>
+    private const int QuietWarmUpRounds = 64;
 
     /// <summary>…or until this much time went by (a loaded machine's background compiler may not settle).</summary>
     private static readonly TimeSpan WarmUpBudget = TimeSpan.FromSeconds(20);
