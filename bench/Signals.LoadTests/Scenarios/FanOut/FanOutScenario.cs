@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Signals.LoadTests.Hosting;
 using Signals.LoadTests.Measuring;
 using Signals.LoadTests.Model;
@@ -69,9 +70,9 @@ internal sealed class FanOutScenario : Scenario
             await using (Subscribers warmUp = Connect(variant, server, WarmUpConnections, cancellationToken))
             {
                 await warmUp.OpenAsync(WarmUpConnections, cancellationToken);
-                long warmUpStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                long warmUpStarted = Stopwatch.GetTimestamp();
                 int warmUps = 0;
-                for (int quiet = 0; warmUps < WarmUpRounds || (quiet < QuietWarmUpRounds && System.Diagnostics.Stopwatch.GetElapsedTime(warmUpStarted) < WarmUpBudget); warmUps++)
+                for (int quiet = 0; warmUps < WarmUpRounds || (quiet < QuietWarmUpRounds && Stopwatch.GetElapsedTime(warmUpStarted) < WarmUpBudget); warmUps++)
                 {
                     long compiled = server.CompiledMethods;
                     await warmUp.RunRoundAsync(server.TriggerAsync, RoundTimeout, cancellationToken);
