@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Signals.LoadTests.Hosting;
 using Signals.LoadTests.Measuring;
 using Signals.LoadTests.Model;
@@ -20,6 +21,24 @@ internal sealed class FanOutScenario : Scenario
     /// <summary>Below the 20,000 open-files limit per process, with room for the runtime's own files.</summary>
     private const int MaxConnections = 19_000;
     private const int WarmUpConnections = 10;
+
+    /// <summary>
+    /// The fewest changes made to the warm-up subscribers before the measured rounds. A method the change path calls once per change
+    /// (the <c>SaveChanges</c>, the dispatcher's read, the broadcast) leaves tier 0 after 30 calls and, with dynamic PGO, its
+    /// instrumented tier after 30 more: with 5 warm-up changes and 20 rounds, Signals' save and read ran tier-0 code through every
+    /// 1,000-subscriber round, while the per-connection code both SSE variants share was warm after the first round.
+    /// </summary>
+    private const int WarmUpRounds = 100;
+
+    /// <summary>
+    /// After <see cref="WarmUpRounds"/>, the warm-up goes on until the server compiled no method during this many changes in a row…: more
+    /// than the 30 calls a method called once per change needs to reach its next tier once its calls are counted (the runtime delays
+    /// counting while it compiles other methods), so a quiet streak this long leaves none of them halfway.
+    /// </summary>
+    private const int QuietWarmUpRounds = 64;
+
+    /// <summary>…or until this much time went by (a loaded machine's background compiler may not settle).</summary>
+    private static readonly TimeSpan WarmUpBudget = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(30);
     private static readonly FanOutVariant[] Variants = [FanOutVariant.Signals, FanOutVariant.Sse, FanOutVariant.SignalR];
 
@@ -51,10 +70,16 @@ internal sealed class FanOutScenario : Scenario
             await using (Subscribers warmUp = Connect(variant, server, WarmUpConnections, cancellationToken))
             {
                 await warmUp.OpenAsync(WarmUpConnections, cancellationToken);
-                for (int i = 0; i < 5; i++)
+                long warmUpStarted = Stopwatch.GetTimestamp();
+                int warmUps = 0;
+                for (int quiet = 0; warmUps < WarmUpRounds || (quiet < QuietWarmUpRounds && Stopwatch.GetElapsedTime(warmUpStarted) < WarmUpBudget); warmUps++)
                 {
+                    long compiled = server.CompiledMethods;
                     await warmUp.RunRoundAsync(server.TriggerAsync, RoundTimeout, cancellationToken);
+                    quiet = server.CompiledMethods == compiled ? quiet + 1 : 0;
                 }
+
+                Console.WriteLine($"   {variant}: {warmUps} warm-up changes");
             }
 
             long idle = await server.MeasureResidentBytesAsync(cancellationToken);
@@ -67,17 +92,25 @@ internal sealed class FanOutScenario : Scenario
                 long resident = await server.MeasureResidentBytesAsync(cancellationToken);
                 var last = new Latencies();
                 var median = new Latencies();
+                long compiled = server.CompiledMethods;
                 for (int round = 0; round < rounds; round++)
                 {
                     (double lastMs, double medianMs) = await subscribers.RunRoundAsync(server.TriggerAsync, RoundTimeout, cancellationToken);
                     last.Add(lastMs);
                     median.Add(medianMs);
+                    if (round == 1)
+                    {
+                        // Counted from the second round's change on (the count the server sent with it, once the first round was
+                        // delivered): opening the connections and the first delivery to them compile code of their own.
+                        compiled = server.CompiledMethods;
+                    }
+
                     await Task.Delay(100, cancellationToken);
                 }
 
-                var row = new Row(variant, size, last.Summarize(), median.Percentile(50), server.ChangeCalls.Percentile(50), (resident - idle) / 1024.0 / size);
+                var row = new Row(variant, size, last.Summarize(), median.Percentile(50), server.ChangeCalls.Percentile(50), (resident - idle) / 1024.0 / size, server.CompiledMethods - compiled);
                 Console.WriteLine($"   {variant} × {size:N0}: last subscriber {row.Last}; half of them p50 {row.MedianP50:0.##} ms; " +
-                    $"change call p50 {row.ChangeCallP50:0.##} ms; {row.KilobytesPerConnection:0.#} KB RSS per connection");
+                    $"change call p50 {row.ChangeCallP50:0.##} ms; {row.KilobytesPerConnection:0.#} KB RSS per connection; {row.JitCompiled} methods JIT-compiled after the first round");
                 server.ChangeCalls.Clear();
                 rows.Add(row);
             }
@@ -130,6 +163,7 @@ internal sealed class FanOutScenario : Scenario
                     : new Figure($"{name}: change → last subscriber p50", row.Last.P50, "ms"));
                 figures.Add(new Figure($"{name}: p99 / max", row.Last.P99, $"ms / {row.Last.Max:0.#} ms"));
                 figures.Add(new Figure($"{name}: half the subscribers p50 / change call p50", row.MedianP50, $"ms / {row.ChangeCallP50:0.##} ms"));
+                figures.Add(new Figure($"{name}: methods JIT-compiled after the first round", row.JitCompiled, "methods"));
                 figures.Add(row.Variant == FanOutVariant.Signals && sse is not null && size == sizes.Max()
                     ? Figure.AtMost($"{name}: RSS per idle connection", row.KilobytesPerConnection, "KB", 1.15 * sse.KilobytesPerConnection, $"≤ 1.15 × bare SSE = {1.15 * sse.KilobytesPerConnection:0.#} KB")
                     : new Figure($"{name}: RSS per idle connection", row.KilobytesPerConnection, "KB"));
@@ -142,6 +176,7 @@ internal sealed class FanOutScenario : Scenario
                 $"each variant on its own server process (Kestrel, 127.0.0.1, server GC), subscribers opened by the harness process: {string.Join(" then ", sizes.Select(static s => s.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} connections, {rounds} changes at each count",
                 "Signals: GET /signals/events?key=bench:item:1 (heartbeat 15 s, the default); the change is a SaveChanges of the row, timed from just before the call (it includes the commit)",
                 "bare SSE: TypedResults.ServerSentEvents over a bounded channel (16, drop oldest) per connection; SignalR: MapHub + Clients.All.SendAsync, JSON protocol over WebSockets; both timed from just before the broadcast call",
+                $"before the rounds, changes to {WarmUpConnections} subscribers warm each variant's change path past the JIT's tiering (a method called once per change leaves tier 0 after 30 calls): at least {WarmUpRounds}, then until {QuietWarmUpRounds} changes in a row compiled nothing, for at most {WarmUpBudget.TotalSeconds:0} s; 'methods JIT-compiled after the first round' is what the server compiled from the second round's change to the last one, tier-ups included (0 when the code the rounds run was final)",
                 "SSE clients: HttpClient + SseParser; SignalR clients: the SignalR .NET client (HubConnection), WebSockets without negotiation, its default 15 s keep-alive pings",
                 "memory: (server RSS with N connections − RSS before any) / N, each after a full compacting GC in the server",
                 "'change call': how long SaveChanges (Signals) or the broadcast call took on the server; 'half the subscribers': until the median subscriber had the change",
@@ -150,5 +185,5 @@ internal sealed class FanOutScenario : Scenario
     }
 
     /// <summary>What one variant measured at one subscriber count.</summary>
-    private sealed record Row(FanOutVariant Variant, int Connections, LatencySummary Last, double MedianP50, double ChangeCallP50, double KilobytesPerConnection);
+    private sealed record Row(FanOutVariant Variant, int Connections, LatencySummary Last, double MedianP50, double ChangeCallP50, double KilobytesPerConnection, long JitCompiled);
 }

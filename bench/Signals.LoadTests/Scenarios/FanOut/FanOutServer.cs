@@ -16,7 +16,8 @@ namespace Signals.LoadTests.Scenarios.FanOut;
 /// <remarks>
 /// Endpoints: the variant's stream (<c>/signals/events</c>, <c>/sse</c> or the SignalR hub <c>/hub</c>); <c>POST /bench/trigger</c>
 /// makes one change and answers the <see cref="Stopwatch.GetTimestamp"/> taken just before (a monotonic clock shared by the processes
-/// of a machine) and, after a space, the one taken when the call that made it returned; <c>POST /bench/gc</c> runs a full, compacting, aggressive collection so that RSS reflects live memory;
+/// of a machine), after a space the one taken when the call that made it returned, and after another the number of methods the server
+/// has JIT-compiled so far (<see cref="System.Runtime.JitInfo.GetCompiledMethodCount"/>); <c>POST /bench/gc</c> runs a full, compacting, aggressive collection so that RSS reflects live memory;
 /// <c>GET /bench/cursor</c> answers the hub's cursor (Signals), the resume point for new subscribers.
 /// </remarks>
 internal static class FanOutServer
@@ -106,7 +107,8 @@ internal static class FanOutServer
         return Timestamps(start);
     }
 
-    private static string Timestamps(long start) => string.Create(CultureInfo.InvariantCulture, $"{start} {Stopwatch.GetTimestamp()}");
+    private static string Timestamps(long start)
+        => string.Create(CultureInfo.InvariantCulture, $"{start} {Stopwatch.GetTimestamp()} {System.Runtime.JitInfo.GetCompiledMethodCount()}");
 
     /// <summary>The baselines' payload: the same event Signals sends.</summary>
     private static SignalEvent NextEvent()

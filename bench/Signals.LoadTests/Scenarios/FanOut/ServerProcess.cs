@@ -83,6 +83,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Gets how long each call that made a change took on the server (<c>SaveChanges</c>, or the broadcast call).</summary>
     public Latencies ChangeCalls { get; } = new();
 
+    /// <summary>
+    /// Gets how many methods the server had JIT-compiled when it answered the last change (0 before the first), to tell whether the
+    /// code a change runs has reached its final tier: a method called once per change leaves tier 0 only after 30 calls.
+    /// </summary>
+    public long CompiledMethods { get; private set; }
+
     /// <summary>Makes one change (a commit or a broadcast).</summary>
     /// <param name="cancellationToken">The deadline.</param>
     /// <returns>The server's <see cref="Stopwatch.GetTimestamp"/> just before it made the change.</returns>
@@ -93,6 +99,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         string[] timestamps = (await response.Content.ReadAsStringAsync(cancellationToken)).Split(' ');
         long start = long.Parse(timestamps[0], NumberStyles.None, CultureInfo.InvariantCulture);
         ChangeCalls.AddTicks(start, long.Parse(timestamps[1], NumberStyles.None, CultureInfo.InvariantCulture));
+        CompiledMethods = long.Parse(timestamps[2], NumberStyles.None, CultureInfo.InvariantCulture);
         return start;
     }
 
