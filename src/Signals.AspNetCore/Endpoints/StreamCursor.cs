@@ -68,9 +68,12 @@ internal readonly record struct StreamCursor(long Resume, long Highest, string? 
     public StreamCursor After(long resumeCursor, long version) => this with { Resume = Math.Max(Resume, resumeCursor), Highest = Math.Max(Highest, version) };
 
     /// <summary>Formats the cursor: <c>C-H</c> when <c>H</c> is above <c>C</c>, else <c>C</c>, then <c>.E</c> with an epoch (letters, digits, <c>-</c> and <c>.</c> only, never a line break).</summary>
-    public override string ToString()
+    /// <remarks>One string per call (every SSE event of every stream gets one): the numbers and the epoch are formatted into it together.</remarks>
+    public override string ToString() => (Highest > Resume, Epoch) switch
     {
-        string numbers = Highest > Resume ? string.Create(CultureInfo.InvariantCulture, $"{Resume}-{Highest}") : Resume.ToString(CultureInfo.InvariantCulture);
-        return Epoch is null ? numbers : string.Concat(numbers, ".", Epoch);
-    }
+        (true, null) => string.Create(CultureInfo.InvariantCulture, $"{Resume}-{Highest}"),
+        (true, { } epoch) => string.Create(CultureInfo.InvariantCulture, $"{Resume}-{Highest}.{epoch}"),
+        (false, null) => Resume.ToString(CultureInfo.InvariantCulture),
+        (false, { } epoch) => string.Create(CultureInfo.InvariantCulture, $"{Resume}.{epoch}"),
+    };
 }
