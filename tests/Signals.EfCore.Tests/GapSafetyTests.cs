@@ -119,7 +119,8 @@ public sealed class GapSafetyTests(PostgresServer server)
         // Once the listener is up (it rings the doorbell once after LISTEN) and a save of the app's own was read, nothing else wakes
         // the dispatcher: the safety poll is an hour away.
         await app.WaitForHealthAsync(HealthStatus.Healthy);
-        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("together"));
+        // "warm" and "wake" are watched too, so waiting for them waits for the dispatcher's read, not for a cold read of the database.
+        using SignalSubscription watched = await HubAssert.WatchAsync(app.Hub, ChatMessage.Room("together"), ChatMessage.Room("warm"), ChatMessage.Room("wake"));
         await SaveAsync(app, "warm");
         await HubAssert.WaitForVersionAsync(app.Hub, ChatMessage.Room("warm"));
 
