@@ -26,6 +26,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// transaction current or ambient), so each attempt of an execution strategy has them: a transaction begun during a save is a new
 /// attempt (<see cref="TransactionStarted"/>).
 /// </para>
+/// <para>
+/// A save whose keys include a computed signal's takes <see cref="ComputedKeyDedupe"/>'s insert instead, which moves each computed key
+/// at most once per transaction; the other keys move once per save either way.
+/// </para>
 /// <para>The ids come from the outbox id default, which draws the transaction id before the sequence (INTERNALS.md, "Settled cursor").</para>
 /// </remarks>
 internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInterceptor, IDbTransactionInterceptor
@@ -59,9 +63,9 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     }
 
     /// <inheritdoc/>
-    /// <remarks>Provider-neutral <c>INSERT</c> statements on the context's connection.</remarks>
+    /// <remarks>The provider's <c>INSERT</c> statements on the context's connection (<see cref="PostgreSqlOutboxProvider.BuildInsert"/>).</remarks>
     public ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
-        => OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken);
+        => OutboxInsertStatements.ExecuteAsync(context, PostgreSqlOutboxProvider.Instance.BuildInsert(context, keys), async, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>Adds the outbox rows of the save in progress to the command (see the remarks on this type).</remarks>
@@ -116,6 +120,14 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     /// <summary>Appends the insert of one outbox row per key to a command of the save.</summary>
     private void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
     {
+        if (ComputedKeyDedupe.AnyComputed(keys))
+        {
+            // A computed key moves once per transaction: the insert skips one the transaction has already written.
+            command.CommandText = _commandText.Append(command.CommandText, ComputedKeyDedupe.Insert(context));
+            command.Parameters.AddRange(ComputedKeyDedupe.Parameters(keys));
+            return;
+        }
+
         string insert = keys.Count == 1 ? Statements.For(context).OneKey : Statements.For(context).Keys;
         command.CommandText = _commandText.Append(command.CommandText, insert);
         if (keys.Count == 1)

@@ -30,9 +30,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// <c>DISCARD ALL</c> would send to the planner again).
 /// </para>
 /// <para>
-/// Keys bumped in the transaction before its first capturing statement (by <c>InvalidateSignalsAsync</c> or the interceptor, for a computed
-/// key shared with an uncaptured entity) are not looked up: such a key can be bumped twice in one commit, which costs a version, not a
-/// change. Transition tables need PostgreSQL 10 (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires
+/// The interceptor and <c>InvalidateSignalsAsync</c> record the same floor when they write a computed key (<see cref="ComputedKeyDedupe"/>),
+/// and look their computed keys up above it, so a computed key moves once per transaction whichever of them writes it first. Other keys
+/// they write before the transaction's first capturing statement (and any key written before a floor is recorded) are not looked up:
+/// such a key can be bumped twice in one commit, which costs a version, not a change. Transition tables need PostgreSQL 10 (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires
 /// no row trigger and bumps nothing.
 /// </para>
 /// </remarks>
@@ -41,8 +42,11 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// <summary>The prefix of the description in a trigger function's comment.</summary>
     internal const string Marker = "signals-capture:";
 
-    /// <summary>The transaction-local setting that marks a transaction whose triggers have bumped keys, holding the outbox id floor.</summary>
-    private const string FloorSetting = "signals.capture_floor";
+    /// <summary>
+    /// The transaction-local setting that marks a transaction whose triggers (or writes of computed keys) have bumped keys, holding the
+    /// outbox id floor: shared with <see cref="ComputedKeyDedupe"/>.
+    /// </summary>
+    private const string FloorSetting = ComputedKeyDedupe.FloorSetting;
 
     /// <summary>The longest argument, in UTF-8 bytes, of each bounded format (<see langword="null"/>: unbounded, measured in SQL).</summary>
     private const int LongestBoundedArgument = 64;
@@ -246,7 +250,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         return $"""
                 INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
                 SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
-                FROM set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value({sequence})::text, '0'), true) AS floor,
+                FROM {ComputedKeyDedupe.RecordFloor(sequence)} AS floor,
                      ({KeySelects(table, sources, helpers)}) AS s(k)
                 WHERE s.k IS NOT NULL;
             """;

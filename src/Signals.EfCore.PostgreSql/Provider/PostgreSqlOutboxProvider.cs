@@ -128,6 +128,14 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     public override IValueCommands GetValueCommands(DbContext context) => PostgresValueCommands.For(context);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Keys that include a computed signal's are one statement that moves each computed key at most once per transaction
+    /// (<see cref="ComputedKeyDedupe"/>); others the neutral statements.
+    /// </remarks>
+    public override List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
+        => ComputedKeyDedupe.AnyComputed(keys) ? [(ComputedKeyDedupe.Insert(context), ComputedKeyDedupe.Parameters(keys))] : base.BuildInsert(context, keys);
+
+    /// <inheritdoc/>
     public override CaptureDialect Capture => PostgresCaptureDialect.Instance;
 
     /// <inheritdoc/>

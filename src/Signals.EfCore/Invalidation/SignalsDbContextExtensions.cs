@@ -148,7 +148,7 @@ public static class SignalsDbContextExtensions
         context.GetInfrastructure().GetService<OutboxCommitWaker>()?.WakeWhenCommitted(context);
     }
 
-    /// <summary>Validates the arguments and builds the <c>INSERT</c> statements (provider-neutral SQL, one parameter per key).</summary>
+    /// <summary>Validates the arguments and builds the provider's <c>INSERT</c> statements (<see cref="OutboxProvider.BuildInsert"/>).</summary>
     /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>
     private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, SignalKey[] distinct)
     {
@@ -165,6 +165,6 @@ public static class SignalsDbContextExtensions
         }
 
         // The computed signals the keys move are bumped by the same statements, so they commit with them.
-        return OutboxInsertStatements.Build(context, SignalCatalog.Registered.WithComputedKeys(distinct));
+        return SignalsOptionsExtension.ProviderOf(context).BuildInsert(context, SignalCatalog.Registered.WithComputedKeys(distinct));
     }
 }

@@ -49,6 +49,18 @@ internal abstract class OutboxProvider
     /// </summary>
     public virtual CaptureDialect? Capture => null;
 
+    /// <summary>
+    /// Builds the statements that write one outbox row per key now, on the context's connection (<c>InvalidateSignals</c>, and the keys
+    /// a save knows only after its data was written): the neutral <c>INSERT … VALUES</c> of <see cref="OutboxInsertStatements.Build"/>.
+    /// PostgreSQL's moves a computed key at most once per transaction.
+    /// </summary>
+    /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
+    /// <param name="keys">The distinct keys, at least one.</param>
+    /// <returns>The statements and their parameters, for <see cref="OutboxInsertStatements.ExecuteAsync"/>.</returns>
+    /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
+    public virtual List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
+        => OutboxInsertStatements.Build(context, keys);
+
     /// <summary>Gets the value store's commands for a context.</summary>
     /// <param name="context">A context of the store's own.</param>
     /// <returns>The commands.</returns>

@@ -162,6 +162,14 @@ public sealed class SignalCatalog
         return Volatile.Read(ref _entries).Computed is { } computed && keys.Count > 0 ? computed.AddTo(keys) : 0;
     }
 
+    /// <summary>Gets a value indicating whether the catalog declares a computed signal (<see cref="SignalKind.Computed"/>).</summary>
+    internal bool DeclaresComputed => Volatile.Read(ref _entries).Computed is not null;
+
+    /// <summary>Tells whether a key is a computed signal's (<see cref="Find"/> finds a <see cref="SignalKind.Computed"/> descriptor).</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> for a computed key; always <see langword="false"/> when the catalog declares none.</returns>
+    internal bool IsComputed(SignalKey key) => DeclaresComputed && Find(key)?.Kind == SignalKind.Computed;
+
     /// <summary>The given distinct keys, followed by the computed keys they move (see <see cref="AddComputedKeys(ISet{SignalKey})"/>).</summary>
     /// <returns><paramref name="keys"/> itself when they move no computed key.</returns>
     internal SignalKey[] WithComputedKeys(SignalKey[] keys)

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Signals.EntityFrameworkCore.PostgreSql;
+
+/// <summary>
+/// The outbox insert that moves a computed key once per transaction: a computed key is skipped when the outbox already holds a row of
+/// it written by this same transaction, looked up in the database, so a row that any rollback undid (including a raw-SQL
+/// <c>ROLLBACK TO SAVEPOINT</c>) can never cause a skip. Used by the command appender, <c>InvalidateSignals</c> and the keys a save
+/// knows only after its data was written, whenever their keys include a computed one; other keys are inserted as before, once per write.
+/// </summary>
+/// <remarks>
+/// <para>
+/// "This transaction's rows" are the rows whose transaction id column equals <c>pg_current_xact_id_if_assigned()</c> (the top-level
+/// transaction's id, also inside a savepoint; https://www.postgresql.org/docs/current/functions-info.html). The look-up is bounded by the
+/// floor the capture triggers also keep (<see cref="FloorSetting"/>): the outbox id sequence's last value at the transaction's first
+/// computed or captured write, recorded with <c>set_config(…, true)</c>, so it is probed by key from the floor up on the (key, id)
+/// index (the form <see cref="PostgresCaptureDialect"/>'s later statements use). Every id the transaction draws after the floor is
+/// recorded is above it; a savepoint rollback that undoes the setting also undoes every row written since it was set, and the next
+/// write records a new floor. A floor that is too high only misses a row (the key moves twice, which costs a version, not a change);
+/// no floor can make the look-up find a row of another transaction, which the transaction id excludes.
+/// </para>
+/// <para>
+/// The guard <c>pg_current_xact_id_if_assigned() IS NOT NULL</c> of the appender stays (see <see cref="PostgresCommandAppender"/>): the
+/// look-up reads the transaction id with the same function, which never assigns one, so it cannot make the guard pass.
+/// </para>
+/// </remarks>
+internal static class ComputedKeyDedupe
+{
+    /// <summary>
+    /// The transaction-local setting that holds the outbox id floor of the transaction's rows: set by the first capturing trigger
+    /// statement or the first write of a computed key, whichever comes first.
+    /// </summary>
+    internal const string FloorSetting = "signals.capture_floor";
+
+    private const string SqlAnnotation = "Signals:PostgresComputedDedupe";
+    private const string KeysParameter = "signals_keys";
+    private const string ComputedParameter = "signals_computed";
+    private const string CreatedAtParameter = "signals_created_at";
+
+    /// <summary>
+    /// The SQL expression that records the floor if the transaction has none yet and returns it (text): the setting, else the last
+    /// value of <paramref name="sequenceLiteral"/>, else <c>0</c> for a sequence never drawn from.
+    /// </summary>
+    /// <param name="sequenceLiteral">The outbox id sequence as a quoted SQL string literal (a <c>regclass</c> input).</param>
+    internal static string RecordFloor(string sequenceLiteral)
+        => $"set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value({sequenceLiteral})::text, '0'), true)";
+
+    /// <summary>Tells whether any of the keys is a computed signal's, which makes a write take the deduping insert.</summary>
+    /// <param name="keys">The write's keys.</param>
+    /// <returns><see langword="true"/> when one is computed; <see langword="false"/> at once when the catalog declares none.</returns>
+    internal static bool AnyComputed(IEnumerable<SignalKey> keys)
+    {
+        if (!SignalCatalog.Registered.DeclaresComputed)
+        {
+            return false;
+        }
+
+        foreach (SignalKey key in keys)
+        {
+            if (SignalCatalog.Registered.IsComputed(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Gets the deduping insert of the context's model, built once per model: the keys in the <c>text[]</c> parameter
+    /// <c>@signals_keys</c>, whether each is computed in the <c>boolean[]</c> parameter <c>@signals_computed</c>, the timestamp in
+    /// <c>@signals_created_at</c> (see <see cref="Parameters"/>).
+    /// </summary>
+    /// <param name="context">A context whose model maps the outbox.</param>
+    /// <returns>The statement, ending with a semicolon.</returns>
+    internal static string Insert(DbContext context) => context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => Build(c!), context);
+
+    /// <summary>The parameters of <see cref="Insert"/> for the keys, stamped now.</summary>
+    /// <param name="keys">The distinct keys.</param>
+    internal static NpgsqlParameter[] Parameters(IReadOnlyCollection<SignalKey> keys)
+    {
+        string[] values = new string[keys.Count];
+        bool[] computed = new bool[keys.Count];
+        int i = 0;
+        foreach (SignalKey key in keys)
+        {
+            values[i] = key.Value;
+            computed[i++] = SignalCatalog.Registered.IsComputed(key);
+        }
+
+        return
+        [
+            new NpgsqlParameter<string[]>(KeysParameter, values),
+            new NpgsqlParameter<bool[]>(ComputedParameter, computed),
+            new NpgsqlParameter<DateTimeOffset>(CreatedAtParameter, DateTimeOffset.UtcNow),
+        ];
+    }
+
+    private static string Build(DbContext context)
+    {
+        MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
+        string key = outbox.Column(nameof(SignalOutboxEntry.Key));
+        string id = outbox.Column(nameof(SignalOutboxEntry.Id));
+        string xid = outbox.Column(OutboxModel.TransactionIdProperty);
+        string sequence = PostgresCaptureDialect.Literal(outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name)));
+        return $"""
+            {OutboxInsertStatements.InsertInto(context)} SELECT d.k, @{CreatedAtParameter}
+            FROM {RecordFloor(sequence)} AS f(floor), unnest(@{KeysParameter}, @{ComputedParameter}) AS d(k, computed)
+            WHERE pg_current_xact_id_if_assigned() IS NOT NULL
+              AND NOT (d.computed AND EXISTS (SELECT FROM {outbox.QuotedName} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, f.floor::bigint)
+                                              AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id_if_assigned()));
+            """;
+    }
+}
