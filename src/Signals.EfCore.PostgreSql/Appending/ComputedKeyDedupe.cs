@@ -21,8 +21,9 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// no floor can make the look-up find a row of another transaction, which the transaction id excludes.
 /// </para>
 /// <para>
-/// The guard <c>pg_current_xact_id_if_assigned() IS NOT NULL</c> of the appender stays (see <see cref="PostgresCommandAppender"/>): the
-/// look-up reads the transaction id with the same function, which never assigns one, so it cannot make the guard pass.
+/// The appender's form keeps its guard <c>pg_current_xact_id_if_assigned() IS NOT NULL</c> (see <see cref="PostgresCommandAppender"/>):
+/// the look-up reads the transaction id with the same function, which never assigns one, so it cannot make the guard pass. A
+/// transaction with no id yet has written no row, so the look-up rightly finds none.
 /// </para>
 /// </remarks>
 internal static class ComputedKeyDedupe
@@ -34,6 +35,7 @@ internal static class ComputedKeyDedupe
     internal const string FloorSetting = "signals.capture_floor";
 
     private const string SqlAnnotation = "Signals:PostgresComputedDedupe";
+    private const string GuardedAnnotation = "Signals:PostgresComputedDedupeGuarded";
     private const string KeysParameter = "signals_keys";
     private const string ComputedParameter = "signals_computed";
     private const string CreatedAtParameter = "signals_created_at";
@@ -73,8 +75,14 @@ internal static class ComputedKeyDedupe
     /// <c>@signals_created_at</c> (see <see cref="Parameters"/>).
     /// </summary>
     /// <param name="context">A context whose model maps the outbox.</param>
+    /// <param name="guarded">
+    /// Whether the rows go in only if a statement before them in the transaction wrote (the appender's guard, see
+    /// <see cref="PostgresCommandAppender"/>); <see langword="false"/> for a write of its own (<c>InvalidateSignals</c>).
+    /// </param>
     /// <returns>The statement, ending with a semicolon.</returns>
-    internal static string Insert(DbContext context) => context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => Build(c!), context);
+    internal static string Insert(DbContext context, bool guarded) => guarded
+        ? context.Model.GetOrAddRuntimeAnnotationValue(GuardedAnnotation, static c => Build(c!, guarded: true), context)
+        : context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => Build(c!, guarded: false), context);
 
     /// <summary>The parameters of <see cref="Insert"/> for the keys, stamped now.</summary>
     /// <param name="keys">The distinct keys.</param>
@@ -97,7 +105,7 @@ internal static class ComputedKeyDedupe
         ];
     }
 
-    private static string Build(DbContext context)
+    private static string Build(DbContext context, bool guarded)
     {
         MappedTable outbox = MappedTable.FromModel(context, typeof(SignalOutboxEntry));
         string key = outbox.Column(nameof(SignalOutboxEntry.Key));
@@ -107,8 +115,7 @@ internal static class ComputedKeyDedupe
         return $"""
             {OutboxInsertStatements.InsertInto(context)} SELECT d.k, @{CreatedAtParameter}
             FROM {RecordFloor(sequence)} AS f(floor), unnest(@{KeysParameter}, @{ComputedParameter}) AS d(k, computed)
-            WHERE pg_current_xact_id_if_assigned() IS NOT NULL
-              AND NOT (d.computed AND EXISTS (SELECT FROM {outbox.QuotedName} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, f.floor::bigint)
+            WHERE {(guarded ? "pg_current_xact_id_if_assigned() IS NOT NULL AND " : string.Empty)}NOT (d.computed AND EXISTS (SELECT FROM {outbox.QuotedName} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, f.floor::bigint)
                                               AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id_if_assigned()));
             """;
     }

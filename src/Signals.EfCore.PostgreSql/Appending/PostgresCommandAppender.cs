@@ -123,7 +123,7 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
         if (ComputedKeyDedupe.AnyComputed(keys))
         {
             // A computed key moves once per transaction: the insert skips one the transaction has already written.
-            command.CommandText = _commandText.Append(command.CommandText, ComputedKeyDedupe.Insert(context));
+            command.CommandText = _commandText.Append(command.CommandText, ComputedKeyDedupe.Insert(context, guarded: true));
             command.Parameters.AddRange(ComputedKeyDedupe.Parameters(keys));
             return;
         }
