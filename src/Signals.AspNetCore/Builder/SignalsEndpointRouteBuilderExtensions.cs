@@ -20,7 +20,8 @@ public static class SignalsEndpointRouteBuilderExtensions
     /// collapse; see docs/endpoints.md), <c>GET {pattern}/events</c> (the Server-Sent Events stream), <c>GET {pattern}/values/{key}</c> (a value
     /// signal's value), <c>GET {pattern}/catalog</c> (the declared signals), <c>GET {pattern}/mesh</c> (the live instances of the cluster,
     /// <see cref="SignalMesh"/>), <c>GET {pattern}/client.js</c> (the browser client, an ES
-    /// module, with the modules it imports beside it, such as <c>query.js</c>), and <c>GET {pattern}/keys.js</c> with
+    /// module, with the modules it imports beside it, such as <c>query.js</c>, and its TypeScript declarations <c>GET {pattern}/client.d.ts</c>),
+    /// and <c>GET {pattern}/keys.js</c> with
     /// <c>GET {pattern}/keys.d.ts</c> (typed key builders and value types of the declared signals, generated from the catalog).
     /// </summary>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
@@ -85,6 +86,7 @@ public static class SignalsEndpointRouteBuilderExtensions
         var keys = new KeysEndpoint(services);
         group.MapGet(KeysEndpoint.ScriptPattern, keys.Script).WithDisplayName(KeysEndpoint.Name);
         group.MapGet(KeysEndpoint.DeclarationsPattern, keys.Declarations).WithDisplayName(KeysEndpoint.Name);
+        group.MapGet(ClientScriptEndpoint.DeclarationsPattern, ClientScriptEndpoint.Declarations).WithDisplayName(ClientScriptEndpoint.Name);
         group.MapGet(ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Handle).WithDisplayName(ClientScriptEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/events", EventsEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, "/values/{**key}", ValuesEndpoint.GetName);
@@ -92,6 +94,7 @@ public static class SignalsEndpointRouteBuilderExtensions
         FallbackEndpoints.MapMethodNotAllowed(group, "/mesh", MeshEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.ScriptPattern, KeysEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, KeysEndpoint.DeclarationsPattern, KeysEndpoint.Name);
+        FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.DeclarationsPattern, ClientScriptEndpoint.Name);
         FallbackEndpoints.MapMethodNotAllowed(group, ClientScriptEndpoint.Pattern, ClientScriptEndpoint.Name);
         FallbackEndpoints.MapNotFound(group);
         SignalsStartupChecks.Register(endpoints, marker, services, checkCatalog: true);

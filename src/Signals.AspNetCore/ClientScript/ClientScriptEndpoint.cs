@@ -10,7 +10,9 @@ namespace Signals.AspNetCore.ClientScript;
 /// <summary>
 /// <c>GET {prefix}/{module}.js</c>: the browser client, <c>client.js</c>, and the modules it imports (<c>watch.js</c>, <c>query.js</c>,
 /// <c>mutation.js</c>, <c>polling.js</c> and their helpers): the <c>*.js</c> files beside this file, embedded in the assembly. They are
-/// ES modules that find each other and the other endpoints next to their own URL.
+/// ES modules that find each other and the other endpoints next to their own URL. And <c>GET {prefix}/client.d.ts</c>: client.js's
+/// TypeScript declarations (<c>Declarations/client.d.ts</c>: not beside the modules, where <c>tsc --checkJs</c> of the modules would
+/// resolve their imports of client.js to it), typed with the key builders and value types of <c>keys.d.ts</c>.
 /// </summary>
 /// <remarks>
 /// Each is served as <c>text/javascript</c> with a strong ETag (a hash of its content) and <c>Cache-Control: no-cache</c>: browsers keep
@@ -25,8 +27,13 @@ internal static class ClientScriptEndpoint
     /// <summary>The route below the prefix.</summary>
     public const string Pattern = "/{module}.js";
 
-    // The csproj names each embedded ClientScript/*.js "Signals.AspNetCore.ClientScript.{file name}".
+    /// <summary>The route of client.js's declarations below the prefix.</summary>
+    public const string DeclarationsPattern = "/client.d.ts";
+
+    // The csproj names each embedded ClientScript/*.js (and Declarations/client.d.ts) "Signals.AspNetCore.ClientScript.{file name}".
     private const string ResourcePrefix = "Signals.AspNetCore.ClientScript.";
+
+    private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> ClientDeclarations = new(() => Load(ResourcePrefix + "client.d.ts"));
 
     private static readonly Assembly Assembly = typeof(ClientScriptEndpoint).Assembly;
 
@@ -49,10 +56,19 @@ internal static class ClientScriptEndpoint
             return TypedResults.NotFound();
         }
 
-        (byte[] content, EntityTagHeaderValue etag) = script.Value;
+        return Serve(context, script.Value, "text/javascript; charset=utf-8");
+    }
+
+    /// <summary>Serves <c>client.d.ts</c>, as the modules are served.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>The declarations.</returns>
+    public static FileContentHttpResult Declarations(HttpContext context) => Serve(context, ClientDeclarations.Value, "application/typescript; charset=utf-8");
+
+    private static FileContentHttpResult Serve(HttpContext context, (byte[] Content, EntityTagHeaderValue ETag) file, string contentType)
+    {
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(content, "text/javascript; charset=utf-8", entityTag: etag);
+        return TypedResults.Bytes(file.Content, contentType, entityTag: file.ETag);
     }
 
     private static (byte[] Content, EntityTagHeaderValue ETag) Load(string resourceName)

@@ -92,7 +92,7 @@ internal sealed record SignalsProblem(int Status, string Type, string Title, str
     public static SignalsProblem NotFound(string method, string path)
         => new(StatusCodes.Status404NotFound, SignalsProblemTypes.NotFound, "No Signals endpoint is at this path.",
             $"{method} {Quote(path)} matches no Signals endpoint. The endpoints are POST {{prefix}}/sync, GET {{prefix}}/events?key=…, "
-            + "GET {prefix}/values/{key}, GET {prefix}/catalog, GET {prefix}/mesh, GET {prefix}/client.js, GET {prefix}/keys.js and GET {prefix}/keys.d.ts "
+            + "GET {prefix}/values/{key}, GET {prefix}/catalog, GET {prefix}/mesh, GET {prefix}/client.js, GET {prefix}/client.d.ts, GET {prefix}/keys.js and GET {prefix}/keys.d.ts "
             + "(PUT and DELETE {prefix}/values/{key} when the app maps value writes).");
 
     public static SignalsProblem MethodNotAllowed(string method, string path, string allowed)
