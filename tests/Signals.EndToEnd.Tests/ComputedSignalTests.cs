@@ -71,13 +71,55 @@ public abstract class ComputedSignalTests(TwoInstances instances)
         Assert.Equal(["chat:room:{RoomId}", "chat:participants:{RoomId}"], entry["inputs"]!.AsArray().Select(i => (string)i!));
     }
 
+    [Fact]
+    public async Task An_invalidation_and_two_captured_saves_of_one_transaction_move_the_computed_key_as_the_provider_promises()
+    {
+        string room = await CreateRoomAsync(instances.A, "Computed transaction");
+        SignalKey activity = RoomActivity.Keys.RoomActivity(room);
+        int before = await OutboxRowCountAsync(activity);
+
+        await using (AsyncServiceScope scope = instances.A.Services.CreateAsyncScope())
+        {
+            ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
+            await db.InvalidateSignalsAsync([ChatMessage.Keys.Room(room)], Cancel);
+            db.Participants.Add(new Participant { RoomId = room, Id = "tab-1", Name = "ada", JoinedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(Cancel);
+            db.Messages.Add(new ChatMessage { RoomId = room, Author = "ada", Text = "one transaction", SentAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(Cancel);
+            await transaction.CommitAsync(Cancel);
+        }
+
+        // The invalidation records the transaction's floor, and the capture triggers of both saves find its computed row above it.
+        Assert.Equal(before + MovesOfThreeWritesInOneTransaction, await OutboxRowCountAsync(activity));
+    }
+
+    /// <summary>
+    /// Gets how many times three writes of one transaction that each move an input move the computed key: once on PostgreSQL, once per
+    /// write on SQLite (docs/declaring-signals.md, "Once per transaction").
+    /// </summary>
+    private protected abstract int MovesOfThreeWritesInOneTransaction { get; }
+
     private static Task<string> CreateRoomAsync(ChatInstance instance, string prefix) => instance.CreateRoomAsync($"{prefix} {Guid.NewGuid():N}");
+
+    private async Task<int> OutboxRowCountAsync(SignalKey key)
+    {
+        await using AsyncServiceScope scope = instances.A.Services.CreateAsyncScope();
+        ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+        return await db.Set<Signals.EntityFrameworkCore.SignalOutboxEntry>().CountAsync(e => e.Key == key.Value, Cancel);
+    }
 }
 
 /// <summary>The computed signal across instances on PostgreSQL (<c>LISTEN/NOTIFY</c>).</summary>
 /// <param name="instances">Two instances on one PostgreSQL database.</param>
-public sealed class ComputedSignalOnPostgreSqlTests(PostgreSqlTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<PostgreSqlTwoInstances>;
+public sealed class ComputedSignalOnPostgreSqlTests(PostgreSqlTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<PostgreSqlTwoInstances>
+{
+    private protected override int MovesOfThreeWritesInOneTransaction => 1;
+}
 
 /// <summary>The computed signal across instances on one SQLite file (each instance's polling dispatcher).</summary>
 /// <param name="instances">Two instances on one SQLite file.</param>
-public sealed class ComputedSignalOnSqliteTests(SqliteTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<SqliteTwoInstances>;
+public sealed class ComputedSignalOnSqliteTests(SqliteTwoInstances instances) : ComputedSignalTests(instances), IClassFixture<SqliteTwoInstances>
+{
+    private protected override int MovesOfThreeWritesInOneTransaction => 3;
+}
