@@ -6,7 +6,8 @@ namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// Writes outbox rows with provider-neutral SQL through the context's connection (<c>ExecuteSqlRaw</c>, so they join its current or
-/// ambient transaction): <c>InvalidateSignals</c>, and the keys of a save that depend on database-generated values.
+/// ambient transaction): <c>InvalidateSignals</c>, and the keys of a save that depend on database-generated values — the neutral form
+/// of <see cref="OutboxProvider.BuildInsert"/> (PostgreSQL's own form moves a computed key once per transaction).
 /// </summary>
 internal static class OutboxInsertStatements
 {

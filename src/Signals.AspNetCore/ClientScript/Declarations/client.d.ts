@@ -204,7 +204,8 @@ export declare class SignalsClient {
 
 /** Follows a set of keys: one sync, then Server-Sent Events resumed with their cursor, falling back to long-poll sync. */
 export declare class Watch {
-  private constructor();
+  /** Starts following the keys (what `SignalsClient.watch` does). */
+  constructor(client: SignalsClient, keys: string[], onVersion: (change: SignalChange) => void, options?: WatchOptions);
   /** The watch's status. */
   status: WatchStatus;
   /** When a sync last answered (ms since the epoch), or null before the first. */
