@@ -1,4 +1,7 @@
+using System.Data.Common;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Storage;
+using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.EntityFrameworkCore.Tests.Model.Computed;
 
 namespace Signals.EntityFrameworkCore.Tests;
@@ -147,5 +150,30 @@ public sealed class ComputedTransactionTests(PostgresServer server)
 
         await context.InvalidateSignalsAsync([Dashboard], Cancel);
         Assert.Equal([Dashboard.Value, Overview.Value, Dashboard.Value, Overview.Value], (await TestDatabase.ReadOutboxAsync(db)).Select(r => r.Key));
+    }
+
+    [Fact]
+    public async Task The_look_up_reads_the_index_from_the_floor_up_not_the_keys_history()
+    {
+        // A computed key with a long history: 40,000 rows of other transactions (~200 index pages).
+        string db = await TestDatabase.CreateAsync(server, "computedtxplan");
+        await TestDatabase.ExecuteAsync(
+            db, $"INSERT INTO signals_outbox (key, created_at) SELECT '{Dashboard.Value}', now() FROM generate_series(1, 40000); ANALYZE signals_outbox;");
+        await using ChatDbContext context = TestDatabase.CreateContext(db);
+        await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(Cancel);
+        context.Orders.Add(new Order { TenantId = 7 });
+        await context.SaveChangesAsync(Cancel);
+
+        // The statement a later write of the transaction runs, explained with the buffers it read: its probes find the first save's rows.
+        await using DbCommand explain = context.Database.GetDbConnection().CreateCommand();
+        explain.Transaction = transaction.GetDbTransaction();
+        explain.CommandText = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + ComputedKeyDedupe.Insert(context, guarded: false).TrimEnd(';', '\n', ' ');
+        explain.Parameters.AddRange(ComputedKeyDedupe.Parameters([Invoice.Keys.Tenant(7), Dashboard, Overview]));
+        using JsonDocument plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(Cancel))!);
+        JsonElement root = plan.RootElement[0].GetProperty("Plan");
+        long buffers = root.GetProperty("Shared Hit Blocks").GetInt64() + root.GetProperty("Shared Read Blocks").GetInt64();
+
+        Assert.Equal(1, root.GetProperty("Plans")[0].GetProperty("Actual Rows").GetInt64()); // only the invoice's key is inserted
+        Assert.True(buffers < 60, $"The insert read {buffers} buffers: the look-up read the key's history.\n{plan.RootElement}");
     }
 }

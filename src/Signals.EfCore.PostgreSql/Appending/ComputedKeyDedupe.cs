@@ -15,7 +15,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// transaction's id, also inside a savepoint; https://www.postgresql.org/docs/current/functions-info.html). The look-up is bounded by the
 /// floor the capture triggers also keep (<see cref="FloorSetting"/>): the outbox id sequence's last value at the transaction's first
 /// computed or captured write, recorded with <c>set_config(…, true)</c>, so it is probed by key from the floor up on the (key, id)
-/// index (the form <see cref="PostgresCaptureDialect"/>'s later statements use). Every id the transaction draws after the floor is
+/// index: <c>(key, id) &gt; (k, floor) AND key &lt;= k</c>, which means <c>key = k AND id &gt; floor</c> but only the (key, id) index can
+/// serve (not the id primary key, which would read every row above the floor) and which starts at <c>(k, floor)</c>. (With
+/// <c>key = k</c> beside the row comparison, as the capture triggers' later statements write it, PostgreSQL 15 starts at the key's first
+/// entry and reads its whole history: measured 567 buffers against 6 for a key with ~3,000 rows.) Every id the transaction draws after the floor is
 /// recorded is above it; a savepoint rollback that undoes the setting also undoes every row written since it was set, and the next
 /// write records a new floor. A floor that is too high only misses a row (the key moves twice, which costs a version, not a change);
 /// no floor can make the look-up find a row of another transaction, which the transaction id excludes.
@@ -115,8 +118,9 @@ internal static class ComputedKeyDedupe
         return $"""
             {OutboxInsertStatements.InsertInto(context)} SELECT d.k, @{CreatedAtParameter}
             FROM {RecordFloor(sequence)} AS f(floor), unnest(@{KeysParameter}, @{ComputedParameter}) AS d(k, computed)
-            WHERE {(guarded ? "pg_current_xact_id_if_assigned() IS NOT NULL AND " : string.Empty)}NOT (d.computed AND EXISTS (SELECT FROM {outbox.QuotedName} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, f.floor::bigint)
-                                              AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id_if_assigned()));
+            WHERE {(guarded ? "pg_current_xact_id_if_assigned() IS NOT NULL AND " : string.Empty)}NOT (d.computed AND EXISTS (
+                SELECT FROM {outbox.QuotedName} o
+                WHERE (o.{key}, o.{id}) > (d.k, f.floor::bigint) AND o.{key} <= d.k AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id_if_assigned()));
             """;
     }
 }
