@@ -33,8 +33,8 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// The interceptor and <c>InvalidateSignalsAsync</c> record the same floor when they write a computed key (<see cref="ComputedKeyDedupe"/>),
 /// and look their computed keys up above it, so a computed key moves once per transaction whichever of them writes it first. Other keys
 /// they write before the transaction's first capturing statement (and any key written before a floor is recorded) are not looked up:
-/// such a key can be bumped twice in one commit, which costs a version, not a change. Transition tables need PostgreSQL 10 (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires
-/// no row trigger and bumps nothing.
+/// such a key can be bumped twice in one commit, which costs a version, not a change. Transition tables need PostgreSQL 10
+/// (https://www.postgresql.org/docs/current/sql-createtrigger.html); <c>TRUNCATE</c> fires no row trigger and bumps nothing.
 /// </para>
 /// </remarks>
 internal sealed class PostgresCaptureDialect : CaptureDialect
