@@ -33,9 +33,9 @@ internal static class ClientScriptEndpoint
     // The csproj names each embedded ClientScript/*.js (and Declarations/client.d.ts) "Signals.AspNetCore.ClientScript.{file name}".
     private const string ResourcePrefix = "Signals.AspNetCore.ClientScript.";
 
-    private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> ClientDeclarations = new(() => Load(ResourcePrefix + "client.d.ts"));
-
     private static readonly Assembly Assembly = typeof(ClientScriptEndpoint).Assembly;
+
+    private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> ClientDeclarations = new(() => Load(ResourcePrefix + "client.d.ts"));
 
     private static readonly FrozenDictionary<string, Lazy<(byte[] Content, EntityTagHeaderValue ETag)>> Modules = Assembly
         .GetManifestResourceNames()
@@ -56,19 +56,24 @@ internal static class ClientScriptEndpoint
             return TypedResults.NotFound();
         }
 
-        return Serve(context, script.Value, "text/javascript; charset=utf-8");
+        return Serve(context, script.Value.Content, script.Value.ETag, "text/javascript; charset=utf-8");
     }
 
     /// <summary>Serves <c>client.d.ts</c>, as the modules are served.</summary>
     /// <param name="context">The request.</param>
     /// <returns>The declarations.</returns>
-    public static FileContentHttpResult Declarations(HttpContext context) => Serve(context, ClientDeclarations.Value, "application/typescript; charset=utf-8");
+    public static FileContentHttpResult Declarations(HttpContext context)
+        => Serve(context, ClientDeclarations.Value.Content, ClientDeclarations.Value.ETag, "application/typescript; charset=utf-8");
 
-    private static FileContentHttpResult Serve(HttpContext context, (byte[] Content, EntityTagHeaderValue ETag) file, string contentType)
+    /// <summary>
+    /// Answers a file of the client (these, and <c>keys.js</c>/<c>keys.d.ts</c>): its bytes with a strong ETag (a matching
+    /// <c>If-None-Match</c> gets 304), <c>Cache-Control: no-cache</c> and <c>X-Content-Type-Options: nosniff</c>.
+    /// </summary>
+    internal static FileContentHttpResult Serve(HttpContext context, byte[] content, EntityTagHeaderValue etag, string contentType)
     {
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(file.Content, contentType, entityTag: file.ETag);
+        return TypedResults.Bytes(content, contentType, entityTag: etag);
     }
 
     private static (byte[] Content, EntityTagHeaderValue ETag) Load(string resourceName)

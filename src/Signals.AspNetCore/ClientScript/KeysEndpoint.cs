@@ -38,11 +38,7 @@ internal sealed class KeysEndpoint(SignalsEndpointServices services)
     public FileContentHttpResult Declarations(HttpContext context) => Serve(context, Current().Declarations, "application/typescript; charset=utf-8");
 
     private static FileContentHttpResult Serve(HttpContext context, File file, string contentType)
-    {
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(file.Content, contentType, entityTag: file.ETag);
-    }
+        => ClientScriptEndpoint.Serve(context, file.Content, file.ETag, contentType);
 
     /// <summary>The files for the catalog as it is now; the catalog's descriptor list is a new instance whenever it changes.</summary>
     private Generated Current()
