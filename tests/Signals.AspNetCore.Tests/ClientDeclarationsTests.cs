@@ -41,26 +41,7 @@ public sealed partial class ClientDeclarationsTests
     public async Task Tsc_accepts_the_client_api_with_typed_keys_and_rejects_wrong_keys_and_values()
     {
         await using TestServerHost host = await TestServerHost.StartAsync(services: TypedCatalog.AddTo);
-        string folder = await host.DownloadModulesAsync("keys.js", "keys.d.ts", "client.js", "client.d.ts");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(folder, "tsconfig.json"), Tsconfig, Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "app.ts"), App, Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "wrong.ts"), Wrong, Token);
-
-            (int exitCode, string output) = await TypeScriptTool.RunTscAsync("-p", Path.Combine(folder, "tsconfig.json"), "--pretty", "false");
-
-            // Every error is on a line of wrong.ts marked "// error", and every such line has one: app.ts compiles.
-            string[] errors = [.. ErrorLocation().Matches(output).Select(m => $"{m.Groups["file"].Value}:{m.Groups["line"].Value}").Distinct().Order(StringComparer.Ordinal)];
-            string[] expected = [.. Wrong.Split('\n').Select((text, i) => (text, line: i + 1)).Where(l => l.text.EndsWith("// error", StringComparison.Ordinal))
-                .Select(l => $"wrong.ts:{l.line}").Order(StringComparer.Ordinal)];
-            Assert.True(exitCode != 0, output);
-            Assert.True(expected.SequenceEqual(errors), $"Expected errors at {string.Join(", ", expected)}; tsc said:\n{output}");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        await TypeScriptCompileCheck.AssertOnlyMarkedLinesFailAsync(host, App, Wrong, "keys.js", "keys.d.ts", "client.js", "client.d.ts");
     }
 
     [Fact]
@@ -80,21 +61,8 @@ public sealed partial class ClientDeclarationsTests
         console.log(JSON.stringify(Object.keys(client)));
         """;
 
-    [GeneratedRegex(@"(?<file>[\w.-]+\.(?:ts|js))\((?<line>\d+),\d+\): error TS\d+")]
-    private static partial Regex ErrorLocation();
-
     [GeneratedRegex(@"^export declare (?:class|function|const) (?<name>\w+)", RegexOptions.Multiline)]
     private static partial Regex DeclaredValue();
-
-    private const string Tsconfig = """
-        {
-          "compilerOptions": {
-            "strict": true, "noEmit": true, "target": "es2022", "module": "es2022", "moduleResolution": "bundler",
-            "lib": ["es2022", "dom", "dom.iterable"], "types": [], "allowJs": true, "checkJs": false
-          },
-          "files": ["app.ts", "wrong.ts"]
-        }
-        """;
 
     /// <summary>What an app writes: the client's functions, queries, mutations with optimistic updates, the adapters, typed by the keys.</summary>
     private const string App = """

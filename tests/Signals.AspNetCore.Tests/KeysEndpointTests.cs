@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Signals.Protocol;
@@ -12,7 +11,7 @@ namespace Signals.AspNetCore.Tests;
 /// the pinned <c>tsc</c> (<see cref="TypeScriptTool"/>) the way a TypeScript app uses them: right arguments compile, wrong ones do not,
 /// and <c>getValue(keys…)</c> of client.js reads the value signal's type.
 /// </summary>
-public sealed partial class KeysEndpointTests
+public sealed class KeysEndpointTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -46,26 +45,7 @@ public sealed partial class KeysEndpointTests
     public async Task Tsc_accepts_the_right_arguments_and_types_values_and_rejects_every_wrong_argument()
     {
         await using TestServerHost host = await TestServerHost.StartAsync(services: TypedCatalog.AddTo);
-        string folder = await host.DownloadModulesAsync("keys.js", "keys.d.ts", "client.js");
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(folder, "tsconfig.json"), Tsconfig, Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "app.ts"), App, Token);
-            await File.WriteAllTextAsync(Path.Combine(folder, "wrong.ts"), Wrong, Token);
-
-            (int exitCode, string output) = await TypeScriptTool.RunTscAsync("-p", Path.Combine(folder, "tsconfig.json"), "--pretty", "false");
-
-            // Every error is on a line of wrong.ts marked "// error", and every such line has one: nothing else fails to compile.
-            string[] errors = [.. ErrorLocation().Matches(output).Select(m => $"{m.Groups["file"].Value}:{m.Groups["line"].Value}").Distinct().Order(StringComparer.Ordinal)];
-            string[] expected = [.. Wrong.Split('\n').Select((text, i) => (text, line: i + 1)).Where(l => l.text.EndsWith("// error", StringComparison.Ordinal))
-                .Select(l => $"wrong.ts:{l.line}").Order(StringComparer.Ordinal)];
-            Assert.True(exitCode != 0, output);
-            Assert.True(expected.SequenceEqual(errors), $"Expected errors at {string.Join(", ", expected)}; tsc said:\n{output}");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        await TypeScriptCompileCheck.AssertOnlyMarkedLinesFailAsync(host, App, Wrong, "keys.js", "keys.d.ts", "client.js");
     }
 
     [Fact]
@@ -136,18 +116,6 @@ public sealed partial class KeysEndpointTests
         }));
         """;
 
-    [GeneratedRegex(@"(?<file>[\w.-]+\.(?:ts|js))\((?<line>\d+),\d+\): error TS\d+")]
-    private static partial Regex ErrorLocation();
-
-    private const string Tsconfig = """
-        {
-          "compilerOptions": {
-            "strict": true, "noEmit": true, "target": "es2022", "module": "es2022", "moduleResolution": "bundler",
-            "lib": ["es2022", "dom", "dom.iterable"], "types": [], "allowJs": true, "checkJs": false
-          },
-          "files": ["app.ts", "wrong.ts"]
-        }
-        """;
 
     /// <summary>What an app writes: every builder with the right arguments, typed values, and the exact JSON shape of the value types.</summary>
     private const string App = """
