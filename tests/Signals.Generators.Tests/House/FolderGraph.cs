@@ -8,8 +8,9 @@ namespace Signals.Generators.Tests.House;
 
 /// <summary>
 /// The folder graph of one C# project: a node per folder (the directory of a <c>.cs</c> file relative to the project, <c>.</c> for
-/// the root; a linked file counts in the folder of its <c>Link</c>), and an edge A → B when a file in A names a type declared in B,
-/// or a member of one (a method, property, field, event or constructor, extension methods included).
+/// the root; a file linked in from outside counts in its real directory, e.g. <c>../Shared</c>, not where its <c>Link</c> shows it),
+/// and an edge A → B when a file in A names a type declared in B, or a member of one (a method, property, field, event or
+/// constructor, extension methods included).
 /// </summary>
 /// <remarks>
 /// Edges come from a semantic model, not from text: the project's files are compiled together, without its source generators,
@@ -17,7 +18,7 @@ namespace Signals.Generators.Tests.House;
 /// assembly). A project whose third-party packages are not among them (Npgsql, StackExchange.Redis) still binds every name of its
 /// own: an unresolved name is an error type from outside the project, never a type of ours. Only names in source count: a type used
 /// only through <c>var</c> or a lambda's inferred parameter, with none of its members named, makes no edge; a target-typed
-/// <c>new()</c> does. A partial type named as a whole counts in every folder that declares a part of it; a member counts where the
+/// <c>new()</c> does. Documentation comments (<c>cref</c>) make no edge: they are not code. A partial type named as a whole counts in every folder that declares a part of it; a member counts where the
 /// member is declared.
 /// </remarks>
 internal sealed class FolderGraph
@@ -55,13 +56,17 @@ internal sealed class FolderGraph
             files.Add((file, FolderOf(relative)));
         }
 
+        // A file linked in from outside the project counts in its own directory (e.g. ../Shared), not in the folder its Link shows it in.
         foreach (XElement compile in XDocument.Load(projectFile).Descendants("Compile"))
         {
-            string? include = (string?)compile.Attribute("Include");
-            string? link = (string?)compile.Attribute("Link");
-            if (include is not null && link is not null)
+            if ((string?)compile.Attribute("Include") is { } include && !include.Contains('*', StringComparison.Ordinal))
             {
-                files.Add((Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/'))), FolderOf(link.Replace('\\', '/'))));
+                string file = Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/')));
+                string relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
+                if (relative.StartsWith("../", StringComparison.Ordinal))
+                {
+                    files.Add((file, FolderOf(relative)));
+                }
             }
         }
 
@@ -102,9 +107,11 @@ internal sealed class FolderGraph
                 IEnumerable<ISymbol> symbols = info.Symbol is { } symbol ? [symbol] : info.CandidateSymbols;
                 foreach (ISymbol referenced in symbols)
                 {
+                    // A partial type named as a whole is declared in several files: one reason per folder is enough.
+                    HashSet<string> reached = new(StringComparer.Ordinal);
                     foreach ((string targetPath, string targetType) in Declarations(referenced))
                     {
-                        if (folders.TryGetValue(targetPath, out string? targetFolder) && targetFolder != folder)
+                        if (folders.TryGetValue(targetPath, out string? targetFolder) && targetFolder != folder && reached.Add(targetFolder))
                         {
                             graph.Add(folder, targetFolder, $"{Display(path, folder)} → {targetType} ({Display(targetPath, targetFolder)})");
                         }
