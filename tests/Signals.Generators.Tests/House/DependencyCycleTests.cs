@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Xml.Linq;
 using Signals.Testing;
 
@@ -5,7 +6,7 @@ namespace Signals.Generators.Tests.House;
 
 /// <summary>
 /// No cycle between the folders of a project under <c>src/</c>, nor between projects: a folder's code may use a folder below it,
-/// never one that uses it back. A failure names the folders of each cycle, and for each edge the files and the types (or members)
+/// never one that uses it back; and no folder uses <c>DependencyInjection/</c>, the composition root. A failure names the folders of each cycle, and for each edge the files and the types (or members)
 /// that make it, so the message says what to move.
 /// </summary>
 public sealed class DependencyCycleTests
@@ -16,16 +17,34 @@ public sealed class DependencyCycleTests
             .Select(static p => Path.GetRelativePath(RepositoryPaths.Root, p).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)];
 
+    // Each project's graph is built once for the tests below (a few seconds each: a compilation and a semantic model per file).
+    private static readonly ConcurrentDictionary<string, Lazy<FolderGraph>> Graphs = new(StringComparer.Ordinal);
+
     [Theory]
     [MemberData(nameof(SourceProjects))]
     public void No_folder_of_the_project_depends_on_a_folder_that_depends_on_it(string project)
     {
-        FolderGraph graph = FolderGraph.ForProject(Path.Combine(RepositoryPaths.Root, project));
+        FolderGraph graph = GraphOf(project);
 
         // A graph without edges would pass whatever the code: a project of several folders always has some.
-        Assert.True(graph.Folders.Count < 2 || graph.EdgeCount > 0, $"{project}: {graph.Folders.Count} folders and no edge between them; names no longer resolve.");
+        Assert.True(graph.Folders.Count < 2 || graph.Edges.Count > 0, $"{project}: {graph.Folders.Count} folders and no edge between them; names no longer resolve.");
         IReadOnlyList<FolderCycle> cycles = graph.Cycles();
         Assert.True(cycles.Count == 0, $"Folders that depend on each other:{Environment.NewLine}{string.Join(Environment.NewLine, cycles)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceProjects))]
+    public void No_folder_of_the_project_depends_on_its_composition_root(string project)
+    {
+        // DependencyInjection/ holds the Add…/Map… extensions, which wire every feature together; a feature that read it would wire
+        // itself up through the composition root (the options of a feature sit beside the feature).
+        FolderGraph graph = GraphOf(project);
+
+        string[] intoRoot = [.. graph.Edges
+            .Where(static e => e.To == "DependencyInjection")
+            .Select(static e => $"  {e.From} -> DependencyInjection: {string.Join("; ", e.Reasons)}")];
+
+        Assert.True(intoRoot.Length == 0, $"{project}: folders that depend on DependencyInjection/:{Environment.NewLine}{string.Join(Environment.NewLine, intoRoot)}");
     }
 
     [Fact]
@@ -70,9 +89,12 @@ public sealed class DependencyCycleTests
             ("/p/DependencyInjection/Extensions.cs", "DependencyInjection", "namespace S; public static class Extensions { public static Feature Add() => new(new FeatureOptions()); }"),
         ]);
 
-        Assert.Equal(1, graph.EdgeCount);
+        Assert.Single(graph.Edges);
         Assert.Empty(graph.Cycles());
     }
+
+    private static FolderGraph GraphOf(string project)
+        => Graphs.GetOrAdd(project, static p => new Lazy<FolderGraph>(() => FolderGraph.ForProject(Path.Combine(RepositoryPaths.Root, p)))).Value;
 
     [Fact]
     public void No_project_references_a_project_that_references_it_back()

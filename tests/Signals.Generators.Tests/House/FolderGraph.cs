@@ -37,8 +37,11 @@ internal sealed class FolderGraph
     /// <summary>Gets the project's folders that hold at least one <c>.cs</c> file.</summary>
     public IReadOnlyCollection<string> Folders { get; }
 
-    /// <summary>Gets the number of edges between two different folders.</summary>
-    public int EdgeCount => evidence.Count;
+    /// <summary>Gets the edges between two different folders, ordered by their folders' names.</summary>
+    public IReadOnlyList<FolderEdge> Edges => [.. evidence
+        .OrderBy(static e => e.Key.From, StringComparer.Ordinal)
+        .ThenBy(static e => e.Key.To, StringComparer.Ordinal)
+        .Select(static e => new FolderEdge(e.Key.From, e.Key.To, [.. e.Value]))];
 
     /// <summary>Builds the folder graph of the project at <paramref name="projectFile"/>.</summary>
     public static FolderGraph ForProject(string projectFile)
@@ -143,12 +146,7 @@ internal sealed class FolderGraph
             }
 
             HashSet<string> inside = [.. component];
-            List<FolderEdge> edges = [.. evidence
-                .Where(e => inside.Contains(e.Key.From) && inside.Contains(e.Key.To))
-                .OrderBy(static e => e.Key.From, StringComparer.Ordinal)
-                .ThenBy(static e => e.Key.To, StringComparer.Ordinal)
-                .Select(static e => new FolderEdge(e.Key.From, e.Key.To, [.. e.Value]))];
-            cycles.Add(new FolderCycle(Name, [.. component.Order(StringComparer.Ordinal)], edges));
+            cycles.Add(new FolderCycle(Name, [.. component.Order(StringComparer.Ordinal)], [.. Edges.Where(e => inside.Contains(e.From) && inside.Contains(e.To))]));
         }
 
         return cycles;
