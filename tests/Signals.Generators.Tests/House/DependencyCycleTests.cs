@@ -6,8 +6,8 @@ namespace Signals.Generators.Tests.House;
 
 /// <summary>
 /// No cycle between the folders of a project under <c>src/</c>, nor between projects: a folder's code may use a folder below it,
-/// never one that uses it back; and no folder uses <c>DependencyInjection/</c>, the composition root. A failure names the folders of each cycle, and for each edge the files and the types (or members)
-/// that make it, so the message says what to move.
+/// never one that uses it back; and no folder uses <c>DependencyInjection/</c>, the composition root. A failure names the folders
+/// of each cycle, and for each edge the files and the types (or members) that make it, so the message says what to move.
 /// </summary>
 public sealed class DependencyCycleTests
 {
@@ -27,7 +27,9 @@ public sealed class DependencyCycleTests
         FolderGraph graph = GraphOf(project);
 
         // A graph without edges would pass whatever the code: a project of several folders always has some.
-        Assert.True(graph.Folders.Count < 2 || graph.Edges.Count > 0, $"{project}: {graph.Folders.Count} folders and no edge between them; names no longer resolve.");
+        Assert.True(
+            graph.Folders.Count < 2 || graph.Edges.Count > 0,
+            $"{project}: {graph.Folders.Count} folders and no edge between them; names no longer resolve.");
         IReadOnlyList<FolderCycle> cycles = graph.Cycles();
         Assert.True(cycles.Count == 0, $"Folders that depend on each other:{Environment.NewLine}{string.Join(Environment.NewLine, cycles)}");
     }
@@ -44,7 +46,9 @@ public sealed class DependencyCycleTests
             .Where(static e => e.To == "DependencyInjection")
             .Select(static e => $"  {e.From} -> DependencyInjection: {string.Join("; ", e.Reasons)}")];
 
-        Assert.True(intoRoot.Length == 0, $"{project}: folders that depend on DependencyInjection/:{Environment.NewLine}{string.Join(Environment.NewLine, intoRoot)}");
+        Assert.True(
+            intoRoot.Length == 0,
+            $"{project}: folders that depend on DependencyInjection/:{Environment.NewLine}{string.Join(Environment.NewLine, intoRoot)}");
     }
 
     [Fact]
