@@ -36,6 +36,9 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     public override string Name => "PostgreSQL";
 
     /// <inheritdoc/>
+    public override bool InsertsOnConflictDoNothing => true;
+
+    /// <inheritdoc/>
     public override void ApplyServices(IServiceCollection services)
     {
         services.TryAddScoped<PostgresCommandAppender>();
