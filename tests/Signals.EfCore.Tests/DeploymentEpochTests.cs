@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -33,6 +35,37 @@ public sealed class DeploymentEpochTests(PostgresServer server)
 
         await using SignalsTestApp elsewhere = await SignalsTestApp.StartPostgresAsync(other);
         Assert.NotEqual(epoch, await EpochAsync(elsewhere));
+    }
+
+    [Fact]
+    public async Task An_instance_whose_epoch_insert_meets_another_instances_row_takes_that_row_and_logs_no_error()
+    {
+        string db = await TestDatabase.CreateAsync(server, "epoch_race");
+
+        // Another instance's insert, not yet committed: the dispatcher's read sees no row, and its insert waits on the primary key.
+        await using var other = new NpgsqlConnection(db);
+        await other.OpenAsync(Cancel);
+        await using NpgsqlTransaction transaction = await other.BeginTransactionAsync(Cancel);
+        await using (var insert = new NpgsqlCommand("INSERT INTO signals_deployment (id, epoch, created_at) VALUES (1, 'winner', now())", other, transaction))
+        {
+            await insert.ExecuteNonQueryAsync(Cancel);
+        }
+
+        var logs = new LogRecorder();
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, logs: logs);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        waiting.CancelAfter(TimeSpan.FromSeconds(30));
+        while (await TestDatabase.ScalarAsync<long>(
+            db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%signals_deployment%'") == 0)
+        {
+            await Task.Delay(20, waiting.Token);
+        }
+
+        await transaction.CommitAsync(Cancel);
+
+        Assert.Equal("winner", await EpochAsync(app));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM signals_deployment"));
+        Assert.Equal(0, logs.CountAtLeast(LogLevel.Error));
     }
 
     [Fact]

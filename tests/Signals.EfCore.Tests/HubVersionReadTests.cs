@@ -22,12 +22,16 @@ public sealed class HubVersionReadTests(PostgresServer server)
             INSERT INTO signals_outbox (key, created_at) SELECT 'chat:room:s' || i, now() FROM generate_series(1, 100) i;
             ANALYZE;
             """);
-        var log = new CommandLog();
-        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, [log], SignalsTestApp.NoSafetyPoll);
+        // The read is Signals' own Npgsql command, which EF Core's interceptors do not see: Npgsql's own count of operations.
+        using var operations = new NpgsqlOperationLog();
+        await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, SignalsTestApp.NoSafetyPoll);
         await app.WaitForHealthAsync(HealthStatus.Healthy);
         Assert.Equal(0, app.Hub.HeldKeyCount);
 
-        await AssertThousandColdKeysAreOneQueryAsync(app, log, () => TestDatabase.CreateContext(db));
+        using (operations.Watch())
+        {
+            await AssertThousandColdKeysAreOneQueryAsync(app, () => operations.Count, () => TestDatabase.CreateContext(db));
+        }
     }
 
     [Fact]
@@ -51,7 +55,8 @@ public sealed class HubVersionReadTests(PostgresServer server)
         await app.WaitForHealthAsync(HealthStatus.Healthy);
         Assert.Equal(0, app.Hub.HeldKeyCount);
 
-        await AssertThousandColdKeysAreOneQueryAsync(app, log, db.CreateContext);
+        await AssertThousandColdKeysAreOneQueryAsync(app, () => log.Commands.Count, db.CreateContext);
+        Assert.Single(log.Commands, c => c.Contains("signals_state", StringComparison.Ordinal) && c.Contains("signals_outbox", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,7 +87,7 @@ public sealed class HubVersionReadTests(PostgresServer server)
         await AssertStatelessAnswersAsync(writer, stateless, db.ReadOutboxAsync);
     }
 
-    private static async Task AssertThousandColdKeysAreOneQueryAsync(SignalsTestApp app, CommandLog log, Func<ChatDbContext> createContext)
+    private static async Task AssertThousandColdKeysAreOneQueryAsync(SignalsTestApp app, Func<int> roundTrips, Func<ChatDbContext> createContext)
     {
         // 300 keys with outbox rows only, 100 compacted with a newer outbox row, 300 compacted only, 300 that never changed.
         SignalKey[] keys =
@@ -91,14 +96,11 @@ public sealed class HubVersionReadTests(PostgresServer server)
             .. Enumerable.Range(1, 400).Select(i => SignalKey.Parse($"chat:room:s{i}")),
             .. Enumerable.Range(0, 300).Select(i => SignalKey.Parse($"chat:room:never{i}")),
         ];
-        int before = log.Commands.Count;
+        int before = roundTrips();
 
         SignalVersion[] versions = await app.Hub.GetVersionsAsync(keys, Cancel);
 
-        string[] commands = [.. log.Commands.Skip(before)];
-        Assert.Single(commands);
-        Assert.Contains("signals_state", commands[0], StringComparison.Ordinal);
-        Assert.Contains("signals_outbox", commands[0], StringComparison.Ordinal);
+        Assert.Equal(before + 1, roundTrips());
 
         List<SignalOutboxEntry> outbox;
         Dictionary<string, long> state;
@@ -122,9 +124,9 @@ public sealed class HubVersionReadTests(PostgresServer server)
         Assert.Equal(300, versions.Count(v => v.Version == 0));
 
         // Held now (asked for recently): the same keys again are no query at all.
-        int after = log.Commands.Count;
+        int after = roundTrips();
         Assert.Equal(versions, await app.Hub.GetVersionsAsync(keys, Cancel));
-        Assert.Equal(after, log.Commands.Count);
+        Assert.Equal(after, roundTrips());
     }
 
     private static async Task AssertStatelessAnswersAsync(SignalsTestApp writer, SignalsTestApp stateless, Func<Task<List<SignalOutboxEntry>>> readOutbox)

@@ -192,8 +192,9 @@ public static class SignalsEndpointRouteBuilderExtensions
     private static void MapChanges(RouteGroupBuilder group, SignalsEndpointServices services)
     {
         // One handler for both forms: POST carries the keys in the body (a thousand keys do not fit a request line), GET in the query
-        // (for a shared cache). No Accepts(...), as for sync.
-        group.MapMethods("/changes", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => ChangesEndpoint.HandleAsync(context, services))
+        // (for a shared cache). No Accepts(...), as for sync. The keys arrays of recent polls are kept per MapSignals() call.
+        ChangesKeyArrays keyArrays = new();
+        group.MapMethods("/changes", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => ChangesEndpoint.HandleAsync(context, services, keyArrays))
             .WithDisplayName(ChangesEndpoint.Name)
             .Produces<SyncResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)

@@ -42,9 +42,6 @@ internal sealed class SignalsEndpointServices
     /// <summary>Gets the event data shared by the streams of these endpoints.</summary>
     public SignalEventDataCache EventData { get; } = new();
 
-    /// <summary>Gets the <c>keys</c> arrays of recent cursor-form polls, which the next poll with the same array does not read again.</summary>
-    public ChangesKeyArrays KeyArrays { get; } = new();
-
     public SignalHub Hub { get; }
 
     public SignalsOptions Signals { get; }

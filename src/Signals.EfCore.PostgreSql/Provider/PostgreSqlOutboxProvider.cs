@@ -36,6 +36,14 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     public override string Name => "PostgreSQL";
 
     /// <inheritdoc/>
+    public override bool InsertsOnConflictDoNothing => true;
+
+    /// <inheritdoc/>
+    /// <remarks>The neutral query's rows, read by one Npgsql command without EF Core's query pipeline (<see cref="PostgresVersionQuery"/>).</remarks>
+    public override Task<IReadOnlyList<SignalVersion>> ReadVersionsAsync(DbContext context, IReadOnlyList<SignalKey> keys, CancellationToken cancellationToken)
+        => PostgresVersionQuery.ReadAsync(context, keys, cancellationToken);
+
+    /// <inheritdoc/>
     public override void ApplyServices(IServiceCollection services)
     {
         services.TryAddScoped<PostgresCommandAppender>();

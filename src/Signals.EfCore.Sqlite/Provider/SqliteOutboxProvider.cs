@@ -45,6 +45,9 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
     public override string Name => "SQLite";
 
     /// <inheritdoc/>
+    public override bool InsertsOnConflictDoNothing => true;
+
+    /// <inheritdoc/>
     public override void ApplyServices(IServiceCollection services) => PollingOutboxProvider.Instance.ApplyServices(services);
 
     /// <inheritdoc/>

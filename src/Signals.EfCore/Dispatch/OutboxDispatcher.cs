@@ -261,7 +261,7 @@ internal sealed class OutboxDispatcher<TContext>(
         {
             try
             {
-                hub.SetEpoch(await DeploymentEpoch.ReadOrCreateAsync(lease.Context, time, stoppingToken).ConfigureAwait(false));
+                hub.SetEpoch(await DeploymentEpoch.ReadOrCreateAsync(lease.Context, provider, time, stoppingToken).ConfigureAwait(false));
             }
             catch (Exception exception) when (provider.IsMissingSchema(exception))
             {

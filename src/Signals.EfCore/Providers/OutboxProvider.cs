@@ -124,6 +124,17 @@ internal abstract class OutboxProvider
     public virtual bool IsMissingSchema(Exception exception) => false;
 
     /// <summary>
+    /// Gets whether the provider's SQL has <c>INSERT … ON CONFLICT DO NOTHING</c>, so a row that another instance may insert at the same
+    /// moment (the deployment's epoch) is written without a command the database refuses and EF Core logs as an error.
+    /// </summary>
+    /// <remarks>
+    /// The neutral provider says <see langword="false"/>: not every database has the clause (SQL Server has none), so it inserts a tracked
+    /// row and catches the refusal. PostgreSQL has it since 9.5 (https://www.postgresql.org/docs/current/sql-insert.html), SQLite since
+    /// 3.24 (https://sqlite.org/lang_upsert.html).
+    /// </remarks>
+    public virtual bool InsertsOnConflictDoNothing => false;
+
+    /// <summary>
     /// Gets how an application creates the Signals schema on this provider, as a clause completing "Create it: …", for the health
     /// report and the log.
     /// </summary>

@@ -11,6 +11,9 @@ internal sealed class LogRecorder : ILoggerProvider
     /// <summary>Counts the events of one name (the <c>LoggerMessage</c> method's name).</summary>
     public int Count(string name) => _events.Count(e => e.Name == name);
 
+    /// <summary>Counts the events logged at <paramref name="level"/> or above, whatever their name.</summary>
+    public int CountAtLeast(LogLevel level) => _events.Count(e => e.Level >= level);
+
     public ILogger CreateLogger(string categoryName) => new Recorder(this);
 
     public void Dispose()

@@ -72,10 +72,12 @@ internal sealed class ScaleScenario : Scenario
                 next = await SyncColdKeysAsync(app, next, cancellationToken);
             }
 
-            Latencies server = await ReadSyncTimesAsync(app, cancellationToken);
+            (Latencies server, Latencies inDatabase) = await ReadSyncTimesAsync(app, cancellationToken);
             setup.Add($"sync of {KeysPerSync:N0} cold keys, server time (the endpoint's handling, in the instance): {server.Summarize()}");
+            setup.Add($"of which in Npgsql commands (the cold read of the keys' versions): {inDatabase.Summarize()}");
             figures.Add(Figure.AtMost($"sync of {KeysPerSync:N0} cold keys p50", server.Percentile(50), "ms", 20));
             figures.Add(new Figure($"sync of {KeysPerSync:N0} cold keys p99", server.Percentile(99), "ms"));
+            figures.Add(new Figure($"sync of {KeysPerSync:N0} cold keys, database time p50", inDatabase.Percentile(50), "ms"));
 
             while (next <= asked)
             {
@@ -143,15 +145,19 @@ internal sealed class ScaleScenario : Scenario
         return first + KeysPerSync;
     }
 
-    private static async Task<Latencies> ReadSyncTimesAsync(ScaleProcess app, CancellationToken cancellationToken)
+    /// <summary>Reads the server's times of the syncs since the last read: each sync's whole handling, and its time in Npgsql commands.</summary>
+    private static async Task<(Latencies Total, Latencies Database)> ReadSyncTimesAsync(ScaleProcess app, CancellationToken cancellationToken)
     {
-        var latencies = new Latencies();
-        foreach (string time in (await app.Http.GetStringAsync("/bench/sync-times", cancellationToken)).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var total = new Latencies();
+        var database = new Latencies();
+        foreach (string pair in (await app.Http.GetStringAsync("/bench/sync-times", cancellationToken)).Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            latencies.Add(double.Parse(time, CultureInfo.InvariantCulture));
+            string[] times = pair.Split('/');
+            total.Add(double.Parse(times[0], CultureInfo.InvariantCulture));
+            database.Add(double.Parse(times[1], CultureInfo.InvariantCulture));
         }
 
-        return latencies;
+        return (total, database);
     }
 
     /// <summary>Runs <paramref name="commits"/> paced commits through the first of <paramref name="count"/> instances.</summary>

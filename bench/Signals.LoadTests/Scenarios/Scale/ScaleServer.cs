@@ -16,8 +16,10 @@ namespace Signals.LoadTests.Scenarios.Scale;
 /// <remarks>
 /// Control endpoints: <c>POST /bench/commit</c> (one change of an item through EF Core, so this instance's <c>NOTIFY</c> wakes the
 /// others), <c>GET /bench/cursor</c> (the hub's cursor), <c>GET /bench/round-trips</c> (Npgsql commands this process sent, from
-/// Npgsql's <c>db.client.operation.duration</c> instrument), <c>GET /bench/sync-times</c> (server time of each sync request since the
-/// last call, in ms, the request's whole handling by the endpoint) and <c>POST /bench/gc</c>.
+/// Npgsql's <c>db.client.operation.duration</c> instrument), <c>GET /bench/sync-times</c> (each sync request since the last call as
+/// <c>total/database</c> in ms: the request's whole handling by the endpoint, and the part of it Npgsql spent in commands, from the same
+/// instrument; the scenario posts one sync at a time, so the commands that complete during a sync are that sync's, but for the rare
+/// safety poll of the idle dispatcher) and <c>POST /bench/gc</c>.
 /// </remarks>
 internal static class ScaleServer
 {
@@ -36,6 +38,7 @@ internal static class ScaleServer
         string cache = options.Raw.GetValueOrDefault("max-cached-keys") ?? new SignalHubOptions().MaxCachedKeys.ToString(CultureInfo.InvariantCulture);
 
         long roundTrips = 0;
+        long databaseTicks = 0;
         using var npgsql = new MeterListener
         {
             InstrumentPublished = static (instrument, listener) =>
@@ -46,7 +49,11 @@ internal static class ScaleServer
                 }
             },
         };
-        npgsql.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref roundTrips));
+        npgsql.SetMeasurementEventCallback<double>((_, seconds, _, _) =>
+        {
+            Interlocked.Increment(ref roundTrips);
+            Interlocked.Add(ref databaseTicks, (long)(seconds * TimeSpan.TicksPerSecond));
+        });
         npgsql.Start();
 
         WebApplicationBuilder builder = BenchApp.CreateBuilder();
@@ -56,7 +63,7 @@ internal static class ScaleServer
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         WebApplication app = builder.Build();
 
-        var syncTimes = new List<double>();
+        var syncTimes = new List<(double Total, double Database)>();
         app.Use(async (context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments("/signals/sync"))
@@ -66,11 +73,13 @@ internal static class ScaleServer
             }
 
             long start = Stopwatch.GetTimestamp();
+            long database = Interlocked.Read(ref databaseTicks);
             await next(context);
             double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            double inDatabase = TimeSpan.FromTicks(Interlocked.Read(ref databaseTicks) - database).TotalMilliseconds;
             lock (syncTimes)
             {
-                syncTimes.Add(elapsed);
+                syncTimes.Add((elapsed, inDatabase));
             }
         });
         app.MapSignals().AllowAnonymous();
@@ -81,7 +90,7 @@ internal static class ScaleServer
         {
             lock (syncTimes)
             {
-                string times = string.Join(' ', syncTimes.Select(static t => t.ToString("0.###", CultureInfo.InvariantCulture)));
+                string times = string.Join(' ', syncTimes.Select(static t => string.Create(CultureInfo.InvariantCulture, $"{t.Total:0.###}/{t.Database:0.###}")));
                 syncTimes.Clear();
                 return times;
             }

@@ -60,14 +60,14 @@ internal static class ChangesEndpoint
 
     // ValueTask, not Task: a Func<HttpContext, Task<…>> would bind as a RequestDelegate, which discards the result.
     public static async ValueTask<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, StatusCodeHttpResult, EmptyHttpResult>> HandleAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, ChangesKeyArrays keyArrays)
     {
         long started = Stopwatch.GetTimestamp();
         string result = SignalsMetrics.SyncResultAborted;
         try
         {
             Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, StatusCodeHttpResult, EmptyHttpResult> response =
-                await HandleCoreAsync(context, services).ConfigureAwait(false);
+                await HandleCoreAsync(context, services, keyArrays).ConfigureAwait(false);
             result = SyncMetricResult.Of(response.Result);
             return response;
         }
@@ -78,7 +78,7 @@ internal static class ChangesEndpoint
     }
 
     private static async Task<Results<JsonHttpResult<SyncResponse>, ProblemHttpResult, StatusCodeHttpResult, EmptyHttpResult>> HandleCoreAsync(
-        HttpContext context, SignalsEndpointServices services)
+        HttpContext context, SignalsEndpointServices services, ChangesKeyArrays keyArrays)
     {
         SignalHub hub = services.Hub;
         CancellationToken aborted = context.RequestAborted;
@@ -104,7 +104,7 @@ internal static class ChangesEndpoint
                     context.Request,
                     services.Options.MaxRequestBodySize,
                     nameof(SignalsEndpointOptions.MaxRequestBodySize),
-                    (in ReadOnlySequence<byte> body, out ChangesRequest? read) => ChangesRequestReader.ReadBody(body, maxKeys, hub, services.KeyArrays, out read),
+                    (in ReadOnlySequence<byte> body, out ChangesRequest? read) => ChangesRequestReader.ReadBody(body, maxKeys, hub, keyArrays, out read),
                     aborted).ConfigureAwait(false);
             }
 
