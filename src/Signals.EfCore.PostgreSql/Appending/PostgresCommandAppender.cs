@@ -63,9 +63,9 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     }
 
     /// <inheritdoc/>
-    /// <remarks>The provider's <c>INSERT</c> statements on the context's connection (<see cref="PostgreSqlOutboxProvider.BuildInsert"/>).</remarks>
+    /// <remarks>The provider's <c>INSERT</c> statements on the context's connection (<see cref="ComputedKeyDedupe.BuildInsert"/>).</remarks>
     public ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
-        => OutboxInsertStatements.ExecuteAsync(context, PostgreSqlOutboxProvider.Instance.BuildInsert(context, keys), async, cancellationToken);
+        => OutboxInsertStatements.ExecuteAsync(context, ComputedKeyDedupe.BuildInsert(context, keys), async, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>Adds the outbox rows of the save in progress to the command (see the remarks on this type).</remarks>

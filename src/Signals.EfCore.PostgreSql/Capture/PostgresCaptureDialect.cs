@@ -246,7 +246,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// <summary>The insert of the first capturing statement of a transaction: its keys, and the floor it records for the later ones.</summary>
     private static string InsertFirst(CapturedTable table, string helpers, string[] sources)
     {
-        string sequence = Literal(Qualified(table.OutboxSchema, SignalsTableNames.IdSequence(table.Outbox)));
+        string sequence = Qualified(table.OutboxSchema, SignalsTableNames.IdSequence(table.Outbox));
         return $"""
                 INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
                 SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()

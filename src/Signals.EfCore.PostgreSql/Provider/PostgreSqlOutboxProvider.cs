@@ -141,7 +141,7 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     /// (<see cref="ComputedKeyDedupe"/>); others the neutral statements.
     /// </remarks>
     public override List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
-        => ComputedKeyDedupe.AnyComputed(keys) ? [(ComputedKeyDedupe.Insert(context, guarded: false), ComputedKeyDedupe.Parameters(keys))] : base.BuildInsert(context, keys);
+        => ComputedKeyDedupe.BuildInsert(context, keys);
 
     /// <inheritdoc/>
     public override CaptureDialect Capture => PostgresCaptureDialect.Instance;

@@ -45,11 +45,20 @@ internal static class ComputedKeyDedupe
 
     /// <summary>
     /// The SQL expression that records the floor if the transaction has none yet and returns it (text): the setting, else the last
-    /// value of <paramref name="sequenceLiteral"/>, else <c>0</c> for a sequence never drawn from.
+    /// value of <paramref name="sequence"/>, else <c>0</c> for a sequence never drawn from.
     /// </summary>
-    /// <param name="sequenceLiteral">The outbox id sequence as a quoted SQL string literal (a <c>regclass</c> input).</param>
-    internal static string RecordFloor(string sequenceLiteral)
-        => $"set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value({sequenceLiteral})::text, '0'), true)";
+    /// <param name="sequence">The outbox id sequence, delimited and qualified (<c>"schema"."name"</c>); written as a <c>regclass</c> literal.</param>
+    internal static string RecordFloor(string sequence)
+        => $"set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value('{sequence.Replace("'", "''", StringComparison.Ordinal)}')::text, '0'), true)";
+
+    /// <summary>
+    /// Builds the statements that write one outbox row per key now (<see cref="OutboxProvider.BuildInsert"/> on PostgreSQL): the
+    /// deduping insert without the appender's guard when a key is computed, else the neutral statements.
+    /// </summary>
+    /// <param name="context">A context whose model maps the outbox.</param>
+    /// <param name="keys">The distinct keys, at least one.</param>
+    internal static List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
+        => AnyComputed(keys) ? [(Insert(context, guarded: false), Parameters(keys))] : OutboxInsertStatements.Build(context, keys);
 
     /// <summary>Tells whether any of the keys is a computed signal's, which makes a write take the deduping insert.</summary>
     /// <param name="keys">The write's keys.</param>
@@ -114,7 +123,7 @@ internal static class ComputedKeyDedupe
         string key = outbox.Column(nameof(SignalOutboxEntry.Key));
         string id = outbox.Column(nameof(SignalOutboxEntry.Id));
         string xid = outbox.Column(OutboxModel.TransactionIdProperty);
-        string sequence = PostgresCaptureDialect.Literal(outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name)));
+        string sequence = outbox.QuoteInSchema(SignalsTableNames.IdSequence(outbox.Name));
         return $"""
             {OutboxInsertStatements.InsertInto(context)} SELECT d.k, @{CreatedAtParameter}
             FROM {RecordFloor(sequence)} AS f(floor), unnest(@{KeysParameter}, @{ComputedParameter}) AS d(k, computed)
