@@ -116,7 +116,8 @@ public sealed class MapSignalsTests
             .Select(e => e.DisplayName ?? "").Where(n => n.StartsWith("Signals", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
             [
-                "Signals (no such endpoint)", "Signals browser client", "Signals browser client (other methods)", "Signals catalog",
+                "Signals (no such endpoint)", "Signals browser client", "Signals browser client", "Signals browser client (other methods)",
+                "Signals browser client (other methods)", "Signals catalog",
                 "Signals catalog (other methods)", "Signals changes", "Signals changes (other methods)", "Signals events", "Signals events (other methods)", "Signals key builders", "Signals key builders",
                 "Signals key builders (other methods)", "Signals key builders (other methods)", "Signals mesh", "Signals mesh (other methods)",
                 "Signals sync", "Signals sync (other methods)",
