@@ -25,7 +25,7 @@ public abstract class DeploymentEpochTests(TwoDeployments deployments)
         Assert.NotNull(SseEventId.Epoch(foreign));
 
         (SignalKey yKey, string own) = await CatchUpAsync(deployments.Y, SseEventId.Highest(foreign));
-        long current = await CurrentVersionAsync(deployments.Y, yKey);
+        long current = await SettledVersionAsync(deployments.Y, yKey);
         Assert.NotEqual(SseEventId.Epoch(foreign), SseEventId.Epoch(own));
 
         JsonObject reset = await PostChangesAsync(deployments.Y, new { keys = new[] { yKey.Value }, cursor = foreign });
@@ -59,7 +59,7 @@ public abstract class DeploymentEpochTests(TwoDeployments deployments)
 
         Assert.NotNull(SseEventId.Epoch(foreign));
         (SignalKey yKey, string own) = await CatchUpAsync(deployments.Y, SseEventId.Highest(foreign));
-        long current = await CurrentVersionAsync(deployments.Y, yKey);
+        long current = await SettledVersionAsync(deployments.Y, yKey);
 
         await using (SseClient y = await SseClient.OpenAsync(deployments.Y.Http, $"/signals/events?key={Uri.EscapeDataString(yKey.Value)}", deadline.Token, foreign))
         {
@@ -125,8 +125,34 @@ public abstract class DeploymentEpochTests(TwoDeployments deployments)
         throw new InvalidOperationException($"The deployment's cursor did not reach {highest} after 50 changes (its last: {cursor}).");
     }
 
-    private static async Task<long> CurrentVersionAsync(ChatInstance instance, SignalKey key)
-        => (long)(await PostChangesAsync(instance, new { keys = new[] { key.Value } }))["changed"]![key.Value]!["version"]!;
+    /// <summary>
+    /// The key's latest committed version, once the deployment answers it (bounded): the messages just posted are committed, but the
+    /// dispatcher may not have read the last of them yet, and an answer before it would move under the test.
+    /// </summary>
+    private static async Task<long> SettledVersionAsync(ChatInstance instance, SignalKey key)
+    {
+        long committed;
+        await using (AsyncServiceScope scope = instance.Services.CreateAsyncScope())
+        {
+            ChatDbContext db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            committed = Math.Max(
+                await db.Set<Signals.EntityFrameworkCore.SignalOutboxEntry>().Where(e => e.Key == key.Value).MaxAsync(e => (long?)e.Id, Cancel) ?? 0,
+                await db.Set<Signals.EntityFrameworkCore.SignalStateEntry>().Where(e => e.Key == key.Value).MaxAsync(e => (long?)e.Version, Cancel) ?? 0);
+        }
+
+        long answered = 0;
+        for (int i = 0; i < 500 && answered != committed; i++)
+        {
+            answered = (long)(await PostChangesAsync(instance, new { keys = new[] { key.Value } }))["changed"]![key.Value]!["version"]!;
+            if (answered != committed)
+            {
+                await Task.Delay(20, Cancel);
+            }
+        }
+
+        Assert.Equal(committed, answered);
+        return committed;
+    }
 
     private static async Task<SseItem<string>> NextOfTypeAsync(SseClient events, string type)
     {

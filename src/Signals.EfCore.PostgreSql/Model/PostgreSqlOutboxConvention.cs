@@ -9,7 +9,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// Adds what PostgreSQL needs to the Signals tables that <c>modelBuilder.AddSignalsOutbox()</c> mapped, when the model is finalized
 /// (so it sees the final table and schema names): the <c>xid xid8 DEFAULT pg_current_xact_id()</c> column and its index on the outbox
 /// and state tables, the outbox id drawn from <c>{table}_id_seq</c> once the transaction has its id, the partial unique index on
-/// <c>reannounced_id</c>, and <c>jsonb</c> values.
+/// <c>reannounced_id</c>, <c>jsonb</c> values, and keys that compare byte by byte (<c>COLLATE "C"</c>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,6 +22,14 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// <para>
 /// <c>CASE</c> is PostgreSQL's documented way to fix the order of evaluation: a transaction has its id before it draws an outbox id, which
 /// the dispatcher's settled cursor relies on (INTERNALS.md, "Settled cursor"). Explicit ids are not supported.
+/// </para>
+/// <para>
+/// The key columns of the outbox, state and value tables use the <c>"C"</c> collation: every look-up by key (a sync's cold read of a
+/// thousand keys, the capture triggers' check of keys already bumped, the compaction's upsert) compares keys in B-tree pages, and under
+/// a database's default collation (e.g. <c>en_US.UTF-8</c>, or even <c>C.UTF-8</c>) each comparison goes through the C library's
+/// <c>strcoll</c>, where <c>"C"</c> compares bytes (https://www.postgresql.org/docs/current/collation.html). Keys are identifiers, never
+/// sorted for people, and byte order is the order of .NET's ordinal comparison of their UTF-8 text. Measured on 10,000,000 keys (a
+/// <c>C.UTF-8</c> database), a warm look-up of 1,000 keys took 4.3–4.5 ms with the <c>"C"</c> index against 5.5–6.5 ms.
 /// </para>
 /// </remarks>
 internal sealed class PostgreSqlOutboxConvention : IModelFinalizingConvention
@@ -64,7 +72,16 @@ internal sealed class PostgreSqlOutboxConvention : IModelFinalizingConvention
             values.Builder.Property(typeof(string), nameof(SignalValueEntry.Value), fromDataAnnotation: true)?
                 .HasColumnType("jsonb", fromDataAnnotation: true);
         }
+
+        foreach (Type entity in (Type[])[typeof(SignalOutboxEntry), typeof(SignalStateEntry), typeof(SignalValueEntry)])
+        {
+            model.FindEntityType(entity)?.Builder.Property(typeof(string), nameof(SignalOutboxEntry.Key), fromDataAnnotation: true)?
+                .UseCollation(BytewiseCollation, fromDataAnnotation: true);
+        }
     }
+
+    /// <summary>The collation of the key columns: PostgreSQL's <c>"C"</c>, which compares bytes (see the remarks on the type).</summary>
+    internal const string BytewiseCollation = "C";
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -98,7 +98,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
-                        .HasColumnName("key");
+                        .HasColumnName("key")
+                        .UseCollation("C");
 
                     b.Property<long?>("ReannouncedId")
                         .HasColumnType("bigint")
@@ -127,7 +128,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                     b.Property<string>("Key")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
-                        .HasColumnName("key");
+                        .HasColumnName("key")
+                        .UseCollation("C");
 
                     b.Property<string>("Hash")
                         .HasMaxLength(64)
@@ -161,7 +163,8 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
                     b.Property<string>("Key")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
-                        .HasColumnName("key");
+                        .HasColumnName("key")
+                        .UseCollation("C");
 
                     b.Property<string>("Hash")
                         .IsRequired()
