@@ -69,13 +69,8 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     public override string Name => "PostgreSQL";
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Revisions 2 and 3: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.
-    /// Revision 3 changes only a later statement's look-up of the keys the transaction already bumped: a per-key probe of the (key, id)
-    /// index (see <c>ProbeFromFloor</c>) where revision 2's <c>NOT EXISTS</c> could be planned as a scan of the whole outbox. A migration
-    /// made with revision 2 still creates revision 2's text.
-    /// </remarks>
-    public override int? Revision => 3;
+    /// <remarks>Revision 2: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.</remarks>
+    public override int? Revision => 2;
 
     /// <inheritdoc/>
     public override string? Unsupported(CaptureFormat format, IReadOnlyProperty property, CoreTypeMapping mapping)
@@ -279,26 +274,10 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
                 INSERT INTO {outbox} ({key}, {Quote(table.OutboxCreatedAt)})
                 SELECT d.k, now()
                 FROM (SELECT DISTINCT {Checked(table, "s.k", helpers)} FROM ({KeySelects(table, sources, helpers)}) AS s(k) WHERE s.k IS NOT NULL) AS d(k)
-                {(table.Revision >= 3 ? ProbeFromFloor(outbox, key, Quote(id), Quote(xid)) : HistoryProbe(outbox, key, Quote(id), Quote(xid)))};
+                WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE o.{key} = d.k AND (o.{key}, o.{Quote(id)}) > (d.k, current_setting('{FloorSetting}')::bigint)
+                                  AND o.{Quote(xid)} IS NOT DISTINCT FROM pg_current_xact_id());
             """;
     }
-
-    /// <summary>
-    /// Revision 3's look-up of the keys the transaction has already bumped: per key, one probe of the (key, id) index from
-    /// <c>(k, floor)</c> up, as a <c>LATERAL</c> subquery with <c>LIMIT 1</c>, which PostgreSQL keeps per key (it flattens no subquery
-    /// with a limit). Revision 2's <c>NOT EXISTS</c> let the planner turn the look-up into an anti-join over a scan of the whole outbox
-    /// (PostgreSQL drops an <c>EXISTS</c> subquery's constant <c>LIMIT</c>), which a later statement of a transaction then paid in
-    /// proportion to the outbox (docs/capture.md, "What it costs").
-    /// </summary>
-    private static string ProbeFromFloor(string outbox, string key, string id, string xid)
-        => $"LEFT JOIN LATERAL (SELECT true FROM {outbox} o WHERE (o.{key}, o.{id}) > (d.k, current_setting('{FloorSetting}')::bigint) " +
-           $"AND o.{key} <= d.k AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id() ORDER BY o.{key}, o.{id} LIMIT 1) AS bumped(found) ON true\n" +
-           "    WHERE bumped.found IS NULL";
-
-    /// <summary>Revision 2's look-up, kept so that a migration made with revision 2 creates the same triggers.</summary>
-    private static string HistoryProbe(string outbox, string key, string id, string xid)
-        => $"WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, current_setting('{FloorSetting}')::bigint)\n" +
-           $"                      AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id())";
 
     /// <summary>Every key of every row of the transition tables, one <c>SELECT</c> per key and table (one row for a key of literal text only).</summary>
     private static string KeySelects(CapturedTable table, string[] sources, string helpers)
