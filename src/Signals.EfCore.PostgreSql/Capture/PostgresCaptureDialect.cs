@@ -69,8 +69,13 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     public override string Name => "PostgreSQL";
 
     /// <inheritdoc/>
-    /// <remarks>Revision 2: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.</remarks>
-    public override int? Revision => 2;
+    /// <remarks>
+    /// Revisions 2 and 3: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.
+    /// Revision 3 changes only a later statement's look-up of the keys the transaction already bumped: its function is declared with
+    /// <c>SET enable_seqscan = off</c> and probes the (key, id) index from <c>(k, floor)</c> (see <c>ProbeFromFloor</c>), where revision 2's
+    /// could be planned as a scan of the whole outbox. A migration made with revision 2 still creates revision 2's text.
+    /// </remarks>
+    public override int? Revision => 3;
 
     /// <inheritdoc/>
     public override string? Unsupported(CaptureFormat format, IReadOnlyProperty property, CoreTypeMapping mapping)
@@ -136,7 +141,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             {
                 string function = FunctionName(table, name, again);
                 statements.Add($"""
-                    CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $signals$
+                    CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql {(again && table.Revision >= 3 ? "SET enable_seqscan = off " : string.Empty)}AS $signals$
                     BEGIN
                     {(again ? InsertAgain(table, helpers, sources) : InsertFirst(table, helpers, sources))}
                         RETURN NULL;
@@ -274,10 +279,25 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
                 INSERT INTO {outbox} ({key}, {Quote(table.OutboxCreatedAt)})
                 SELECT d.k, now()
                 FROM (SELECT DISTINCT {Checked(table, "s.k", helpers)} FROM ({KeySelects(table, sources, helpers)}) AS s(k) WHERE s.k IS NOT NULL) AS d(k)
-                WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE o.{key} = d.k AND (o.{key}, o.{Quote(id)}) > (d.k, current_setting('{FloorSetting}')::bigint)
-                                  AND o.{Quote(xid)} IS NOT DISTINCT FROM pg_current_xact_id());
+                {(table.Revision >= 3 ? ProbeFromFloor(outbox, key, Quote(id), Quote(xid)) : HistoryProbe(outbox, key, Quote(id), Quote(xid)))};
             """;
     }
+
+    /// <summary>
+    /// Revision 3's look-up of the keys the transaction has already bumped: from <c>(k, floor)</c> up on the (key, id) index, in a function
+    /// declared with <c>SET enable_seqscan = off</c>. Revision 2's look-up was planned as an anti-join over a sequential scan of the whole
+    /// outbox whenever the outbox looked small to the planner, and PL/pgSQL keeps that plan for the transaction's later statements while
+    /// the outbox grows (docs/capture.md, "What it costs"); with <c>key = k</c> as its start, an index scan would read a hot key's whole
+    /// history instead.
+    /// </summary>
+    private static string ProbeFromFloor(string outbox, string key, string id, string xid)
+        => $"WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE (o.{key}, o.{id}) > (d.k, current_setting('{FloorSetting}')::bigint) AND o.{key} <= d.k\n" +
+           $"                      AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id())";
+
+    /// <summary>Revision 2's look-up, kept so that a migration made with revision 2 creates the same triggers.</summary>
+    private static string HistoryProbe(string outbox, string key, string id, string xid)
+        => $"WHERE NOT EXISTS (SELECT FROM {outbox} o WHERE o.{key} = d.k AND (o.{key}, o.{id}) > (d.k, current_setting('{FloorSetting}')::bigint)\n" +
+           $"                      AND o.{xid} IS NOT DISTINCT FROM pg_current_xact_id())";
 
     /// <summary>Every key of every row of the transition tables, one <c>SELECT</c> per key and table (one row for a key of literal text only).</summary>
     private static string KeySelects(CapturedTable table, string[] sources, string helpers)

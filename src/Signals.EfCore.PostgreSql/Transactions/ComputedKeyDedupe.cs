@@ -17,7 +17,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// computed or captured write, recorded with <c>set_config(…, true)</c>, so it is probed by key from the floor up on the (key, id)
 /// index: <c>(key, id) &gt; (k, floor) AND key &lt;= k</c>, which means <c>key = k AND id &gt; floor</c> but only the (key, id) index can
 /// serve (not the id primary key, which would read every row above the floor) and which starts at <c>(k, floor)</c>. (With
-/// <c>key = k</c> beside the row comparison, as the capture triggers' later statements write it, PostgreSQL 15 starts at the key's first
+/// <c>key = k</c> beside the row comparison, as the capture triggers' later statements wrote it in their revision 2, PostgreSQL 15 starts at the key's first
 /// entry and reads its whole history: 257 buffers against 17 for a key of 40,000 rows, which ComputedTransactionTests checks.) Every id
 /// the transaction draws after the floor is recorded is above it; a savepoint rollback that undoes the setting also undoes every row written since it was set, and the next
 /// write records a new floor. A floor that is too high only misses a row (the key moves twice, which costs a version, not a change);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
 
@@ -177,6 +178,53 @@ public sealed class PostgresCaptureTests(PostgresServer server)
         string[] keys = await KeysAfterAsync(db, 0, distinct: false);
         Assert.Contains("cap:s:kept", keys);
         Assert.Contains("cap:other", keys);
+    }
+
+    [Fact]
+    public async Task A_later_statement_looks_up_a_hot_key_from_the_floor_up_not_through_its_history()
+    {
+        // 'cap:items' (every row's collection key) with 40,000 rows of other transactions: about 200 pages of the (key, id) index.
+        string db = await CreateDatabaseAsync(server, "caphotkey");
+        await TestDatabase.ExecuteAsync(db, $"""
+            INSERT INTO captured_items {ItemColumns} VALUES (1, 'start', {ItemValues});
+            INSERT INTO signals_outbox (key, created_at) SELECT 'cap:items', now() FROM generate_series(1, 40000);
+            ANALYZE signals_outbox;
+            """);
+        long floor = await MaxIdAsync(db);
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Cancel);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(Cancel);
+
+        // The first statement bumps the keys and records the floor; the second finds each of them above it and inserts nothing. Its
+        // trigger's INSERT is explained by auto_explain, sent to this connection as a notice (https://www.postgresql.org/docs/current/auto-explain.html).
+        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
+        var plans = new List<string>();
+        connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
+        await ExecuteAsync("""
+            LOAD 'auto_explain';
+            SET LOCAL auto_explain.log_min_duration = 0;
+            SET LOCAL auto_explain.log_nested_statements = on;
+            SET LOCAL auto_explain.log_analyze = on;
+            SET LOCAL auto_explain.log_buffers = on;
+            SET LOCAL auto_explain.log_format = json;
+            SET LOCAL auto_explain.log_level = notice;
+            """);
+        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
+        await ExecuteAsync("SET LOCAL auto_explain.log_min_duration = -1");
+        await transaction.CommitAsync(Cancel);
+
+        Assert.Equal(2, await TestDatabase.ScalarAsync<long>(db, $"SELECT count(*) FROM signals_outbox WHERE id > {floor} AND key IN ('cap:items', 'cap:s:a')"));
+        string insert = Assert.Single(plans, p => p.Contains("INSERT INTO", StringComparison.Ordinal));
+        using JsonDocument plan = JsonDocument.Parse(insert[insert.IndexOf('{', StringComparison.Ordinal)..]);
+        JsonElement root = plan.RootElement.GetProperty("Plan");
+        long buffers = root.GetProperty("Shared Hit Blocks").GetInt64() + root.GetProperty("Shared Read Blocks").GetInt64();
+        Assert.True(buffers < 100, $"The second statement's look-up read {buffers} buffers: it read the hot key's history.\n{insert}");
+
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
     }
 
     [Fact]
