@@ -168,7 +168,8 @@ public sealed class ComputedTransactionTests(PostgresServer server)
         await using DbCommand explain = context.Database.GetDbConnection().CreateCommand();
         explain.Transaction = transaction.GetDbTransaction();
         explain.CommandText = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + ComputedKeyDedupe.Insert(context, guarded: false).TrimEnd(';', '\n', ' ');
-        explain.Parameters.AddRange(ComputedKeyDedupe.Parameters([Invoice.Keys.Tenant(7), Dashboard, Overview]));
+        Assert.True(ComputedKeyDedupe.TryGetParameters([Invoice.Keys.Tenant(7), Dashboard, Overview], out Npgsql.NpgsqlParameter[]? parameters));
+        explain.Parameters.AddRange(parameters);
         using JsonDocument plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(Cancel))!);
         JsonElement root = plan.RootElement[0].GetProperty("Plan");
         long buffers = root.GetProperty("Shared Hit Blocks").GetInt64() + root.GetProperty("Shared Read Blocks").GetInt64();

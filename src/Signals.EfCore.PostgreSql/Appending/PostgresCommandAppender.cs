@@ -120,11 +120,11 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     /// <summary>Appends the insert of one outbox row per key to a command of the save.</summary>
     private void Append(DbCommand command, DbContext context, HashSet<SignalKey> keys)
     {
-        if (ComputedKeyDedupe.AnyComputed(keys))
+        if (ComputedKeyDedupe.TryGetParameters(keys, out NpgsqlParameter[]? computed))
         {
             // A computed key moves once per transaction: the insert skips one the transaction has already written.
             command.CommandText = _commandText.Append(command.CommandText, ComputedKeyDedupe.Insert(context, guarded: true));
-            command.Parameters.AddRange(ComputedKeyDedupe.Parameters(keys));
+            command.Parameters.AddRange(computed);
             return;
         }
 

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 
 namespace Signals.EntityFrameworkCore.PostgreSql;
@@ -19,7 +17,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// </remarks>
 internal static class PostgresVersionQuery
 {
-    private static readonly ConditionalWeakTable<IModel, string> Statements = [];
+    private const string SqlAnnotation = "Signals:PostgresVersionQuery";
 
     /// <summary>Reads the latest version of each key that has one.</summary>
     /// <param name="context">A context of the application's type on Npgsql; its connection is opened and closed around the read.</param>
@@ -37,7 +35,7 @@ internal static class PostgresVersionQuery
             byText[texts[i]] = keys[i];
         }
 
-        string sql = Statements.GetValue(context.Model, _ => Statement(context));
+        string sql = context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => Statement(c!), context);
         var latest = new Dictionary<string, SignalVersion>(keys.Count, StringComparer.Ordinal);
         await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -58,33 +59,14 @@ internal static class ComputedKeyDedupe
     /// <param name="context">A context whose model maps the outbox.</param>
     /// <param name="keys">The distinct keys, at least one.</param>
     internal static List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
-        => AnyComputed(keys) ? [(Insert(context, guarded: false), Parameters(keys))] : OutboxInsertStatements.Build(context, keys);
-
-    /// <summary>Tells whether any of the keys is a computed signal's, which makes a write take the deduping insert.</summary>
-    /// <param name="keys">The write's keys.</param>
-    /// <returns><see langword="true"/> when one is computed; <see langword="false"/> at once when the catalog declares none.</returns>
-    internal static bool AnyComputed(IEnumerable<SignalKey> keys)
-    {
-        if (!SignalCatalog.Registered.DeclaresComputed)
-        {
-            return false;
-        }
-
-        foreach (SignalKey key in keys)
-        {
-            if (SignalCatalog.Registered.IsComputed(key))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => TryGetParameters(keys, out NpgsqlParameter[]? parameters)
+            ? [(Insert(context, guarded: false), parameters)]
+            : OutboxInsertStatements.Build(context, keys);
 
     /// <summary>
     /// Gets the deduping insert of the context's model, built once per model: the keys in the <c>text[]</c> parameter
     /// <c>@signals_keys</c>, whether each is computed in the <c>boolean[]</c> parameter <c>@signals_computed</c>, the timestamp in
-    /// <c>@signals_created_at</c> (see <see cref="Parameters"/>).
+    /// <c>@signals_created_at</c> (see <see cref="TryGetParameters"/>).
     /// </summary>
     /// <param name="context">A context whose model maps the outbox.</param>
     /// <param name="guarded">
@@ -96,25 +78,43 @@ internal static class ComputedKeyDedupe
         ? context.Model.GetOrAddRuntimeAnnotationValue(GuardedAnnotation, static c => Build(c!, guarded: true), context)
         : context.Model.GetOrAddRuntimeAnnotationValue(SqlAnnotation, static c => Build(c!, guarded: false), context);
 
-    /// <summary>The parameters of <see cref="Insert"/> for the keys, stamped now.</summary>
-    /// <param name="keys">The distinct keys.</param>
-    internal static NpgsqlParameter[] Parameters(IReadOnlyCollection<SignalKey> keys)
+    /// <summary>
+    /// Gets the parameters of <see cref="Insert"/> for the keys, stamped now, when one of them is a computed signal's (which makes the write
+    /// take the deduping insert); each key is classified once.
+    /// </summary>
+    /// <param name="keys">The write's distinct keys.</param>
+    /// <param name="parameters">The parameters, or <see langword="null"/> when no key is computed.</param>
+    /// <returns><see langword="true"/> when a key is computed; <see langword="false"/> at once, allocating nothing, when the catalog declares no computed signal.</returns>
+    internal static bool TryGetParameters(IReadOnlyCollection<SignalKey> keys, [NotNullWhen(true)] out NpgsqlParameter[]? parameters)
     {
+        parameters = null;
+        if (!SignalCatalog.Registered.DeclaresComputed)
+        {
+            return false;
+        }
+
         string[] values = new string[keys.Count];
         bool[] computed = new bool[keys.Count];
+        bool any = false;
         int i = 0;
         foreach (SignalKey key in keys)
         {
             values[i] = key.Value;
-            computed[i++] = SignalCatalog.Registered.IsComputed(key);
+            any |= computed[i++] = SignalCatalog.Registered.IsComputed(key);
         }
 
-        return
+        if (!any)
+        {
+            return false;
+        }
+
+        parameters =
         [
             new NpgsqlParameter<string[]>(KeysParameter, values),
             new NpgsqlParameter<bool[]>(ComputedParameter, computed),
             new NpgsqlParameter<DateTimeOffset>(CreatedAtParameter, DateTimeOffset.UtcNow),
         ];
+        return true;
     }
 
     private static string Build(DbContext context, bool guarded)
