@@ -11,8 +11,8 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// PostgreSQL's capture triggers: per captured table and operation (insert, update, delete) two <c>AFTER … FOR EACH STATEMENT</c>
 /// triggers with transition tables, each calling a PL/pgSQL function of one <c>INSERT … SELECT DISTINCT</c> into the outbox, in the
 /// writer's transaction, so a statement that writes 100,000 rows runs one insert. The trigger's <c>WHEN</c> clause picks one of the two
-/// per statement: the first capturing statement of a transaction inserts its keys and records the outbox sequence's last value in the
-/// transaction-local setting <c>signals.capture_floor</c>; a later statement of the same transaction skips the keys it already bumped,
+/// per statement: the first capturing statement of a transaction records the outbox sequence's last value in the transaction-local
+/// setting <c>signals.capture_floor</c> (in that clause) and inserts its keys; a later statement of the same transaction skips the keys it already bumped,
 /// looked up by key above that floor on the outbox's (key, id) index, so a save of several statements bumps each key once per commit.
 /// Three helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
 /// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>: a SQL function the planner inlines, one regular expression test per
@@ -73,9 +73,11 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// Revisions 2 and 3: two triggers and functions per operation (see the remarks on this type); the first had one function for all three.
     /// Revision 3 changes only a later statement's look-up of the keys the transaction already bumped: its function is declared with
     /// <c>SET enable_seqscan = off</c> and probes the (key, id) index from <c>(k, floor)</c> (see <c>ProbeFromFloor</c>), where revision 2's
-    /// could be planned as a scan of the whole outbox. A migration made with revision 2 still creates revision 2's text.
+    /// could be planned as a scan of the whole outbox. Revision 4 records the floor in the first statement's trigger <c>WHEN</c> clause
+    /// instead of its <c>INSERT</c> (see <c>FirstStatementWhen</c>), and names that trigger <c>…_first</c> so that it comes after the
+    /// later statements' trigger. A migration made with an earlier revision still creates that revision's text.
     /// </remarks>
-    public override int? Revision => 3;
+    public override int? Revision => 4;
 
     /// <inheritdoc/>
     public override string? Unsupported(CaptureFormat format, IReadOnlyProperty property, CoreTypeMapping mapping)
@@ -118,7 +120,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             $"""
             CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
-            SELECT CASE WHEN argument !~ '^[^%:\u0001-\u001f\u007f-\u009f]+$' THEN {helpers}signals_key_escaped(argument) ELSE argument END
+            SELECT {EscapedIfNeeded("argument", helpers)}
             $signals$
             """,
             $"""
@@ -131,6 +133,8 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         };
         if (table.Revision is null)
         {
+            // The later revisions' triggers go first: a migration's Down can install revision 1 where a later one was.
+            statements.AddRange(DropTriggers(target));
             statements.AddRange(PostgresFirstRevisionCapture.CreateStatements(table, helpers));
             return statements;
         }
@@ -152,17 +156,16 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             }
         }
 
+        statements.AddRange(DropTriggers(target));
         foreach ((string name, string operation, string[] sources) in Operations)
         {
             string referencing = string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
             foreach (bool again in (bool[])[false, true])
             {
-                string trigger = TriggerName(name, again);
                 string when = again
                     ? $"current_setting('{FloorSetting}', true) <> ''"
-                    : $"coalesce(current_setting('{FloorSetting}', true), '') = ''";
-                statements.Add($"DROP TRIGGER IF EXISTS {trigger} ON {target}");
-                statements.Add($"CREATE TRIGGER {trigger} AFTER {operation} ON {target} REFERENCING {referencing} FOR EACH STATEMENT WHEN ({when}) EXECUTE FUNCTION {FunctionName(table, name, again)}()");
+                    : FirstStatementWhen(table);
+                statements.Add($"CREATE TRIGGER {TriggerName(name, again, table.Revision)} AFTER {operation} ON {target} REFERENCING {referencing} FOR EACH STATEMENT WHEN ({when}) EXECUTE FUNCTION {FunctionName(table, name, again)}()");
             }
         }
 
@@ -178,7 +181,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         string target = Qualified(table.Schema, table.Table);
         return
         [
-            .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP TRIGGER IF EXISTS {TriggerName(o.Name, again)} ON {target}"),
+            .. DropTriggers(target),
             .. Operations.SelectMany(static o => (bool[])[false, true], (o, again) => $"DROP FUNCTION IF EXISTS {FunctionName(table, o.Name, again)}()"),
             $"DROP FUNCTION IF EXISTS {PostgresFirstRevisionCapture.FunctionName(table)}()",
         ];
@@ -234,13 +237,22 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     }
 
     /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
-    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers)
-        => string.Join(" || ", key.Select(part => part.Literal is { } literal ? Literal(literal) : Argument(part, $"{source}.{Quote(part.Column!)}", helpers)));
+    /// <param name="key">The key's parts.</param>
+    /// <param name="source">The transition table (<c>signals_old</c> or <c>signals_new</c>).</param>
+    /// <param name="helpers">The helper functions' schema prefix.</param>
+    /// <param name="revision">The capture's revision: before 4 a text argument calls <c>signals_key_argument</c>.</param>
+    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers, int? revision)
+        => string.Join(" || ", key.Select(part => part.Literal is { } literal ? Literal(literal) : Argument(part, $"{source}.{Quote(part.Column!)}", helpers, revision)));
 
-    /// <summary>The SQL expression that formats a column as <see cref="SignalKey.FormatArgument{T}(T)"/> and escapes it.</summary>
-    private static string Argument(CapturePart part, string column, string helpers) => part.Format switch
+    /// <summary>
+    /// The SQL expression that formats a column as <see cref="SignalKey.FormatArgument{T}(T)"/> and escapes it. From revision 4 a text
+    /// argument's test is written out (<see cref="EscapedIfNeeded"/>) rather than called through <c>signals_key_argument</c>: the planner
+    /// inlines that SQL function by parsing and analysing its body again every time it plans the trigger's <c>INSERT</c>, which after the
+    /// pool's <c>DISCARD ALL</c> is every save (docs/capture.md, "What it costs").
+    /// </summary>
+    private static string Argument(CapturePart part, string column, string helpers, int? revision) => part.Format switch
     {
-        CaptureFormat.Text => $"{helpers}signals_key_argument({column}::text)",
+        CaptureFormat.Text => revision >= 4 ? EscapedIfNeeded($"{column}::text", helpers) : $"{helpers}signals_key_argument({column}::text)",
         CaptureFormat.Integer or CaptureFormat.Guid => $"{column}::text",
         CaptureFormat.Boolean => $"CASE {column} WHEN true THEN 'true' WHEN false THEN 'false' END",
         CaptureFormat.EnumNumber => $"CASE {column} {string.Concat(part.EnumMembers!.Select(m => string.Create(CultureInfo.InvariantCulture, $"WHEN {m.Key} THEN {Literal(m.Value)} ")))}ELSE {column}::text END",
@@ -248,18 +260,50 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         _ => $"replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), ':', '%3A') || '0+00%3A00'",
     };
 
-    /// <summary>The insert of the first capturing statement of a transaction: its keys, and the floor it records for the later ones.</summary>
+    /// <summary>
+    /// The SQL expression that escapes a text argument as <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/> does: itself when
+    /// it is not empty and has no character to escape (one regular expression test), else <c>signals_key_escaped</c> of it, which escapes
+    /// it or fails on an empty one. <paramref name="argument"/> is written three times, so it must be a column or a parameter.
+    /// </summary>
+    private static string EscapedIfNeeded(string argument, string helpers)
+        => $"CASE WHEN {argument} !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN {helpers}signals_key_escaped({argument}) ELSE {argument} END";
+
+    /// <summary>
+    /// The insert of the first capturing statement of a transaction: its keys. Before revision 4 it also recorded the floor for the later
+    /// statements, joined to its keys; revision 4 records it in the trigger's <c>WHEN</c> clause (<see cref="FirstStatementWhen"/>).
+    /// </summary>
     private static string InsertFirst(CapturedTable table, string helpers, string[] sources)
-    {
-        string sequence = Qualified(table.OutboxSchema, SignalsTableNames.IdSequence(table.Outbox));
-        return $"""
-                INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
-                SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
-                FROM {ComputedKeyDedupe.RecordFloor(sequence)} AS floor,
-                     ({KeySelects(table, sources, helpers)}) AS s(k)
-                WHERE s.k IS NOT NULL;
-            """;
-    }
+        => table.Revision >= 4
+            ? $"""
+                    INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
+                    SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
+                    FROM ({KeySelects(table, sources, helpers)}) AS s(k)
+                    WHERE s.k IS NOT NULL;
+                """
+            : $"""
+                    INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
+                    SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
+                    FROM {ComputedKeyDedupe.RecordFloor(Sequence(table))} AS floor,
+                         ({KeySelects(table, sources, helpers)}) AS s(k)
+                    WHERE s.k IS NOT NULL;
+                """;
+
+    /// <summary>
+    /// The <c>WHEN</c> clause of the first capturing statement's trigger: the transaction has no floor yet. From revision 4 it also records
+    /// the floor, the outbox sequence's last value, as it is true (<c>set_config</c> returns the value it set, never null): PostgreSQL
+    /// evaluates a statement trigger's <c>WHEN</c> as an expression when the statement ends, before the trigger's function runs and outside
+    /// the plan cache, so after the pool's <c>DISCARD ALL</c> the floor costs no planning, where a <c>set_config</c> joined to the
+    /// function's <c>INSERT</c> cost about 70 µs of backend CPU per single-row save (docs/capture.md, "What it costs"). The clauses of one
+    /// statement's triggers are evaluated in the order of the triggers' names (https://www.postgresql.org/docs/current/trigger-definition.html),
+    /// so the later statements' trigger, whose clause tests the floor, must sort first: <c>…_again</c> before <c>…_first</c>.
+    /// </summary>
+    private static string FirstStatementWhen(CapturedTable table)
+        => table.Revision >= 4
+            ? $"coalesce(current_setting('{FloorSetting}', true), '') = '' AND {ComputedKeyDedupe.RecordFloor(Sequence(table))} IS NOT NULL"
+            : $"coalesce(current_setting('{FloorSetting}', true), '') = ''";
+
+    /// <summary>The outbox id sequence, qualified and delimited.</summary>
+    private static string Sequence(CapturedTable table) => Qualified(table.OutboxSchema, SignalsTableNames.IdSequence(table.Outbox));
 
     /// <summary>
     /// The insert of a later capturing statement of the transaction: its keys that no outbox row of the transaction above the floor has.
@@ -304,8 +348,8 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         => string.Join(
             "\n             UNION ALL ",
             table.Keys.SelectMany(_ => sources, (parts, source) => parts.All(static p => p.Literal is not null)
-                ? $"(SELECT {KeyExpression(parts, source, helpers)} FROM {source} LIMIT 1)"
-                : $"SELECT {KeyExpression(parts, source, helpers)} FROM {source}"));
+                ? $"(SELECT {KeyExpression(parts, source, helpers, table.Revision)} FROM {source} LIMIT 1)"
+                : $"SELECT {KeyExpression(parts, source, helpers, table.Revision)} FROM {source}"));
 
     /// <summary>
     /// The key <paramref name="k"/>, or an error when it is over <see cref="SignalKey.MaxByteCount"/> UTF-8 bytes; just
@@ -338,7 +382,21 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     private static string FunctionName(CapturedTable table, string operation, bool again)
         => Qualified(table.Schema, $"signals_capture_{table.Table}_{operation}{(again ? "_again" : string.Empty)}");
 
-    private static string TriggerName(string operation, bool again) => $"signals_capture_{operation}{(again ? "_again" : string.Empty)}";
+    /// <summary>
+    /// The trigger of an operation (first or later statement of a transaction) in a revision: revision 4 names the first statement's
+    /// <c>…_first</c>, so that it sorts after <c>…_again</c> (see <see cref="FirstStatementWhen"/>); earlier revisions named it after the operation alone.
+    /// </summary>
+    private static string TriggerName(string operation, bool again, int? revision)
+        => again ? $"signals_capture_{operation}_again" : revision >= 4 ? $"signals_capture_{operation}_first" : $"signals_capture_{operation}";
+
+    /// <summary>
+    /// Drops every trigger any revision named on <paramref name="target"/>: before a revision's triggers are created (a migration may
+    /// replace any revision with any other, its <c>Down</c> included) and when capture ends.
+    /// </summary>
+    private static IEnumerable<string> DropTriggers(string target)
+        => Operations.SelectMany(
+            static o => (string[])[TriggerName(o.Name, again: false, revision: null), TriggerName(o.Name, again: false, revision: 4), TriggerName(o.Name, again: true, revision: 4)],
+            (_, trigger) => $"DROP TRIGGER IF EXISTS {trigger} ON {target}");
 
     /// <summary><c>"schema"."name"</c>, <c>"name"</c>, or for an empty name the schema prefix (<c>"schema".</c> or nothing).</summary>
     internal static string Qualified(string? schema, string name)

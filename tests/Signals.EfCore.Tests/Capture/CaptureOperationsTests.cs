@@ -82,14 +82,17 @@ public sealed class CaptureOperationsTests(PostgresServer server)
 
         Assert.True(differ.HasDifferences(off, on));
         string[] enable = [.. differ.GetDifferences(off, on).Select(o => Assert.IsType<SqlOperation>(o).Sql)];
-        Assert.Contains(enable, sql => sql.StartsWith("CREATE TRIGGER signals_capture_insert AFTER INSERT ON \"CapturedMoment\"", StringComparison.Ordinal));
+        Assert.Contains(enable, sql => sql.StartsWith("CREATE TRIGGER signals_capture_insert_first AFTER INSERT ON \"CapturedMoment\"", StringComparison.Ordinal));
         Assert.Contains(enable, sql => sql.StartsWith("CREATE OR REPLACE FUNCTION \"signals_capture_CapturedMoment_insert\"()", StringComparison.Ordinal));
         Assert.Contains(enable, sql => sql.StartsWith("CREATE TRIGGER signals_capture_update_again AFTER UPDATE ON \"CapturedMoment\"", StringComparison.Ordinal));
         string[] disable = [.. differ.GetDifferences(on, off).Select(o => Assert.IsType<SqlOperation>(o).Sql)];
         Assert.Equal(
-            ["DROP TRIGGER IF EXISTS signals_capture_insert ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_insert_again ON \"CapturedMoment\"",
-             "DROP TRIGGER IF EXISTS signals_capture_update ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_update_again ON \"CapturedMoment\"",
-             "DROP TRIGGER IF EXISTS signals_capture_delete ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_delete_again ON \"CapturedMoment\"",
+            ["DROP TRIGGER IF EXISTS signals_capture_insert ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_insert_first ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_insert_again ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_update ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_update_first ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_update_again ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_delete ON \"CapturedMoment\"", "DROP TRIGGER IF EXISTS signals_capture_delete_first ON \"CapturedMoment\"",
+             "DROP TRIGGER IF EXISTS signals_capture_delete_again ON \"CapturedMoment\"",
              "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_insert\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_insert_again\"()",
              "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_update\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_update_again\"()",
              "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_delete\"()", "DROP FUNCTION IF EXISTS \"signals_capture_CapturedMoment_delete_again\"()",

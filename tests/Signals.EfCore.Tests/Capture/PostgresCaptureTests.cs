@@ -181,6 +181,58 @@ public sealed class PostgresCaptureTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Each_statement_runs_one_trigger_function_the_first_of_a_transaction_the_insert_and_later_ones_the_look_up()
+    {
+        string db = await CreateDatabaseAsync(server, "capfunctions");
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'start', {ItemValues})");
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync(Cancel);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(Cancel);
+
+        // The transaction's own function calls (https://www.postgresql.org/docs/current/monitoring-stats.html, pg_stat_xact_user_functions).
+        await ExecuteAsync("SET LOCAL track_functions = 'pl'");
+        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
+        Assert.Equal((1, 0), await CallsAsync());
+        string floor = await ScalarAsync("SELECT current_setting('signals.capture_floor')");
+        await ExecuteAsync("UPDATE captured_items SET name = 'b' WHERE id = 1");
+        Assert.Equal((1, 1), await CallsAsync());
+        Assert.Equal(floor, await ScalarAsync("SELECT current_setting('signals.capture_floor')"));
+        await transaction.CommitAsync(Cancel);
+
+        // The floor was the sequence's last value before the first statement's rows: every row of the transaction is above it.
+        Assert.Equal(
+            ["cap:s:a", "cap:s:b", "cap:s:start"],
+            (await TestDatabase.ScalarAsync<string[]>(db, $"SELECT array_agg(DISTINCT key ORDER BY key) FROM signals_outbox WHERE id > {floor} AND key LIKE 'cap:s:%'"))!);
+
+        async Task<(long First, long Again)> CallsAsync()
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT coalesce(sum(calls) FILTER (WHERE funcname = 'signals_capture_captured_items_update'), 0)::bigint,
+                       coalesce(sum(calls) FILTER (WHERE funcname = 'signals_capture_captured_items_update_again'), 0)::bigint
+                FROM pg_stat_xact_user_functions
+                """,
+                connection,
+                transaction);
+            await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(Cancel);
+            await reader.ReadAsync(Cancel);
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        async Task<string> ScalarAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            return (string)(await command.ExecuteScalarAsync(Cancel))!;
+        }
+
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+    }
+
+    [Fact]
     public async Task A_later_statement_looks_up_a_hot_key_from_the_floor_up_not_through_its_history()
     {
         // 'cap:items' (every row's collection key) with 40,000 rows of other transactions: about 200 pages of the (key, id) index.

@@ -222,7 +222,7 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.ToTable("messages", (string)null);
 
-                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":3,\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"ChatMessage\",\"table\":\"messages\",\"keys\":[[{\"literal\":\"chat:room:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":4,\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Participant", b =>
@@ -247,7 +247,7 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.ToTable("participants", (string)null);
 
-                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":3,\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Participant\",\"table\":\"participants\",\"keys\":[[{\"literal\":\"chat:participants:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}],[{\"literal\":\"chat:room-activity:\",\"format\":\"Text\"},{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":4,\"columns\":[{\"column\":\"RoomId\",\"format\":\"Text\",\"property\":\"RoomId\"}]}");
                 });
 
             modelBuilder.Entity("Signals.Samples.Chat.Model.Room", b =>
@@ -265,7 +265,7 @@ namespace Signals.Samples.Chat.Migrations.PostgreSql
 
                     b.ToTable("rooms", (string)null);
 
-                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Room\",\"table\":\"rooms\",\"keys\":[[{\"literal\":\"chat:rooms\",\"format\":\"Text\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":3,\"columns\":[]}");
+                    b.HasAnnotation("Signals:Capture", "{\"entity\":\"Room\",\"table\":\"rooms\",\"keys\":[[{\"literal\":\"chat:rooms\",\"format\":\"Text\"}]],\"outbox\":\"signals_outbox\",\"outboxKey\":\"key\",\"outboxCreatedAt\":\"created_at\",\"outboxTransactionId\":\"xid\",\"outboxId\":\"id\",\"revision\":4,\"columns\":[]}");
                 });
 #pragma warning restore 612, 618
         }
