@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -14,10 +12,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// per statement: the first capturing statement of a transaction records the outbox sequence's last value in the transaction-local
 /// setting <c>signals.capture_floor</c> (in that clause) and inserts its keys; a later statement of the same transaction skips the keys it already bumped,
 /// looked up by key above that floor on the outbox's (key, id) index, so a save of several statements bumps each key once per commit.
-/// Three helper functions beside the outbox (<c>signals_key_argument</c>, which escapes like
-/// <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/>: a SQL function the planner inlines, one regular expression test per
-/// argument, calling the PL/pgSQL <c>signals_key_escaped</c> only for an empty argument or one to escape; and <c>signals_key_too_long</c>)
-/// are created or replaced with every capture and never dropped. Each function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
+/// A text argument is escaped like <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/> by one regular expression test written
+/// into the trigger, calling the PL/pgSQL <c>signals_key_escaped</c> only for an empty argument or one to escape. Three helper functions
+/// beside the outbox (<c>signals_key_escaped</c>; <c>signals_key_argument</c>, the same test as a SQL function, which revisions 2 and 3
+/// call; and <c>signals_key_too_long</c>) are created or replaced with every capture and never dropped. Each function's comment carries the <see cref="CapturedTable"/> description for the start-up check.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,9 +23,10 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// cached plan, PL/pgSQL's included, so a trigger's statements are analysed and planned again on the first write of nearly every save.
 /// That cost grows with each statement and expression the trigger evaluates: one function per operation needs no <c>TG_OP</c> test; the
 /// <c>WHEN</c> clause (an expression the executor prepares, outside the plan cache) decides whether a statement needs the look-up of keys
-/// bumped earlier, whose anti-join is the costliest part to plan; a key that cannot exceed <see cref="SignalKey.MaxByteCount"/> bytes
-/// is not measured; and a text argument is escaped by an inlined expression, not a PL/pgSQL call per row (whose own statements
-/// <c>DISCARD ALL</c> would send to the planner again).
+/// bumped earlier, whose anti-join is the costliest part to plan, and records the floor; a key that cannot exceed
+/// <see cref="SignalKey.MaxByteCount"/> bytes is not measured; and a text argument is escaped by an expression written out, not a
+/// PL/pgSQL call per row (whose own statements <c>DISCARD ALL</c> would send to the planner again) nor a SQL function the planner would
+/// inline (parsing its body again each time).
 /// </para>
 /// <para>
 /// The interceptor and <c>InvalidateSignalsAsync</c> record the same floor when they write a computed key (<see cref="ComputedKeyDedupe"/>),
@@ -47,9 +46,6 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// outbox id floor: shared with <see cref="ComputedKeyDedupe"/>.
     /// </summary>
     private const string FloorSetting = ComputedKeyDedupe.FloorSetting;
-
-    /// <summary>The longest argument, in UTF-8 bytes, of each bounded format (<see langword="null"/>: unbounded, measured in SQL).</summary>
-    private const int LongestBoundedArgument = 64;
 
     private static readonly (string Name, string Operation, string[] Sources)[] Operations =
     [
@@ -120,7 +116,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             $"""
             CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
-            SELECT {EscapedIfNeeded("argument", helpers)}
+            SELECT {PostgresKeyExpressions.EscapedIfNeeded("argument", helpers)}
             $signals$
             """,
             $"""
@@ -236,38 +232,6 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         }
     }
 
-    /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
-    /// <param name="key">The key's parts.</param>
-    /// <param name="source">The transition table (<c>signals_old</c> or <c>signals_new</c>).</param>
-    /// <param name="helpers">The helper functions' schema prefix.</param>
-    /// <param name="revision">The capture's revision: before 4 a text argument calls <c>signals_key_argument</c>.</param>
-    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers, int? revision)
-        => string.Join(" || ", key.Select(part => part.Literal is { } literal ? Literal(literal) : Argument(part, $"{source}.{Quote(part.Column!)}", helpers, revision)));
-
-    /// <summary>
-    /// The SQL expression that formats a column as <see cref="SignalKey.FormatArgument{T}(T)"/> and escapes it. From revision 4 a text
-    /// argument's test is written out (<see cref="EscapedIfNeeded"/>) rather than called through <c>signals_key_argument</c>: the planner
-    /// inlines that SQL function by parsing and analysing its body again every time it plans the trigger's <c>INSERT</c>, which after the
-    /// pool's <c>DISCARD ALL</c> is every save (docs/capture.md, "What it costs").
-    /// </summary>
-    private static string Argument(CapturePart part, string column, string helpers, int? revision) => part.Format switch
-    {
-        CaptureFormat.Text => revision >= 4 ? EscapedIfNeeded($"{column}::text", helpers) : $"{helpers}signals_key_argument({column}::text)",
-        CaptureFormat.Integer or CaptureFormat.Guid => $"{column}::text",
-        CaptureFormat.Boolean => $"CASE {column} WHEN true THEN 'true' WHEN false THEN 'false' END",
-        CaptureFormat.EnumNumber => $"CASE {column} {string.Concat(part.EnumMembers!.Select(m => string.Create(CultureInfo.InvariantCulture, $"WHEN {m.Key} THEN {Literal(m.Value)} ")))}ELSE {column}::text END",
-        CaptureFormat.DateOnly => $"to_char({column}, 'YYYY-MM-DD')",
-        _ => $"replace(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), ':', '%3A') || '0+00%3A00'",
-    };
-
-    /// <summary>
-    /// The SQL expression that escapes a text argument as <see cref="SignalKey.Create(string, ReadOnlySpan{string})"/> does: itself when
-    /// it is not empty and has no character to escape (one regular expression test), else <c>signals_key_escaped</c> of it, which escapes
-    /// it or fails on an empty one. <paramref name="argument"/> is written three times, so it must be a column or a parameter.
-    /// </summary>
-    private static string EscapedIfNeeded(string argument, string helpers)
-        => $"CASE WHEN {argument} !~ '^[^%:\\u0001-\\u001f\\u007f-\\u009f]+$' THEN {helpers}signals_key_escaped({argument}) ELSE {argument} END";
-
     /// <summary>
     /// The insert of the first capturing statement of a transaction: its keys. Before revision 4 it also recorded the floor for the later
     /// statements, joined to its keys; revision 4 records it in the trigger's <c>WHEN</c> clause (<see cref="FirstStatementWhen"/>).
@@ -276,13 +240,13 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         => table.Revision >= 4
             ? $"""
                     INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
-                    SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
+                    SELECT DISTINCT {PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
                     FROM ({KeySelects(table, sources, helpers)}) AS s(k)
                     WHERE s.k IS NOT NULL;
                 """
             : $"""
                     INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
-                    SELECT DISTINCT {Checked(table, "s.k", helpers)}, now()
+                    SELECT DISTINCT {PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
                     FROM {ComputedKeyDedupe.RecordFloor(Sequence(table))} AS floor,
                          ({KeySelects(table, sources, helpers)}) AS s(k)
                     WHERE s.k IS NOT NULL;
@@ -293,9 +257,10 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// the floor, the outbox sequence's last value, as it is true (<c>set_config</c> returns the value it set, never null): PostgreSQL
     /// evaluates a statement trigger's <c>WHEN</c> as an expression when the statement ends, before the trigger's function runs and outside
     /// the plan cache, so after the pool's <c>DISCARD ALL</c> the floor costs no planning, where a <c>set_config</c> joined to the
-    /// function's <c>INSERT</c> cost about 70 µs of backend CPU per single-row save (docs/capture.md, "What it costs"). The clauses of one
-    /// statement's triggers are evaluated in the order of the triggers' names (https://www.postgresql.org/docs/current/trigger-definition.html),
-    /// so the later statements' trigger, whose clause tests the floor, must sort first: <c>…_again</c> before <c>…_first</c>.
+    /// function's <c>INSERT</c> was planned with it (docs/capture.md, "What it costs"). PostgreSQL fires the triggers of one event in
+    /// alphabetical order of their names (https://www.postgresql.org/docs/current/trigger-definition.html) and evaluates their <c>WHEN</c>
+    /// clauses in that order as it queues them, before any of them runs, so the later statements' trigger, whose clause tests the floor,
+    /// must sort first: <c>…_again</c> before <c>…_first</c> (PostgresCaptureTests counts the functions each statement runs).
     /// </summary>
     private static string FirstStatementWhen(CapturedTable table)
         => table.Revision >= 4
@@ -322,7 +287,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         return $"""
                 INSERT INTO {outbox} ({key}, {Quote(table.OutboxCreatedAt)})
                 SELECT d.k, now()
-                FROM (SELECT DISTINCT {Checked(table, "s.k", helpers)} FROM ({KeySelects(table, sources, helpers)}) AS s(k) WHERE s.k IS NOT NULL) AS d(k)
+                FROM (SELECT DISTINCT {PostgresKeyExpressions.Checked(table, "s.k", helpers)} FROM ({KeySelects(table, sources, helpers)}) AS s(k) WHERE s.k IS NOT NULL) AS d(k)
                 {(table.Revision >= 3 ? ProbeFromFloor(outbox, key, Quote(id), Quote(xid)) : HistoryProbe(outbox, key, Quote(id), Quote(xid)))};
             """;
     }
@@ -348,35 +313,8 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         => string.Join(
             "\n             UNION ALL ",
             table.Keys.SelectMany(_ => sources, (parts, source) => parts.All(static p => p.Literal is not null)
-                ? $"(SELECT {KeyExpression(parts, source, helpers, table.Revision)} FROM {source} LIMIT 1)"
-                : $"SELECT {KeyExpression(parts, source, helpers, table.Revision)} FROM {source}"));
-
-    /// <summary>
-    /// The key <paramref name="k"/>, or an error when it is over <see cref="SignalKey.MaxByteCount"/> UTF-8 bytes; just
-    /// <paramref name="k"/> when none of the table's keys can be (no text argument, whose length only the row knows).
-    /// </summary>
-    private static string Checked(CapturedTable table, string k, string helpers)
-        => table.Keys.All(static key => MaxByteCount(key) <= SignalKey.MaxByteCount)
-            ? k
-            : $"CASE WHEN octet_length({k}) <= {SignalKey.MaxByteCount} THEN {k} ELSE {helpers}signals_key_too_long({k}) END";
-
-    /// <summary>The most UTF-8 bytes a key can have, or <see cref="int.MaxValue"/> when a text argument makes it unbounded.</summary>
-    private static int MaxByteCount(IReadOnlyList<CapturePart> key)
-    {
-        long total = 0;
-        foreach (CapturePart part in key)
-        {
-            total += part switch
-            {
-                { Literal: { } literal } => Encoding.UTF8.GetByteCount(literal),
-                { Format: CaptureFormat.Text } => int.MaxValue,
-                { Format: CaptureFormat.EnumNumber, EnumMembers: { } members } => Math.Max(LongestBoundedArgument, members.Max(static m => Encoding.UTF8.GetByteCount(m.Value))),
-                _ => LongestBoundedArgument,
-            };
-        }
-
-        return (int)Math.Min(total, int.MaxValue);
-    }
+                ? $"(SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, table.Revision)} FROM {source} LIMIT 1)"
+                : $"SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, table.Revision)} FROM {source}"));
 
     /// <summary>The trigger function of an operation (first or later statement of a transaction).</summary>
     private static string FunctionName(CapturedTable table, string operation, bool again)

@@ -58,8 +58,8 @@ internal static class PostgresFirstRevisionCapture
             foreach (string source in sources)
             {
                 selects.Add(parts.All(static p => p.Literal is not null)
-                    ? $"(SELECT {PostgresCaptureDialect.KeyExpression(parts, source, helpers, revision: null)} FROM {source} LIMIT 1)"
-                    : $"SELECT {PostgresCaptureDialect.KeyExpression(parts, source, helpers, revision: null)} FROM {source}");
+                    ? $"(SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, revision: null)} FROM {source} LIMIT 1)"
+                    : $"SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, revision: null)} FROM {source}");
             }
         }
 
