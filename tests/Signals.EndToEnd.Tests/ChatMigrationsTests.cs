@@ -15,7 +15,7 @@ public sealed class ChatMigrationsTests(PostgresServer server)
     public async Task PostgreSQL_migrations_match_the_model_keep_their_original_ids_and_a_started_instance_applies_them()
     {
         string db = await server.CreateDatabaseAsync("chatmigrate", Cancel);
-        string[] ids = ["20260101000000_InitialCreate", "20260102000000_AddParticipants", "20261207000000_AddVersionIndexes", "20261207010049_AddSignalsInstances", "20261207013855_CaptureChat", "20261207033758_ComputedRoomActivity", "20261207062617_AddSignalsDeployment", "20261207071519_CaptureTriggersRevision2", "20261207150233_SignalsBytewiseKeys", "20261207161910_CaptureTriggersRevision3", "20261207171218_CaptureTriggersRevision4"];
+        string[] ids = ["20260101000000_InitialCreate", "20260102000000_AddParticipants", "20261207000000_AddVersionIndexes", "20261207010049_AddSignalsInstances", "20261207013855_CaptureChat", "20261207033758_ComputedRoomActivity", "20261207062617_AddSignalsDeployment", "20261207071519_CaptureTriggersRevision2", "20261207150233_SignalsBytewiseKeys", "20261207161910_CaptureTriggersRevision3", "20261207173115_CaptureTriggersRevision4"];
         await using (PostgreSqlChatDbContext context = new PostgreSqlChatDbContextFactory().CreateDbContext([]))
         {
             Assert.False(context.Database.HasPendingModelChanges(), "The PostgreSQL model has changes its migrations do not have: add a migration.");

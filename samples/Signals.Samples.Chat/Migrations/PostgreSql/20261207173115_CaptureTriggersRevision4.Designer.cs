@@ -12,7 +12,7 @@ using Signals.Samples.Chat.Model;
 namespace Signals.Samples.Chat.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlChatDbContext))]
-    [Migration("20261207171218_CaptureTriggersRevision4")]
+    [Migration("20261207173115_CaptureTriggersRevision4")]
     partial class CaptureTriggersRevision4
     {
         /// <inheritdoc />
