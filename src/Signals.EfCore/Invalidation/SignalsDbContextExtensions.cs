@@ -103,29 +103,30 @@ public static class SignalsDbContextExtensions
             }
         }
 
-        if (Prepare(context, distinct) is not { } statements)
+        if (Prepare(context, distinct) is not { } written)
         {
             return;
         }
 
-        if (statements.Count == 1 || ContextFacts.InTransaction(context))
+        OutboxProvider provider = SignalsOptionsExtension.ProviderOf(context);
+        if (written.Length <= OutboxInsertStatements.KeysPerStatement || ContextFacts.InTransaction(context))
         {
-            await OutboxInsertStatements.ExecuteAsync(context, statements, async, cancellationToken).ConfigureAwait(false);
+            await provider.WriteNowAsync(context, written, async, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            // Several statements and no transaction: one of our own, so the keys commit together.
+            // More keys than one statement carries and no transaction: one of our own, so the keys commit together.
             IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
             if (async)
             {
                 await strategy.ExecuteAsync(
-                    (context, statements),
+                    (context, provider, written),
                     static async (state, ct) =>
                     {
                         IDbContextTransaction transaction = await state.context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                         await using (transaction.ConfigureAwait(false))
                         {
-                            await OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: true, ct).ConfigureAwait(false);
+                            await state.provider.WriteNowAsync(state.context, state.written, async: true, ct).ConfigureAwait(false);
                             await transaction.CommitAsync(ct).ConfigureAwait(false);
                         }
                     },
@@ -134,13 +135,13 @@ public static class SignalsDbContextExtensions
             else
             {
                 strategy.Execute(
-                    (context, statements),
+                    (context, provider, written),
                     static state =>
                     {
                         using IDbContextTransaction transaction = state.context.Database.BeginTransaction();
-                        ValueTask written = OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: false, CancellationToken.None);
-                        Debug.Assert(written.IsCompleted, "async: false completes synchronously.");
-                        written.GetAwaiter().GetResult();
+                        ValueTask done = state.provider.WriteNowAsync(state.context, state.written, async: false, CancellationToken.None);
+                        Debug.Assert(done.IsCompleted, "async: false completes synchronously.");
+                        done.GetAwaiter().GetResult();
                         transaction.Commit();
                     });
             }
@@ -150,9 +151,10 @@ public static class SignalsDbContextExtensions
         context.GetInfrastructure().GetService<OutboxCommitWaker>()?.WakeWhenCommitted(context);
     }
 
-    /// <summary>Validates the arguments and builds the provider's <c>INSERT</c> statements (<see cref="OutboxProvider.BuildInsert"/>).</summary>
-    /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>
-    private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, SignalKey[] distinct)
+    /// <summary>Validates the arguments and adds the computed keys the given ones move (written by the same statements, so they commit with them).</summary>
+    /// <returns>The keys to write, or <see langword="null"/> when there are none.</returns>
+    /// <exception cref="NotSupportedException">The provider is not relational.</exception>
+    private static SignalKey[]? Prepare(DbContext context, SignalKey[] distinct)
     {
         if (distinct.Length == 0)
         {
@@ -166,7 +168,6 @@ public static class SignalsDbContextExtensions
                 "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
         }
 
-        // The computed signals the keys move are bumped by the same statements, so they commit with them.
-        return SignalsOptionsExtension.ProviderOf(context).BuildInsert(context, SignalCatalog.Registered.WithComputedKeys(distinct));
+        return SignalCatalog.Registered.WithComputedKeys(distinct);
     }
 }
