@@ -9,7 +9,9 @@ namespace Signals.EntityFrameworkCore.Sqlite;
 /// <summary>
 /// The SQLite <see cref="OutboxProvider"/>: the neutral parts where they are correct as they are (tracked outbox rows, LINQ reads,
 /// <see cref="RelationalValueCommands"/>), and what only holds on SQLite — a missing outbox id never fills, so the polling source waits
-/// for none; value writes of one database queue in process; SQLite's errors for a missing table or column.
+/// for none; value writes of one database queue in process; SQLite's errors for a missing table or column; and rows written now
+/// (<c>InvalidateSignals</c>) read their ids back with <c>RETURNING</c>, so a computed key moves once per EF Core transaction
+/// (<see cref="TransactionComputedKeys"/>).
 /// </summary>
 /// <remarks>
 /// <para>

@@ -24,9 +24,10 @@ public static class SignalsDbContextExtensions
     /// The rows join the transaction the context is in: one begun with <c>Database.BeginTransaction()</c> (they commit or roll back with
     /// it, and a rollback to a savepoint taken before drops them) or a <c>TransactionScope</c> the connection is enlisted in. Without a
     /// transaction they are written in one of their own. The dispatchers are woken once the rows have committed; nothing is sent when
-    /// they roll back. The computed signals the keys move are bumped with them; on PostgreSQL a computed key that this transaction
-    /// already bumped (a save, another call, a capture trigger) is not bumped again. Call it in the same transaction as the bulk update,
-    /// so both commit together:
+    /// they roll back. The computed signals the keys move are bumped with them, and a computed key that this transaction already bumped
+    /// and whose outbox row is still there is not bumped again: on PostgreSQL whoever bumped it (a save, another call, a capture trigger);
+    /// on SQLite a save or call of the same EF Core transaction (<c>BeginTransaction</c>, or its <see cref="System.Data.Common.DbTransaction"/>
+    /// shared through <c>UseTransaction</c>). Call it in the same transaction as the bulk update, so both commit together:
     /// </para>
     /// <para>
     /// Keys of a namespace mapped to the instance-local in-memory store (<c>MapNamespace(…, ns =&gt; ns.UseInMemory())</c>) never touch
