@@ -104,15 +104,15 @@ public static class SignalsDbContextExtensions
             }
         }
 
-        if (Prepare(context, distinct) is not { } written)
+        if (Prepare(context, distinct) is not { } toWrite)
         {
             return;
         }
 
         OutboxProvider provider = SignalsOptionsExtension.ProviderOf(context);
-        if (written.Length <= OutboxInsertStatements.KeysPerStatement || ContextFacts.InTransaction(context))
+        if (toWrite.Length <= OutboxInsertStatements.KeysPerStatement || ContextFacts.InTransaction(context))
         {
-            await provider.WriteNowAsync(context, written, async, cancellationToken).ConfigureAwait(false);
+            await provider.WriteNowAsync(context, toWrite, async, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -121,13 +121,13 @@ public static class SignalsDbContextExtensions
             if (async)
             {
                 await strategy.ExecuteAsync(
-                    (context, provider, written),
+                    (context, provider, toWrite),
                     static async (state, ct) =>
                     {
                         IDbContextTransaction transaction = await state.context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                         await using (transaction.ConfigureAwait(false))
                         {
-                            await state.provider.WriteNowAsync(state.context, state.written, async: true, ct).ConfigureAwait(false);
+                            await state.provider.WriteNowAsync(state.context, state.toWrite, async: true, ct).ConfigureAwait(false);
                             await transaction.CommitAsync(ct).ConfigureAwait(false);
                         }
                     },
@@ -136,11 +136,11 @@ public static class SignalsDbContextExtensions
             else
             {
                 strategy.Execute(
-                    (context, provider, written),
+                    (context, provider, toWrite),
                     static state =>
                     {
                         using IDbContextTransaction transaction = state.context.Database.BeginTransaction();
-                        ValueTask done = state.provider.WriteNowAsync(state.context, state.written, async: false, CancellationToken.None);
+                        ValueTask done = state.provider.WriteNowAsync(state.context, state.toWrite, async: false, CancellationToken.None);
                         Debug.Assert(done.IsCompleted, "async: false completes synchronously.");
                         done.GetAwaiter().GetResult();
                         transaction.Commit();
