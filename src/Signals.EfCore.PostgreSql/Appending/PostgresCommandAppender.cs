@@ -44,15 +44,17 @@ internal sealed class PostgresCommandAppender : IOutboxAppender, IDbCommandInter
     private bool _appended;
 
     /// <inheritdoc/>
-    public bool Wrote => _keys is not null && _appended;
-
-    /// <inheritdoc/>
-    /// <remarks>Nothing is written yet: the keys wait for the save's first command.</remarks>
-    public void Stage(DbContext context, HashSet<SignalKey> keys)
+    /// <remarks>Nothing is written yet: the keys wait for the save's first command, whose insert skips the computed keys the transaction moved.</remarks>
+    public ValueTask StageAsync(DbContext context, HashSet<SignalKey> keys, bool async, CancellationToken cancellationToken)
     {
         _keys = keys;
         _appended = false;
+        return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Whether a command of the save carried the rows; nothing to remember (the database holds the transaction's rows).</remarks>
+    public bool Saved(DbContext context) => _keys is not null && _appended;
 
     /// <inheritdoc/>
     public int Unstage(DbContext context)

@@ -138,10 +138,10 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
     /// <inheritdoc/>
     /// <remarks>
     /// Keys that include a computed signal's are one statement that moves each computed key at most once per transaction
-    /// (<see cref="ComputedKeyDedupe"/>); others the neutral statements.
+    /// (<see cref="ComputedKeyDedupe"/>, decided in SQL: nothing is remembered in memory); others the neutral statements.
     /// </remarks>
-    public override List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
-        => ComputedKeyDedupe.BuildInsert(context, keys);
+    public override ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
+        => OutboxInsertStatements.ExecuteAsync(context, ComputedKeyDedupe.BuildInsert(context, keys), async, cancellationToken);
 
     /// <inheritdoc/>
     public override CaptureDialect Capture => PostgresCaptureDialect.Instance;

@@ -53,7 +53,7 @@ internal static class ComputedKeyDedupe
         => $"set_config('{FloorSetting}', coalesce(nullif(current_setting('{FloorSetting}', true), ''), pg_sequence_last_value('{sequence.Replace("'", "''", StringComparison.Ordinal)}')::text, '0'), true)";
 
     /// <summary>
-    /// Builds the statements that write one outbox row per key now (<see cref="OutboxProvider.BuildInsert"/> on PostgreSQL): the
+    /// Builds the statements that write one outbox row per key now (<see cref="OutboxProvider.WriteNowAsync"/> on PostgreSQL): the
     /// deduping insert without the appender's guard when a key is computed, else the neutral statements.
     /// </summary>
     /// <param name="context">A context whose model maps the outbox.</param>

@@ -9,7 +9,9 @@ namespace Signals.EntityFrameworkCore.Sqlite;
 /// <summary>
 /// The SQLite <see cref="OutboxProvider"/>: the neutral parts where they are correct as they are (tracked outbox rows, LINQ reads,
 /// <see cref="RelationalValueCommands"/>), and what only holds on SQLite — a missing outbox id never fills, so the polling source waits
-/// for none; value writes of one database queue in process; SQLite's errors for a missing table or column.
+/// for none; value writes of one database queue in process; SQLite's errors for a missing table or column; and rows written now
+/// (<c>InvalidateSignals</c>) read their ids back with <c>RETURNING</c>, so a computed key moves once per EF Core transaction
+/// (<see cref="TransactionComputedKeys"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -48,7 +50,7 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
     public override bool InsertsOnConflictDoNothing => true;
 
     /// <inheritdoc/>
-    public override void ApplyServices(IServiceCollection services) => PollingOutboxProvider.Instance.ApplyServices(services);
+    public override void ApplyServices(IServiceCollection services) => TrackedOutboxAppender.AddTo(services, this);
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The context is not on SQLite (Microsoft.EntityFrameworkCore.Sqlite).</exception>
@@ -68,6 +70,13 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
 
     /// <inheritdoc/>
     public override CaptureDialect Capture => SqliteCaptureDialect.Instance;
+
+    /// <inheritdoc/>
+    /// <remarks>The neutral insert with <c>RETURNING</c> (<see cref="SqliteReturningInsert"/>).</remarks>
+    protected override async ValueTask<IReadOnlyList<(long Id, string Key)>?> InsertReadingIdsAsync(
+        DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
+        => await SqliteReturningInsert.ExecuteAsync(context, keys, async, cancellationToken).ConfigureAwait(false);
+
     /// <remarks>Lock files beside the database file (<see cref="FileProducerLocks"/>); none for an in-memory database, which one process alone sees.</remarks>
     public override ProducerLocks? OpenProducerLocks(DbContext context, ILogger logger)
         => DatabaseOf(context) is var database && Path.IsPathFullyQualified(database) ? new FileProducerLocks(database + ".producers") : null;

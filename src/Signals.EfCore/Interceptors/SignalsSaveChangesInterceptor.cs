@@ -47,7 +47,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
     /// </exception>
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (StageOrDefer(eventData, result) is not { } context)
+        if (RunSynchronously(StageOrDeferAsync(eventData, result, async: false, CancellationToken.None)) is not { } context)
         {
             return result;
         }
@@ -62,7 +62,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
     /// </exception>
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        => StageOrDefer(eventData, result) is { } context
+        => await StageOrDeferAsync(eventData, result, async: true, cancellationToken).ConfigureAwait(false) is { } context
             ? InterceptionResult<int>.SuppressWithResult(
                 Complete(context, await DeferredKeysSave.RunAsync(context, save, appender, namespaces, async: true, cancellationToken).ConfigureAwait(false)))
             : result;
@@ -118,7 +118,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
     /// returns the context: the caller then runs the save itself (see the remarks on this type).
     /// </summary>
     /// <returns>The context when the caller must run the save itself; otherwise <see langword="null"/>.</returns>
-    private DbContext? StageOrDefer(DbContextEventData eventData, InterceptionResult<int> result)
+    private async ValueTask<DbContext?> StageOrDeferAsync(DbContextEventData eventData, InterceptionResult<int> result, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is not { } context || save.Inner)
@@ -152,7 +152,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
             return context;
         }
 
-        appender.Stage(context, save.Keys);
+        await appender.StageAsync(context, save.Keys, async, cancellationToken).ConfigureAwait(false);
         save.Staged = true;
         return null;
     }
@@ -161,7 +161,7 @@ internal sealed class SignalsSaveChangesInterceptor(OutboxSave save, IOutboxAppe
     /// <returns><paramref name="result"/> without the appender's tracked rows.</returns>
     private int Complete(DbContext context, int result)
     {
-        bool wrote = (save.Staged ? appender.Wrote : save.Keys.Count > 0) || save.Captured;
+        bool wrote = (save.Staged ? appender.Saved(context) : save.Keys.Count > 0) || save.Captured;
         int rows = appender.Unstage(context);
         save.Clear();
         if (wrote)

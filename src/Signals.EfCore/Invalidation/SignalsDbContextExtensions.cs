@@ -24,9 +24,10 @@ public static class SignalsDbContextExtensions
     /// The rows join the transaction the context is in: one begun with <c>Database.BeginTransaction()</c> (they commit or roll back with
     /// it, and a rollback to a savepoint taken before drops them) or a <c>TransactionScope</c> the connection is enlisted in. Without a
     /// transaction they are written in one of their own. The dispatchers are woken once the rows have committed; nothing is sent when
-    /// they roll back. The computed signals the keys move are bumped with them; on PostgreSQL a computed key that this transaction
-    /// already bumped (a save, another call, a capture trigger) is not bumped again. Call it in the same transaction as the bulk update,
-    /// so both commit together:
+    /// they roll back. The computed signals the keys move are bumped with them, and a computed key that this transaction already bumped
+    /// and whose outbox row is still there is not bumped again: on PostgreSQL whoever bumped it (a save, another call, a capture trigger);
+    /// on SQLite a save or call of the same EF Core transaction (<c>BeginTransaction</c>, or its <see cref="System.Data.Common.DbTransaction"/>
+    /// shared through <c>UseTransaction</c>). Call it in the same transaction as the bulk update, so both commit together:
     /// </para>
     /// <para>
     /// Keys of a namespace mapped to the instance-local in-memory store (<c>MapNamespace(…, ns =&gt; ns.UseInMemory())</c>) never touch
@@ -103,29 +104,30 @@ public static class SignalsDbContextExtensions
             }
         }
 
-        if (Prepare(context, distinct) is not { } statements)
+        if (Prepare(context, distinct) is not { } toWrite)
         {
             return;
         }
 
-        if (statements.Count == 1 || ContextFacts.InTransaction(context))
+        OutboxProvider provider = SignalsOptionsExtension.ProviderOf(context);
+        if (toWrite.Length <= OutboxInsertStatements.KeysPerStatement || ContextFacts.InTransaction(context))
         {
-            await OutboxInsertStatements.ExecuteAsync(context, statements, async, cancellationToken).ConfigureAwait(false);
+            await provider.WriteNowAsync(context, toWrite, async, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            // Several statements and no transaction: one of our own, so the keys commit together.
+            // More keys than one statement carries and no transaction: one of our own, so the keys commit together.
             IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
             if (async)
             {
                 await strategy.ExecuteAsync(
-                    (context, statements),
+                    (context, provider, toWrite),
                     static async (state, ct) =>
                     {
                         IDbContextTransaction transaction = await state.context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
                         await using (transaction.ConfigureAwait(false))
                         {
-                            await OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: true, ct).ConfigureAwait(false);
+                            await state.provider.WriteNowAsync(state.context, state.toWrite, async: true, ct).ConfigureAwait(false);
                             await transaction.CommitAsync(ct).ConfigureAwait(false);
                         }
                     },
@@ -134,13 +136,13 @@ public static class SignalsDbContextExtensions
             else
             {
                 strategy.Execute(
-                    (context, statements),
+                    (context, provider, toWrite),
                     static state =>
                     {
                         using IDbContextTransaction transaction = state.context.Database.BeginTransaction();
-                        ValueTask written = OutboxInsertStatements.ExecuteAsync(state.context, state.statements, async: false, CancellationToken.None);
-                        Debug.Assert(written.IsCompleted, "async: false completes synchronously.");
-                        written.GetAwaiter().GetResult();
+                        ValueTask done = state.provider.WriteNowAsync(state.context, state.toWrite, async: false, CancellationToken.None);
+                        Debug.Assert(done.IsCompleted, "async: false completes synchronously.");
+                        done.GetAwaiter().GetResult();
                         transaction.Commit();
                     });
             }
@@ -150,9 +152,10 @@ public static class SignalsDbContextExtensions
         context.GetInfrastructure().GetService<OutboxCommitWaker>()?.WakeWhenCommitted(context);
     }
 
-    /// <summary>Validates the arguments and builds the provider's <c>INSERT</c> statements (<see cref="OutboxProvider.BuildInsert"/>).</summary>
-    /// <returns>The statements, or <see langword="null"/> when there are no keys.</returns>
-    private static List<(string Sql, object[] Parameters)>? Prepare(DbContext context, SignalKey[] distinct)
+    /// <summary>Validates the arguments and adds the computed keys the given ones move (written by the same statements, so they commit with them).</summary>
+    /// <returns>The keys to write, or <see langword="null"/> when there are none.</returns>
+    /// <exception cref="NotSupportedException">The provider is not relational.</exception>
+    private static SignalKey[]? Prepare(DbContext context, SignalKey[] distinct)
     {
         if (distinct.Length == 0)
         {
@@ -166,7 +169,6 @@ public static class SignalsDbContextExtensions
                 "has none. Use ISignalStore.InvalidateAsync, which writes through a context of its own.");
         }
 
-        // The computed signals the keys move are bumped by the same statements, so they commit with them.
-        return SignalsOptionsExtension.ProviderOf(context).BuildInsert(context, SignalCatalog.Registered.WithComputedKeys(distinct));
+        return SignalCatalog.Registered.WithComputedKeys(distinct);
     }
 }

@@ -7,12 +7,12 @@ namespace Signals.EntityFrameworkCore;
 /// <summary>
 /// Writes outbox rows with provider-neutral SQL through the context's connection (<c>ExecuteSqlRaw</c>, so they join its current or
 /// ambient transaction): <c>InvalidateSignals</c>, and the keys of a save that depend on database-generated values — the neutral form
-/// of <see cref="OutboxProvider.BuildInsert"/> (PostgreSQL's own form moves a computed key once per transaction).
+/// of <see cref="OutboxProvider.WriteNowAsync"/> (PostgreSQL's own form moves a computed key once per transaction).
 /// </summary>
 internal static class OutboxInsertStatements
 {
-    /// <summary>The most keys one <c>INSERT</c> statement carries (one parameter each, plus the timestamp).</summary>
-    private const int KeysPerStatement = 1_000;
+    /// <summary>The most keys one <c>INSERT</c> statement carries (one parameter each, plus the timestamp); more take several statements.</summary>
+    public const int KeysPerStatement = 1_000;
 
     private const string InsertIntoAnnotation = "Signals:OutboxInsertInto";
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -26,7 +25,7 @@ internal sealed class PollingOutboxProvider : OutboxProvider
     public override string Name => "EF Core";
 
     /// <inheritdoc/>
-    public override void ApplyServices(IServiceCollection services) => services.TryAddScoped<IOutboxAppender, TrackedOutboxAppender>();
+    public override void ApplyServices(IServiceCollection services) => TrackedOutboxAppender.AddTo(services, this);
 
     /// <inheritdoc/>
     public override OutboxReader OpenReader(DbContext context, OutboxReaderSettings settings)

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Signals.EntityFrameworkCore;
 
@@ -8,21 +10,49 @@ namespace Signals.EntityFrameworkCore;
 /// detached again when the save ends. Works on every EF Core provider; costs one more statement per key, read-back ids, and EF
 /// Core's transaction around the save.
 /// </summary>
-internal sealed class TrackedOutboxAppender : IOutboxAppender
+/// <remarks>
+/// Inside an EF Core transaction a computed key moves once: the save leaves out a computed key whose row of this transaction is still in
+/// the database, and remembers the rows it wrote for computed keys once it succeeded (<see cref="TransactionComputedKeys"/>).
+/// </remarks>
+/// <param name="provider">The provider whose <see cref="OutboxProvider.WriteNowAsync"/> writes the rows of keys known after the data.</param>
+internal sealed class TrackedOutboxAppender(OutboxProvider provider) : IOutboxAppender
 {
-    private readonly List<SignalOutboxEntry> _staged = [];
+    private readonly List<(SignalKey Key, SignalOutboxEntry Row)> _staged = [];
+    private TransactionComputedKeys? _transaction;
+
+    /// <summary>Registers the appender of a provider that keeps tracked rows (scoped, in EF Core's internal service provider).</summary>
+    /// <param name="services">The internal service collection being built.</param>
+    /// <param name="provider">The provider.</param>
+    public static void AddTo(IServiceCollection services, OutboxProvider provider)
+        => services.TryAddScoped<IOutboxAppender>(_ => new TrackedOutboxAppender(provider));
 
     /// <inheritdoc/>
-    public bool Wrote => _staged.Count > 0;
+    public async ValueTask StageAsync(DbContext context, HashSet<SignalKey> keys, bool async, CancellationToken cancellationToken)
+    {
+        _transaction = TransactionComputedKeys.Of(context, keys);
+        Track(context, _transaction is null ? keys : await _transaction.WithoutMovedAsync(context, keys, async, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <inheritdoc/>
-    public void Stage(DbContext context, HashSet<SignalKey> keys) => Track(context, keys);
+    /// <remarks>The rows have their ids now: the transaction remembers those of computed keys.</remarks>
+    public bool Saved(DbContext context)
+    {
+        if (_transaction is { } transaction)
+        {
+            foreach ((SignalKey key, SignalOutboxEntry row) in _staged)
+            {
+                transaction.Remember(key, row.Id);
+            }
+        }
+
+        return _staged.Count > 0;
+    }
 
     /// <inheritdoc/>
     public int Unstage(DbContext context)
     {
         int rows = _staged.Count;
-        foreach (SignalOutboxEntry row in _staged)
+        foreach ((_, SignalOutboxEntry row) in _staged)
         {
             EntityEntry<SignalOutboxEntry> entry = context.Entry(row);
             if (entry.State != EntityState.Detached)
@@ -32,19 +62,20 @@ internal sealed class TrackedOutboxAppender : IOutboxAppender
         }
 
         _staged.Clear();
+        _transaction = null;
         return rows;
     }
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Relational providers: provider-neutral <c>INSERT</c> statements on the context's connection. Others (no SQL, no transactions):
-    /// tracked rows saved by a save of their own, then detached.
+    /// Relational providers: the provider's <see cref="OutboxProvider.WriteNowAsync"/> on the context's connection. Others (no SQL, no
+    /// transactions): tracked rows saved by a save of their own, then detached.
     /// </remarks>
     public async ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
     {
         if (ContextFacts.Of(context).IsRelational)
         {
-            await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken).ConfigureAwait(false);
+            await provider.WriteNowAsync(context, keys, async, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -69,7 +100,7 @@ internal sealed class TrackedOutboxAppender : IOutboxAppender
         {
             var row = new SignalOutboxEntry { Key = key.Value, CreatedAt = now };
             outbox.Add(row);
-            _staged.Add(row);
+            _staged.Add((key, row));
         }
     }
 }

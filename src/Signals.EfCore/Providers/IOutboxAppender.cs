@@ -12,15 +12,27 @@ namespace Signals.EntityFrameworkCore;
 /// </remarks>
 internal interface IOutboxAppender
 {
-    /// <summary>Gets a value indicating whether the save that just succeeded wrote the rows <see cref="Stage"/> staged.</summary>
-    bool Wrote { get; }
-
-    /// <summary>Stages one row per key for the save that is starting (in <c>SavingChanges</c>, once all keys are known).</summary>
+    /// <summary>
+    /// Stages the rows of the save that is starting (in <c>SavingChanges</c>, once all keys are known): one per key, but for a computed
+    /// key the transaction has already moved (the neutral appender asks <see cref="TransactionComputedKeys"/>; PostgreSQL's insert skips
+    /// it in SQL).
+    /// </summary>
     /// <param name="context">The saving context; its model maps the outbox.</param>
     /// <param name="keys">The save's distinct keys, at least one; the set is not changed until the save ends.</param>
-    void Stage(DbContext context, HashSet<SignalKey> keys);
+    /// <param name="async">Whether to run asynchronously (the look-up of a transaction's rows); <see langword="false"/> completes synchronously.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>A task that completes when the rows are staged.</returns>
+    ValueTask StageAsync(DbContext context, HashSet<SignalKey> keys, bool async, CancellationToken cancellationToken);
 
-    /// <summary>Forgets what <see cref="Stage"/> staged: the save ended, failed, or is about to run again.</summary>
+    /// <summary>
+    /// Ends the save that just succeeded, before <see cref="Unstage"/>: tells whether it wrote the rows <see cref="StageAsync"/> staged,
+    /// and has the transaction remember the rows of its computed keys (the neutral appender).
+    /// </summary>
+    /// <param name="context">The saving context.</param>
+    /// <returns><see langword="true"/> when the save wrote outbox rows.</returns>
+    bool Saved(DbContext context);
+
+    /// <summary>Forgets what <see cref="StageAsync"/> staged: the save ended, failed, or is about to run again.</summary>
     /// <param name="context">The saving context.</param>
     /// <returns>How many rows of the save's result were the appender's own (tracked rows), to subtract from it.</returns>
     int Unstage(DbContext context);

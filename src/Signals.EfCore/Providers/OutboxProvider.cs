@@ -50,16 +50,71 @@ internal abstract class OutboxProvider
     public virtual CaptureDialect? Capture => null;
 
     /// <summary>
-    /// Builds the statements that write one outbox row per key now, on the context's connection (<c>InvalidateSignals</c>, and the keys
-    /// a save knows only after its data was written): the neutral <c>INSERT … VALUES</c> of <see cref="OutboxInsertStatements.Build"/>.
-    /// PostgreSQL's moves a computed key at most once per transaction.
+    /// Writes one outbox row per key now, on the context's connection and in its current or ambient transaction: <c>InvalidateSignals</c>,
+    /// and the keys a save knows only after its data was written. PostgreSQL's moves a computed key at most once per transaction in SQL.
     /// </summary>
     /// <param name="context">A context on a relational provider whose model maps the outbox.</param>
     /// <param name="keys">The distinct keys, at least one.</param>
-    /// <returns>The statements and their parameters, for <see cref="OutboxInsertStatements.ExecuteAsync"/>.</returns>
+    /// <param name="async">Whether to run asynchronously; <see langword="false"/> completes synchronously.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the rows are written (not committed, inside a transaction).</returns>
     /// <exception cref="InvalidOperationException">The model has no outbox.</exception>
-    public virtual List<(string Sql, object[] Parameters)> BuildInsert(DbContext context, IReadOnlyCollection<SignalKey> keys)
-        => OutboxInsertStatements.Build(context, keys);
+    /// <remarks>
+    /// The neutral form is <see cref="OutboxInsertStatements"/>' <c>INSERT … VALUES</c>. Inside an EF Core transaction, when a key is
+    /// computed, it first drops the computed keys the transaction already moved (<see cref="TransactionComputedKeys"/>: their remembered
+    /// row is still in the database), and remembers the rows it writes for computed keys when the provider reads their ids back
+    /// (<see cref="InsertReadingIdsAsync"/>).
+    /// </remarks>
+    public virtual async ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
+    {
+        if (TransactionComputedKeys.Of(context, keys) is not { } transaction)
+        {
+            await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyCollection<SignalKey> write = await transaction.WithoutMovedAsync(context, keys, async, cancellationToken).ConfigureAwait(false);
+        if (write.Count == 0
+            || await InsertReadingIdsAsync(context, write, async, cancellationToken).ConfigureAwait(false) is not { } rows)
+        {
+            return;
+        }
+
+        var ids = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
+        foreach ((long id, string key) in rows)
+        {
+            ids[key] = id;
+        }
+
+        foreach (SignalKey key in write)
+        {
+            if (ids.TryGetValue(key.Value, out long id))
+            {
+                transaction.Remember(key, id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inserts one outbox row per key on the context's connection, in its current EF Core transaction, and reads back each row's id when
+    /// the provider can in the same statement (<see cref="WriteNowAsync"/> remembers the computed keys' rows by them).
+    /// </summary>
+    /// <param name="context">A context on a relational provider whose model maps the outbox, in a transaction.</param>
+    /// <param name="keys">The distinct keys, at least one.</param>
+    /// <param name="async">Whether to run asynchronously; <see langword="false"/> completes synchronously.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The id and key of each row written, in any order; or <see langword="null"/> when the provider cannot tell.</returns>
+    /// <remarks>
+    /// The neutral provider cannot (no statement that returns generated ids is common to every database: SQL Server has <c>OUTPUT</c>,
+    /// others <c>RETURNING</c>, some neither), so a computed key it writes here is not skipped by a later write of the transaction: it may
+    /// move twice, never zero times. Rows of tracked saves are remembered on every provider (EF Core reads their ids back).
+    /// </remarks>
+    protected virtual async ValueTask<IReadOnlyList<(long Id, string Key)>?> InsertReadingIdsAsync(
+        DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
+    {
+        await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
 
     /// <summary>Gets the value store's commands for a context.</summary>
     /// <param name="context">A context of the store's own.</param>

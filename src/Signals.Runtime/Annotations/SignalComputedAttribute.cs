@@ -6,9 +6,11 @@ namespace Signals;
 /// </summary>
 /// <remarks>
 /// <para>Wherever Signals stages a key (the EF Core interceptor, <c>InvalidateSignalsAsync</c>, <see cref="ISignalStore"/>, value
-/// writes, producers), it also stages the computed keys of its inputs, in the same transaction and once per write: a save that changes
-/// two inputs of one computed key moves it once. The computed key is then a key like any other, with its own outbox row and version, so
-/// sync, events, resume and the catalog treat it as such.</para>
+/// writes, producers), it also stages the computed keys of its inputs, in the same transaction: a save that changes two inputs of one
+/// computed key moves it once, and so does a transaction of several writes (on PostgreSQL for every writer, capture triggers included;
+/// on SQLite for the writes EF Core makes in one EF Core transaction, while its capture triggers move it once per row). A later write
+/// skips it only when the transaction's row of it is still in the database, so a rollback never loses a move. The computed key is then
+/// a key like any other, with its own outbox row and version, so sync, events, resume and the catalog treat it as such.</para>
 /// <para>Each input is the full pattern of a signal declared in the same assembly (with its namespace: <c>orders:tenant:{TenantId}</c>),
 /// possibly another computed signal. Every placeholder of the computed key must be a placeholder of every input, by name: a key of an
 /// input then gives the computed key by copying those arguments (<c>orders:tenant:7</c> → <c>dashboard:tenant:7</c>). The generator

@@ -152,7 +152,8 @@ public sealed class SignalCatalog
     /// <exception cref="FormatException">A computed key would be longer than <see cref="SignalKey.MaxByteCount"/> bytes.</exception>
     /// <remarks>
     /// Every write path of Signals calls it on <see cref="Registered"/> before staging its keys, so a computed key commits in the same
-    /// transaction as its inputs, once per write. A custom <see cref="ISignalStore"/> should do the same. A key's arguments are copied
+    /// transaction as its inputs, once per write; the EF Core providers then skip a computed key the transaction already wrote (see
+    /// <see cref="SignalComputedAttribute"/>). A custom <see cref="ISignalStore"/> should do the same. A key's arguments are copied
     /// as they are spelled in the input key: <c>orders:tenant:7:open</c> moves <c>dashboard:tenant:7</c> for
     /// <c>[SignalComputed("dashboard:tenant:{TenantId}", "orders:tenant:{TenantId}:{Status}")]</c>.
     /// </remarks>
