@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Signals.EndToEnd.Tests;
@@ -31,6 +32,51 @@ public sealed class ChatMigrationsTests(PostgresServer server)
         Assert.Equal(ids, await applied.Database.GetAppliedMigrationsAsync(Cancel));
         Assert.Empty(await applied.Database.GetPendingMigrationsAsync(Cancel));
         Assert.Equal(2, await applied.Rooms.CountAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Migrating_between_capture_trigger_revisions_leaves_one_revisions_triggers_and_each_bumps_a_moved_message_once()
+    {
+        string db = await server.CreateDatabaseAsync("chatrevisions", Cancel);
+        await using var context = new PostgreSqlChatDbContext(
+            new DbContextOptionsBuilder<PostgreSqlChatDbContext>().UseNpgsql(db).UseSignals(s => s.UsePostgreSql()).Options);
+        IMigrator migrator = context.GetService<IMigrator>();
+        string[] revision3 = ["signals_capture_delete", "signals_capture_delete_again", "signals_capture_insert", "signals_capture_insert_again", "signals_capture_update", "signals_capture_update_again"];
+        string[] revision4 = ["signals_capture_delete_again", "signals_capture_delete_first", "signals_capture_insert_again", "signals_capture_insert_first", "signals_capture_update_again", "signals_capture_update_first"];
+
+        // Up to revision 4, down to 3 (its Down installs revision 3 where revision 4's triggers are), up again.
+        await migrator.MigrateAsync(cancellationToken: Cancel);
+        Assert.Equal(revision4, await TriggersAsync());
+        await MovesOnceAsync("a");
+        await migrator.MigrateAsync("20261207161910_CaptureTriggersRevision3", Cancel);
+        Assert.Equal(revision3, await TriggersAsync());
+        await MovesOnceAsync("b");
+        await migrator.MigrateAsync(cancellationToken: Cancel);
+        Assert.Equal(revision4, await TriggersAsync());
+        await MovesOnceAsync("c");
+
+        async Task<string[]> TriggersAsync()
+            => [.. await context.Database.SqlQueryRaw<string>(
+                "SELECT tgname AS \"Value\" FROM pg_trigger WHERE tgrelid = 'messages'::regclass AND NOT tgisinternal ORDER BY tgname").ToListAsync(Cancel)];
+
+        // A raw move between two rooms in two statements of one transaction: each room's key once, the first statement's too.
+        async Task MovesOnceAsync(string round)
+        {
+            long before = await context.Database.SqlQueryRaw<long>("SELECT coalesce(max(id), 0) AS \"Value\" FROM signals_outbox").SingleAsync(Cancel);
+            string from = round + "1", to = round + "2";
+            await context.Database.ExecuteSqlAsync(
+                $"""
+                BEGIN;
+                INSERT INTO rooms ("Id", "Name") VALUES ({from}, {from}), ({to}, {to});
+                INSERT INTO messages ("RoomId", "Author", "Text", "SentAt") VALUES ({from}, 'x', 'y', now());
+                UPDATE messages SET "RoomId" = {to} WHERE "RoomId" = {from};
+                COMMIT;
+                """,
+                Cancel);
+            string[] keys = [.. await context.Database.SqlQuery<string>(
+                $"SELECT key AS \"Value\" FROM signals_outbox WHERE id > {before} AND key LIKE {"chat:room:" + round + "%"} ORDER BY key").ToListAsync(Cancel)];
+            Assert.Equal([$"chat:room:{round}1", $"chat:room:{round}2"], keys);
+        }
     }
 
     [Fact]
