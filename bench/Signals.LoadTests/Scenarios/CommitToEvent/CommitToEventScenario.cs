@@ -27,6 +27,9 @@ namespace Signals.LoadTests.Scenarios.CommitToEvent;
 internal sealed class CommitToEventScenario : Scenario
 {
     private const int Rate = 1_000;
+
+    /// <summary>The rate of the second run, where the harness process (both instances, writers and clients on two cores) is nearly idle.</summary>
+    private const int QuietRate = 100;
     private const int Keys = 400;
     private const int KeysPerStream = 100;
     private const int Writers = 8;
@@ -48,8 +51,12 @@ internal sealed class CommitToEventScenario : Scenario
         (Latencies raw, int rawLost) = await RawNotifyProbe.MeasureAsync(connectionString, count, Rate, cancellationToken);
         Console.WriteLine($"   raw NOTIFY: {raw.Summarize()}, lost {rawLost}");
 
-        Run signals = await MeasureSignalsAsync(connectionString, count, outbox: null, cancellationToken);
+        Run signals = await MeasureSignalsAsync(connectionString, count, Rate, outbox: null, cancellationToken);
         Console.WriteLine($"   Signals: {signals.Delivery.Latencies.Summarize()}, events {signals.Events}, no event {signals.Delivery.Undelivered}, only a later version {signals.Delivery.Superseded}");
+
+        // The same path at a tenth of the rate: what delivery costs when the process is not busy with the load itself.
+        Run quiet = await MeasureSignalsAsync(connectionString, QuietRate * seconds, QuietRate, outbox: null, cancellationToken);
+        Console.WriteLine($"   Signals at {QuietRate}/s: {quiet.Delivery.Latencies.Summarize()}, no event {quiet.Delivery.Undelivered}");
         Run? redis = null;
         if (context.Options.Redis)
         {
@@ -60,18 +67,19 @@ internal sealed class CommitToEventScenario : Scenario
             redis = await MeasureSignalsAsync(
                 redisDatabase,
                 count,
+                Rate,
                 outbox => outbox.UsePostgreSql(o => o.UsePollingDispatcher = true).AddRedis(server.Configuration),
                 cancellationToken);
             Console.WriteLine($"   Signals, polling + Redis: {redis.Delivery.Latencies.Summarize()}, events {redis.Events}, no event {redis.Delivery.Undelivered}, only a later version {redis.Delivery.Superseded}");
         }
 
         await WriteChartAsync(context, raw, signals.Delivery.Latencies, cancellationToken);
-        return Report(postgres, seconds, count, raw, rawLost, signals, redis);
+        return Report(postgres, seconds, count, raw, rawLost, signals, quiet, redis);
     }
 
-    /// <summary>Runs <paramref name="count"/> commits on instance A and matches them with the events instance B streams.</summary>
+    /// <summary>Runs <paramref name="count"/> commits at <paramref name="rate"/> per second on instance A and matches them with the events instance B streams.</summary>
     private static async Task<Run> MeasureSignalsAsync(
-        string connectionString, int count, Action<ISignalsOutboxBuilder>? outbox, CancellationToken cancellationToken)
+        string connectionString, int count, int rate, Action<ISignalsOutboxBuilder>? outbox, CancellationToken cancellationToken)
     {
         WebApplication a = BuildInstance(connectionString, "app-a", outbox);
         WebApplication b = BuildInstance(connectionString, "app-b", outbox);
@@ -83,7 +91,7 @@ internal sealed class CommitToEventScenario : Scenario
             IDbContextFactory<BenchDbContext> contexts = a.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>();
 
             // Warm up instance A's write path and both dispatchers on keys nobody subscribes to.
-            await CommitAsync(contexts, Rate / 2, static i => WarmUpKeyOffset + (i % Keys) + 1, new long[Rate / 2], new long[Rate / 2], cancellationToken);
+            await CommitAsync(contexts, Rate / 2, Rate, static i => WarmUpKeyOffset + (i % Keys) + 1, new long[Rate / 2], new long[Rate / 2], cancellationToken);
             long warmUpEnd = (await ReadOutboxAsync(connectionString, 0, cancellationToken)).Values.SelectMany(static ids => ids).DefaultIfEmpty().Max();
 
             using var http = new HttpClient { BaseAddress = bAddress, Timeout = Timeout.InfiniteTimeSpan };
@@ -104,7 +112,9 @@ internal sealed class CommitToEventScenario : Scenario
                 long[] started = new long[count];
                 long[] saved = new long[count];
                 lagOnB.Enable();
-                double achieved = await CommitAsync(contexts, count, static i => (i % Keys) + 1, started, saved, cancellationToken);
+                MachineCpu before = MachineCpu.Read();
+                double achieved = await CommitAsync(contexts, count, rate, static i => (i % Keys) + 1, started, saved, cancellationToken);
+                double busy = MachineCpu.Read().BusyPercentSince(before);
                 var saves = new Latencies();
                 for (int i = 0; i < count; i++)
                 {
@@ -123,7 +133,7 @@ internal sealed class CommitToEventScenario : Scenario
                 }
 
                 Dictionary<int, List<long>> versions = await ReadOutboxAsync(connectionString, warmUpEnd, cancellationToken);
-                return new Run(Match(started, versions, receipts), receipts.Count, achieved, saves, lagOnB.Stop());
+                return new Run(Match(started, versions, receipts), receipts.Count, achieved, saves, lagOnB.Stop(), busy);
             }
             finally
             {
@@ -150,12 +160,12 @@ internal sealed class CommitToEventScenario : Scenario
         return app;
     }
 
-    /// <summary>Commits <paramref name="count"/> single-row updates at <see cref="Rate"/>, recording when each save started and returned.</summary>
+    /// <summary>Commits <paramref name="count"/> single-row updates at <paramref name="rate"/> per second, recording when each save started and returned.</summary>
     private static Task<double> CommitAsync(
-        IDbContextFactory<BenchDbContext> contexts, int count, Func<int, int> key, long[] started, long[] saved, CancellationToken cancellationToken)
+        IDbContextFactory<BenchDbContext> contexts, int count, int rate, Func<int, int> key, long[] started, long[] saved, CancellationToken cancellationToken)
         => PacedLoad.RunAsync(
             count,
-            Rate,
+            rate,
             Writers,
             async i =>
             {
@@ -260,7 +270,7 @@ internal sealed class CommitToEventScenario : Scenario
             cancellationToken);
     }
 
-    private static Measurement Report(BenchPostgres postgres, int seconds, int count, Latencies raw, int rawLost, Run signals, Run? redis)
+    private static Measurement Report(BenchPostgres postgres, int seconds, int count, Latencies raw, int rawLost, Run signals, Run quiet, Run? redis)
     {
         LatencySummary r = raw.Summarize();
         LatencySummary s = signals.Delivery.Latencies.Summarize();
@@ -275,6 +285,7 @@ internal sealed class CommitToEventScenario : Scenario
                 "event after commit: commit → event p50 minus SaveChanges p50 of the same run, what delivery adds once the save has returned",
                 "the tail: SaveChanges p99 and B's dispatcher lag p99 beside commit → event p99 say whether the slowest events were slow commits, slow reads on B, or slow delivery after publication",
                 "where it goes, from instance B's signals.dispatcher.lag (outbox row written on A → published in B's hub, the rest of A's commit included): commit → published on B ≈ lag p50 − SaveChanges p50 (A's pg_notify, B's listener, B's read); published → parsed ≈ commit → event p50 − lag p50 (B's hub, the SSE write, loopback HTTP, the client's parse); differences of medians, so approximate",
+                $"at {QuietRate}/s: the same run ({QuietRate * seconds:N0} commits, the same writers, streams and database) at a tenth of the rate, where the harness process is nearly idle; the difference from the 1,000/s figures is the load's own queueing in that process (two instances, eight writers and four SSE clients on two cores)",
                 $"raw NOTIFY: {count:N0} pg_notify calls (autocommit) at the same rate from one connection to a LISTEN connection in a WaitAsync loop",
                 .. redis is null
                     ? (string[])[]
@@ -292,14 +303,31 @@ internal sealed class CommitToEventScenario : Scenario
                 Figure.AtMost("commits never delivered (no event with their version or a later one)", signals.Delivery.Undelivered, "commits", 0, "0"),
                 new Figure("commits delivered only by a later version (their own was skipped)", signals.Delivery.Superseded, "commits"),
                 new Figure("achieved commit rate", signals.Achieved, "commits/s"),
+                new Figure("machine's processors busy while the commits ran (all processes)", signals.MachineBusy, "%"),
                 new Figure("SaveChanges p50 (on A)", saveP50, "ms"),
                 new Figure("outbox row written → published on B p50 (B's dispatcher lag)", lagP50, "ms"),
                 new Figure("≈ commit → published on B (wake-up and read), p50", lagP50 - saveP50, "ms"),
                 new Figure("≈ published on B → event parsed (hub, SSE write, client), p50", s.P50 - lagP50, "ms"),
                 new Figure("SaveChanges p99 (on A)", signals.Saves.Percentile(99), "ms"),
                 new Figure("outbox row written → published on B p99 (B's dispatcher lag)", signals.LagOnB.Percentile(99), "ms"),
+                .. QuietFigures(quiet),
                 .. redis is null ? (Figure[])[] : RedisFigures(redis),
             ]);
+    }
+
+    private static Figure[] QuietFigures(Run quiet)
+    {
+        double p50 = quiet.Delivery.Latencies.Percentile(50), saveP50 = quiet.Saves.Percentile(50), lagP50 = quiet.LagOnB.Percentile(50);
+        return
+        [
+            new Figure($"at {QuietRate}/s: commit → event p50", p50, "ms"),
+            new Figure($"at {QuietRate}/s: event after commit p50", p50 - saveP50, "ms"),
+            new Figure($"at {QuietRate}/s: ≈ commit → published on B (wake-up and read), p50", lagP50 - saveP50, "ms"),
+            new Figure($"at {QuietRate}/s: ≈ published on B → event parsed (hub, SSE write, client), p50", p50 - lagP50, "ms"),
+            new Figure($"at {QuietRate}/s: commit → event p99", quiet.Delivery.Latencies.Percentile(99), "ms"),
+            new Figure($"at {QuietRate}/s: machine's processors busy while the commits ran", quiet.MachineBusy, "%"),
+            Figure.AtMost($"at {QuietRate}/s: commits never delivered", quiet.Delivery.Undelivered, "commits", 0, "0"),
+        ];
     }
 
     private static Figure[] RedisFigures(Run redis)
@@ -323,7 +351,8 @@ internal sealed class CommitToEventScenario : Scenario
     /// <param name="Achieved">The achieved commit rate, in commits per second.</param>
     /// <param name="Saves">How long each SaveChanges took on instance A.</param>
     /// <param name="LagOnB">Instance B's <c>signals.dispatcher.lag</c>: outbox row written on A → published in B's hub.</param>
-    private sealed record Run(Delivery Delivery, int Events, double Achieved, Latencies Saves, Latencies LagOnB);
+    /// <param name="MachineBusy">How busy the machine's processors were while the commits ran, in percent (every process).</param>
+    private sealed record Run(Delivery Delivery, int Events, double Achieved, Latencies Saves, Latencies LagOnB, double MachineBusy);
 
     /// <summary>How the commits were delivered.</summary>
     /// <param name="Latencies">Commit to first event with its version or a later one, per delivered commit.</param>
