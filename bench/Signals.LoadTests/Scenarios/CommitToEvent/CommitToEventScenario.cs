@@ -123,16 +123,17 @@ internal sealed class CommitToEventScenario : Scenario
 
                 Console.WriteLine($"   {count} commits at {achieved:0}/s; SaveChanges {saves.Summarize()}");
 
-                // Wait (bounded) for the last events, then stop reading.
+                // Wait (bounded) until each key's last commit has an event with its version or a later one, then stop reading. (Not a
+                // count of events: a stream opened on keys that already have versions starts with one event per key.)
+                Dictionary<int, List<long>> versions = await ReadOutboxAsync(connectionString, warmUpEnd, cancellationToken);
                 using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
                 {
-                    while (receipts.Count < count && !settle.IsCancellationRequested)
+                    while (!LastVersionsArrived(versions, receipts) && !settle.IsCancellationRequested)
                     {
                         await Task.Delay(20, cancellationToken);
                     }
                 }
 
-                Dictionary<int, List<long>> versions = await ReadOutboxAsync(connectionString, warmUpEnd, cancellationToken);
                 return new Run(Match(started, versions, receipts), receipts.Count, achieved, saves, lagOnB.Stop(), busy);
             }
             finally
@@ -218,6 +219,13 @@ internal sealed class CommitToEventScenario : Scenario
         }
 
         return versions;
+    }
+
+    /// <summary>Whether every key's latest outbox version has arrived in an event of that version or a later one.</summary>
+    private static bool LastVersionsArrived(Dictionary<int, List<long>> versions, IEnumerable<Receipt> receipts)
+    {
+        Dictionary<int, long> latest = receipts.GroupBy(static r => r.Key).ToDictionary(static g => g.Key, static g => g.Max(static r => r.Version));
+        return versions.All(v => latest.TryGetValue(v.Key, out long arrived) && arrived >= v.Value[^1]);
     }
 
     /// <summary>
