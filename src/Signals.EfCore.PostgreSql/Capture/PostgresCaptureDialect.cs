@@ -237,20 +237,16 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     /// statements, joined to its keys; revision 4 records it in the trigger's <c>WHEN</c> clause (<see cref="FirstStatementWhen"/>).
     /// </summary>
     private static string InsertFirst(CapturedTable table, string helpers, string[] sources)
-        => table.Revision >= 4
-            ? $"""
-                    INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
-                    SELECT {Distinct(table, sources)}{PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
-                    FROM ({KeySelects(table, sources, helpers)}) AS s(k)
-                    WHERE s.k IS NOT NULL;
-                """
-            : $"""
-                    INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
-                    SELECT DISTINCT {PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
-                    FROM {ComputedKeyDedupe.RecordFloor(Sequence(table))} AS floor,
-                         ({KeySelects(table, sources, helpers)}) AS s(k)
-                    WHERE s.k IS NOT NULL;
-                """;
+    {
+        string keys = $"({KeySelects(table, sources, helpers)}) AS s(k)";
+        string from = table.Revision >= 4 ? keys : $"{ComputedKeyDedupe.RecordFloor(Sequence(table))} AS floor,\n         {keys}";
+        return $"""
+                INSERT INTO {Qualified(table.OutboxSchema, table.Outbox)} ({Quote(table.OutboxKey)}, {Quote(table.OutboxCreatedAt)})
+                SELECT {Distinct(table, sources)}{PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
+                FROM {from}
+                WHERE s.k IS NOT NULL;
+            """;
+    }
 
     /// <summary>
     /// The <c>WHEN</c> clause of the first capturing statement's trigger: the transaction has no floor yet. From revision 4 it also records
