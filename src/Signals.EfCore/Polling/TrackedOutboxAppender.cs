@@ -19,6 +19,7 @@ internal sealed class TrackedOutboxAppender(OutboxProvider provider) : IOutboxAp
 {
     private readonly List<(SignalKey Key, SignalOutboxEntry Row)> _staged = [];
     private TransactionComputedKeys? _transaction;
+    private HashSet<SignalKey>? _computed;
 
     /// <summary>Registers the appender of a provider that keeps tracked rows (scoped, in EF Core's internal service provider).</summary>
     /// <param name="services">The internal service collection being built.</param>
@@ -29,7 +30,7 @@ internal sealed class TrackedOutboxAppender(OutboxProvider provider) : IOutboxAp
     /// <inheritdoc/>
     public async ValueTask StageAsync(DbContext context, HashSet<SignalKey> keys, bool async, CancellationToken cancellationToken)
     {
-        _transaction = TransactionComputedKeys.Of(context, keys);
+        _transaction = TransactionComputedKeys.Of(context, keys, out _computed);
         Track(context, _transaction is null ? keys : await _transaction.WithoutMovedAsync(context, keys, async, cancellationToken).ConfigureAwait(false));
     }
 
@@ -41,7 +42,10 @@ internal sealed class TrackedOutboxAppender(OutboxProvider provider) : IOutboxAp
         {
             foreach ((SignalKey key, SignalOutboxEntry row) in _staged)
             {
-                transaction.Remember(key, row.Id);
+                if (_computed!.Contains(key))
+                {
+                    transaction.Remember(key, row.Id);
+                }
             }
         }
 
@@ -63,6 +67,7 @@ internal sealed class TrackedOutboxAppender(OutboxProvider provider) : IOutboxAp
 
         _staged.Clear();
         _transaction = null;
+        _computed = null;
         return rows;
     }
 

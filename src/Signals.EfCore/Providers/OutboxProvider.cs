@@ -67,7 +67,7 @@ internal abstract class OutboxProvider
     /// </remarks>
     public virtual async ValueTask WriteNowAsync(DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
     {
-        if (TransactionComputedKeys.Of(context, keys) is not { } transaction)
+        if (TransactionComputedKeys.Of(context, keys, out HashSet<SignalKey>? computed) is not { } transaction)
         {
             await OutboxInsertStatements.ExecuteAsync(context, OutboxInsertStatements.Build(context, keys), async, cancellationToken).ConfigureAwait(false);
             return;
@@ -86,7 +86,7 @@ internal abstract class OutboxProvider
             ids[key] = id;
         }
 
-        foreach (SignalKey key in write)
+        foreach (SignalKey key in computed!)
         {
             if (ids.TryGetValue(key.Value, out long id))
             {

@@ -44,9 +44,14 @@ internal sealed class TransactionComputedKeys
     /// </summary>
     /// <param name="context">The writing context.</param>
     /// <param name="keys">The write's distinct keys.</param>
+    /// <param name="computed">
+    /// The write's keys that are computed signals', each classified once here (the catalog look-up), so the write passes to
+    /// <see cref="Remember"/> only these; <see langword="null"/> when the method returns <see langword="null"/>.
+    /// </param>
     /// <returns>The transaction's memory, or <see langword="null"/>.</returns>
-    public static TransactionComputedKeys? Of(DbContext context, IEnumerable<SignalKey> keys)
+    public static TransactionComputedKeys? Of(DbContext context, IEnumerable<SignalKey> keys, out HashSet<SignalKey>? computed)
     {
+        computed = null;
         SignalCatalog catalog = SignalCatalog.Registered;
         if (!catalog.DeclaresComputed
             || context.Database.CurrentTransaction is not IInfrastructure<DbTransaction> { Instance: { Connection: not null } transaction })
@@ -58,11 +63,11 @@ internal sealed class TransactionComputedKeys
         {
             if (catalog.IsComputed(key))
             {
-                return Transactions.GetValue(transaction, static _ => new TransactionComputedKeys());
+                (computed ??= []).Add(key);
             }
         }
 
-        return null;
+        return computed is null ? null : Transactions.GetValue(transaction, static _ => new TransactionComputedKeys());
     }
 
     /// <summary>
@@ -120,14 +125,8 @@ internal sealed class TransactionComputedKeys
         return write.Count == keys.Count ? keys : write;
     }
 
-    /// <summary>Remembers the row a successful write of the transaction inserted for a key; a key that is not computed is ignored.</summary>
-    /// <param name="key">The key the row records.</param>
+    /// <summary>Remembers the row a successful write of the transaction inserted for a computed key (one <see cref="Of"/> reported).</summary>
+    /// <param name="key">The computed key the row records.</param>
     /// <param name="id">The row's id, as the database assigned it.</param>
-    public void Remember(SignalKey key, long id)
-    {
-        if (SignalCatalog.Registered.IsComputed(key))
-        {
-            _rows[key.Value] = id;
-        }
-    }
+    public void Remember(SignalKey key, long id) => _rows[key.Value] = id;
 }
