@@ -190,11 +190,11 @@ public sealed class PostgresCaptureTests(PostgresServer server)
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(Cancel);
 
         // The transaction's own function calls (https://www.postgresql.org/docs/current/monitoring-stats.html, pg_stat_xact_user_functions).
-        await ExecuteAsync("SET LOCAL track_functions = 'pl'");
-        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
+        await ExecuteAsync(transaction, "SET LOCAL track_functions = 'pl'");
+        await ExecuteAsync(transaction, "UPDATE captured_items SET name = 'a' WHERE id = 1");
         Assert.Equal((1, 0), await CallsAsync());
         string floor = await ScalarAsync("SELECT current_setting('signals.capture_floor')");
-        await ExecuteAsync("UPDATE captured_items SET name = 'b' WHERE id = 1");
+        await ExecuteAsync(transaction, "UPDATE captured_items SET name = 'b' WHERE id = 1");
         Assert.Equal((1, 1), await CallsAsync());
         Assert.Equal(floor, await ScalarAsync("SELECT current_setting('signals.capture_floor')"));
         await transaction.CommitAsync(Cancel);
@@ -224,12 +224,6 @@ public sealed class PostgresCaptureTests(PostgresServer server)
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             return (string)(await command.ExecuteScalarAsync(Cancel))!;
         }
-
-        async Task ExecuteAsync(string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            await command.ExecuteNonQueryAsync(Cancel);
-        }
     }
 
     [Fact]
@@ -249,10 +243,10 @@ public sealed class PostgresCaptureTests(PostgresServer server)
 
         // The first statement bumps the keys and records the floor; the second finds each of them above it and inserts nothing. Its
         // trigger's INSERT is explained by auto_explain, sent to this connection as a notice (https://www.postgresql.org/docs/current/auto-explain.html).
-        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
+        await ExecuteAsync(transaction, "UPDATE captured_items SET name = 'a' WHERE id = 1");
         var plans = new List<string>();
         connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
-        await ExecuteAsync("""
+        await ExecuteAsync(transaction, """
             LOAD 'auto_explain';
             SET LOCAL auto_explain.log_min_duration = 0;
             SET LOCAL auto_explain.log_nested_statements = on;
@@ -261,8 +255,8 @@ public sealed class PostgresCaptureTests(PostgresServer server)
             SET LOCAL auto_explain.log_format = json;
             SET LOCAL auto_explain.log_level = notice;
             """);
-        await ExecuteAsync("UPDATE captured_items SET name = 'a' WHERE id = 1");
-        await ExecuteAsync("SET LOCAL auto_explain.log_min_duration = -1");
+        await ExecuteAsync(transaction, "UPDATE captured_items SET name = 'a' WHERE id = 1");
+        await ExecuteAsync(transaction, "SET LOCAL auto_explain.log_min_duration = -1");
         await transaction.CommitAsync(Cancel);
 
         Assert.Equal(2, await TestDatabase.ScalarAsync<long>(db, $"SELECT count(*) FROM signals_outbox WHERE id > {floor} AND key IN ('cap:items', 'cap:s:a')"));
@@ -271,12 +265,6 @@ public sealed class PostgresCaptureTests(PostgresServer server)
         JsonElement root = plan.RootElement.GetProperty("Plan");
         long buffers = root.GetProperty("Shared Hit Blocks").GetInt64() + root.GetProperty("Shared Read Blocks").GetInt64();
         Assert.True(buffers < 100, $"The second statement's look-up read {buffers} buffers: it read the hot key's history.\n{insert}");
-
-        async Task ExecuteAsync(string sql)
-        {
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            await command.ExecuteNonQueryAsync(Cancel);
-        }
     }
 
     [Fact]
@@ -316,6 +304,13 @@ public sealed class PostgresCaptureTests(PostgresServer server)
     }
 
     internal static Task<long> MaxIdAsync(string db) => TestDatabase.ScalarAsync<long>(db, "SELECT coalesce(max(id), 0) FROM signals_outbox");
+
+    /// <summary>Runs a statement in an open transaction of a plain Npgsql connection (as psql would).</summary>
+    private static async Task ExecuteAsync(NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        await command.ExecuteNonQueryAsync(Cancel);
+    }
 
     internal static async Task<string[]> KeysAfterAsync(string db, long id, bool distinct = true)
     {
