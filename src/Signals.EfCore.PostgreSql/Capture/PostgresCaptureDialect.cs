@@ -155,7 +155,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         statements.AddRange(DropTriggers(target));
         foreach ((string name, string operation, string[] sources) in Operations)
         {
-            string referencing = string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
+            string referencing = Referencing(sources);
             foreach (bool again in (bool[])[false, true])
             {
                 string when = again
@@ -312,9 +312,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     private static string KeySelects(CapturedTable table, string[] sources, string helpers)
         => string.Join(
             table.Revision >= 4 ? "\n             UNION " : "\n             UNION ALL ",
-            table.Keys.SelectMany(_ => sources, (parts, source) => parts.All(static p => p.Literal is not null)
-                ? $"(SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, table.Revision)} FROM {source} LIMIT 1)"
-                : $"SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, table.Revision)} FROM {source}"));
+            table.Keys.SelectMany(_ => sources, (parts, source) => PostgresKeyExpressions.KeySelect(parts, source, helpers, table.Revision)));
 
     /// <summary>
     /// <c>DISTINCT </c>, or nothing from revision 4 when <see cref="KeySelects"/> joins several selects by <c>UNION</c>, which has removed
@@ -342,6 +340,10 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         => Operations.SelectMany(
             static o => (string[])[TriggerName(o.Name, again: false, revision: null), TriggerName(o.Name, again: false, revision: 4), TriggerName(o.Name, again: true, revision: 4)],
             (_, trigger) => $"DROP TRIGGER IF EXISTS {trigger} ON {target}");
+
+    /// <summary>A statement trigger's <c>REFERENCING</c> list for its transition tables (<c>signals_old</c>, <c>signals_new</c>).</summary>
+    internal static string Referencing(string[] sources)
+        => string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
 
     /// <summary><c>"schema"."name"</c>, <c>"name"</c>, or for an empty name the schema prefix (<c>"schema".</c> or nothing).</summary>
     internal static string Qualified(string? schema, string name)

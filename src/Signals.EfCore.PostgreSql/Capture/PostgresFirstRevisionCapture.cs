@@ -39,9 +39,8 @@ internal static class PostgresFirstRevisionCapture
         string target = PostgresCaptureDialect.Qualified(table.Schema, table.Table);
         foreach ((string name, string operation, string[] sources) in Triggers)
         {
-            string referencing = string.Join(' ', sources.Select(static s => s == "signals_new" ? "NEW TABLE AS signals_new" : "OLD TABLE AS signals_old"));
             yield return $"DROP TRIGGER IF EXISTS {name} ON {target}";
-            yield return $"CREATE TRIGGER {name} AFTER {operation} ON {target} REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()";
+            yield return $"CREATE TRIGGER {name} AFTER {operation} ON {target} REFERENCING {PostgresCaptureDialect.Referencing(sources)} FOR EACH STATEMENT EXECUTE FUNCTION {function}()";
         }
     }
 
@@ -52,16 +51,7 @@ internal static class PostgresFirstRevisionCapture
 
     private static void AppendInsert(StringBuilder body, CapturedTable table, string helpers, string[] sources)
     {
-        var selects = new List<string>();
-        foreach (IReadOnlyList<CapturePart> parts in table.Keys)
-        {
-            foreach (string source in sources)
-            {
-                selects.Add(parts.All(static p => p.Literal is not null)
-                    ? $"(SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, revision: null)} FROM {source} LIMIT 1)"
-                    : $"SELECT {PostgresKeyExpressions.KeyExpression(parts, source, helpers, revision: null)} FROM {source}");
-            }
-        }
+        IEnumerable<string> selects = table.Keys.SelectMany(_ => sources, (parts, source) => PostgresKeyExpressions.KeySelect(parts, source, helpers, revision: null));
 
         string outbox = PostgresCaptureDialect.Qualified(table.OutboxSchema, table.Outbox);
         string key = PostgresCaptureDialect.Quote(table.OutboxKey);

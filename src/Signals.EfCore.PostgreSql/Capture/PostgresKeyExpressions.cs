@@ -13,12 +13,21 @@ internal static class PostgresKeyExpressions
     /// <summary>The longest argument, in UTF-8 bytes, of each bounded format (<see langword="null"/>: unbounded, measured in SQL).</summary>
     private const int LongestBoundedArgument = 64;
 
-    /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
+    /// <summary>
+    /// The <c>SELECT</c> of one key from every row of a transition table; one row only when the key is literal text alone (every row
+    /// would give the same key).
+    /// </summary>
     /// <param name="key">The key's parts.</param>
     /// <param name="source">The transition table (<c>signals_old</c> or <c>signals_new</c>).</param>
     /// <param name="helpers">The helper functions' schema prefix.</param>
     /// <param name="revision">The capture's revision: before 4 a text argument calls <c>signals_key_argument</c>.</param>
-    internal static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers, int? revision)
+    internal static string KeySelect(IReadOnlyList<CapturePart> key, string source, string helpers, int? revision)
+        => key.All(static p => p.Literal is not null)
+            ? $"(SELECT {KeyExpression(key, source, helpers, revision)} FROM {source} LIMIT 1)"
+            : $"SELECT {KeyExpression(key, source, helpers, revision)} FROM {source}";
+
+    /// <summary>The SQL expression of one key of a row of <paramref name="source"/> (<see langword="null"/> when a column is).</summary>
+    private static string KeyExpression(IReadOnlyList<CapturePart> key, string source, string helpers, int? revision)
         => string.Join(" || ", key.Select(part => part.Literal is { } literal ? PostgresCaptureDialect.Literal(literal) : Argument(part, $"{source}.{PostgresCaptureDialect.Quote(part.Column!)}", helpers, revision)));
 
     /// <summary>
