@@ -77,6 +77,7 @@ internal sealed class SqliteOutboxProvider : OutboxProvider
         DbContext context, IReadOnlyCollection<SignalKey> keys, bool async, CancellationToken cancellationToken)
         => await SqliteReturningInsert.ExecuteAsync(context, keys, async, cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc/>
     /// <remarks>Lock files beside the database file (<see cref="FileProducerLocks"/>); none for an in-memory database, which one process alone sees.</remarks>
     public override ProducerLocks? OpenProducerLocks(DbContext context, ILogger logger)
         => DatabaseOf(context) is var database && Path.IsPathFullyQualified(database) ? new FileProducerLocks(database + ".producers") : null;
