@@ -7,7 +7,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 
 /// <summary>
 /// PostgreSQL's capture triggers: per captured table and operation (insert, update, delete) two <c>AFTER … FOR EACH STATEMENT</c>
-/// triggers with transition tables, each calling a PL/pgSQL function of one <c>INSERT … SELECT DISTINCT</c> into the outbox, in the
+/// triggers with transition tables, each calling a PL/pgSQL function of one <c>INSERT … SELECT</c> of distinct keys into the outbox, in the
 /// writer's transaction, so a statement that writes 100,000 rows runs one insert. The trigger's <c>WHEN</c> clause picks one of the two
 /// per statement: the first capturing statement of a transaction records the outbox sequence's last value in the transaction-local
 /// setting <c>signals.capture_floor</c> (in that clause) and inserts its keys; a later statement of the same transaction skips the keys it already bumped,
