@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Signals.EntityFrameworkCore;
+using Signals.EntityFrameworkCore.PostgreSql;
 using Signals.LoadTests.Model;
 
 namespace Signals.LoadTests.Hosting;
@@ -49,6 +50,23 @@ internal static class BenchApp
         await app.StartAsync(cancellationToken);
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new Uri(address);
+    }
+
+    /// <summary>
+    /// Waits until a lone instance started at <paramref name="startedAt"/> is past its peer timeout (twice the default
+    /// <see cref="SignalsPostgreSqlOptions.ListenerTimeout"/> after its listener connected, plus a second for start-up), after which it
+    /// sends no <c>pg_notify</c>, as it would in production.
+    /// </summary>
+    /// <param name="startedAt">When the app's start returned (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the peer timeout has passed.</returns>
+    public static async Task WaitPastPeerTimeoutAsync(long startedAt, CancellationToken cancellationToken)
+    {
+        TimeSpan left = (2 * new SignalsPostgreSqlOptions().ListenerTimeout) + TimeSpan.FromSeconds(1) - System.Diagnostics.Stopwatch.GetElapsedTime(startedAt);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, cancellationToken);
+        }
     }
 
     /// <summary>Collects garbage aggressively (compacting the large object heap), so a resident set size read next is the live set's.</summary>

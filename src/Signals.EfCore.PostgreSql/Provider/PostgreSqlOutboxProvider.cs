@@ -80,12 +80,21 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
             return new OutboxReader(source, []);
         }
 
+        var presence = new ListenerPresence(options.ListenerTimeout, TimeProvider.System);
         return new OutboxReader(
             source,
             [
                 new PostgresNotificationListener(
-                    connectionString, options.NotificationChannel, options.ListenerTimeout, settings.MaxRetryDelay, settings.Signaler, settings.Status, settings.Logger),
-                new PostgresWakeupNotifier(dataSource, options.NotificationChannel, settings.Signaler.OpenWakeup(), settings.Logger),
+                    connectionString,
+                    options.NotificationChannel,
+                    options.ListenerTimeout,
+                    settings.MaxRetryDelay,
+                    settings.Signaler,
+                    presence,
+                    settings.Status,
+                    settings.Logger),
+                new PostgresWakeupNotifier(
+                    dataSource, options.NotificationChannel, settings.Signaler.OpenWakeup(), options.NotifyWithoutPeers ? null : presence, settings.Logger),
             ]);
     }
 

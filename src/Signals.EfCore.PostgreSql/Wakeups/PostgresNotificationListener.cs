@@ -4,17 +4,21 @@ using Npgsql;
 namespace Signals.EntityFrameworkCore.PostgreSql;
 
 /// <summary>
-/// Keeps one dedicated connection <c>LISTEN</c>ing on the Signals channel and rings the dispatcher's doorbell on every
-/// notification and after every (re)connect, so the read loop catches up on whatever it may have missed.
+/// Keeps one dedicated connection <c>LISTEN</c>ing on the Signals channel, rings the dispatcher's doorbell on every other
+/// instance's wake-up and after every (re)connect, so the read loop catches up on whatever it may have missed, and announces this
+/// instance to the others (<see cref="ListenerPresence"/>).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Npgsql raises notifications only while a command or <c>WaitAsync</c> runs, so the loop waits in <c>WaitAsync</c>. A dead connection
-/// is noticed within the listener timeout (<c>SignalsPostgreSqlOptions.ListenerTimeout</c>): after half of it without traffic the connection is probed
-/// with <c>SELECT 1</c>, which must answer within the other half (a canceled probe breaks the connection at once, no cancellation
-/// round trip); TCP keepalive is on as well, and a server that ends the session (restart, <c>pg_terminate_backend</c>) is noticed at
+/// Npgsql raises notifications only while a command or <c>WaitAsync</c> runs, so the loop waits in <c>WaitAsync</c>. Right after
+/// <c>LISTEN</c>, and then every half listener timeout (<see cref="ListenerPresence.AnnouncementInterval"/>), the connection sends this
+/// instance's announcement, which must be answered within the other half: a dead connection is noticed within the listener
+/// timeout (<c>SignalsPostgreSqlOptions.ListenerTimeout</c>), a canceled announcement breaks the connection at once (no cancellation
+/// round trip), TCP keepalive is on as well, and a server that ends the session (restart, <c>pg_terminate_backend</c>) is noticed at
 /// once. Npgsql's own application-level keepalive stays off: it has no timeout of its own.
 /// </para>
+/// <para>Another instance's announcement wakes nobody; if it ends a time without peers, this listener sends one wake-up in reply, so
+/// the newcomer reads what was committed while this instance sent none.</para>
 /// <para>A failed connection is replaced with a doubling back-off up to <see cref="SignalsOutboxOptions.MaxRetryDelay"/>. A notification
 /// is only a hint; the outbox is the truth.</para>
 /// </remarks>
@@ -23,13 +27,22 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
     /// <summary>The <c>application_name</c> of the listening connection unless the connection string sets one: <c>Signals listener</c>.</summary>
     public const string ApplicationName = "Signals listener";
 
+    /// <summary>
+    /// The listener's own notifications (its announcements, and the wake-up it sends a newcomer): the notifier's statement
+    /// (<see cref="PostgresWakeupNotifier.NotifySql"/>, committed asynchronously) under a column name of its own, so that
+    /// <c>pg_stat_statements</c> counts them apart from the wake-ups that follow commits. Parameters: the channel, the payload.
+    /// </summary>
+    private const string NotifySql = "SELECT pg_notify($1, $2) AS listener, set_config('synchronous_commit', 'off', true)";
+
     private readonly string _connectionString;
     private readonly string _listen;
     private readonly string _channel;
-    private readonly TimeSpan _probeAfter;
+    private readonly TimeSpan _announceEvery;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _maxRetryDelay;
     private readonly OutboxSignaler _signaler;
+    private readonly string _announcement;
+    private readonly ListenerPresence _presence;
     private readonly OutboxDispatcherStatus.WakeupStatus _status;
     private readonly ILogger _logger;
 
@@ -39,6 +52,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
     /// <param name="timeout">The longest a dead connection goes unnoticed.</param>
     /// <param name="maxRetryDelay">The longest wait between reconnection attempts.</param>
     /// <param name="signaler">The doorbell to ring, and the token of this instance's own notifications (skipped).</param>
+    /// <param name="presence">Where other instances' announcements are recorded, and this listener's connection.</param>
     /// <param name="status">The dispatcher's status, where the listener reports whether it listens (<c>listening</c>).</param>
     /// <param name="logger">The logger.</param>
     public PostgresNotificationListener(
@@ -47,6 +61,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
         TimeSpan timeout,
         TimeSpan maxRetryDelay,
         OutboxSignaler signaler,
+        ListenerPresence presence,
         OutboxDispatcherStatus status,
         ILogger logger)
     {
@@ -66,10 +81,12 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
         _connectionString = builder.ConnectionString;
         _channel = channel;
         _listen = $"LISTEN \"{channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-        _probeAfter = timeout / 2;
+        _announceEvery = presence.AnnouncementInterval;
         _connectTimeout = timeout;
         _maxRetryDelay = maxRetryDelay;
         _signaler = signaler;
+        _announcement = ListenerPresence.AnnouncementOf(signaler.NotificationPayload);
+        _presence = presence;
         _status = status.AddWakeup("listening", "the PostgreSQL listener", required: true);
         _logger = logger;
     }
@@ -85,32 +102,38 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
                 var connection = new NpgsqlConnection(_connectionString);
                 await using (connection.ConfigureAwait(false))
                 {
-                    // This instance's own wake-up needs no second read: its commit already rang the doorbell.
-                    connection.Notification += (_, notification) =>
-                    {
-                        if (!_signaler.IsOwnNotification(notification.Payload))
-                        {
-                            _signaler.Wake();
-                        }
-                    };
+                    bool welcome = false;
+                    connection.Notification += (_, notification) => welcome |= OnNotification(notification.Payload);
                     using (var connect = Bounded(_connectTimeout, cancellationToken))
                     {
                         await connection.OpenAsync(connect.Token).ConfigureAwait(false);
                         await ExecuteAsync(connection, _listen, connect.Token).ConfigureAwait(false);
                     }
 
+                    _presence.Connected();
                     PostgreSqlLog.Listening(_logger, _channel);
                     _status.Connected(true);
                     backoff.Reset();
 
                     // Whatever committed while nobody listened (start-up, a reconnect) is read now.
                     _signaler.Wake();
+                    long? announcedAt = null;
                     while (true)
                     {
-                        if (!await connection.WaitAsync(_probeAfter, cancellationToken).ConfigureAwait(false))
+                        if (!welcome && UntilAnnouncement(announcedAt) is { Ticks: > 0 } wait)
                         {
-                            using var probe = Bounded(_probeAfter, cancellationToken);
-                            await ExecuteAsync(connection, "SELECT 1", probe.Token).ConfigureAwait(false);
+                            await connection.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (welcome)
+                        {
+                            welcome = false;
+                            await NotifyAsync(connection, _signaler.NotificationPayload, cancellationToken).ConfigureAwait(false);
+                        }
+                        else if (UntilAnnouncement(announcedAt) <= TimeSpan.Zero)
+                        {
+                            announcedAt = TimeProvider.System.GetTimestamp();
+                            await NotifyAsync(connection, _announcement, cancellationToken).ConfigureAwait(false);
                         }
                     }
                 }
@@ -121,6 +144,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
             }
             catch (Exception exception)
             {
+                _presence.Disconnected();
                 _status.Connected(false, exception);
                 TimeSpan delay = backoff.Next();
                 PostgreSqlLog.ListenerFailed(_logger, delay, exception);
@@ -138,6 +162,48 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         source.CancelAfter(timeout);
         return source;
+    }
+
+    /// <summary>How long until the next announcement is due: none yet on this connection, or <see cref="ListenerPresence.AnnouncementInterval"/> after the last.</summary>
+    private TimeSpan UntilAnnouncement(long? announcedAt)
+        => announcedAt is { } at ? _announceEvery - TimeProvider.System.GetElapsedTime(at) : TimeSpan.Zero;
+
+    /// <summary>
+    /// Handles one notification, on the connection's thread: another instance's wake-up (or any other payload, e.g. a service's own
+    /// <c>pg_notify</c> after its writes) rings the doorbell; another instance's announcement is recorded; this instance's own wake-ups
+    /// and announcements are skipped (its commits already rang the doorbell).
+    /// </summary>
+    /// <returns><see langword="true"/> when a wake-up must be sent in reply to a newcomer (<see cref="ListenerPresence.Announced"/>).</returns>
+    private bool OnNotification(string payload)
+    {
+        if (_signaler.IsOwnNotification(payload) || string.Equals(payload, _announcement, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (ListenerPresence.IsAnnouncement(payload))
+        {
+            return _presence.Announced();
+        }
+
+        _signaler.Wake();
+        return false;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> on the listening connection (<see cref="NotifySql"/>), which must answer within half the
+    /// listener timeout.
+    /// </summary>
+    private async Task NotifyAsync(NpgsqlConnection connection, string payload, CancellationToken cancellationToken)
+    {
+        using var bounded = Bounded(_announceEvery, cancellationToken);
+        var command = new NpgsqlCommand(NotifySql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _channel });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
+            await command.ExecuteNonQueryAsync(bounded.Token).ConfigureAwait(false);
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

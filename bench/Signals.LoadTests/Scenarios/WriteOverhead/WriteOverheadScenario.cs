@@ -17,8 +17,10 @@ namespace Signals.LoadTests.Scenarios.WriteOverhead;
 /// </summary>
 /// <remarks>
 /// The Signals contexts come from the app's DI (a pooled factory, as <c>AddPooledDbContextFactory</c> gives), so every commit also
-/// wakes the dispatcher and its post-commit <c>pg_notify</c> — the whole write-side cost. The plain contexts come from a pooled
-/// factory over the same connection string without the interceptor. Only <c>SaveChanges</c> is timed.
+/// wakes the dispatcher — the whole write-side cost of a lone instance, which sends no <c>pg_notify</c> once it has heard no other
+/// listener for its peer timeout. The fifth variant, "Signals, notifying", is a second app on a third database with
+/// <c>NotifyWithoutPeers</c>: it sends the post-commit <c>pg_notify</c> as an instance does while others listen. The plain contexts
+/// come from a pooled factory over the same connection string without the interceptor. Only <c>SaveChanges</c> is timed.
 /// </remarks>
 internal sealed class WriteOverheadScenario : Scenario
 {
@@ -48,8 +50,16 @@ internal sealed class WriteOverheadScenario : Scenario
         string capturedConnectionString = await postgres.CreateDatabaseAsync("write_overhead_captured", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(capturedConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken, captured: true);
 
+        string notifyingConnectionString = await postgres.CreateDatabaseAsync("write_overhead_notifying", cancellationToken);
+        await BenchDbContext.CreateSchemaAsync(notifyingConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
+
         WebApplication app = BenchApp.CreateBuilder().AddSignalsOnPostgres(connectionString, "writer").Build();
+        WebApplication notifying = BenchApp.CreateBuilder()
+            .AddSignalsOnPostgres(notifyingConnectionString, "notifying", outbox => outbox.UsePostgreSql(o => o.NotifyWithoutPeers = true))
+            .Build();
         await BenchApp.StartAsync(app, cancellationToken);
+        long started = Stopwatch.GetTimestamp();
+        await BenchApp.StartAsync(notifying, cancellationToken);
         try
         {
             Variant[] variants =
@@ -58,9 +68,10 @@ internal sealed class WriteOverheadScenario : Scenario
                 new("plain + outbox row", new PooledDbContextFactory<BenchDbContext>(OutboxFloor.Options(connectionString))),
                 new("Signals", app.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
                 new("Signals + capture", new BaseFactory<CapturedBenchDbContext>(new PooledDbContextFactory<CapturedBenchDbContext>(CapturedBenchDbContext.Options(capturedConnectionString)))),
+                new("Signals, notifying", notifying.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
             ];
 
-            // Warm-up: JIT, pools, prepared plans, the dispatcher's first reads.
+            // Warm-up: JIT, pools, prepared plans, the dispatcher's first reads; then the rest of the lone instance's peer timeout.
             foreach (Variant variant in variants)
             {
                 await SingleRowAsync(variant, 200, new Latencies(), cancellationToken);
@@ -68,6 +79,8 @@ internal sealed class WriteOverheadScenario : Scenario
                 await BatchAsync(variant, perKey: false, new Latencies(), cancellationToken);
                 await ThroughputAsync(variant, TimeSpan.FromSeconds(1), cancellationToken);
             }
+
+            await BenchApp.WaitPastPeerTimeoutAsync(started, cancellationToken);
 
             for (int block = 0; block < blocks; block++)
             {
@@ -98,10 +111,11 @@ internal sealed class WriteOverheadScenario : Scenario
                     $"batch/1 key {variant.BatchOneKey.Summarize()}; {variant.Commits / variant.Elapsed.TotalSeconds:0} commits/s at {ConcurrentWriters} writers");
             }
 
-            return await ReportAsync(context, postgres, variants[0], variants[1], variants[2], variants[3], blocks * singlePerBlock, blocks * batchesPerBlock, throughputBlock * 2, cancellationToken);
+            return await ReportAsync(context, postgres, variants, blocks * singlePerBlock, blocks * batchesPerBlock, throughputBlock * 2, cancellationToken);
         }
         finally
         {
+            await BenchApp.StopAsync(notifying);
             await BenchApp.StopAsync(app);
         }
     }
@@ -164,8 +178,9 @@ internal sealed class WriteOverheadScenario : Scenario
     }
 
     private static async Task<Measurement> ReportAsync(
-        ScenarioContext context, BenchPostgres postgres, Variant plain, Variant floor, Variant signals, Variant captured, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
+        ScenarioContext context, BenchPostgres postgres, Variant[] variants, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
     {
+        (Variant plain, Variant floor, Variant signals, Variant captured, Variant notifying) = (variants[0], variants[1], variants[2], variants[3], variants[4]);
         double singlePlain = plain.Single.Percentile(50);
         double singleSignals = signals.Single.Percentile(50);
         double batchPlain = plain.BatchPerKey.Percentile(50);
@@ -182,6 +197,9 @@ internal sealed class WriteOverheadScenario : Scenario
         double batchCaptured = captured.BatchPerKey.Percentile(50);
         double oneKeyCaptured = captured.BatchOneKey.Percentile(50);
         double throughputCaptured = captured.Commits / captured.Elapsed.TotalSeconds;
+        double singleNotifying = notifying.Single.Percentile(50);
+        double batchNotifying = notifying.BatchPerKey.Percentile(50);
+        double throughputNotifying = notifying.Commits / notifying.Elapsed.TotalSeconds;
 
         await context.Results.WriteChartDataAsync(
             "write-overhead",
@@ -198,7 +216,8 @@ internal sealed class WriteOverheadScenario : Scenario
             [
                 postgres.Description,
                 "one process, one database; plain and Signals contexts alternate in blocks; only SaveChanges is timed",
-                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running (post-commit pg_notify included)",
+                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running; a lone instance, so past its 10 s peer timeout (within the warm-up) it sends no pg_notify",
+                "Signals, notifying: the same in a second app on a database of its own with NotifyWithoutPeers = true: every burst of commits sends its post-commit pg_notify, as an instance does while another listens",
                 $"plain + outbox row (the floor of any transactional outbox, no Signals code): the plain save with a hand-written INSERT of one row per key into {OutboxFloor.Table} (the outbox's shape, defaults and indexes) appended to its batch; nothing reads, notifies or wakes",
                 $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
                 $"1,000-row batch: {batches:N0} inserts of 1,000 new rows per variant; BenchItem has one key per row (1,000 outbox rows), BenchEntry one key for all (1 outbox row)",
@@ -235,6 +254,10 @@ internal sealed class WriteOverheadScenario : Scenario
                 new Figure("1,000-row batch (1 key), Signals + capture ÷ plain", oneKeyCaptured / oneKeyPlain, "×"),
                 new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture", throughputCaptured, "commits/s"),
                 new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture ÷ plain", 100 * throughputCaptured / throughputPlain, "%"),
+                new Figure("single-row update p50, Signals notifying", singleNotifying, "ms"),
+                new Figure("single-row update, Signals notifying ÷ plain", singleNotifying / singlePlain, "×"),
+                new Figure("1,000-row batch (1,000 keys), Signals notifying ÷ plain", batchNotifying / batchPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals notifying ÷ plain", 100 * throughputNotifying / throughputPlain, "%"),
             ]);
     }
 
