@@ -91,12 +91,18 @@ public sealed class NotifyTests(PostgresServer server)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(HubAssert.DefaultTimeout);
-        NpgsqlNotificationEventArgs? notification;
-        while (!notifications.TryTake(out notification))
+        while (true)
         {
+            // The listeners' announcements ('{token}:listening') are not wake-ups.
+            while (notifications.TryTake(out NpgsqlNotificationEventArgs? notification))
+            {
+                if (!notification.Payload.EndsWith(":listening", StringComparison.Ordinal))
+                {
+                    return notification;
+                }
+            }
+
             await listener.WaitAsync(timeout.Token);
         }
-
-        return notification;
     }
 }
