@@ -127,6 +127,11 @@ public sealed class TenantNamespaceTests(PostgresServer postgres)
         long noteVersion = await ScalarAsync<long>(main, "SELECT max(id) FROM signals_outbox WHERE key = 'main:note:n1'");
         long docVersion = await ScalarAsync<long>(tenant, "SELECT max(id) FROM signals_outbox");
 
+        // A's settled cursor (the answer's C) covers the note once A read past every transaction that was running then (B's start-up
+        // writes some): until its next read it may stay below, and B would rightly repeat the note above that C.
+        Assert.True(
+            await a.Services.GetRequiredService<SignalHub>().WaitForSettledAsync(noteVersion, TimeSpan.FromSeconds(10), Cancel),
+            "A's settled cursor did not reach the note's version.");
         JsonObject first = await ChangesAsync(a, [doc, note], cursor: null, waitMs: 0);
         Assert.Equal(docVersion, (long)first["changed"]![doc.Value]!["version"]!);
         Assert.Equal(noteVersion, (long)first["changed"]![note.Value]!["version"]!);
