@@ -34,6 +34,9 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
     /// </summary>
     private const string NotifySql = "SELECT pg_notify($1, $2) AS listener, set_config('synchronous_commit', 'off', true)";
 
+    /// <summary>The shortest wait: Npgsql's <c>WaitAsync</c> counts whole milliseconds and takes 0 as no timeout at all.</summary>
+    private static readonly TimeSpan WaitResolution = TimeSpan.FromMilliseconds(1);
+
     private readonly string _connectionString;
     private readonly string _listen;
     private readonly string _channel;
@@ -120,9 +123,10 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
                     long? announcedAt = null;
                     while (true)
                     {
-                        if (!welcome && UntilAnnouncement(announcedAt) is { Ticks: > 0 } wait)
+                        if (!welcome && UntilAnnouncement(announcedAt) is var wait && wait >= WaitResolution)
                         {
-                            await connection.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                            // Npgsql waits whole milliseconds, and a timeout of 0 for ever: round up, never down.
+                            await connection.WaitAsync(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
                         }
 
                         if (welcome)
@@ -130,7 +134,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
                             welcome = false;
                             await NotifyAsync(connection, _signaler.NotificationPayload, cancellationToken).ConfigureAwait(false);
                         }
-                        else if (UntilAnnouncement(announcedAt) <= TimeSpan.Zero)
+                        else if (UntilAnnouncement(announcedAt) < WaitResolution)
                         {
                             announcedAt = TimeProvider.System.GetTimestamp();
                             await NotifyAsync(connection, _announcement, cancellationToken).ConfigureAwait(false);
