@@ -216,7 +216,7 @@ internal sealed class WriteOverheadScenario : Scenario
             [
                 postgres.Description,
                 "one process, one database; plain and Signals contexts alternate in blocks; only SaveChanges is timed",
-                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running; a lone instance, so past its 10 s peer timeout (within the warm-up) it sends no pg_notify",
+                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running; a lone instance, so once past its 10 s peer timeout (waited out after the warm-up) it sends no pg_notify",
                 "Signals, notifying: the same in a second app on a database of its own with NotifyWithoutPeers = true: every burst of commits sends its post-commit pg_notify, as an instance does while another listens",
                 $"plain + outbox row (the floor of any transactional outbox, no Signals code): the plain save with a hand-written INSERT of one row per key into {OutboxFloor.Table} (the outbox's shape, defaults and indexes) appended to its batch; nothing reads, notifies or wakes",
                 $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
