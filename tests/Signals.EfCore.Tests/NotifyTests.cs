@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using Signals.EntityFrameworkCore.PostgreSql;
 
 namespace Signals.EntityFrameworkCore.Tests;
 
@@ -93,10 +94,10 @@ public sealed class NotifyTests(PostgresServer server)
         timeout.CancelAfter(HubAssert.DefaultTimeout);
         while (true)
         {
-            // The listeners' announcements ('{token}:listening') are not wake-ups.
+            // The listeners' announcements are not wake-ups.
             while (notifications.TryTake(out NpgsqlNotificationEventArgs? notification))
             {
-                if (!notification.Payload.EndsWith(":listening", StringComparison.Ordinal))
+                if (!ListenerPresence.IsAnnouncement(notification.Payload))
                 {
                     return notification;
                 }

@@ -25,12 +25,13 @@ internal sealed class ListenerPresence
     /// <summary>What an announcement's payload ends with, after the announcing instance's token.</summary>
     public const string AnnouncementSuffix = ":listening";
 
-    private const long NotConnected = long.MinValue;
+    /// <summary>A timestamp that is not one: the listener is not connected, or no other instance was heard yet.</summary>
+    private const long None = long.MinValue;
 
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private long _connectedAt = NotConnected;
-    private long _peerHeardAt = NotConnected;
+    private long _connectedAt = None;
+    private long _peerHeardAt = None;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="listenerTimeout">The listener's timeout (<see cref="SignalsPostgreSqlOptions.ListenerTimeout"/>), from which both intervals derive.</param>
@@ -55,7 +56,7 @@ internal sealed class ListenerPresence
         {
             lock (_lock)
             {
-                return _connectedAt == NotConnected || Recent(_connectedAt) || (_peerHeardAt != NotConnected && Recent(_peerHeardAt));
+                return MayListen();
             }
         }
     }
@@ -84,7 +85,7 @@ internal sealed class ListenerPresence
     {
         lock (_lock)
         {
-            _connectedAt = NotConnected;
+            _connectedAt = None;
         }
     }
 
@@ -96,11 +97,14 @@ internal sealed class ListenerPresence
     {
         lock (_lock)
         {
-            bool alone = _connectedAt != NotConnected && !Recent(_connectedAt) && (_peerHeardAt == NotConnected || !Recent(_peerHeardAt));
+            bool alone = !MayListen();
             _peerHeardAt = _time.GetTimestamp();
             return alone;
         }
     }
 
-    private bool Recent(long timestamp) => _time.GetElapsedTime(timestamp) < PeerTimeout;
+    /// <summary>The rule of <see cref="PeersMayListen"/>, under the lock.</summary>
+    private bool MayListen() => _connectedAt == None || Recent(_connectedAt) || Recent(_peerHeardAt);
+
+    private bool Recent(long timestamp) => timestamp != None && _time.GetElapsedTime(timestamp) < PeerTimeout;
 }

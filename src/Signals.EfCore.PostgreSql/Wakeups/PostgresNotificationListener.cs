@@ -40,7 +40,6 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
     private readonly string _connectionString;
     private readonly string _listen;
     private readonly string _channel;
-    private readonly TimeSpan _announceEvery;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _maxRetryDelay;
     private readonly OutboxSignaler _signaler;
@@ -84,7 +83,6 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
         _connectionString = builder.ConnectionString;
         _channel = channel;
         _listen = $"LISTEN \"{channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-        _announceEvery = presence.AnnouncementInterval;
         _connectTimeout = timeout;
         _maxRetryDelay = maxRetryDelay;
         _signaler = signaler;
@@ -170,7 +168,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
 
     /// <summary>How long until the next announcement is due: none yet on this connection, or <see cref="ListenerPresence.AnnouncementInterval"/> after the last.</summary>
     private TimeSpan UntilAnnouncement(long? announcedAt)
-        => announcedAt is { } at ? _announceEvery - TimeProvider.System.GetElapsedTime(at) : TimeSpan.Zero;
+        => announcedAt is { } at ? _presence.AnnouncementInterval - TimeProvider.System.GetElapsedTime(at) : TimeSpan.Zero;
 
     /// <summary>
     /// Handles one notification, on the connection's thread: another instance's wake-up (or any other payload, e.g. a service's own
@@ -200,7 +198,7 @@ internal sealed class PostgresNotificationListener : IOutboxWakeupTransport
     /// </summary>
     private async Task NotifyAsync(NpgsqlConnection connection, string payload, CancellationToken cancellationToken)
     {
-        using var bounded = Bounded(_announceEvery, cancellationToken);
+        using var bounded = Bounded(_presence.AnnouncementInterval, cancellationToken);
         var command = new NpgsqlCommand(NotifySql, connection);
         await using (command.ConfigureAwait(false))
         {
