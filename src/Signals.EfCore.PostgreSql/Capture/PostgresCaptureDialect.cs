@@ -94,39 +94,36 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     }
 
     /// <inheritdoc/>
+    public override string? PublicationFor(string outbox) => PostgresPublication.For(outbox);
+
+    /// <inheritdoc/>
+    /// <remarks>Logical decoding needs <c>wal_level = logical</c> (https://www.postgresql.org/docs/current/runtime-config-wal.html#GUC-WAL-LEVEL).</remarks>
+    public override async Task<string?> CheckServerAsync(DbContext context, IReadOnlyCollection<CapturedTable> tables, CancellationToken cancellationToken)
+    {
+        if (tables.All(static t => t.Publication is null))
+        {
+            return null;
+        }
+
+        string level = await context.Database.SqlQueryRaw<string>(PostgresPublication.WalLevelQuery + " AS \"Value\"").SingleAsync(cancellationToken).ConfigureAwait(false);
+        return level == "logical"
+            ? null
+            : $"the server runs with wal_level = '{level}', and capture by logical replication needs wal_level = logical (postgresql.conf or ALTER SYSTEM, then a restart)";
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> CreateStatements(CapturedTable table)
     {
         string helpers = Qualified(table.OutboxSchema, string.Empty);
         string target = Qualified(table.Schema, table.Table);
         string comment = Literal(Marker + table.ToJson());
-        var statements = new List<string>
+        List<string> statements = [.. HelperStatements(helpers)];
+        if (table.Publication is not null)
         {
-            $"""
-            CREATE OR REPLACE FUNCTION {helpers}signals_key_escaped(argument text) RETURNS text
-            LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$
-            BEGIN
-                IF argument = '' THEN
-                    RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';
-                END IF;
-                RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\u0001-\u001f\u007f-\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)
-                        FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));
-            END
-            $signals$
-            """,
-            $"""
-            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
-            SELECT {PostgresKeyExpressions.EscapedIfNeeded("argument", helpers)}
-            $signals$
-            """,
-            $"""
-            CREATE OR REPLACE FUNCTION {helpers}signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$
-            BEGIN
-                RAISE EXCEPTION 'A signal key is at most {SignalKey.MaxByteCount} UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';
-            END
-            $signals$
-            """,
-        };
+            // The consumer's INSERT escapes text arguments with the helpers (PostgresCaptureBatch).
+            return [.. statements, .. PostgresPublication.CreateStatements(table)];
+        }
+
         if (table.Revision is null)
         {
             // The later revisions' triggers go first: a migration's Down can install revision 1 where a later one was.
@@ -170,10 +167,54 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
         return statements;
     }
 
+    /// <summary>
+    /// The helper functions beside the outbox, created or replaced with every capture and never dropped: <c>signals_key_escaped</c>,
+    /// <c>signals_key_argument</c> and <c>signals_key_too_long</c> (see the remarks on this type).
+    /// </summary>
+    private static IEnumerable<string> HelperStatements(string helpers)
+        =>
+        [
+            $"""
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_escaped(argument text) RETURNS text
+            LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $signals$
+            BEGIN
+                IF argument = '' THEN
+                    RAISE EXCEPTION 'A family argument must not be empty: an empty segment would not be a key.' USING ERRCODE = '22023';
+                END IF;
+                RETURN (SELECT string_agg(CASE WHEN c ~ '[%:\u0001-\u001f\u007f-\u009f]' THEN '%' || upper(lpad(to_hex(ascii(c)), 2, '0')) ELSE c END, '' ORDER BY n)
+                        FROM regexp_split_to_table(argument, '') WITH ORDINALITY AS t(c, n));
+            END
+            $signals$
+            """,
+            $"""
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_argument(argument text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $signals$
+            SELECT {PostgresKeyExpressions.EscapedIfNeeded("argument", helpers)}
+            $signals$
+            """,
+            $"""
+            CREATE OR REPLACE FUNCTION {helpers}signals_key_too_long(key text) RETURNS text LANGUAGE plpgsql AS $signals$
+            BEGIN
+                RAISE EXCEPTION 'A signal key is at most {SignalKey.MaxByteCount} UTF-8 bytes; this one is %: %', octet_length(key), key USING ERRCODE = '22001';
+            END
+            $signals$
+            """,
+        ];
+
+    /// <inheritdoc/>
+    /// <remarks>The replication slot of each publication (<see cref="PostgresPublication.CreateSlot"/>), so that no write is missed between the migration and the first dispatcher.</remarks>
+    public override IReadOnlyList<string> CreateOutsideTransaction(IReadOnlyCollection<CapturedTable> tables)
+        => [.. tables.Select(static t => t.Publication).OfType<string>().Distinct(StringComparer.Ordinal).Select(PostgresPublication.CreateSlot)];
+
     /// <inheritdoc/>
     /// <remarks>Drops what any revision created, so the description of an earlier one drops its triggers too.</remarks>
     public override IReadOnlyList<string> DropStatements(CapturedTable table)
     {
+        if (table.Publication is not null)
+        {
+            return [.. PostgresPublication.DropStatements(table)];
+        }
+
         string target = Qualified(table.Schema, table.Table);
         return
         [
@@ -184,6 +225,10 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// For a table captured by logical replication, what is installed is its membership of the publication with <c>REPLICA IDENTITY FULL</c>
+    /// (the keys come from the running model); triggers still on the table win, so the check reports them.
+    /// </remarks>
     public override async Task<(CapturedTable? Installed, IReadOnlyCollection<string> Columns)> ReadInstalledAsync(
         DbContext context, CapturedTable table, CancellationToken cancellationToken)
     {
@@ -201,18 +246,22 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
                 WITH f AS (SELECT coalesce(obj_description(to_regprocedure($1), 'pg_proc'), obj_description(to_regprocedure($3), 'pg_proc')) AS comment)
                 SELECT f.comment,
                        (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = to_regclass($2) AND t.tgname LIKE 'signals\_capture\_%' AND obj_description(t.tgfoid, 'pg_proc') LIKE 'signals-capture:%'),
-                       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($2) AND attnum > 0 AND NOT attisdropped)
+                       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($2) AND attnum > 0 AND NOT attisdropped),
+                       EXISTS (SELECT FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = $4 AND r.prrelid = to_regclass($2))
+                       AND coalesce((SELECT c.relreplident = 'f' FROM pg_class c WHERE c.oid = to_regclass($2)), false)
                 FROM f
                 """,
                 connection);
             command.Parameters.Add(new NpgsqlParameter { Value = FunctionName(table, Operations[0].Name, again: false) + "()" });
             command.Parameters.Add(new NpgsqlParameter { Value = Qualified(table.Schema, table.Table) });
             command.Parameters.Add(new NpgsqlParameter { Value = PostgresFirstRevisionCapture.FunctionName(table) + "()" });
+            command.Parameters.Add(new NpgsqlParameter { Value = table.Publication ?? string.Empty });
             await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             string? comment = reader.IsDBNull(0) ? null : reader.GetString(0);
             long triggers = reader.GetInt64(1);
             string[] columns = reader.GetFieldValue<string[]>(2);
+            bool published = reader.GetBoolean(3);
             CapturedTable? installed = comment is not null && comment.StartsWith(Marker, StringComparison.Ordinal)
                 ? CapturedTable.FromJson(comment[Marker.Length..])
                 : null;
@@ -221,7 +270,9 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
                 installed = null;
             }
 
-            return (installed, columns);
+            // Logical replication: the keys come from the running model, so a table in the publication with the full old row is the
+            // capture the model describes. Triggers left on it are reported instead (they would bump its keys a second time).
+            return (installed ?? (published ? table : null), columns);
         }
         finally
         {

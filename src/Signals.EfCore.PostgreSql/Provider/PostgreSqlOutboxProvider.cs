@@ -75,9 +75,21 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
         NpgsqlDataSource dataSource = CreateDataSource(connectionString);
         bool listen = !options.UsePollingDispatcher;
         var source = new PostgresOutboxSource(dataSource, SignalsTables.FromModel(context), listen ? "PostgreSQL LISTEN/NOTIFY" : "PostgreSQL polling");
+        CapturedTable[] replicated = [.. CapturedTables.Of(context.Model).Values.Where(static t => t.Publication is not null)];
+        ReplicationConsumer? capture = replicated.Length == 0
+            ? null
+            : new ReplicationConsumer(
+                connectionString,
+                dataSource,
+                replicated,
+                settings.Signaler,
+                settings.Status.AddWakeup("replication", $"logical replication capture (publication '{replicated[0].Publication}')", required: true),
+                options.ListenerTimeout,
+                settings.MaxRetryDelay,
+                settings.Logger);
         if (!listen)
         {
-            return new OutboxReader(source, []);
+            return new OutboxReader(source, [], capture);
         }
 
         var presence = new ListenerPresence(options.ListenerTimeout, TimeProvider.System);
@@ -95,7 +107,8 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
                     settings.Logger),
                 new PostgresWakeupNotifier(
                     dataSource, options.NotificationChannel, settings.Signaler.OpenWakeup(), options.NotifyWithoutPeers ? null : presence, settings.Logger),
-            ]);
+            ],
+            capture);
     }
 
     /// <summary>

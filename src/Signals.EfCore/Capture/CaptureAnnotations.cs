@@ -11,4 +11,10 @@ internal static class CaptureAnnotations
     /// description (<see cref="CapturedTable.ToJson"/>), which migrations snapshots keep and the migrations differ compares.
     /// </summary>
     public const string Capture = "Signals:Capture";
+
+    /// <summary>
+    /// On the model: the name of the <see cref="SignalCaptureMechanism"/> of every captured entity type when it is not
+    /// <see cref="SignalCaptureMechanism.Triggers"/> (removed when the model is finalized; the descriptions keep it).
+    /// </summary>
+    public const string Mechanism = "Signals:CaptureMechanism";
 }

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// What a dispatcher checks at start: that every table the model captures has the triggers the model describes, and that the columns
-/// they read still exist (a key column renamed by hand breaks PostgreSQL's trigger on the next write and silently re-targets SQLite's).
+/// What a dispatcher checks at start: that the server can capture as the model asks, that every table the model captures has the
+/// triggers (or the publication membership) the model describes, and that the columns they read still exist (a key column renamed by hand breaks PostgreSQL's trigger on the next write and silently re-targets SQLite's).
 /// </summary>
 internal static class CaptureCheck
 {
@@ -18,6 +18,11 @@ internal static class CaptureCheck
     {
         Dictionary<string, CapturedTable> tables = CapturedTables.Of(context.Model);
         var problems = new List<string>();
+        if (dialect is not null && tables.Count > 0 && await dialect.CheckServerAsync(context, tables.Values, cancellationToken).ConfigureAwait(false) is { } server)
+        {
+            problems.Add(server);
+        }
+
         foreach ((string name, CapturedTable expected) in tables.OrderBy(static t => t.Key, StringComparer.Ordinal))
         {
             if (dialect is null)
@@ -39,7 +44,15 @@ internal static class CaptureCheck
 
             if (installed is null)
             {
-                problems.Add($"table '{name}' has no Signals capture triggers, but the model captures {expected.Entity}");
+                problems.Add(expected.Publication is null
+                    ? $"table '{name}' has no Signals capture triggers, but the model captures {expected.Entity}"
+                    : $"table '{name}' is not in the publication '{expected.Publication}' with REPLICA IDENTITY FULL, but the model captures {expected.Entity} by logical replication");
+            }
+            else if (installed.Publication != expected.Publication)
+            {
+                problems.Add(expected.Publication is null
+                    ? $"table '{name}' is captured by logical replication (publication '{installed.Publication}'), but the model captures {expected.Entity} by triggers: add a migration, which switches it"
+                    : $"table '{name}' is captured by triggers, but the model captures {expected.Entity} by logical replication: add a migration, which switches it");
             }
             else if (!Equals(installed, expected))
             {

@@ -21,7 +21,11 @@ internal sealed class CaptureConvention(CaptureDialect? dialect, string provider
     {
         IConventionModel model = modelBuilder.Metadata;
         bool all = model.FindAnnotation(CaptureAnnotations.CaptureAll)?.Value is true;
+        SignalCaptureMechanism mechanism = model.FindAnnotation(CaptureAnnotations.Mechanism)?.Value is string name
+            ? Enum.Parse<SignalCaptureMechanism>(name)
+            : SignalCaptureMechanism.Triggers;
         model.RemoveAnnotation(CaptureAnnotations.CaptureAll);
+        model.RemoveAnnotation(CaptureAnnotations.Mechanism);
         IConventionEntityType? outbox = model.FindEntityType(typeof(SignalOutboxEntry));
         foreach (IConventionEntityType type in model.GetEntityTypes())
         {
@@ -51,7 +55,7 @@ internal sealed class CaptureConvention(CaptureDialect? dialect, string provider
                     $"Signal capture of '{type.DisplayName()}' writes into the Signals outbox, which the model does not map: call modelBuilder.AddSignalsOutbox().");
             }
 
-            type.SetAnnotation(CaptureAnnotations.Capture, CaptureDescriber.Describe(type, outbox, dialect, typeMappings).ToJson());
+            type.SetAnnotation(CaptureAnnotations.Capture, CaptureDescriber.Describe(type, outbox, dialect, typeMappings, mechanism).ToJson());
         }
     }
 }

@@ -17,9 +17,14 @@ internal static class CaptureDescriber
     /// <param name="outbox">The outbox entity type.</param>
     /// <param name="dialect">The provider's dialect.</param>
     /// <param name="typeMappings">The provider's type mappings.</param>
+    /// <param name="mechanism">How the table is captured.</param>
     /// <returns>The description.</returns>
-    /// <exception cref="InvalidOperationException">The entity cannot be captured; the message names the entity, the property and the type.</exception>
-    public static CapturedTable Describe(IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect, ITypeMappingSource typeMappings)
+    /// <exception cref="InvalidOperationException">
+    /// The entity cannot be captured (the message names the entity, the property and the type), or not by <paramref name="mechanism"/> on
+    /// this provider.
+    /// </exception>
+    public static CapturedTable Describe(
+        IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect, ITypeMappingSource typeMappings, SignalCaptureMechanism mechanism)
     {
         string entity = type.DisplayName();
         if (!typeof(ISignalSource).IsAssignableFrom(type.ClrType))
@@ -75,6 +80,10 @@ internal static class CaptureDescriber
         string outboxTable = outbox.GetTableName()!;
         var outboxStore = StoreObjectIdentifier.Table(outboxTable, outbox.GetSchema());
         string? transactionId = outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore);
+        string? publication = mechanism == SignalCaptureMechanism.LogicalReplication
+            ? dialect.PublicationFor(outboxTable) ?? throw new InvalidOperationException(
+                $"Signal capture of '{entity}' by logical replication needs PostgreSQL (UseSignals(s => s.UsePostgreSql())); {dialect.Name} captures by triggers: call HasSignalCapture() without a mechanism.")
+            : null;
         var described = new CapturedTable(
             entity,
             table,
@@ -86,7 +95,8 @@ internal static class CaptureDescriber
             outbox.FindProperty(nameof(SignalOutboxEntry.CreatedAt))!.GetColumnName(outboxStore)!,
             transactionId,
             transactionId is null ? null : outbox.FindProperty(nameof(SignalOutboxEntry.Id))!.GetColumnName(outboxStore),
-            dialect.Revision);
+            publication is null ? dialect.Revision : null,
+            publication);
         CaptureProbe.Check(type, described, typeMappings);
         return described;
     }

@@ -20,6 +20,25 @@ internal abstract class CaptureDialect
     /// </summary>
     public virtual int? Revision => null;
 
+    /// <summary>
+    /// Gets the publication of the tables an outbox captures by <see cref="SignalCaptureMechanism.LogicalReplication"/>, or
+    /// <see langword="null"/> when the provider has no logical replication (the model then refuses that mechanism).
+    /// </summary>
+    /// <param name="outbox">The outbox table.</param>
+    /// <returns>The publication's name, or <see langword="null"/>.</returns>
+    public virtual string? PublicationFor(string outbox) => null;
+
+    /// <summary>
+    /// Checks what the server itself must provide for the captures the model describes (PostgreSQL: <c>wal_level = logical</c> for
+    /// logical replication), before the tables are compared.
+    /// </summary>
+    /// <param name="context">A context on the database.</param>
+    /// <param name="tables">The model's captures.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>What is missing, as a clause for <see cref="SignalCaptureMismatchException"/>'s message, or <see langword="null"/>.</returns>
+    public virtual Task<string?> CheckServerAsync(DbContext context, IReadOnlyCollection<CapturedTable> tables, CancellationToken cancellationToken)
+        => Task.FromResult<string?>(null);
+
     /// <summary>Tells why a column cannot be formatted in SQL exactly as the key factory formats its property, or <see langword="null"/> when it can.</summary>
     /// <param name="format">The argument's form.</param>
     /// <param name="property">The entity property.</param>
@@ -31,6 +50,14 @@ internal abstract class CaptureDialect
     /// <param name="table">The capture.</param>
     /// <returns>The statements.</returns>
     public abstract IReadOnlyList<string> CreateStatements(CapturedTable table);
+
+    /// <summary>
+    /// Gets the statements that must run outside the migration's transaction after the captures of <paramref name="tables"/> were created
+    /// (PostgreSQL: the replication slot of a publication, which a transaction that has written cannot create), idempotent.
+    /// </summary>
+    /// <param name="tables">The captures the migration creates.</param>
+    /// <returns>The statements; none by default.</returns>
+    public virtual IReadOnlyList<string> CreateOutsideTransaction(IReadOnlyCollection<CapturedTable> tables) => [];
 
     /// <summary>Gets the statements that drop the capture of a table, each one command, idempotent (nothing to drop is fine).</summary>
     /// <param name="table">The capture as it was installed.</param>

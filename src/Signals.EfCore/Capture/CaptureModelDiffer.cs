@@ -6,7 +6,8 @@ namespace Signals.EntityFrameworkCore;
 
 /// <summary>
 /// EF Core's migrations differ with capture added: a table whose capture description differs between the two models gets its old triggers
-/// dropped before EF Core's own operations and its new ones created after them, as <see cref="SqlOperation"/>s holding the provider's
+/// dropped before EF Core's own operations and its new ones created after them (and last, outside the transaction, what the provider
+/// cannot create inside one), as <see cref="SqlOperation"/>s holding the provider's
 /// idempotent SQL (so <c>dotnet ef migrations add</c> writes them into the migration, <c>migrations script</c> and <c>EnsureCreated()</c>
 /// run them, and <c>HasPendingModelChanges()</c> sees a capture turned on or off).
 /// </summary>
@@ -33,6 +34,8 @@ internal sealed class CaptureModelDiffer(IMigrationsModelDiffer inner, CaptureDi
             .. changes.Where(static c => c.Old is not null).SelectMany(c => dialect.DropStatements(c.Old!)).Select(static sql => new SqlOperation { Sql = sql }),
             .. operations,
             .. changes.Where(static c => c.New is not null).SelectMany(c => dialect.CreateStatements(c.New!)).Select(static sql => new SqlOperation { Sql = sql }),
+            .. dialect.CreateOutsideTransaction([.. changes.Where(static c => c.New is not null).Select(static c => c.New!)])
+                .Select(static sql => new SqlOperation { Sql = sql, SuppressTransaction = true }),
         ];
     }
 

@@ -29,6 +29,11 @@ namespace Signals.EntityFrameworkCore;
 /// The provider's trigger layout (<see cref="CaptureDialect.Revision"/>), or <see langword="null"/> for its first. Part of the description,
 /// so a model built by a Signals version whose triggers differ has pending changes, and its migration drops and recreates the triggers.
 /// </param>
+/// <param name="Publication">
+/// The publication that captures the table by <see cref="SignalCaptureMechanism.LogicalReplication"/> (<see cref="CaptureDialect.PublicationFor"/>),
+/// or <see langword="null"/> for triggers. Part of the description, so switching mechanisms gives the model pending changes, whose
+/// migration drops one and installs the other.
+/// </param>
 internal sealed record CapturedTable(
     string Entity,
     string Table,
@@ -40,7 +45,8 @@ internal sealed record CapturedTable(
     string OutboxCreatedAt,
     string? OutboxTransactionId,
     string? OutboxId = null,
-    int? Revision = null)
+    int? Revision = null,
+    string? Publication = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,14 +1,15 @@
 namespace Signals.EntityFrameworkCore;
 
 /// <summary>
-/// The database's Signals capture triggers do not match the model: missing, made for another model, or reading a column the table no
-/// longer has. The dispatcher reports it like a missing schema (logged once, health check Unhealthy, endpoints 503) until it matches.
+/// The database's Signals capture triggers (or publication) do not match the model: missing, made for another model or mechanism, or
+/// reading a column the table no longer has; or the server cannot capture as the model asks. The dispatcher reports it like a missing schema (logged once, health check Unhealthy, endpoints 503) until it matches.
 /// </summary>
 internal sealed class SignalCaptureMismatchException : InvalidOperationException
 {
     /// <summary>The fix, as a clause completing "Fix it: …".</summary>
     public const string Fixes =
-        "add a migration (dotnet ef migrations add) and apply it, which replaces the triggers, or restore the column the triggers read; " +
+        "add a migration (dotnet ef migrations add) and apply it, which replaces the triggers or the publication's tables, restore the column the capture reads, " +
+        "or give the server what the message asks for (wal_level = logical for logical replication); " +
         "a database created with EnsureCreated() gets them from EnsureCreated() on a new database";
 
     /// <summary>Initializes a new instance.</summary>

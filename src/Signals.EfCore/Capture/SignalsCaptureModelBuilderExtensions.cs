@@ -37,6 +37,29 @@ public static class SignalsCaptureModelBuilderExtensions
         return modelBuilder.HasAnnotation(CaptureAnnotations.CaptureAll, enabled ? true : null);
     }
 
+    /// <summary>
+    /// Sets how the model's captured entity types (<see cref="HasSignalCapture(ModelBuilder, bool)"/>, or one by one) are captured:
+    /// by <see cref="SignalCaptureMechanism.Triggers"/> unless this is called. It turns no capture on by itself.
+    /// </summary>
+    /// <param name="modelBuilder">The model builder, usually the one passed to <see cref="DbContext.OnModelCreating(ModelBuilder)"/>.</param>
+    /// <param name="mechanism">
+    /// <see cref="SignalCaptureMechanism.Triggers"/> or <see cref="SignalCaptureMechanism.LogicalReplication"/> (PostgreSQL only: on
+    /// another provider the model refuses to build, naming the entity).
+    /// </param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="modelBuilder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mechanism"/> is not a defined value.</exception>
+    public static ModelBuilder HasSignalCaptureMechanism(this ModelBuilder modelBuilder, SignalCaptureMechanism mechanism)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        if (!Enum.IsDefined(mechanism))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "Expected SignalCaptureMechanism.Triggers or SignalCaptureMechanism.LogicalReplication.");
+        }
+
+        return modelBuilder.HasAnnotation(CaptureAnnotations.Mechanism, mechanism == SignalCaptureMechanism.Triggers ? null : mechanism.ToString());
+    }
+
     /// <summary>Captures one <see cref="ISignalSource"/> entity type: every committed write to its table bumps its keys.</summary>
     /// <typeparam name="TEntity">The entity type; it must implement <see cref="ISignalSource"/> (the generator does, for an annotated type).</typeparam>
     /// <param name="entityTypeBuilder">The entity's builder.</param>

@@ -133,7 +133,12 @@ internal sealed class OutboxDispatcher<TContext>(
         Log.DispatcherStarted(logger, typeof(TContext).Name, source.Kind);
         await using (source.ConfigureAwait(false))
         {
-            Task[] running = [.. wakeups.Select(wakeup => wakeup.RunAsync(stoppingToken)), cleaner.RunAsync(stoppingToken)];
+            Task[] running =
+            [
+                .. wakeups.Select(wakeup => wakeup.RunAsync(stoppingToken)),
+                cleaner.RunAsync(stoppingToken),
+                reader.Capture?.RunAsync(stoppingToken) ?? Task.CompletedTask,
+            ];
             try
             {
                 await ReadLoopAsync(source, provider, scopes, pollInterval, options, signaler, stoppingToken).ConfigureAwait(false);

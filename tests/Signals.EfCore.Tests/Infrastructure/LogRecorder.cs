@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Signals.EntityFrameworkCore.Tests.Infrastructure;
 
-/// <summary>A logger provider that records the name and level of every event logged through it, from Debug up.</summary>
+/// <summary>A logger provider that records the name, level and text of every event logged through it, from Debug up.</summary>
 internal sealed class LogRecorder : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(string Name, LogLevel Level)> _events = new();
+    private readonly ConcurrentQueue<(string Name, LogLevel Level, string Text)> _events = new();
+
+    /// <summary>Gets every event so far as one line: level, name, message and exception.</summary>
+    public IEnumerable<string> Lines => _events.Select(static e => $"{e.Level} {e.Name}: {e.Text}");
 
     /// <summary>Counts the events of one name (the <c>LoggerMessage</c> method's name).</summary>
     public int Count(string name) => _events.Count(e => e.Name == name);
@@ -29,6 +32,6 @@ internal sealed class LogRecorder : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner._events.Enqueue((eventId.Name ?? string.Empty, logLevel));
+            => owner._events.Enqueue((eventId.Name ?? string.Empty, logLevel, formatter(state, exception) + (exception is null ? string.Empty : $" ({exception.GetType().Name}: {exception.Message})")));
     }
 }

@@ -12,6 +12,8 @@ namespace Signals.Testing;
 /// </summary>
 /// <remarks>
 /// Durability is off (<c>fsync=off</c>, <c>full_page_writes=off</c>): the data is thrown away anyway, and tests run faster.
+/// <c>wal_level = logical</c>, with room for 100 replication slots and senders, so that capture by logical replication runs in any
+/// database of the server (each database's capture has a slot of its own).
 /// Benchmarks, whose figures must include what a commit costs in production, start it with <c>durable: true</c>.
 /// The binaries come from <c>SIGNALS_TEST_POSTGRES_BIN</c>, else <c>/usr/lib/postgresql/15/bin</c>, else the newest
 /// <c>/usr/lib/postgresql/*/bin</c> (Debian: <c>apt-get install -y postgresql</c>).
@@ -206,7 +208,7 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
     {
         string serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=400{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=400 -c wal_level=logical -c max_replication_slots=100 -c max_wal_senders=100{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
 
         // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.

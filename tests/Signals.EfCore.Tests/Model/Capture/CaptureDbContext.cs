@@ -17,7 +17,12 @@ public sealed class CaptureDbContext(DbContextOptions<CaptureDbContext> options)
     public DbSet<SignalOutboxEntry> Outbox => Set<SignalOutboxEntry>();
 
     /// <inheritdoc/>
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => Configure(modelBuilder, Database.IsNpgsql());
+
+    /// <summary>Builds the model of this context, and of <see cref="ReplicatedCaptureDbContext"/> before it picks its mechanism.</summary>
+    /// <param name="modelBuilder">The model builder.</param>
+    /// <param name="npgsql">Whether the context is on PostgreSQL.</param>
+    internal static void Configure(ModelBuilder modelBuilder, bool npgsql)
     {
         modelBuilder.Entity<CapturedItem>(item =>
         {
@@ -29,7 +34,7 @@ public sealed class CaptureDbContext(DbContextOptions<CaptureDbContext> options)
             item.Property(i => i.Owner).HasConversion(o => o.Value, v => new OwnerId(v));
         });
         modelBuilder.Entity<UncapturedNote>().ToTable("notes").HasSignalCapture(enabled: false);
-        if (Database.IsNpgsql())
+        if (npgsql)
         {
             modelBuilder.Entity<CapturedMoment>().ToTable("captured_moments");
         }

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Signals.EntityFrameworkCore.Tests.Model.Capture;
+
+namespace Signals.EntityFrameworkCore.Tests.Capture;
+
+/// <summary>
+/// Capture by logical replication on a real PostgreSQL server (<c>wal_level = logical</c>): a dispatcher reads the outbox's replication
+/// slot and writes the keys every committed write gives, equal to the generated code's byte for byte; one instance reads the slot at a
+/// time and another takes over; nothing committed while no instance ran is lost.
+/// </summary>
+public sealed class ReplicationCaptureTests(PostgresServer server)
+{
+    private const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
+
+    private const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
+
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Replicated_keys_equal_the_generated_keys_byte_for_byte_over_random_values()
+    {
+        string db = await CreateDatabaseAsync("repkeys");
+        await using ReplicationApp app = await ReplicationApp.StartAsync(db);
+        var values = new CaptureValues(Environment.TickCount);
+        await using ReplicatedCaptureDbContext context = CreateContext(db);
+        for (int i = 1; i <= 100; i++)
+        {
+            CapturedItem item = values.Item(i);
+            var moment = new CapturedMoment { Id = i, At = values.Moment() };
+            context.AddRange(item, moment);
+            long before = await PostgresCaptureTests.MaxIdAsync(db);
+            await context.SaveChangesAsync(Cancel);
+            string[] expected = [.. CaptureValues.KeysOf(item).Concat(CaptureValues.KeysOf(moment)).Order(StringComparer.Ordinal)];
+            Assert.Equal(expected, await WaitForKeysAsync(db, before, expected.Length, $"seed {values.Seed}, item {i}"));
+
+            // A move: the old and the new arguments.
+            string[] old = CaptureValues.KeysOf(item);
+            context.Entry(item).CurrentValues.SetValues(values.Item(i));
+            before = await PostgresCaptureTests.MaxIdAsync(db);
+            await context.SaveChangesAsync(Cancel);
+            string[] both = [.. old.Union(CaptureValues.KeysOf(item)).Order(StringComparer.Ordinal)];
+            Assert.Equal(both, await WaitForKeysAsync(db, before, both.Length, $"seed {values.Seed}, move of item {i}"));
+        }
+    }
+
+    [Fact]
+    public async Task A_raw_update_ExecuteDelete_and_a_save_bump_their_keys_once_and_a_rollback_bumps_nothing()
+    {
+        string db = await CreateDatabaseAsync("repwrites");
+        await using ReplicationApp app = await ReplicationApp.StartAsync(db);
+        await app.WaitForHealthAsync(HealthStatus.Healthy);
+        await using ReplicatedCaptureDbContext context = CreateContext(db);
+        for (int i = 1; i <= 5; i++)
+        {
+            context.Items.Add(new CapturedItem { Id = i, Name = "same" });
+        }
+
+        // One save of five rows: each key once, and nothing from the interceptor (the captured entity is not staged).
+        await context.SaveChangesAsync(Cancel);
+        string[] saved = await WaitForKeysAsync(db, 0, 1, "the save", distinct: false, until: k => k.Contains("cap:s:same"), logs: app.Logs);
+        Assert.Equal(saved.Distinct().Count(), saved.Length);
+        Assert.Single(saved, "cap:items");
+
+        // A rollback bumps nothing: the next committed write's keys are the only ones after it.
+        long before = await PostgresCaptureTests.MaxIdAsync(db);
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync(Cancel);
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(Cancel);
+            await using (var command = new NpgsqlCommand("UPDATE captured_items SET name = 'rolled back' WHERE id = 1", connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync(Cancel);
+            }
+
+            await transaction.RollbackAsync(Cancel);
+        }
+
+        // A raw UPDATE through a plain connection (as psql would) moves a row: the old and the new name.
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'x:y%z' WHERE id = 1");
+        string[] raw = await WaitForKeysAsync(db, before, 1, "the raw update", until: k => k.Contains("cap:s:x%3Ay%25z"));
+        Assert.Contains("cap:s:same", raw);
+        Assert.DoesNotContain("cap:s:rolled back", raw);
+
+        // ExecuteDelete bumps the deleted rows' keys.
+        before = await PostgresCaptureTests.MaxIdAsync(db);
+        await context.Items.Where(i => i.Id >= 2).ExecuteDeleteAsync(Cancel);
+        Assert.Equal(["cap:items", "cap:s:same"], (await WaitForKeysAsync(db, before, 2, "ExecuteDelete")).Where(k => k.StartsWith("cap:s:", StringComparison.Ordinal) || k == "cap:items"));
+
+        // A write and InvalidateSignalsAsync in one transaction: both bumps arrive.
+        before = await PostgresCaptureTests.MaxIdAsync(db);
+        await using (var transaction = await context.Database.BeginTransactionAsync(Cancel))
+        {
+            context.Items.Add(new CapturedItem { Id = 10, Name = "kept" });
+            await context.SaveChangesAsync(Cancel);
+            await context.InvalidateSignalsAsync([SignalKey.Create("cap:other")], Cancel);
+            await transaction.CommitAsync(Cancel);
+        }
+
+        string[] mixed = await WaitForKeysAsync(db, before, 2, "the mixed transaction", until: k => k.Contains("cap:s:kept"));
+        Assert.Contains("cap:other", mixed);
+    }
+
+    [Fact]
+    public async Task One_instance_reads_the_slot_and_another_takes_over_when_it_stops_and_nothing_committed_meanwhile_is_lost()
+    {
+        string db = await CreateDatabaseAsync("reptakeover");
+        ReplicationApp first = await ReplicationApp.StartAsync(db);
+        await using ReplicationApp second = await ReplicationApp.StartAsync(db);
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'one', {ItemValues})");
+        await WaitForKeysAsync(db, 0, 1, "the first write", until: k => k.Contains("cap:s:one"));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database() AND active"));
+
+        // The reader stops; a write commits while the other instance waits on standby: it takes the slot over and writes its keys.
+        await first.DisposeAsync();
+        long before = await PostgresCaptureTests.MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'two' WHERE id = 1");
+        string[] keys = await WaitForKeysAsync(db, before, 1, "the write after the takeover", until: k => k.Contains("cap:s:two"));
+        Assert.Contains("cap:s:one", keys);
+
+        // With no instance running, a write waits in the slot for the next one.
+        await second.DisposeAsync();
+        before = await PostgresCaptureTests.MaxIdAsync(db);
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'three' WHERE id = 1");
+        await Task.Delay(500, Cancel);
+        Assert.Empty(await PostgresCaptureTests.KeysAfterAsync(db, before));
+        await using ReplicationApp third = await ReplicationApp.StartAsync(db);
+        await WaitForKeysAsync(db, before, 1, "the write while no instance ran", until: k => k.Contains("cap:s:three"));
+    }
+
+    [Fact]
+    public async Task The_health_check_lists_the_captured_tables_and_reports_a_table_taken_out_of_the_publication()
+    {
+        string db = await CreateDatabaseAsync("rephealth");
+        await using (ReplicationApp app = await ReplicationApp.StartAsync(db))
+        {
+            HealthReport report = await app.WaitForHealthAsync(HealthStatus.Healthy);
+            HealthReportEntry entry = report.Entries.Values.Single();
+            Assert.Equal("captured_items, captured_moments", entry.Data[$"{nameof(ReplicatedCaptureDbContext)}.captured"]);
+            Assert.Equal(true, entry.Data[$"{nameof(ReplicatedCaptureDbContext)}.replication"]);
+        }
+
+        await TestDatabase.ExecuteAsync(db, "ALTER PUBLICATION signals_outbox_capture DROP TABLE captured_items");
+        await using ReplicationApp broken = await ReplicationApp.StartAsync(db);
+        HealthReport unhealthy = await broken.WaitForHealthAsync(HealthStatus.Unhealthy);
+        Assert.Contains("table 'captured_items' is not in the publication 'signals_outbox_capture' with REPLICA IDENTITY FULL", unhealthy.Entries.Values.Single().Description, StringComparison.Ordinal);
+    }
+
+    private static ReplicatedCaptureDbContext CreateContext(string connectionString)
+        => new(new DbContextOptionsBuilder<ReplicatedCaptureDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options);
+
+    private async Task<string> CreateDatabaseAsync(string name)
+    {
+        string db = await server.CreateDatabaseAsync(name, Cancel);
+        await using ReplicatedCaptureDbContext context = CreateContext(db);
+        await context.Database.EnsureCreatedAsync(Cancel);
+        return db;
+    }
+
+    /// <summary>The keys written after <paramref name="id"/> once there are at least <paramref name="count"/> (and <paramref name="until"/> holds), within 30 s.</summary>
+    private static async Task<string[]> WaitForKeysAsync(
+        string db, long id, int count, string what, bool distinct = true, Func<string[], bool>? until = null, LogRecorder? logs = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            string[] keys = await PostgresCaptureTests.KeysAfterAsync(db, id, distinct);
+            if (keys.Length >= count && (until?.Invoke(keys) ?? true))
+            {
+                // What else arrives with the same commit lands in the same outbox write: read once more after it.
+                await Task.Delay(100, Cancel);
+                return await PostgresCaptureTests.KeysAfterAsync(db, id, distinct);
+            }
+
+            Assert.True(watch.Elapsed < Within, $"The keys of {what} did not arrive within {Within} (so far: {string.Join(", ", keys)}).\n{string.Join('\n', logs?.Lines.Where(l => !l.Contains("HealthCheck", StringComparison.Ordinal)) ?? [])}");
+            await Task.Delay(20, Cancel);
+        }
+    }
+
+    /// <summary>An application instance whose dispatcher reads the slot: a generic host with the context and the outbox on PostgreSQL.</summary>
+    private sealed class ReplicationApp : IAsyncDisposable
+    {
+        private readonly IHost _host;
+        private int _disposed;
+
+        private ReplicationApp(IHost host, LogRecorder logs) => (_host, Logs) = (host, logs);
+
+        public static async Task<ReplicationApp> StartAsync(string db)
+        {
+            HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            var logs = new LogRecorder();
+            builder.Services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+            builder.Services.AddDbContext<ReplicatedCaptureDbContext>(o => o.UseNpgsql(db));
+            builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ReplicatedCaptureDbContext>().UsePostgreSql(p => p.ListenerTimeout = TimeSpan.FromSeconds(1));
+            builder.Services.AddHealthChecks().AddSignalsDispatcher();
+            IHost host = builder.Build();
+            await host.StartAsync(Cancel);
+            return new ReplicationApp(host, logs);
+        }
+
+        /// <summary>Gets what the app logged.</summary>
+        public LogRecorder Logs { get; }
+
+        public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected)
+        {
+            var watch = Stopwatch.StartNew();
+            HealthCheckService health = _host.Services.GetRequiredService<HealthCheckService>();
+            HealthReport report;
+            while ((report = await health.CheckHealthAsync(Cancel)).Status != expected)
+            {
+                Assert.True(watch.Elapsed < Within, $"Health stayed {report.Status} ({string.Join("; ", report.Entries.Values.Select(e => e.Description))}).\n{string.Join('\n', Logs.Lines)}");
+                await Task.Delay(50, Cancel);
+            }
+
+            return report;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            await _host.StopAsync(CancellationToken.None);
+            _host.Dispose();
+        }
+    }
+}
