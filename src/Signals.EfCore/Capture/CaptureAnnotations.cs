@@ -13,8 +13,8 @@ internal static class CaptureAnnotations
     public const string Capture = "Signals:Capture";
 
     /// <summary>
-    /// On the model: the name of the <see cref="SignalCaptureMechanism"/> of every captured entity type when it is not
-    /// <see cref="SignalCaptureMechanism.Triggers"/> (removed when the model is finalized; the descriptions keep it).
+    /// On the model, or on an entity type to override the model's: the name of a <see cref="SignalCaptureMechanism"/> (on the model only
+    /// when it is not <see cref="SignalCaptureMechanism.Triggers"/>). Removed when the model is finalized; the descriptions keep it.
     /// </summary>
     public const string Mechanism = "Signals:CaptureMechanism";
 }

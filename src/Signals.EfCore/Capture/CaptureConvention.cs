@@ -21,7 +21,7 @@ internal sealed class CaptureConvention(CaptureDialect? dialect, string provider
     {
         IConventionModel model = modelBuilder.Metadata;
         bool all = model.FindAnnotation(CaptureAnnotations.CaptureAll)?.Value is true;
-        SignalCaptureMechanism mechanism = model.FindAnnotation(CaptureAnnotations.Mechanism)?.Value is string name
+        SignalCaptureMechanism modelMechanism = model.FindAnnotation(CaptureAnnotations.Mechanism)?.Value is string name
             ? Enum.Parse<SignalCaptureMechanism>(name)
             : SignalCaptureMechanism.Triggers;
         model.RemoveAnnotation(CaptureAnnotations.CaptureAll);
@@ -36,7 +36,9 @@ internal sealed class CaptureConvention(CaptureDialect? dialect, string provider
             }
 
             bool captured = request as bool? ?? (all && typeof(ISignalSource).IsAssignableFrom(type.ClrType) && !type.IsOwned() && type.GetTableName() is not null);
+            SignalCaptureMechanism mechanism = type.FindAnnotation(CaptureAnnotations.Mechanism)?.Value is string own ? Enum.Parse<SignalCaptureMechanism>(own) : modelMechanism;
             type.RemoveAnnotation(CaptureAnnotations.Capture);
+            type.RemoveAnnotation(CaptureAnnotations.Mechanism);
             if (!captured)
             {
                 continue;

@@ -39,7 +39,8 @@ public static class SignalsCaptureModelBuilderExtensions
 
     /// <summary>
     /// Sets how the model's captured entity types (<see cref="HasSignalCapture(ModelBuilder, bool)"/>, or one by one) are captured:
-    /// by <see cref="SignalCaptureMechanism.Triggers"/> unless this is called. It turns no capture on by itself.
+    /// by <see cref="SignalCaptureMechanism.Triggers"/> unless this is called, or an entity type sets its own
+    /// (<see cref="HasSignalCaptureMechanism{TEntity}(EntityTypeBuilder{TEntity}, SignalCaptureMechanism)"/>). It turns no capture on by itself.
     /// </summary>
     /// <param name="modelBuilder">The model builder, usually the one passed to <see cref="DbContext.OnModelCreating(ModelBuilder)"/>.</param>
     /// <param name="mechanism">
@@ -52,12 +53,7 @@ public static class SignalsCaptureModelBuilderExtensions
     public static ModelBuilder HasSignalCaptureMechanism(this ModelBuilder modelBuilder, SignalCaptureMechanism mechanism)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        if (!Enum.IsDefined(mechanism))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "Expected SignalCaptureMechanism.Triggers or SignalCaptureMechanism.LogicalReplication.");
-        }
-
-        return modelBuilder.HasAnnotation(CaptureAnnotations.Mechanism, mechanism == SignalCaptureMechanism.Triggers ? null : mechanism.ToString());
+        return modelBuilder.HasAnnotation(CaptureAnnotations.Mechanism, Checked(mechanism) == SignalCaptureMechanism.Triggers ? null : mechanism.ToString());
     }
 
     /// <summary>Captures one <see cref="ISignalSource"/> entity type: every committed write to its table bumps its keys.</summary>
@@ -84,4 +80,31 @@ public static class SignalsCaptureModelBuilderExtensions
         entityTypeBuilder.Metadata.SetAnnotation(CaptureAnnotations.Capture, enabled);
         return entityTypeBuilder;
     }
+
+    /// <summary>
+    /// Sets how one entity type is captured, whatever the model's mechanism (<see cref="HasSignalCaptureMechanism(ModelBuilder, SignalCaptureMechanism)"/>):
+    /// a model may capture some tables by triggers and others by logical replication. It turns no capture on by itself.
+    /// </summary>
+    /// <typeparam name="TEntity">The entity type.</typeparam>
+    /// <param name="entityTypeBuilder">The entity's builder.</param>
+    /// <param name="mechanism">
+    /// <see cref="SignalCaptureMechanism.Triggers"/> or <see cref="SignalCaptureMechanism.LogicalReplication"/> (PostgreSQL only: on
+    /// another provider the model refuses to build, naming the entity).
+    /// </param>
+    /// <returns>The same builder instance so that multiple calls can be chained.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entityTypeBuilder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mechanism"/> is not a defined value.</exception>
+    public static EntityTypeBuilder<TEntity> HasSignalCaptureMechanism<TEntity>(this EntityTypeBuilder<TEntity> entityTypeBuilder, SignalCaptureMechanism mechanism)
+        where TEntity : class
+    {
+        ArgumentNullException.ThrowIfNull(entityTypeBuilder);
+        entityTypeBuilder.Metadata.SetAnnotation(CaptureAnnotations.Mechanism, Checked(mechanism).ToString());
+        return entityTypeBuilder;
+    }
+
+    private static SignalCaptureMechanism Checked(SignalCaptureMechanism mechanism)
+        => Enum.IsDefined(mechanism)
+            ? mechanism
+            : throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "Expected SignalCaptureMechanism.Triggers or SignalCaptureMechanism.LogicalReplication.");
 }
+
