@@ -8,7 +8,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// <summary>
 /// The keys of many commits' captured changes, written into the outbox by one statement per table, all in one implicit transaction
 /// (one <see cref="NpgsqlBatch"/>, one round trip). Each statement turns the changed rows back into rows of the table
-/// (<c>jsonb_populate_recordset</c> of their key columns, whose text PostgreSQL's input functions read exactly as its output functions
+/// (<c>json_populate_recordset</c> of their key columns, whose text PostgreSQL's input functions read exactly as its output functions
 /// wrote it) and formats their keys with the same SQL as the capture triggers (<see cref="PostgresKeyExpressions"/>), so both mechanisms
 /// write the generator's keys byte for byte, computed signals included; keys repeated across the batch are written once.
 /// </summary>
@@ -101,8 +101,8 @@ internal sealed class CaptureBatch(IReadOnlyDictionary<CapturedTable, string> st
         foreach ((CapturedTable table, var old, var @new) in tables)
         {
             var command = new NpgsqlBatchCommand(statements[table]);
-            command.Parameters.Add(new NpgsqlParameter { Value = Json(old), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter { Value = Json(@new), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter { Value = Json(old), NpgsqlDbType = NpgsqlDbType.Json });
+            command.Parameters.Add(new NpgsqlParameter { Value = Json(@new), NpgsqlDbType = NpgsqlDbType.Json });
             batch.BatchCommands.Add(command);
         }
 
@@ -125,8 +125,8 @@ internal sealed class CaptureBatch(IReadOnlyDictionary<CapturedTable, string> st
             "\n    UNION ",
             table.Keys.SelectMany(static _ => (string[])["signals_old", "signals_new"], (parts, source) => PostgresKeyExpressions.KeySelect(parts, source, helpers, revision: 4)));
         return $"""
-            WITH signals_old AS (SELECT * FROM jsonb_populate_recordset(NULL::{target}, $1)),
-                 signals_new AS (SELECT * FROM jsonb_populate_recordset(NULL::{target}, $2))
+            WITH signals_old AS (SELECT * FROM json_populate_recordset(NULL::{target}, $1)),
+                 signals_new AS (SELECT * FROM json_populate_recordset(NULL::{target}, $2))
             INSERT INTO {PostgresCaptureDialect.Qualified(table.OutboxSchema, table.Outbox)} ({PostgresCaptureDialect.Quote(table.OutboxKey)}, {PostgresCaptureDialect.Quote(table.OutboxCreatedAt)})
             SELECT DISTINCT {PostgresKeyExpressions.Checked(table, "s.k", helpers)}, now()
             FROM ({keys}) AS s(k)

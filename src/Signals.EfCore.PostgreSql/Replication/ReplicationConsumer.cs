@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -274,16 +275,20 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
 
                 var batch = new CaptureBatch(_statements);
                 NpgsqlLogSequenceNumber end = reported;
+                int commits = 0;
                 while (batch.RowCount < MaxBatchRows && pending.TryRead(out CapturedCommit? commit))
                 {
                     batch.Add(commit);
                     end = commit.End;
+                    commits++;
                 }
 
                 if (batch.RowCount > 0)
                 {
+                    long started = Stopwatch.GetTimestamp();
                     await batch.WriteAsync(_dataSource, _logger, cancellationToken).ConfigureAwait(false);
                     _signaler.OnCommitted();
+                    ReplicationLog.Wrote(_logger, batch.RowCount, commits, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
 
                 connection.SetReplicationStatus(end);

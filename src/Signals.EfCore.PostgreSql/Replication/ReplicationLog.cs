@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Signals.EntityFrameworkCore.PostgreSql;
 
-/// <summary>Log messages of capture by logical replication (event ids 128-133 of the dispatchers' 100-199).</summary>
+/// <summary>Log messages of capture by logical replication (event ids 128-134 of the dispatchers' 100-199).</summary>
 internal static partial class ReplicationLog
 {
     [LoggerMessage(128, LogLevel.Information, "Reading the captured tables' changes from PostgreSQL replication slot '{Slot}' (publication '{Publication}').")]
@@ -22,4 +22,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(133, LogLevel.Information, "Created PostgreSQL replication slot '{Slot}': changes to the captured tables are kept from now on.")]
     public static partial void SlotCreated(ILogger logger, string slot);
+
+    [LoggerMessage(134, LogLevel.Debug, "Wrote the keys of {Rows} captured rows ({Commits} commits) into the outbox in {Milliseconds} ms.")]
+    public static partial void Wrote(ILogger logger, int rows, int commits, long milliseconds);
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
 
@@ -17,8 +14,6 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
     private const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
 
     private const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
-
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -37,7 +32,7 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
             long before = await PostgresCaptureTests.MaxIdAsync(db);
             await context.SaveChangesAsync(Cancel);
             string[] expected = [.. CaptureValues.KeysOf(item).Concat(CaptureValues.KeysOf(moment)).Order(StringComparer.Ordinal)];
-            Assert.Equal(expected, await WaitForKeysAsync(db, before, expected.Length, $"seed {values.Seed}, item {i}"));
+            Assert.Equal(expected, await ReplicationApp.WaitForKeysAsync(db, before, expected.Length, $"seed {values.Seed}, item {i}"));
 
             // A move: the old and the new arguments.
             string[] old = CaptureValues.KeysOf(item);
@@ -45,7 +40,7 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
             before = await PostgresCaptureTests.MaxIdAsync(db);
             await context.SaveChangesAsync(Cancel);
             string[] both = [.. old.Union(CaptureValues.KeysOf(item)).Order(StringComparer.Ordinal)];
-            Assert.Equal(both, await WaitForKeysAsync(db, before, both.Length, $"seed {values.Seed}, move of item {i}"));
+            Assert.Equal(both, await ReplicationApp.WaitForKeysAsync(db, before, both.Length, $"seed {values.Seed}, move of item {i}"));
         }
     }
 
@@ -63,7 +58,7 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
 
         // One save of five rows: each key once, and nothing from the interceptor (the captured entity is not staged).
         await context.SaveChangesAsync(Cancel);
-        string[] saved = await WaitForKeysAsync(db, 0, 1, "the save", distinct: false, until: k => k.Contains("cap:s:same"), logs: app.Logs);
+        string[] saved = await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the save", distinct: false, until: k => k.Contains("cap:s:same"), logs: app.Logs);
         Assert.Equal(saved.Distinct().Count(), saved.Length);
         Assert.Single(saved, "cap:items");
 
@@ -83,14 +78,14 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
 
         // A raw UPDATE through a plain connection (as psql would) moves a row: the old and the new name.
         await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'x:y%z' WHERE id = 1");
-        string[] raw = await WaitForKeysAsync(db, before, 1, "the raw update", until: k => k.Contains("cap:s:x%3Ay%25z"));
+        string[] raw = await ReplicationApp.WaitForKeysAsync(db, before, 1, "the raw update", until: k => k.Contains("cap:s:x%3Ay%25z"));
         Assert.Contains("cap:s:same", raw);
         Assert.DoesNotContain("cap:s:rolled back", raw);
 
         // ExecuteDelete bumps the deleted rows' keys.
         before = await PostgresCaptureTests.MaxIdAsync(db);
         await context.Items.Where(i => i.Id >= 2).ExecuteDeleteAsync(Cancel);
-        Assert.Equal(["cap:items", "cap:s:same"], (await WaitForKeysAsync(db, before, 2, "ExecuteDelete")).Where(k => k.StartsWith("cap:s:", StringComparison.Ordinal) || k == "cap:items"));
+        Assert.Equal(["cap:items", "cap:s:same"], (await ReplicationApp.WaitForKeysAsync(db, before, 2, "ExecuteDelete")).Where(k => k.StartsWith("cap:s:", StringComparison.Ordinal) || k == "cap:items"));
 
         // A write and InvalidateSignalsAsync in one transaction: both bumps arrive.
         before = await PostgresCaptureTests.MaxIdAsync(db);
@@ -102,7 +97,7 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
             await transaction.CommitAsync(Cancel);
         }
 
-        string[] mixed = await WaitForKeysAsync(db, before, 2, "the mixed transaction", until: k => k.Contains("cap:s:kept"));
+        string[] mixed = await ReplicationApp.WaitForKeysAsync(db, before, 2, "the mixed transaction", until: k => k.Contains("cap:s:kept"));
         Assert.Contains("cap:other", mixed);
     }
 
@@ -113,14 +108,14 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
         ReplicationApp first = await ReplicationApp.StartAsync(db);
         await using ReplicationApp second = await ReplicationApp.StartAsync(db);
         await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'one', {ItemValues})");
-        await WaitForKeysAsync(db, 0, 1, "the first write", until: k => k.Contains("cap:s:one"));
+        await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the first write", until: k => k.Contains("cap:s:one"));
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database() AND active"));
 
         // The reader stops; a write commits while the other instance waits on standby: it takes the slot over and writes its keys.
         await first.DisposeAsync();
         long before = await PostgresCaptureTests.MaxIdAsync(db);
         await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'two' WHERE id = 1");
-        string[] keys = await WaitForKeysAsync(db, before, 1, "the write after the takeover", until: k => k.Contains("cap:s:two"));
+        string[] keys = await ReplicationApp.WaitForKeysAsync(db, before, 1, "the write after the takeover", until: k => k.Contains("cap:s:two"));
         Assert.Contains("cap:s:one", keys);
 
         // With no instance running, a write waits in the slot for the next one.
@@ -130,7 +125,7 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
         await Task.Delay(500, Cancel);
         Assert.Empty(await PostgresCaptureTests.KeysAfterAsync(db, before));
         await using ReplicationApp third = await ReplicationApp.StartAsync(db);
-        await WaitForKeysAsync(db, before, 1, "the write while no instance ran", until: k => k.Contains("cap:s:three"));
+        await ReplicationApp.WaitForKeysAsync(db, before, 1, "the write while no instance ran", until: k => k.Contains("cap:s:three"));
     }
 
     [Fact]
@@ -160,75 +155,5 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
         await using ReplicatedCaptureDbContext context = CreateContext(db);
         await context.Database.EnsureCreatedAsync(Cancel);
         return db;
-    }
-
-    /// <summary>The keys written after <paramref name="id"/> once there are at least <paramref name="count"/> (and <paramref name="until"/> holds), within 30 s.</summary>
-    private static async Task<string[]> WaitForKeysAsync(
-        string db, long id, int count, string what, bool distinct = true, Func<string[], bool>? until = null, LogRecorder? logs = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            string[] keys = await PostgresCaptureTests.KeysAfterAsync(db, id, distinct);
-            if (keys.Length >= count && (until?.Invoke(keys) ?? true))
-            {
-                // What else arrives with the same commit lands in the same outbox write: read once more after it.
-                await Task.Delay(100, Cancel);
-                return await PostgresCaptureTests.KeysAfterAsync(db, id, distinct);
-            }
-
-            Assert.True(watch.Elapsed < Within, $"The keys of {what} did not arrive within {Within} (so far: {string.Join(", ", keys)}).\n{string.Join('\n', logs?.Lines.Where(l => !l.Contains("HealthCheck", StringComparison.Ordinal)) ?? [])}");
-            await Task.Delay(20, Cancel);
-        }
-    }
-
-    /// <summary>An application instance whose dispatcher reads the slot: a generic host with the context and the outbox on PostgreSQL.</summary>
-    private sealed class ReplicationApp : IAsyncDisposable
-    {
-        private readonly IHost _host;
-        private int _disposed;
-
-        private ReplicationApp(IHost host, LogRecorder logs) => (_host, Logs) = (host, logs);
-
-        public static async Task<ReplicationApp> StartAsync(string db)
-        {
-            HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            var logs = new LogRecorder();
-            builder.Services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-            builder.Services.AddDbContext<ReplicatedCaptureDbContext>(o => o.UseNpgsql(db));
-            builder.Services.AddSignals().AddEntityFrameworkCoreOutbox<ReplicatedCaptureDbContext>().UsePostgreSql(p => p.ListenerTimeout = TimeSpan.FromSeconds(1));
-            builder.Services.AddHealthChecks().AddSignalsDispatcher();
-            IHost host = builder.Build();
-            await host.StartAsync(Cancel);
-            return new ReplicationApp(host, logs);
-        }
-
-        /// <summary>Gets what the app logged.</summary>
-        public LogRecorder Logs { get; }
-
-        public async Task<HealthReport> WaitForHealthAsync(HealthStatus expected)
-        {
-            var watch = Stopwatch.StartNew();
-            HealthCheckService health = _host.Services.GetRequiredService<HealthCheckService>();
-            HealthReport report;
-            while ((report = await health.CheckHealthAsync(Cancel)).Status != expected)
-            {
-                Assert.True(watch.Elapsed < Within, $"Health stayed {report.Status} ({string.Join("; ", report.Entries.Values.Select(e => e.Description))}).\n{string.Join('\n', Logs.Lines)}");
-                await Task.Delay(50, Cancel);
-            }
-
-            return report;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            {
-                return;
-            }
-
-            await _host.StopAsync(CancellationToken.None);
-            _host.Dispose();
-        }
     }
 }

@@ -12,8 +12,8 @@ namespace Signals.Testing;
 /// </summary>
 /// <remarks>
 /// Durability is off (<c>fsync=off</c>, <c>full_page_writes=off</c>): the data is thrown away anyway, and tests run faster.
-/// <c>wal_level = logical</c>, with room for 100 replication slots and senders, so that capture by logical replication runs in any
-/// database of the server (each database's capture has a slot of its own).
+/// <c>wal_level = logical</c> unless asked otherwise, with room for 100 replication slots and senders, so that capture by logical
+/// replication runs in any database of the server (each database's capture has a slot of its own).
 /// Benchmarks, whose figures must include what a commit costs in production, start it with <c>durable: true</c>.
 /// The binaries come from <c>SIGNALS_TEST_POSTGRES_BIN</c>, else <c>/usr/lib/postgresql/15/bin</c>, else the newest
 /// <c>/usr/lib/postgresql/*/bin</c> (Debian: <c>apt-get install -y postgresql</c>).
@@ -30,13 +30,15 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
 
     private readonly string _binDirectory;
     private readonly bool _durable;
+    private readonly string _walLevel;
     private bool _running;
 
-    private LocalPostgresServer(string binDirectory, string directory, int port, bool durable)
+    private LocalPostgresServer(string binDirectory, string directory, int port, bool durable, string walLevel)
         : base(directory, port)
     {
         _binDirectory = binDirectory;
         _durable = durable;
+        _walLevel = walLevel;
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
@@ -83,7 +85,21 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
     /// <returns>The running server.</returns>
     /// <exception cref="InvalidOperationException">The binaries are missing, or a command failed (the message holds its output and the server log).</exception>
     /// <exception cref="TimeoutException">A command or the readiness check took too long.</exception>
-    public static async Task<LocalPostgresServer> StartAsync(bool durable, string? binDirectory = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgresServer> StartAsync(bool durable, string? binDirectory = null, CancellationToken cancellationToken = default)
+        => StartAsync(durable, "logical", binDirectory, cancellationToken);
+
+    /// <summary>Creates a cluster in a temporary directory and starts a server on it at a <c>wal_level</c> of the caller's choice.</summary>
+    /// <param name="durable">See <see cref="StartAsync(bool, string?, CancellationToken)"/>.</param>
+    /// <param name="walLevel">
+    /// The server's <c>wal_level</c>: <c>logical</c> (what the other overloads start) or <c>replica</c> (PostgreSQL's default, which
+    /// capture by logical replication must refuse with a clear error).
+    /// </param>
+    /// <param name="binDirectory">The directory of <c>initdb</c> and <c>pg_ctl</c>; <see langword="null"/> to find it (see remarks on the type).</param>
+    /// <param name="cancellationToken">Cancels start-up (the directory is removed).</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">The binaries are missing, or a command failed (the message holds its output and the server log).</exception>
+    /// <exception cref="TimeoutException">A command or the readiness check took too long.</exception>
+    public static async Task<LocalPostgresServer> StartAsync(bool durable, string walLevel, string? binDirectory = null, CancellationToken cancellationToken = default)
     {
         binDirectory ??= FindBinDirectory();
         return await StartOnFreePortAsync(
@@ -102,7 +118,7 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
                     RunAsRoot,
                     cancellationToken);
             },
-            (directory, port) => new LocalPostgresServer(binDirectory, directory, port, durable),
+            (directory, port) => new LocalPostgresServer(binDirectory, directory, port, durable, walLevel),
             cancellationToken);
     }
 
@@ -208,7 +224,7 @@ public sealed class LocalPostgresServer : ThrowawayServer, IPostgresServer
     {
         string serverOptions = string.Create(
             CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=400 -c wal_level=logical -c max_replication_slots=100 -c max_wal_senders=100{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {WorkDirectory} -c max_connections=400 -c wal_level={_walLevel} -c max_replication_slots=100 -c max_wal_senders=100{(_durable ? "" : " -c fsync=off -c full_page_writes=off")}");
         await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", serverOptions, "start"], cancellationToken);
 
         // pg_ctl -w waits for readiness; still prove that a TCP client gets in before handing the server out.
