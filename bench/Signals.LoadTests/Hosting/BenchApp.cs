@@ -34,9 +34,25 @@ internal static class BenchApp
     /// <returns>The builder.</returns>
     public static WebApplicationBuilder AddSignalsOnPostgres(
         this WebApplicationBuilder builder, string connectionString, string instanceId, Action<ISignalsOutboxBuilder>? outbox = null)
+        => builder.AddSignalsOnPostgres<BenchDbContext>(connectionString, instanceId, outbox);
+
+    /// <summary>
+    /// Adds Signals as <see cref="AddSignalsOnPostgres(WebApplicationBuilder, string, string, Action{ISignalsOutboxBuilder}?)"/> does, on a
+    /// context type of the caller's choice (e.g. <see cref="ReplicatedBenchDbContext"/>, whose dispatcher also reads the capture's
+    /// replication slot).
+    /// </summary>
+    /// <typeparam name="TContext">The context type: the pooled factory's and the outbox's.</typeparam>
+    /// <param name="builder">The app's builder.</param>
+    /// <param name="connectionString">The database, created with <see cref="BenchDbContext.CreateSchemaAsync"/> for that context's model.</param>
+    /// <param name="instanceId">The instance's name (the <c>source</c> of sync entries).</param>
+    /// <param name="outbox">Adds to the outbox's registration; <see langword="null"/> for the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static WebApplicationBuilder AddSignalsOnPostgres<TContext>(
+        this WebApplicationBuilder builder, string connectionString, string instanceId, Action<ISignalsOutboxBuilder>? outbox = null)
+        where TContext : DbContext
     {
-        builder.Services.AddPooledDbContextFactory<BenchDbContext>(options => options.UseNpgsql(connectionString));
-        ISignalsOutboxBuilder signals = builder.Services.AddSignals(o => o.InstanceId = instanceId).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<BenchDbContext>().UsePostgreSql();
+        builder.Services.AddPooledDbContextFactory<TContext>(options => options.UseNpgsql(connectionString));
+        ISignalsOutboxBuilder signals = builder.Services.AddSignals(o => o.InstanceId = instanceId).AddHttpEndpoints().AddEntityFrameworkCoreOutbox<TContext>().UsePostgreSql();
         outbox?.Invoke(signals);
         return builder;
     }

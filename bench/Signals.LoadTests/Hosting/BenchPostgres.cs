@@ -36,7 +36,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(server.ConnectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')", connection);
+            await using var command = new NpgsqlCommand("SELECT current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_level=' || current_setting('wal_level')", connection);
             string settings = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
             return new BenchPostgres(server, $"PostgreSQL {settings} ({(external ? $"external, {ConnectionStringVariable}" : "throwaway local server")})");
         }

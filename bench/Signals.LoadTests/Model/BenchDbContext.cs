@@ -12,7 +12,7 @@ public class BenchDbContext : DbContext
     {
     }
 
-    /// <summary>Initializes a new instance for a derived context (<see cref="CapturedBenchDbContext"/>).</summary>
+    /// <summary>Initializes a new instance for a derived context (<see cref="CapturedBenchDbContext"/>, <see cref="ReplicatedBenchDbContext"/>).</summary>
     /// <param name="options">The derived context's options.</param>
     protected BenchDbContext(DbContextOptions options)
         : base(options)
@@ -38,13 +38,16 @@ public class BenchDbContext : DbContext
     /// <param name="connectionString">The database (empty).</param>
     /// <param name="items">How many rows to create.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <param name="captured">Whether to create the schema of <see cref="CapturedBenchDbContext"/> (with its capture triggers).</param>
+    /// <param name="schemaContext">
+    /// Creates the context whose model the schema is created from, given the connection string (e.g. a
+    /// <see cref="CapturedBenchDbContext"/>, with its capture triggers, or a <see cref="ReplicatedBenchDbContext"/>, with its publication
+    /// and slot); <see langword="null"/> for <see cref="BenchDbContext"/> with Signals.
+    /// </param>
     /// <returns>A task that completes when the rows exist.</returns>
-    public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken, bool captured = false)
+    public static async Task CreateSchemaAsync(string connectionString, int items, CancellationToken cancellationToken, Func<string, BenchDbContext>? schemaContext = null)
     {
-        await using (BenchDbContext schema = captured
-            ? new CapturedBenchDbContext(CapturedBenchDbContext.Options(connectionString))
-            : new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options))
+        await using (BenchDbContext schema = schemaContext?.Invoke(connectionString)
+            ?? new BenchDbContext(new DbContextOptionsBuilder<BenchDbContext>().UseNpgsql(connectionString).UseSignals(s => s.UsePostgreSql()).Options))
         {
             await schema.Database.EnsureCreatedAsync(cancellationToken);
         }

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Signals.LoadTests.Hosting;
 using Signals.LoadTests.Measuring;
 using Signals.LoadTests.Model;
-using Signals.LoadTests.Reporting;
 
 namespace Signals.LoadTests.Scenarios.WriteOverhead;
 
@@ -13,16 +12,23 @@ namespace Signals.LoadTests.Scenarios.WriteOverhead;
 /// one process against one database, alternating in blocks so both see the same machine; and, between them, the physical floor of any
 /// transactional outbox (<see cref="OutboxFloor"/>: the plain save plus a hand-written outbox row in its batch, no Signals code). A
 /// fourth variant saves on a second database of the same server whose tables are captured (<see cref="CapturedBenchDbContext"/>): its
-/// triggers write the outbox rows, in their own database so that they fire for no other variant.
+/// triggers write the outbox rows, in their own database so that they fire for no other variant. The sixth, "Signals + capture (logical
+/// replication)", saves on a fourth database whose tables are captured by logical replication (<see cref="ReplicatedBenchDbContext"/>):
+/// the save writes no outbox row; a third app's dispatcher reads the database's replication slot and writes the keys, live, on the same
+/// machine, so its cost (and the walsender's) lands in the measurement.
 /// </summary>
 /// <remarks>
 /// The Signals contexts come from the app's DI (a pooled factory, as <c>AddPooledDbContextFactory</c> gives), so every commit also
 /// wakes the dispatcher — the whole write-side cost of a lone instance, which sends no <c>pg_notify</c> once it has heard no other
 /// listener for its peer timeout. The fifth variant, "Signals, notifying", is a second app on a third database with
 /// <c>NotifyWithoutPeers</c>: it sends the post-commit <c>pg_notify</c> as an instance does while others listen. The plain contexts
-/// come from a pooled factory over the same connection string without the interceptor. Only <c>SaveChanges</c> is timed.
+/// come from a pooled factory over the same connection string without the interceptor. Only <c>SaveChanges</c> is timed. After each
+/// turn of the logical-replication variant the scenario waits, untimed, until its consumer has written the keys of everything the turn
+/// committed (<see cref="ReplicatedDatabase.WaitForMarkerAsync"/>), so that the consumer's backlog is not worked off during another
+/// variant's turn; the wait after its throughput blocks is reported as its catch-up. The server runs <c>wal_level = logical</c>, for
+/// every variant.
 /// </remarks>
-internal sealed class WriteOverheadScenario : Scenario
+internal sealed partial class WriteOverheadScenario : Scenario
 {
     private const int BatchSize = 1_000;
     private const int ConcurrentWriters = 64;
@@ -48,7 +54,9 @@ internal sealed class WriteOverheadScenario : Scenario
         await BenchDbContext.CreateSchemaAsync(connectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
         await OutboxFloor.CreateTableAsync(connectionString, cancellationToken);
         string capturedConnectionString = await postgres.CreateDatabaseAsync("write_overhead_captured", cancellationToken);
-        await BenchDbContext.CreateSchemaAsync(capturedConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken, captured: true);
+        await BenchDbContext.CreateSchemaAsync(
+            capturedConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken, static c => new CapturedBenchDbContext(CapturedBenchDbContext.Options(c)));
+        string replicatedConnectionString = await ReplicatedDatabase.CreateAsync(postgres, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
 
         string notifyingConnectionString = await postgres.CreateDatabaseAsync("write_overhead_notifying", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(notifyingConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
@@ -57,7 +65,9 @@ internal sealed class WriteOverheadScenario : Scenario
         WebApplication notifying = BenchApp.CreateBuilder()
             .AddSignalsOnPostgres(notifyingConnectionString, "notifying", outbox => outbox.UsePostgreSql(o => o.NotifyWithoutPeers = true))
             .Build();
+        WebApplication replicating = BenchApp.CreateBuilder().AddSignalsOnPostgres<ReplicatedBenchDbContext>(replicatedConnectionString, "replicating").Build();
         await BenchApp.StartAsync(app, cancellationToken);
+        await BenchApp.StartAsync(replicating, cancellationToken);
         long started = Stopwatch.GetTimestamp();
         await BenchApp.StartAsync(notifying, cancellationToken);
         try
@@ -69,6 +79,10 @@ internal sealed class WriteOverheadScenario : Scenario
                 new("Signals", app.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
                 new("Signals + capture", new BaseFactory<CapturedBenchDbContext>(new PooledDbContextFactory<CapturedBenchDbContext>(CapturedBenchDbContext.Options(capturedConnectionString)))),
                 new("Signals, notifying", notifying.Services.GetRequiredService<IDbContextFactory<BenchDbContext>>()),
+                new(
+                    "Signals + capture (logical replication)",
+                    new BaseFactory<ReplicatedBenchDbContext>(new PooledDbContextFactory<ReplicatedBenchDbContext>(ReplicatedBenchDbContext.Options(replicatedConnectionString))),
+                    replicatedConnectionString),
             ];
 
             // Warm-up: JIT, pools, prepared plans, the dispatcher's first reads; then the rest of the lone instance's peer timeout.
@@ -78,6 +92,7 @@ internal sealed class WriteOverheadScenario : Scenario
                 await BatchAsync(variant, perKey: true, new Latencies(), cancellationToken);
                 await BatchAsync(variant, perKey: false, new Latencies(), cancellationToken);
                 await ThroughputAsync(variant, TimeSpan.FromSeconds(1), cancellationToken);
+                await CatchUpAsync(variant, Stopwatch.GetTimestamp(), cancellationToken);
             }
 
             await BenchApp.WaitPastPeerTimeoutAsync(started, cancellationToken);
@@ -92,6 +107,8 @@ internal sealed class WriteOverheadScenario : Scenario
                         await BatchAsync(variant, perKey: true, variant.BatchPerKey, cancellationToken);
                         await BatchAsync(variant, perKey: false, variant.BatchOneKey, cancellationToken);
                     }
+
+                    await CatchUpAsync(variant, Stopwatch.GetTimestamp(), cancellationToken);
                 }
             }
 
@@ -102,6 +119,10 @@ internal sealed class WriteOverheadScenario : Scenario
                     (long commits, TimeSpan elapsed) = await ThroughputAsync(variant, throughputBlock, cancellationToken);
                     variant.Commits += commits;
                     variant.Elapsed += elapsed;
+                    if (variant.Replicated is not null)
+                    {
+                        variant.ThroughputCatchUps.Add(await CatchUpAsync(variant, Stopwatch.GetTimestamp(), cancellationToken));
+                    }
                 }
             }
 
@@ -109,6 +130,10 @@ internal sealed class WriteOverheadScenario : Scenario
             {
                 Console.WriteLine($"   {variant.Name}: single {variant.Single.Summarize()}; batch/1,000 keys {variant.BatchPerKey.Summarize()}; " +
                     $"batch/1 key {variant.BatchOneKey.Summarize()}; {variant.Commits / variant.Elapsed.TotalSeconds:0} commits/s at {ConcurrentWriters} writers");
+                if (variant.Replicated is not null)
+                {
+                    Console.WriteLine($"   {variant.Name}: outbox caught up {string.Join(", ", variant.ThroughputCatchUps.Select(FormatCatchUp))} after the end of its throughput blocks");
+                }
             }
 
             return await ReportAsync(context, postgres, variants, blocks * singlePerBlock, blocks * batchesPerBlock, throughputBlock * 2, cancellationToken);
@@ -116,8 +141,37 @@ internal sealed class WriteOverheadScenario : Scenario
         finally
         {
             await BenchApp.StopAsync(notifying);
+            await BenchApp.StopAsync(replicating);
             await BenchApp.StopAsync(app);
+            await ReplicatedDatabase.DropSlotAsync(replicatedConnectionString);
         }
+    }
+
+    /// <summary>Formats one catch-up wait for the console.</summary>
+    private static string FormatCatchUp(TimeSpan? catchUp) => catchUp is { } time ? $"{time.TotalMilliseconds:0} ms" : $"not within {ReplicatedDatabase.Bound.TotalSeconds:0} s";
+
+    /// <summary>
+    /// For the logical-replication variant, waits (untimed) until its consumer has written the keys of everything committed so far
+    /// (<see cref="ReplicatedDatabase.WaitForMarkerAsync"/>); for the others, returns at once.
+    /// </summary>
+    /// <param name="variant">The variant whose turn just ended.</param>
+    /// <param name="since">Where the wait is timed from (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>How long after <paramref name="since"/> the keys were there; <see langword="null"/> if not within the bound (printed) or for another variant.</returns>
+    private async Task<TimeSpan?> CatchUpAsync(Variant variant, long since, CancellationToken cancellationToken)
+    {
+        if (variant.Replicated is null)
+        {
+            return null;
+        }
+
+        TimeSpan? caughtUp = await ReplicatedDatabase.WaitForMarkerAsync(variant.Contexts, variant.Replicated, Interlocked.Increment(ref _nextId) - 1, since, cancellationToken);
+        if (caughtUp is null)
+        {
+            Console.WriteLine($"   {variant.Name}: WARNING: the consumer did not write a marker's key within {ReplicatedDatabase.Bound.TotalSeconds:0} s");
+        }
+
+        return caughtUp;
     }
 
     private static IEnumerable<Variant> Alternate(Variant[] variants, int block) => block % 2 == 0 ? variants : variants.Reverse();
@@ -177,90 +231,6 @@ internal sealed class WriteOverheadScenario : Scenario
         return (commits, Stopwatch.GetElapsedTime(start));
     }
 
-    private static async Task<Measurement> ReportAsync(
-        ScenarioContext context, BenchPostgres postgres, Variant[] variants, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
-    {
-        (Variant plain, Variant floor, Variant signals, Variant captured, Variant notifying) = (variants[0], variants[1], variants[2], variants[3], variants[4]);
-        double singlePlain = plain.Single.Percentile(50);
-        double singleSignals = signals.Single.Percentile(50);
-        double batchPlain = plain.BatchPerKey.Percentile(50);
-        double batchSignals = signals.BatchPerKey.Percentile(50);
-        double oneKeyPlain = plain.BatchOneKey.Percentile(50);
-        double oneKeySignals = signals.BatchOneKey.Percentile(50);
-        double throughputPlain = plain.Commits / plain.Elapsed.TotalSeconds;
-        double throughputSignals = signals.Commits / signals.Elapsed.TotalSeconds;
-        double singleFloor = floor.Single.Percentile(50);
-        double batchFloor = floor.BatchPerKey.Percentile(50);
-        double oneKeyFloor = floor.BatchOneKey.Percentile(50);
-        double throughputFloor = floor.Commits / floor.Elapsed.TotalSeconds;
-        double singleCaptured = captured.Single.Percentile(50);
-        double batchCaptured = captured.BatchPerKey.Percentile(50);
-        double oneKeyCaptured = captured.BatchOneKey.Percentile(50);
-        double throughputCaptured = captured.Commits / captured.Elapsed.TotalSeconds;
-        double singleNotifying = notifying.Single.Percentile(50);
-        double batchNotifying = notifying.BatchPerKey.Percentile(50);
-        double throughputNotifying = notifying.Commits / notifying.Elapsed.TotalSeconds;
-
-        await context.Results.WriteChartDataAsync(
-            "write-overhead",
-            ["case", "plain", "signals", "ratio", "goal"],
-            [
-                ["single row", singlePlain, singleSignals, singleSignals / singlePlain, 1.3],
-                ["1,000 rows / 1,000 keys", batchPlain, batchSignals, batchSignals / batchPlain, 1.2],
-                ["1,000 rows / 1 key", oneKeyPlain, oneKeySignals, oneKeySignals / oneKeyPlain, 1.2],
-                ["64 writers", throughputPlain, throughputSignals, throughputPlain / throughputSignals, 1 / 0.90],
-            ],
-            cancellationToken);
-
-        return new Measurement(
-            [
-                postgres.Description,
-                "one process, one database; plain and Signals contexts alternate in blocks; only SaveChanges is timed",
-                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running; a lone instance, so once past its 10 s peer timeout (waited out after the warm-up) it sends no pg_notify",
-                "Signals, notifying: the same in a second app on a database of its own with NotifyWithoutPeers = true: every burst of commits sends its post-commit pg_notify, as an instance does while another listens",
-                $"plain + outbox row (the floor of any transactional outbox, no Signals code): the plain save with a hand-written INSERT of one row per key into {OutboxFloor.Table} (the outbox's shape, defaults and indexes) appended to its batch; nothing reads, notifies or wakes",
-                $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
-                $"1,000-row batch: {batches:N0} inserts of 1,000 new rows per variant; BenchItem has one key per row (1,000 outbox rows), BenchEntry one key for all (1 outbox row)",
-                "Signals + capture: HasSignalCapture() on both entities, in a second database of the same server (PostgreSQL statement triggers write the outbox rows; nothing is staged, woken or notified by the save); pooled factory with UsePostgreSql(), no dispatcher",
-                $"throughput: {ConcurrentWriters} concurrent writers, each updating its own {RowsPerWriter} rows in a loop, {throughputTime.TotalSeconds:0} s per variant",
-            ],
-            [
-                new Figure("single-row update p50, plain", singlePlain, "ms"),
-                new Figure("single-row update p50, Signals", singleSignals, "ms"),
-                Figure.AtMost("single-row update, Signals ÷ plain", singleSignals / singlePlain, "×", 1.3),
-                new Figure("single-row update p50, plain + outbox row", singleFloor, "ms"),
-                new Figure("single-row update, plain + outbox row ÷ plain", singleFloor / singlePlain, "×"),
-                new Figure("single-row update, Signals ÷ plain + outbox row", singleSignals / singleFloor, "×"),
-                new Figure("1,000-row batch (1,000 keys) p50, plain", batchPlain, "ms"),
-                new Figure("1,000-row batch (1,000 keys) p50, Signals", batchSignals, "ms"),
-                Figure.AtMost("1,000-row batch (1,000 keys), Signals ÷ plain", batchSignals / batchPlain, "×", 1.2),
-                new Figure("1,000-row batch (1,000 keys), plain + outbox row ÷ plain", batchFloor / batchPlain, "×"),
-                new Figure("1,000-row batch (1,000 keys), Signals ÷ plain + outbox row", batchSignals / batchFloor, "×"),
-                new Figure("1,000-row batch (1 key) p50, plain", oneKeyPlain, "ms"),
-                new Figure("1,000-row batch (1 key) p50, Signals", oneKeySignals, "ms"),
-                Figure.AtMost("1,000-row batch (1 key), Signals ÷ plain", oneKeySignals / oneKeyPlain, "×", 1.2),
-                new Figure("1,000-row batch (1 key), plain + outbox row ÷ plain", oneKeyFloor / oneKeyPlain, "×"),
-                new Figure($"throughput at {ConcurrentWriters} writers, plain", throughputPlain, "commits/s"),
-                new Figure($"throughput at {ConcurrentWriters} writers, Signals", throughputSignals, "commits/s"),
-                Figure.AtLeast($"throughput at {ConcurrentWriters} writers, Signals ÷ plain", 100 * throughputSignals / throughputPlain, "%", 90, "≥ 90 % (aim 95 %)"),
-                new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row", throughputFloor, "commits/s"),
-                new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row ÷ plain", 100 * throughputFloor / throughputPlain, "%"),
-                new Figure($"throughput at {ConcurrentWriters} writers, Signals ÷ plain + outbox row", 100 * throughputSignals / throughputFloor, "%"),
-                new Figure("single-row update p50, Signals + capture", singleCaptured, "ms"),
-                new Figure("single-row update, Signals + capture ÷ plain", singleCaptured / singlePlain, "×"),
-                new Figure("1,000-row batch (1,000 keys) p50, Signals + capture", batchCaptured, "ms"),
-                new Figure("1,000-row batch (1,000 keys), Signals + capture ÷ plain", batchCaptured / batchPlain, "×"),
-                new Figure("1,000-row batch (1 key) p50, Signals + capture", oneKeyCaptured, "ms"),
-                new Figure("1,000-row batch (1 key), Signals + capture ÷ plain", oneKeyCaptured / oneKeyPlain, "×"),
-                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture", throughputCaptured, "commits/s"),
-                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture ÷ plain", 100 * throughputCaptured / throughputPlain, "%"),
-                new Figure("single-row update p50, Signals notifying", singleNotifying, "ms"),
-                new Figure("single-row update, Signals notifying ÷ plain", singleNotifying / singlePlain, "×"),
-                new Figure("1,000-row batch (1,000 keys), Signals notifying ÷ plain", batchNotifying / batchPlain, "×"),
-                new Figure($"throughput at {ConcurrentWriters} writers, Signals notifying ÷ plain", 100 * throughputNotifying / throughputPlain, "%"),
-            ]);
-    }
-
     /// <summary>A derived context's factory seen as a <see cref="BenchDbContext"/> factory (EF Core's factory interface is invariant).</summary>
     private sealed class BaseFactory<TContext>(IDbContextFactory<TContext> contexts) : IDbContextFactory<BenchDbContext>
         where TContext : BenchDbContext
@@ -271,11 +241,20 @@ internal sealed class WriteOverheadScenario : Scenario
     }
 
     /// <summary>One way of saving, and what was measured with it.</summary>
-    private sealed class Variant(string name, IDbContextFactory<BenchDbContext> contexts)
+    /// <param name="name">The variant's name in the report.</param>
+    /// <param name="contexts">Where its contexts come from.</param>
+    /// <param name="replicated">The database of the logical-replication variant, whose consumer the scenario waits for; <see langword="null"/> for the others.</param>
+    private sealed class Variant(string name, IDbContextFactory<BenchDbContext> contexts, string? replicated = null)
     {
         public string Name { get; } = name;
 
         public IDbContextFactory<BenchDbContext> Contexts { get; } = contexts;
+
+        /// <summary>Gets the database of the logical-replication variant, or <see langword="null"/> for the others.</summary>
+        public string? Replicated { get; } = replicated;
+
+        /// <summary>Gets, per throughput block, how long after its end the consumer had written its keys (<see langword="null"/>: not within the bound).</summary>
+        public List<TimeSpan?> ThroughputCatchUps { get; } = [];
 
         public Latencies Single { get; } = new();
 

@@ -1,0 +1,118 @@
+using Signals.LoadTests.Hosting;
+using Signals.LoadTests.Model;
+using Signals.LoadTests.Reporting;
+
+namespace Signals.LoadTests.Scenarios.WriteOverhead;
+
+/// <summary>The write-overhead scenario's report: the chart data, the description lines and the figures.</summary>
+internal sealed partial class WriteOverheadScenario
+{
+    private static async Task<Measurement> ReportAsync(
+        ScenarioContext context, BenchPostgres postgres, Variant[] variants, int singles, int batches, TimeSpan throughputTime, CancellationToken cancellationToken)
+    {
+        (Variant plain, Variant floor, Variant signals, Variant captured, Variant notifying, Variant replicated) =
+            (variants[0], variants[1], variants[2], variants[3], variants[4], variants[5]);
+        double singlePlain = plain.Single.Percentile(50);
+        double singleSignals = signals.Single.Percentile(50);
+        double batchPlain = plain.BatchPerKey.Percentile(50);
+        double batchSignals = signals.BatchPerKey.Percentile(50);
+        double oneKeyPlain = plain.BatchOneKey.Percentile(50);
+        double oneKeySignals = signals.BatchOneKey.Percentile(50);
+        double throughputPlain = plain.Commits / plain.Elapsed.TotalSeconds;
+        double throughputSignals = signals.Commits / signals.Elapsed.TotalSeconds;
+        double singleFloor = floor.Single.Percentile(50);
+        double batchFloor = floor.BatchPerKey.Percentile(50);
+        double oneKeyFloor = floor.BatchOneKey.Percentile(50);
+        double throughputFloor = floor.Commits / floor.Elapsed.TotalSeconds;
+        double singleCaptured = captured.Single.Percentile(50);
+        double batchCaptured = captured.BatchPerKey.Percentile(50);
+        double oneKeyCaptured = captured.BatchOneKey.Percentile(50);
+        double throughputCaptured = captured.Commits / captured.Elapsed.TotalSeconds;
+        double singleNotifying = notifying.Single.Percentile(50);
+        double batchNotifying = notifying.BatchPerKey.Percentile(50);
+        double throughputNotifying = notifying.Commits / notifying.Elapsed.TotalSeconds;
+        double singleReplicated = replicated.Single.Percentile(50);
+        double batchReplicated = replicated.BatchPerKey.Percentile(50);
+        double oneKeyReplicated = replicated.BatchOneKey.Percentile(50);
+        double throughputReplicated = replicated.Commits / replicated.Elapsed.TotalSeconds;
+        bool caughtUp = replicated.ThroughputCatchUps.All(static c => c is not null);
+        double catchUp = caughtUp ? replicated.ThroughputCatchUps.Max(static c => c!.Value.TotalMilliseconds) : ReplicatedDatabase.Bound.TotalMilliseconds;
+
+        await context.Results.WriteChartDataAsync(
+            "write-overhead",
+            ["case", "plain", "signals", "ratio", "goal"],
+            [
+                ["single row", singlePlain, singleSignals, singleSignals / singlePlain, 1.3],
+                ["1,000 rows / 1,000 keys", batchPlain, batchSignals, batchSignals / batchPlain, 1.2],
+                ["1,000 rows / 1 key", oneKeyPlain, oneKeySignals, oneKeySignals / oneKeyPlain, 1.2],
+                ["64 writers", throughputPlain, throughputSignals, throughputPlain / throughputSignals, 1 / 0.90],
+            ],
+            cancellationToken);
+
+        return new Measurement(
+            [
+                postgres.Description,
+                "every variant runs on this wal_level=logical server (the logical-replication variant needs it; runs from before the throwaway server switched to it used the default wal_level=replica)",
+                "one process, one database; plain and Signals contexts alternate in blocks; only SaveChanges is timed",
+                "Signals: pooled DbContext factory from the app's DI with Signals (UsePostgreSql()), the LISTEN/NOTIFY dispatcher running; a lone instance, so once past its 10 s peer timeout (waited out after the warm-up) it sends no pg_notify",
+                "Signals, notifying: the same in a second app on a database of its own with NotifyWithoutPeers = true: every burst of commits sends its post-commit pg_notify, as an instance does while another listens",
+                $"plain + outbox row (the floor of any transactional outbox, no Signals code): the plain save with a hand-written INSERT of one row per key into {OutboxFloor.Table} (the outbox's shape, defaults and indexes) appended to its batch; nothing reads, notifies or wakes",
+                $"single-row update: {singles:N0} saves per variant, one UPDATE of a known row (no read first)",
+                $"1,000-row batch: {batches:N0} inserts of 1,000 new rows per variant; BenchItem has one key per row (1,000 outbox rows), BenchEntry one key for all (1 outbox row)",
+                "Signals + capture: HasSignalCapture() on both entities, in a second database of the same server (PostgreSQL statement triggers write the outbox rows; nothing is staged, woken or notified by the save); pooled factory with UsePostgreSql(), no dispatcher",
+                "Signals + capture (logical replication): HasSignalCapture().HasSignalCaptureMechanism(LogicalReplication) on both entities, in a fourth database (the tables in the outbox's publication with REPLICA IDENTITY FULL, one pgoutput slot); the save writes no outbox row (pooled factory with UsePostgreSql(), nothing staged); a third app with the dispatcher on that context runs live on this machine, its ReplicationConsumer reading the slot and writing the keys in later transactions of its own",
+                $"logical replication's catch-up: after each of its turns the scenario inserts a marker row and waits, untimed, until the consumer has written its key (commit order, so every key of the turn is written by then; polled every 10 ms, bounded to {ReplicatedDatabase.Bound.TotalSeconds:0} s), so its backlog is not worked off in another variant's turn; the figure is the longest such wait after its throughput blocks, from the end of the block",
+                $"throughput: {ConcurrentWriters} concurrent writers, each updating its own {RowsPerWriter} rows in a loop, {throughputTime.TotalSeconds:0} s per variant",
+            ],
+            [
+                new Figure("single-row update p50, plain", singlePlain, "ms"),
+                new Figure("single-row update p50, Signals", singleSignals, "ms"),
+                Figure.AtMost("single-row update, Signals ÷ plain", singleSignals / singlePlain, "×", 1.3),
+                new Figure("single-row update p50, plain + outbox row", singleFloor, "ms"),
+                new Figure("single-row update, plain + outbox row ÷ plain", singleFloor / singlePlain, "×"),
+                new Figure("single-row update, Signals ÷ plain + outbox row", singleSignals / singleFloor, "×"),
+                new Figure("1,000-row batch (1,000 keys) p50, plain", batchPlain, "ms"),
+                new Figure("1,000-row batch (1,000 keys) p50, Signals", batchSignals, "ms"),
+                Figure.AtMost("1,000-row batch (1,000 keys), Signals ÷ plain", batchSignals / batchPlain, "×", 1.2),
+                new Figure("1,000-row batch (1,000 keys), plain + outbox row ÷ plain", batchFloor / batchPlain, "×"),
+                new Figure("1,000-row batch (1,000 keys), Signals ÷ plain + outbox row", batchSignals / batchFloor, "×"),
+                new Figure("1,000-row batch (1 key) p50, plain", oneKeyPlain, "ms"),
+                new Figure("1,000-row batch (1 key) p50, Signals", oneKeySignals, "ms"),
+                Figure.AtMost("1,000-row batch (1 key), Signals ÷ plain", oneKeySignals / oneKeyPlain, "×", 1.2),
+                new Figure("1,000-row batch (1 key), plain + outbox row ÷ plain", oneKeyFloor / oneKeyPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, plain", throughputPlain, "commits/s"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals", throughputSignals, "commits/s"),
+                Figure.AtLeast($"throughput at {ConcurrentWriters} writers, Signals ÷ plain", 100 * throughputSignals / throughputPlain, "%", 90, "≥ 90 % (aim 95 %)"),
+                new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row", throughputFloor, "commits/s"),
+                new Figure($"throughput at {ConcurrentWriters} writers, plain + outbox row ÷ plain", 100 * throughputFloor / throughputPlain, "%"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals ÷ plain + outbox row", 100 * throughputSignals / throughputFloor, "%"),
+                new Figure("single-row update p50, Signals + capture", singleCaptured, "ms"),
+                new Figure("single-row update, Signals + capture ÷ plain", singleCaptured / singlePlain, "×"),
+                new Figure("1,000-row batch (1,000 keys) p50, Signals + capture", batchCaptured, "ms"),
+                new Figure("1,000-row batch (1,000 keys), Signals + capture ÷ plain", batchCaptured / batchPlain, "×"),
+                new Figure("1,000-row batch (1 key) p50, Signals + capture", oneKeyCaptured, "ms"),
+                new Figure("1,000-row batch (1 key), Signals + capture ÷ plain", oneKeyCaptured / oneKeyPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture", throughputCaptured, "commits/s"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture ÷ plain", 100 * throughputCaptured / throughputPlain, "%"),
+                new Figure("single-row update p50, Signals notifying", singleNotifying, "ms"),
+                new Figure("single-row update, Signals notifying ÷ plain", singleNotifying / singlePlain, "×"),
+                new Figure("1,000-row batch (1,000 keys), Signals notifying ÷ plain", batchNotifying / batchPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals notifying ÷ plain", 100 * throughputNotifying / throughputPlain, "%"),
+                new Figure("single-row update p50, Signals + capture (logical replication)", singleReplicated, "ms"),
+                Figure.AtMost("single-row update, Signals + capture (logical replication) ÷ plain", singleReplicated / singlePlain, "×", 1.3),
+                new Figure("1,000-row batch (1,000 keys) p50, Signals + capture (logical replication)", batchReplicated, "ms"),
+                new Figure("1,000-row batch (1,000 keys), Signals + capture (logical replication) ÷ plain", batchReplicated / batchPlain, "×"),
+                new Figure("1,000-row batch (1 key) p50, Signals + capture (logical replication)", oneKeyReplicated, "ms"),
+                new Figure("1,000-row batch (1 key), Signals + capture (logical replication) ÷ plain", oneKeyReplicated / oneKeyPlain, "×"),
+                new Figure($"throughput at {ConcurrentWriters} writers, Signals + capture (logical replication)", throughputReplicated, "commits/s"),
+                Figure.AtLeast(
+                    $"throughput at {ConcurrentWriters} writers, Signals + capture (logical replication) ÷ plain", 100 * throughputReplicated / throughputPlain, "%", 90, "≥ 90 % (aim 95 %)"),
+                new Figure(
+                    $"outbox caught up after {ConcurrentWriters} writers, Signals + capture (logical replication): longest wait from a throughput block's end until its keys were written",
+                    catchUp,
+                    "ms",
+                    $"within the {ReplicatedDatabase.Bound.TotalSeconds:0} s wait",
+                    caughtUp),
+            ]);
+    }
+}
