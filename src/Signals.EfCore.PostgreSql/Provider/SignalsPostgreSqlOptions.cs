@@ -36,7 +36,8 @@ public sealed class SignalsPostgreSqlOptions : IValidatableObject
     /// <c>pg_notify</c> that may take the other half, which also probes the connection; TCP keepalive is on as well. An instance that
     /// hears no other instance's announcement for twice this time stops sending wake-ups (see <see cref="NotifyWithoutPeers"/>). A connection that fails either way is replaced (with back-off, see
     /// <see cref="SignalsOutboxOptions.MaxRetryDelay"/>) and the dispatcher catches up from the outbox. Not the SSE heartbeat of the
-    /// endpoints, which keeps idle HTTP streams open.
+    /// endpoints, which keeps idle HTTP streams open. With capture by logical replication, it is also how often an instance whose
+    /// dispatcher waits on standby (another instance reads the replication slot) tries to take the slot over.
     /// </remarks>
     [Range(typeof(TimeSpan), "00:00:01", SignalsOutboxOptions.MaxTimeSpan)]
     public TimeSpan ListenerTimeout { get; set; } = TimeSpan.FromSeconds(5);
