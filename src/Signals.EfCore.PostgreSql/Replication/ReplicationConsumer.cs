@@ -139,6 +139,30 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
 
     private static string Name(string schema, string table) => $"{schema}.{table}";
 
+    /// <summary>
+    /// The captured table a relation is, or <see langword="null"/> when the model does not capture it this way or the table lacks a column
+    /// its keys read (renamed or dropped outside a migration): PostgreSQL decodes a change with the columns the table had when it was
+    /// written, so such a change could never give its keys, and waiting for it would stop every later change. Its changes are skipped
+    /// and logged instead (event 135, Error), as the start-up check reports the table (Unhealthy) at the next start.
+    /// </summary>
+    private CapturedTable? Captured(RelationMessage relation)
+    {
+        CapturedTable? table = _tables.GetValueOrDefault(Name(relation.Namespace, relation.RelationName));
+        if (table is null)
+        {
+            return null;
+        }
+
+        HashSet<string> columns = [.. relation.Columns.Select(static c => c.ColumnName)];
+        if (table.Columns.FirstOrDefault(p => !columns.Contains(p.Column!)) is not { } missing)
+        {
+            return table;
+        }
+
+        ReplicationLog.ColumnMissing(_logger, CapturedTables.QualifiedName(table.Schema, table.Table), missing.Column!, $"{table.Entity}.{missing.Property}");
+        return null;
+    }
+
     private async Task<string> ReadDatabaseAsync(CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = _dataSource.CreateCommand("SELECT current_database()");
@@ -214,7 +238,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
                     commit = new CapturedCommit();
                     break;
                 case RelationMessage relation:
-                    relations[relation.RelationId] = Relation.Of(relation, _tables.GetValueOrDefault(Name(relation.Namespace, relation.RelationName)));
+                    relations[relation.RelationId] = Relation.Of(relation, Captured(relation));
                     break;
                 case InsertMessage insert:
                     await AddAsync(commit!, relations[insert.Relation.RelationId], null, insert.NewRow, cancellationToken).ConfigureAwait(false);
@@ -365,6 +389,10 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     /// <param name="KeyColumns">Per column in the stream's order: its name when the keys read it, else <see langword="null"/>.</param>
     private sealed record Relation(CapturedTable? Table, string?[] KeyColumns)
     {
+        /// <summary>Describes a relation of the stream.</summary>
+        /// <param name="message">PostgreSQL's description of the relation, sent before its first change and after each change of its columns.</param>
+        /// <param name="table">The captured table, or <see langword="null"/>.</param>
+        /// <returns>The relation.</returns>
         public static Relation Of(RelationMessage message, CapturedTable? table)
         {
             HashSet<string> read = table is null ? [] : [.. table.Columns.Select(static p => p.Column!)];

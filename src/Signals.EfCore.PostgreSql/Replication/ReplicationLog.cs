@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Signals.EntityFrameworkCore.PostgreSql;
 
-/// <summary>Log messages of capture by logical replication (event ids 128-134 of the dispatchers' 100-199).</summary>
+/// <summary>Log messages of capture by logical replication (event ids 128-135 of the dispatchers' 100-199).</summary>
 internal static partial class ReplicationLog
 {
     [LoggerMessage(128, LogLevel.Information, "Reading the captured tables' changes from PostgreSQL replication slot '{Slot}' (publication '{Publication}').")]
@@ -25,4 +25,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(134, LogLevel.Debug, "Wrote the keys of {Rows} captured rows ({Commits} commits) into the outbox in {Milliseconds} ms.")]
     public static partial void Wrote(ILogger logger, int rows, int commits, long milliseconds);
+
+    [LoggerMessage(135, LogLevel.Error, "Changes to '{Table}' are skipped: the table has no column '{Column}', which the model maps to {Property} and its capture reads (renamed or dropped outside a migration?). Add a migration, or restore the column.")]
+    public static partial void ColumnMissing(ILogger logger, string table, string column, string property);
 }

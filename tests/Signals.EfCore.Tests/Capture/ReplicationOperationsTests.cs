@@ -13,8 +13,8 @@ namespace Signals.EntityFrameworkCore.Tests.Capture;
 /// <summary>
 /// Capture by logical replication as an operator meets it: switching a table between triggers and replication is a migration (idempotent;
 /// the slot created outside the transaction, dropped with the publication's last table), a server without <c>wal_level = logical</c> is
-/// reported naming the setting, a committed row whose key cannot be written is skipped and logged without stopping the others, and a
-/// bulk insert of 100,000 rows reaches the outbox.
+/// reported naming the setting, a committed row whose key cannot be written (or whose key column was renamed under the running
+/// dispatcher) is skipped and logged without stopping the others, and a bulk insert of 100,000 rows reaches the outbox.
 /// </summary>
 public sealed class ReplicationOperationsTests(PostgresServer server)
 {
@@ -102,6 +102,27 @@ public sealed class ReplicationOperationsTests(PostgresServer server)
         long before = await PostgresCaptureTests.MaxIdAsync(db);
         await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'later' WHERE id = 2");
         await ReplicationApp.WaitForKeysAsync(db, before, 1, "a later write", until: k => k.Contains("cap:s:later"), logs: app.Logs);
+    }
+
+    [Fact]
+    public async Task A_key_column_renamed_while_running_skips_that_table_s_changes_with_an_error_and_blocks_nothing_after_it()
+    {
+        string db = await CreateDatabaseAsync("reprename");
+        await using ReplicationApp app = await ReplicationApp.StartAsync(db);
+        await app.WaitForHealthAsync(HealthStatus.Healthy);
+
+        // PostgreSQL decodes this insert with the column named 'title': its keys cannot be read, and waiting for them would stop the slot.
+        await TestDatabase.ExecuteAsync(db, "ALTER TABLE captured_items RENAME COLUMN name TO title");
+        await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, title, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
+            "VALUES (1, 'renamed', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
+        await TestDatabase.ExecuteAsync(db, "ALTER TABLE captured_items RENAME COLUMN title TO name");
+        await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
+            "VALUES (2, 'restored', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
+
+        string[] keys = await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the write after the column was restored", until: k => k.Contains("cap:s:restored"), logs: app.Logs);
+        Assert.DoesNotContain("cap:s:renamed", keys);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("ColumnMissing", StringComparison.Ordinal) && l.Contains("'captured_items'", StringComparison.Ordinal)
+            && l.Contains("'name'", StringComparison.Ordinal) && l.Contains("CapturedItem.Name", StringComparison.Ordinal));
     }
 
     [Fact]
