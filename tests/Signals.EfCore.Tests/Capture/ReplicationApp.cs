@@ -24,6 +24,9 @@ internal sealed class ReplicationApp : IAsyncDisposable
     /// <summary>Gets what the app logged.</summary>
     public LogRecorder Logs { get; }
 
+    /// <summary>Gets the app's hub, where its dispatcher publishes what the outbox says.</summary>
+    public SignalHub Hub => _host.Services.GetRequiredService<SignalHub>();
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>Starts an instance on a database made by <see cref="ReplicatedCaptureDbContext"/>.</summary>

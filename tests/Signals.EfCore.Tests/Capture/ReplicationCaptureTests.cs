@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Signals.EntityFrameworkCore.Tests.Infrastructure;
 using Signals.EntityFrameworkCore.Tests.Model.Capture;
 
 namespace Signals.EntityFrameworkCore.Tests.Capture;
@@ -99,6 +100,23 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
 
         string[] mixed = await ReplicationApp.WaitForKeysAsync(db, before, 2, "the mixed transaction", until: k => k.Contains("cap:s:kept"));
         Assert.Contains("cap:other", mixed);
+    }
+
+    [Fact]
+    public async Task A_raw_move_on_a_plain_connection_reaches_the_hub_of_an_instance_that_is_not_reading_the_slot_for_both_keys()
+    {
+        string db = await CreateDatabaseAsync("repmove");
+        await using ReplicationApp reader = await ReplicationApp.StartAsync(db);
+        await reader.WaitForHealthAsync(HealthStatus.Healthy);
+        await using ReplicationApp other = await ReplicationApp.StartAsync(db);
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'room-a', {ItemValues})");
+        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-a"));
+
+        // A psql-style UPDATE moves the row from one name to another: the other instance hears of both.
+        SignalVersion before = HubAssert.Held(other.Hub, SignalKey.Create("cap:s", "room-a"));
+        await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'room-b' WHERE id = 1");
+        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-a"), before.Version + 1);
+        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-b"));
     }
 
     [Fact]
