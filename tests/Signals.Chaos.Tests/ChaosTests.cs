@@ -9,8 +9,10 @@ namespace Signals.Chaos.Tests;
 
 /// <summary>
 /// DESIGN.md "Guarantees" under concurrency and faults, on two real app instances and real SSE clients. On PostgreSQL: concurrent
-/// writers whose commits land out of id order (one of them raw SQL on a captured table), rollbacks, the listeners' backends terminated, PostgreSQL crashed and restarted, an
-/// instance restarted, subscribers resuming on the other instance with <c>Last-Event-ID</c>. On a SQLite file: writers taking turns
+/// writers whose commits land out of id order (two of them raw SQL: one on a table captured by triggers, one on a table captured by
+/// logical replication, whose keys an instance's replication consumer writes after the commit), rollbacks, the listeners' backends and the
+/// replication slot's reader terminated, PostgreSQL crashed and restarted, an instance restarted (the other takes the slot over),
+/// subscribers resuming on the other instance with <c>Last-Event-ID</c>. On a SQLite file: writers taking turns
 /// with rollbacks, an instance restarted, subscribers resuming. Nothing committed may be lost, nothing rolled back may appear, and no
 /// client may see a version go backwards. <c>SIGNALS_CHAOS_PROFILE=full</c> runs 100,000 commits on PostgreSQL, 20,000 on SQLite.
 /// </summary>
@@ -84,6 +86,11 @@ public sealed class ChaosTests
             failures.Add("the run had no rollbacks, or a subscriber never resumed with Last-Event-ID");
         }
 
+        if (database.CapturesByReplication && verdict.Replication.Commits < profile.CommitsPerWriter)
+        {
+            failures.Add($"only {verdict.Replication.Commits} commits of the replicated writer, of {profile.CommitsPerWriter}");
+        }
+
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures) + Environment.NewLine + report);
     }
 
@@ -91,7 +98,7 @@ public sealed class ChaosTests
     {
         var text = new StringBuilder();
         IFormatProvider invariant = CultureInfo.InvariantCulture;
-        text.AppendLine(invariant, $"Chaos run on {database.Kind}, profile '{profile.Name}', seed {seed} ({ChaosProfile.SeedVariable} replays it): {profile.Writers} writers, {profile.Commits} commits wanted, 2 instances, {profile.Subscribers} SSE subscribers on {evidence.Keys.Count} keys each");
+        text.AppendLine(invariant, $"Chaos run on {database.Kind}, profile '{profile.Name}', seed {seed} ({ChaosProfile.SeedVariable} replays it): {profile.Writers + 1} writers ({(database.CapturesByReplication ? "2 by raw SQL: captured by triggers, by logical replication" : "1 by raw SQL, captured by triggers")}), {profile.Commits} commits wanted, 2 instances, {profile.Subscribers} SSE subscribers on {evidence.Keys.Count} keys each");
         text.AppendLine(invariant, $"write phase: {run.WriteTime.TotalSeconds:F1} s ({verdict.Committed / Math.Max(run.WriteTime.TotalSeconds, 0.001):F0} commits/s){(run.WriteTimedOut ? ", STOPPED BY ITS TIME BOUND" : string.Empty)}");
         text.AppendLine(run.QuiescenceTime is { } quiet
             ? string.Create(invariant, $"quiescence: every subscriber caught up {quiet.TotalMilliseconds:F0} ms after the last write")

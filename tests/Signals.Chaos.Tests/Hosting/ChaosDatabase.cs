@@ -75,8 +75,15 @@ internal abstract class ChaosDatabase
         [
             .. await db.Notes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken),
             .. await db.RawNotes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken),
+            .. CapturesByReplication ? await db.ReplicatedNotes.AsNoTracking().Select(static n => n.Id).ToListAsync(cancellationToken) : [],
         ];
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the model has the replicated notes' table, captured by logical replication (PostgreSQL): the run
+    /// then has a replicated writer, whose keys an instance's replication consumer writes into the outbox after the commits.
+    /// </summary>
+    public virtual bool CapturesByReplication => false;
 
     /// <summary>
     /// Gets a value indicating whether the captured table's triggers write one outbox row per key and transaction (PostgreSQL's

@@ -23,7 +23,7 @@ internal sealed class ChaosInstance : IAsyncDisposable
     private int _disposed;
 
     /// <summary>
-    /// The hub's cache bound: smaller than the keyspace (65 keys on PostgreSQL), so keys nobody watches on an instance (subscribers
+    /// The hub's cache bound: smaller than the keyspace (over 80 keys), so keys nobody watches on an instance (subscribers
     /// switch instances) and the cold keys the run's syncs ask for are evicted and read from the database again during the run.
     /// </summary>
     public const int MaxCachedKeys = 16;

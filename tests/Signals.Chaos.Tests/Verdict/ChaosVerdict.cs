@@ -10,7 +10,16 @@ namespace Signals.Chaos.Tests.Verdict;
 /// <list type="bullet">
 /// <item><b>truth</b>: each transaction's notes are all there or none; a returned commit's notes are there; a transaction that never
 /// sent its commit left nothing; each key has exactly one outbox row per committed transaction that touched it, besides the rows
-/// dispatchers wrote to announce a key again (<c>reannounced_id</c>).</item>
+/// dispatchers wrote to announce a key again (<c>reannounced_id</c>). Keys captured by logical replication
+/// (<see cref="ChaosEvidence.Replicated"/>) are held to what that mechanism writes instead: <em>at least one</em> outbox row (besides
+/// reannouncements) for a key that some committed transaction touched, and <em>none</em> for a key that only transactions which rolled
+/// back or never committed touched (the replicated writer's ghost). One row per commit cannot hold for them, in either direction: the
+/// replication consumer writes the keys of every commit it has read since its last write in one statement, each key once (<c>SELECT
+/// DISTINCT</c>), so commits touching a key between two of its writes give it one row; and after a crash, a lost connection or a takeover
+/// the slot sends again the commits it was not told are flushed, so a key may get a second row for the same change (a version, not a
+/// change). What clients rely on is checked below without exception for these keys: lost (the highest outbox id reached every subscriber
+/// and sync) and stale (every subscriber's version of the key rose after the last commit touching it was sent — a replicated commit whose
+/// keys the consumer never wrote leaves the subscribers stale or lost), phantom and regressions.</item>
 /// <item><b>lost</b>: every subscriber's highest version of every key is at least the key's last committed version (its highest
 /// outbox id); likewise every instance's sync answer.</item>
 /// <item><b>phantom</b>: every (version, key) a subscriber or a sync answer reported is a committed outbox row of that key — so
@@ -54,6 +63,12 @@ internal sealed class ChaosVerdict
 
     /// <summary>Gets how many <c>signal</c> events the subscribers received in total.</summary>
     public long Delivered { get; private init; }
+
+    /// <summary>
+    /// Gets, for the keys captured by logical replication: the committed transactions that touched them, how many (transaction, key) pairs
+    /// that makes, their outbox rows (besides reannouncements), and how many keys got fewer rows than commits (coalesced) or more (replayed).
+    /// </summary>
+    public (int Commits, int Touches, int Rows, int CoalescedKeys, int ReplayedKeys) Replication { get; private init; }
 
     /// <summary>Gets how many violations of the database's own truth were found (atomicity, durability, outbox rows per commit).</summary>
     public int TruthViolations { get; private init; }
@@ -106,6 +121,7 @@ internal sealed class ChaosVerdict
         int truthViolations = 0;
         int committed = 0;
         int unknownCommitted = 0;
+        int replicatedCommits = 0;
         var expectedRows = new Dictionary<string, int>(StringComparer.Ordinal);
         var lastCommitSent = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (WriteRecord record in evidence.Records)
@@ -132,6 +148,7 @@ internal sealed class ChaosVerdict
             {
                 committed++;
                 unknownCommitted += record.Outcome == WriteOutcome.Unknown ? 1 : 0;
+                replicatedCommits += record.Keys.Any(evidence.Replicated.Contains) ? 1 : 0;
                 foreach (string key in record.Keys)
                 {
                     expectedRows[key] = expectedRows.GetValueOrDefault(key) + 1;
@@ -150,11 +167,24 @@ internal sealed class ChaosVerdict
             }
         }
 
+        // Replicated keys: at least one row when a commit touched the key, none otherwise (see the class's remarks); the others: one per commit.
+        (int touches, int rows, int coalesced, int replayed) = (0, 0, 0, 0);
         foreach (string key in expectedRows.Keys.Union(actualRows.Keys, StringComparer.Ordinal))
         {
             int expected = expectedRows.GetValueOrDefault(key);
             int actual = actualRows.GetValueOrDefault(key);
-            if (expected != actual)
+            if (evidence.Replicated.Contains(key))
+            {
+                (touches, rows) = (touches + expected, rows + actual);
+                coalesced += actual < expected ? 1 : 0;
+                replayed += actual > expected ? 1 : 0;
+                if ((expected == 0) != (actual == 0))
+                {
+                    truthViolations++;
+                    Sample($"truth: '{key}' (captured by logical replication) has {actual} outbox rows, but {expected} committed transactions touched it (expected at least one row exactly when one did)");
+                }
+            }
+            else if (expected != actual)
             {
                 truthViolations++;
                 Sample($"truth: '{key}' has {actual} outbox rows, but {expected} committed transactions touched it");
@@ -239,6 +269,7 @@ internal sealed class ChaosVerdict
             CommittedChanges = evidence.Outbox.Count,
             ChangedKeys = lastCommitted.Count,
             Delivered = evidence.Subscribers.Sum(static s => (long)s.Events),
+            Replication = (replicatedCommits, touches, rows, coalesced, replayed),
             TruthViolations = truthViolations,
             Lost = lost,
             Stale = stale,
@@ -274,6 +305,12 @@ internal sealed class ChaosVerdict
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"transactions: {Attempted} attempted, {Committed} committed ({Unknown.Committed} of {Unknown.Total} with an unknown commit outcome), {RolledBack} rolled back, {NotCommitted} failed before commit");
         text.AppendLine(CultureInfo.InvariantCulture, $"committed changes (outbox rows): {CommittedChanges} over {ChangedKeys} keys, of which {Reannouncements} announced a key again after a late commit");
+        if (Replication.Commits > 0)
+        {
+            (int commits, int touches, int rows, int coalesced, int replayed) = Replication;
+            text.AppendLine(CultureInfo.InvariantCulture, $"logical replication: {commits} committed transactions touched its keys {touches} times; {rows} outbox rows (at least one per key touched, none for the others); {coalesced} keys with fewer rows than commits (coalesced), {replayed} with more (replayed, beyond what coalescing saved)");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"delivered (SSE signal events): {Delivered}, of which {Duplicates} repeated a version after a resume");
         text.AppendLine(CultureInfo.InvariantCulture, $"lost: {Lost} (subscriber, key) pairs, {LostByStream} of them while the subscriber's instance had the version; by sync: {LostBySync} (instance, key) pairs");
         text.AppendLine(CultureInfo.InvariantCulture, $"stale (last heard of a key before its last commit was sent): {Stale} (subscriber, key) pairs");

@@ -7,7 +7,10 @@ namespace Signals.Chaos.Tests.Workload;
 /// run of at least 100,000 commits. Chosen by <see cref="ProfileVariable"/>; <see cref="SeedVariable"/> replays a run's random choices.
 /// </summary>
 /// <param name="Name">The profile's name.</param>
-/// <param name="Writers">Concurrent writers (each its own transactions, one at a time).</param>
+/// <param name="Writers">
+/// Concurrent writers (each its own transactions, one at a time), besides the raw-SQL writer on the table captured by triggers; on
+/// PostgreSQL the last of them writes raw SQL to the table captured by logical replication (see <see cref="ChaosKeyspace"/>).
+/// </param>
 /// <param name="Commits">Committed transactions to reach, over all writers.</param>
 /// <param name="ItemsPerWriter">Item keys each writer owns (<c>chaos:item:{id}</c>); every transaction also bumps <c>chaos:all</c>.</param>
 /// <param name="Subscribers">SSE subscribers, spread over both instances, each watching every key.</param>

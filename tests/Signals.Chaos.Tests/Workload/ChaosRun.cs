@@ -14,8 +14,10 @@ namespace Signals.Chaos.Tests.Workload;
 /// <summary>
 /// One chaos run: subscribers on both instances, the writers, and the faults, each applied once the writers reach a share of
 /// their commits (progress, not the clock, schedules them): subscribers switching instance with <c>Last-Event-ID</c>, instance A
-/// restarted, and on PostgreSQL the listeners' backends terminated (twice) and PostgreSQL crashed and restarted. Then the run waits
-/// (bounded) until every subscriber has caught up with the last committed version of every key, and gathers the evidence.
+/// restarted, and on PostgreSQL the listeners' backends and the replication slot's reader terminated (twice) and PostgreSQL crashed and
+/// restarted. On PostgreSQL the replicated writer then commits a marker (<see cref="ChaosKeyspace.Marker"/>). Then the run waits (bounded)
+/// until the marker's key is in the outbox (the replication consumer has written every commit's keys) and every subscriber has caught up
+/// with the last committed version of every key, and gathers the evidence.
 /// </summary>
 /// <param name="profile">The run's size.</param>
 /// <param name="seed">The writers' random seed.</param>
@@ -27,7 +29,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PostgresDowntime = TimeSpan.FromMilliseconds(500);
 
-    private readonly ChaosKeyspace _keyspace = new(profile);
+    private readonly ChaosKeyspace _keyspace = new(profile, database.CapturesByReplication);
     private readonly ChaosProgress _progress = new();
     private readonly List<ChaosSubscriber> _subscribers = [];
 
@@ -69,11 +71,8 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             _ = await WaitUntilAsync(() => Task.FromResult(_subscribers.All(static s => s.Connects > 0)), cancellationToken)
                 ?? throw new TimeoutException($"The subscribers did not all connect within {RecoveryTimeout}.");
 
-            writers =
-            [
-                .. Enumerable.Range(0, profile.Writers).Select(i => new ChaosWriter(i, profile, _keyspace, instances, _progress, new Random(seed + i))),
-                new ChaosWriter(profile.Writers, profile, _keyspace, instances, _progress, new Random(seed + profile.Writers), raw: database),
-            ];
+            writers = [.. Enumerable.Range(0, _keyspace.WriterCount).Select(i => new ChaosWriter(i, profile, _keyspace, instances, database, _progress, new Random(seed + i)))];
+            string? marker = null;
             using (var stopChurning = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 Task churning = ChurnAsync(new Random(seed ^ 0x5CA1E), stopChurning.Token);
@@ -85,6 +84,8 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
                         // SQLite's writers take turns: a transaction holding its write lock until a later one commits cannot happen there.
                         await WriteLateTailAsync(writers, cancellationToken);
                     }
+
+                    marker = await WriteMarkerAsync(writers, cancellationToken);
                 }
                 finally
                 {
@@ -93,12 +94,15 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
                 }
             }
 
-            // Read again each time: dispatchers may still announce keys again after the writers stopped (a late commit).
+            // Read again each time: dispatchers may still announce keys again after the writers stopped (a late commit), and until the
+            // marker's key is there the replication consumer has not written every commit's keys. It may be catching up after a fault
+            // (back-off up to MaxRetryDelay, or a standby's next try after ListenerTimeout: 5 s each by default, well inside the bound,
+            // so the instances keep the defaults an app has).
             QuiescenceTime = await WaitUntilAsync(
                 async () =>
                 {
                     Dictionary<string, long> lastCommitted = await database.ReadLastCommittedAsync(cancellationToken);
-                    return _subscribers.All(s => lastCommitted.All(p => s.LatestOf(p.Key) >= p.Value));
+                    return (marker is null || lastCommitted.ContainsKey(marker)) && _subscribers.All(s => lastCommitted.All(p => s.LatestOf(p.Key) >= p.Value));
                 },
                 cancellationToken,
                 profile.QuiescenceTimeout);
@@ -112,6 +116,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         return new ChaosEvidence(
             _keyspace.All,
             _keyspace.Ghosts,
+            _keyspace.Replicated,
             [.. writers.SelectMany(static w => w.Records)],
             await database.ReadNoteIdsAsync(cancellationToken),
             await database.ReadOutboxAsync(cancellationToken),
@@ -168,6 +173,28 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         }
     }
 
+    /// <summary>With logical replication, has the replicated writer commit the marker (<see cref="ChaosKeyspace.Marker"/>) after every other write.</summary>
+    /// <returns>The marker's key once committed; <see langword="null"/> without replication, or when it did not commit in 10 tries.</returns>
+    private async Task<string?> WriteMarkerAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)
+    {
+        if (_keyspace.ReplicationWriter is not { } writer)
+        {
+            return null;
+        }
+
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            if (await writers[writer].WriteOneAsync(ChaosKeyspace.MarkerItemId, cancellationToken) == WriteOutcome.Committed)
+            {
+                return _keyspace.Marker;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return null;
+    }
+
     private async Task WriteWithFaultsAsync(List<ChaosWriter> writers, CancellationToken cancellationToken)
     {
         (double At, string Name, Func<CancellationToken, Task<(bool, string)>> Apply)[] schedule = database is not PostgresChaosDatabase
@@ -180,13 +207,13 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
             ]
             : [
             (0.10, "subscribers switch instance", SwitchSubscribersAsync),
-            (0.20, "listener backends terminated", KillListenersAsync),
+            (0.20, "listener and replication reader backends terminated", KillListenersAsync),
             (0.30, "subscribers switch instance", SwitchSubscribersAsync),
             (0.40, "PostgreSQL crashed (pg_ctl -m immediate) and restarted", RestartPostgresAsync),
             (0.50, "subscribers switch instance", SwitchSubscribersAsync),
             (0.60, "instance A restarted", RestartInstanceAsync),
             (0.70, "subscribers switch instance", SwitchSubscribersAsync),
-            (0.80, "listener backends terminated", KillListenersAsync),
+            (0.80, "listener and replication reader backends terminated", KillListenersAsync),
             (0.90, "subscribers switch instance", SwitchSubscribersAsync),
             ];
         ScheduledFaults = schedule.Length;
@@ -233,11 +260,15 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         return Task.FromResult((true, $"{_subscribers.Count} subscribers reconnect to the other instance"));
     }
 
+    /// <summary>Once all are connected, terminates the listeners' backends and the slot reader's walsender (which then replays what it was not told is flushed).</summary>
     private async Task<(bool, string)> KillListenersAsync(CancellationToken cancellationToken)
     {
-        int killed = await ((PostgresChaosDatabase)database).KillListenersAsync(cancellationToken);
+        var postgres = (PostgresChaosDatabase)database;
+        _ = await WaitForListenersAsync(cancellationToken);
+        int killed = await postgres.KillListenersAsync(cancellationToken);
+        int readers = await postgres.KillReplicationReaderAsync(cancellationToken);
         TimeSpan? back = await WaitForListenersAsync(cancellationToken);
-        return (killed > 0 && back is not null, $"{killed} backends terminated; {DescribeListeners(back)}");
+        return (killed > 0 && readers > 0 && back is not null, $"{killed} listener backends and {readers} replication reader terminated; {DescribeListeners(back)}");
     }
 
     private async Task<(bool, string)> RestartPostgresAsync(CancellationToken cancellationToken)
@@ -260,14 +291,14 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         return (back is not null, string.Create(CultureInfo.InvariantCulture, $"serving again after {took.TotalMilliseconds:F0} ms; {DescribeListeners(back)}"));
     }
 
-    /// <summary>Waits until both instances' listeners are connected again (at once on a database without listeners).</summary>
+    /// <summary>Waits until both instances' listeners, and a replication consumer, are connected again (at once on a database without listeners).</summary>
     private Task<TimeSpan?> WaitForListenersAsync(CancellationToken cancellationToken)
         => WaitUntilAsync(() => database.InstancesConnectedAsync(cancellationToken), cancellationToken);
 
     private string DescribeListeners(TimeSpan? back)
         => database is not PostgresChaosDatabase ? "no listeners (polling)"
-            : back is { } time ? string.Create(CultureInfo.InvariantCulture, $"both listeners back after {time.TotalMilliseconds:F0} ms")
-            : $"the listeners were not both back within {RecoveryTimeout.TotalSeconds} s";
+            : back is { } time ? string.Create(CultureInfo.InvariantCulture, $"both listeners and a replication reader back after {time.TotalMilliseconds:F0} ms")
+            : $"the listeners and a replication reader were not all back within {RecoveryTimeout.TotalSeconds} s";
 
     /// <summary>Polls <paramref name="condition"/> until it holds (returns the time it took) or the bound passes (returns <see langword="null"/>).</summary>
     private static async Task<TimeSpan?> WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken, TimeSpan? timeout = null)
@@ -298,7 +329,6 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         }
     }
 
-    /// <summary>Asks an instance's sync endpoint for every key's version, as a client that knows nothing.</summary>
     /// <summary>
     /// While the writers run, syncs every key of the run with keys nothing writes, fresh ones each time, on either instance: more keys than
     /// <see cref="ChaosInstance.MaxCachedKeys"/>, so each instance evicts (the run's keys that no subscriber there watches included) and
@@ -349,6 +379,7 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
         }
     }
 
+    /// <summary>Asks an instance's sync endpoint for every key's version, as a client that knows nothing.</summary>
     private async Task<IReadOnlyDictionary<string, long>> SyncAsync(int side, CancellationToken cancellationToken)
     {
         ChaosInstance instance = instances.Get(side) ?? throw new InvalidOperationException($"Instance {InstancePair.NameOf(side)} is not running.");

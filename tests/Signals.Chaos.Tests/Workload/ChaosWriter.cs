@@ -14,19 +14,20 @@ namespace Signals.Chaos.Tests.Workload;
 /// that one restarts). Each opens a transaction, saves one to <see cref="ChaosProfile.MaxNotesPerTransaction"/> notes, pauses up to
 /// <see cref="ChaosProfile.MaxCommitDelayMilliseconds"/> ms so that commits land out of id order, and commits — or, for
 /// <see cref="ChaosProfile.RollbackRate"/> of them, rolls back (those also touch the writer's ghost item). A failure is recorded
-/// with what is certain about it (<see cref="WriteOutcome"/>) and followed by a short back-off. A raw-SQL writer (given
-/// <c>raw</c>) does the same with one multi-row <c>INSERT</c> into the captured table through the provider's own connection, never
-/// EF Core: the database's triggers write its outbox rows.
+/// with what is certain about it (<see cref="WriteOutcome"/>) and followed by a short back-off. A raw-SQL writer (its
+/// <see cref="ChaosKeyspace.KindOf"/> is <see cref="ChaosWriterKind.Triggers"/> or <see cref="ChaosWriterKind.Replication"/>) does the same
+/// with one multi-row <c>INSERT</c> into a captured table through the provider's own connection, never EF Core: the database's triggers,
+/// or later an instance's replication consumer, write its outbox rows.
 /// </summary>
 /// <param name="index">The writer's number.</param>
 /// <param name="profile">The run's profile.</param>
-/// <param name="keyspace">The run's keys.</param>
+/// <param name="keyspace">The run's keys; it tells how this writer writes.</param>
 /// <param name="instances">The app instances.</param>
+/// <param name="database">The database, which a raw-SQL writer writes to through the provider's own connection.</param>
 /// <param name="progress">Counts commits over all writers.</param>
 /// <param name="random">This writer's random source.</param>
-/// <param name="raw">The database to write raw SQL to (a raw-SQL writer), or <see langword="null"/> to save through an instance's context.</param>
 internal sealed class ChaosWriter(
-    int index, ChaosProfile profile, ChaosKeyspace keyspace, InstancePair instances, ChaosProgress progress, Random random, ChaosDatabase? raw = null)
+    int index, ChaosProfile profile, ChaosKeyspace keyspace, InstancePair instances, ChaosDatabase database, ChaosProgress progress, Random random)
 {
     private enum Stage
     {
@@ -34,6 +35,8 @@ internal sealed class ChaosWriter(
         Committing,
         Committed,
     }
+
+    private readonly ChaosWriterKind _kind = keyspace.KindOf(index);
 
     /// <summary>Gets every transaction this writer attempted, in order.</summary>
     public List<WriteRecord> Records { get; } = [];
@@ -72,6 +75,16 @@ internal sealed class ChaosWriter(
     public Task<WriteOutcome> WriteHeldAsync(Func<CancellationToken, Task> hold, CancellationToken cancellationToken)
         => WriteAndRecordAsync(NextNotes(rollback: false), rollback: false, hold, cancellationToken);
 
+    /// <summary>
+    /// Writes one transaction of a single note on <paramref name="itemId"/>, committed (no rollback), recorded like the others: the run's
+    /// marker after every other write (<see cref="ChaosKeyspace.Marker"/>).
+    /// </summary>
+    /// <param name="itemId">The note's item.</param>
+    /// <param name="cancellationToken">Ends the run.</param>
+    /// <returns>How the transaction ended.</returns>
+    public Task<WriteOutcome> WriteOneAsync(int itemId, CancellationToken cancellationToken)
+        => WriteAndRecordAsync([new ChaosNote { Id = Guid.NewGuid(), ItemId = itemId, Writer = index }], rollback: false, hold: null, cancellationToken);
+
     private async Task<WriteOutcome> WriteAndRecordAsync(ChaosNote[] notes, bool rollback, Func<CancellationToken, Task>? hold, CancellationToken cancellationToken)
     {
         (WriteOutcome outcome, long commitSent) = await WriteAsync(notes, rollback, hold, cancellationToken);
@@ -79,13 +92,16 @@ internal sealed class ChaosWriter(
         return outcome;
     }
 
-    // One key per outbox row the transaction writes: the interceptor and PostgreSQL's statement triggers write each key once per
-    // transaction; SQLite's row triggers once per row.
+    // The keys the transaction bumps, one per outbox row it writes: the interceptor and PostgreSQL's statement triggers write each key
+    // once per transaction; SQLite's row triggers once per row. Logical replication writes each key at least once over the commits it
+    // coalesces (see ChaosVerdict): its keys are listed once per transaction.
     private string[] OutboxKeys(ChaosNote[] notes)
-        => raw is null ? [ChaosNote.Keys.All.Value, .. notes.Select(static n => ChaosNote.Keys.Item(n.ItemId).Value).Distinct(StringComparer.Ordinal)]
-            : raw.CaptureBumpsOncePerTransaction
-                ? [ChaosRawNote.Keys.All.Value, .. notes.Select(static n => ChaosRawNote.Keys.RawItem(n.ItemId).Value).Distinct(StringComparer.Ordinal)]
-                : [.. notes.SelectMany(static n => new[] { ChaosRawNote.Keys.All.Value, ChaosRawNote.Keys.RawItem(n.ItemId).Value })];
+    {
+        string hot = ChaosKeyspace.HotKey(_kind);
+        return _kind == ChaosWriterKind.Triggers && !database.CaptureBumpsOncePerTransaction
+            ? [.. notes.SelectMany(n => new[] { hot, ChaosKeyspace.ItemKey(_kind, n.ItemId) })]
+            : [hot, .. notes.Select(n => ChaosKeyspace.ItemKey(_kind, n.ItemId)).Distinct(StringComparer.Ordinal)];
+    }
 
     private ChaosNote[] NextNotes(bool rollback)
     {
@@ -111,9 +127,9 @@ internal sealed class ChaosWriter(
         long commitSent = 0;
         try
         {
-            if (raw is not null)
+            if (_kind != ChaosWriterKind.Context)
             {
-                await using DbConnection connection = raw.CreateRawConnection();
+                await using DbConnection connection = database.CreateRawConnection();
                 await connection.OpenAsync(cancellationToken);
                 await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await InsertRawAsync(connection, transaction, notes, cancellationToken);
@@ -169,16 +185,16 @@ internal sealed class ChaosWriter(
         }
     }
 
-    // One statement for every note: on PostgreSQL one firing of the statement trigger.
+    // One statement for every note: on PostgreSQL one firing of the statement trigger, or one transaction in the replication slot.
     private async Task InsertRawAsync(DbConnection connection, DbTransaction transaction, ChaosNote[] notes, CancellationToken cancellationToken)
     {
         await using DbCommand insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO chaos_raw_notes (\"Id\", \"ItemId\", \"Writer\") VALUES "
+        insert.CommandText = $"INSERT INTO {(_kind == ChaosWriterKind.Replication ? "chaos_replicated_notes" : "chaos_raw_notes")} (\"Id\", \"ItemId\", \"Writer\") VALUES "
             + string.Join(", ", notes.Select(static (_, i) => string.Create(CultureInfo.InvariantCulture, $"(@id{i}, @item{i}, @writer)")));
         for (int i = 0; i < notes.Length; i++)
         {
-            AddParameter(insert, string.Create(CultureInfo.InvariantCulture, $"id{i}"), raw!.RawGuid(notes[i].Id));
+            AddParameter(insert, string.Create(CultureInfo.InvariantCulture, $"id{i}"), database.RawGuid(notes[i].Id));
             AddParameter(insert, string.Create(CultureInfo.InvariantCulture, $"item{i}"), notes[i].ItemId);
         }
 
