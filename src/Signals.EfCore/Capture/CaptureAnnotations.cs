@@ -17,4 +17,7 @@ internal static class CaptureAnnotations
     /// when it is not <see cref="SignalCaptureMechanism.Triggers"/>). Removed when the model is finalized; the descriptions keep it.
     /// </summary>
     public const string Mechanism = "Signals:CaptureMechanism";
+
+    /// <summary>On a captured entity type, at run time: whether its capture writes in the writer's transaction (triggers).</summary>
+    public const string ByTriggers = "Signals:CaptureByTriggers";
 }

@@ -11,6 +11,19 @@ internal static class CapturedTables
     /// <returns><see langword="true"/> when the type has a capture description.</returns>
     public static bool IsCaptured(IReadOnlyEntityType type) => type.FindAnnotation(CaptureAnnotations.Capture)?.Value is string;
 
+    /// <summary>
+    /// Tells whether a captured entity type's keys are bumped in the writer's transaction (triggers), so that the dispatchers are woken
+    /// after its commit; by logical replication they are written after it, by the reader of the slot, which wakes them then. Kept as a
+    /// runtime annotation, so the description is read once per entity type, not once per save.
+    /// </summary>
+    /// <param name="type">A captured entity type (<see cref="IsCaptured"/>).</param>
+    /// <returns><see langword="true"/> for triggers.</returns>
+    public static bool IsCapturedByTriggers(IEntityType type)
+        => type.GetOrAddRuntimeAnnotationValue(
+            CaptureAnnotations.ByTriggers,
+            static t => CapturedTable.FromJson(t!.FindAnnotation(CaptureAnnotations.Capture)?.Value as string) is { Publication: null },
+            type);
+
     /// <summary>Gets the capture descriptions of a model, by table.</summary>
     /// <param name="model">The model, or <see langword="null"/>.</param>
     /// <returns>The descriptions, keyed by schema-qualified table name.</returns>

@@ -29,8 +29,9 @@ internal sealed class OutboxSave
     public bool Inner { get; set; }
 
     /// <summary>
-    /// Gets or sets whether the save changes a row of a captured table: its triggers write the outbox rows, and the dispatchers are
-    /// woken after the commit as for a staged save, instead of finding the rows at their next safety poll.
+    /// Gets or sets whether the save changes a row of a table captured by triggers: they write the outbox rows, and the dispatchers are
+    /// woken after the commit as for a staged save, instead of finding the rows at their next safety poll (a table captured by logical
+    /// replication gets its rows later, from the slot's reader, which wakes them itself).
     /// </summary>
     public bool Captured { get; set; }
 

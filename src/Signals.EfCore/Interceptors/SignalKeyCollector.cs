@@ -24,10 +24,11 @@ internal static class SignalKeyCollector
                 continue;
             }
 
-            // A captured table's triggers bump its keys in the same transaction: staging them too would bump each key twice.
+            // A captured table's keys come from its capture: staging them too would bump each key twice. Triggers write them in this
+            // transaction (the dispatchers are woken after the commit); logical replication's reader after it, and wakes them itself.
             if (CapturedTables.IsCaptured(entry.Metadata))
             {
-                save.Captured |= entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted;
+                save.Captured |= (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted) && CapturedTables.IsCapturedByTriggers(entry.Metadata);
                 continue;
             }
 
