@@ -46,16 +46,14 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     private readonly string _connectionString;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _publication;
-    private readonly Dictionary<string, CapturedTable> _tables;
+    private readonly ReplicationStream _stream;
     private readonly Dictionary<CapturedTable, string> _statements = new(ReferenceEqualityComparer.Instance);
     private readonly OutboxSignaler _signaler;
     private readonly OutboxDispatcherStatus.WakeupStatus _status;
     private readonly TimeSpan _standbyRetry;
     private readonly RetryBackoff _backoff;
     private readonly ILogger _logger;
-    private readonly HashSet<string> _warnedNoOldRow = new(StringComparer.Ordinal);
-    private long _received;
-    private bool _inTransaction;
+    private string? _slotName;
 
     /// <summary>Initializes a new instance.</summary>
     /// <param name="connectionString">The context's connection string; its user needs the <c>REPLICATION</c> attribute.</param>
@@ -79,7 +77,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         _connectionString = connectionString;
         _dataSource = dataSource;
         _publication = tables.First().Publication!;
-        _tables = tables.ToDictionary(static t => Name(t.Schema ?? "public", t.Table), StringComparer.Ordinal);
+        _stream = new ReplicationStream(tables, _publication, logger);
         foreach (CapturedTable table in tables)
         {
             _statements[table] = CaptureBatch.Statement(table);
@@ -95,15 +93,14 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     /// <inheritdoc/>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        string? slot = null;
         bool standby = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan delay;
             try
             {
-                slot ??= PostgresPublication.SlotName(await ReadDatabaseAsync(cancellationToken).ConfigureAwait(false), _publication);
-                await ConsumeAsync(slot, cancellationToken).ConfigureAwait(false);
+                _slotName ??= PostgresPublication.SlotName(await ReadDatabaseAsync(cancellationToken).ConfigureAwait(false), _publication);
+                await ConsumeAsync(_slotName, cancellationToken).ConfigureAwait(false);
                 standby = false;
                 delay = _backoff.Next();
             }
@@ -119,7 +116,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
                 if (!standby)
                 {
                     standby = true;
-                    ReplicationLog.Standby(_logger, slot!, delay);
+                    ReplicationLog.Standby(_logger, _slotName!, delay);
                 }
             }
             catch (Exception exception)
@@ -127,7 +124,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
                 standby = false;
                 delay = _backoff.Next();
                 _status.Connected(false, exception);
-                ReplicationLog.Failed(_logger, slot ?? _publication, delay, exception);
+                ReplicationLog.Failed(_logger, _slotName ?? _publication, delay, exception);
             }
 
             if (!await RetryBackoff.WaitAsync(delay, TimeProvider.System, cancellationToken).ConfigureAwait(false))
@@ -137,30 +134,11 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         }
     }
 
-    private static string Name(string schema, string table) => $"{schema}.{table}";
-
-    /// <summary>
-    /// The captured table a relation is, or <see langword="null"/> when the model does not capture it this way or the table lacks a column
-    /// its keys read (renamed or dropped outside a migration): PostgreSQL decodes a change with the columns the table had when it was
-    /// written, so such a change could never give its keys, and waiting for it would stop every later change. Its changes are skipped
-    /// and logged instead (event 135, Error), as the start-up check reports the table (Unhealthy) at the next start.
-    /// </summary>
-    private CapturedTable? Captured(RelationMessage relation)
+    /// <summary>At the stream's first message: the slot is this instance's.</summary>
+    private void Started()
     {
-        CapturedTable? table = _tables.GetValueOrDefault(Name(relation.Namespace, relation.RelationName));
-        if (table is null)
-        {
-            return null;
-        }
-
-        HashSet<string> columns = [.. relation.Columns.Select(static c => c.ColumnName)];
-        if (table.Columns.FirstOrDefault(p => !columns.Contains(p.Column!)) is not { } missing)
-        {
-            return table;
-        }
-
-        ReplicationLog.ColumnMissing(_logger, CapturedTables.QualifiedName(table.Schema, table.Table), missing.Column!, $"{table.Entity}.{missing.Property}");
-        return null;
+        _backoff.Reset();
+        ReplicationLog.Consuming(_logger, _slotName!, _publication);
     }
 
     private async Task<string> ReadDatabaseAsync(CancellationToken cancellationToken)
@@ -191,7 +169,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         Exception? readError = null;
         try
         {
-            await ReadLoopAsync(connection, slotName, pending.Writer, stop.Token).ConfigureAwait(false);
+            await _stream.ReadAsync(connection, slotName, pending.Writer, Started, stop.Token).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -212,63 +190,6 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         if (readError is not null)
         {
             ExceptionDispatchInfo.Throw(readError);
-        }
-    }
-
-    private async Task ReadLoopAsync(LogicalReplicationConnection connection, string slotName, ChannelWriter<CapturedCommit> pending, CancellationToken cancellationToken)
-    {
-        var relations = new Dictionary<uint, Relation>();
-        var options = new PgOutputReplicationOptions(_publication, PgOutputProtocolVersion.V1);
-        CapturedCommit? commit = null;
-        bool consuming = false;
-        await foreach (PgOutputReplicationMessage message in connection.StartReplication(new PgOutputReplicationSlot(slotName), options, cancellationToken).ConfigureAwait(false))
-        {
-            Interlocked.Increment(ref _received);
-            if (!consuming)
-            {
-                consuming = true;
-                _backoff.Reset();
-                ReplicationLog.Consuming(_logger, slotName, _publication);
-            }
-
-            switch (message)
-            {
-                case BeginMessage:
-                    Volatile.Write(ref _inTransaction, true);
-                    commit = new CapturedCommit();
-                    break;
-                case RelationMessage relation:
-                    relations[relation.RelationId] = Relation.Of(relation, Captured(relation));
-                    break;
-                case InsertMessage insert:
-                    await AddAsync(commit!, relations[insert.Relation.RelationId], null, insert.NewRow, cancellationToken).ConfigureAwait(false);
-                    break;
-                case FullUpdateMessage update:
-                    await AddAsync(commit!, relations[update.Relation.RelationId], update.OldRow, update.NewRow, cancellationToken).ConfigureAwait(false);
-                    break;
-                case IndexUpdateMessage update:
-                    await SkipAsync(update.Key, cancellationToken).ConfigureAwait(false);
-                    WarnNoOldRow(relations[update.Relation.RelationId].Table);
-                    await AddAsync(commit!, relations[update.Relation.RelationId], null, update.NewRow, cancellationToken).ConfigureAwait(false);
-                    break;
-                case UpdateMessage update:
-                    WarnNoOldRow(relations[update.Relation.RelationId].Table);
-                    await AddAsync(commit!, relations[update.Relation.RelationId], null, update.NewRow, cancellationToken).ConfigureAwait(false);
-                    break;
-                case FullDeleteMessage delete:
-                    await AddAsync(commit!, relations[delete.Relation.RelationId], delete.OldRow, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case KeyDeleteMessage delete:
-                    await SkipAsync(delete.Key, cancellationToken).ConfigureAwait(false);
-                    WarnNoOldRow(relations[delete.Relation.RelationId].Table);
-                    break;
-                case CommitMessage end:
-                    commit!.End = end.TransactionEndLsn;
-                    await pending.WriteAsync(commit, cancellationToken).ConfigureAwait(false);
-                    commit = null;
-                    Volatile.Write(ref _inTransaction, false);
-                    break;
-            }
         }
     }
 
@@ -334,84 +255,14 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     /// </summary>
     private NpgsqlLogSequenceNumber ReportIdle(LogicalReplicationConnection connection, ChannelReader<CapturedCommit> pending, NpgsqlLogSequenceNumber reported)
     {
-        long received = Interlocked.Read(ref _received);
+        long received = _stream.Received;
         NpgsqlLogSequenceNumber position = connection.LastReceivedLsn;
-        if (position > reported && pending.Count == 0 && !Volatile.Read(ref _inTransaction) && received == Interlocked.Read(ref _received))
+        if (position > reported && pending.Count == 0 && !_stream.InTransaction && received == _stream.Received)
         {
             connection.SetReplicationStatus(position);
             return position;
         }
 
         return reported;
-    }
-
-    private static async Task AddAsync(
-        CapturedCommit commit, Relation relation, ReplicationTuple? oldRow, ReplicationTuple? newRow, CancellationToken cancellationToken)
-    {
-        Dictionary<string, string?>? old = oldRow is null ? null : await ReadAsync(relation, oldRow, cancellationToken).ConfigureAwait(false);
-        Dictionary<string, string?>? @new = newRow is null ? null : await ReadAsync(relation, newRow, cancellationToken).ConfigureAwait(false);
-        if (relation.Table is not { } table)
-        {
-            return;
-        }
-
-        if (old is not null && @new is not null)
-        {
-            // A value PostgreSQL left out of the new row (unchanged, stored out of line) is the old row's.
-            foreach ((string column, string? value) in old)
-            {
-                @new.TryAdd(column, value);
-            }
-        }
-
-        commit.Changes.Add(new CapturedChange(table, old, @new));
-    }
-
-    /// <summary>Reads a row's key columns as text; a value PostgreSQL did not send (unchanged TOAST) is left out.</summary>
-    private static async Task<Dictionary<string, string?>?> ReadAsync(Relation relation, ReplicationTuple row, CancellationToken cancellationToken)
-    {
-        Dictionary<string, string?>? values = relation.Table is null ? null : new(StringComparer.Ordinal);
-        int index = 0;
-        await foreach (ReplicationValue value in row.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            string? column = relation.KeyColumns[index++];
-            if (values is not null && column is not null && !value.IsUnchangedToastedValue)
-            {
-                values[column] = value.IsDBNull ? null : await value.Get<string>(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return values;
-    }
-
-    /// <summary>A relation of the stream: the captured table it is, if any, and for each of its columns the name when a key reads it.</summary>
-    /// <param name="Table">The captured table, or <see langword="null"/> for a table the model does not capture this way.</param>
-    /// <param name="KeyColumns">Per column in the stream's order: its name when the keys read it, else <see langword="null"/>.</param>
-    private sealed record Relation(CapturedTable? Table, string?[] KeyColumns)
-    {
-        /// <summary>Describes a relation of the stream.</summary>
-        /// <param name="message">PostgreSQL's description of the relation, sent before its first change and after each change of its columns.</param>
-        /// <param name="table">The captured table, or <see langword="null"/>.</param>
-        /// <returns>The relation.</returns>
-        public static Relation Of(RelationMessage message, CapturedTable? table)
-        {
-            HashSet<string> read = table is null ? [] : [.. table.Columns.Select(static p => p.Column!)];
-            return new Relation(table, [.. message.Columns.Select(c => read.Contains(c.ColumnName) ? c.ColumnName : null)]);
-        }
-    }
-
-    private static async Task SkipAsync(ReplicationTuple row, CancellationToken cancellationToken)
-    {
-        await foreach (ReplicationValue _ in row.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-        }
-    }
-
-    private void WarnNoOldRow(CapturedTable? table)
-    {
-        if (table is not null && _warnedNoOldRow.Add(table.Table))
-        {
-            ReplicationLog.NoOldRow(_logger, CapturedTables.QualifiedName(table.Schema, table.Table));
-        }
     }
 }
