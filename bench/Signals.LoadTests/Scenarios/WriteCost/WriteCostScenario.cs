@@ -12,19 +12,28 @@ namespace Signals.LoadTests.Scenarios.WriteCost;
 /// <summary>
 /// Where a save's cost goes, counted rather than timed, so the figures hold on a busy machine too: statements, round trips,
 /// transactions, WAL and CPU per save, the dispatcher's reads and <c>NOTIFY</c>s per commit, <c>DetectChanges</c> runs and
-/// allocations per save — for the same saves as <c>write-overhead</c>, plain, plain with a hand-written outbox row (<see cref="OutboxFloor"/>)
-/// and with Signals (its dispatcher running).
+/// allocations per save — for the same saves as <c>write-overhead</c>, plain, plain with a hand-written outbox row (<see cref="OutboxFloor"/>),
+/// with Signals (its dispatcher running) and, last, "Signals + capture (logical replication)" (<see cref="ReplicatedBenchDbContext"/>,
+/// on a database of its own): the save writes only its own row, and a second app's dispatcher reads the database's replication slot,
+/// writes the keys into the outbox in transactions of its own and reads them back, live in this process, so what the whole server
+/// does for a replicated save (the walsender included) is counted.
 /// </summary>
 /// <remarks>
-/// Statements come from <c>pg_stat_statements</c>, which the throwaway server loads (an external server must load it too, or those
-/// figures are n/a); the server's CPU time is read from <c>/proc</c> when the server runs on this machine.
+/// Statements (and so the dispatcher's reads and <c>NOTIFY</c>s) come from <c>pg_stat_statements</c>, which the server must load
+/// (<c>shared_preload_libraries</c>; the throwaway local server does not, so there those figures are n/a); the server's CPU time is read
+/// from <c>/proc</c> when the server runs on this machine: the postmaster and every process it forked (backends, the walsender of the
+/// replication slot, the WAL writer, checkpointer and the other auxiliary processes). Each phase of the logical-replication variant ends
+/// only once its reader has written the keys of all the phase's commits (<see cref="ReplicationWrites"/>), so its work for them is counted.
 /// </remarks>
-internal sealed class WriteCostScenario : Scenario
+internal sealed partial class WriteCostScenario : Scenario
 {
     private const int Writers = 64;
     private const int RowsPerWriter = 10;
     private const int SingleRowIds = 1_000;
     private const int BatchSize = 1_000;
+
+    /// <summary>The longest a phase of the logical-replication variant waits for its reader to write the keys of the phase's commits.</summary>
+    private static readonly TimeSpan CatchUpBound = TimeSpan.FromSeconds(30);
 
     private long _nextId = 1_000_000;
 
@@ -64,35 +73,27 @@ internal sealed class WriteCostScenario : Scenario
             }
 
             await BenchApp.WaitPastPeerTimeoutAsync(started, cancellationToken);
-            var figures = new List<Figure>();
-            var statements = new StringBuilder();
+            var run = new Run(singles, concurrent, batches, context.Pick(1_000, 100), client);
             foreach ((string name, IDbContextFactory<BenchDbContext> contexts) in variants)
             {
-                Phase single = await MeasurePhaseAsync(server, client, singles, () => SingleRowAsync(contexts, singles, cancellationToken), cancellationToken);
-                Phase writers = await MeasurePhaseAsync(server, client, concurrent, () => ConcurrentAsync(contexts, concurrent, cancellationToken), cancellationToken);
-                Phase batch = await MeasurePhaseAsync(server, client, batches, () => BatchAsync(contexts, batches, cancellationToken), cancellationToken);
-                (double Bytes, double CpuMicroseconds) savingOne = SavingThreadCost(
-                    contexts, context.Pick(1_000, 100), static (db, i) => db.StageUpdate((i % SingleRowIds) + 1, Environment.TickCount64));
-                (double Bytes, double CpuMicroseconds) savingBatch = SavingThreadCost(contexts, batches, AddBatch);
-                figures.AddRange(single.Figures($"single-row, {name}", server, savingOne));
-                figures.AddRange(writers.Figures($"{Writers} writers, {name}", server));
-                figures.AddRange(batch.Figures($"1,000-row batch (1,000 keys), {name}", server, savingBatch));
-                statements.Append(single.Statements($"single-row, {name}")).Append(writers.Statements($"{Writers} writers, {name}"))
-                    .Append(batch.Statements($"1,000-row batch (1,000 keys), {name}"));
-                Console.WriteLine($"   {name}: done");
+                await MeasureVariantAsync(run, name, contexts, server, reader: null, cancellationToken);
             }
 
-            await context.Results.WriteTextAsync("write-cost.statements.md", statements.ToString(), cancellationToken);
+            // Last, so that its reader (and the walsender) is not running while the others are counted.
+            await MeasureReplicatedAsync(postgres, run, cancellationToken);
+
+            await context.Results.WriteTextAsync("write-cost.statements.md", run.Statements.ToString(), cancellationToken);
             return new Measurement(
                 [
                     postgres.Description,
-                    "one process, one database, the same saves as write-overhead; plain first, then plain + outbox row (write-overhead's floor: a hand-written outbox row in the save's batch, no Signals code), then Signals with its LISTEN/NOTIFY dispatcher running, a lone instance past its peer timeout (no post-commit pg_notify; write-overhead's \"Signals, notifying\" shows what one costs)",
+                    "one process, the same saves as write-overhead; plain first, then plain + outbox row (write-overhead's floor: a hand-written outbox row in the save's batch, no Signals code), then Signals with its LISTEN/NOTIFY dispatcher running, a lone instance past its peer timeout (no post-commit pg_notify; write-overhead's \"Signals, notifying\" shows what one costs), all three on one database",
+                    ReplicatedSetup,
                     $"single-row: {singles:N0} sequential saves (one UPDATE each); {Writers} writers: {concurrent:N0} saves in all; batch: {batches} inserts of 1,000 rows with one key each",
-                    "per save, over the whole phase: statements (pg_stat_statements, every backend of the database, DISCARD ALL included), round trips (Npgsql's db.client.operation.duration count: the writers' pool and the dispatcher's), transactions (pg_stat_database), write transactions (transaction ids drawn), WAL (pg_stat_wal records and syncs, insert position for bytes), CPU (this process; the server's processes from /proc)",
-                    "dispatcher reads and NOTIFYs per commit: calls of the outbox read and of pg_notify (the listener's announcements, every 2.5 s, not counted); DetectChanges: EF Core's DetectChangesStarting events; saving thread: a synchronous SaveChanges on a thread of its own, GC.GetAllocatedBytesForCurrentThread and its CPU time (/proc/thread-self/schedstat)",
+                    "per save, over the whole phase: statements (pg_stat_statements, every backend of the variant's database, DISCARD ALL included), round trips (Npgsql's db.client.operation.duration count: the writers' pool and the dispatcher's, whose data source the replication reader's outbox writes also use), transactions (pg_stat_database, the variant's database), write transactions (transaction ids drawn, server-wide), WAL (server-wide: pg_stat_wal records and syncs, insert position for bytes), CPU (this process, every app in it included; the server's processes from /proc: the postmaster and all its children, i.e. the backends, the walsender of the replication slot, the WAL writer, checkpointer, background writer and the other auxiliary processes; a process that exits during a phase is not counted)",
+                    "dispatcher reads and NOTIFYs per commit: calls of the dispatcher's read of what committed since its last snapshot (one statement over pg_current_snapshot(), the state table and the outbox; batched with a read of the outbox's id sequence, which is not counted here) and of pg_notify (the listener's announcements, every 2.5 s, not counted); DetectChanges: EF Core's DetectChangesStarting events; saving thread: a synchronous SaveChanges on a thread of its own, GC.GetAllocatedBytesForCurrentThread and its CPU time (/proc/thread-self/schedstat)",
                     "statement by statement: results/write-cost.statements.md",
                 ],
-                figures);
+                run.Figures);
         }
         finally
         {
@@ -100,12 +101,48 @@ internal sealed class WriteCostScenario : Scenario
         }
     }
 
+    /// <summary>Counts one variant's three phases and its saving thread, and adds the figures and statements to the run's.</summary>
+    /// <param name="run">The run's sizes, counters and results.</param>
+    /// <param name="name">The variant's name in the figures.</param>
+    /// <param name="contexts">Where its contexts come from.</param>
+    /// <param name="server">The server's counters on the variant's database.</param>
+    /// <param name="reader">For the logical-replication variant, its reader's writes, waited for at the end of each phase; otherwise <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the measurement.</param>
+    /// <returns>A task that completes when the variant is measured.</returns>
+    private async Task MeasureVariantAsync(
+        Run run, string name, IDbContextFactory<BenchDbContext> contexts, ServerCounters server, ReplicationWrites? reader, CancellationToken cancellationToken)
+    {
+        Phase single = await MeasurePhaseAsync(server, run.Client, reader, run.Singles, () => SingleRowAsync(contexts, run.Singles, cancellationToken), cancellationToken);
+        Phase writers = await MeasurePhaseAsync(server, run.Client, reader, run.Concurrent, () => ConcurrentAsync(contexts, run.Concurrent, cancellationToken), cancellationToken);
+        Phase batch = await MeasurePhaseAsync(server, run.Client, reader, run.Batches, () => BatchAsync(contexts, run.Batches, cancellationToken), cancellationToken);
+        (double Bytes, double CpuMicroseconds) savingOne = SavingThreadCost(
+            contexts, run.SavingThreadSaves, static (db, i) => db.StageUpdate((i % SingleRowIds) + 1, Environment.TickCount64));
+        (double Bytes, double CpuMicroseconds) savingBatch = SavingThreadCost(contexts, run.Batches, AddBatch);
+        run.Figures.AddRange(single.Figures($"single-row, {name}", server, savingOne));
+        run.Figures.AddRange(writers.Figures($"{Writers} writers, {name}", server));
+        run.Figures.AddRange(batch.Figures($"1,000-row batch (1,000 keys), {name}", server, savingBatch));
+        run.Statements.Append(single.Statements($"single-row, {name}")).Append(writers.Statements($"{Writers} writers, {name}"))
+            .Append(batch.Statements($"1,000-row batch (1,000 keys), {name}"));
+        Console.WriteLine($"   {name}: done");
+    }
+
+    /// <summary>
+    /// Counts one phase: the server's and this process's counters before and after <paramref name="run"/>; with a
+    /// <paramref name="reader"/>, after waiting (bounded by <see cref="CatchUpBound"/>) until it has written the keys of the phase's
+    /// <paramref name="saves"/> commits, so that its work for them is counted.
+    /// </summary>
     private static async Task<Phase> MeasurePhaseAsync(
-        ServerCounters server, ClientCounters client, int saves, Func<Task> run, CancellationToken cancellationToken)
+        ServerCounters server, ClientCounters client, ReplicationWrites? reader, int saves, Func<Task> run, CancellationToken cancellationToken)
     {
         ServerCounters.Sample serverStart = await server.StartAsync(cancellationToken);
         ClientCounters.Sample clientStart = client.Read();
+        long written = reader?.Commits ?? 0;
         await run();
+        if (reader is not null && !await reader.WaitAsync(written + saves, CatchUpBound, cancellationToken))
+        {
+            Console.WriteLine($"   WARNING: the replication reader wrote {reader.Commits - written:N0} of {saves:N0} commits within {CatchUpBound.TotalSeconds:0} s; the rest is not counted");
+        }
+
         ServerCounters.Delta serverDelta = await server.StopAsync(serverStart, cancellationToken);
         return new Phase(saves, serverDelta, clientStart, client.Read());
     }
@@ -192,9 +229,13 @@ internal sealed class WriteCostScenario : Scenario
     {
         private static bool IsDispatcherPool(string pool) => pool.Contains("Signals dispatcher", StringComparison.Ordinal);
 
+        /// <summary>
+        /// The dispatcher's read of what committed since its last snapshot: one statement over <c>pg_current_snapshot()</c>, the state
+        /// table and the outbox, by transaction id (<c>= ANY($1)</c>); not its start-up read (the newest rows, no <c>ANY</c>).
+        /// </summary>
         private static bool IsOutboxRead(string query)
-            => query.Contains("signals_outbox", StringComparison.Ordinal) && query.Contains("ANY(", StringComparison.Ordinal)
-                && !query.Contains("signals_state", StringComparison.Ordinal);
+            => query.Contains("pg_current_snapshot()", StringComparison.Ordinal) && query.Contains("signals_outbox", StringComparison.Ordinal)
+                && query.Contains("ANY(", StringComparison.Ordinal);
 
         /// <summary>The wake-ups after commits; not the listener's announcements (<c>pg_notify(…) AS listener</c>).</summary>
         private static bool IsNotify(string query) => query.Contains("pg_notify", StringComparison.Ordinal) && !query.Contains("AS listener", StringComparison.Ordinal);

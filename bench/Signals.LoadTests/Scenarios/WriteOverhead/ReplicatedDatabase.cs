@@ -7,8 +7,9 @@ using Signals.LoadTests.Model;
 namespace Signals.LoadTests.Scenarios.WriteOverhead;
 
 /// <summary>
-/// The database of the logical-replication variant (<see cref="ReplicatedBenchDbContext"/>): its creation (which needs a server at
-/// <c>wal_level = logical</c>), the wait that shows whether the app's replication consumer keeps up, and the removal of its slot.
+/// The database of the logical-replication variants of <c>write-overhead</c> and <c>write-cost</c> (<see cref="ReplicatedBenchDbContext"/>):
+/// its creation (which needs a server at <c>wal_level = logical</c>), the wait that shows whether the app's replication consumer keeps up,
+/// and the removal of its slot.
 /// </summary>
 internal static class ReplicatedDatabase
 {
@@ -19,13 +20,14 @@ internal static class ReplicatedDatabase
 
     /// <summary>Creates the database with <see cref="ReplicatedBenchDbContext"/>'s schema (publication, slot) and the rows <c>1..items</c>.</summary>
     /// <param name="postgres">The server.</param>
+    /// <param name="scenario">The scenario's name (<c>write-overhead</c>, <c>write-cost</c>): the prefix of the database's name, and named in the error.</param>
     /// <param name="items">How many rows to create.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The database's connection string.</returns>
     /// <exception cref="InvalidOperationException">The server does not run at <c>wal_level = logical</c>.</exception>
-    public static async Task<string> CreateAsync(BenchPostgres postgres, int items, CancellationToken cancellationToken)
+    public static async Task<string> CreateAsync(BenchPostgres postgres, string scenario, int items, CancellationToken cancellationToken)
     {
-        string connectionString = await postgres.CreateDatabaseAsync("write_overhead_replicated", cancellationToken);
+        string connectionString = await postgres.CreateDatabaseAsync($"{scenario.Replace('-', '_')}_replicated", cancellationToken);
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync(cancellationToken);
@@ -34,7 +36,7 @@ internal static class ReplicatedDatabase
             if (walLevel != "logical")
             {
                 throw new InvalidOperationException(
-                    $"write-overhead needs a server at wal_level = logical for its logical-replication variant; this one runs wal_level = {walLevel} " +
+                    $"{scenario} needs a server at wal_level = logical for its logical-replication variant; this one runs wal_level = {walLevel} " +
                     $"(the throwaway local server starts with it; a server named by {BenchPostgres.ConnectionStringVariable} must be configured so).");
             }
         }

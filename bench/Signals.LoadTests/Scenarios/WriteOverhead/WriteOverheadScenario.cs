@@ -56,7 +56,7 @@ internal sealed partial class WriteOverheadScenario : Scenario
         string capturedConnectionString = await postgres.CreateDatabaseAsync("write_overhead_captured", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(
             capturedConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken, static c => new CapturedBenchDbContext(CapturedBenchDbContext.Options(c)));
-        string replicatedConnectionString = await ReplicatedDatabase.CreateAsync(postgres, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
+        string replicatedConnectionString = await ReplicatedDatabase.CreateAsync(postgres, Name, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
 
         string notifyingConnectionString = await postgres.CreateDatabaseAsync("write_overhead_notifying", cancellationToken);
         await BenchDbContext.CreateSchemaAsync(notifyingConnectionString, FirstWriterId + (ConcurrentWriters * RowsPerWriter), cancellationToken);
