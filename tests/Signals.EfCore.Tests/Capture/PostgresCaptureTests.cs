@@ -10,9 +10,11 @@ namespace Signals.EntityFrameworkCore.Tests.Capture;
 /// </summary>
 public sealed class PostgresCaptureTests(PostgresServer server)
 {
-    private const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
+    /// <summary>The columns of a raw insert into <c>captured_items</c>.</summary>
+    internal const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
 
-    private const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
+    /// <summary>Values for every column of <see cref="ItemColumns"/> after <c>id</c> and <c>name</c>.</summary>
+    internal const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

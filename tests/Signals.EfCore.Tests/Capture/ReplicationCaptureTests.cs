@@ -12,9 +12,9 @@ namespace Signals.EntityFrameworkCore.Tests.Capture;
 /// </summary>
 public sealed class ReplicationCaptureTests(PostgresServer server)
 {
-    private const string ItemColumns = "(id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\")";
+    private const string ItemColumns = PostgresCaptureTests.ItemColumns;
 
-    private const string ItemValues = "0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()";
+    private const string ItemValues = PostgresCaptureTests.ItemValues;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

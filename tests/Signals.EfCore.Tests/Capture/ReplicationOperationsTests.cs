@@ -47,8 +47,7 @@ public sealed class ReplicationOperationsTests(PostgresServer server)
         // A raw write is captured through the slot the migration made.
         await using (ReplicationApp app = await ReplicationApp.StartAsync(db))
         {
-            await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
-                "VALUES (1, 'switched', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
+            await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {PostgresCaptureTests.ItemColumns} VALUES (1, 'switched', {PostgresCaptureTests.ItemValues})");
             await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the insert after the switch", until: k => k.Contains("cap:s:switched"), logs: app.Logs);
         }
 
@@ -90,9 +89,7 @@ public sealed class ReplicationOperationsTests(PostgresServer server)
         await app.WaitForHealthAsync(HealthStatus.Healthy);
 
         // One transaction: a row whose name (an argument of 'cap:s:{Name}') is empty, which no key can hold, and a good row.
-        await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
-            "VALUES (1, '', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid()), " +
-            "(2, 'good', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {PostgresCaptureTests.ItemColumns} VALUES (1, '', {PostgresCaptureTests.ItemValues}), (2, 'good', {PostgresCaptureTests.ItemValues})");
         string[] keys = await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the good row", until: k => k.Contains("cap:s:good"), logs: app.Logs);
         Assert.DoesNotContain("cap:s:", keys);
         Assert.Equal(1, app.Logs.Count("RowSkipped"));
@@ -116,8 +113,7 @@ public sealed class ReplicationOperationsTests(PostgresServer server)
         await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, title, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
             "VALUES (1, 'renamed', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
         await TestDatabase.ExecuteAsync(db, "ALTER TABLE captured_items RENAME COLUMN title TO name");
-        await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
-            "VALUES (2, 'restored', 0, 0, 0, 0, 0, false, gen_random_uuid(), 0, 'Happy', '2024-01-01', gen_random_uuid())");
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {PostgresCaptureTests.ItemColumns} VALUES (2, 'restored', {PostgresCaptureTests.ItemValues})");
 
         string[] keys = await ReplicationApp.WaitForKeysAsync(db, 0, 1, "the write after the column was restored", until: k => k.Contains("cap:s:restored"), logs: app.Logs);
         Assert.DoesNotContain("cap:s:renamed", keys);
@@ -133,7 +129,7 @@ public sealed class ReplicationOperationsTests(PostgresServer server)
         await app.WaitForHealthAsync(HealthStatus.Healthy);
 
         var watch = Stopwatch.StartNew();
-        await TestDatabase.ExecuteAsync(db, "INSERT INTO captured_items (id, name, \"Number\", \"Big\", \"Small\", \"Count\", \"Tiny\", \"Flag\", \"Token\", \"Mood\", \"StoredMood\", \"Day\", \"Owner\") " +
+        await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {PostgresCaptureTests.ItemColumns} " +
             "SELECT g, 'row' || g, 0, 0, 0, 0, 0, false, '00000000-0000-0000-0000-000000000000', 0, 'Happy', '2024-01-01', '00000000-0000-0000-0000-000000000000' FROM generate_series(1, 100000) AS g");
         TimeSpan committed = watch.Elapsed;
         while (await TestDatabase.ScalarAsync<long>(db, "SELECT count(*) FROM signals_outbox WHERE key = 'cap:s:row100000'") == 0)
