@@ -50,6 +50,7 @@ public sealed class ChaosTests
     private static async Task RunAsync(ChaosProfile profile, LocalPostgresServer? server, ChaosDatabase database, CancellationToken cancel)
     {
         int seed = ChaosProfile.SeedFromEnvironment();
+        TestContext.Current.SendDiagnosticMessage($"Chaos run on {database.Kind}, profile '{profile.Name}', seed {seed} ({ChaosProfile.SeedVariable} replays it): starting");
         await database.CreateSchemaAsync(cancel);
         await using InstancePair instances = await InstancePair.StartAsync(database, cancel);
 
@@ -86,6 +87,11 @@ public sealed class ChaosTests
             failures.Add("the run had no rollbacks, or a subscriber never resumed with Last-Event-ID");
         }
 
+        if (run.UnansweredSyncs.Count > 0)
+        {
+            failures.Add($"{run.UnansweredSyncs.Count} syncs of cold keys got no answer within 30 s: {string.Join(", ", run.UnansweredSyncs)}");
+        }
+
         if (database.CapturesByReplication && verdict.Replication.Commits < profile.CommitsPerWriter)
         {
             failures.Add($"only {verdict.Replication.Commits} commits of the replicated writer, of {profile.CommitsPerWriter}");
@@ -103,7 +109,7 @@ public sealed class ChaosTests
         text.AppendLine(run.QuiescenceTime is { } quiet
             ? string.Create(invariant, $"quiescence: every subscriber caught up {quiet.TotalMilliseconds:F0} ms after the last write")
             : string.Create(invariant, $"quiescence: the subscribers had not all caught up {profile.QuiescenceTimeout.TotalSeconds} s after the last write"));
-        text.AppendLine(invariant, $"hub cache: {ChaosInstance.MaxCachedKeys} keys; evicted A {instances.Caches[0].Evictions}, B {instances.Caches[1].Evictions}; {run.ColdSyncs} syncs of cold keys, {run.ColdPhantoms} phantom answers");
+        text.AppendLine(invariant, $"hub cache: {ChaosInstance.MaxCachedKeys} keys; evicted A {instances.Caches[0].Evictions}, B {instances.Caches[1].Evictions}; {run.ColdSyncs} syncs of cold keys, {run.ColdPhantoms} phantom answers, {run.UnansweredSyncs.Count} unanswered");
         text.AppendLine("faults:");
         foreach (FaultResult fault in run.Faults)
         {

@@ -54,6 +54,9 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
     /// <summary>Gets how many times a sync answered a version for a key nothing ever wrote (must be 0).</summary>
     public int ColdPhantoms { get; private set; }
 
+    /// <summary>Gets the cold-key syncs that got no answer within the client's timeout: which instance, and how far the run was.</summary>
+    public List<string> UnansweredSyncs { get; } = [];
+
     /// <summary>Gets the subscribers.</summary>
     public IReadOnlyList<ChaosSubscriber> Subscribers => _subscribers;
 
@@ -367,6 +370,11 @@ internal sealed class ChaosRun(ChaosProfile profile, int seed, LocalPostgresServ
                     catch (HttpRequestException)
                     {
                         // The instance is restarting.
+                    }
+                    catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // No answer within the HttpClient's timeout: a failure, reported with the run's figures and faults.
+                        UnansweredSyncs.Add($"{instance.Name} after {_progress.Commits} commits");
                     }
                 }
 
