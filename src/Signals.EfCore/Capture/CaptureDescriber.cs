@@ -27,6 +27,10 @@ internal static class CaptureDescriber
         IReadOnlyEntityType type, IReadOnlyEntityType outbox, CaptureDialect dialect, ITypeMappingSource typeMappings, SignalCaptureMechanism mechanism)
     {
         string entity = type.DisplayName();
+        string? publication = mechanism == SignalCaptureMechanism.LogicalReplication
+            ? dialect.PublicationFor(outbox.GetTableName()!) ?? throw new InvalidOperationException(
+                $"Signal capture of '{entity}' by logical replication needs PostgreSQL (UseSignals(s => s.UsePostgreSql())); {dialect.Name} captures by triggers: leave HasSignalCaptureMechanism out.")
+            : null;
         if (!typeof(ISignalSource).IsAssignableFrom(type.ClrType))
         {
             throw Refuse(entity, "it declares no signals (it does not implement ISignalSource)");
@@ -80,10 +84,6 @@ internal static class CaptureDescriber
         string outboxTable = outbox.GetTableName()!;
         var outboxStore = StoreObjectIdentifier.Table(outboxTable, outbox.GetSchema());
         string? transactionId = outbox.FindProperty(OutboxModel.TransactionIdProperty)?.GetColumnName(outboxStore);
-        string? publication = mechanism == SignalCaptureMechanism.LogicalReplication
-            ? dialect.PublicationFor(outboxTable) ?? throw new InvalidOperationException(
-                $"Signal capture of '{entity}' by logical replication needs PostgreSQL (UseSignals(s => s.UsePostgreSql())); {dialect.Name} captures by triggers: call HasSignalCapture() without a mechanism.")
-            : null;
         var described = new CapturedTable(
             entity,
             table,

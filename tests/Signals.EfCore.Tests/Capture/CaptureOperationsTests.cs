@@ -71,6 +71,20 @@ public sealed class CaptureOperationsTests(PostgresServer server)
     }
 
     [Fact]
+    public void Logical_replication_on_SQLite_is_refused_when_the_model_is_built_and_an_unknown_mechanism_when_it_is_set()
+    {
+        using var replicated = new ReplicatedMoments(new DbContextOptionsBuilder().UseSqlite("Data Source=:memory:").UseSignals(s => s.UseSqlite()).Options);
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => replicated.Model);
+        Assert.Contains("'CapturedMoment'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("logical replication needs PostgreSQL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SQLite", error.Message, StringComparison.Ordinal);
+
+        ArgumentOutOfRangeException unknown = Assert.Throws<ArgumentOutOfRangeException>(() => new ModelBuilder().HasSignalCaptureMechanism((SignalCaptureMechanism)7));
+        Assert.Equal("mechanism", unknown.ParamName);
+    }
+
+    [Fact]
     public void Turning_capture_on_and_off_are_migrations_that_create_and_drop_the_triggers()
     {
         DbContextOptions options = new DbContextOptionsBuilder().UseNpgsql("Host=127.0.0.1;Database=unused").UseSignals(s => s.UsePostgreSql()).Options;
@@ -141,6 +155,16 @@ public sealed class CaptureOperationsTests(PostgresServer server)
 
     /// <summary>Captures <see cref="CapturedMoment"/> (SQLite refuses it).</summary>
     private sealed class CapturedMoments(DbContextOptions options) : Moments(options, capture: true);
+
+    /// <summary>Captures <see cref="CapturedMoment"/> by logical replication (only PostgreSQL can).</summary>
+    private sealed class ReplicatedMoments(DbContextOptions options) : Moments(options, capture: true)
+    {
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            base.OnModelCreating(modelBuilder);
+            modelBuilder.Entity<CapturedMoment>().HasSignalCaptureMechanism(SignalCaptureMechanism.LogicalReplication);
+        }
+    }
 
     /// <summary>Leaves <see cref="CapturedMoment"/> to the interceptor.</summary>
     private sealed class PlainMoments(DbContextOptions options) : Moments(options, capture: false);
