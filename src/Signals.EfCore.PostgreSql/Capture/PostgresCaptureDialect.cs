@@ -105,7 +105,7 @@ internal sealed class PostgresCaptureDialect : CaptureDialect
             return null;
         }
 
-        string level = await context.Database.SqlQueryRaw<string>(PostgresPublication.WalLevelQuery + " AS \"Value\"").SingleAsync(cancellationToken).ConfigureAwait(false);
+        string level = await context.Database.SqlQueryRaw<string>(PostgresPublication.WalLevelQuery).SingleAsync(cancellationToken).ConfigureAwait(false);
         return level == "logical"
             ? null
             : $"the server runs with wal_level = '{level}', and capture by logical replication needs wal_level = logical (postgresql.conf or ALTER SYSTEM, then a restart)";

@@ -111,8 +111,8 @@ internal static class PostgresPublication
             """;
     }
 
-    /// <summary>The query of the server's <c>wal_level</c>, which logical decoding needs to be <c>logical</c>.</summary>
-    public const string WalLevelQuery = "SELECT current_setting('wal_level')";
+    /// <summary>The query of the server's <c>wal_level</c>, which logical decoding needs to be <c>logical</c> (one column, <c>Value</c>, as EF Core's <c>SqlQueryRaw</c> reads a scalar).</summary>
+    public const string WalLevelQuery = "SELECT current_setting('wal_level') AS \"Value\"";
 
     /// <summary><see cref="SlotName"/> in SQL, for the database the statement runs in.</summary>
     /// <param name="publication">The publication.</param>

@@ -52,7 +52,7 @@ internal sealed class CaptureBatch(IReadOnlyDictionary<CapturedTable, string> st
         }
     }
 
-    /// <summary>Writes the batch's keys into the outbox and commits.</summary>
+    /// <summary>Writes the batch's keys into the outbox and commits; the caller writes only a batch that holds rows.</summary>
     /// <param name="dataSource">The dispatcher's data source.</param>
     /// <param name="logger">Where skipped rows are reported.</param>
     /// <param name="cancellationToken">Cancels the write (nothing is committed then).</param>
@@ -60,11 +60,6 @@ internal sealed class CaptureBatch(IReadOnlyDictionary<CapturedTable, string> st
     /// <exception cref="NpgsqlException">The database failed; nothing was committed, and the caller writes the batch again.</exception>
     public async Task WriteAsync(NpgsqlDataSource dataSource, ILogger logger, CancellationToken cancellationToken)
     {
-        if (RowCount == 0)
-        {
-            return;
-        }
-
         try
         {
             await ExecuteAsync(dataSource, [.. _tables.Select(static t => (t.Key, t.Value.Old, t.Value.New))], cancellationToken).ConfigureAwait(false);

@@ -129,7 +129,7 @@ internal sealed partial class WriteOverheadScenario : Scenario
             foreach (Variant variant in variants)
             {
                 Console.WriteLine($"   {variant.Name}: single {variant.Single.Summarize()}; batch/1,000 keys {variant.BatchPerKey.Summarize()}; " +
-                    $"batch/1 key {variant.BatchOneKey.Summarize()}; {variant.Commits / variant.Elapsed.TotalSeconds:0} commits/s at {ConcurrentWriters} writers");
+                    $"batch/1 key {variant.BatchOneKey.Summarize()}; {variant.Throughput:0} commits/s at {ConcurrentWriters} writers");
                 if (variant.Replicated is not null)
                 {
                     Console.WriteLine($"   {variant.Name}: outbox caught up {string.Join(", ", variant.ThroughputCatchUps.Select(FormatCatchUp))} after the end of its throughput blocks");
@@ -265,5 +265,17 @@ internal sealed partial class WriteOverheadScenario : Scenario
         public long Commits { get; set; }
 
         public TimeSpan Elapsed { get; set; }
+
+        /// <summary>Gets the single-row saves' p50, in ms.</summary>
+        public double SingleP50 => Single.Percentile(50);
+
+        /// <summary>Gets the 1,000-row batches' (1,000 keys) p50, in ms.</summary>
+        public double BatchP50 => BatchPerKey.Percentile(50);
+
+        /// <summary>Gets the 1,000-row batches' (1 key) p50, in ms.</summary>
+        public double OneKeyP50 => BatchOneKey.Percentile(50);
+
+        /// <summary>Gets the throughput at the concurrent writers, in commits/s.</summary>
+        public double Throughput => Commits / Elapsed.TotalSeconds;
     }
 }
