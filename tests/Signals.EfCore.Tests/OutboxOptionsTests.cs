@@ -109,6 +109,8 @@ public sealed class OutboxOptionsTests
     [InlineData("Mesh", nameof(SignalsMeshOptions.HeartbeatInterval), "00:00:00")]
     [InlineData("Mesh", nameof(SignalsMeshOptions.RemoveAfter), "00:00:01")]
     [InlineData("PostgreSql", nameof(SignalsPostgreSqlOptions.ListenerTimeout), "00:00:00")]
+    [InlineData("PostgreSql", nameof(SignalsPostgreSqlOptions.ReplicationBatchDelay), "-00:00:00.001")]
+    [InlineData("PostgreSql", nameof(SignalsPostgreSqlOptions.ReplicationBatchDelay), "00:00:01.001")]
     public async Task A_bad_value_in_configuration_fails_at_start_naming_the_option(string section, string option, string value)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -85,6 +85,7 @@ internal sealed class PostgreSqlOutboxProvider : OutboxProvider
                 settings.Signaler,
                 settings.Status.AddWakeup("replication", $"logical replication capture (publication '{replicated[0].Publication}')", required: true),
                 options.ListenerTimeout,
+                options.ReplicationBatchDelay,
                 settings.MaxRetryDelay,
                 settings.Logger);
         if (!listen)

@@ -43,6 +43,22 @@ public sealed class SignalsPostgreSqlOptions : IValidatableObject
     public TimeSpan ListenerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Gets or sets how long the instance reading the replication slot (capture by logical replication) waits after a captured commit
+    /// arrives before it writes that commit's keys, gathering the commits that follow into the same outbox transaction.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The default is 5 ms; 0 to 1 second. Each outbox write is a transaction of its own with a WAL flush, so without a wait every
+    /// sequential save by another writer costs the server a second durable commit and the dispatchers a read. With it, the commits of
+    /// one wait share one write: this is Kafka's <c>linger.ms</c>, or PostgreSQL's own <c>commit_delay</c>, for the outbox. Each captured
+    /// change reaches the outbox (and its subscribers) up to this much later; a busy slot gathers commits during each write anyway.
+    /// </para>
+    /// <para>Not used without a table captured by logical replication (<c>HasSignalCaptureMechanism</c>).</para>
+    /// </remarks>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan ReplicationBatchDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
     /// Gets or sets a value indicating whether the wake-up <c>pg_notify</c> is sent after local commits even while no other Signals
     /// instance listens on <see cref="NotificationChannel"/>.
     /// </summary>

@@ -24,7 +24,8 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// </para>
 /// <para>
 /// Two loops share the connection through a bounded channel: the reader turns each transaction (begin to commit) into a
-/// <see cref="CapturedCommit"/>; the writer takes every commit waiting, up to <see cref="MaxBatchRows"/> rows, writes their keys in one
+/// <see cref="CapturedCommit"/>; the writer, once a commit arrives, waits <c>batchDelay</c> (<see cref="SignalsPostgreSqlOptions.ReplicationBatchDelay"/>) for
+/// those that follow, then takes every commit waiting, up to <see cref="MaxBatchRows"/> rows, writes their keys in one
 /// transaction, and only then reports the last commit's end as flushed (<see cref="ReplicationConnection.SetReplicationStatus"/>; Npgsql
 /// sends it with its next status update). So no change is forgotten before its keys commit: after a crash, a lost connection or a
 /// takeover the slot sends again what was not reported, and those keys are bumped a second time (a version, not a change). While
@@ -51,6 +52,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     private readonly OutboxSignaler _signaler;
     private readonly OutboxDispatcherStatus.WakeupStatus _status;
     private readonly TimeSpan _standbyRetry;
+    private readonly TimeSpan _batchDelay;
     private readonly RetryBackoff _backoff;
     private readonly ILogger _logger;
     private string? _slotName;
@@ -62,6 +64,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
     /// <param name="signaler">Rung after each write.</param>
     /// <param name="status">Where the consumer reports whether it reads the slot (or waits on standby).</param>
     /// <param name="standbyRetry">How often an instance on standby tries to take the slot.</param>
+    /// <param name="batchDelay">How long the writer waits after a commit arrives, gathering those that follow, before it writes.</param>
     /// <param name="maxRetryDelay">The longest wait between attempts after a failure.</param>
     /// <param name="logger">The dispatcher's logger.</param>
     public ReplicationConsumer(
@@ -71,6 +74,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         OutboxSignaler signaler,
         OutboxDispatcherStatus.WakeupStatus status,
         TimeSpan standbyRetry,
+        TimeSpan batchDelay,
         TimeSpan maxRetryDelay,
         ILogger logger)
     {
@@ -86,6 +90,7 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
         _signaler = signaler;
         _status = status;
         _standbyRetry = standbyRetry;
+        _batchDelay = batchDelay;
         _backoff = new RetryBackoff(SignalsOutboxOptions.InitialRetryDelay, maxRetryDelay);
         _logger = logger;
     }
@@ -216,6 +221,11 @@ internal sealed class ReplicationConsumer : ICaptureConsumer
                         reported = ReportIdle(connection, pending, reported);
                         continue;
                     }
+                }
+
+                if (_batchDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_batchDelay, cancellationToken).ConfigureAwait(false);
                 }
 
                 var batch = new CaptureBatch(_statements);

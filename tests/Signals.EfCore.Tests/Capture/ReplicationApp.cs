@@ -31,8 +31,9 @@ internal sealed class ReplicationApp : IAsyncDisposable
 
     /// <summary>Starts an instance on a database made by <see cref="ReplicatedCaptureDbContext"/>.</summary>
     /// <param name="db">The database's connection string.</param>
+    /// <param name="batchDelay">The consumer's <see cref="SignalsPostgreSqlOptions.ReplicationBatchDelay"/>; the default's if null.</param>
     /// <returns>The running instance.</returns>
-    public static async Task<ReplicationApp> StartAsync(string db)
+    public static async Task<ReplicationApp> StartAsync(string db, TimeSpan? batchDelay = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var logs = new LogRecorder();
@@ -40,7 +41,11 @@ internal sealed class ReplicationApp : IAsyncDisposable
         builder.Services.AddDbContext<ReplicatedCaptureDbContext>(o => o.UseNpgsql(db));
         builder.Services.AddSignals()
             .AddEntityFrameworkCoreOutbox<ReplicatedCaptureDbContext>(o => o.MaxRetryDelay = TimeSpan.FromMilliseconds(500))
-            .UsePostgreSql(p => p.ListenerTimeout = TimeSpan.FromSeconds(1));
+            .UsePostgreSql(p =>
+            {
+                p.ListenerTimeout = TimeSpan.FromSeconds(1);
+                p.ReplicationBatchDelay = batchDelay ?? p.ReplicationBatchDelay;
+            });
         builder.Services.AddHealthChecks().AddSignalsDispatcher();
         IHost host = builder.Build();
         await host.StartAsync(Cancel);

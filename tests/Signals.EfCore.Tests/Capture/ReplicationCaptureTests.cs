@@ -109,14 +109,46 @@ public sealed class ReplicationCaptureTests(PostgresServer server)
         await using ReplicationApp reader = await ReplicationApp.StartAsync(db);
         await reader.WaitForHealthAsync(HealthStatus.Healthy);
         await using ReplicationApp other = await ReplicationApp.StartAsync(db);
+        SignalKey roomA = SignalKey.Create("cap:s", "room-a"), roomB = SignalKey.Create("cap:s", "room-b");
+
+        // Watched, the hub holds both keys, and only the dispatcher moves them.
+        using SignalSubscription watch = await HubAssert.WatchAsync(other.Hub, roomA, roomB);
         await TestDatabase.ExecuteAsync(db, $"INSERT INTO captured_items {ItemColumns} VALUES (1, 'room-a', {ItemValues})");
-        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-a"));
+
+        // Every slot's walsender reads the whole server's WAL: beside another test's bulk insert the 10 s default wait is too short.
+        await HubAssert.WaitForVersionAsync(other.Hub, roomA, timeout: ReplicationApp.Within);
 
         // A psql-style UPDATE moves the row from one name to another: the other instance hears of both.
-        SignalVersion before = HubAssert.Held(other.Hub, SignalKey.Create("cap:s", "room-a"));
+        SignalVersion before = HubAssert.Held(other.Hub, roomA);
         await TestDatabase.ExecuteAsync(db, "UPDATE captured_items SET name = 'room-b' WHERE id = 1");
-        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-a"), before.Version + 1);
-        await HubAssert.WaitForVersionAsync(other.Hub, SignalKey.Create("cap:s", "room-b"));
+        await HubAssert.WaitForVersionAsync(other.Hub, roomA, before.Version + 1, ReplicationApp.Within);
+        await HubAssert.WaitForVersionAsync(other.Hub, roomB, timeout: ReplicationApp.Within);
+    }
+
+    [Fact]
+    public async Task Commits_that_arrive_within_the_batch_delay_share_one_outbox_transaction()
+    {
+        string db = await CreateDatabaseAsync("repdelay");
+        await using ReplicationApp app = await ReplicationApp.StartAsync(db, batchDelay: TimeSpan.FromSeconds(1));
+        await app.WaitForHealthAsync(HealthStatus.Healthy);
+
+        // Five commits 50 ms apart, well within the second the consumer waits after the first arrives: one write, one transaction.
+        // Without the wait each would be written on its own (a write takes a few milliseconds).
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync(Cancel);
+            for (int i = 1; i <= 5; i++)
+            {
+                await using var command = new NpgsqlCommand($"INSERT INTO captured_items {ItemColumns} VALUES ({i}, 'batched{i}', {ItemValues})", connection);
+                await command.ExecuteNonQueryAsync(Cancel);
+                await Task.Delay(50, Cancel);
+            }
+        }
+
+        string[] keys = await ReplicationApp.WaitForKeysAsync(db, 0, 5, "the five commits", until: k => k.Count(key => key.StartsWith("cap:s:batched", StringComparison.Ordinal)) == 5, logs: app.Logs);
+        Assert.Equal(5, keys.Count(key => key.StartsWith("cap:s:batched", StringComparison.Ordinal)));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(db, "SELECT count(DISTINCT xid) FROM signals_outbox WHERE key LIKE 'cap:s:batched%'"));
+        Assert.Single(app.Logs.Lines, l => l.Contains("captured rows (5 commits)", StringComparison.Ordinal));
     }
 
     [Fact]
