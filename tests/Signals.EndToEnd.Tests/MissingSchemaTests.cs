@@ -2,11 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Signals.AspNetCore.Authorization;
 using Signals.EntityFrameworkCore;
@@ -73,7 +68,7 @@ public sealed class MissingSchemaTests(PostgresServer server)
             builder.Services.AddSignals().AddHttpEndpoints().AddSignalAuthorizer<HeaderAuthorizer>()
                 .AddEntityFrameworkCoreOutbox<SqliteChatDbContext>(QuickRetries).UseSqlite();
         });
-        using HttpClient http = Client(app);
+        using HttpClient http = LoopbackSignalsApp.Client(app);
         await WaitForHealthAsync(http, HttpStatusCode.ServiceUnavailable, "Unhealthy");
 
         using (HttpResponseMessage sync = await SyncAsync(http))
@@ -113,7 +108,7 @@ public sealed class MissingSchemaTests(PostgresServer server)
 
     private static async Task AssertUnavailableThenRecoveredAsync(WebApplication app, Func<Task> createSchema)
     {
-        using HttpClient http = Client(app);
+        using HttpClient http = LoopbackSignalsApp.Client(app);
         await WaitForHealthAsync(http, HttpStatusCode.ServiceUnavailable, "Unhealthy");
 
         using (HttpResponseMessage sync = await SyncAsync(http))
@@ -190,9 +185,6 @@ public sealed class MissingSchemaTests(PostgresServer server)
         Assert.Equal((int)status, (int)problem["status"]!);
     }
 
-    private static HttpClient Client(WebApplication app)
-        => new() { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
-
     private static Task<HttpResponseMessage> SyncAsync(HttpClient http)
         => http.PostAsJsonAsync("/signals/sync", new { known = new Dictionary<string, long> { ["chat:rooms"] = 0 } }, Cancel);
 
@@ -215,19 +207,8 @@ public sealed class MissingSchemaTests(PostgresServer server)
     }
 
     /// <summary>A new app as a user writes it, who has not created the schema: the context, Signals, the endpoints and the health check.</summary>
-    private static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> database)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        database(builder);
-        builder.Services.AddHealthChecks().AddSignalsDispatcher();
-        WebApplication app = builder.Build();
-        app.MapSignals("/signals").AllowAnonymous();
-        app.MapHealthChecks("/health");
-        await app.StartAsync(Cancel);
-        return app;
-    }
+    private static Task<WebApplication> StartAsync(Action<WebApplicationBuilder> database)
+        => LoopbackSignalsApp.StartAsync(database, Cancel);
 
     /// <summary>Allows a key only to a request that carries <see cref="Header"/>: the app's own per-key authorization.</summary>
     private sealed class HeaderAuthorizer : ISignalAuthorizer

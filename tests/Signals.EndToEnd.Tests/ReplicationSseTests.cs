@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Signals.EndToEnd.Tests;
@@ -29,7 +24,7 @@ public sealed class ReplicationSseTests(PostgresServer postgres)
         // A starts first and takes the slot; B waits on standby and hears of A's writes by LISTEN/NOTIFY.
         await using WebApplication a = await StartAsync(db);
         await using WebApplication b = await StartAsync(db);
-        using HttpClient bHttp = new() { BaseAddress = new Uri(b.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
+        using HttpClient bHttp = LoopbackSignalsApp.Client(b);
         await ExecuteAsync(db, """
             INSERT INTO rooms ("Id", "Name") VALUES ('repfrom', 'from'), ('repto', 'to');
             INSERT INTO messages ("RoomId", "Author", "Text", "SentAt") VALUES ('repfrom', 'ada', 'moved by a DBA', now());
@@ -54,18 +49,14 @@ public sealed class ReplicationSseTests(PostgresServer postgres)
         Assert.Equal(await OutboxVersionAsync(db, to), seen[to.Value]);
     }
 
-    private static async Task<WebApplication> StartAsync(string db)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddDbContext<ReplicatedChatDbContext>(o => o.UseNpgsql(db));
-        builder.Services.AddSignals().AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ReplicatedChatDbContext>().UsePostgreSql();
-        WebApplication app = builder.Build();
-        app.MapSignals("/signals").AllowAnonymous();
-        await app.StartAsync(Cancel);
-        return app;
-    }
+    private static Task<WebApplication> StartAsync(string db)
+        => LoopbackSignalsApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddDbContext<ReplicatedChatDbContext>(o => o.UseNpgsql(db));
+                builder.Services.AddSignals().AddHttpEndpoints().AddEntityFrameworkCoreOutbox<ReplicatedChatDbContext>().UsePostgreSql();
+            },
+            Cancel);
 
     /// <summary>Runs SQL on a plain Npgsql connection, as psql would: autocommit, nothing of EF Core or Signals in the way.</summary>
     private static async Task ExecuteAsync(string db, string sql)
