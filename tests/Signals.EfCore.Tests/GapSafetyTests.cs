@@ -56,6 +56,11 @@ public sealed class GapSafetyTests(PostgresServer server)
         string db = await TestDatabase.CreateAsync(server, "gaplate");
         await using SignalsTestApp app = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
         await using SignalsTestApp other = await SignalsTestApp.StartPostgresAsync(db, FastPoll);
+
+        // Both dispatchers have loaded (healthy) before the held write: one whose first read came only after the late commit would find
+        // nothing late (a load's rows come in no order), and on a busy machine that first read can take seconds.
+        await app.WaitForHealthAsync(HealthStatus.Healthy);
+        await other.WaitForHealthAsync(HealthStatus.Healthy);
         SignalKey room = ChatMessage.Room("shared");
         using SignalSubscription watcher = app.Hub.Subscribe([room]);
 
