@@ -17,7 +17,7 @@ namespace Signals.EntityFrameworkCore.PostgreSql;
 /// <param name="logger">The dispatcher's logger.</param>
 internal sealed class ReplicationStream(IReadOnlyCollection<CapturedTable> tables, string publication, ILogger logger)
 {
-    private readonly Dictionary<string, CapturedTable> _tables = tables.ToDictionary(static t => Name(t.Schema ?? "public", t.Table), StringComparer.Ordinal);
+    private readonly Dictionary<string, CapturedTable> _tables = tables.ToDictionary(static t => CapturedTables.QualifiedName(t.Schema ?? "public", t.Table), StringComparer.Ordinal);
     private readonly HashSet<string> _warnedNoOldRow = new(StringComparer.Ordinal);
     private long _received;
     private bool _inTransaction;
@@ -100,7 +100,7 @@ internal sealed class ReplicationStream(IReadOnlyCollection<CapturedTable> table
     /// </summary>
     private CapturedTable? Captured(RelationMessage relation)
     {
-        CapturedTable? table = _tables.GetValueOrDefault(Name(relation.Namespace, relation.RelationName));
+        CapturedTable? table = _tables.GetValueOrDefault(CapturedTables.QualifiedName(relation.Namespace, relation.RelationName));
         if (table is null)
         {
             return null;
@@ -185,6 +185,4 @@ internal sealed class ReplicationStream(IReadOnlyCollection<CapturedTable> table
             ReplicationLog.NoOldRow(logger, CapturedTables.QualifiedName(table.Schema, table.Table));
         }
     }
-
-    private static string Name(string schema, string table) => $"{schema}.{table}";
 }
